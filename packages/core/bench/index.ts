@@ -1,0 +1,4 @@
+// @levy/core benchmarks: run with `pnpm bench` (all packages) or `pnpm bench core`.
+import { benchMoney } from './money.bench.js';
+
+benchMoney();

@@ -1,0 +1,65 @@
+/**
+ * Exact decimals for rates, areas, prices and readings: a private decimal.js constructor with
+ * enough precision that products of a few factors are exact, and a parser that accepts only
+ * plain decimal strings (no exponents, no floats).
+ *
+ * @example
+ * import { parseDecimal } from '@levy/core';
+ * parseDecimal('0.0003', ['policy', 'dailyRate']); // right(Decimal 0.0003)
+ */
+import Decimal from 'decimal.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { type DomainError, LevyError, domainError } from './errors.js';
+
+/** decimal.js clone with 60 significant digits: products of areas, prices and months stay exact. */
+export const ExactDecimal = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -30, toExpPos: 60 });
+/** An exact decimal value (decimal.js instance from {@link ExactDecimal}). */
+export type ExactDecimal = Decimal;
+
+const PLAIN_DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
+
+/**
+ * Parses a plain decimal string ("2.80", "-0.5", "12") into an exact decimal. Exponents, floats,
+ * blanks and anything else give `DECIMAL_INVALID` naming the path.
+ *
+ * @example
+ * parseDecimal('89.50', ['unit', 'area']); // right(89.5)
+ * parseDecimal('1e3', ['unit', 'area']);   // left({ code: 'DECIMAL_INVALID', ... })
+ */
+export const parseDecimal = (input: unknown, path: readonly string[] = []): E.Either<DomainError, ExactDecimal> => {
+  if (typeof input !== 'string' || !PLAIN_DECIMAL.test(input)) {
+    return E.left(
+      domainError('DECIMAL_INVALID', `${describe(input)} is not a plain decimal string such as "2.80"`, path, { input: describe(input) }),
+    );
+  }
+  return E.right(new ExactDecimal(input));
+};
+
+/**
+ * Throwing form of {@link parseDecimal} for literals in code: `dec('0.0003')`.
+ *
+ * @example
+ * dec('2.80').times(dec('89.50')).toFixed(2); // '250.60'
+ */
+export const dec = (input: string | number | bigint | Decimal): ExactDecimal => {
+  if (input instanceof Decimal) return input;
+  if (typeof input === 'bigint') return new ExactDecimal(input.toString());
+  if (typeof input === 'number') {
+    if (!Number.isSafeInteger(input)) {
+      throw new LevyError(domainError('DECIMAL_INVALID', `number ${input} is not a safe integer; pass decimals as strings`, []));
+    }
+    return new ExactDecimal(input);
+  }
+  const parsed = parseDecimal(input);
+  if (E.isLeft(parsed)) throw new LevyError(parsed.left);
+  return parsed.right;
+};
+
+/** How a value is shown in an error message: strings quoted, everything else by type. */
+export const describe = (input: unknown): string => {
+  if (typeof input === 'string') return JSON.stringify(input);
+  if (typeof input === 'number') return `the number ${String(input)}`;
+  if (input === null) return 'null';
+  if (input === undefined) return 'nothing';
+  return `a ${typeof input}`;
+};

@@ -1,0 +1,10 @@
+/**
+ * @levy/core: exact money, calendar, fee math, events and deciders, and the store port.
+ * Everything here is pure: no clock, no randomness, no I/O. Time comes in as an input.
+ *
+ * @packageDocumentation
+ */
+export * from './errors.js';
+export * from './decimal.js';
+export * from './money.js';
+export * from './canonical-json.js';

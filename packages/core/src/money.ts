@@ -1,0 +1,406 @@
+/**
+ * Exact money. A {@link Money} is an amount in a currency with a fixed scale (CNY: 2, the fen),
+ * held in memory as a safe integer count of minor units and written as a canonical decimal
+ * string (`"1234.50"`). It is parsed from strings only: a JS number is never an amount.
+ *
+ * Arithmetic between amounts is integer arithmetic and therefore exact; multiplying by a rate,
+ * an area or a price goes through an exact decimal and rounds once, with an explicit mode
+ * (half-up, 四舍五入, by default: domain.md, money and dates). Splits use largest remainder, so
+ * the parts always sum to the whole.
+ *
+ * @example
+ * import { Money } from '@levy/core';
+ * const monthly = Money.of('250.60');
+ * monthly.times('3').toString();                     // '751.80'
+ * Money.of('89.50').times('2.80').toString();        // '250.60'
+ * Money.split(Money.of('100.00'), 3).map(String);    // ['33.34', '33.33', '33.33']
+ */
+import type Decimal from 'decimal.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { type ExactDecimal, ExactDecimal as D, dec, describe } from './decimal.js';
+import { type DomainError, LevyError, domainError } from './errors.js';
+
+// ---------------------------------------------------------------------------------------------
+// currencies
+// ---------------------------------------------------------------------------------------------
+
+/** A currency and the number of decimal places its amounts carry. */
+export interface Currency {
+  readonly code: string;
+  readonly scale: number;
+}
+
+/** Renminbi, two decimal places (yuan and fen). The default everywhere. */
+export const CNY: Currency = Object.freeze({ code: 'CNY', scale: 2 });
+
+/**
+ * Defines a currency. Scale is 0 to 6 so every amount of practical size stays a safe integer.
+ *
+ * @example
+ * const JPY = currency('JPY', 0);
+ */
+export const currency = (code: string, scale: number): Currency => {
+  if (!/^[A-Z]{3}$/.test(code)) throw new LevyError(domainError('CURRENCY_INVALID', `currency code ${describe(code)} must be three capital letters`, ['currency']));
+  if (!Number.isInteger(scale) || scale < 0 || scale > 6) {
+    throw new LevyError(domainError('CURRENCY_INVALID', `scale ${String(scale)} must be a whole number from 0 to 6`, ['scale']));
+  }
+  return Object.freeze({ code, scale });
+};
+
+// ---------------------------------------------------------------------------------------------
+// rounding
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Where a rule says "round": `half-up` (四舍五入, ties away from zero, the default),
+ * `half-even` (banker's), `down` (toward zero), `up` (away from zero).
+ */
+export type RoundingMode = 'half-up' | 'half-even' | 'down' | 'up';
+
+/** The rounding modes, for codecs and documentation. */
+export const ROUNDING_MODES: readonly RoundingMode[] = ['half-up', 'half-even', 'down', 'up'];
+
+const DECIMAL_ROUNDING: Record<RoundingMode, Decimal.Rounding> = {
+  'half-up': D.ROUND_HALF_UP,
+  'half-even': D.ROUND_HALF_EVEN,
+  down: D.ROUND_DOWN,
+  up: D.ROUND_UP,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Money
+// ---------------------------------------------------------------------------------------------
+
+const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000] as const;
+const AMOUNT_PATTERN = /^(-)?(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
+
+const tooLarge = (what: string): LevyError =>
+  new LevyError(domainError('AMOUNT_TOO_LARGE', `${what} is beyond the largest amount Levy holds exactly (${Number.MAX_SAFE_INTEGER} minor units)`, []));
+
+const checked = (minor: number, what: string): number => {
+  if (minor > Number.MAX_SAFE_INTEGER || minor < -Number.MAX_SAFE_INTEGER) throw tooLarge(what);
+  return minor;
+};
+
+/** Anything an amount can be multiplied by: an exact decimal, a decimal string, a whole number. */
+export type Factor = ExactDecimal | string | number | bigint;
+
+/**
+ * An exact amount of money. Immutable; compare with {@link Money.equals} / {@link Money.compare}.
+ *
+ * @example
+ * const a = Money.of('12.30');
+ * a.add(Money.of('0.70')).toString(); // '13.00'
+ * a.isPositive();                     // true
+ */
+export class Money {
+  /**
+   * The amount in minor units (fen). Private to this module by lint rule: code elsewhere works
+   * with Money operations so that no number arithmetic ever touches an amount.
+   */
+  readonly minorUnits: number;
+  readonly currency: Currency;
+
+  private constructor(minorUnits: number, currency: Currency) {
+    // -0 would print as "0.00" but compare oddly in Object.is; normalise it away
+    this.minorUnits = minorUnits === 0 ? 0 : minorUnits;
+    this.currency = currency;
+  }
+
+  // -- constructors ---------------------------------------------------------------------------
+
+  /**
+   * Parses a canonical or short decimal string ("1234.5", "1234.50", "-3"). Anything else, a JS
+   * number included, is `AMOUNT_INVALID`; more decimals than the currency has is
+   * `AMOUNT_TOO_PRECISE` (never a silent round); `path` names the field in the error.
+   *
+   * @example
+   * Money.parse('12.345', ['payment', 'amount']); // left({ code: 'AMOUNT_TOO_PRECISE', path: ['payment', 'amount'], ... })
+   */
+  static parse(input: unknown, path: readonly string[] = [], currency: Currency = CNY): E.Either<DomainError, Money> {
+    if (typeof input !== 'string') {
+      return E.left(domainError('AMOUNT_INVALID', `${describe(input)} is not an amount: write amounts as strings such as "1234.50"`, path, { input: describe(input) }));
+    }
+    const m = AMOUNT_PATTERN.exec(input);
+    if (m === null) {
+      return E.left(domainError('AMOUNT_INVALID', `${describe(input)} is not an amount: write amounts as strings such as "1234.50"`, path, { input }));
+    }
+    const [, sign, whole = '0', frac = ''] = m;
+    if (frac.length > currency.scale) {
+      return E.left(
+        domainError('AMOUNT_TOO_PRECISE', `${describe(input)} has ${frac.length} decimal places; ${currency.code} amounts have at most ${currency.scale}`, path, { input }),
+      );
+    }
+    const scale = POW10[currency.scale] ?? 1;
+    const wholeUnits = Number(whole);
+    const fracUnits = frac === '' ? 0 : Number(frac.padEnd(currency.scale, '0'));
+    const minor = wholeUnits * scale + fracUnits;
+    if (!Number.isSafeInteger(minor) || whole.length > 16) {
+      return E.left(domainError('AMOUNT_TOO_LARGE', `${describe(input)} is beyond the largest amount Levy holds exactly`, path, { input }));
+    }
+    return E.right(new Money(sign === '-' ? -minor : minor, currency));
+  }
+
+  /**
+   * Throwing form of {@link Money.parse}, for literals in code and tests.
+   *
+   * @example
+   * Money.of('250.60');
+   */
+  static of(input: string, currency: Currency = CNY): Money {
+    const parsed = Money.parse(input, [], currency);
+    if (E.isLeft(parsed)) throw new LevyError(parsed.left);
+    return parsed.right;
+  }
+
+  /**
+   * An amount from a whole count of minor units (fen). Accepts a safe integer or a bigint.
+   *
+   * @example
+   * Money.fromMinorUnits(25060).toString(); // '250.60'
+   */
+  static fromMinorUnits(minor: number | bigint, currency: Currency = CNY): Money {
+    if (typeof minor === 'bigint') {
+      if (minor > BigInt(Number.MAX_SAFE_INTEGER) || minor < -BigInt(Number.MAX_SAFE_INTEGER)) throw tooLarge(`${minor} minor units`);
+      return new Money(Number(minor), currency);
+    }
+    if (!Number.isSafeInteger(minor)) {
+      throw new LevyError(domainError('AMOUNT_INVALID', `${String(minor)} is not a whole number of minor units`, []));
+    }
+    return new Money(minor, currency);
+  }
+
+  /** Zero in a currency. @example Money.zero().toString(); // '0.00' */
+  static zero(currency: Currency = CNY): Money {
+    return currency === CNY ? ZERO_CNY : new Money(0, currency);
+  }
+
+  // -- arithmetic -----------------------------------------------------------------------------
+
+  /** `this + other`. @example Money.of('1.10').add(Money.of('2.20')).toString(); // '3.30' */
+  add(other: Money): Money {
+    this.sameCurrency(other);
+    return new Money(checked(this.minorUnits + other.minorUnits, 'the sum'), this.currency);
+  }
+
+  /** `this - other`. @example Money.of('1.00').subtract(Money.of('2.50')).toString(); // '-1.50' */
+  subtract(other: Money): Money {
+    this.sameCurrency(other);
+    return new Money(checked(this.minorUnits - other.minorUnits, 'the difference'), this.currency);
+  }
+
+  /** `-this`. */
+  negate(): Money {
+    return new Money(-this.minorUnits, this.currency);
+  }
+
+  /** `|this|`. */
+  abs(): Money {
+    return this.minorUnits < 0 ? this.negate() : this;
+  }
+
+  /**
+   * Multiplies by one or more exact factors (rate, area, price, months) and rounds once to the
+   * currency's scale. Factors are exact decimals, plain decimal strings or whole numbers; a
+   * fractional JS number throws `DECIMAL_INVALID`.
+   *
+   * @example
+   * Money.of('10000.00').times(['0.0003', 300]).toString(); // '900.00'
+   * Money.of('0.05').times('0.5', 'half-even').toString();  // '0.02'
+   */
+  times(factors: Factor | readonly Factor[], rounding: RoundingMode = 'half-up'): Money {
+    let product: ExactDecimal = new D(this.minorUnits);
+    if (Array.isArray(factors)) {
+      for (const f of factors as readonly Factor[]) product = product.times(dec(f));
+    } else {
+      product = product.times(dec(factors as Factor));
+    }
+    return Money.fromMinorDecimal(product, rounding, this.currency);
+  }
+
+  /**
+   * Multiplies by a whole number exactly (no rounding needed): days × base in penalty sums.
+   *
+   * @example
+   * Money.of('1.25').timesInteger(4).toString(); // '5.00'
+   */
+  timesInteger(n: number): Money {
+    if (!Number.isSafeInteger(n)) throw new LevyError(domainError('DECIMAL_INVALID', `${String(n)} is not a whole number`, []));
+    return new Money(checked(this.minorUnits * n, 'the product'), this.currency);
+  }
+
+  /**
+   * An amount from an exact decimal count of minor units, rounded to a whole one.
+   *
+   * @example
+   * Money.fromMinorDecimal(dec('25060.5'), 'half-up').toString(); // '250.61'
+   */
+  static fromMinorDecimal(minor: ExactDecimal, rounding: RoundingMode = 'half-up', currency: Currency = CNY): Money {
+    const rounded = minor.toDecimalPlaces(0, DECIMAL_ROUNDING[rounding]);
+    if (rounded.abs().greaterThan(Number.MAX_SAFE_INTEGER)) throw tooLarge('the product');
+    return new Money(Number(rounded.toFixed(0)), currency);
+  }
+
+  /**
+   * Rounds an exact decimal amount in major units (yuan) to the currency's scale.
+   *
+   * @example
+   * Money.round(dec('250.605')).toString(); // '250.61'
+   */
+  static round(major: ExactDecimal, rounding: RoundingMode = 'half-up', currency: Currency = CNY): Money {
+    return Money.fromMinorDecimal(major.times(POW10[currency.scale] ?? 1), rounding, currency);
+  }
+
+  /** The amount as an exact decimal in major units (yuan), for rate arithmetic. */
+  toDecimal(): ExactDecimal {
+    return new D(this.minorUnits).dividedBy(POW10[this.currency.scale] ?? 1);
+  }
+
+  // -- comparison -----------------------------------------------------------------------------
+
+  /** -1, 0 or 1. @example Money.of('1.00').compare(Money.of('2.00')); // -1 */
+  compare(other: Money): -1 | 0 | 1 {
+    this.sameCurrency(other);
+    return this.minorUnits < other.minorUnits ? -1 : this.minorUnits > other.minorUnits ? 1 : 0;
+  }
+  /** Same currency and amount. */
+  equals(other: Money): boolean {
+    return this.currency.code === other.currency.code && this.minorUnits === other.minorUnits;
+  }
+  /** `this < other`. */
+  lessThan(other: Money): boolean {
+    return this.compare(other) < 0;
+  }
+  /** `this > other`. */
+  greaterThan(other: Money): boolean {
+    return this.compare(other) > 0;
+  }
+  /** `this <= other`. */
+  lessThanOrEqual(other: Money): boolean {
+    return this.compare(other) <= 0;
+  }
+  /** `this >= other`. */
+  greaterThanOrEqual(other: Money): boolean {
+    return this.compare(other) >= 0;
+  }
+  /** Exactly zero. */
+  isZero(): boolean {
+    return this.minorUnits === 0;
+  }
+  /** Above zero. */
+  isPositive(): boolean {
+    return this.minorUnits > 0;
+  }
+  /** Below zero. */
+  isNegative(): boolean {
+    return this.minorUnits < 0;
+  }
+  /** The smaller of two amounts. */
+  static min(a: Money, b: Money): Money {
+    return a.compare(b) <= 0 ? a : b;
+  }
+  /** The larger of two amounts. */
+  static max(a: Money, b: Money): Money {
+    return a.compare(b) >= 0 ? a : b;
+  }
+
+  // -- lists ----------------------------------------------------------------------------------
+
+  /**
+   * The exact sum of a list (zero for an empty one). All amounts must share the currency.
+   *
+   * @example
+   * Money.sum([Money.of('0.10'), Money.of('0.20')]).toString(); // '0.30'
+   */
+  static sum(amounts: Iterable<Money>, currency: Currency = CNY): Money {
+    let acc = 0;
+    for (const m of amounts) {
+      if (m.currency.code !== currency.code) throw mismatch(currency, m.currency);
+      acc += m.minorUnits;
+      if (acc > Number.MAX_SAFE_INTEGER || acc < -Number.MAX_SAFE_INTEGER) throw tooLarge('the sum');
+    }
+    return acc === 0 && currency === CNY ? ZERO_CNY : new Money(acc, currency);
+  }
+
+  /**
+   * Splits `total` in proportion to `ratios` by largest remainder: every part is a whole number
+   * of minor units and the parts sum to `total` exactly. Each part first gets the floor of its
+   * exact share; the minor units left over go one each to the parts with the largest remainders,
+   * ties to the lower index. A negative total is split as its absolute value, then negated.
+   * Ratios are non-negative exact decimals (areas, weights) and not all zero.
+   *
+   * @example
+   * Money.allocate(Money.of('100.00'), ['1', '1', '1']).map(String); // ['33.34', '33.33', '33.33']
+   * Money.allocate(Money.of('10.00'), ['89.50', '120.25']).map(String); // ['4.27', '5.73']
+   */
+  static allocate(total: Money, ratios: readonly Factor[]): Money[] {
+    if (ratios.length === 0) throw new LevyError(domainError('ALLOCATION_EMPTY', 'there must be at least one part to allocate to', ['ratios']));
+    const decimals = ratios.map((r, i) => {
+      const d = dec(r);
+      if (d.isNegative()) throw new LevyError(domainError('ALLOCATION_RATIO_NEGATIVE', `ratio ${d.toString()} is below zero`, ['ratios', String(i)]));
+      return d;
+    });
+    // scale every ratio to a whole bigint so shares are exact integer divisions
+    const places = decimals.reduce((p, d) => Math.max(p, d.decimalPlaces()), 0);
+    const weights = decimals.map((d) => BigInt(d.times(new D(10).pow(places)).toFixed(0)));
+    const weightSum = weights.reduce((a, b) => a + b, 0n);
+    if (weightSum === 0n) throw new LevyError(domainError('ALLOCATION_RATIOS_ZERO', 'the ratios add up to zero; nothing to allocate by', ['ratios']));
+    const sign = total.minorUnits < 0 ? -1n : 1n;
+    const whole = BigInt(total.minorUnits) * sign;
+    const parts = weights.map((w) => (whole * w) / weightSum);
+    const remainders = weights.map((w, i) => ({ i, r: (whole * w) % weightSum }));
+    let left = whole - parts.reduce((a, b) => a + b, 0n);
+    remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+    for (let k = 0; left > 0n; k++, left--) {
+      const target = remainders[k % remainders.length];
+      if (target === undefined) break;
+      parts[target.i] = (parts[target.i] ?? 0n) + 1n;
+    }
+    return parts.map((p) => Money.fromMinorUnits(p * sign, total.currency));
+  }
+
+  /**
+   * Splits `total` into `n` parts that differ by at most one minor unit and sum to `total`; the
+   * extra minor units go to the first parts (a yearly fee into months: January first).
+   *
+   * @example
+   * Money.split(Money.of('3000.00'), 12).map(String); // 12 × '250.00'
+   * Money.split(Money.of('1000.00'), 12)[0]!.toString(); // '83.34'
+   */
+  static split(total: Money, n: number): Money[] {
+    if (!Number.isSafeInteger(n) || n < 1) throw new LevyError(domainError('SPLIT_PARTS_INVALID', `cannot split into ${String(n)} parts; give a whole number of at least 1`, ['n']));
+    const sign = total.minorUnits < 0 ? -1 : 1;
+    const whole = Math.abs(total.minorUnits);
+    const base = Math.floor(whole / n);
+    const extra = whole - base * n;
+    const out: Money[] = new Array<Money>(n);
+    for (let i = 0; i < n; i++) out[i] = new Money(sign * (base + (i < extra ? 1 : 0)), total.currency);
+    return out;
+  }
+
+  // -- output ---------------------------------------------------------------------------------
+
+  /** The canonical string: optional minus, digits, and exactly `scale` decimals. @example Money.of('5').toString(); // '5.00' */
+  toString(): string {
+    const scale = this.currency.scale;
+    const neg = this.minorUnits < 0;
+    const digits = String(Math.abs(this.minorUnits));
+    if (scale === 0) return (neg ? '-' : '') + digits;
+    const padded = digits.padStart(scale + 1, '0');
+    return `${neg ? '-' : ''}${padded.slice(0, -scale)}.${padded.slice(-scale)}`;
+  }
+
+  /** JSON form is the canonical string, so events carry `"1234.50"`. */
+  toJSON(): string {
+    return this.toString();
+  }
+
+  private sameCurrency(other: Money): void {
+    if (this.currency.code !== other.currency.code) throw mismatch(this.currency, other.currency);
+  }
+}
+
+const mismatch = (a: Currency, b: Currency): LevyError =>
+  new LevyError(domainError('CURRENCY_MISMATCH', `cannot combine ${a.code} with ${b.code}`, [], { expected: a.code, actual: b.code }));
+
+const ZERO_CNY = Money.fromMinorUnits(0);
