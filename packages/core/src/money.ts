@@ -209,13 +209,24 @@ export class Money {
    * Money.of('0.05').times('0.5', 'half-even').toString();  // '0.02'
    */
   times(factors: Factor | readonly Factor[], rounding: RoundingMode = 'half-up'): Money {
-    let product: ExactDecimal = new D(this.minorUnits);
+    // exact integer math: the product of the factors is (coefficient, 10^-scale), so the result is
+    // minor × coefficient / 10^scale rounded once; safe integers when they fit, bigint otherwise
+    let coefficient: number | bigint;
+    let scale: number;
     if (Array.isArray(factors)) {
-      for (const f of factors as readonly Factor[]) product = product.times(dec(f));
+      coefficient = 1;
+      scale = 0;
+      for (const f of factors as readonly Factor[]) {
+        const p = parseFactor(f);
+        coefficient = multiplyExact(coefficient, p);
+        scale += p.scale;
+      }
     } else {
-      product = product.times(dec(factors as Factor));
+      const p = parseFactor(factors as Factor);
+      coefficient = p.small ?? p.coefficient;
+      scale = p.scale;
     }
-    return Money.fromMinorDecimal(product, rounding, this.currency);
+    return new Money(scaleAndRound(this.minorUnits, coefficient, scale, rounding), this.currency);
   }
 
   /**
@@ -399,6 +410,123 @@ export class Money {
     if (this.currency.code !== other.currency.code) throw mismatch(this.currency, other.currency);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// internals of Money#times: factors as (integer coefficient, power of ten)
+// ---------------------------------------------------------------------------------------------
+
+/** A factor as `coefficient × 10^-scale`; `small` is the coefficient when it is a safe integer. */
+interface ParsedFactor {
+  readonly coefficient: bigint;
+  readonly small: number | undefined;
+  readonly scale: number;
+}
+
+const PLAIN_FACTOR = /^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
+const FACTOR_CACHE_LIMIT = 256;
+// rates, areas and prices repeat across a billing run: parse each once
+const stringFactors = new Map<string, ParsedFactor>();
+const decimalFactors = new WeakMap<object, ParsedFactor>();
+
+const invalidFactor = (input: unknown): LevyError =>
+  new LevyError(domainError('DECIMAL_INVALID', `${describe(input)} is not a plain decimal string such as "2.80"`, [], { input: describe(input) }));
+
+const fromDigits = (sign: string, whole: string, frac: string): ParsedFactor => {
+  const trimmed = frac.replace(/0+$/, '');
+  const coefficient = BigInt(`${sign}${whole}${trimmed}`);
+  const small = coefficient >= -MAX_SAFE_BIG && coefficient <= MAX_SAFE_BIG ? Number(coefficient) : undefined;
+  return { coefficient, small, scale: trimmed.length };
+};
+
+const parseFactorString = (input: string, original: unknown): ParsedFactor => {
+  const m = PLAIN_FACTOR.exec(input);
+  if (m === null) throw invalidFactor(original);
+  const [, sign = '', whole = '0', frac = ''] = m;
+  return fromDigits(sign, whole, frac);
+};
+
+const parseFactor = (f: Factor): ParsedFactor => {
+  if (typeof f === 'string') {
+    let p = stringFactors.get(f);
+    if (p === undefined) {
+      p = parseFactorString(f, f);
+      if (stringFactors.size >= FACTOR_CACHE_LIMIT) stringFactors.clear();
+      stringFactors.set(f, p);
+    }
+    return p;
+  }
+  if (typeof f === 'number') {
+    // same rule as dec(): a JS number factor must be a safe integer
+    if (!Number.isSafeInteger(f)) throw new LevyError(domainError('DECIMAL_INVALID', `number ${f} is not a safe integer; pass decimals as strings`, []));
+    return { coefficient: BigInt(f), small: f, scale: 0 };
+  }
+  if (typeof f === 'bigint') return fromDigits(f < 0n ? '-' : '', (f < 0n ? -f : f).toString(), '');
+  let p = decimalFactors.get(f);
+  if (p === undefined) {
+    if (!f.isFinite()) throw invalidFactor(f.toString());
+    p = parseFactorString(f.toFixed(), f.toString());
+    decimalFactors.set(f, p);
+  }
+  return p;
+};
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
+const multiplyExact = (acc: number | bigint, p: ParsedFactor): number | bigint => {
+  if (typeof acc === 'number' && p.small !== undefined) {
+    const product = acc * p.small;
+    if (Number.isSafeInteger(product)) return product;
+  }
+  return BigInt(acc) * p.coefficient;
+};
+
+/** `minor × coefficient / 10^scale`, rounded once to a whole minor unit. */
+const scaleAndRound = (minor: number, coefficient: number | bigint, scale: number, rounding: RoundingMode): number => {
+  if (typeof coefficient === 'number' && scale < POW10_SAFE.length) {
+    const product = minor * coefficient;
+    if (Number.isSafeInteger(product)) {
+      if (scale === 0) return checked(product, 'the product');
+      const divisor = POW10_SAFE[scale] as number;
+      // % and the exact division below are exact on safe integers
+      const remainder = product % divisor;
+      const quotient = (product - remainder) / divisor;
+      return quotient + roundingStep(Math.abs(remainder) * 2, divisor, quotient, Math.sign(product), rounding);
+    }
+  }
+  const product = BigInt(minor) * BigInt(coefficient);
+  const divisor = 10n ** BigInt(scale);
+  const remainder = product % divisor;
+  let quotient = (product - remainder) / divisor;
+  const twice = (remainder < 0n ? -remainder : remainder) * 2n;
+  const sign = product < 0n ? -1n : 1n;
+  if (twice !== 0n) {
+    const away =
+      rounding === 'up' ||
+      (rounding === 'half-up' && twice >= divisor) ||
+      (rounding === 'half-even' && (twice > divisor || (twice === divisor && quotient % 2n !== 0n)));
+    if (away) quotient += sign;
+  }
+  if (quotient > MAX_SAFE_BIG || quotient < -MAX_SAFE_BIG) throw tooLarge('the product');
+  return Number(quotient);
+};
+
+// powers of ten that are exact safe integers
+const POW10_SAFE: readonly number[] = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
+/** 0 or ±1: the step away from zero that the rounding mode takes, given twice the remainder. */
+const roundingStep = (twiceRemainder: number, divisor: number, quotient: number, sign: number, rounding: RoundingMode): number => {
+  if (twiceRemainder === 0) return 0;
+  switch (rounding) {
+    case 'down':
+      return 0;
+    case 'up':
+      return sign;
+    case 'half-up':
+      return twiceRemainder >= divisor ? sign : 0;
+    case 'half-even':
+      return twiceRemainder > divisor || (twiceRemainder === divisor && quotient % 2 !== 0) ? sign : 0;
+  }
+};
 
 const mismatch = (a: Currency, b: Currency): LevyError =>
   new LevyError(domainError('CURRENCY_MISMATCH', `cannot combine ${a.code} with ${b.code}`, [], { expected: a.code, actual: b.code }));

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import Decimal from 'decimal.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { Money, ROUNDING_MODES, type RoundingMode } from '@levy/core';
+
+const RUN = { seed: 20251127, numRuns: 200 } as const;
+const fen = (max = 1_000_000_000_00) => fc.integer({ min: -max, max });
+const money = (max?: number) => fen(max).map((n) => Money.fromMinorUnits(n));
+const decimalString = fc
+  .tuple(fc.integer({ min: -99_999, max: 99_999 }), fc.integer({ min: 0, max: 6 }))
+  .map(([n, places]) => new Decimal(n).dividedBy(new Decimal(10).pow(places)).toFixed(places));
+
+// the reference: what Money#times did before it moved to integer math (decimal.js, 60 digits)
+const REF_ROUNDING: Record<RoundingMode, Decimal.Rounding> = {
+  'half-up': Decimal.ROUND_HALF_UP,
+  'half-even': Decimal.ROUND_HALF_EVEN,
+  down: Decimal.ROUND_DOWN,
+  up: Decimal.ROUND_UP,
+};
+const Ref = Decimal.clone({ precision: 60 });
+const referenceTimes = (m: Money, factors: readonly string[], rounding: RoundingMode): string => {
+  let p = new Ref(m.toString());
+  for (const f of factors) p = p.times(f);
+  return p.toDecimalPlaces(2, REF_ROUNDING[rounding]).toFixed(2);
+};
+
+describe('Money properties', () => {
+  it('prints and parses back to the same amount', () => {
+    fc.assert(
+      fc.property(money(), (m) => {
+        const back = Money.parse(m.toString());
+        expect(E.isRight(back) && back.right.equals(m)).toBe(true);
+      }),
+      RUN,
+    );
+  });
+
+  it('allocate parts sum exactly to the total and are each within one fen of the exact share', () => {
+    fc.assert(
+      fc.property(money(), fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 12 }), (total, weights) => {
+        fc.pre(weights.some((w) => w > 0));
+        const parts = Money.allocate(total, weights.map(String));
+        expect(parts).toHaveLength(weights.length);
+        expect(Money.sum(parts).equals(total)).toBe(true);
+        const sumW = weights.reduce((a, b) => a + b, 0);
+        parts.forEach((p, i) => {
+          const exact = new Decimal(total.toString()).times(weights[i]!).dividedBy(sumW);
+          expect(new Decimal(p.toString()).minus(exact).abs().lessThan('0.01')).toBe(true);
+        });
+      }),
+      RUN,
+    );
+  });
+
+  it('split parts sum exactly, differ by at most one fen, and put the larger parts first', () => {
+    fc.assert(
+      fc.property(money(), fc.integer({ min: 1, max: 400 }), (total, n) => {
+        const parts = Money.split(total, n);
+        expect(parts).toHaveLength(n);
+        expect(Money.sum(parts).equals(total)).toBe(true);
+        for (let i = 1; i < n; i++) {
+          const gap = parts[i - 1]!.abs().subtract(parts[i]!.abs());
+          expect(gap.isNegative()).toBe(false);
+          expect(gap.lessThanOrEqual(Money.of('0.01'))).toBe(true);
+        }
+      }),
+      RUN,
+    );
+  });
+
+  it('times gives exactly what decimal.js gives, in every rounding mode', () => {
+    fc.assert(
+      fc.property(money(1_000_000_00), fc.array(decimalString, { minLength: 1, maxLength: 3 }), fc.constantFrom(...ROUNDING_MODES), (m, factors, mode) => {
+        const expected = referenceTimes(m, factors, mode);
+        // beyond the largest exact amount both ways must refuse rather than round
+        if (new Decimal(expected).abs().times(100).greaterThan(Number.MAX_SAFE_INTEGER)) expect(() => m.times(factors, mode)).toThrow(/AMOUNT_TOO_LARGE/);
+        else expect(m.times(factors, mode).toString()).toBe(expected);
+        expect(m.times(factors[0]!, mode).toString()).toBe(referenceTimes(m, [factors[0]!], mode));
+      }),
+      { ...RUN, numRuns: 2000 },
+    );
+  });
+
+  it('times takes the bigint road for huge coefficients and still agrees with decimal.js', () => {
+    fc.assert(
+      fc.property(money(), fc.constantFrom(...ROUNDING_MODES), (m, mode) => {
+        const factors = ['0.000300000000000000001', '123456789.987654321', '0.0000001'];
+        expect(m.times(factors, mode).toString()).toBe(referenceTimes(m, factors, mode));
+      }),
+      RUN,
+    );
+  });
+});
+
+describe('Money#times edge cases', () => {
+  it('accepts decimal.js instances, bigints and whole numbers as factors', () => {
+    expect(Money.of('10000.00').times([new Decimal('0.0003'), 300n]).toString()).toBe('900.00');
+    expect(Money.of('1.25').times(4).toString()).toBe('5.00');
+  });
+  it('breaks exact ties by the mode', () => {
+    expect(Money.of('0.25').times('0.1').toString()).toBe('0.03');
+    expect(Money.of('0.25').times('0.1', 'half-even').toString()).toBe('0.02');
+    expect(Money.of('0.35').times('0.1', 'half-even').toString()).toBe('0.04');
+    expect(Money.of('-0.25').times('0.1', 'up').toString()).toBe('-0.03');
+    expect(Money.of('-0.29').times('0.1', 'down').toString()).toBe('-0.02');
+  });
+  it('refuses exponents and infinities as factors', () => {
+    expect(() => Money.of('1.00').times('1e3')).toThrow(/DECIMAL_INVALID/);
+    expect(() => Money.of('1.00').times(new Decimal(Infinity))).toThrow(/DECIMAL_INVALID/);
+  });
+  it('refuses products beyond the largest exact amount', () => {
+    expect(() => Money.of('90000000000000.00').times('1000')).toThrow(/AMOUNT_TOO_LARGE/);
+  });
+});
