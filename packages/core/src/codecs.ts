@@ -1,0 +1,222 @@
+/**
+ * The primitive io-ts codecs every event and command is built from. Events are plain JSON:
+ * amounts are canonical strings (`"1234.50"`), dates are ISO calendar dates (`"2025-03-15"`),
+ * instants are ISO UTC strings, rates and areas are plain decimal strings. Each primitive is a
+ * branded string, so a decoded event is the stored JSON itself (encode∘decode is identity) and a
+ * value that passed a codec cannot be confused with an unchecked string.
+ *
+ * Decoding failures become {@link DomainError}s with the path of each offending field
+ * ({@link decodeWith}), every error at once.
+ *
+ * @example
+ * import { Amount, decodeWith } from '@levy/core';
+ * decodeWith(Amount, '12.3', ['amount']); // left([{ code: 'DECODE_FAILED', path: ['amount'], ... }])
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { describe } from './decimal.js';
+import { type DomainError, domainError } from './errors.js';
+import { Money } from './money.js';
+
+// ---------------------------------------------------------------------------------------------
+// branded strings
+// ---------------------------------------------------------------------------------------------
+
+const CANONICAL_AMOUNT = /^-?(0|[1-9][0-9]{0,15})\.[0-9]{2}$/;
+const AMOUNT_INPUT = /^-?(0|[1-9][0-9]{0,15})(\.[0-9]{1,2})?$/;
+const PLAIN_DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
+const ISO_DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+const ISO_INSTANT = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$/;
+const PERIOD_KEY = /^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/;
+const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const isCalendarDate = (s: string): boolean => {
+  const m = ISO_DATE.exec(s);
+  if (m === null) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const dim = mo === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(mo) ? 30 : 31;
+  return d <= dim;
+};
+
+interface AmountBrand {
+  readonly Amount: unique symbol;
+}
+/** A canonical CNY amount string: optional minus, digits, exactly two decimals (`"1234.50"`), never `"-0.00"`. */
+export const Amount = t.brand(t.string, (s): s is t.Branded<string, AmountBrand> => CANONICAL_AMOUNT.test(s) && s !== '-0.00', 'Amount');
+/** A canonical amount string. Turn it into {@link Money} with {@link moneyOf}. */
+export type Amount = t.TypeOf<typeof Amount>;
+
+interface AmountInputBrand {
+  readonly AmountInput: unique symbol;
+}
+/** An amount as a person may type it in a command: `"12"`, `"12.3"` or `"12.30"` (never a number). */
+export const AmountInput = t.brand(t.string, (s): s is t.Branded<string, AmountInputBrand> => AMOUNT_INPUT.test(s), 'AmountInput');
+/** An amount as typed in a command; see {@link AmountInput}. */
+export type AmountInput = t.TypeOf<typeof AmountInput>;
+
+interface DecimalStringBrand {
+  readonly DecimalString: unique symbol;
+}
+/** A plain decimal string for rates, areas, prices, readings: `"0.0003"`, `"89.50"` (no exponent). */
+export const DecimalString = t.brand(t.string, (s): s is t.Branded<string, DecimalStringBrand> => PLAIN_DECIMAL.test(s), 'DecimalString');
+/** A plain decimal string; see {@link DecimalString}. */
+export type DecimalString = t.TypeOf<typeof DecimalString>;
+
+interface IsoDateBrand {
+  readonly IsoDate: unique symbol;
+}
+/** A real calendar date `YYYY-MM-DD` (a business date in the community's time zone). */
+export const IsoDate = t.brand(t.string, (s): s is t.Branded<string, IsoDateBrand> => isCalendarDate(s), 'IsoDate');
+/** A business date string; see {@link IsoDate}. */
+export type IsoDate = t.TypeOf<typeof IsoDate>;
+
+interface InstantStringBrand {
+  readonly InstantString: unique symbol;
+}
+/** An instant in UTC, ISO 8601 with `Z` (`"2025-03-15T02:30:00Z"`): when something was recorded. */
+export const InstantString = t.brand(
+  t.string,
+  (s): s is t.Branded<string, InstantStringBrand> => ISO_INSTANT.test(s) && isCalendarDate(s.slice(0, 10)),
+  'InstantString',
+);
+/** An instant string; see {@link InstantString}. */
+export type InstantString = t.TypeOf<typeof InstantString>;
+
+interface PeriodKeyBrand {
+  readonly PeriodKey: unique symbol;
+}
+/** A billing period key: a month `"2025-03"`, a quarter `"2025-Q1"` or a year `"2025"`. */
+export const PeriodKey = t.brand(t.string, (s): s is t.Branded<string, PeriodKeyBrand> => PERIOD_KEY.test(s), 'PeriodKey');
+/** A period key; see {@link PeriodKey}. */
+export type PeriodKey = t.TypeOf<typeof PeriodKey>;
+
+interface IdBrand {
+  readonly Id: unique symbol;
+}
+/**
+ * A name-like identifier for communities, units, fee items, charges, plans: letters, digits, `_`
+ * and `-`, 1 to 64 characters, starting with a letter or digit. No dots, so stream names
+ * `levy.account-<community>.<unit>` split unambiguously.
+ */
+export const Id = t.brand(t.string, (s): s is t.Branded<string, IdBrand> => ID.test(s), 'Id');
+/** An identifier; see {@link Id}. */
+export type Id = t.TypeOf<typeof Id>;
+
+interface UuidBrand {
+  readonly Uuid: unique symbol;
+}
+/** A lowercase UUID: every event id is one (EventStoreDB requires it). */
+export const Uuid = t.brand(t.string, (s): s is t.Branded<string, UuidBrand> => UUID.test(s), 'Uuid');
+/** An event id; see {@link Uuid}. */
+export type Uuid = t.TypeOf<typeof Uuid>;
+
+interface NonEmptyTextBrand {
+  readonly NonEmptyText: unique symbol;
+}
+/** Free text that must say something: at least one non-space character, at most 2,000. */
+export const NonEmptyText = t.brand(
+  t.string,
+  (s): s is t.Branded<string, NonEmptyTextBrand> => s.trim().length > 0 && s.length <= 2000,
+  'NonEmptyText',
+);
+/** Free text; see {@link NonEmptyText}. */
+export type NonEmptyText = t.TypeOf<typeof NonEmptyText>;
+
+/** A whole number of zero or more (days, counts, versions). */
+export const Count = t.brand(t.number, (n): n is t.Branded<number, t.IntBrand> => Number.isSafeInteger(n) && n >= 0, 'Int');
+/** A whole number of zero or more. */
+export type Count = t.TypeOf<typeof Count>;
+
+// ---------------------------------------------------------------------------------------------
+// conversions
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The {@link Money} of a canonical amount that a codec has already checked.
+ *
+ * @example
+ * moneyOf('250.60' as Amount).toString(); // '250.60'
+ */
+export const moneyOf = (amount: Amount | AmountInput): Money => Money.of(amount);
+
+/**
+ * The canonical amount string of a Money.
+ *
+ * @example
+ * amountOf(Money.of('5')); // '5.00'
+ */
+export const amountOf = (money: Money): Amount => money.toString() as Amount;
+
+// ---------------------------------------------------------------------------------------------
+// decoding into DomainErrors
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Decodes `input` with an io-ts codec; on failure returns every error as a {@link DomainError}
+ * with code `DECODE_FAILED`, the field's path (prefixed by `path`) and the expected type.
+ *
+ * @example
+ * decodeWith(t.type({ amount: Amount }), { amount: 12.3 }, ['payment']);
+ * // left([{ code: 'DECODE_FAILED', path: ['payment', 'amount'], message: 'expected Amount, got the number 12.3' }])
+ */
+export const decodeWith = <A, O>(codec: t.Type<A, O, unknown>, input: unknown, path: readonly string[] = []): E.Either<readonly DomainError[], A> => {
+  const result = codec.decode(input);
+  if (E.isRight(result)) return E.right(result.right);
+  return E.left(dedupe(result.left.map((err) => toDomainError(err, path))));
+};
+
+const toDomainError = (err: t.ValidationError, prefix: readonly string[]): DomainError => {
+  // io-ts reports a path of contexts; skip the root and the synthetic union/intersection indices
+  const keys: string[] = [];
+  for (let i = 1; i < err.context.length; i++) {
+    const entry = err.context[i];
+    const parent = err.context[i - 1];
+    if (entry === undefined || parent === undefined) continue;
+    if (isSynthetic(parent.type)) continue;
+    keys.push(entry.key);
+  }
+  const last = err.context[err.context.length - 1];
+  const expected = last?.type.name ?? 'a valid value';
+  const message = err.message ?? `expected ${expected}, got ${describe(err.value)}`;
+  return domainError('DECODE_FAILED', message, [...prefix, ...keys], { expected, actual: describe(err.value) });
+};
+
+const isSynthetic = (type: t.Decoder<unknown, unknown>): boolean =>
+  type instanceof t.UnionType || type instanceof t.IntersectionType || type instanceof t.ExactType || type instanceof t.RefinementType;
+
+const dedupe = (errors: readonly DomainError[]): readonly DomainError[] => {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = `${e.path.join('.')}|${e.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+};
+
+/**
+ * A codec for a string-literal union, e.g. `oneOf(['cash', 'wechat'], 'Channel')`.
+ *
+ * @example
+ * const Stage = oneOf(['reminder', 'phone'] as const, 'Stage');
+ */
+export const oneOf = <const L extends readonly [string, ...string[]]>(values: L, name: string): t.KeyofC<{ [K in L[number]]: null }> =>
+  t.keyof(Object.fromEntries(values.map((v) => [v, null])) as { [K in L[number]]: null }, name);
+
+/**
+ * An object codec with required and optional members, exact (unknown keys are stripped on decode
+ * by io-ts `exact`, so events never carry stray fields into hashes).
+ *
+ * @example
+ * const Owner = struct({ ownerId: Id, name: NonEmptyText }, { phone: t.string }, 'Owner');
+ */
+export const struct = <R extends t.Props, O extends t.Props = Record<never, never>>(
+  required: R,
+  optional: O = {} as O,
+  name?: string,
+): t.ExactC<t.IntersectionC<[t.TypeC<R>, t.PartialC<O>]>> => t.exact(t.intersection([t.type(required), t.partial(optional)]), name);

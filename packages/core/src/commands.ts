@@ -1,0 +1,178 @@
+/**
+ * What people and systems ask Levy to do, as io-ts codecs: the command envelope
+ * ({@link CommandMeta}) and the data of each command ({@link commandDataCodecs}). A decider turns a
+ * valid command and the current state into events or a DomainError. Amounts in commands may be
+ * typed short (`"12.3"`); events always carry canonical amounts.
+ *
+ * @example
+ * import { decodeCommand } from '@levy/core';
+ * decodeCommand({ type: 'ReceivePayment', data: { channel: 'wechat', channelTxnId: '42', amount: '300', receivedOn: '2025-04-10' }, meta });
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { AmountInput, Count, DecimalString, Id, IsoDate, NonEmptyText, PeriodKey, Uuid, decodeWith, oneOf, struct } from './codecs.js';
+import { type DomainError, domainError } from './errors.js';
+import {
+  Actor,
+  AllocationPolicyName,
+  Approval,
+  ArrearsClass,
+  BillingCycle,
+  CalculationC,
+  Channel,
+  DueRuleC,
+  ExpenditureCategory,
+  FeeItem,
+  FeeRegime,
+  PenaltyPolicyC,
+  ReceivableKindC,
+  ReminderChannel,
+  ReminderStage,
+  UseType,
+} from './events.js';
+
+/**
+ * The envelope of a command: who asks, for which business date, why, with whose approval. The
+ * instant it is recorded and fresh ids come from the decision context, not from here.
+ */
+export const CommandMeta = struct(
+  { actor: Actor, effectiveDate: IsoDate },
+  { commandId: t.string, reason: NonEmptyText, approval: Approval, correlationId: t.string, causationId: t.string, corrects: Uuid },
+  'CommandMeta',
+);
+/** A command envelope. */
+export type CommandMeta = t.TypeOf<typeof CommandMeta>;
+
+const OwnerInput = struct({ ownerId: Id, name: NonEmptyText }, { phone: t.string }, 'Owner');
+
+const communityCommands = {
+  /** Start a community's stream. */
+  RegisterCommunity: struct({ communityId: Id, name: NonEmptyText }, { timeZone: NonEmptyText, closeCycle: BillingCycle }, 'RegisterCommunity'),
+  /** Add a unit. */
+  RegisterUnit: struct(
+    { unitId: Id, building: NonEmptyText, areaM2: DecimalString, useType: UseType, owner: OwnerInput, handoverDate: IsoDate },
+    { grade: Id },
+    'RegisterUnit',
+  ),
+  /** Change a unit's area from a date. */
+  ChangeUnitArea: struct({ unitId: Id, areaM2: DecimalString, from: IsoDate }, {}, 'ChangeUnitArea'),
+  /** Change a unit's owner from a date. */
+  ChangeUnitOwner: struct({ unitId: Id, owner: OwnerInput, from: IsoDate }, {}, 'ChangeUnitOwner'),
+  /** Adopt a fee schedule version, published on one date and effective from another. */
+  AdoptFeeSchedule: struct(
+    {
+      version: Count,
+      publishedOn: IsoDate,
+      effectiveFrom: IsoDate,
+      billingCycle: BillingCycle,
+      dueRule: DueRuleC,
+      items: t.array(FeeItem),
+      penalty: PenaltyPolicyC,
+      allocation: AllocationPolicyName,
+      regime: FeeRegime,
+      managerWaiverLimit: AmountInput,
+      installmentGraceDays: Count,
+    },
+    {},
+    'AdoptFeeSchedule',
+  ),
+  /** Bill every unit for a period (one charge per unit and applicable fee item); idempotent. */
+  RunBilling: struct({ periodKey: PeriodKey }, {}, 'RunBilling'),
+  /** Close a period (a quarter by default): seal its totals and stream heads. */
+  ClosePeriod: struct({ periodKey: PeriodKey, closedOn: IsoDate }, {}, 'ClosePeriod'),
+  /** Record spending of the community's funds; needs an approval. */
+  RecordExpenditure: struct(
+    { expenditureId: Id, category: ExpenditureCategory, amount: AmountInput, vendor: NonEmptyText, paidOn: IsoDate, description: NonEmptyText },
+    {},
+    'RecordExpenditure',
+  ),
+} as const;
+
+const accountCommands = {
+  /** Bill one charge to the unit (billing runs issue these; a clerk may issue a metered or manual one). */
+  IssueCharge: struct(
+    {
+      feeItemId: Id,
+      periodKey: PeriodKey,
+      periodStart: IsoDate,
+      periodEnd: IsoDate,
+      dueDate: IsoDate,
+      amount: AmountInput,
+      calculation: CalculationC,
+      scheduleVersion: Count,
+      regime: oneOf(['lump-sum', 'commission'], 'RegimeKind'),
+      commission: AmountInput,
+    },
+    { chargeId: Id },
+    'IssueCharge',
+  ),
+  /** Cancel a charge billed in error; what was paid on it becomes credit. Needs a reason and an approval. */
+  CancelCharge: struct({ chargeId: Id }, {}, 'CancelCharge'),
+  /** Take a payment; allocated by the community's policy unless `targets` name where it goes. */
+  ReceivePayment: struct(
+    { channel: Channel, channelTxnId: NonEmptyText, amount: AmountInput, receivedOn: IsoDate },
+    { payer: NonEmptyText, targets: t.array(struct({ chargeId: Id, kind: ReceivableKindC, amount: AmountInput })) },
+    'ReceivePayment',
+  ),
+  /** Unwind a bounced, charged-back or duplicate payment. */
+  ReversePayment: struct({ paymentId: Id, reason: oneOf(['bounced', 'chargeback', 'duplicate'], 'ReversalReason') }, {}, 'ReversePayment'),
+  /** Assess late-payment penalties on every overdue charge as of a date. */
+  AssessPenalty: struct({ asOf: IsoDate }, {}, 'AssessPenalty'),
+  /** Waive part of a charge's principal (committee approval) or penalty (manager up to a limit). */
+  GrantWaiver: struct({ chargeId: Id, kind: ReceivableKindC, amount: AmountInput }, { waiverId: Id }, 'GrantWaiver'),
+  /** Agree an installment plan over some charges. */
+  AgreeInstallmentPlan: struct(
+    { planId: Id, chargeIds: t.array(Id), installments: t.array(struct({ dueDate: IsoDate, amount: AmountInput })) },
+    {},
+    'AgreeInstallmentPlan',
+  ),
+  /** Pay credit back to the owner. */
+  RefundCredit: struct({ amount: AmountInput, channel: Channel, refundedOn: IsoDate }, { refundId: Id, channelTxnId: NonEmptyText }, 'RefundCredit'),
+  /** Record a reminder made at a stage through a channel. */
+  RecordReminder: struct({ stage: ReminderStage, channel: ReminderChannel, on: IsoDate, chargeIds: t.array(Id) }, { note: NonEmptyText }, 'RecordReminder'),
+  /** Classify the account's arrears (hardship, dispute, chronic, none). */
+  ClassifyArrears: struct({ arrearsClass: ArrearsClass, on: IsoDate }, {}, 'ClassifyArrears'),
+} as const;
+
+/** Data codec of every command type, by type name. */
+export const commandDataCodecs = { ...communityCommands, ...accountCommands } as const;
+type DataCodecs = typeof commandDataCodecs;
+
+/** Every command type name. */
+export type CommandType = keyof DataCodecs;
+/** Command types handled by the community decider. */
+export const COMMUNITY_COMMAND_TYPES = Object.keys(communityCommands) as readonly (keyof typeof communityCommands)[];
+/** Command types handled by the account decider. */
+export const ACCOUNT_COMMAND_TYPES = Object.keys(accountCommands) as readonly (keyof typeof accountCommands)[];
+
+/** The data of a command type. */
+export type CommandData<K extends CommandType> = t.TypeOf<DataCodecs[K]>;
+/** One Levy command: `{ type, data, meta }`, discriminated on `type`. */
+export type LevyCommand = { [K in CommandType]: { readonly type: K; readonly data: CommandData<K>; readonly meta: CommandMeta } }[CommandType];
+/** The command of one type. */
+export type CommandOf<K extends CommandType> = Extract<LevyCommand, { type: K }>;
+/** Commands for the community stream. */
+export type CommunityCommand = CommandOf<keyof typeof communityCommands>;
+/** Commands for a unit account stream. */
+export type AccountCommand = CommandOf<keyof typeof accountCommands>;
+
+const isCommandType = (s: unknown): s is CommandType => typeof s === 'string' && Object.prototype.hasOwnProperty.call(commandDataCodecs, s);
+
+/**
+ * Decodes a raw command `{ type, data, meta }`, returning every problem with its path.
+ *
+ * @example
+ * decodeCommand({ type: 'AssessPenalty', data: { asOf: '2025-13-01' }, meta });
+ * // left([{ code: 'DECODE_FAILED', path: ['data', 'asOf'], ... }])
+ */
+export const decodeCommand = (raw: unknown): E.Either<readonly DomainError[], LevyCommand> => {
+  if (typeof raw !== 'object' || raw === null) return E.left([domainError('COMMAND_INVALID', 'a command must be an object with type, data and meta', [])]);
+  const { type, data, meta } = raw as { type?: unknown; data?: unknown; meta?: unknown };
+  if (!isCommandType(type)) {
+    return E.left([domainError('COMMAND_TYPE_UNKNOWN', `${JSON.stringify(type) ?? String(type)} is not a Levy command`, ['type'])]);
+  }
+  const d = decodeWith(commandDataCodecs[type] as unknown as t.Type<unknown, unknown, unknown>, data, ['data']);
+  const m = decodeWith(CommandMeta, meta, ['meta']);
+  if (E.isLeft(d) || E.isLeft(m)) return E.left([...(E.isLeft(d) ? d.left : []), ...(E.isLeft(m) ? m.left : [])]);
+  return E.right({ type, data: d.right, meta: m.right } as LevyCommand);
+};
