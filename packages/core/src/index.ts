@@ -8,3 +8,8 @@ export * from './errors.js';
 export * from './decimal.js';
 export * from './money.js';
 export * from './canonical-json.js';
+export * from './codecs.js';
+export * from './events.js';
+export * from './commands.js';
+export * from './event-id.js';
+export * from './decider.js';
