@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { Money, areaCharge, fixedCharge, meteredCharge, priceFor, proratedAreaCharge, splitIntoMonths, type ChargeCalculation, type DomainError } from '@levy/core';
+
+const right = (r: E.Either<DomainError, ChargeCalculation>): ChargeCalculation => {
+  if (E.isLeft(r)) throw new Error(`expected a charge, got ${r.left.code}: ${r.left.message}`);
+  return r.right;
+};
+const left = <A>(r: E.Either<DomainError, A>): DomainError => {
+  if (E.isRight(r)) throw new Error('expected a refusal');
+  return r.left;
+};
+
+describe('area charges (area × price × months, rounded once)', () => {
+  it('charges 89.50 m² at 2.80 a month 250.60', () => {
+    const c = right(areaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', months: 1 }));
+    expect(c.amount.toString()).toBe('250.60');
+    expect(c).toMatchObject({ basis: 'area', quantity: '89.50', unitPrice: '2.80', months: '1', unrounded: '250.6', rounding: 'half-up' });
+  });
+  it('charges a quarter and a year as one rounded product', () => {
+    expect(right(areaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', months: 3 })).amount.toString()).toBe('751.80');
+    expect(right(areaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', months: 12 })).amount.toString()).toBe('3007.20');
+  });
+  it('rounds half-up to the fen once per charge, not per month', () => {
+    // 88.25 × 1.30 = 114.725 → 114.73; three months 344.175 → 344.18 (three rounded months would be 344.19)
+    expect(right(areaCharge({ areaM2: '88.25', pricePerM2PerMonth: '1.30', months: 1 })).amount.toString()).toBe('114.73');
+    const q = right(areaCharge({ areaM2: '88.25', pricePerM2PerMonth: '1.30', months: 3 }));
+    expect(q.unrounded).toBe('344.175');
+    expect(q.amount.toString()).toBe('344.18');
+  });
+  it('honours another rounding mode when the schedule names one', () => {
+    expect(right(areaCharge({ areaM2: '88.25', pricePerM2PerMonth: '1.30', months: 1, rounding: 'half-even' })).amount.toString()).toBe('114.72');
+    expect(right(areaCharge({ areaM2: '88.25', pricePerM2PerMonth: '1.30', months: 1, rounding: 'down' })).amount.toString()).toBe('114.72');
+  });
+  it('charges nothing at a price of zero', () => {
+    expect(right(areaCharge({ areaM2: '89.50', pricePerM2PerMonth: '0', months: 1 })).amount.isZero()).toBe(true);
+  });
+  it.each([
+    [{ areaM2: '0', pricePerM2PerMonth: '2.80', months: 1 }, 'AREA_NOT_POSITIVE', 'areaM2'],
+    [{ areaM2: '-89.50', pricePerM2PerMonth: '2.80', months: 1 }, 'AREA_NOT_POSITIVE', 'areaM2'],
+    [{ areaM2: '89.50', pricePerM2PerMonth: '-2.80', months: 1 }, 'PRICE_NEGATIVE', 'pricePerM2PerMonth'],
+    [{ areaM2: '89.50', pricePerM2PerMonth: '2.80', months: 0 }, 'MONTHS_INVALID', 'months'],
+    [{ areaM2: '89.50', pricePerM2PerMonth: '2.80', months: 1.5 }, 'MONTHS_INVALID', 'months'],
+    [{ areaM2: '8.95e1', pricePerM2PerMonth: '2.80', months: 1 }, 'DECIMAL_INVALID', 'areaM2'],
+    [{ areaM2: '89.50', pricePerM2PerMonth: 'abc', months: 1 }, 'DECIMAL_INVALID', 'pricePerM2PerMonth'],
+    [{ areaM2: '89.50', pricePerM2PerMonth: '2.80', months: 1, rounding: 'nearest' as never }, 'ROUNDING_INVALID', 'rounding'],
+  ])('refuses %j with %s naming %s', (input, code, field) => {
+    const e = left(areaCharge(input));
+    expect(e.code).toBe(code);
+    expect(e.path).toEqual([field]);
+  });
+});
+
+describe('prorated first month (area × price × days billed / days in month)', () => {
+  it('bills 17 of 31 days in March as 137.43 and keeps the exact fraction', () => {
+    // 89.50 × 2.80 × 17 = 4260.2; / 31 = 137.4258...
+    const c = right(proratedAreaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 17, daysInMonth: 31 }));
+    expect(c.amount.toString()).toBe('137.43');
+    expect(c.months).toBe('17/31');
+    expect(c.unrounded).toBe('4260.2/31');
+  });
+  it('writes a share that ends as a plain decimal', () => {
+    const c = right(proratedAreaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 15, daysInMonth: 30 }));
+    expect(c.amount.toString()).toBe('125.30');
+    expect(c.unrounded).toBe('125.3');
+  });
+  it('bills a leap February day by day: 10 of 29 days', () => {
+    // 250.6 × 10 / 29 = 86.4137... → 86.41
+    expect(right(proratedAreaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 10, daysInMonth: 29 })).amount.toString()).toBe('86.41');
+  });
+  it('bills a whole month the same as an area charge', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 28, max: 31 }), (areaCenti, priceCenti, d) => {
+        const areaM2 = Money.fromMinorUnits(areaCenti).toString();
+        const price = Money.fromMinorUnits(priceCenti).toString();
+        const whole = right(areaCharge({ areaM2, pricePerM2PerMonth: price, months: 1 }));
+        const prorated = right(proratedAreaCharge({ areaM2, pricePerM2PerMonth: price, daysBilled: d, daysInMonth: d }));
+        expect(prorated.amount.equals(whole.amount)).toBe(true);
+      }),
+      { seed: 20251127, numRuns: 200 },
+    );
+  });
+  it('refuses days outside the month', () => {
+    expect(left(proratedAreaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 0, daysInMonth: 31 })).code).toBe('PRORATION_DAYS_INVALID');
+    expect(left(proratedAreaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 31, daysInMonth: 30 })).path).toEqual(['daysBilled']);
+    expect(left(proratedAreaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 1, daysInMonth: 32 })).code).toBe('DAYS_IN_MONTH_INVALID');
+  });
+});
+
+describe('fixed and metered charges', () => {
+  it('charges a fixed 150.00 a month for a quarter as 450.00', () => {
+    const c = right(fixedCharge({ amountPerMonth: Money.of('150.00'), months: 3 }));
+    expect(c.amount.toString()).toBe('450.00');
+    expect(c).toMatchObject({ basis: 'fixed', quantity: '1', unitPrice: '150.00', months: '3', unrounded: '450' });
+  });
+  it('refuses a negative fixed amount and fractional months', () => {
+    expect(left(fixedCharge({ amountPerMonth: Money.of('-1.00'), months: 1 })).code).toBe('AMOUNT_NEGATIVE');
+    expect(left(fixedCharge({ amountPerMonth: Money.of('1.00'), months: 2.5 })).code).toBe('MONTHS_INVALID');
+  });
+  it('charges 120 units at 0.65 as 78.00', () => {
+    const c = right(meteredCharge({ previousReading: '1024.5', currentReading: '1144.5', unitPrice: '0.65' }));
+    expect(c.amount.toString()).toBe('78.00');
+    expect(c).toMatchObject({ basis: 'metered', quantity: '120', unitPrice: '0.65', months: '1', unrounded: '78' });
+  });
+  it('rounds a metered charge once: 33.3 units at 0.585 is 19.4805 → 19.48', () => {
+    expect(right(meteredCharge({ previousReading: '0', currentReading: '33.3', unitPrice: '0.585' })).amount.toString()).toBe('19.48');
+  });
+  it('refuses a reading that went down, naming the current reading', () => {
+    const e = left(meteredCharge({ previousReading: '1144.5', currentReading: '1024.5', unitPrice: '0.65' }));
+    expect(e.code).toBe('READING_DECREASED');
+    expect(e.path).toEqual(['currentReading']);
+    expect(left(meteredCharge({ previousReading: '-1', currentReading: '1', unitPrice: '0.65' })).code).toBe('READING_NEGATIVE');
+    expect(left(meteredCharge({ previousReading: '1', currentReading: '2', unitPrice: '-0.65' })).code).toBe('PRICE_NEGATIVE');
+  });
+});
+
+describe('splitting a yearly charge into months', () => {
+  it('splits 1,000.00 into twelve with the extra fen in the first four months', () => {
+    const parts = splitIntoMonths(Money.of('1000.00'), 12).map(String);
+    expect(parts).toEqual([...Array(4).fill('83.34'), ...Array(8).fill('83.33')]);
+  });
+  it('always sums back to the charge', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000_000_00 }), fc.constantFrom(1, 3, 4, 6, 12), (fen, months) => {
+        const total = Money.fromMinorUnits(fen);
+        expect(Money.sum(splitIntoMonths(total, months)).equals(total)).toBe(true);
+      }),
+      { seed: 20251127, numRuns: 200 },
+    );
+  });
+});
+
+describe('price by use type and grade', () => {
+  const prices = { byUseType: { residential: '2.80', commercial: '6.50' }, byGrade: { 'office-A': '9.00' } };
+  it('lets a listed grade win over the use type', () => {
+    expect(priceFor(prices, 'commercial', 'office-A')).toEqual(E.right('9.00'));
+  });
+  it('falls back to the use type when the grade is not listed or not given', () => {
+    expect(priceFor(prices, 'commercial', 'office-C')).toEqual(E.right('6.50'));
+    expect(priceFor(prices, 'residential')).toEqual(E.right('2.80'));
+  });
+  it('says PRICE_NOT_FOUND for a use type the schedule does not price', () => {
+    expect(left(priceFor(prices, 'parking')).code).toBe('PRICE_NOT_FOUND');
+    expect(left(priceFor({ byUseType: {} }, 'toString')).code).toBe('PRICE_NOT_FOUND');
+  });
+});
