@@ -6,7 +6,7 @@ export default defineProject({
   test: {
     name: 'store-sqlite',
     include: ['test/**/*.test.ts'],
-    setupFiles: ['../../vitest.setup.ts'],
+    setupFiles: ['../testkit/vitest.setup.ts'],
     testTimeout: 60_000,
   },
 });

@@ -6,7 +6,7 @@ export default defineProject({
   test: {
     name: 'testkit',
     include: ['test/**/*.test.ts'],
-    setupFiles: ['../../vitest.setup.ts'],
+    setupFiles: ['./vitest.setup.ts'],
     testTimeout: 60_000,
   },
 });
