@@ -43,7 +43,8 @@ const isCalendarDate = (s: string): boolean => {
   return d <= dim;
 };
 
-interface AmountBrand {
+/** Brand of a checked string (io-ts). */
+export interface AmountBrand {
   readonly Amount: unique symbol;
 }
 /** A canonical CNY amount string: optional minus, digits, exactly two decimals (`"1234.50"`), never `"-0.00"`. */
@@ -51,7 +52,8 @@ export const Amount = t.brand(t.string, (s): s is t.Branded<string, AmountBrand>
 /** A canonical amount string. Turn it into {@link Money} with {@link moneyOf}. */
 export type Amount = t.TypeOf<typeof Amount>;
 
-interface AmountInputBrand {
+/** Brand of a checked string (io-ts). */
+export interface AmountInputBrand {
   readonly AmountInput: unique symbol;
 }
 /** An amount as a person may type it in a command: `"12"`, `"12.3"` or `"12.30"` (never a number). */
@@ -59,7 +61,8 @@ export const AmountInput = t.brand(t.string, (s): s is t.Branded<string, AmountI
 /** An amount as typed in a command; see {@link AmountInput}. */
 export type AmountInput = t.TypeOf<typeof AmountInput>;
 
-interface DecimalStringBrand {
+/** Brand of a checked string (io-ts). */
+export interface DecimalStringBrand {
   readonly DecimalString: unique symbol;
 }
 /** A plain decimal string for rates, areas, prices, readings: `"0.0003"`, `"89.50"` (no exponent). */
@@ -67,7 +70,8 @@ export const DecimalString = t.brand(t.string, (s): s is t.Branded<string, Decim
 /** A plain decimal string; see {@link DecimalString}. */
 export type DecimalString = t.TypeOf<typeof DecimalString>;
 
-interface IsoDateBrand {
+/** Brand of a checked string (io-ts). */
+export interface IsoDateBrand {
   readonly IsoDate: unique symbol;
 }
 /** A real calendar date `YYYY-MM-DD` (a business date in the community's time zone). */
@@ -75,7 +79,8 @@ export const IsoDate = t.brand(t.string, (s): s is t.Branded<string, IsoDateBran
 /** A business date string; see {@link IsoDate}. */
 export type IsoDate = t.TypeOf<typeof IsoDate>;
 
-interface InstantStringBrand {
+/** Brand of a checked string (io-ts). */
+export interface InstantStringBrand {
   readonly InstantString: unique symbol;
 }
 /** An instant in UTC, ISO 8601 with `Z` (`"2025-03-15T02:30:00Z"`): when something was recorded. */
@@ -87,7 +92,8 @@ export const InstantString = t.brand(
 /** An instant string; see {@link InstantString}. */
 export type InstantString = t.TypeOf<typeof InstantString>;
 
-interface PeriodKeyBrand {
+/** Brand of a checked string (io-ts). */
+export interface PeriodKeyBrand {
   readonly PeriodKey: unique symbol;
 }
 /** A billing period key: a month `"2025-03"`, a quarter `"2025-Q1"` or a year `"2025"`. */
@@ -95,7 +101,8 @@ export const PeriodKey = t.brand(t.string, (s): s is t.Branded<string, PeriodKey
 /** A period key; see {@link PeriodKey}. */
 export type PeriodKey = t.TypeOf<typeof PeriodKey>;
 
-interface IdBrand {
+/** Brand of a checked string (io-ts). */
+export interface IdBrand {
   readonly Id: unique symbol;
 }
 /**
@@ -107,7 +114,8 @@ export const Id = t.brand(t.string, (s): s is t.Branded<string, IdBrand> => ID.t
 /** An identifier; see {@link Id}. */
 export type Id = t.TypeOf<typeof Id>;
 
-interface UuidBrand {
+/** Brand of a checked string (io-ts). */
+export interface UuidBrand {
   readonly Uuid: unique symbol;
 }
 /** A lowercase UUID: every event id is one (EventStoreDB requires it). */
@@ -115,7 +123,8 @@ export const Uuid = t.brand(t.string, (s): s is t.Branded<string, UuidBrand> => 
 /** An event id; see {@link Uuid}. */
 export type Uuid = t.TypeOf<typeof Uuid>;
 
-interface NonEmptyTextBrand {
+/** Brand of a checked string (io-ts). */
+export interface NonEmptyTextBrand {
   readonly NonEmptyText: unique symbol;
 }
 /** Free text that must say something: at least one non-space character, at most 2,000. */
