@@ -13,3 +13,6 @@ export * from './events.js';
 export * from './commands.js';
 export * from './event-id.js';
 export * from './decider.js';
+export * from './store.js';
+export * from './hash-chain.js';
+export * from './memory-store.js';

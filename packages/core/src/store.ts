@@ -1,0 +1,525 @@
+/**
+ * The event store port: the one contract every engine (in-memory, SQLite, EventStoreDB)
+ * implements and the conformance suite in `@levy/testkit` checks. Streams hold events in
+ * revision order (0, 1, 2, ...); the store as a whole orders them by a global position that
+ * starts at 1 and only grows. Everything that can go wrong is a {@link StoreError} with a
+ * stable code; no engine lets a driver's own exception reach a caller.
+ *
+ * The store, not the decider, seals each event into its stream's hash chain (`meta.prevHash`,
+ * `meta.hash`: DESIGN.md, principle 8), inside the append, so every engine builds the same chain.
+ *
+ * @example
+ * import { openMemoryEventStore, isStoreError } from '@levy/core';
+ * const store = openMemoryEventStore();
+ * await store.appendToStream('levy.account-c1.101', [
+ *   { type: 'ChargeIssued', data: { amount: '250.60' }, meta: { eventId: 'charge-2025-11-101' } },
+ * ], { expectedRevision: 'no-stream' });
+ * for await (const e of store.readStream('levy.account-c1.101')) e.meta.hash; // sha-256 hex
+ * try {
+ *   await store.appendToStream('levy.account-c1.101', [...], { expectedRevision: 'no-stream' });
+ * } catch (e) {
+ *   if (isStoreError(e, 'CONCURRENCY_CONFLICT')) { ... } // reload, decide again
+ * }
+ */
+import { canonicalJson } from './canonical-json.js';
+import { LevyError, domainError, type DomainError } from './errors.js';
+
+// ---------------------------------------------------------------------------------------------
+// the port
+// ---------------------------------------------------------------------------------------------
+
+/** A stream's revision: 0 for its first event. */
+export type StreamRevision = bigint;
+/** A position in the whole store: 1 for its first event; only grows, never reused. */
+export type GlobalPosition = bigint;
+/**
+ * What the caller believes about the stream before appending: it does not exist yet, it
+ * exists (any revision), anything goes, or its last event is at exactly this revision.
+ */
+export type ExpectedRevision = 'no-stream' | 'stream-exists' | 'any' | bigint;
+/** A JSON object. Numbers in it must be safe integers (amounts and rates travel as strings). */
+export type JsonObject = { readonly [k: string]: unknown };
+/** Event metadata. `prevHash` and `hash` are filled by the store; whatever a caller puts there is replaced. */
+export interface EventMeta extends JsonObject {
+  readonly eventId: string;
+  readonly prevHash?: string | null;
+  readonly hash?: string;
+}
+/** An event as a decider produces it. */
+export interface NewEvent {
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly meta: EventMeta;
+}
+/** An event as the store holds it: sealed (meta has `prevHash` and `hash`) and placed. */
+export interface StoredEvent extends NewEvent {
+  readonly streamId: string;
+  readonly revision: StreamRevision;
+  readonly position: GlobalPosition;
+}
+/** What an append returns. */
+export interface AppendResult {
+  /** revision of the last event in the stream (pass it as the next `expectedRevision`); -1n when an empty append met no stream */
+  readonly nextExpectedRevision: StreamRevision;
+  /** position of the last appended event (of the stream's last event for an empty append; 0n when there is none) */
+  readonly position: GlobalPosition;
+}
+/** Options of {@link EventStore.readStream}. */
+export interface ReadStreamOptions {
+  /** first revision to read (inclusive); default 0n forwards, the last revision backwards */
+  readonly from?: StreamRevision;
+  /** at most this many events; default all */
+  readonly max?: number;
+  readonly direction?: 'forwards' | 'backwards';
+}
+/** Narrows a read of all events: stream ids starting with a prefix, and/or these event types. */
+export interface AllFilter {
+  readonly streamPrefix?: string;
+  readonly types?: readonly string[];
+}
+/** Options of {@link EventStore.readAll}. */
+export interface ReadAllOptions {
+  /** inclusive, default 0n */
+  readonly fromPosition?: GlobalPosition;
+  readonly max?: number;
+  readonly filter?: AllFilter;
+}
+/** A catch-up subscription: iterate it; `close()` (or leaving a `for await`) ends it. */
+export interface Subscription extends AsyncIterable<StoredEvent> {
+  close(): Promise<void>;
+}
+/** Options of {@link EventStore.subscribeToAll}. */
+export interface SubscribeOptions {
+  /** exclusive: the last position the caller has processed; default none (start at the beginning) */
+  readonly checkpoint?: GlobalPosition;
+  readonly filter?: AllFilter;
+}
+/** The store port. Every method rejects only with a {@link StoreError}. */
+export interface EventStore {
+  /** Appends all events or none. See {@link ExpectedRevision}; an idempotent retry is a no-op returning the original result. */
+  appendToStream(streamId: string, events: readonly NewEvent[], options?: { readonly expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  /** A stream's events in revision order; iterating a missing stream fails with `STREAM_NOT_FOUND`. */
+  readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<StoredEvent>;
+  /** All events in position order. */
+  readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+  /** Catches up from a checkpoint, then follows new appends until closed. */
+  subscribeToAll(options?: SubscribeOptions): Subscription;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// errors
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The codes a store rejects with. `CONCURRENCY_CONFLICT` carries `details.streamId`,
+ * `details.expected` and `details.actual` (the stream's last revision, or `'no-stream'`).
+ */
+export type StoreErrorCode =
+  | 'CONCURRENCY_CONFLICT'
+  | 'STREAM_NOT_FOUND'
+  | 'EVENT_ID_CONFLICT'
+  | 'EVENT_INVALID'
+  | 'OPTIONS_INVALID'
+  | 'CHAIN_BROKEN'
+  | 'STORE_NOT_LEVY'
+  | 'STORE_SCHEMA_TOO_NEW'
+  | 'STORE_CLOSED'
+  | 'STORE_BUSY'
+  | 'STORE_IO';
+
+/**
+ * A store's refusal or failure, carrying a {@link DomainError} with a stable code.
+ *
+ * @example
+ * throw new StoreError(domainError('STREAM_NOT_FOUND', 'stream "x" has no events', ['streamId']));
+ */
+export class StoreError extends LevyError {
+  constructor(error: DomainError) {
+    super(error);
+    this.name = 'StoreError';
+  }
+}
+
+/**
+ * Builds a {@link StoreError}.
+ *
+ * @example
+ * storeError('STORE_CLOSED', 'the store is closed');
+ */
+export const storeError = (code: StoreErrorCode, message: string, path: readonly string[] = [], details?: Readonly<Record<string, unknown>>): StoreError =>
+  new StoreError(domainError(code, message, path, details));
+
+/**
+ * Is `e` a {@link StoreError} (with this code, when given)?
+ *
+ * @example
+ * if (isStoreError(e, 'CONCURRENCY_CONFLICT')) retry();
+ */
+export const isStoreError = (e: unknown, code?: string): e is StoreError => e instanceof StoreError && (code === undefined || e.code === code);
+
+const revisionText = (r: ExpectedRevision | bigint): string => (typeof r === 'bigint' ? r.toString() : r);
+
+/**
+ * The conflict every engine reports when the stream is not where the caller expected.
+ *
+ * @example
+ * concurrencyConflict('levy.account-c1.101', 'no-stream', 3n).code; // 'CONCURRENCY_CONFLICT'
+ */
+export const concurrencyConflict = (streamId: string, expected: ExpectedRevision, actual: bigint | 'no-stream'): StoreError =>
+  storeError(
+    'CONCURRENCY_CONFLICT',
+    `stream ${JSON.stringify(streamId)} changed since it was read: expected ${revisionText(expected)}, found ${revisionText(actual)}; reload it and try the command again`,
+    ['expectedRevision'],
+    { streamId, expected, actual },
+  );
+
+/**
+ * Checks an expected revision against a stream's last revision (-1n: no stream).
+ *
+ * @example
+ * expectedRevisionHolds('no-stream', -1n); // true
+ * expectedRevisionHolds(4n, 5n);           // false
+ */
+export const expectedRevisionHolds = (expected: ExpectedRevision, current: bigint): boolean => {
+  if (expected === 'any') return true;
+  if (expected === 'no-stream') return current === -1n;
+  if (expected === 'stream-exists') return current >= 0n;
+  return expected === current;
+};
+
+// ---------------------------------------------------------------------------------------------
+// limits and checks every engine applies before writing (TigerBeetle: a limit on everything)
+// ---------------------------------------------------------------------------------------------
+
+/** Limits every store enforces, so no engine accepts what another would refuse. */
+export const STORE_LIMITS = Object.freeze({
+  /** events in one append */
+  eventsPerAppend: 10_000,
+  /** UTF-16 code units in a stream id */
+  streamIdLength: 256,
+  /** UTF-16 code units in an event id */
+  eventIdLength: 256,
+  /** UTF-16 code units in an event type */
+  typeLength: 128,
+  /** characters of an event's canonical data + meta JSON */
+  eventJsonLength: 8 * 1024 * 1024,
+});
+
+/**
+ * An event checked and serialised once, ready for any engine to seal and write. `dataJson` and
+ * `metaJson` are canonical JSON; `meta` has no `prevHash`/`hash`.
+ */
+export interface CheckedEvent {
+  readonly type: string;
+  readonly eventId: string;
+  readonly meta: JsonObject;
+  readonly dataJson: string;
+  /** canonical JSON of meta without prevHash/hash: what an idempotent retry must match */
+  readonly metaJson: string;
+}
+
+/** An append that passed every check. */
+export interface CheckedAppend {
+  readonly streamId: string;
+  readonly expected: ExpectedRevision;
+  readonly events: readonly CheckedEvent[];
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const invalid = (message: string, path: readonly string[], details?: Readonly<Record<string, unknown>>): StoreError => storeError('EVENT_INVALID', message, path, details);
+
+/**
+ * Checks an expected revision option.
+ *
+ * @example
+ * checkExpectedRevision(3n); // 3n
+ * checkExpectedRevision(3);  // throws OPTIONS_INVALID (a number, not a bigint)
+ */
+export const checkExpectedRevision = (expected: unknown): ExpectedRevision => {
+  if (expected === undefined) return 'any';
+  if (expected === 'any' || expected === 'no-stream' || expected === 'stream-exists') return expected;
+  if (typeof expected === 'bigint' && expected >= 0n) return expected;
+  throw storeError('OPTIONS_INVALID', `expectedRevision ${typeof expected === 'bigint' ? expected.toString() : JSON.stringify(expected) ?? String(expected)} must be 'no-stream', 'stream-exists', 'any' or a revision like 3n (a bigint, 0n or more)`, ['expectedRevision']);
+};
+
+/**
+ * Checks a stream id: a non-empty string of at most {@link STORE_LIMITS}.streamIdLength.
+ *
+ * @example
+ * checkStreamId('levy.account-c1.101');
+ */
+export const checkStreamId = (streamId: unknown): string => {
+  if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > STORE_LIMITS.streamIdLength) {
+    throw storeError('OPTIONS_INVALID', `stream id must be a non-empty string of at most ${STORE_LIMITS.streamIdLength} characters`, ['streamId'], { streamId });
+  }
+  return streamId;
+};
+
+/**
+ * Checks and serialises an append once, before any engine touches storage: every event has a
+ * type, a JSON object `data` (safe integers only), a `meta` with an `eventId`; ids are not
+ * repeated within the batch. Throws a {@link StoreError} (`EVENT_INVALID`, `EVENT_ID_CONFLICT`,
+ * `OPTIONS_INVALID`) naming the offending field.
+ *
+ * @example
+ * checkAppend('s-1', [{ type: 'T', data: {}, meta: { eventId: 'e-1' } }], 'no-stream').events.length; // 1
+ */
+export const checkAppend = (streamId: unknown, events: unknown, expectedRevision: unknown): CheckedAppend => {
+  const id = checkStreamId(streamId);
+  const expected = checkExpectedRevision(expectedRevision);
+  if (!Array.isArray(events)) throw invalid('events must be an array', ['events']);
+  if (events.length > STORE_LIMITS.eventsPerAppend) {
+    throw invalid(`one append holds at most ${STORE_LIMITS.eventsPerAppend} events, got ${events.length}; split it`, ['events'], { count: events.length });
+  }
+  const seen = new Set<string>();
+  const out: CheckedEvent[] = new Array<CheckedEvent>(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const e: unknown = events[i];
+    const at = ['events', String(i)];
+    if (!isPlainObject(e)) throw invalid('an event must be an object with type, data and meta', at);
+    const { type, data, meta } = e;
+    if (typeof type !== 'string' || type.length === 0 || type.length > STORE_LIMITS.typeLength) {
+      throw invalid(`event type must be a non-empty string of at most ${STORE_LIMITS.typeLength} characters`, [...at, 'type']);
+    }
+    if (!isPlainObject(data)) throw invalid('event data must be a JSON object', [...at, 'data']);
+    if (!isPlainObject(meta)) throw invalid('event meta must be an object with an eventId', [...at, 'meta']);
+    const eventId = meta.eventId;
+    if (typeof eventId !== 'string' || eventId.length === 0 || eventId.length > STORE_LIMITS.eventIdLength) {
+      throw invalid(`meta.eventId must be a non-empty string of at most ${STORE_LIMITS.eventIdLength} characters`, [...at, 'meta', 'eventId']);
+    }
+    if (seen.has(eventId)) {
+      throw storeError('EVENT_ID_CONFLICT', `event id ${JSON.stringify(eventId)} appears twice in one append`, [...at, 'meta', 'eventId'], { eventId, streamId: id });
+    }
+    seen.add(eventId);
+    // the chain belongs to the store: drop whatever the caller put there
+    const { prevHash: _p, hash: _h, ...bare } = meta;
+    let dataJson: string;
+    let metaJson: string;
+    try {
+      dataJson = canonicalJson(data);
+      metaJson = canonicalJson(bare);
+    } catch (err) {
+      if (err instanceof LevyError) {
+        throw invalid(`event ${JSON.stringify(eventId)} is not plain JSON: ${err.error.message}`, [...at, ...err.error.path], { eventId });
+      }
+      throw err;
+    }
+    if (dataJson.length + metaJson.length > STORE_LIMITS.eventJsonLength) {
+      throw invalid(`event ${JSON.stringify(eventId)} is ${dataJson.length + metaJson.length} characters of JSON; the limit is ${STORE_LIMITS.eventJsonLength}`, [...at, 'data']);
+    }
+    out[i] = { type, eventId, meta: bare, dataJson, metaJson };
+  }
+  return { streamId: id, expected, events: out };
+};
+
+/**
+ * The canonical content of an event that an idempotent retry must repeat exactly: type, data
+ * and meta without the chain fields.
+ *
+ * @example
+ * contentKeyOf({ type: 'T', data: {}, meta: { eventId: 'e', hash: 'x' } }) === contentKeyOf({ type: 'T', data: {}, meta: { eventId: 'e' } }); // true
+ */
+export const contentKeyOf = (event: NewEvent): string => {
+  const { prevHash: _p, hash: _h, ...bare } = event.meta;
+  return `${JSON.stringify(event.type)}|${canonicalJson(event.data)}|${canonicalJson(bare)}`;
+};
+
+/** {@link contentKeyOf} for an event already checked. */
+export const checkedContentKey = (e: CheckedEvent): string => `${JSON.stringify(e.type)}|${e.dataJson}|${e.metaJson}`;
+
+/** Where an event id already sits in a store: what an engine's lookup returns. */
+export interface ExistingEvent {
+  readonly streamId: string;
+  readonly revision: bigint;
+  readonly position: bigint;
+  /** {@link contentKeyOf} of the stored event */
+  readonly contentKey: string;
+}
+
+/**
+ * Decides whether an append repeats one already written (TigerBeetle: a retry is harmless, a
+ * retry with different fields is an error). Returns the original result for an exact retry
+ * (the same ids, in this stream, at consecutive revisions, with the same content, where the
+ * expected revision would have put them), undefined when none of the ids exist, and throws
+ * `EVENT_ID_CONFLICT` for anything in between.
+ *
+ * @example
+ * idempotentRetry(append, (id) => index.get(id)); // undefined: a new append
+ */
+export const idempotentRetry = (append: CheckedAppend, lookup: (eventId: string) => ExistingEvent | undefined): AppendResult | undefined => {
+  const { streamId, events, expected } = append;
+  if (events.length === 0) return undefined;
+  const found = events.map((e) => lookup(e.eventId));
+  if (found.every((f) => f === undefined)) return undefined;
+  const first = found[0];
+  for (let i = 0; i < events.length; i++) {
+    const f = found[i];
+    const e = events[i]!;
+    const path = ['events', String(i), 'meta', 'eventId'];
+    const details = { eventId: e.eventId, streamId };
+    if (f === undefined || first === undefined) {
+      throw storeError('EVENT_ID_CONFLICT', 'this append mixes events already written with new ones; a retry must repeat the original append exactly', path, details);
+    }
+    if (f.streamId !== streamId) {
+      throw storeError('EVENT_ID_CONFLICT', `event id ${JSON.stringify(e.eventId)} is already used in stream ${JSON.stringify(f.streamId)}`, path, { ...details, existingStreamId: f.streamId });
+    }
+    if (f.revision !== first.revision + BigInt(i)) {
+      throw storeError('EVENT_ID_CONFLICT', `event id ${JSON.stringify(e.eventId)} is already at revision ${f.revision}, not in the place this append would put it`, path, details);
+    }
+    if (f.contentKey !== checkedContentKey(e)) {
+      throw storeError('EVENT_ID_CONFLICT', `event id ${JSON.stringify(e.eventId)} was already written with different content; a new fact needs a new id`, path, details);
+    }
+  }
+  const start = first!.revision;
+  if ((typeof expected === 'bigint' && expected !== start - 1n) || (expected === 'no-stream' && start !== 0n)) {
+    throw storeError('EVENT_ID_CONFLICT', `event id ${JSON.stringify(events[0]!.eventId)} is already at revision ${start}, not after revision ${revisionText(expected)}`, ['events', '0', 'meta', 'eventId'], { eventId: events[0]!.eventId, streamId });
+  }
+  return { nextExpectedRevision: start + BigInt(events.length - 1), position: found[found.length - 1]!.position };
+};
+
+/**
+ * Checks read options shared by `readStream` and `readAll`; throws `OPTIONS_INVALID`.
+ *
+ * @example
+ * checkMax(100); // 100
+ */
+export const checkMax = (max: unknown): number => {
+  if (max === undefined) return Number.POSITIVE_INFINITY;
+  if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 0) throw storeError('OPTIONS_INVALID', 'max must be a whole number, 0 or more', ['max']);
+  return max;
+};
+
+/**
+ * Checks a non-negative bigint option (a revision or a position); throws `OPTIONS_INVALID`.
+ *
+ * @example
+ * checkBigint(5n, 'from', 0n); // 5n
+ */
+export const checkBigint = (value: unknown, name: string, fallback: bigint): bigint => {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'bigint' || value < 0n) throw storeError('OPTIONS_INVALID', `${name} must be a bigint, 0n or more (like 3n)`, [name]);
+  return value;
+};
+
+/**
+ * Checks a filter; throws `OPTIONS_INVALID`.
+ *
+ * @example
+ * checkFilter({ streamPrefix: 'levy.account-c1.' });
+ */
+export const checkFilter = (filter: unknown): AllFilter | undefined => {
+  if (filter === undefined) return undefined;
+  if (!isPlainObject(filter)) throw storeError('OPTIONS_INVALID', 'filter must be an object', ['filter']);
+  const { streamPrefix, types } = filter;
+  if (streamPrefix !== undefined && typeof streamPrefix !== 'string') throw storeError('OPTIONS_INVALID', 'filter.streamPrefix must be a string', ['filter', 'streamPrefix']);
+  if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string'))) {
+    throw storeError('OPTIONS_INVALID', 'filter.types must be an array of event type strings', ['filter', 'types']);
+  }
+  return filter as AllFilter;
+};
+
+/**
+ * Does an event pass a filter?
+ *
+ * @example
+ * matchesFilter({ streamPrefix: 'levy.ticket-' }, 'levy.ticket-7', 'TicketOpened'); // true
+ */
+export const matchesFilter = (filter: AllFilter | undefined, streamId: string, type: string): boolean =>
+  filter === undefined || ((filter.streamPrefix === undefined || streamId.startsWith(filter.streamPrefix)) && (filter.types === undefined || filter.types.includes(type)));
+
+// ---------------------------------------------------------------------------------------------
+// catch-up subscription, shared by the engines
+// ---------------------------------------------------------------------------------------------
+
+/** What an engine gives {@link catchUpSubscription}. */
+export interface SubscriptionSource {
+  /**
+   * Up to `max` events at or after `fromPosition` that pass the filter, in position order, and
+   * the highest position that existed when the read began (so a filtered subscription can skip
+   * ahead past events it does not want).
+   */
+  readPage(fromPosition: bigint, max: number, filter: AllFilter | undefined): Promise<{ readonly events: readonly StoredEvent[]; readonly head: bigint }>;
+  /** Calls `listener` after each commit in this process; returns the unsubscribe. */
+  onAppend(listener: () => void): () => void;
+  /** Also look again this often (appends from other processes); none when only this process writes. */
+  readonly pollIntervalMs?: number;
+  /** Is the store closed? A closed store ends its subscriptions. */
+  isClosed(): boolean;
+}
+
+const SUBSCRIPTION_PAGE = 512;
+
+/**
+ * A catch-up subscription over an engine's {@link SubscriptionSource}: reads history after the
+ * checkpoint page by page, then waits for appends and reads again. One consumer; ends when
+ * closed, when the consumer leaves its loop, or when the store closes.
+ *
+ * @example
+ * const sub = catchUpSubscription(source, { checkpoint: 41n });
+ * for await (const e of sub) { project(e); save(e.position); }
+ */
+export const catchUpSubscription = (source: SubscriptionSource, options: SubscribeOptions = {}): Subscription => {
+  const filter = checkFilter(options.filter);
+  let next = checkBigint(options.checkpoint, 'checkpoint', 0n) + 1n;
+  let closed = false;
+  let buffer: readonly StoredEvent[] = [];
+  let index = 0;
+  let wake: (() => void) | undefined;
+  let dirty = true;
+  const poke = (): void => {
+    dirty = true;
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const unsubscribe = source.onAppend(poke);
+  const timer = source.pollIntervalMs === undefined ? undefined : setInterval(poke, source.pollIntervalMs);
+  timer?.unref?.();
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    if (timer !== undefined) clearInterval(timer);
+    poke();
+  };
+  const pull = async (): Promise<IteratorResult<StoredEvent>> => {
+    for (;;) {
+      if (closed || source.isClosed()) {
+        await close();
+        return { done: true, value: undefined };
+      }
+      if (index < buffer.length) {
+        const e = buffer[index++]!;
+        next = e.position + 1n;
+        return { done: false, value: e };
+      }
+      if (dirty) {
+        dirty = false;
+        const page = await source.readPage(next, SUBSCRIPTION_PAGE, filter);
+        buffer = page.events;
+        index = 0;
+        if (buffer.length > 0) {
+          dirty = true; // there may be more behind this page
+        } else if (page.head >= next) {
+          next = page.head + 1n; // nothing wanted up to the head: skip the scan next time
+        }
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  };
+  return {
+    close,
+    [Symbol.asyncIterator]: () => ({
+      next: pull,
+      return: async () => {
+        await close();
+        return { done: true, value: undefined };
+      },
+    }),
+  };
+};

@@ -1,0 +1,6 @@
+/**
+ * @levy/testkit: fast-check arbitraries, invariant checks and the store conformance suite.
+ *
+ * @packageDocumentation
+ */
+export * from './conformance.js';

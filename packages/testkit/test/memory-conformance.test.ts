@@ -1,0 +1,5 @@
+// the in-memory store runs the same suite as every other engine (core's tests cannot import testkit)
+import { openMemoryEventStore } from '@levy/core';
+import { storeConformanceSuite } from '../src/conformance.js';
+
+storeConformanceSuite('in-memory', async () => openMemoryEventStore());
