@@ -1,0 +1,199 @@
+/**
+ * Allocation of a payment across what a unit owes (issue 2): by default the oldest due date
+ * first, all principal before any penalty; also penalty-first, largest-first and explicit
+ * targets. What is left becomes credit (预收, domain.md: paying in advance is normal). The
+ * allocations plus the credit always equal the payment exactly, and no receivable is ever paid
+ * beyond what it owes.
+ *
+ * @example
+ * import { allocatePayment, Money } from '@levy/core';
+ * allocatePayment(Money.of('300.00'), [
+ *   { chargeId: '2025-02', kind: 'principal', dueDate: 20134, outstanding: Money.of('250.60') },
+ *   { chargeId: '2025-01', kind: 'principal', dueDate: 20103, outstanding: Money.of('250.60') },
+ * ]);
+ * // right({ allocations: [2025-01 principal 250.60, 2025-02 principal 49.40], credit: 0.00 })
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { describe } from './decimal.js';
+import { type DomainError, domainError } from './errors.js';
+import { Money } from './money.js';
+
+// ---------------------------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------------------------
+
+/** What part of a charge is owed: its principal, or the penalty assessed on it. */
+export type ReceivableKind = 'principal' | 'penalty';
+
+/** One thing a unit owes: a charge's principal or its penalty, with the charge's due date (epoch day). */
+export interface Receivable {
+  readonly chargeId: string;
+  readonly kind: ReceivableKind;
+  readonly dueDate: number;
+  readonly outstanding: Money;
+}
+
+/** The order a payment pays receivables in (a community's policy). */
+export type AllocationPolicy =
+  /** the default: all principal by due date (then chargeId), then penalties by due date */
+  | { readonly kind: 'oldest-first' }
+  /** penalties oldest first, then principal oldest first */
+  | { readonly kind: 'penalty-first' }
+  /** principal by largest outstanding (tie: older, then chargeId), then penalties likewise */
+  | { readonly kind: 'largest-first' }
+  /** exactly the amounts the payer named; the rest becomes credit */
+  | { readonly kind: 'explicit'; readonly targets: readonly { readonly chargeId: string; readonly kind: ReceivableKind; readonly amount: Money }[] };
+
+/** Oldest due date first, principal before penalties. */
+export const DEFAULT_ALLOCATION_POLICY: AllocationPolicy = Object.freeze({ kind: 'oldest-first' });
+
+/** An amount of a payment applied to one receivable. */
+export interface Allocation {
+  readonly chargeId: string;
+  readonly kind: ReceivableKind;
+  readonly amount: Money;
+}
+
+/** Where a payment went: `sum(allocations) + credit = payment`, exactly. */
+export interface AllocationResult {
+  readonly allocations: readonly Allocation[];
+  readonly credit: Money;
+}
+
+// a unit owes tens of receivables, not millions: a bound keeps a bad input from running away
+const MAX_RECEIVABLES = 100_000;
+
+// ---------------------------------------------------------------------------------------------
+// allocation
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Applies `payment` to `owed` in the order `policy` gives, each receivable getting at most its
+ * outstanding amount; receivables with nothing outstanding are skipped; the rest is credit.
+ * Allocations are listed in the order they were applied, zero amounts left out.
+ *
+ * Refuses: a payment of zero or below (`PAYMENT_NOT_POSITIVE`); a negative outstanding
+ * (`RECEIVABLE_NEGATIVE`); the same charge and kind twice (`RECEIVABLE_DUPLICATE`); a due date
+ * that is not a whole epoch day (`RECEIVABLE_DUE_DATE_INVALID`); mixed currencies
+ * (`CURRENCY_MISMATCH`); an unknown policy (`ALLOCATION_POLICY_INVALID`). For explicit targets:
+ * an amount of zero or below (`ALLOCATION_TARGET_NOT_POSITIVE`), a receivable not owed
+ * (`ALLOCATION_TARGET_UNKNOWN`), more than it owes (`ALLOCATION_TARGET_EXCEEDS_OUTSTANDING`), the
+ * same receivable twice (`ALLOCATION_TARGET_DUPLICATE`), more than the payment in all
+ * (`ALLOCATION_EXCEEDS_PAYMENT`).
+ *
+ * @example
+ * const owed = [
+ *   { chargeId: 'c1', kind: 'principal', dueDate: 20103, outstanding: Money.of('100.00') },
+ *   { chargeId: 'c1', kind: 'penalty', dueDate: 20103, outstanding: Money.of('3.00') },
+ * ] as const;
+ * allocatePayment(Money.of('120.00'), owed);                            // c1 principal 100.00, c1 penalty 3.00, credit 17.00
+ * allocatePayment(Money.of('50.00'), owed, { kind: 'penalty-first' });  // c1 penalty 3.00, c1 principal 47.00, credit 0.00
+ */
+export const allocatePayment = (
+  payment: Money,
+  owed: readonly Receivable[],
+  policy: AllocationPolicy = DEFAULT_ALLOCATION_POLICY,
+): E.Either<DomainError, AllocationResult> => {
+  if (!(payment instanceof Money)) return E.left(domainError('AMOUNT_INVALID', `the payment must be a Money amount, not ${describe(payment)}`, ['payment']));
+  if (!payment.isPositive()) return E.left(domainError('PAYMENT_NOT_POSITIVE', `a payment must be above zero, not ${payment.toString()}`, ['payment']));
+  const bad = checkReceivables(payment, owed);
+  if (bad !== null) return E.left(bad);
+  switch (policy.kind) {
+    case 'oldest-first':
+      return E.right(inOrder(payment, [...sorted(owed, 'principal', byDueDate), ...sorted(owed, 'penalty', byDueDate)]));
+    case 'penalty-first':
+      return E.right(inOrder(payment, [...sorted(owed, 'penalty', byDueDate), ...sorted(owed, 'principal', byDueDate)]));
+    case 'largest-first':
+      return E.right(inOrder(payment, [...sorted(owed, 'principal', byLargest), ...sorted(owed, 'penalty', byLargest)]));
+    case 'explicit':
+      return explicit(payment, owed, policy.targets);
+    default:
+      return E.left(
+        domainError('ALLOCATION_POLICY_INVALID', `allocation policy ${describe((policy as { kind?: unknown }).kind)} is not oldest-first, penalty-first, largest-first or explicit`, [
+          'policy',
+          'kind',
+        ]),
+      );
+  }
+};
+
+const keyOf = (chargeId: string, kind: ReceivableKind): string => `${kind}\u0000${chargeId}`;
+
+const checkReceivables = (payment: Money, owed: readonly Receivable[]): DomainError | null => {
+  if (owed.length > MAX_RECEIVABLES) return domainError('RECEIVABLES_TOO_MANY', `at most ${MAX_RECEIVABLES} receivables can be allocated at once, not ${owed.length}`, ['owed']);
+  const seen = new Set<string>();
+  for (let i = 0; i < owed.length; i++) {
+    const r = owed[i] as Receivable;
+    const path = ['owed', String(i)];
+    if (!(r.outstanding instanceof Money)) return domainError('AMOUNT_INVALID', `the outstanding amount must be a Money amount, not ${describe(r.outstanding)}`, [...path, 'outstanding']);
+    if (r.outstanding.currency.code !== payment.currency.code) {
+      return domainError('CURRENCY_MISMATCH', `charge ${r.chargeId} is owed in ${r.outstanding.currency.code} but the payment is in ${payment.currency.code}`, [...path, 'outstanding']);
+    }
+    if (r.outstanding.isNegative()) {
+      return domainError('RECEIVABLE_NEGATIVE', `charge ${r.chargeId} (${r.kind}) shows ${r.outstanding.toString()} outstanding; an amount owed is never below zero`, [...path, 'outstanding']);
+    }
+    if (!Number.isSafeInteger(r.dueDate)) return domainError('RECEIVABLE_DUE_DATE_INVALID', `the due date of charge ${r.chargeId} must be a whole epoch day, not ${describe(r.dueDate)}`, [...path, 'dueDate']);
+    if (r.kind !== 'principal' && r.kind !== 'penalty') return domainError('RECEIVABLE_KIND_INVALID', `a receivable is principal or penalty, not ${describe(r.kind)}`, [...path, 'kind']);
+    const key = keyOf(r.chargeId, r.kind);
+    if (seen.has(key)) return domainError('RECEIVABLE_DUPLICATE', `charge ${r.chargeId} (${r.kind}) is listed twice`, [...path, 'chargeId']);
+    seen.add(key);
+  }
+  return null;
+};
+
+const byChargeId = (a: Receivable, b: Receivable): number => (a.chargeId < b.chargeId ? -1 : a.chargeId > b.chargeId ? 1 : 0);
+const byDueDate = (a: Receivable, b: Receivable): number => a.dueDate - b.dueDate || byChargeId(a, b);
+const byLargest = (a: Receivable, b: Receivable): number => b.outstanding.compare(a.outstanding) || byDueDate(a, b);
+
+const sorted = (owed: readonly Receivable[], kind: ReceivableKind, order: (a: Receivable, b: Receivable) => number): Receivable[] =>
+  owed.filter((r) => r.kind === kind && r.outstanding.isPositive()).sort(order);
+
+const inOrder = (payment: Money, queue: readonly Receivable[]): AllocationResult => {
+  const allocations: Allocation[] = [];
+  let left = payment;
+  for (const r of queue) {
+    if (!left.isPositive()) break;
+    const amount = Money.min(left, r.outstanding);
+    allocations.push({ chargeId: r.chargeId, kind: r.kind, amount });
+    left = left.subtract(amount);
+  }
+  return { allocations, credit: left };
+};
+
+const explicit = (payment: Money, owed: readonly Receivable[], targets: unknown): E.Either<DomainError, AllocationResult> => {
+  if (!Array.isArray(targets)) return E.left(domainError('ALLOCATION_POLICY_INVALID', 'explicit allocation needs a list of targets', ['policy', 'targets']));
+  const byKey = new Map<string, Receivable>();
+  for (const r of owed) byKey.set(keyOf(r.chargeId, r.kind), r);
+  const used = new Set<string>();
+  const allocations: Allocation[] = [];
+  let left = payment;
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i] as { chargeId: string; kind: ReceivableKind; amount: Money };
+    const path = ['policy', 'targets', String(i)];
+    if (!(t.amount instanceof Money)) return E.left(domainError('AMOUNT_INVALID', `the target amount must be a Money amount, not ${describe(t.amount)}`, [...path, 'amount']));
+    if (t.amount.currency.code !== payment.currency.code) {
+      return E.left(domainError('CURRENCY_MISMATCH', `the target is in ${t.amount.currency.code} but the payment is in ${payment.currency.code}`, [...path, 'amount']));
+    }
+    if (!t.amount.isPositive()) return E.left(domainError('ALLOCATION_TARGET_NOT_POSITIVE', `an amount to apply must be above zero, not ${t.amount.toString()}`, [...path, 'amount']));
+    const key = keyOf(t.chargeId, t.kind);
+    const r = byKey.get(key);
+    if (r === undefined) {
+      return E.left(domainError('ALLOCATION_TARGET_UNKNOWN', `charge ${describe(t.chargeId)} (${describe(t.kind)}) is not among what this unit owes`, [...path, 'chargeId']));
+    }
+    if (used.has(key)) return E.left(domainError('ALLOCATION_TARGET_DUPLICATE', `charge ${t.chargeId} (${t.kind}) is named twice; give one amount per receivable`, [...path, 'chargeId']));
+    used.add(key);
+    if (t.amount.greaterThan(r.outstanding)) {
+      return E.left(
+        domainError('ALLOCATION_TARGET_EXCEEDS_OUTSTANDING', `${t.amount.toString()} is more than the ${r.outstanding.toString()} outstanding on charge ${t.chargeId} (${t.kind})`, [...path, 'amount'], {
+          outstanding: r.outstanding.toString(),
+        }),
+      );
+    }
+    if (t.amount.greaterThan(left)) {
+      return E.left(domainError('ALLOCATION_EXCEEDS_PAYMENT', `the targets add up to more than the payment of ${payment.toString()}`, [...path, 'amount'], { payment: payment.toString() }));
+    }
+    allocations.push({ chargeId: t.chargeId, kind: t.kind, amount: t.amount });
+    left = left.subtract(t.amount);
+  }
+  return E.right({ allocations, credit: left });
+};
