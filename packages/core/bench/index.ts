@@ -1,4 +1,6 @@
 // @levy/core benchmarks: run with `pnpm bench` (all packages) or `pnpm bench core`.
 import { benchMoney } from './money.bench.js';
+import { benchFeeMath } from './fee-math.bench.js';
 
 benchMoney();
+benchFeeMath();
