@@ -1,0 +1,794 @@
+/**
+ * The community decider (issue 3, "Community stream"): a community (小区) registers its units,
+ * adopts fee schedule versions (收费标准) published (公示) before they take effect, runs billing
+ * for a period, closes periods (按季度结算) with their totals and stream heads sealed, and records
+ * expenditures of its funds (专款专用). Pure: the instant, fresh ids and the totals of a close come
+ * in through the {@link CommunityContext}; the handler (handler.ts) gathers them.
+ *
+ * A billing run decides no account events itself: {@link planBilling} returns one `IssueCharge`
+ * command per unit and applicable fee item, which the handler sends to each account stream, and a
+ * `BillingRunCompleted` event for the community stream. Charge ids and event ids are deterministic,
+ * so running it twice issues nothing new.
+ *
+ * @example
+ * import { communityDecider, DeciderSpecification } from '@levy/core';
+ * DeciderSpecification.for(communityDecider, context)
+ *   .given([registered])
+ *   .when(registerUnit)
+ *   .then([unitRegisteredEvent]);
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { type EpochDay, epochDayOf, isoDateOf, validateTimeZone } from './calendar.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { type Count, type Id, type IsoDate, type PeriodKey, amountOf, moneyOf } from './codecs.js';
+import type { CommandData, CommandMeta, CommandOf, CommunityCommand } from './commands.js';
+import { type Decider, type DecisionContext, eventFrom } from './decider.js';
+import { type ExactDecimal, dec, describe } from './decimal.js';
+import { type DueRule, dueDateOf, validateDueRule } from './due-date.js';
+import { type DomainError, domainError } from './errors.js';
+import { eventIdFor } from './event-id.js';
+import type { BillingCycle, CommunityEvent, EventData, EventOf, UseType } from './events.js';
+import { Money } from './money.js';
+import { validatePenaltyPolicy } from './penalty.js';
+import { type Period, monthsOf, parsePeriodKey, periodOf } from './period.js';
+import { areaCharge, fixedCharge, meteredCharge, priceFor, proratedAreaCharge } from './pricing.js';
+
+// ---------------------------------------------------------------------------------------------
+// state
+// ---------------------------------------------------------------------------------------------
+
+/** A unit as the community knows it, with its area and owner over time. */
+export interface UnitRecord {
+  readonly unitId: string;
+  readonly building: string;
+  readonly useType: UseType;
+  readonly grade: string | undefined;
+  /** epoch day the unit was handed over: billing starts that day */
+  readonly handoverDay: EpochDay;
+  /** building area (建筑面积) from each date on, sorted by `from` */
+  readonly areaHistory: readonly { readonly from: EpochDay; readonly areaM2: string }[];
+  /** owners from each date on, sorted by `from` */
+  readonly ownerHistory: readonly { readonly from: EpochDay; readonly owner: EventData<'UnitRegistered'>['owner'] }[];
+}
+
+/** A fee schedule version and its dates as epoch days. */
+export interface ScheduleRecord {
+  readonly data: EventData<'FeeScheduleAdopted'>;
+  readonly publishedDay: EpochDay;
+  readonly effectiveDay: EpochDay;
+}
+
+/** A closed period. */
+export interface PeriodCloseRecord {
+  readonly periodKey: string;
+  readonly start: EpochDay;
+  readonly end: EpochDay;
+}
+
+/** Everything the community decider needs to know, folded from the community stream. */
+export interface CommunityState {
+  readonly communityId: string | null;
+  readonly registered: boolean;
+  readonly name: string | null;
+  readonly timeZone: string | null;
+  /** the period kind closes use (a quarter by default: 按月收取, 按季度结算) */
+  readonly closeCycle: BillingCycle;
+  readonly units: ReadonlyMap<string, UnitRecord>;
+  /** fee schedule versions, ascending */
+  readonly schedules: readonly ScheduleRecord[];
+  /** completed billing runs by period key */
+  readonly billingRuns: ReadonlyMap<string, EventData<'BillingRunCompleted'>>;
+  /** closed periods, in closing order (contiguous) */
+  readonly closes: readonly PeriodCloseRecord[];
+  /** last day of the latest closed period, or null: nothing may be dated on or before it */
+  readonly closedThrough: EpochDay | null;
+  readonly expenditures: ReadonlyMap<string, EventData<'ExpenditureRecorded'>>;
+  /** events folded so far */
+  readonly version: number;
+}
+
+/** Totals and stream heads sealed by a period close; the handler reads them from the account streams. */
+export interface PeriodCloseInputs {
+  readonly totals: { readonly billed: Money; readonly collected: Money; readonly waived: Money; readonly penalties: Money; readonly credit: Money };
+  /** last revision (as a decimal string) and hash of every account stream of the community */
+  readonly heads: readonly { readonly streamId: string; readonly revision: string; readonly hash: string }[];
+}
+
+/** What a community decision may know beyond the command and the state. */
+export interface CommunityContext extends DecisionContext {
+  /** required by `ClosePeriod` only */
+  readonly closeInputs?: PeriodCloseInputs;
+}
+
+/**
+ * The state before any event: nothing registered.
+ *
+ * @example
+ * initialCommunityState().registered; // false
+ */
+export const initialCommunityState = (): CommunityState => ({
+  communityId: null,
+  registered: false,
+  name: null,
+  timeZone: null,
+  closeCycle: 'quarter',
+  units: new Map(),
+  schedules: [],
+  billingRuns: new Map(),
+  closes: [],
+  closedThrough: null,
+  expenditures: new Map(),
+  version: 0,
+});
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+// ---------------------------------------------------------------------------------------------
+
+type Result<A> = E.Either<DomainError, A>;
+
+// iso dates reaching the decider are codec-checked, so the slice arithmetic is safe
+const dayOf = (iso: string): EpochDay => epochDayOf(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
+const iso = (day: EpochDay): IsoDate => isoDateOf(day) as IsoDate;
+
+const lastAt = <T extends { readonly from: EpochDay }>(history: readonly T[], day: EpochDay): T | undefined => {
+  let found: T | undefined = history[0];
+  for (const h of history) if (h.from <= day) found = h;
+  return found;
+};
+
+/**
+ * The building area of a unit on a day (the latest change from on or before it).
+ *
+ * @example
+ * areaOn(unit, epochDayOf(2025, 3, 1)); // '89.50'
+ */
+export const areaOn = (unit: UnitRecord, day: EpochDay): string => lastAt(unit.areaHistory, day)?.areaM2 ?? '0';
+
+/**
+ * The fee schedule in force for a period: the highest version that takes effect on or before the
+ * period's last day, or undefined.
+ *
+ * @example
+ * scheduleFor(state, march2025)?.data.version; // 2
+ */
+export const scheduleFor = (state: CommunityState, period: Period): ScheduleRecord | undefined => {
+  let found: ScheduleRecord | undefined;
+  for (const s of state.schedules) if (s.effectiveDay <= period.end && (found === undefined || s.data.version > found.data.version)) found = s;
+  return found;
+};
+
+/**
+ * The fee schedule in force on a day (highest version effective on or before it), or undefined.
+ *
+ * @example
+ * scheduleOn(state, epochDayOf(2025, 4, 10))?.data.penalty.dailyRate; // '0.0003'
+ */
+export const scheduleOn = (state: CommunityState, day: EpochDay): ScheduleRecord | undefined => {
+  let found: ScheduleRecord | undefined;
+  for (const s of state.schedules) if (s.effectiveDay <= day && (found === undefined || s.data.version > found.data.version)) found = s;
+  return found;
+};
+
+/**
+ * Refuses a day inside a closed period with `PERIOD_CLOSED`, telling the clerk what to do instead.
+ *
+ * @example
+ * closedPeriodCheck(state, epochDayOf(2025, 2, 1), ['meta', 'effectiveDate']); // left PERIOD_CLOSED when 2025-Q1 is closed
+ */
+export const closedPeriodCheck = (state: Pick<CommunityState, 'closes' | 'closedThrough'>, day: EpochDay, path: readonly string[]): Result<void> => {
+  if (state.closedThrough === null || day > state.closedThrough) return E.right(undefined);
+  const close = state.closes.find((c) => c.start <= day && day <= c.end);
+  const which = close === undefined ? `a closed period (everything through ${isoDateOf(state.closedThrough)} is closed)` : `period ${close.periodKey} (${isoDateOf(close.start)} to ${isoDateOf(close.end)}), which is closed`;
+  return E.left(
+    domainError(
+      'PERIOD_CLOSED',
+      `${isoDateOf(day)} falls in ${which}; a closed period no longer changes: book a correction dated in the open period (from ${isoDateOf(state.closedThrough + 1)}) and name the event it corrects in meta.corrects`,
+      path,
+      { date: isoDateOf(day), periodKey: close?.periodKey, closedThrough: isoDateOf(state.closedThrough) },
+    ),
+  );
+};
+
+const withPath = (e: DomainError, path: readonly string[]): DomainError => ({ ...e, path: [...path, ...e.path.slice(-1)] });
+
+const MAX_ID = 64;
+/**
+ * The charge id a billing run gives one fee item of one period: `<feeItemId>-<periodKey>`, or a
+ * digest when that would exceed the 64-character id limit. Deterministic, so a re-run finds it.
+ *
+ * @example
+ * billingChargeId('property', '2025-03'); // 'property-2025-03'
+ */
+export const billingChargeId = (feeItemId: string, periodKey: string): string => {
+  const id = `${feeItemId}-${periodKey}`;
+  return id.length <= MAX_ID ? id : `c-${sha256Hex(id).slice(0, 40)}`;
+};
+
+// ---------------------------------------------------------------------------------------------
+// evolve
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Folds one community event into the state. Pure: returns a new state, sharing what did not change.
+ *
+ * @example
+ * const s = events.reduce(evolveCommunity, initialCommunityState());
+ */
+export const evolveCommunity = (state: CommunityState, event: CommunityEvent): CommunityState => {
+  const version = state.version + 1;
+  switch (event.type) {
+    case 'CommunityRegistered': {
+      const d = event.data;
+      return { ...state, communityId: d.communityId, registered: true, name: d.name, timeZone: d.timeZone, closeCycle: d.closeCycle, version };
+    }
+    case 'UnitRegistered': {
+      const d = event.data;
+      const handoverDay = dayOf(d.handoverDate);
+      const unit: UnitRecord = {
+        unitId: d.unitId,
+        building: d.building,
+        useType: d.useType,
+        grade: d.grade,
+        handoverDay,
+        areaHistory: [{ from: handoverDay, areaM2: d.areaM2 }],
+        ownerHistory: [{ from: handoverDay, owner: d.owner }],
+      };
+      const units = new Map(state.units);
+      units.set(d.unitId, unit);
+      return { ...state, units, version };
+    }
+    case 'UnitAreaChanged': {
+      const d = event.data;
+      const unit = state.units.get(d.unitId);
+      if (unit === undefined) return { ...state, version };
+      const from = dayOf(d.from);
+      const areaHistory = [...unit.areaHistory.filter((h) => h.from !== from), { from, areaM2: d.areaM2 }].sort((a, b) => a.from - b.from);
+      const units = new Map(state.units);
+      units.set(d.unitId, { ...unit, areaHistory });
+      return { ...state, units, version };
+    }
+    case 'UnitOwnerChanged': {
+      const d = event.data;
+      const unit = state.units.get(d.unitId);
+      if (unit === undefined) return { ...state, version };
+      const from = dayOf(d.from);
+      const ownerHistory = [...unit.ownerHistory.filter((h) => h.from !== from), { from, owner: d.owner }].sort((a, b) => a.from - b.from);
+      const units = new Map(state.units);
+      units.set(d.unitId, { ...unit, ownerHistory });
+      return { ...state, units, version };
+    }
+    case 'FeeScheduleAdopted': {
+      const d = event.data;
+      const record: ScheduleRecord = { data: d, publishedDay: dayOf(d.publishedOn), effectiveDay: dayOf(d.effectiveFrom) };
+      const schedules = [...state.schedules, record].sort((a, b) => a.data.version - b.data.version);
+      return { ...state, schedules, version };
+    }
+    case 'BillingRunCompleted': {
+      const billingRuns = new Map(state.billingRuns);
+      billingRuns.set(event.data.periodKey, event.data);
+      return { ...state, billingRuns, version };
+    }
+    case 'PeriodClosed': {
+      const d = event.data;
+      const close: PeriodCloseRecord = { periodKey: d.periodKey, start: dayOf(d.periodStart), end: dayOf(d.periodEnd) };
+      const closedThrough = state.closedThrough === null ? close.end : Math.max(state.closedThrough, close.end);
+      return { ...state, closes: [...state.closes, close], closedThrough, version };
+    }
+    case 'ExpenditureRecorded': {
+      const expenditures = new Map(state.expenditures);
+      expenditures.set(event.data.expenditureId, event.data);
+      return { ...state, expenditures, version };
+    }
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// decide
+// ---------------------------------------------------------------------------------------------
+
+type Events = Result<readonly CommunityEvent[]>;
+const none: Events = E.right([]);
+
+const notRegistered = (): Events =>
+  E.left(domainError('COMMUNITY_NOT_REGISTERED', 'this community is not registered yet: register it (RegisterCommunity) before anything else', []));
+
+/**
+ * Decides a community command. Every refusal is a DomainError with a stable code and the path of
+ * the field at fault; a retried command that was already decided returns no events.
+ *
+ * @example
+ * decideCommunity(registerUnitCommand, state, { now: '2025-03-01T02:00:00Z', newId: (p) => p });
+ * // right([{ type: 'UnitRegistered', ... }])
+ */
+export const decideCommunity = (command: CommunityCommand, state: CommunityState, ctx: CommunityContext): Events => {
+  if (command.type === 'RegisterCommunity') return registerCommunity(command, state, ctx);
+  if (!state.registered || state.communityId === null) return notRegistered();
+  const open = closedPeriodCheck(state, dayOf(command.meta.effectiveDate), ['meta', 'effectiveDate']);
+  if (E.isLeft(open)) return open;
+  switch (command.type) {
+    case 'RegisterUnit':
+      return registerUnit(command, state, ctx);
+    case 'ChangeUnitArea':
+      return changeUnitArea(command, state, ctx);
+    case 'ChangeUnitOwner':
+      return changeUnitOwner(command, state, ctx);
+    case 'AdoptFeeSchedule':
+      return adoptFeeSchedule(command, state, ctx);
+    case 'RunBilling': {
+      if (state.billingRuns.has(command.data.periodKey)) return none;
+      const plan = planBilling(state, command.data.periodKey, command.meta, ctx);
+      return E.map((p: BillingPlan) => [p.completed] as const)(plan);
+    }
+    case 'ClosePeriod':
+      return closePeriod(command, state, ctx);
+    case 'RecordExpenditure':
+      return recordExpenditure(command, state, ctx);
+  }
+};
+
+const registerCommunity = (command: CommandOf<'RegisterCommunity'>, state: CommunityState, ctx: CommunityContext): Events => {
+  const d = command.data;
+  const data: EventData<'CommunityRegistered'> = {
+    communityId: d.communityId,
+    name: d.name,
+    timeZone: d.timeZone ?? ('Asia/Shanghai' as EventData<'CommunityRegistered'>['timeZone']),
+    closeCycle: d.closeCycle ?? 'quarter',
+  };
+  if (state.registered) {
+    if (state.communityId === d.communityId && state.name === data.name && state.timeZone === data.timeZone && state.closeCycle === data.closeCycle) return none;
+    return E.left(domainError('COMMUNITY_ALREADY_REGISTERED', `community ${describe(state.communityId)} is already registered (as ${describe(state.name)})`, ['data', 'communityId']));
+  }
+  const zone = validateTimeZone(data.timeZone, ['data', 'timeZone']);
+  if (E.isLeft(zone)) return zone;
+  return E.right([eventFrom('CommunityRegistered', data, command.meta, ctx, eventIdFor('CommunityRegistered', [d.communityId]))]);
+};
+
+const checkArea = (areaM2: string, path: readonly string[]): Result<void> => {
+  const d = dec(areaM2);
+  if (!d.greaterThan(0)) return E.left(domainError('AREA_NOT_POSITIVE', `the building area must be above zero m², not ${areaM2}`, path, { input: areaM2 }));
+  // a limit on everything (STYLE.md): no single unit is a square kilometre
+  if (d.greaterThan(1_000_000)) return E.left(domainError('AREA_TOO_LARGE', `the building area ${areaM2} m² is beyond 1,000,000 m²: check the figure`, path, { input: areaM2 }));
+  if (d.decimalPlaces() > 4) return E.left(domainError('AREA_TOO_PRECISE', `the building area ${areaM2} m² has more than 4 decimal places`, path, { input: areaM2 }));
+  return E.right(undefined);
+};
+
+const registerUnit = (command: CommandOf<'RegisterUnit'>, state: CommunityState, ctx: CommunityContext): Events => {
+  const d = command.data;
+  const communityId = state.communityId as Id;
+  const area = checkArea(d.areaM2, ['data', 'areaM2']);
+  if (E.isLeft(area)) return area;
+  const data: EventData<'UnitRegistered'> = {
+    communityId,
+    unitId: d.unitId,
+    building: d.building,
+    areaM2: d.areaM2,
+    useType: d.useType,
+    owner: d.owner,
+    handoverDate: d.handoverDate,
+    ...(d.grade === undefined ? {} : { grade: d.grade }),
+  };
+  const existing = state.units.get(d.unitId);
+  if (existing !== undefined) {
+    const same =
+      existing.building === d.building &&
+      existing.useType === d.useType &&
+      existing.grade === d.grade &&
+      existing.handoverDay === dayOf(d.handoverDate) &&
+      existing.areaHistory[0]?.areaM2 === d.areaM2 &&
+      canonicalJson(existing.ownerHistory[0]?.owner) === canonicalJson(d.owner);
+    // a retried registration is a no-op; a different unit under the same id is refused
+    if (same) return none;
+    return E.left(
+      domainError('UNIT_ALREADY_REGISTERED', `unit ${describe(d.unitId)} is already registered in building ${describe(existing.building)}; change its area or owner with ChangeUnitArea / ChangeUnitOwner`, ['data', 'unitId']),
+    );
+  }
+  return E.right([eventFrom('UnitRegistered', data, command.meta, ctx, eventIdFor('UnitRegistered', [communityId, d.unitId]))]);
+};
+
+const unitOf = (state: CommunityState, unitId: string): Result<UnitRecord> => {
+  const unit = state.units.get(unitId);
+  return unit === undefined
+    ? E.left(domainError('UNIT_NOT_REGISTERED', `unit ${describe(unitId)} is not registered in community ${describe(state.communityId)}`, ['data', 'unitId']))
+    : E.right(unit);
+};
+
+const changeUnitArea = (command: CommandOf<'ChangeUnitArea'>, state: CommunityState, ctx: CommunityContext): Events => {
+  const d = command.data;
+  const unit = unitOf(state, d.unitId);
+  if (E.isLeft(unit)) return unit;
+  const area = checkArea(d.areaM2, ['data', 'areaM2']);
+  if (E.isLeft(area)) return area;
+  const from = dayOf(d.from);
+  const open = closedPeriodCheck(state, from, ['data', 'from']);
+  if (E.isLeft(open)) return open;
+  if (unit.right.areaHistory.some((h) => h.from === from && h.areaM2 === d.areaM2)) return none;
+  const communityId = state.communityId as Id;
+  const data: EventData<'UnitAreaChanged'> = { communityId, unitId: d.unitId, areaM2: d.areaM2, from: d.from };
+  return E.right([eventFrom('UnitAreaChanged', data, command.meta, ctx, eventIdFor('UnitAreaChanged', [communityId, d.unitId, d.from, d.areaM2]))]);
+};
+
+const changeUnitOwner = (command: CommandOf<'ChangeUnitOwner'>, state: CommunityState, ctx: CommunityContext): Events => {
+  const d = command.data;
+  const unit = unitOf(state, d.unitId);
+  if (E.isLeft(unit)) return unit;
+  const from = dayOf(d.from);
+  const open = closedPeriodCheck(state, from, ['data', 'from']);
+  if (E.isLeft(open)) return open;
+  if (unit.right.ownerHistory.some((h) => h.from === from && canonicalJson(h.owner) === canonicalJson(d.owner))) return none;
+  const communityId = state.communityId as Id;
+  const data: EventData<'UnitOwnerChanged'> = { communityId, unitId: d.unitId, owner: d.owner, from: d.from };
+  return E.right([eventFrom('UnitOwnerChanged', data, command.meta, ctx, eventIdFor('UnitOwnerChanged', [communityId, d.unitId, d.from, d.owner.ownerId]))]);
+};
+
+// ---------------------------------------------------------------------------------------------
+// fee schedules
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Checks a fee schedule's content: items (at least one, unique ids, each billed to some use type,
+ * a valid price for every use type it applies to), due rule, penalty policy, fee regime and the
+ * manager's waiver limit. Errors carry the path from the command, e.g.
+ * `['data', 'items', '0', 'pricing', 'byUseType', 'residential']`.
+ *
+ * @example
+ * validateSchedule(adoptFeeScheduleCommand.data); // right(undefined) or left({ code: 'PRICE_NEGATIVE', path: [...] })
+ */
+export const validateSchedule = (d: CommandData<'AdoptFeeSchedule'>): Result<void> => {
+  if (d.items.length === 0) return E.left(domainError('SCHEDULE_ITEMS_EMPTY', 'a fee schedule needs at least one fee item', ['data', 'items']));
+  if (d.items.length > 100) return E.left(domainError('SCHEDULE_ITEMS_TOO_MANY', `a fee schedule holds at most 100 fee items, not ${d.items.length}`, ['data', 'items']));
+  const seen = new Set<string>();
+  for (const [i, item] of d.items.entries()) {
+    const at = ['data', 'items', String(i)];
+    if (seen.has(item.feeItemId)) return E.left(domainError('FEE_ITEM_DUPLICATE', `fee item ${describe(item.feeItemId)} appears twice in the schedule`, [...at, 'feeItemId']));
+    seen.add(item.feeItemId);
+    if (item.appliesTo.length === 0) {
+      return E.left(domainError('FEE_ITEM_APPLIES_TO_NOTHING', `fee item ${describe(item.feeItemId)} applies to no use type: list at least one in appliesTo`, [...at, 'appliesTo']));
+    }
+    const checked = validatePricing(item.pricing, item.appliesTo, [...at, 'pricing']);
+    if (E.isLeft(checked)) return checked;
+  }
+  const due = validateDueRule(d.dueRule, ['data', 'dueRule']);
+  if (E.isLeft(due)) return due;
+  const { enabled: _enabled, ...penalty } = d.penalty;
+  const policy = validatePenaltyPolicy(penalty, ['data', 'penalty']);
+  if (E.isLeft(policy)) return policy;
+  if (d.regime.kind === 'commission') {
+    if (d.regime.basis === 'percentage') {
+      const rate = dec(d.regime.rate);
+      if (rate.isNegative() || rate.greaterThan(1)) {
+        return E.left(domainError('COMMISSION_RATE_INVALID', `the commission rate must be a decimal from 0 to 1 (0.10 is 10%), not ${d.regime.rate}`, ['data', 'regime', 'rate']));
+      }
+    } else if (moneyOf(d.regime.amountPerPeriod).isNegative()) {
+      return E.left(domainError('AMOUNT_NEGATIVE', `the commission per period must not be below zero, not ${d.regime.amountPerPeriod}`, ['data', 'regime', 'amountPerPeriod']));
+    }
+  }
+  const limit = Money.parse(d.managerWaiverLimit, ['data', 'managerWaiverLimit']);
+  if (E.isLeft(limit)) return limit;
+  if (limit.right.isNegative()) {
+    return E.left(domainError('AMOUNT_NEGATIVE', `the manager's waiver limit must not be below zero, not ${d.managerWaiverLimit}`, ['data', 'managerWaiverLimit']));
+  }
+  if (d.installmentGraceDays > 366) {
+    return E.left(domainError('INSTALLMENT_GRACE_INVALID', `installment grace must be at most 366 days, not ${d.installmentGraceDays}`, ['data', 'installmentGraceDays']));
+  }
+  return E.right(undefined);
+};
+
+const validatePricing = (pricing: CommandData<'AdoptFeeSchedule'>['items'][number]['pricing'], appliesTo: readonly string[], at: readonly string[]): Result<void> => {
+  switch (pricing.kind) {
+    case 'area': {
+      const tables: [string, Readonly<Record<string, string>> | undefined][] = [
+        ['byUseType', pricing.byUseType],
+        ['byGrade', pricing.byGrade],
+      ];
+      for (const [table, prices] of tables) {
+        for (const [key, price] of Object.entries(prices ?? {})) {
+          const r = areaCharge({ areaM2: '1', pricePerM2PerMonth: price, months: 1 });
+          if (E.isLeft(r)) return E.left(withPath(r.left, [...at, table, key]));
+        }
+      }
+      for (const use of appliesTo) {
+        if (!Object.hasOwn(pricing.byUseType, use)) {
+          return E.left(domainError('PRICE_NOT_FOUND', `the item applies to ${describe(use)} units but has no price per m² for them in byUseType`, [...at, 'byUseType', use]));
+        }
+      }
+      return E.right(undefined);
+    }
+    case 'fixed': {
+      const r = fixedCharge({ amountPerMonth: moneyOf(pricing.amountPerMonth), months: 1 });
+      return E.isLeft(r) ? E.left(withPath(r.left, [...at])) : E.right(undefined);
+    }
+    case 'metered': {
+      const r = meteredCharge({ previousReading: '0', currentReading: '1', unitPrice: pricing.unitPrice });
+      return E.isLeft(r) ? E.left(withPath(r.left, [...at])) : E.right(undefined);
+    }
+  }
+};
+
+const adoptFeeSchedule = (command: CommandOf<'AdoptFeeSchedule'>, state: CommunityState, ctx: CommunityContext): Events => {
+  const d = command.data;
+  const communityId = state.communityId as Id;
+  const data: EventData<'FeeScheduleAdopted'> = {
+    communityId,
+    version: d.version,
+    publishedOn: d.publishedOn,
+    effectiveFrom: d.effectiveFrom,
+    billingCycle: d.billingCycle,
+    dueRule: d.dueRule,
+    items: d.items,
+    penalty: d.penalty,
+    allocation: d.allocation,
+    regime: d.regime,
+    managerWaiverLimit: amountOf(moneyOf(d.managerWaiverLimit)),
+    installmentGraceDays: d.installmentGraceDays,
+  };
+  const existing = state.schedules.find((s) => s.data.version === d.version);
+  if (existing !== undefined && canonicalJson(existing.data) === canonicalJson(data)) return none;
+  const latest = state.schedules[state.schedules.length - 1];
+  if (latest !== undefined && d.version <= latest.data.version) {
+    return E.left(
+      domainError('SCHEDULE_VERSION_NOT_INCREASING', `fee schedule versions must increase: version ${latest.data.version} exists, so adopt version ${latest.data.version + 1} or later, not ${d.version}`, [
+        'data',
+        'version',
+      ]),
+    );
+  }
+  if (d.publishedOn > d.effectiveFrom) {
+    return E.left(
+      domainError('SCHEDULE_EFFECTIVE_BEFORE_PUBLISHED', `a schedule must be published (公示) before it takes effect: published ${d.publishedOn} is after effective ${d.effectiveFrom}`, [
+        'data',
+        'effectiveFrom',
+      ]),
+    );
+  }
+  const open = closedPeriodCheck(state, dayOf(d.effectiveFrom), ['data', 'effectiveFrom']);
+  if (E.isLeft(open)) return open;
+  const valid = validateSchedule(d);
+  if (E.isLeft(valid)) return valid;
+  return E.right([eventFrom('FeeScheduleAdopted', data, command.meta, ctx, eventIdFor('FeeScheduleAdopted', [communityId, String(d.version)]))]);
+};
+
+// ---------------------------------------------------------------------------------------------
+// billing
+// ---------------------------------------------------------------------------------------------
+
+/** What a billing run decides: the charges to issue on each account stream, and the community's record of the run. */
+export interface BillingPlan {
+  readonly charges: readonly { readonly unitId: string; readonly command: CommandOf<'IssueCharge'> }[];
+  readonly completed: EventOf<'BillingRunCompleted'>;
+}
+
+type Calculation = CommandData<'IssueCharge'>['calculation'];
+
+/**
+ * Plans the billing run of a period: one `IssueCharge` per unit handed over by the period's end
+ * and per fee item that applies to its use type, priced with the schedule in force for the period
+ * (the highest version effective by its last day). Refusals: `PERIOD_KEY_INVALID`,
+ * `PERIOD_CLOSED`, `NO_FEE_SCHEDULE`, `BILLING_CYCLE_MISMATCH` (a quarter key for a monthly
+ * schedule), `SCHEDULE_NOT_PUBLISHED` (the schedule was published after the period starts:
+ * domain.md, 公示), and pricing errors naming the unit and item.
+ *
+ * Rules: the area on the later of the period start and the handover day; a unit handed over after
+ * the period starts pays its first month by days (area items; fixed items count the handover
+ * month whole); metered items are not billed by runs (they need readings: a clerk issues them);
+ * zero charges are skipped. Charge ids are `<feeItemId>-<periodKey>`, so a re-run finds them.
+ *
+ * @example
+ * const plan = planBilling(state, '2025-03', meta, ctx);
+ * // right({ charges: [{ unitId: 'B1-0101', command: { type: 'IssueCharge', data: { chargeId: 'property-2025-03', amount: '250.60', ... } } }, ...], completed })
+ */
+export const planBilling = (state: CommunityState, periodKey: string, meta: CommandMeta, ctx: Pick<DecisionContext, 'now'>): Result<BillingPlan> => {
+  if (!state.registered || state.communityId === null) return notRegistered() as Result<never>;
+  const communityId = state.communityId as Id;
+  const parsed = parsePeriodKey(periodKey, ['data', 'periodKey']);
+  if (E.isLeft(parsed)) return parsed;
+  const period = parsed.right;
+  const open = closedPeriodCheck(state, period.start, ['data', 'periodKey']);
+  if (E.isLeft(open)) return open;
+  const schedule = scheduleFor(state, period);
+  if (schedule === undefined) {
+    return E.left(domainError('NO_FEE_SCHEDULE', `no fee schedule takes effect by ${isoDateOf(period.end)}, the end of ${period.key}: adopt one first`, ['data', 'periodKey']));
+  }
+  const s = schedule.data;
+  if (period.kind !== s.billingCycle) {
+    return E.left(
+      domainError('BILLING_CYCLE_MISMATCH', `fee schedule version ${s.version} bills by ${s.billingCycle}, so run billing for a ${s.billingCycle} key, not ${describe(period.key)}`, ['data', 'periodKey']),
+    );
+  }
+  if (schedule.publishedDay > period.start) {
+    return E.left(
+      domainError(
+        'SCHEDULE_NOT_PUBLISHED',
+        `fee schedule version ${s.version} was published (公示) on ${s.publishedOn}, after ${period.key} starts (${isoDateOf(period.start)}); a charge may not be billed from a schedule published after its period starts`,
+        ['data', 'periodKey'],
+        { scheduleVersion: s.version, publishedOn: s.publishedOn, periodStart: isoDateOf(period.start) },
+      ),
+    );
+  }
+  const dueDate = iso(dueDateOf(period, s.dueRule as DueRule));
+  const charges: { unitId: string; command: CommandOf<'IssueCharge'> }[] = [];
+  let total = Money.zero();
+  const unitIds = [...state.units.keys()].sort();
+  for (const unitId of unitIds) {
+    const unit = state.units.get(unitId) as UnitRecord;
+    if (unit.handoverDay > period.end) continue;
+    for (const item of s.items) {
+      if (!item.appliesTo.includes(unit.useType) || item.pricing.kind === 'metered') continue;
+      const calc = chargeFor(item.pricing, unit, period);
+      if (E.isLeft(calc)) {
+        return E.left({ ...calc.left, path: ['units', unitId, 'items', item.feeItemId, ...calc.left.path], message: `unit ${unitId}, fee item ${item.feeItemId}: ${calc.left.message}` });
+      }
+      const amount = calc.right.amount;
+      if (amount.isZero()) continue;
+      const commission = commissionOf(s.regime, amount);
+      total = total.add(amount);
+      charges.push({
+        unitId,
+        command: {
+          type: 'IssueCharge',
+          data: {
+            chargeId: billingChargeId(item.feeItemId, period.key) as Id,
+            feeItemId: item.feeItemId,
+            periodKey: period.key as PeriodKey,
+            periodStart: iso(period.start),
+            periodEnd: iso(period.end),
+            dueDate,
+            amount: amountOf(amount) as unknown as CommandData<'IssueCharge'>['amount'],
+            calculation: calc.right.calculation,
+            scheduleVersion: s.version,
+            regime: s.regime.kind,
+            commission: amountOf(commission) as unknown as CommandData<'IssueCharge'>['commission'],
+          },
+          meta: { ...meta, correlationId: meta.correlationId ?? `billing-${communityId}-${period.key}` },
+        },
+      });
+    }
+  }
+  const completed = eventFrom(
+    'BillingRunCompleted',
+    { communityId, periodKey: period.key as PeriodKey, scheduleVersion: s.version, chargeCount: charges.length as Count, total: amountOf(total) },
+    meta,
+    ctx,
+    eventIdFor('BillingRunCompleted', [communityId, period.key]),
+  );
+  return E.right({ charges, completed });
+};
+
+// 酬金制: the company's share of each charge; 包干制 charges are all revenue, so no commission split
+const commissionOf = (regime: EventData<'FeeScheduleAdopted'>['regime'], amount: Money): Money =>
+  regime.kind === 'commission' && regime.basis === 'percentage' ? amount.times(regime.rate, 'half-up') : Money.zero();
+
+type Priced = Result<{ amount: Money; calculation: Calculation }>;
+
+const priced = (r: Result<{ amount: Money; basis: 'area' | 'fixed' | 'metered'; quantity: string; unitPrice: string; months: string; unrounded: string; rounding: string }>): Priced =>
+  E.map((c: { amount: Money; basis: 'area' | 'fixed' | 'metered'; quantity: string; unitPrice: string; months: string; unrounded: string; rounding: string }) => ({
+    amount: c.amount,
+    calculation: { basis: c.basis, quantity: c.quantity, unitPrice: c.unitPrice, months: c.months, unrounded: c.unrounded, rounding: c.rounding } as Calculation,
+  }))(r);
+
+const chargeFor = (pricing: EventData<'FeeScheduleAdopted'>['items'][number]['pricing'], unit: UnitRecord, period: Period): Priced => {
+  const startsMidPeriod = unit.handoverDay > period.start;
+  switch (pricing.kind) {
+    case 'area': {
+      const price = priceFor(pricing, unit.useType, unit.grade);
+      if (E.isLeft(price)) return price;
+      const areaM2 = areaOn(unit, Math.max(period.start, unit.handoverDay));
+      if (!startsMidPeriod) return priced(areaCharge({ areaM2, pricePerM2PerMonth: price.right, months: period.months }));
+      return priced(proratedFromHandover(areaM2, price.right, period, unit.handoverDay));
+    }
+    case 'fixed': {
+      const months = startsMidPeriod ? monthsOf(period).filter((m) => m.end >= unit.handoverDay).length : period.months;
+      return priced(fixedCharge({ amountPerMonth: moneyOf(pricing.amountPerMonth), months }));
+    }
+    case 'metered':
+      return E.left(domainError('METERED_NOT_BILLED', 'metered items need readings and are issued one by one', []));
+  }
+};
+
+// a unit handed over mid-period pays its first month by days and the later whole months in full
+const proratedFromHandover = (areaM2: string, price: string, period: Period, handoverDay: EpochDay) => {
+  const first = periodOf('month', handoverDay);
+  const daysBilled = first.end - handoverDay + 1;
+  const wholeAfter = monthsOf(period).filter((m) => m.start > first.end).length;
+  const firstOnly = proratedAreaCharge({ areaM2, pricePerM2PerMonth: price, daysBilled, daysInMonth: first.days });
+  if (wholeAfter === 0 || E.isLeft(firstOnly)) return firstOnly;
+  if (daysBilled === first.days) return areaCharge({ areaM2, pricePerM2PerMonth: price, months: wholeAfter + 1 });
+  // one exact product, rounded once: area × price × (whole × days-in-month + days) / days-in-month
+  const numerator: ExactDecimal = dec(areaM2).times(dec(price)).times(wholeAfter * first.days + daysBilled);
+  const share = numerator.dividedBy(first.days);
+  const terminates = share.times(first.days).equals(numerator);
+  return E.right({
+    ...firstOnly.right,
+    amount: Money.round(share, 'half-up'),
+    months: `${wholeAfter}+${daysBilled}/${first.days}`,
+    unrounded: terminates ? share.toString() : `${numerator.toString()}/${first.days}`,
+  });
+};
+
+// ---------------------------------------------------------------------------------------------
+// closes and expenditures
+// ---------------------------------------------------------------------------------------------
+
+const closePeriod = (command: CommandOf<'ClosePeriod'>, state: CommunityState, ctx: CommunityContext): Events => {
+  const d = command.data;
+  const communityId = state.communityId as Id;
+  const parsed = parsePeriodKey(d.periodKey, ['data', 'periodKey']);
+  if (E.isLeft(parsed)) return parsed;
+  const period = parsed.right;
+  if (period.kind !== state.closeCycle) {
+    return E.left(domainError('PERIOD_KIND_MISMATCH', `this community closes by ${state.closeCycle}, so close a ${state.closeCycle} key, not ${describe(d.periodKey)}`, ['data', 'periodKey']));
+  }
+  if (state.closes.some((c) => c.periodKey === period.key)) return none;
+  if (state.closedThrough !== null && period.start <= state.closedThrough) {
+    return E.left(domainError('PERIOD_ALREADY_CLOSED', `${period.key} lies in what is already closed (through ${isoDateOf(state.closedThrough)})`, ['data', 'periodKey']));
+  }
+  if (state.closedThrough !== null && period.start !== state.closedThrough + 1) {
+    return E.left(
+      domainError('PERIOD_CLOSE_OUT_OF_ORDER', `periods close in order: close the one starting ${isoDateOf(state.closedThrough + 1)} before ${period.key}`, ['data', 'periodKey']),
+    );
+  }
+  if (dayOf(d.closedOn) <= period.end) {
+    return E.left(domainError('PERIOD_NOT_ENDED', `${period.key} runs through ${isoDateOf(period.end)}; it can be closed from the day after, not on ${d.closedOn}`, ['data', 'closedOn']));
+  }
+  const inputs = ctx.closeInputs;
+  if (inputs === undefined) {
+    return E.left(domainError('CLOSE_INPUTS_MISSING', 'closing a period needs its totals and stream heads in the context; close periods through the handler', []));
+  }
+  const t = inputs.totals;
+  const data: EventData<'PeriodClosed'> = {
+    communityId,
+    periodKey: period.key as PeriodKey,
+    periodStart: iso(period.start),
+    periodEnd: iso(period.end),
+    closedOn: d.closedOn,
+    totals: { billed: amountOf(t.billed), collected: amountOf(t.collected), waived: amountOf(t.waived), penalties: amountOf(t.penalties), credit: amountOf(t.credit) },
+    heads: [...inputs.heads].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0)),
+  };
+  return E.right([eventFrom('PeriodClosed', data, command.meta, ctx, eventIdFor('PeriodClosed', [communityId, period.key]))]);
+};
+
+const recordExpenditure = (command: CommandOf<'RecordExpenditure'>, state: CommunityState, ctx: CommunityContext): Events => {
+  const d = command.data;
+  const communityId = state.communityId as Id;
+  if (command.meta.approval === undefined) {
+    return E.left(
+      domainError('APPROVAL_REQUIRED', `spending the community's funds (专款专用) needs an approval: give meta.approval with the approver, their role and a reference`, ['meta', 'approval']),
+    );
+  }
+  const amount = moneyOf(d.amount);
+  if (!amount.isPositive()) return E.left(domainError('AMOUNT_NOT_POSITIVE', `an expenditure must be above zero, not ${d.amount}`, ['data', 'amount']));
+  const open = closedPeriodCheck(state, dayOf(d.paidOn), ['data', 'paidOn']);
+  if (E.isLeft(open)) return open;
+  const data: EventData<'ExpenditureRecorded'> = {
+    communityId,
+    expenditureId: d.expenditureId,
+    category: d.category,
+    amount: amountOf(amount),
+    vendor: d.vendor,
+    paidOn: d.paidOn,
+    description: d.description,
+  };
+  const existing = state.expenditures.get(d.expenditureId);
+  if (existing !== undefined) {
+    if (canonicalJson(existing) === canonicalJson(data)) return none;
+    return E.left(domainError('EXPENDITURE_DUPLICATE', `expenditure ${describe(d.expenditureId)} is already recorded with different details; use a new id`, ['data', 'expenditureId']));
+  }
+  return E.right([eventFrom('ExpenditureRecorded', data, command.meta, ctx, eventIdFor('ExpenditureRecorded', [communityId, d.expenditureId]))]);
+};
+
+// ---------------------------------------------------------------------------------------------
+// the decider
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The community decider: {@link decideCommunity}, {@link evolveCommunity}, {@link initialCommunityState}.
+ *
+ * @example
+ * const state = events.reduce(communityDecider.evolve, communityDecider.initialState());
+ * communityDecider.decide(command, state, ctx);
+ */
+export const communityDecider: Decider<CommunityCommand, CommunityEvent, CommunityState, CommunityContext> = {
+  decide: decideCommunity,
+  evolve: evolveCommunity,
+  initialState: initialCommunityState,
+};

@@ -1,0 +1,85 @@
+/**
+ * Upcasting: old events still read. An event carries the schema version of its data in
+ * `meta.schemaVersion`; when a type's data changes shape, the version goes up and an upcaster
+ * from the old version is registered here. Reading applies the chain of upcasters (v0 → v1 → …)
+ * to the raw JSON before decoding, so the deciders and projections only ever see the current shape.
+ *
+ * The stored event is never rewritten: its hash covers what was stored, so verify the hash chain
+ * on the raw events (as read from the store) and upcast afterwards.
+ *
+ * The real example: before schema version 1, `PaymentReceived` had no `channel` (every payment
+ * came by bank transfer, the only channel the first importer knew). Version 0 events get
+ * `channel: 'bank-transfer'`.
+ *
+ * @example
+ * import { upcastEvent, decodeEvent } from '@levy/core';
+ * const legacy = { type: 'PaymentReceived', data: { paymentId: 'p1', channelTxnId: 'T1', ... }, meta: { schemaVersion: 0, ... } };
+ * const current = upcastEvent(legacy);           // right({ ..., data: { channel: 'bank-transfer', ... }, meta: { schemaVersion: 1, ... } })
+ * E.flatMap(current, (e) => decodeEvent(e)[...]);
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { type DomainError, domainError } from './errors.js';
+import { CURRENT_SCHEMA_VERSION } from './events.js';
+
+type Json = { readonly [k: string]: unknown };
+
+/** Turns the data of one schema version into the data of the next. */
+export type Upcaster = (data: Json, meta: Json) => Json;
+
+/** Upcasters by event type, then by the version they upcast from. */
+export type UpcasterRegistry = { readonly [type: string]: { readonly [fromVersion: number]: Upcaster } };
+
+/**
+ * Levy's upcasters. Version 0 (`legacy`): `PaymentReceived` without `channel` → `'bank-transfer'`.
+ * Every other type has been at version 1 since its first release, and version 0 of them equals
+ * version 1: the generic step below lifts them without change.
+ */
+export const LEVY_UPCASTERS: UpcasterRegistry = {
+  PaymentReceived: {
+    // the first importer only read bank statements, so a payment without a channel came by transfer
+    0: (data) => (data.channel === undefined ? { ...data, channel: 'bank-transfer' } : data),
+  },
+};
+
+/** A raw event as read: `{ type, data, meta }` of unknown shape. */
+export interface RawEvent {
+  readonly type: string;
+  readonly data: Json;
+  readonly meta: Json;
+}
+
+/**
+ * Brings a raw event to {@link CURRENT_SCHEMA_VERSION}: applies the registry's upcaster for each
+ * version from the event's own up to the current one (a missing step for a type that did not
+ * change is the identity) and sets `meta.schemaVersion`. A missing `schemaVersion` means 0.
+ * Refuses `SCHEMA_VERSION_INVALID` and `SCHEMA_VERSION_TOO_NEW` (written by newer code: upgrade
+ * before reading). An event already current is returned as is (same object).
+ *
+ * @example
+ * upcastEvent({ type: 'PaymentReceived', data: legacyData, meta: { ...meta, schemaVersion: 0 } });
+ */
+export const upcastEvent = <T extends RawEvent>(event: T, registry: UpcasterRegistry = LEVY_UPCASTERS): E.Either<DomainError, T> => {
+  const raw = event.meta.schemaVersion;
+  if (raw === CURRENT_SCHEMA_VERSION) return E.right(event);
+  const from = raw === undefined ? 0 : raw;
+  if (typeof from !== 'number' || !Number.isSafeInteger(from) || from < 0) {
+    return E.left(domainError('SCHEMA_VERSION_INVALID', `meta.schemaVersion must be a whole number of 0 or more, not ${JSON.stringify(raw)}`, ['meta', 'schemaVersion']));
+  }
+  if (from > CURRENT_SCHEMA_VERSION) {
+    return E.left(
+      domainError(
+        'SCHEMA_VERSION_TOO_NEW',
+        `this ${event.type} event has schema version ${from}, newer than this library reads (${CURRENT_SCHEMA_VERSION}): upgrade Levy to read it`,
+        ['meta', 'schemaVersion'],
+        { version: from, current: CURRENT_SCHEMA_VERSION },
+      ),
+    );
+  }
+  let data = event.data;
+  const steps = registry[event.type];
+  for (let v = from; v < CURRENT_SCHEMA_VERSION; v++) {
+    const step = steps?.[v];
+    if (step !== undefined) data = step(data, event.meta);
+  }
+  return E.right({ ...event, data, meta: { ...event.meta, schemaVersion: CURRENT_SCHEMA_VERSION } });
+};
