@@ -41,7 +41,9 @@ import {
 describe('the calendar API keeps its agreed shapes', () => {
   it('calendar.ts', () => {
     expectTypeOf<EpochDay>().toEqualTypeOf<number>();
-    expectTypeOf<typeof DEFAULT_TIME_ZONE>().toEqualTypeOf<'Asia/Shanghai'>();
+    // an annotated const keeps its literal type through inference, so this checks the literal
+    const zone: typeof DEFAULT_TIME_ZONE = DEFAULT_TIME_ZONE;
+    expectTypeOf(zone).toEqualTypeOf<'Asia/Shanghai'>();
     expectTypeOf(epochDayOf).toEqualTypeOf<(year: number, month: number, day: number) => EpochDay>();
     expectTypeOf(civilOf).toEqualTypeOf<(d: EpochDay) => { year: number; month: number; day: number }>();
     expectTypeOf(isoDateOf).toEqualTypeOf<(d: EpochDay) => string>();
