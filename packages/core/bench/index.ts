@@ -1,6 +1,8 @@
 // @levy/core benchmarks: run with `pnpm bench` (all packages) or `pnpm bench core`.
 import { benchMoney } from './money.bench.js';
+import { benchCalendar } from './calendar.bench.js';
 import { benchFeeMath } from './fee-math.bench.js';
 
 benchMoney();
+benchCalendar();
 benchFeeMath();

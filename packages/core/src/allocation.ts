@@ -100,11 +100,11 @@ export const allocatePayment = (
   if (bad !== null) return E.left(bad);
   switch (policy.kind) {
     case 'oldest-first':
-      return E.right(inOrder(payment, [...sorted(owed, 'principal', byDueDate), ...sorted(owed, 'penalty', byDueDate)]));
+      return E.right(inOrder(payment, queue(owed, 'principal', byDueDate)));
     case 'penalty-first':
-      return E.right(inOrder(payment, [...sorted(owed, 'penalty', byDueDate), ...sorted(owed, 'principal', byDueDate)]));
+      return E.right(inOrder(payment, queue(owed, 'penalty', byDueDate)));
     case 'largest-first':
-      return E.right(inOrder(payment, [...sorted(owed, 'principal', byLargest), ...sorted(owed, 'penalty', byLargest)]));
+      return E.right(inOrder(payment, queue(owed, 'principal', byLargest)));
     case 'explicit':
       return explicit(payment, owed, policy.targets);
     default:
@@ -121,22 +121,23 @@ const keyOf = (chargeId: string, kind: ReceivableKind): string => `${kind}\u0000
 
 const checkReceivables = (payment: Money, owed: readonly Receivable[]): DomainError | null => {
   if (owed.length > MAX_RECEIVABLES) return domainError('RECEIVABLES_TOO_MANY', `at most ${MAX_RECEIVABLES} receivables can be allocated at once, not ${owed.length}`, ['owed']);
-  const seen = new Set<string>();
+  // chargeId → kinds seen (1 principal, 2 penalty)
+  const seen = new Map<string, number>();
   for (let i = 0; i < owed.length; i++) {
     const r = owed[i] as Receivable;
-    const path = ['owed', String(i)];
-    if (!(r.outstanding instanceof Money)) return domainError('AMOUNT_INVALID', `the outstanding amount must be a Money amount, not ${describe(r.outstanding)}`, [...path, 'outstanding']);
+    if (!(r.outstanding instanceof Money)) return domainError('AMOUNT_INVALID', `the outstanding amount must be a Money amount, not ${describe(r.outstanding)}`, ['owed', String(i), 'outstanding']);
     if (r.outstanding.currency.code !== payment.currency.code) {
-      return domainError('CURRENCY_MISMATCH', `charge ${r.chargeId} is owed in ${r.outstanding.currency.code} but the payment is in ${payment.currency.code}`, [...path, 'outstanding']);
+      return domainError('CURRENCY_MISMATCH', `charge ${r.chargeId} is owed in ${r.outstanding.currency.code} but the payment is in ${payment.currency.code}`, ['owed', String(i), 'outstanding']);
     }
     if (r.outstanding.isNegative()) {
-      return domainError('RECEIVABLE_NEGATIVE', `charge ${r.chargeId} (${r.kind}) shows ${r.outstanding.toString()} outstanding; an amount owed is never below zero`, [...path, 'outstanding']);
+      return domainError('RECEIVABLE_NEGATIVE', `charge ${r.chargeId} (${r.kind}) shows ${r.outstanding.toString()} outstanding; an amount owed is never below zero`, ['owed', String(i), 'outstanding']);
     }
-    if (!Number.isSafeInteger(r.dueDate)) return domainError('RECEIVABLE_DUE_DATE_INVALID', `the due date of charge ${r.chargeId} must be a whole epoch day, not ${describe(r.dueDate)}`, [...path, 'dueDate']);
-    if (r.kind !== 'principal' && r.kind !== 'penalty') return domainError('RECEIVABLE_KIND_INVALID', `a receivable is principal or penalty, not ${describe(r.kind)}`, [...path, 'kind']);
-    const key = keyOf(r.chargeId, r.kind);
-    if (seen.has(key)) return domainError('RECEIVABLE_DUPLICATE', `charge ${r.chargeId} (${r.kind}) is listed twice`, [...path, 'chargeId']);
-    seen.add(key);
+    if (!Number.isSafeInteger(r.dueDate)) return domainError('RECEIVABLE_DUE_DATE_INVALID', `the due date of charge ${r.chargeId} must be a whole epoch day, not ${describe(r.dueDate)}`, ['owed', String(i), 'dueDate']);
+    if (r.kind !== 'principal' && r.kind !== 'penalty') return domainError('RECEIVABLE_KIND_INVALID', `a receivable is principal or penalty, not ${describe(r.kind)}`, ['owed', String(i), 'kind']);
+    const bit = r.kind === 'principal' ? 1 : 2;
+    const kinds = seen.get(r.chargeId) ?? 0;
+    if ((kinds & bit) !== 0) return domainError('RECEIVABLE_DUPLICATE', `charge ${r.chargeId} (${r.kind}) is listed twice`, ['owed', String(i), 'chargeId']);
+    seen.set(r.chargeId, kinds | bit);
   }
   return null;
 };
@@ -145,8 +146,12 @@ const byChargeId = (a: Receivable, b: Receivable): number => (a.chargeId < b.cha
 const byDueDate = (a: Receivable, b: Receivable): number => a.dueDate - b.dueDate || byChargeId(a, b);
 const byLargest = (a: Receivable, b: Receivable): number => b.outstanding.compare(a.outstanding) || byDueDate(a, b);
 
-const sorted = (owed: readonly Receivable[], kind: ReceivableKind, order: (a: Receivable, b: Receivable) => number): Receivable[] =>
-  owed.filter((r) => r.kind === kind && r.outstanding.isPositive()).sort(order);
+/** What is owed, nothing-outstanding skipped, `first` kind before the other, each in `order`. */
+const queue = (owed: readonly Receivable[], first: ReceivableKind, order: (a: Receivable, b: Receivable) => number): Receivable[] => {
+  const out: Receivable[] = [];
+  for (const r of owed) if (r.outstanding.isPositive()) out.push(r);
+  return out.sort((a, b) => (a.kind === b.kind ? order(a, b) : a.kind === first ? -1 : 1));
+};
 
 const inOrder = (payment: Money, queue: readonly Receivable[]): AllocationResult => {
   const allocations: Allocation[] = [];

@@ -230,6 +230,26 @@ export class Money {
   }
 
   /**
+   * The exact product with one or more factors, in major units (yuan) and before any rounding, as
+   * a plain decimal string without trailing zeros: what a calculation records as its `unrounded`.
+   *
+   * @example
+   * Money.of('1000.00').timesUnrounded(['0.0003', 47]); // '14.1'
+   * Money.of('250.60').timesUnrounded(['0.0003', 7]);   // '0.52626'
+   */
+  timesUnrounded(factors: Factor | readonly Factor[]): string {
+    let coefficient: number | bigint = 1;
+    let scale = this.currency.scale;
+    for (const f of (Array.isArray(factors) ? factors : [factors]) as readonly Factor[]) {
+      const p = parseFactor(f);
+      coefficient = multiplyExact(coefficient, p);
+      scale += p.scale;
+    }
+    const product = typeof coefficient === 'number' && Number.isSafeInteger(this.minorUnits * coefficient) ? this.minorUnits * coefficient : BigInt(this.minorUnits) * BigInt(coefficient);
+    return plainDecimal(product, scale);
+  }
+
+  /**
    * Multiplies by a whole number exactly (no rounding needed): days × base in penalty sums.
    *
    * @example
@@ -508,6 +528,21 @@ const scaleAndRound = (minor: number, coefficient: number | bigint, scale: numbe
   }
   if (quotient > MAX_SAFE_BIG || quotient < -MAX_SAFE_BIG) throw tooLarge('the product');
   return Number(quotient);
+};
+
+/** `integer × 10^-scale` as a plain decimal string: no exponent, no trailing zeros, '0' for zero. */
+const plainDecimal = (integer: number | bigint, scale: number): string => {
+  // -0 and 0n both print as '0'
+  const negative = integer < 0;
+  const digits = (negative ? -integer : integer).toString();
+  if (digits === '0') return '0';
+  let text = digits;
+  if (scale > 0) {
+    const padded = digits.padStart(scale + 1, '0');
+    const fraction = padded.slice(-scale).replace(/0+$/, '');
+    text = fraction === '' ? padded.slice(0, -scale) : `${padded.slice(0, -scale)}.${fraction}`;
+  }
+  return negative ? `-${text}` : text;
 };
 
 // powers of ten that are exact safe integers

@@ -15,7 +15,7 @@
  * // right({ from: 20001, to: 20047, days: 47, amount: 14.10, unrounded: '14.1', cappedBy: null, ... })
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { type ExactDecimal, describe, parseDecimal } from './decimal.js';
+import { describe, parseDecimal } from './decimal.js';
 import { type DomainError, domainError } from './errors.js';
 import { Money, ROUNDING_MODES, type RoundingMode } from './money.js';
 
@@ -193,23 +193,16 @@ export interface PenaltyAssessment {
 }
 
 // a schedule's policy object is reused for every charge: validate each object once
-const validatedPolicies = new WeakMap<object, E.Either<DomainError, { policy: PenaltyPolicy; rate: ExactDecimal }>>();
+const validatedPolicies = new WeakMap<object, E.Either<DomainError, PenaltyPolicy>>();
 
-const checkPolicy = (policy: unknown): E.Either<DomainError, { policy: PenaltyPolicy; rate: ExactDecimal }> => {
+const checkPolicy = (policy: unknown): E.Either<DomainError, PenaltyPolicy> => {
   if (typeof policy !== 'object' || policy === null) return E.left(domainError('PENALTY_POLICY_INVALID', `the penalty policy is missing (${describe(policy)})`, ['policy']));
   let checked = validatedPolicies.get(policy);
   if (checked === undefined) {
-    checked = E.map((p: PenaltyPolicy) => ({ policy: p, rate: parseDecimalOrThrow(p.dailyRate) }))(validatePenaltyPolicy(policy, ['policy']));
+    checked = validatePenaltyPolicy(policy, ['policy']);
     validatedPolicies.set(policy, checked);
   }
   return checked;
-};
-
-const parseDecimalOrThrow = (s: string): ExactDecimal => {
-  const d = parseDecimal(s);
-  // validatePenaltyPolicy has already parsed it
-  if (E.isLeft(d)) throw new Error(`unreachable: ${s}`);
-  return d.right;
 };
 
 const epochDay = (value: unknown, path: readonly string[], what: string): DomainError | null =>
@@ -248,7 +241,7 @@ const amountIn = (value: unknown, principal: Money, path: readonly string[], wha
 export const assessPenalty = (input: PenaltyInput): E.Either<DomainError, PenaltyAssessment> => {
   const checked = checkPolicy(input.policy);
   if (E.isLeft(checked)) return checked;
-  const { policy, rate } = checked.right;
+  const policy = checked.right;
   const { principal, dueDate, through } = input;
   if (!(principal instanceof Money)) return E.left(domainError('AMOUNT_INVALID', `the principal must be a Money amount, not ${describe(principal)}`, ['principal']));
   if (principal.isNegative()) return E.left(domainError('PENALTY_AMOUNT_NEGATIVE', `the principal must not be below zero, not ${principal.toString()}`, ['principal']));
@@ -276,7 +269,7 @@ export const assessPenalty = (input: PenaltyInput): E.Either<DomainError, Penalt
   const badTimeline = checkTimeline(timeline, principal);
   if (badTimeline !== null) return E.left(badTimeline);
 
-  const segments = through < start ? [] : segmentsOf(principal, timeline, start, through, rate);
+  const segments = through < start ? [] : segmentsOf(principal, timeline, start, through, policy.dailyRate);
   // Σ base × days is exact in fen; × rate is then rounded once per assessment (issue 2)
   let baseDays = Money.zero(principal.currency);
   for (const s of segments) baseDays = baseDays.add(s.base.timesInteger(s.days));
@@ -290,7 +283,7 @@ export const assessPenalty = (input: PenaltyInput): E.Either<DomainError, Penalt
     segments,
     dailyRate: policy.dailyRate,
     rounding: policy.rounding,
-    unrounded: baseDays.toDecimal().times(rate).toString(),
+    unrounded: baseDays.timesUnrounded(policy.dailyRate),
     amount: capped ? headroom : rounded,
     cappedBy: capped ? headroom : null,
   });
@@ -319,7 +312,7 @@ const checkTimeline = (timeline: PenaltyInput['principalTimeline'] & object, pri
 };
 
 /** Constant-base runs covering start..through (start <= through); equal neighbours merge. */
-const segmentsOf = (principal: Money, timeline: NonNullable<PenaltyInput['principalTimeline']>, start: number, through: number, rate: ExactDecimal): PenaltySegment[] => {
+const segmentsOf = (principal: Money, timeline: NonNullable<PenaltyInput['principalTimeline']>, start: number, through: number, rate: string): PenaltySegment[] => {
   let i = 0;
   let base = principal;
   while (i < timeline.length && (timeline[i] as { from: number }).from <= start) base = (timeline[i++] as { outstanding: Money }).outstanding;
@@ -337,9 +330,9 @@ const segmentsOf = (principal: Money, timeline: NonNullable<PenaltyInput['princi
   return out;
 };
 
-const segment = (from: number, to: number, base: Money, rate: ExactDecimal): PenaltySegment => {
+const segment = (from: number, to: number, base: Money, rate: string): PenaltySegment => {
   const days = to - from + 1;
-  return { from, to, days, base, unrounded: base.toDecimal().times(rate).times(days).toString() };
+  return { from, to, days, base, unrounded: base.timesUnrounded([rate, days]) };
 };
 
 /** What the cap still allows after earlier assessments; null when there is no cap. */

@@ -82,6 +82,17 @@ describe('Money properties', () => {
     );
   });
 
+  it('timesUnrounded is the exact product, as decimal.js writes it', () => {
+    fc.assert(
+      fc.property(money(), fc.array(decimalString, { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 1000 }), (m, factors, days) => {
+        let p = new Ref(m.toString());
+        for (const f of factors) p = p.times(f);
+        expect(m.timesUnrounded([...factors, days])).toBe(p.times(days).toFixed().replace(/(\.[0-9]*?)0+$/, '$1').replace(/\.$/, '').replace(/^-0$/, '0'));
+      }),
+      RUN,
+    );
+  });
+
   it('times takes the bigint road for huge coefficients and still agrees with decimal.js', () => {
     fc.assert(
       fc.property(money(), fc.constantFrom(...ROUNDING_MODES), (m, mode) => {
