@@ -20,3 +20,6 @@ export * from './decider.js';
 export * from './store.js';
 export * from './hash-chain.js';
 export * from './memory-store.js';
+export * from './pricing.js';
+export * from './penalty.js';
+export * from './allocation.js';
