@@ -86,6 +86,11 @@ describe('epoch days', () => {
       { seed: 20251127, numRuns: 1000 },
     );
   });
+  it('reads a PlainDate in another calendar by its ISO date', () => {
+    const gregory = Temporal.PlainDate.from('2025-03-01').withCalendar('gregory');
+    expect(gregory.calendarId).toBe('gregory');
+    expect(toEpochDay(gregory)).toBe(epochDayOf(2025, 3, 1));
+  });
   it('prints years outside 0000-9999 in the expanded form Temporal uses', () => {
     expect(isoDateOf(epochDayOf(12000, 1, 1))).toBe('+012000-01-01');
     expect(isoDateOf(epochDayOf(-5, 1, 1))).toBe('-000005-01-01');

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
@@ -32,6 +34,16 @@ describe('the bundled China table', () => {
   it('covers 2004 to 2026 and nothing else', () => {
     expect(CHINA_WORKING_DAYS.publishedYears).toEqual(Array.from({ length: 23 }, (_, i) => 2004 + i));
     expect(CN_ARRANGEMENT_YEARS).toEqual(CHINA_WORKING_DAYS.publishedYears);
+  });
+  it('matches the chinese-days package it was generated from, date for date', () => {
+    // regenerate with scripts/gen-holidays-cn.mjs rather than editing the table by hand
+    const require = createRequire(import.meta.url);
+    const source = JSON.parse(readFileSync(require.resolve('chinese-days/dist/chinese-days.json'), 'utf8')) as {
+      holidays: Record<string, string>;
+      workdays: Record<string, string>;
+    };
+    expect(CN_HOLIDAYS).toEqual(Object.keys(source.holidays).sort());
+    expect(CN_WORKDAYS).toEqual(Object.keys(source.workdays).sort());
   });
   it('lists each date once, sorted, never as both a holiday and a working day', () => {
     for (const list of [CN_HOLIDAYS, CN_WORKDAYS]) {
