@@ -1,6 +1,6 @@
 /**
  * The benches' one way to report a figure: a human line, and a `BENCH {json}` line that
- * scripts/bench.mjs collects into bench-results.json.
+ * packages/testkit/bin/levy-bench.mjs collects into bench-results.json.
  */
 export interface BenchFigure {
   readonly name: string;

@@ -36,7 +36,7 @@ describe('the bundled China table', () => {
     expect(CN_ARRANGEMENT_YEARS).toEqual(CHINA_WORKING_DAYS.publishedYears);
   });
   it('matches the chinese-days package it was generated from, date for date', () => {
-    // regenerate with scripts/gen-holidays-cn.mjs rather than editing the table by hand
+    // regenerate with packages/core/scripts/gen-holidays-cn.mjs rather than editing the table by hand
     const require = createRequire(import.meta.url);
     const source = JSON.parse(readFileSync(require.resolve('chinese-days/dist/chinese-days.json'), 'utf8')) as {
       holidays: Record<string, string>;

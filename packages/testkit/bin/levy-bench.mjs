@@ -1,4 +1,4 @@
-// Runs every package's benchmarks (packages/*/bench/index.ts) one after another, so figures are
+// The workspace bench runner (`pnpm bench [package...]` at the root). Runs every package's benchmarks (packages/*/bench/index.ts) one after another, so figures are
 // not skewed by each other on a 2-core machine, and writes bench-results.json at the root:
 // an array of { name, value, unit, baseline } (baseline: the same-run figure it is compared with).
 // Each bench prints its own lines, and one line per figure starting with "BENCH " and JSON.
