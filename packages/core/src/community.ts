@@ -484,7 +484,7 @@ const validatePricing = (pricing: CommandData<'AdoptFeeSchedule'>['items'][numbe
       for (const [table, prices] of tables) {
         for (const [key, price] of Object.entries(prices ?? {})) {
           const r = areaCharge({ areaM2: '1', pricePerM2PerMonth: price, months: 1 });
-          if (E.isLeft(r)) return E.left(withPath(r.left, [...at, table, key]));
+          if (E.isLeft(r)) return E.left({ ...r.left, path: [...at, table, key] });
         }
       }
       for (const use of appliesTo) {

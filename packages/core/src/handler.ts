@@ -1,0 +1,399 @@
+/**
+ * The command handler: the imperative shell around the pure deciders (DESIGN.md, principle 1).
+ * It reads a stream (through the upcasters), folds it into state, decides, and appends with the
+ * revision it read as the expected revision; on a concurrency conflict it reads again and decides
+ * again, a bounded number of times. Account commands are decided under the community's current
+ * policy and closed-period line, read from the community stream first.
+ *
+ * This is the one place in core that may read a clock: the `clock` option, defaulting to the
+ * system time. Pass your own clock (and `newId`) for deterministic runs.
+ *
+ * Two faces over one implementation: `handleTE` returns an fp-ts `TaskEither`, `handle` a Promise
+ * of an `Either`. Neither throws for a refusal; only a bug or a broken store rejects.
+ *
+ * @example
+ * import { createLevy, openMemoryEventStore } from '@levy/core';
+ * const levy = createLevy(openMemoryEventStore());
+ * const r = await levy.handle(receivePayment, { communityId: 'sunrise', unitId: 'B1-1203' });
+ * if (E.isLeft(r)) console.log(r.left.code, r.left.message); else r.right.events;
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import { type AccountContext, type AccountState, accountDecider, accountPolicyFrom } from './account.js';
+import { epochDayOf } from './calendar.js';
+import { type InstantString, moneyOf } from './codecs.js';
+import { type AccountCommand, type CommandMeta, type CommandOf, type CommunityCommand, type LevyCommand, ACCOUNT_COMMAND_TYPES, decodeCommand } from './commands.js';
+import { type CommunityContext, type CommunityState, type PeriodCloseInputs, communityDecider, planBilling, scheduleOn } from './community.js';
+import type { Decider } from './decider.js';
+import { type DomainError, LevyError, domainError } from './errors.js';
+import {
+  type AccountEvent,
+  type EventOf,
+  type LevyEvent,
+  ACCOUNT_EVENT_TYPES,
+  COMMUNITY_EVENT_TYPES,
+  accountStream,
+  communityStream,
+  decodeEvent,
+  isLevyEvent,
+} from './events.js';
+import { Money } from './money.js';
+import { parsePeriodKey } from './period.js';
+import { type EventStore, type NewEvent, type StoredEvent, isStoreError } from './store.js';
+import { type UpcasterRegistry, LEVY_UPCASTERS, upcastEvent } from './upcast.js';
+
+// ---------------------------------------------------------------------------------------------
+// model
+// ---------------------------------------------------------------------------------------------
+
+/** Options of {@link createLevy}. */
+export interface LevyOptions {
+  /** the instant a decision is recorded at; default the system clock (the only clock read in core) */
+  readonly clock?: () => string;
+  /** fresh ids for facts without a natural key; default `<prefix>-<clock digits>-<counter>` */
+  readonly newId?: (prefix: string) => string;
+  /** re-reads after a concurrency conflict before giving up with CONCURRENCY_RETRIES_EXHAUSTED; default 5 */
+  readonly maxRetries?: number;
+  /** applied to every event read, before decoding; default {@link LEVY_UPCASTERS} */
+  readonly upcasters?: UpcasterRegistry;
+  /** states kept in memory so a command reads only a stream's new events; default 50,000 streams */
+  readonly cachedStreams?: number;
+}
+
+/** Where a command goes: the community, and the unit for account commands. */
+export interface CommandTarget {
+  readonly communityId: string;
+  readonly unitId?: string;
+}
+
+/** What a handled command did. */
+export interface HandleResult {
+  readonly streamId: string;
+  /** the events appended (none when the command was already decided: a retry) */
+  readonly events: readonly LevyEvent[];
+  /** the stream's last revision after the command (-1n: the stream does not exist) */
+  readonly revision: bigint;
+  /** 1 plus the number of concurrency retries it took */
+  readonly attempts: number;
+}
+
+/** What a billing run did. */
+export interface BillingRunResult {
+  readonly periodKey: string;
+  /** charges the plan holds (one per unit and applicable fee item) */
+  readonly planned: number;
+  /** charges newly issued by this run (a re-run issues only what is missing) */
+  readonly issued: number;
+  /** the BillingRunCompleted appended by this run, or null when the period was already billed */
+  readonly completed: EventOf<'BillingRunCompleted'> | null;
+}
+
+/** The Levy command API over one event store. */
+export interface Levy {
+  /** Decides and appends a command (decoded first), as a Promise of an Either. */
+  handle(command: LevyCommand, target: CommandTarget): Promise<E.Either<DomainError, HandleResult>>;
+  /** The same, as a TaskEither. */
+  handleTE(command: LevyCommand, target: CommandTarget): TE.TaskEither<DomainError, HandleResult>;
+  /** Bills a period: every planned charge on its account stream, then BillingRunCompleted. Idempotent. */
+  runBilling(communityId: string, periodKey: string, meta: CommandMeta): Promise<E.Either<DomainError, BillingRunResult>>;
+  /** The same, as a TaskEither. */
+  runBillingTE(communityId: string, periodKey: string, meta: CommandMeta): TE.TaskEither<DomainError, BillingRunResult>;
+  /** Closes a period: gathers its totals and the account stream heads, then appends PeriodClosed. */
+  closePeriod(communityId: string, periodKey: string, closedOn: string, meta: CommandMeta): Promise<E.Either<DomainError, HandleResult>>;
+  /** An account's current state (initial when the stream does not exist). Rejects with a LevyError on an unreadable log. */
+  readAccount(communityId: string, unitId: string): Promise<AccountState>;
+  /** A community's current state (initial when the stream does not exist). */
+  readCommunity(communityId: string): Promise<CommunityState>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+// ---------------------------------------------------------------------------------------------
+
+const ACCOUNT_COMMANDS: ReadonlySet<string> = new Set(ACCOUNT_COMMAND_TYPES);
+const COMMUNITY_EVENTS: ReadonlySet<string> = new Set(COMMUNITY_EVENT_TYPES);
+const ACCOUNT_EVENTS: ReadonlySet<string> = new Set(ACCOUNT_EVENT_TYPES);
+const MAX_RETRIES_LIMIT = 100;
+
+const dayOf = (iso: string): number => epochDayOf(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
+
+// refusals travel as LevyErrors inside the shell and come out as Lefts at its edge
+const fail = (code: string, message: string, path: readonly string[] = [], details?: Readonly<Record<string, unknown>>): never => {
+  throw new LevyError(domainError(code, message, path, details));
+};
+
+const toLeft = (e: unknown): E.Either<DomainError, never> => {
+  if (e instanceof LevyError) return E.left(e.error);
+  throw e;
+};
+
+interface Loaded<S> {
+  readonly state: S;
+  /** last revision read, -1n for no stream */
+  readonly revision: bigint;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the handler
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Creates the command API over an event store.
+ *
+ * @example
+ * const levy = createLevy(store, { clock: () => '2025-04-10T02:00:00Z', newId: (p) => `${p}-${n++}` });
+ * await levy.handle({ type: 'RegisterCommunity', data: { communityId: 'sunrise', name: '阳光小区' }, meta }, { communityId: 'sunrise' });
+ * await levy.runBilling('sunrise', '2025-03', meta);
+ */
+export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy => {
+  // the shell's clock: the only place in core that reads the system time
+  const clock = options.clock ?? ((): string => new Date().toISOString());
+  let counter = 0;
+  const newId =
+    options.newId ?? ((prefix: string): string => `${prefix.slice(0, 24)}-${clock().replace(/[^0-9]/g, '').slice(0, 17)}-${(counter++).toString(36)}`);
+  const maxRetries = options.maxRetries ?? 5;
+  if (!Number.isSafeInteger(maxRetries) || maxRetries < 0 || maxRetries > MAX_RETRIES_LIMIT) {
+    throw new LevyError(domainError('OPTIONS_INVALID', `maxRetries must be a whole number from 0 to ${MAX_RETRIES_LIMIT}`, ['maxRetries']));
+  }
+  const upcasters = options.upcasters ?? LEVY_UPCASTERS;
+  const cacheLimit = options.cachedStreams ?? 50_000;
+  const cache = new Map<string, Loaded<unknown>>();
+
+  const now = (): InstantString => clock() as InstantString;
+
+  /** Reads, upcasts and decodes one stored event; an unreadable event is a LevyError naming it. */
+  const decodeStored = (raw: StoredEvent, allowed: ReadonlySet<string>): LevyEvent => {
+    const up = upcastEvent(raw, upcasters);
+    if (E.isLeft(up)) throw new LevyError({ ...up.left, message: `${raw.streamId}@${raw.revision}: ${up.left.message}` });
+    const event = up.right as unknown;
+    if (!isLevyEvent(event)) {
+      const why = decodeEvent(event);
+      const first = E.isLeft(why) ? why.left[0] : undefined;
+      fail('EVENT_UNREADABLE', `event ${raw.revision} of ${raw.streamId} (${raw.type}) does not decode: ${first?.message ?? 'unknown reason'}`, first?.path ?? [], {
+        streamId: raw.streamId,
+        revision: raw.revision.toString(),
+        errors: E.isLeft(why) ? why.left : [],
+      });
+    }
+    const e = event as LevyEvent;
+    if (!allowed.has(e.type)) fail('EVENT_IN_WRONG_STREAM', `a ${e.type} event does not belong in stream ${raw.streamId}`, ['type'], { streamId: raw.streamId });
+    return e;
+  };
+
+  /** A stream's state, from the cache plus whatever was appended since. */
+  const load = async <S, Ev extends LevyEvent>(streamId: string, decider: Pick<Decider<unknown, Ev, S, unknown>, 'evolve' | 'initialState'>, allowed: ReadonlySet<string>): Promise<Loaded<S>> => {
+    const cached = cache.get(streamId) as Loaded<S> | undefined;
+    let state = cached?.state ?? decider.initialState();
+    let revision = cached?.revision ?? -1n;
+    try {
+      for await (const raw of store.readStream(streamId, { from: revision + 1n })) {
+        if (raw.revision !== revision + 1n) fail('STREAM_REVISION_GAP', `stream ${streamId} jumps from revision ${revision} to ${raw.revision}`, [], { streamId });
+        state = decider.evolve(state, decodeStored(raw, allowed) as Ev);
+        revision = raw.revision;
+      }
+    } catch (e) {
+      if (!isStoreError(e, 'STREAM_NOT_FOUND')) throw e;
+    }
+    const current = cache.get(streamId);
+    if (current === undefined || current.revision < revision) {
+      cache.delete(streamId);
+      cache.set(streamId, { state, revision });
+      // the oldest entry goes first (Map keeps insertion order): a bounded cache, never a leak
+      if (cache.size > cacheLimit) cache.delete(cache.keys().next().value as string);
+    }
+    return { state, revision };
+  };
+
+  const loadCommunity = (communityId: string): Promise<Loaded<CommunityState>> => load(communityStream(communityId), communityDecider, COMMUNITY_EVENTS);
+  const loadAccount = (communityId: string, unitId: string): Promise<Loaded<AccountState>> => load(accountStream(communityId, unitId), accountDecider, ACCOUNT_EVENTS);
+
+  /** Appends with the expected revision; a concurrency conflict returns false so the caller decides again. */
+  const append = async (streamId: string, events: readonly LevyEvent[], revision: bigint): Promise<bigint | null> => {
+    try {
+      const r = await store.appendToStream(streamId, events as unknown as readonly NewEvent[], { expectedRevision: revision < 0n ? 'no-stream' : revision });
+      return r.nextExpectedRevision;
+    } catch (e) {
+      if (isStoreError(e, 'CONCURRENCY_CONFLICT')) return null;
+      throw e;
+    }
+  };
+
+  /** Read, decide, append; again on a conflict, at most maxRetries times more. */
+  const decideAndAppend = async (streamId: string, attempt: (tries: number) => Promise<{ events: readonly LevyEvent[]; revision: bigint }>): Promise<HandleResult> => {
+    for (let tries = 1; tries <= maxRetries + 1; tries++) {
+      const { events, revision } = await attempt(tries);
+      if (events.length === 0) return { streamId, events, revision, attempts: tries };
+      const next = await append(streamId, events, revision);
+      if (next !== null) return { streamId, events, revision: next, attempts: tries };
+    }
+    return fail(
+      'CONCURRENCY_RETRIES_EXHAUSTED',
+      `stream ${streamId} kept changing while the command was decided (${maxRetries + 1} attempts); try again`,
+      [],
+      { streamId, attempts: maxRetries + 1 },
+    );
+  };
+
+  const communityContext = (): CommunityContext => ({ now: now(), newId });
+
+  /** The account context: the policy of the schedule in force on the command's date, and the closed line. */
+  const accountContext = (community: CommunityState, target: CommandTarget, unitId: string, effectiveDate: string): AccountContext => {
+    if (!community.registered) fail('COMMUNITY_NOT_REGISTERED', `community ${JSON.stringify(target.communityId)} is not registered`, ['communityId']);
+    if (!community.units.has(unitId)) fail('UNIT_NOT_REGISTERED', `unit ${JSON.stringify(unitId)} is not registered in community ${JSON.stringify(target.communityId)}`, ['unitId']);
+    const schedule = scheduleOn(community, dayOf(effectiveDate)) ?? community.schedules[community.schedules.length - 1];
+    return { now: now(), newId, communityId: target.communityId, unitId, policy: accountPolicyFrom(schedule?.data ?? null), closedThrough: community.closedThrough };
+  };
+
+  const executeAccount = (command: AccountCommand, target: CommandTarget, unitId: string): Promise<HandleResult> => {
+    const streamId = accountStream(target.communityId, unitId);
+    return decideAndAppend(streamId, async () => {
+      const community = await loadCommunity(target.communityId);
+      const ctx = accountContext(community.state, target, unitId, command.meta.effectiveDate);
+      const account = await loadAccount(target.communityId, unitId);
+      const decided = accountDecider.decide(command, account.state, ctx);
+      if (E.isLeft(decided)) throw new LevyError(decided.left);
+      return { events: decided.right, revision: account.revision };
+    });
+  };
+
+  const executeCommunity = (command: CommunityCommand, target: CommandTarget): Promise<HandleResult> => {
+    const streamId = communityStream(target.communityId);
+    if (command.type === 'RegisterCommunity' && command.data.communityId !== target.communityId) {
+      fail('TARGET_MISMATCH', `the command registers ${JSON.stringify(command.data.communityId)} but was sent to community ${JSON.stringify(target.communityId)}`, ['data', 'communityId']);
+    }
+    return decideAndAppend(streamId, async () => {
+      const community = await loadCommunity(target.communityId);
+      let ctx = communityContext();
+      if (command.type === 'ClosePeriod' && community.state.registered) {
+        ctx = { ...ctx, closeInputs: await gatherClose(target.communityId, community.state, command.data.periodKey) };
+      }
+      const decided = communityDecider.decide(command, community.state, ctx);
+      if (E.isLeft(decided)) throw new LevyError(decided.left);
+      return { events: decided.right, revision: community.revision };
+    });
+  };
+
+  /**
+   * The totals of a period and the heads of every account stream, for PeriodClosed. Totals count
+   * the account events whose effective date lies in the period: billed = charges issued − charges
+   * cancelled; collected = payments − reversals; waived; penalties assessed; credit = the net
+   * change of owners' credit (预收) over the period.
+   */
+  const gatherClose = async (communityId: string, community: CommunityState, periodKey: string): Promise<PeriodCloseInputs> => {
+    const parsed = parsePeriodKey(periodKey, ['data', 'periodKey']);
+    if (E.isLeft(parsed)) throw new LevyError(parsed.left);
+    const start = parsed.right.start;
+    const end = parsed.right.end;
+    let billed = Money.zero();
+    let collected = Money.zero();
+    let waived = Money.zero();
+    let penalties = Money.zero();
+    let credit = Money.zero();
+    const heads: { streamId: string; revision: string; hash: string }[] = [];
+    for (const unitId of [...community.units.keys()].sort()) {
+      const streamId = accountStream(communityId, unitId);
+      let last: StoredEvent | undefined;
+      try {
+        for await (const raw of store.readStream(streamId)) {
+          last = raw;
+          const e = decodeStored(raw, ACCOUNT_EVENTS) as AccountEvent;
+          const day = dayOf(e.meta.effectiveDate);
+          if (day < start || day > end) continue;
+          switch (e.type) {
+            case 'ChargeIssued':
+              billed = billed.add(moneyOf(e.data.amount));
+              break;
+            case 'ChargeCancelled':
+              billed = billed.subtract(moneyOf(e.data.amount));
+              credit = credit.add(moneyOf(e.data.paidPrincipalToCredit)).add(moneyOf(e.data.paidPenaltyToCredit));
+              break;
+            case 'PaymentReceived':
+              collected = collected.add(moneyOf(e.data.amount));
+              credit = credit.add(moneyOf(e.data.toCredit));
+              break;
+            case 'PaymentReversed':
+              collected = collected.subtract(moneyOf(e.data.amount));
+              credit = credit.subtract(moneyOf(e.data.fromCredit));
+              break;
+            case 'WaiverGranted':
+              waived = waived.add(moneyOf(e.data.amount));
+              break;
+            case 'PenaltyAssessed':
+              penalties = penalties.add(moneyOf(e.data.amount));
+              break;
+            case 'CreditApplied':
+              credit = credit.subtract(moneyOf(e.data.amount));
+              break;
+            case 'CreditRefunded':
+              credit = credit.subtract(moneyOf(e.data.amount));
+              break;
+            default:
+              break;
+          }
+        }
+      } catch (e) {
+        if (!isStoreError(e, 'STREAM_NOT_FOUND')) throw e;
+      }
+      if (last !== undefined) heads.push({ streamId, revision: last.revision.toString(), hash: String(last.meta.hash ?? '') });
+    }
+    return { totals: { billed, collected, waived, penalties, credit }, heads };
+  };
+
+  const execute = (command: LevyCommand, target: CommandTarget): Promise<HandleResult> => {
+    if (ACCOUNT_COMMANDS.has(command.type)) {
+      const unitId = target.unitId;
+      if (unitId === undefined) return fail('TARGET_UNIT_MISSING', `${command.type} is an account command: name the unit (target.unitId)`, ['unitId']);
+      return executeAccount(command as AccountCommand, target, unitId);
+    }
+    return executeCommunity(command as CommunityCommand, target);
+  };
+
+  const handle = async (command: LevyCommand, target: CommandTarget): Promise<E.Either<DomainError, HandleResult>> => {
+    try {
+      // validate at the edge (DESIGN.md, principle 7): a typed command may still hold unchecked strings
+      const decoded = decodeCommand(command);
+      if (E.isLeft(decoded)) {
+        const first = decoded.left[0] as DomainError;
+        return E.left({ ...first, details: { ...first.details, errors: decoded.left } });
+      }
+      return E.right(await execute(decoded.right, target));
+    } catch (e) {
+      return toLeft(e);
+    }
+  };
+
+  const runBilling = async (communityId: string, periodKey: string, meta: CommandMeta): Promise<E.Either<DomainError, BillingRunResult>> => {
+    try {
+      const command: CommandOf<'RunBilling'> = { type: 'RunBilling', data: { periodKey: periodKey as CommandOf<'RunBilling'>['data']['periodKey'] }, meta };
+      const decoded = decodeCommand(command);
+      if (E.isLeft(decoded)) return E.left(decoded.left[0] as DomainError);
+      const community = await loadCommunity(communityId);
+      const plan = planBilling(community.state, periodKey, meta, { now: now() });
+      if (E.isLeft(plan)) return plan;
+      let issued = 0;
+      // one account stream at a time: each charge is its own small append, retried on its own
+      for (const { unitId, command: issue } of plan.right.charges) {
+        const r = await executeAccount(issue, { communityId, unitId }, unitId);
+        if (r.events.some((e) => e.type === 'ChargeIssued')) issued++;
+      }
+      const done = await executeCommunity(command, { communityId });
+      const completed = (done.events.find((e) => e.type === 'BillingRunCompleted') as EventOf<'BillingRunCompleted'> | undefined) ?? null;
+      return E.right({ periodKey, planned: plan.right.charges.length, issued, completed });
+    } catch (e) {
+      return toLeft(e);
+    }
+  };
+
+  const readState = async <S>(f: () => Promise<Loaded<S>>): Promise<S> => (await f()).state;
+
+  return {
+    handle,
+    handleTE: (command, target) => () => handle(command, target),
+    runBilling,
+    runBillingTE: (communityId, periodKey, meta) => () => runBilling(communityId, periodKey, meta),
+    closePeriod: (communityId, periodKey, closedOn, meta) =>
+      handle({ type: 'ClosePeriod', data: { periodKey, closedOn } as CommandOf<'ClosePeriod'>['data'], meta }, { communityId }),
+    readAccount: (communityId, unitId) => readState(() => loadAccount(communityId, unitId)),
+    readCommunity: (communityId) => readState(() => loadCommunity(communityId)),
+  };
+};

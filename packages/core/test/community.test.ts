@@ -1,0 +1,274 @@
+import { describe, expect, it } from 'vitest';
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  type CommunityContext,
+  type EventOf,
+  DeciderSpecification,
+  SpecificationError,
+  communityDecider,
+  decodeEvent,
+  eventIdFor,
+  Money,
+  planBilling,
+} from '@levy/core';
+import { CID, adoptSchedule, cmd, ctx, eventsOf, meta, registerCommunity, registerUnit, scheduleData, stateOf } from './community-fixtures.js';
+
+const spec = DeciderSpecification.for(communityDecider, ctx);
+const base = () => eventsOf([registerCommunity(), registerUnit('B1-0101'), adoptSchedule()]);
+
+const closeCtx: CommunityContext = {
+  ...ctx,
+  closeInputs: {
+    totals: { billed: Money.of('250.60'), collected: Money.of('200'), waived: Money.zero(), penalties: Money.of('1.20'), credit: Money.zero() },
+    heads: [{ streamId: 'levy.account-sunrise.B1-0101', revision: '3', hash: 'ab' }],
+  },
+};
+const closeQ1 = cmd('ClosePeriod', { periodKey: '2025-Q1', closedOn: '2025-04-05' }, meta('2025-04-05'));
+
+describe('RegisterCommunity', () => {
+  it('starts the stream with a deterministic event id, Asia/Shanghai and quarterly closes by default', () => {
+    const [e] = spec.given([]).when(registerCommunity()).then((events) => expect(events).toHaveLength(1));
+    expect(e?.type).toBe('CommunityRegistered');
+    expect(e?.data).toEqual({ communityId: CID, name: '阳光小区', timeZone: 'Asia/Shanghai', closeCycle: 'quarter' });
+    expect(e?.meta.eventId).toBe(eventIdFor('CommunityRegistered', [CID]));
+    expect(E.isRight(decodeEvent(e))).toBe(true);
+  });
+  it('decides nothing for a retried registration', () => {
+    spec.given(eventsOf([registerCommunity()])).when(registerCommunity()).thenNothing();
+  });
+  it('refuses a second, different registration', () => {
+    spec.given(eventsOf([registerCommunity()])).when(registerCommunity('month')).thenFails('COMMUNITY_ALREADY_REGISTERED', ['data', 'communityId']);
+  });
+  it('refuses an unknown time zone', () => {
+    spec.given([]).when(cmd('RegisterCommunity', { communityId: CID, name: 'x', timeZone: 'Mars/Olympus' })).thenFails('TIME_ZONE_INVALID', ['data', 'timeZone']);
+  });
+  it('refuses any other command before the community is registered', () => {
+    spec.given([]).when(registerUnit('B1-0101')).thenFails('COMMUNITY_NOT_REGISTERED');
+  });
+});
+
+describe('RegisterUnit', () => {
+  it('records the unit with its area, use type, owner and handover date', () => {
+    spec
+      .given(eventsOf([registerCommunity()]))
+      .when(registerUnit('B1-0101', { grade: 'office-A', useType: 'commercial' }))
+      .then((events) => {
+        expect(events[0]?.type).toBe('UnitRegistered');
+        expect(events[0]?.data).toMatchObject({ communityId: CID, unitId: 'B1-0101', areaM2: '89.50', useType: 'commercial', grade: 'office-A', handoverDate: '2024-06-01' });
+      });
+  });
+  it('refuses the same unit id registered again with different details', () => {
+    spec.given(base()).when(registerUnit('B1-0101', { areaM2: '120.00' })).thenFails('UNIT_ALREADY_REGISTERED', ['data', 'unitId']);
+  });
+  it('decides nothing for an identical retry', () => {
+    spec.given(base()).when(registerUnit('B1-0101')).thenNothing();
+  });
+  it('refuses an area of zero or below', () => {
+    spec.given(base()).when(registerUnit('B1-0102', { areaM2: '0' })).thenFails('AREA_NOT_POSITIVE', ['data', 'areaM2']);
+    spec.given(base()).when(registerUnit('B1-0102', { areaM2: '-3.5' })).thenFails('AREA_NOT_POSITIVE', ['data', 'areaM2']);
+  });
+  it('refuses an implausibly large area', () => {
+    spec.given(base()).when(registerUnit('B1-0102', { areaM2: '2000000' })).thenFails('AREA_TOO_LARGE', ['data', 'areaM2']);
+  });
+});
+
+describe('ChangeUnitArea and ChangeUnitOwner', () => {
+  it('bills the new area from the month it applies', () => {
+    const state = stateOf(eventsOf([registerCommunity(), registerUnit('B1-0101'), adoptSchedule(), cmd('ChangeUnitArea', { unitId: 'B1-0101', areaM2: '100.00', from: '2025-03-01' })]));
+    const feb = planBilling(state, '2025-02', meta('2025-03-01'), ctx);
+    const mar = planBilling(state, '2025-03', meta('2025-04-01'), ctx);
+    expect(E.isRight(feb) && feb.right.charges[0]?.command.data.amount).toBe('250.60');
+    expect(E.isRight(mar) && mar.right.charges[0]?.command.data.amount).toBe('280.00');
+  });
+  it('refuses a change for an unknown unit', () => {
+    spec.given(base()).when(cmd('ChangeUnitArea', { unitId: 'B9-9999', areaM2: '100.00', from: '2025-03-01' })).thenFails('UNIT_NOT_REGISTERED', ['data', 'unitId']);
+    spec.given(base()).when(cmd('ChangeUnitOwner', { unitId: 'B9-9999', owner: { ownerId: 'o2', name: '李四' }, from: '2025-03-01' })).thenFails('UNIT_NOT_REGISTERED');
+  });
+  it('refuses a bad new area', () => {
+    spec.given(base()).when(cmd('ChangeUnitArea', { unitId: 'B1-0101', areaM2: '0.00', from: '2025-03-01' })).thenFails('AREA_NOT_POSITIVE', ['data', 'areaM2']);
+  });
+  it('records a new owner from a date, and nothing for the same change again', () => {
+    const change = cmd('ChangeUnitOwner', { unitId: 'B1-0101', owner: { ownerId: 'o2', name: '李四' }, from: '2025-03-01' });
+    const [e] = spec.given(base()).when(change).then((events) => expect(events).toHaveLength(1));
+    expect(e?.type).toBe('UnitOwnerChanged');
+    spec.given([...base(), e!]).when(change).thenNothing();
+  });
+  it('refuses a change dated inside a closed period', () => {
+    const events = [...base(), ...E.getOrElseW(() => [])(communityDecider.decide(closeQ1, stateOf(base()), closeCtx))];
+    const err = spec
+      .given(events)
+      .when(cmd('ChangeUnitArea', { unitId: 'B1-0101', areaM2: '100.00', from: '2025-02-01' }, meta('2025-04-10')))
+      .thenFails('PERIOD_CLOSED', ['data', 'from']);
+    expect(err.message).toContain('2025-Q1');
+    expect(err.message).toContain('meta.corrects');
+  });
+});
+
+describe('AdoptFeeSchedule', () => {
+  it('records the version with a canonical waiver limit', () => {
+    spec
+      .given(eventsOf([registerCommunity()]))
+      .when(adoptSchedule())
+      .then((events) => {
+        expect(events[0]?.type).toBe('FeeScheduleAdopted');
+        expect((events[0] as EventOf<'FeeScheduleAdopted'>).data.managerWaiverLimit).toBe('200.00');
+        expect(events[0]?.meta.eventId).toBe(eventIdFor('FeeScheduleAdopted', [CID, '1']));
+      });
+  });
+  it('decides nothing for the same version adopted again, and refuses a version that does not increase', () => {
+    spec.given(base()).when(adoptSchedule()).thenNothing();
+    spec.given(base()).when(adoptSchedule({ managerWaiverLimit: '300' })).thenFails('SCHEDULE_VERSION_NOT_INCREASING', ['data', 'version']);
+    spec.given(base()).when(adoptSchedule({ version: 0, effectiveFrom: '2025-06-01', publishedOn: '2025-05-01' })).thenFails('SCHEDULE_VERSION_NOT_INCREASING');
+  });
+  it('refuses a schedule taking effect before it is published (公示)', () => {
+    spec.given(eventsOf([registerCommunity()])).when(adoptSchedule({ publishedOn: '2025-02-01', effectiveFrom: '2025-01-01' })).thenFails('SCHEDULE_EFFECTIVE_BEFORE_PUBLISHED', ['data', 'effectiveFrom']);
+  });
+  const given = () => spec.given(eventsOf([registerCommunity()]));
+  const items = scheduleData().items;
+  it('refuses a negative price, naming the use type', () => {
+    const bad = [{ ...items[0], pricing: { kind: 'area', byUseType: { residential: '-2.80', commercial: '6.50' } } }];
+    given().when(adoptSchedule({ items: bad })).thenFails('PRICE_NEGATIVE', ['data', 'items', '0', 'pricing', 'byUseType', 'residential']);
+  });
+  it('refuses an item without a price for a use type it applies to', () => {
+    const bad = [{ ...items[0], appliesTo: ['residential', 'office'] }];
+    given().when(adoptSchedule({ items: bad })).thenFails('PRICE_NOT_FOUND', ['data', 'items', '0', 'pricing', 'byUseType', 'office']);
+  });
+  it('refuses a negative fixed amount', () => {
+    const bad = [{ ...items[1], pricing: { kind: 'fixed', amountPerMonth: '-150.00' } }];
+    given().when(adoptSchedule({ items: bad })).thenFails('AMOUNT_NEGATIVE');
+  });
+  it('refuses no items, a duplicate item and an item billed to nobody', () => {
+    given().when(adoptSchedule({ items: [] })).thenFails('SCHEDULE_ITEMS_EMPTY', ['data', 'items']);
+    given().when(adoptSchedule({ items: [items[0], items[0]] })).thenFails('FEE_ITEM_DUPLICATE', ['data', 'items', '1', 'feeItemId']);
+    given().when(adoptSchedule({ items: [{ ...items[0], appliesTo: [] }] })).thenFails('FEE_ITEM_APPLIES_TO_NOTHING', ['data', 'items', '0', 'appliesTo']);
+  });
+  it('refuses a bad due rule and a bad penalty policy with their paths', () => {
+    given().when(adoptSchedule({ dueRule: { kind: 'day-of-next-month', day: 0 } })).thenFails('DUE_RULE_INVALID', ['data', 'dueRule', 'day']);
+    given()
+      .when(adoptSchedule({ penalty: { enabled: true, dailyRate: '2', graceDays: 0, cap: { kind: 'principal' }, rounding: 'half-up' } }))
+      .thenFails('PENALTY_RATE_INVALID', ['data', 'penalty', 'dailyRate']);
+  });
+  it('refuses a commission rate above 100% and a negative waiver limit', () => {
+    given().when(adoptSchedule({ regime: { kind: 'commission', basis: 'percentage', rate: '1.5' } })).thenFails('COMMISSION_RATE_INVALID', ['data', 'regime', 'rate']);
+    given().when(adoptSchedule({ managerWaiverLimit: '-1' })).thenFails('AMOUNT_NEGATIVE', ['data', 'managerWaiverLimit']);
+  });
+});
+
+describe('RunBilling and planBilling', () => {
+  const units = () =>
+    eventsOf([
+      registerCommunity(),
+      registerUnit('B1-0101'),
+      registerUnit('B1-0102', { useType: 'commercial', grade: 'office-A', areaM2: '120.00' }),
+      registerUnit('P-001', { useType: 'parking', areaM2: '12.5' }),
+      registerUnit('B1-0103', { handoverDate: '2025-03-15' }),
+      registerUnit('B1-0104', { handoverDate: '2025-04-02' }),
+      adoptSchedule(),
+    ]);
+  it('plans one charge per unit and applicable fee item, priced at the schedule in force', () => {
+    const plan = planBilling(stateOf(units()), '2025-03', meta('2025-04-01'), ctx);
+    expect(E.isRight(plan)).toBe(true);
+    if (E.isLeft(plan)) return;
+    const byUnit = Object.fromEntries(plan.right.charges.map((c) => [c.unitId, c.command.data]));
+    expect(Object.keys(byUnit).sort()).toEqual(['B1-0101', 'B1-0102', 'B1-0103', 'P-001']); // B1-0104 not yet handed over
+    expect(byUnit['B1-0101']).toMatchObject({ chargeId: 'property-2025-03', amount: '250.60', dueDate: '2025-04-15', periodStart: '2025-03-01', periodEnd: '2025-03-31', scheduleVersion: 1, regime: 'lump-sum', commission: '0.00' });
+    expect(byUnit['B1-0102']).toMatchObject({ amount: '1080.00', calculation: { unitPrice: '9.00' } }); // grade price
+    expect(byUnit['P-001']).toMatchObject({ chargeId: 'parking-2025-03', amount: '150.00', calculation: { basis: 'fixed' } });
+    // handed over on 15 March: 17 of 31 days, 89.50 × 2.80 × 17/31 = 137.4258… → 137.43
+    expect(byUnit['B1-0103']).toMatchObject({ amount: '137.43', calculation: { months: '17/31', unrounded: '4260.2/31' } });
+    expect(plan.right.completed.data).toMatchObject({ periodKey: '2025-03', chargeCount: 4, total: '1618.03' });
+  });
+  it('records the run once: running it again decides nothing', () => {
+    const [done] = spec.given(units()).when(cmd('RunBilling', { periodKey: '2025-03' }, meta('2025-04-01'))).then((events) => expect(events).toHaveLength(1));
+    expect(done?.meta.eventId).toBe(eventIdFor('BillingRunCompleted', [CID, '2025-03']));
+    spec.given([...units(), done!]).when(cmd('RunBilling', { periodKey: '2025-03' }, meta('2025-04-02'))).thenNothing();
+  });
+  it('refuses a period that starts before the schedule was published (公示)', () => {
+    const late = eventsOf([registerCommunity(), registerUnit('B1-0101'), adoptSchedule({ publishedOn: '2025-03-10', effectiveFrom: '2025-03-20' })]);
+    spec.given(late).when(cmd('RunBilling', { periodKey: '2025-03' }, meta('2025-04-01'))).thenFails('SCHEDULE_NOT_PUBLISHED', ['data', 'periodKey']);
+  });
+  it('refuses a period with no schedule and a key of the wrong cycle', () => {
+    spec.given(units()).when(cmd('RunBilling', { periodKey: '2024-12' }, meta('2025-04-01'))).thenFails('NO_FEE_SCHEDULE');
+    spec.given(units()).when(cmd('RunBilling', { periodKey: '2025-Q1' }, meta('2025-04-01'))).thenFails('BILLING_CYCLE_MISMATCH');
+  });
+  it('prorates a mid-quarter handover: first month by days, later months whole', () => {
+    const q = eventsOf([registerCommunity(), registerUnit('B1-0103', { handoverDate: '2025-02-15' }), adoptSchedule({ billingCycle: 'quarter' })]);
+    const plan = planBilling(stateOf(q), '2025-Q1', meta('2025-04-01'), ctx);
+    // 89.50 × 2.80 × (1 + 14/28) = 375.90
+    expect(E.isRight(plan) && plan.right.charges[0]?.command.data).toMatchObject({ amount: '375.90', calculation: { months: '1+14/28' } });
+  });
+  it("splits the company's commission off each charge under 酬金制", () => {
+    const c = eventsOf([registerCommunity(), registerUnit('B1-0101'), adoptSchedule({ regime: { kind: 'commission', basis: 'percentage', rate: '0.10' } })]);
+    const plan = planBilling(stateOf(c), '2025-03', meta('2025-04-01'), ctx);
+    expect(E.isRight(plan) && plan.right.charges[0]?.command.data).toMatchObject({ regime: 'commission', amount: '250.60', commission: '25.06' });
+  });
+  it('refuses billing a closed period', () => {
+    const closed = E.getOrElseW(() => [])(communityDecider.decide(closeQ1, stateOf(units()), closeCtx));
+    spec.given([...units(), ...closed]).when(cmd('RunBilling', { periodKey: '2025-03' }, meta('2025-04-10'))).thenFails('PERIOD_CLOSED');
+  });
+});
+
+describe('ClosePeriod', () => {
+  it('seals the totals and stream heads the handler gathered', () => {
+    const [e] = DeciderSpecification.for(communityDecider, closeCtx).given(base()).when(closeQ1).then((events) => expect(events).toHaveLength(1));
+    expect(e?.data).toMatchObject({ periodKey: '2025-Q1', periodStart: '2025-01-01', periodEnd: '2025-03-31', closedOn: '2025-04-05', totals: { billed: '250.60', collected: '200.00', penalties: '1.20' } });
+    expect(E.isRight(decodeEvent(e))).toBe(true);
+  });
+  it('refuses without the gathered inputs', () => {
+    spec.given(base()).when(closeQ1).thenFails('CLOSE_INPUTS_MISSING');
+  });
+  it('refuses a period that has not ended, one already closed, one out of order and one of the wrong kind', () => {
+    const c = DeciderSpecification.for(communityDecider, closeCtx);
+    c.given(base()).when(cmd('ClosePeriod', { periodKey: '2025-Q1', closedOn: '2025-03-31' }, meta('2025-03-31'))).thenFails('PERIOD_NOT_ENDED', ['data', 'closedOn']);
+    const closed = [...base(), ...E.getOrElseW(() => [])(communityDecider.decide(closeQ1, stateOf(base()), closeCtx))];
+    c.given(closed).when(closeQ1).thenNothing();
+    c.given(closed).when(cmd('ClosePeriod', { periodKey: '2025', closedOn: '2026-01-05' }, meta('2026-01-05'))).thenFails('PERIOD_KIND_MISMATCH');
+    c.given(closed).when(cmd('ClosePeriod', { periodKey: '2025-Q3', closedOn: '2025-10-05' }, meta('2025-10-05'))).thenFails('PERIOD_CLOSE_OUT_OF_ORDER');
+    c.given(closed).when(cmd('ClosePeriod', { periodKey: '2024-Q4', closedOn: '2025-10-05' }, meta('2025-10-05'))).thenFails('PERIOD_ALREADY_CLOSED');
+  });
+  it('refuses later commands dated inside the closed period, telling the clerk to book a correction', () => {
+    const closed = [...base(), ...E.getOrElseW(() => [])(communityDecider.decide(closeQ1, stateOf(base()), closeCtx))];
+    const lateUnit = cmd('RegisterUnit', registerUnit('B1-0109').data, meta('2025-02-10'));
+    const err = spec.given(closed).when(lateUnit).thenFails('PERIOD_CLOSED', ['meta', 'effectiveDate']);
+    expect(err.message).toMatch(/period 2025-Q1 .*closed.*open period \(from 2025-04-01\)/);
+  });
+});
+
+describe('RecordExpenditure', () => {
+  const approval = { approver: '业委会 王主任', approverRole: 'committee', reference: 'YWH-2025-07', date: '2025-03-02' };
+  const spend = (m = meta('2025-03-05', { approval } as never)) =>
+    cmd('RecordExpenditure', { expenditureId: 'exp-1', category: 'elevators', amount: '3200', vendor: '迅达电梯', paidOn: '2025-03-05', description: '电梯年检' }, m);
+  it('needs an approval', () => {
+    spec.given(base()).when(spend(meta('2025-03-05'))).thenFails('APPROVAL_REQUIRED', ['meta', 'approval']);
+  });
+  it('records an approved expenditure with a canonical amount, once', () => {
+    const [e] = spec.given(base()).when(spend()).then((events) => expect(events).toHaveLength(1));
+    expect(e?.data).toMatchObject({ amount: '3200.00', category: 'elevators' });
+    expect(e?.meta.approval).toEqual(approval);
+    spec.given([...base(), e!]).when(spend()).thenNothing();
+  });
+  it('refuses a reused id with different details and an amount of zero', () => {
+    const [e] = spec.given(base()).when(spend()).then(() => undefined);
+    const other = cmd('RecordExpenditure', { expenditureId: 'exp-1', category: 'cleaning', amount: '10', vendor: 'v', paidOn: '2025-03-05', description: 'd' }, meta('2025-03-05', { approval } as never));
+    spec.given([...base(), e!]).when(other).thenFails('EXPENDITURE_DUPLICATE', ['data', 'expenditureId']);
+    const zero = cmd('RecordExpenditure', { expenditureId: 'exp-2', category: 'cleaning', amount: '0', vendor: 'v', paidOn: '2025-03-05', description: 'd' }, meta('2025-03-05', { approval } as never));
+    spec.given(base()).when(zero).thenFails('AMOUNT_NOT_POSITIVE', ['data', 'amount']);
+  });
+});
+
+describe('DeciderSpecification', () => {
+  it('throws an AssertionError with expected and actual when the events differ', () => {
+    expect(() => spec.given([]).when(registerCommunity()).then([])).toThrow(SpecificationError);
+    try {
+      spec.given([]).when(registerCommunity()).then([]);
+    } catch (e) {
+      expect((e as SpecificationError).name).toBe('AssertionError');
+      expect((e as SpecificationError).expected).toEqual([]);
+    }
+  });
+  it('throws when a refusal was expected but events were decided, or the code differs', () => {
+    expect(() => spec.given([]).when(registerCommunity()).thenFails('X')).toThrow(/expected a refusal X/);
+    expect(() => spec.given([]).when(registerUnit('u')).thenFails('OTHER')).toThrow(/got COMMUNITY_NOT_REGISTERED/);
+    expect(() => spec.given([]).when(registerUnit('u')).then([])).toThrow(/refused/);
+  });
+});
