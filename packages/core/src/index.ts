@@ -23,3 +23,4 @@ export * from './memory-store.js';
 export * from './pricing.js';
 export * from './penalty.js';
 export * from './allocation.js';
+export * from './account.js';

@@ -1,0 +1,526 @@
+/**
+ * A unit account's state (业主账户, domain.md, things): what the account decider needs to check a
+ * command cheaply, folded from the account stream's events. Charges, payments, credit lots, plans,
+ * waivers and refunds are kept in Maps by id, so every check is a lookup; {@link evolveAccount}
+ * copies only the record an event touches (copy on write), so folding is about constant work per
+ * event and a state once returned never changes.
+ *
+ * Credit (预收) is kept as lots, one per source (a payment's excess, a cancelled charge's paid
+ * part), used oldest first: a reversal can then tell which charges its own credit paid and whether
+ * it was refunded meanwhile.
+ *
+ * @example
+ * import { evolveAccount, initialAccountState, accountBalance } from '@levy/core';
+ * const state = events.reduce(evolveAccount, initialAccountState());
+ * accountBalance(state).toString(); // what the unit owes, less its credit
+ */
+import type { ReceivableKind } from './allocation.js';
+import { epochDayOf } from './calendar.js';
+import { moneyOf } from './codecs.js';
+import type { DecisionContext } from './decider.js';
+import type { AccountEvent, ArrearsClass, Channel, EventData, EventOf, ReminderStage } from './events.js';
+import { Money } from './money.js';
+import { DEFAULT_PENALTY_POLICY, type PenaltyCap, type PenaltyPolicy } from './penalty.js';
+
+// ---------------------------------------------------------------------------------------------
+// policy and context
+// ---------------------------------------------------------------------------------------------
+
+/** The rules an account is decided under: from the community's current fee schedule (FeeScheduleAdopted). */
+export interface AccountPolicy {
+  /** 滞纳金: applies only where the service contract provides for it (domain.md, arrears) */
+  readonly penalty: PenaltyPolicy & { readonly enabled: boolean };
+  readonly allocation: 'oldest-first' | 'penalty-first' | 'largest-first';
+  /** a manager may waive penalty up to this per waiver; above it the owners' committee approves */
+  readonly managerWaiverLimit: Money;
+  /** an installment missed by more than this many days defaults its plan */
+  readonly installmentGraceDays: number;
+}
+
+/** What an account decision knows beyond the command and the state. Built by the handler. */
+export interface AccountContext extends DecisionContext {
+  readonly communityId: string;
+  readonly unitId: string;
+  readonly policy: AccountPolicy;
+  /** last day (epoch day) of the latest closed period, or null: events dated on or before it are refused (PERIOD_CLOSED) */
+  readonly closedThrough: number | null;
+}
+
+/**
+ * The policy when a community has adopted no schedule yet: 日万分之三 from the day after the due
+ * date, capped at the principal; oldest first; a manager may waive up to 200.00 of penalty; an
+ * installment may be 15 days late before its plan defaults. All of it is a default of policy
+ * (domain.md: "a default of a policy object, never a constant buried in code").
+ */
+export const DEFAULT_ACCOUNT_POLICY: AccountPolicy = Object.freeze({
+  penalty: Object.freeze({ ...DEFAULT_PENALTY_POLICY, enabled: true }),
+  allocation: 'oldest-first',
+  managerWaiverLimit: Money.of('200.00'),
+  installmentGraceDays: 15,
+});
+
+/**
+ * The account policy of a fee schedule (null: {@link DEFAULT_ACCOUNT_POLICY}).
+ *
+ * @example
+ * const policy = accountPolicyFrom(community.currentSchedule); // { penalty: { enabled, dailyRate: '0.0003', ... }, ... }
+ */
+export const accountPolicyFrom = (schedule: EventData<'FeeScheduleAdopted'> | null): AccountPolicy => {
+  if (schedule === null) return DEFAULT_ACCOUNT_POLICY;
+  const p = schedule.penalty;
+  const cap: PenaltyCap =
+    p.cap.kind === 'absolute'
+      ? { kind: 'absolute', amount: moneyOf(p.cap.amount) }
+      : p.cap.kind === 'percentage'
+        ? { kind: 'percentage', percent: p.cap.percent }
+        : { kind: p.cap.kind };
+  return Object.freeze({
+    penalty: Object.freeze({ enabled: p.enabled, dailyRate: p.dailyRate, graceDays: p.graceDays, cap, rounding: p.rounding }),
+    allocation: schedule.allocation,
+    managerWaiverLimit: moneyOf(schedule.managerWaiverLimit),
+    installmentGraceDays: schedule.installmentGraceDays,
+  });
+};
+
+// ---------------------------------------------------------------------------------------------
+// state
+// ---------------------------------------------------------------------------------------------
+
+/** A lowering of a charge's principal: from day `from` on, `amount` less is owed (a payment, credit applied, a waiver). */
+export interface PrincipalMovement {
+  /** first epoch day the lower amount counts: the day after the payment (domain.md: the base is what was unpaid at the start of the day) */
+  readonly from: number;
+  readonly amount: Money;
+  /** what lowered it: a payment id, `credit:<lot>` or `waiver:<id>`; a reversal removes its own */
+  readonly source: string;
+}
+
+/** One charge on the account, with what was paid, waived and assessed on it. */
+export interface ChargeState {
+  readonly chargeId: string;
+  readonly feeItemId: string;
+  readonly periodKey: string;
+  readonly amount: Money;
+  readonly commission: Money;
+  readonly dueDate: string;
+  /** epoch day of the due date */
+  readonly dueDay: number;
+  /** paid by payments and credit, net of reversals */
+  readonly paidPrincipal: Money;
+  readonly waivedPrincipal: Money;
+  /** amount − paid − waived; zero once cancelled */
+  readonly outstandingPrincipal: Money;
+  readonly penaltyAssessed: Money;
+  readonly penaltyPaid: Money;
+  readonly penaltyWaived: Money;
+  /** assessed − paid − waived; zero once cancelled */
+  readonly outstandingPenalty: Money;
+  /** last epoch day a penalty was assessed through, or null: the next assessment starts the day after */
+  readonly lastPenaltyDay: number | null;
+  readonly cancelled: boolean;
+  /** the installment plan last agreed over it */
+  readonly planId: string | null;
+  /** how the principal ran down: the penalty base timeline */
+  readonly movements: readonly PrincipalMovement[];
+}
+
+/** A payment received, with where it went. */
+export interface PaymentState {
+  readonly paymentId: string;
+  readonly channel: Channel;
+  readonly channelTxnId: string;
+  readonly amount: Money;
+  readonly receivedDay: number;
+  readonly allocations: readonly { readonly chargeId: string; readonly kind: ReceivableKind; readonly amount: Money }[];
+  readonly toCredit: Money;
+  readonly reversed: boolean;
+}
+
+/** Credit from one source: what is left of it, which charges it paid, and how much of it was refunded. */
+export interface CreditLot {
+  /** the payment id, or `cancel:<chargeId>` */
+  readonly lotId: string;
+  readonly remaining: Money;
+  readonly applied: ReadonlyMap<string, Money>;
+  readonly refunded: Money;
+  /** taken back by payment reversals (its own, or another's whose charge was cancelled meanwhile) */
+  readonly takenBack: Money;
+}
+
+/** An installment plan (分期). */
+export interface PlanState {
+  readonly planId: string;
+  readonly chargeIds: readonly string[];
+  readonly installments: readonly { readonly seq: number; readonly dueDate: string; readonly dueDay: number; readonly amount: Money }[];
+  readonly total: Money;
+  readonly graceDays: number;
+  readonly status: 'active' | 'defaulted' | 'completed';
+}
+
+/** A reminder made (催缴). */
+export interface ReminderState {
+  readonly stage: ReminderStage;
+  readonly channel: string;
+  readonly on: string;
+  readonly chargeIds: readonly string[];
+}
+
+/** Everything the account decider knows about one unit's account. */
+export interface AccountState {
+  /** events folded so far */
+  readonly version: number;
+  readonly charges: ReadonlyMap<string, ChargeState>;
+  readonly payments: ReadonlyMap<string, PaymentState>;
+  /** unapplied credit (预收): the sum of the lots' remaining amounts */
+  readonly credit: Money;
+  readonly lots: ReadonlyMap<string, CreditLot>;
+  /** lots with something left, oldest first: credit is used in this order */
+  readonly openLots: readonly string[];
+  readonly plans: ReadonlyMap<string, PlanState>;
+  /** plans in good standing (suspend penalties on their charges) */
+  readonly activePlans: number;
+  readonly waivers: ReadonlyMap<string, { readonly chargeId: string; readonly kind: ReceivableKind; readonly amount: Money }>;
+  readonly refunds: ReadonlyMap<string, Money>;
+  readonly reminders: readonly ReminderState[];
+  readonly reminderKeys: ReadonlySet<string>;
+  readonly arrearsClass: ArrearsClass;
+}
+
+const EMPTY: AccountState = Object.freeze({
+  version: 0,
+  charges: new Map(),
+  payments: new Map(),
+  credit: Money.zero(),
+  lots: new Map(),
+  openLots: [],
+  plans: new Map(),
+  activePlans: 0,
+  waivers: new Map(),
+  refunds: new Map(),
+  reminders: [],
+  reminderKeys: new Set<string>(),
+  arrearsClass: 'none',
+});
+
+/**
+ * The state of an account with no events.
+ *
+ * @example
+ * initialAccountState().credit.toString(); // '0.00'
+ */
+export const initialAccountState = (): AccountState => EMPTY;
+
+// ---------------------------------------------------------------------------------------------
+// reading the state
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What the unit owes, less its credit: outstanding principal plus outstanding penalty minus credit.
+ * Equals charges − cancellations + penalties − waivers − payments + reversals + refunds (DESIGN.md, invariants).
+ *
+ * @example
+ * accountBalance(state).toString(); // '250.60'
+ */
+export const accountBalance = (state: AccountState): Money => {
+  const parts: Money[] = [state.credit.negate()];
+  for (const c of state.charges.values()) parts.push(c.outstandingPrincipal, c.outstandingPenalty);
+  return Money.sum(parts);
+};
+
+/**
+ * Outstanding principal and penalty over all charges.
+ *
+ * @example
+ * accountOutstanding(state); // { principal: Money, penalty: Money }
+ */
+export const accountOutstanding = (state: AccountState): { principal: Money; penalty: Money } => {
+  const principal: Money[] = [];
+  const penalty: Money[] = [];
+  for (const c of state.charges.values()) {
+    principal.push(c.outstandingPrincipal);
+    penalty.push(c.outstandingPenalty);
+  }
+  return { principal: Money.sum(principal), penalty: Money.sum(penalty) };
+};
+
+/**
+ * What a plan's charges still owe (principal and penalty).
+ *
+ * @example
+ * planOutstanding(state, state.plans.get('plan-1')!).toString();
+ */
+export const planOutstanding = (state: AccountState, plan: PlanState): Money => {
+  const parts: Money[] = [];
+  for (const id of plan.chargeIds) {
+    const c = state.charges.get(id);
+    if (c !== undefined) parts.push(c.outstandingPrincipal, c.outstandingPenalty);
+  }
+  return Money.sum(parts);
+};
+
+/**
+ * The epoch day of an ISO date that a codec has already checked (`YYYY-MM-DD`), without a regex.
+ *
+ * @example
+ * dayOfIso('1970-01-02'); // 1
+ */
+export const dayOfIso = (iso: string): number => {
+  const y = (iso.charCodeAt(0) - 48) * 1000 + (iso.charCodeAt(1) - 48) * 100 + (iso.charCodeAt(2) - 48) * 10 + (iso.charCodeAt(3) - 48);
+  const m = (iso.charCodeAt(5) - 48) * 10 + (iso.charCodeAt(6) - 48);
+  const d = (iso.charCodeAt(8) - 48) * 10 + (iso.charCodeAt(9) - 48);
+  return epochDayOf(y, m, d);
+};
+
+// ---------------------------------------------------------------------------------------------
+// evolve
+// ---------------------------------------------------------------------------------------------
+
+const ZERO = Money.zero();
+
+const withCharge = (charges: ReadonlyMap<string, ChargeState>, c: ChargeState): Map<string, ChargeState> => new Map(charges).set(c.chargeId, c);
+
+/** Uses `amount` of credit, oldest lot first (or `first` before the others), recording each part with `record`. */
+const useCredit = (
+  state: AccountState,
+  amount: Money,
+  record: (lot: CreditLot, part: Money) => CreditLot,
+  first?: string,
+): { lots: Map<string, CreditLot>; openLots: string[]; parts: { lotId: string; amount: Money }[] } => {
+  const lots = new Map(state.lots);
+  const order = first !== undefined && state.openLots.includes(first) ? [first, ...state.openLots.filter((l) => l !== first)] : state.openLots;
+  const openLots: string[] = [];
+  const parts: { lotId: string; amount: Money }[] = [];
+  let left = amount;
+  for (const lotId of order) {
+    const lot = lots.get(lotId);
+    if (lot === undefined) continue;
+    if (left.isPositive() && lot.remaining.isPositive()) {
+      const part = Money.min(left, lot.remaining);
+      left = left.subtract(part);
+      const next = record({ ...lot, remaining: lot.remaining.subtract(part) }, part);
+      lots.set(lotId, next);
+      parts.push({ lotId, amount: part });
+      if (next.remaining.isPositive()) openLots.push(lotId);
+    } else if (lot.remaining.isPositive()) {
+      openLots.push(lotId);
+    }
+  }
+  // keep the original age order of the lots that stay open
+  if (first !== undefined) openLots.sort((a, b) => state.openLots.indexOf(a) - state.openLots.indexOf(b));
+  return { lots, openLots, parts };
+};
+
+const addLot = (state: AccountState, lotId: string, amount: Money): Pick<AccountState, 'lots' | 'openLots' | 'credit'> => {
+  const existing = state.lots.get(lotId);
+  const lot: CreditLot = existing === undefined ? { lotId, remaining: amount, applied: new Map(), refunded: ZERO, takenBack: ZERO } : { ...existing, remaining: existing.remaining.add(amount) };
+  return {
+    lots: new Map(state.lots).set(lotId, lot),
+    openLots: state.openLots.includes(lotId) ? state.openLots : [...state.openLots, lotId],
+    credit: state.credit.add(amount),
+  };
+};
+
+const payPrincipal = (c: ChargeState, amount: Money, from: number, source: string): ChargeState => ({
+  ...c,
+  paidPrincipal: c.paidPrincipal.add(amount),
+  outstandingPrincipal: c.outstandingPrincipal.subtract(amount),
+  movements: [...c.movements, { from, amount, source }],
+});
+
+const reopenPrincipal = (c: ChargeState, amount: Money, source: string): ChargeState => ({
+  ...c,
+  paidPrincipal: c.paidPrincipal.subtract(amount),
+  outstandingPrincipal: c.outstandingPrincipal.add(amount),
+  movements: c.movements.filter((m) => m.source !== source),
+});
+
+const chargeOf = (state: AccountState, chargeId: string): ChargeState => {
+  const c = state.charges.get(chargeId);
+  // events come from the decider, which checked the charge exists; a log that says otherwise is corrupt
+  if (c === undefined) throw new Error(`account log names charge ${chargeId} before it was issued`);
+  return c;
+};
+
+type Evolvers = { [K in AccountEvent['type']]: (s: AccountState, e: EventOf<K>) => AccountState };
+
+const evolvers: Evolvers = {
+  ChargeIssued: (s, { data: d }) => {
+    const amount = moneyOf(d.amount);
+    const c: ChargeState = {
+      chargeId: d.chargeId,
+      feeItemId: d.feeItemId,
+      periodKey: d.periodKey,
+      amount,
+      commission: moneyOf(d.commission),
+      dueDate: d.dueDate,
+      dueDay: dayOfIso(d.dueDate),
+      paidPrincipal: ZERO,
+      waivedPrincipal: ZERO,
+      outstandingPrincipal: amount,
+      penaltyAssessed: ZERO,
+      penaltyPaid: ZERO,
+      penaltyWaived: ZERO,
+      outstandingPenalty: ZERO,
+      lastPenaltyDay: null,
+      cancelled: false,
+      planId: null,
+      movements: [],
+    };
+    return { ...s, charges: withCharge(s.charges, c) };
+  },
+  CreditApplied: (s, { data: d, meta }) => {
+    const amount = moneyOf(d.amount);
+    const from = dayOfIso(meta.effectiveDate) + 1;
+    let c = chargeOf(s, d.chargeId);
+    const used = useCredit(s, amount, (lot, part) => ({ ...lot, applied: new Map(lot.applied).set(d.chargeId, (lot.applied.get(d.chargeId) ?? ZERO).add(part)) }));
+    for (const p of used.parts) c = payPrincipal(c, p.amount, from, `credit:${p.lotId}`);
+    return { ...s, charges: withCharge(s.charges, c), lots: used.lots, openLots: used.openLots, credit: s.credit.subtract(amount) };
+  },
+  ChargeCancelled: (s, { data: d }) => {
+    const c = chargeOf(s, d.chargeId);
+    const toCredit = moneyOf(d.paidPrincipalToCredit).add(moneyOf(d.paidPenaltyToCredit));
+    const next: AccountState = { ...s, charges: withCharge(s.charges, { ...c, cancelled: true, outstandingPrincipal: ZERO, outstandingPenalty: ZERO }) };
+    return toCredit.isPositive() ? { ...next, ...addLot(next, `cancel:${d.chargeId}`, toCredit) } : next;
+  },
+  PaymentReceived: (s, { data: d }) => {
+    const receivedDay = dayOfIso(d.receivedOn);
+    const charges = new Map(s.charges);
+    const allocations = d.allocations.map((a) => ({ chargeId: a.chargeId, kind: a.kind, amount: moneyOf(a.amount) }));
+    for (const a of allocations) {
+      const c = charges.get(a.chargeId) ?? chargeOf(s, a.chargeId);
+      charges.set(
+        a.chargeId,
+        a.kind === 'principal'
+          ? payPrincipal(c, a.amount, receivedDay + 1, d.paymentId)
+          : { ...c, penaltyPaid: c.penaltyPaid.add(a.amount), outstandingPenalty: c.outstandingPenalty.subtract(a.amount) },
+      );
+    }
+    const toCredit = moneyOf(d.toCredit);
+    const payment: PaymentState = {
+      paymentId: d.paymentId,
+      channel: d.channel,
+      channelTxnId: d.channelTxnId,
+      amount: moneyOf(d.amount),
+      receivedDay,
+      allocations,
+      toCredit,
+      reversed: false,
+    };
+    const next: AccountState = { ...s, charges, payments: new Map(s.payments).set(d.paymentId, payment) };
+    return toCredit.isPositive() ? { ...next, ...addLot(next, d.paymentId, toCredit) } : next;
+  },
+  PaymentReversed: (s, { data: d }) => {
+    const charges = new Map(s.charges);
+    for (const a of d.allocations) {
+      const c = charges.get(a.chargeId) ?? chargeOf(s, a.chargeId);
+      const amount = moneyOf(a.amount);
+      charges.set(
+        a.chargeId,
+        a.kind === 'principal' ? reopenPrincipal(c, amount, d.paymentId) : { ...c, penaltyPaid: c.penaltyPaid.subtract(amount), outstandingPenalty: c.outstandingPenalty.add(amount) },
+      );
+    }
+    let lots: ReadonlyMap<string, CreditLot> = s.lots;
+    const own = s.lots.get(d.paymentId);
+    if (own !== undefined && d.creditApplications.length > 0) {
+      const applied = new Map(own.applied);
+      for (const ca of d.creditApplications) {
+        const c = charges.get(ca.chargeId) ?? chargeOf(s, ca.chargeId);
+        charges.set(ca.chargeId, reopenPrincipal(c, moneyOf(ca.amount), `credit:${d.paymentId}`));
+        applied.delete(ca.chargeId);
+      }
+      lots = new Map(s.lots).set(d.paymentId, { ...own, applied });
+    }
+    const p = s.payments.get(d.paymentId);
+    const payments = p === undefined ? s.payments : new Map(s.payments).set(d.paymentId, { ...p, reversed: true });
+    const fromCredit = moneyOf(d.fromCredit);
+    const base: AccountState = { ...s, charges, payments, lots };
+    if (!fromCredit.isPositive()) return base;
+    const used = useCredit(base, fromCredit, (lot, part) => ({ ...lot, takenBack: lot.takenBack.add(part) }), d.paymentId);
+    return { ...base, lots: used.lots, openLots: used.openLots, credit: base.credit.subtract(fromCredit) };
+  },
+  PenaltyAssessed: (s, { data: d }) => {
+    const c = chargeOf(s, d.chargeId);
+    const amount = moneyOf(d.amount);
+    return {
+      ...s,
+      charges: withCharge(s.charges, {
+        ...c,
+        penaltyAssessed: c.penaltyAssessed.add(amount),
+        outstandingPenalty: c.outstandingPenalty.add(amount),
+        lastPenaltyDay: dayOfIso(d.to),
+      }),
+    };
+  },
+  WaiverGranted: (s, { data: d, meta }) => {
+    const c = chargeOf(s, d.chargeId);
+    const amount = moneyOf(d.amount);
+    const next: ChargeState =
+      d.kind === 'principal'
+        ? {
+            ...c,
+            waivedPrincipal: c.waivedPrincipal.add(amount),
+            outstandingPrincipal: c.outstandingPrincipal.subtract(amount),
+            movements: [...c.movements, { from: dayOfIso(meta.effectiveDate) + 1, amount, source: `waiver:${d.waiverId}` }],
+          }
+        : { ...c, penaltyWaived: c.penaltyWaived.add(amount), outstandingPenalty: c.outstandingPenalty.subtract(amount) };
+    return {
+      ...s,
+      charges: withCharge(s.charges, next),
+      waivers: new Map(s.waivers).set(d.waiverId, { chargeId: d.chargeId, kind: d.kind, amount }),
+    };
+  },
+  InstallmentPlanAgreed: (s, { data: d }) => {
+    const plan: PlanState = {
+      planId: d.planId,
+      chargeIds: d.chargeIds,
+      installments: d.installments.map((i) => ({ seq: i.seq, dueDate: i.dueDate, dueDay: dayOfIso(i.dueDate), amount: moneyOf(i.amount) })),
+      total: moneyOf(d.total),
+      graceDays: d.graceDays,
+      status: 'active',
+    };
+    const charges = new Map(s.charges);
+    for (const id of d.chargeIds) charges.set(id, { ...chargeOf(s, id), planId: d.planId });
+    return { ...s, charges, plans: new Map(s.plans).set(d.planId, plan), activePlans: s.activePlans + 1 };
+  },
+  InstallmentPlanDefaulted: (s, { data: d }) => planStatus(s, d.planId, 'defaulted'),
+  InstallmentPlanCompleted: (s, { data: d }) => planStatus(s, d.planId, 'completed'),
+  CreditRefunded: (s, { data: d }) => {
+    const amount = moneyOf(d.amount);
+    const used = useCredit(s, amount, (lot, part) => ({ ...lot, refunded: lot.refunded.add(part) }));
+    return { ...s, lots: used.lots, openLots: used.openLots, credit: s.credit.subtract(amount), refunds: new Map(s.refunds).set(d.refundId, amount) };
+  },
+  ReminderRecorded: (s, { data: d }) => ({
+    ...s,
+    reminders: [...s.reminders, { stage: d.stage, channel: d.channel, on: d.on, chargeIds: d.chargeIds }],
+    reminderKeys: new Set(s.reminderKeys).add(reminderKey(d)),
+  }),
+  ArrearsClassified: (s, { data: d }) => ({ ...s, arrearsClass: d.arrearsClass }),
+};
+
+const planStatus = (s: AccountState, planId: string, status: PlanState['status']): AccountState => {
+  const plan = s.plans.get(planId);
+  if (plan === undefined || plan.status === status) return s;
+  const activePlans = s.activePlans - (plan.status === 'active' ? 1 : 0);
+  return { ...s, plans: new Map(s.plans).set(planId, { ...plan, status }), activePlans };
+};
+
+/**
+ * The natural key of a reminder: the same stage, channel, day and charges is the same reminder.
+ *
+ * @example
+ * reminderKey({ stage: 'phone', channel: 'phone', on: '2025-05-01', chargeIds: ['c1'] }); // 'phone|phone|2025-05-01|c1'
+ */
+export const reminderKey = (r: { stage: string; channel: string; on: string; chargeIds: readonly string[] }): string =>
+  `${r.stage}|${r.channel}|${r.on}|${[...r.chargeIds].sort().join(',')}`;
+
+/**
+ * Folds one account event into the state. Pure: the given state is not changed; only the records
+ * the event touches are copied.
+ *
+ * @example
+ * const state = events.reduce(evolveAccount, initialAccountState());
+ */
+export const evolveAccount = (state: AccountState, event: AccountEvent): AccountState => {
+  const next = (evolvers[event.type] as (s: AccountState, e: AccountEvent) => AccountState)(state, event);
+  return { ...next, version: state.version + 1 };
+};

@@ -1,0 +1,677 @@
+/**
+ * The account decider (issue 3, account stream): what may happen to one unit's account. Charges
+ * are issued and cancelled, payments received and reversed, penalties assessed, waivers granted,
+ * installment plans agreed, credit refunded, reminders and arrears classes recorded. Every
+ * decision is pure: the instant, fresh ids, the community's policy and the closed-period line come
+ * in through the {@link AccountContext}; a refusal is a {@link DomainError} with a stable code.
+ *
+ * Retries are harmless: a charge, payment, waiver, plan or refund that already exists with the
+ * same content decides to no events; with different content it is a `*_CONFLICT` error
+ * (TigerBeetle's `exists_with_different_amount`, STYLE.md).
+ *
+ * @example
+ * import { accountDecider, DEFAULT_ACCOUNT_POLICY } from '@levy/core';
+ * const ctx = { now: '2025-04-20T02:00:00Z', newId: (p) => `${p}-1`, communityId: 'sunrise', unitId: 'B1-1203', policy: DEFAULT_ACCOUNT_POLICY, closedThrough: null };
+ * accountDecider.decide({ type: 'ReceivePayment', data: { channel: 'wechat', channelTxnId: '42', amount: '300', receivedOn: '2025-04-20' }, meta }, state, ctx);
+ * // right([PaymentReceived { allocations: [...], toCredit: '49.40' }])
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  type AccountContext,
+  type AccountState,
+  type ChargeState,
+  type PlanState,
+  dayOfIso,
+  evolveAccount,
+  initialAccountState,
+  planOutstanding,
+  reminderKey,
+} from './account-state.js';
+import { type AllocationPolicy, type Receivable, allocatePayment } from './allocation.js';
+import { isoDateOf } from './calendar.js';
+import { sha256Hex } from './canonical-json.js';
+import { type Amount, type DecimalString, type Id, type IsoDate, amountOf } from './codecs.js';
+import type { AccountCommand, CommandMeta, CommandOf } from './commands.js';
+import { type Decider, eventFrom } from './decider.js';
+import { type DomainError, domainError } from './errors.js';
+import { eventIdFor } from './event-id.js';
+import type { AccountEvent, EventData, EventOf } from './events.js';
+import { Money } from './money.js';
+import { type PenaltyPolicy, assessPenalty } from './penalty.js';
+
+export * from './account-state.js';
+
+// limits on everything (STYLE.md, TigerBeetle): an account past these is a runaway input, not a unit
+const MAX_CHARGES = 10_000;
+const MAX_PAYMENTS = 50_000;
+const MAX_INSTALLMENTS = 120;
+const MAX_PLAN_CHARGES = 240;
+
+type Decision = E.Either<DomainError, readonly AccountEvent[]>;
+const NOTHING: Decision = E.right([]);
+const ZERO = Money.zero();
+const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+const refuse = (code: string, message: string, path: readonly string[], details?: Readonly<Record<string, unknown>>): Decision => E.left(domainError(code, message, path, details));
+
+/** An Id from readable parts when they fit, else a short hash of them (ids are at most 64 characters). */
+const idFrom = (prefix: string, readable: string): Id => (ID.test(readable) ? readable : `${prefix}-${sha256Hex(readable).slice(0, 32)}`) as Id;
+
+const iso = (day: number): IsoDate => isoDateOf(day) as IsoDate;
+
+const positive = (input: string, path: readonly string[], what: string): E.Either<DomainError, Money> => {
+  const m = Money.parse(input, path);
+  if (E.isLeft(m)) return m;
+  if (!m.right.isPositive()) return E.left(domainError('AMOUNT_NOT_POSITIVE', `${what} must be above zero, not ${m.right.toString()}`, path));
+  return m;
+};
+
+/** PERIOD_CLOSED when `day` is on or before the last closed day. */
+const closed = (ctx: AccountContext, day: number, path: readonly string[]): DomainError | null =>
+  ctx.closedThrough !== null && day <= ctx.closedThrough
+    ? domainError(
+        'PERIOD_CLOSED',
+        `${isoDateOf(day)} falls in a closed period (closed through ${isoDateOf(ctx.closedThrough)}); book it in the open period and name what it corrects`,
+        path,
+        { closedThrough: isoDateOf(ctx.closedThrough) },
+      )
+    : null;
+
+const closedMeta = (ctx: AccountContext, meta: CommandMeta): DomainError | null => closed(ctx, dayOfIso(meta.effectiveDate), ['meta', 'effectiveDate']);
+
+const liveCharge = (state: AccountState, chargeId: string, path: readonly string[]): E.Either<DomainError, ChargeState> => {
+  const c = state.charges.get(chargeId);
+  if (c === undefined) return E.left(domainError('CHARGE_NOT_FOUND', `this unit has no charge ${chargeId}; check the charge id on the bill`, path, { chargeId }));
+  if (c.cancelled) return E.left(domainError('CHARGE_CANCELLED', `charge ${chargeId} was cancelled; nothing more can be booked on it`, path, { chargeId }));
+  return E.right(c);
+};
+
+// ---------------------------------------------------------------------------------------------
+// IssueCharge
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The charge id of a charge: the command's, or `<feeItemId>-<periodKey>`, unique in the unit's stream.
+ *
+ * @example
+ * chargeIdFor({ feeItemId: 'property', periodKey: '2025-03' }); // 'property-2025-03'
+ */
+export const chargeIdFor = (d: { readonly chargeId?: string; readonly feeItemId: string; readonly periodKey: string }): Id =>
+  (d.chargeId as Id | undefined) ?? naturalChargeId(d.feeItemId, d.periodKey);
+
+// the same id the community's billing plan gives (community.ts, billingChargeId)
+const naturalChargeId = (feeItemId: string, periodKey: string): Id => {
+  const id = `${feeItemId}-${periodKey}`;
+  return (id.length <= 64 ? id : `c-${sha256Hex(id).slice(0, 40)}`) as Id;
+};
+
+const issueCharge = (cmd: CommandOf<'IssueCharge'>, state: AccountState, ctx: AccountContext): Decision => {
+  const d = cmd.data;
+  const chargeId = chargeIdFor(d);
+  const amount = positive(d.amount, ['data', 'amount'], 'a charge');
+  if (E.isLeft(amount)) return amount;
+  const existing = state.charges.get(chargeId);
+  if (existing !== undefined) {
+    if (existing.amount.equals(amount.right) && existing.feeItemId === d.feeItemId && existing.periodKey === d.periodKey) return NOTHING;
+    return refuse(
+      'CHARGE_CONFLICT',
+      `charge ${chargeId} was already issued for ${existing.amount.toString()} (${existing.feeItemId}, ${existing.periodKey}); cancel it and issue a new one to change it`,
+      ['data', 'amount'],
+      { chargeId, issued: existing.amount.toString(), requested: amount.right.toString() },
+    );
+  }
+  const commission = Money.parse(d.commission, ['data', 'commission']);
+  if (E.isLeft(commission)) return commission;
+  if (commission.right.isNegative() || commission.right.greaterThan(amount.right)) {
+    return refuse('COMMISSION_INVALID', `the commission ${commission.right.toString()} must be from 0.00 to the charge's ${amount.right.toString()}`, ['data', 'commission']);
+  }
+  if (d.periodEnd < d.periodStart) return refuse('CHARGE_PERIOD_INVALID', `the period ends (${d.periodEnd}) before it starts (${d.periodStart})`, ['data', 'periodEnd']);
+  const bad = closedMeta(ctx, cmd.meta);
+  if (bad !== null) return E.left(bad);
+  if (state.charges.size >= MAX_CHARGES) return refuse('ACCOUNT_CHARGES_LIMIT', `an account holds at most ${MAX_CHARGES} charges`, ['data']);
+  const data: EventData<'ChargeIssued'> = {
+    chargeId,
+    communityId: ctx.communityId as Id,
+    unitId: ctx.unitId as Id,
+    feeItemId: d.feeItemId,
+    periodKey: d.periodKey,
+    periodStart: d.periodStart,
+    periodEnd: d.periodEnd,
+    dueDate: d.dueDate,
+    amount: amountOf(amount.right),
+    calculation: d.calculation,
+    scheduleVersion: d.scheduleVersion,
+    regime: d.regime,
+    commission: amountOf(commission.right),
+  };
+  // the natural key (community, unit, fee item, period); a manual charge with its own id adds that id
+  const natural = chargeId === naturalChargeId(d.feeItemId, d.periodKey);
+  const key = natural ? [ctx.communityId, ctx.unitId, d.feeItemId, d.periodKey] : [ctx.communityId, ctx.unitId, d.feeItemId, d.periodKey, chargeId];
+  const issued = eventFrom('ChargeIssued', data, cmd.meta, ctx, eventIdFor('ChargeIssued', key));
+  if (!state.credit.isPositive()) return E.right([issued]);
+  // 先交后用: credit paid in advance goes to the new charge at once (domain.md, pricing)
+  const applied = Money.min(state.credit, amount.right);
+  return E.right([
+    issued,
+    eventFrom('CreditApplied', { chargeId, amount: amountOf(applied) }, cmd.meta, ctx, eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, chargeId, 'on-issue'])),
+  ]);
+};
+
+// ---------------------------------------------------------------------------------------------
+// CancelCharge
+// ---------------------------------------------------------------------------------------------
+
+const cancelCharge = (cmd: CommandOf<'CancelCharge'>, state: AccountState, ctx: AccountContext): Decision => {
+  const c = state.charges.get(cmd.data.chargeId);
+  if (c === undefined) return refuse('CHARGE_NOT_FOUND', `this unit has no charge ${cmd.data.chargeId}; check the charge id on the bill`, ['data', 'chargeId']);
+  if (c.cancelled) return NOTHING;
+  if (cmd.meta.reason === undefined) return refuse('REASON_REQUIRED', 'say why the charge is cancelled (meta.reason); the audit trail keeps it', ['meta', 'reason']);
+  if (cmd.meta.approval === undefined) return refuse('APPROVAL_REQUIRED', 'a cancellation needs an approval (who approved it, the reference, the date)', ['meta', 'approval']);
+  if (c.planId !== null && state.plans.get(c.planId)?.status === 'active') {
+    return refuse('CHARGE_IN_PLAN', `charge ${c.chargeId} is in installment plan ${c.planId}, which is in good standing; settle or default the plan first`, ['data', 'chargeId']);
+  }
+  const bad = closedMeta(ctx, cmd.meta);
+  if (bad !== null) return E.left(bad);
+  const data: EventData<'ChargeCancelled'> = {
+    chargeId: c.chargeId as Id,
+    amount: amountOf(c.amount),
+    commission: amountOf(c.commission),
+    outstandingPrincipal: amountOf(c.outstandingPrincipal),
+    paidPrincipalToCredit: amountOf(c.paidPrincipal),
+    outstandingPenalty: amountOf(c.outstandingPenalty),
+    paidPenaltyToCredit: amountOf(c.penaltyPaid),
+  };
+  return E.right([eventFrom('ChargeCancelled', data, cmd.meta, ctx, eventIdFor('ChargeCancelled', [ctx.communityId, ctx.unitId, c.chargeId]))]);
+};
+
+// ---------------------------------------------------------------------------------------------
+// ReceivePayment
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The payment id of a channel transaction: `<channel>-<channelTxnId>` when that is a valid id, else
+ * a hash of both. The same notification twice gives the same id.
+ *
+ * @example
+ * paymentIdFor('wechat', '4200001234'); // 'wechat-4200001234'
+ */
+export const paymentIdFor = (channel: string, channelTxnId: string): Id => idFrom('pay', `${channel}-${channelTxnId}`);
+
+const POLICIES: Record<AccountContext['policy']['allocation'], AllocationPolicy> = {
+  'oldest-first': { kind: 'oldest-first' },
+  'penalty-first': { kind: 'penalty-first' },
+  'largest-first': { kind: 'largest-first' },
+};
+
+/**
+ * What the unit owes, as receivables for allocation: the open principal and penalty of every live charge.
+ *
+ * @example
+ * allocatePayment(Money.of('100'), receivablesOf(state));
+ */
+export const receivablesOf = (state: AccountState): Receivable[] => {
+  const owed: Receivable[] = [];
+  for (const c of state.charges.values()) {
+    if (c.cancelled) continue;
+    if (c.outstandingPrincipal.isPositive()) owed.push({ chargeId: c.chargeId, kind: 'principal', dueDate: c.dueDay, outstanding: c.outstandingPrincipal });
+    if (c.outstandingPenalty.isPositive()) owed.push({ chargeId: c.chargeId, kind: 'penalty', dueDate: c.dueDay, outstanding: c.outstandingPenalty });
+  }
+  return owed;
+};
+
+const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, ctx: AccountContext): Decision => {
+  const d = cmd.data;
+  const paymentId = paymentIdFor(d.channel, d.channelTxnId);
+  const amount = positive(d.amount, ['data', 'amount'], 'a payment');
+  if (E.isLeft(amount)) return amount;
+  const existing = state.payments.get(paymentId);
+  if (existing !== undefined) {
+    // a channel may notify the same payment more than once (domain.md, payment channels)
+    if (existing.amount.equals(amount.right)) return NOTHING;
+    return refuse(
+      'PAYMENT_CONFLICT',
+      `${d.channel} transaction ${d.channelTxnId} was already received as ${existing.amount.toString()}, not ${amount.right.toString()}; check the channel's statement`,
+      ['data', 'amount'],
+      { paymentId, received: existing.amount.toString(), requested: amount.right.toString() },
+    );
+  }
+  const receivedDay = dayOfIso(d.receivedOn);
+  const bad = closed(ctx, receivedDay, ['data', 'receivedOn']) ?? closedMeta(ctx, cmd.meta);
+  if (bad !== null) return E.left(bad);
+  if (state.payments.size >= MAX_PAYMENTS) return refuse('ACCOUNT_PAYMENTS_LIMIT', `an account holds at most ${MAX_PAYMENTS} payments`, ['data']);
+  let policy: AllocationPolicy = POLICIES[ctx.policy.allocation];
+  if (d.targets !== undefined) {
+    const targets: { chargeId: string; kind: 'principal' | 'penalty'; amount: Money }[] = [];
+    for (let i = 0; i < d.targets.length; i++) {
+      const t = d.targets[i]!;
+      const m = Money.parse(t.amount, ['data', 'targets', String(i), 'amount']);
+      if (E.isLeft(m)) return m;
+      targets.push({ chargeId: t.chargeId, kind: t.kind, amount: m.right });
+    }
+    policy = { kind: 'explicit', targets };
+  }
+  const allocated = allocatePayment(amount.right, receivablesOf(state), policy);
+  if (E.isLeft(allocated)) return E.left({ ...allocated.left, path: ['data', ...allocated.left.path.filter((p) => p !== 'policy')] });
+  const data: EventData<'PaymentReceived'> = {
+    paymentId,
+    channel: d.channel,
+    channelTxnId: d.channelTxnId,
+    amount: amountOf(amount.right),
+    receivedOn: d.receivedOn,
+    allocations: allocated.right.allocations.map((a) => ({ chargeId: a.chargeId as Id, kind: a.kind, amount: amountOf(a.amount) })),
+    toCredit: amountOf(allocated.right.credit),
+  };
+  if (d.payer !== undefined) data.payer = d.payer;
+  const received = eventFrom('PaymentReceived', data, cmd.meta, ctx, eventIdFor('PaymentReceived', [d.channel, d.channelTxnId]), { effectiveDate: d.receivedOn });
+  return E.right(withCompletedPlans(state, [received], cmd.meta, ctx, d.receivedOn));
+};
+
+/** Appends InstallmentPlanCompleted for every plan in good standing that `events` pay off. */
+const withCompletedPlans = (state: AccountState, events: readonly AccountEvent[], meta: CommandMeta, ctx: AccountContext, on: IsoDate): readonly AccountEvent[] => {
+  if (state.activePlans === 0) return events;
+  const after = events.reduce(evolveAccount, state);
+  const done: AccountEvent[] = [];
+  for (const plan of after.plans.values()) {
+    if (plan.status === 'active' && planOutstanding(after, plan).isZero()) {
+      done.push(eventFrom('InstallmentPlanCompleted', { planId: plan.planId as Id, on }, meta, ctx, eventIdFor('InstallmentPlanCompleted', [ctx.communityId, ctx.unitId, plan.planId])));
+    }
+  }
+  return done.length === 0 ? events : [...events, ...done];
+};
+
+// ---------------------------------------------------------------------------------------------
+// ReversePayment
+// ---------------------------------------------------------------------------------------------
+
+const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, ctx: AccountContext): Decision => {
+  const p = state.payments.get(cmd.data.paymentId);
+  if (p === undefined) return refuse('PAYMENT_NOT_FOUND', `this unit has no payment ${cmd.data.paymentId}; check the payment id on the receipt`, ['data', 'paymentId']);
+  if (p.reversed) return NOTHING;
+  const bad = closedMeta(ctx, cmd.meta);
+  if (bad !== null) return E.left(bad);
+  const lot = state.lots.get(p.paymentId);
+  if (lot !== undefined && lot.refunded.isPositive()) {
+    return refuse(
+      'REVERSAL_CREDIT_REFUNDED',
+      `${lot.refunded.toString()} of the credit payment ${p.paymentId} made was refunded to the owner; recover the refund before reversing the payment`,
+      ['data', 'paymentId'],
+      { refunded: lot.refunded.toString() },
+    );
+  }
+  if (lot !== undefined && lot.takenBack.isPositive()) {
+    return refuse('REVERSAL_CREDIT_SPENT', `the credit payment ${p.paymentId} made was already taken back by another reversal`, ['data', 'paymentId']);
+  }
+  // parts on charges cancelled since went to credit at the cancellation: take them back from credit
+  const allocations: EventData<'PaymentReversed'>['allocations'][number][] = [];
+  let fromCredit = lot?.remaining ?? ZERO;
+  let extraFromCredit = ZERO;
+  for (const a of p.allocations) {
+    if (state.charges.get(a.chargeId)?.cancelled === true) extraFromCredit = extraFromCredit.add(a.amount);
+    else allocations.push({ chargeId: a.chargeId as Id, kind: a.kind, amount: amountOf(a.amount) });
+  }
+  const creditApplications: { chargeId: Id; amount: Amount }[] = [];
+  if (lot !== undefined) {
+    for (const [chargeId, amount] of lot.applied) {
+      if (!amount.isPositive()) continue;
+      if (state.charges.get(chargeId)?.cancelled === true) extraFromCredit = extraFromCredit.add(amount);
+      else creditApplications.push({ chargeId: chargeId as Id, amount: amountOf(amount) });
+    }
+  }
+  fromCredit = fromCredit.add(extraFromCredit);
+  if (fromCredit.greaterThan(state.credit)) {
+    return refuse(
+      'REVERSAL_CREDIT_SPENT',
+      `reversing needs ${fromCredit.toString()} back from the unit's credit, which holds ${state.credit.toString()}: the charges it paid were cancelled and their credit used or refunded`,
+      ['data', 'paymentId'],
+      { needed: fromCredit.toString(), credit: state.credit.toString() },
+    );
+  }
+  const data: EventData<'PaymentReversed'> = {
+    paymentId: p.paymentId as Id,
+    reason: cmd.data.reason,
+    channel: p.channel,
+    amount: amountOf(p.amount),
+    allocations,
+    fromCredit: amountOf(fromCredit),
+    creditApplications,
+  };
+  return E.right([eventFrom('PaymentReversed', data, cmd.meta, ctx, eventIdFor('PaymentReversed', [ctx.communityId, ctx.unitId, p.paymentId]))]);
+};
+
+// ---------------------------------------------------------------------------------------------
+// AssessPenalty
+// ---------------------------------------------------------------------------------------------
+
+// assessPenalty refuses fields it does not know: hand it the policy without `enabled`, built once per policy object
+const plainPolicies = new WeakMap<object, PenaltyPolicy>();
+const plainPolicy = (p: AccountContext['policy']['penalty']): PenaltyPolicy => {
+  let plain = plainPolicies.get(p);
+  if (plain === undefined) {
+    plain = { dailyRate: p.dailyRate, graceDays: p.graceDays, cap: p.cap, rounding: p.rounding };
+    plainPolicies.set(p, plain);
+  }
+  return plain;
+};
+
+/**
+ * The penalty base timeline of a charge (for `assessPenalty`): what was unpaid from each day on,
+ * from its payments, credit and principal waivers; reversed payments are gone from it, so the
+ * charge is overdue again from its original due date.
+ *
+ * @example
+ * principalTimeline(charge); // [{ from: 20194, outstanding: Money('500.00') }, ...]
+ */
+export const principalTimeline = (c: ChargeState): { from: number; outstanding: Money }[] => {
+  if (c.movements.length === 0) return [];
+  const sorted = [...c.movements].sort((a, b) => a.from - b.from);
+  const out: { from: number; outstanding: Money }[] = [];
+  let outstanding = c.amount;
+  for (const m of sorted) {
+    outstanding = outstanding.subtract(m.amount);
+    const last = out[out.length - 1];
+    if (last !== undefined && last.from === m.from) out[out.length - 1] = { from: m.from, outstanding };
+    else out.push({ from: m.from, outstanding });
+  }
+  return out;
+};
+
+const defaultedPlans = (state: AccountState, asOfDay: number): { plan: PlanState; seq: number; dueDate: string }[] => {
+  const out: { plan: PlanState; seq: number; dueDate: string }[] = [];
+  if (state.activePlans === 0) return out;
+  for (const plan of state.plans.values()) {
+    if (plan.status !== 'active') continue;
+    const paid = plan.total.subtract(planOutstanding(state, plan));
+    let due = ZERO;
+    for (const inst of plan.installments) {
+      due = due.add(inst.amount);
+      // missed by more than the grace: the day after due date + grace has begun and the plan is behind
+      if (inst.dueDay + plan.graceDays < asOfDay && paid.lessThan(due)) {
+        out.push({ plan, seq: inst.seq, dueDate: inst.dueDate });
+        break;
+      }
+    }
+  }
+  return out;
+};
+
+const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, ctx: AccountContext): Decision => {
+  const asOfDay = dayOfIso(cmd.data.asOf);
+  const bad = closed(ctx, asOfDay, ['data', 'asOf']) ?? closedMeta(ctx, cmd.meta);
+  if (bad !== null) return E.left(bad);
+  const events: AccountEvent[] = [];
+  // a plan defaults first, so its charges are assessed in this same command from their original due dates
+  const defaulted = new Set<string>();
+  for (const m of defaultedPlans(state, asOfDay)) {
+    defaulted.add(m.plan.planId);
+    events.push(
+      eventFrom(
+        'InstallmentPlanDefaulted',
+        { planId: m.plan.planId as Id, missedSeq: m.seq as EventData<'InstallmentPlanDefaulted'>['missedSeq'], missedDueDate: m.dueDate as IsoDate, on: cmd.data.asOf },
+        cmd.meta,
+        ctx,
+        eventIdFor('InstallmentPlanDefaulted', [ctx.communityId, ctx.unitId, m.plan.planId]),
+      ),
+    );
+  }
+  if (!ctx.policy.penalty.enabled) return E.right(events);
+  const policy = plainPolicy(ctx.policy.penalty);
+  for (const c of state.charges.values()) {
+    if (c.cancelled) continue;
+    const firstChargeable = c.dueDay + policy.graceDays + 1;
+    if (firstChargeable > asOfDay) continue;
+    // suspended while a plan covering it is in good standing
+    if (c.planId !== null && !defaulted.has(c.planId) && state.plans.get(c.planId)?.status === 'active') continue;
+    const from = c.lastPenaltyDay === null ? firstChargeable : Math.max(c.lastPenaltyDay + 1, firstChargeable);
+    if (from > asOfDay) continue;
+    const timeline = principalTimeline(c);
+    // once paid in full, count only through the last day something was unpaid; a reversal re-opens the rest
+    let to = asOfDay;
+    const paidOff = timeline.find((t) => t.outstanding.isZero());
+    if (paidOff !== undefined) to = Math.min(to, paidOff.from - 1);
+    if (to < from) continue;
+    const a = assessPenalty({ principal: c.amount, dueDate: c.dueDay, through: to, from, principalTimeline: timeline, alreadyAssessed: c.penaltyAssessed, policy });
+    if (E.isLeft(a)) return E.left({ ...a.left, path: ['data', 'asOf'] });
+    // nothing to book yet (a tiny base, or the cap reached): a later assessment counts these days, rounded once
+    if (!a.right.amount.isPositive()) continue;
+    const r = a.right;
+    const data: EventData<'PenaltyAssessed'> = {
+      chargeId: c.chargeId as Id,
+      asOf: cmd.data.asOf,
+      from: iso(r.from),
+      to: iso(r.to),
+      days: r.days as EventData<'PenaltyAssessed'>['days'],
+      segments: r.segments.map((s) => ({ from: iso(s.from), to: iso(s.to), days: s.days as EventData<'PenaltyAssessed'>['days'], base: amountOf(s.base), unrounded: s.unrounded })),
+      dailyRate: r.dailyRate as DecimalString,
+      rounding: r.rounding,
+      unrounded: r.unrounded,
+      amount: amountOf(r.amount),
+      cappedBy: r.cappedBy === null ? null : amountOf(r.cappedBy),
+    };
+    events.push(eventFrom('PenaltyAssessed', data, cmd.meta, ctx, eventIdFor('PenaltyAssessed', [ctx.communityId, ctx.unitId, c.chargeId, data.to])));
+  }
+  return E.right(events);
+};
+
+// ---------------------------------------------------------------------------------------------
+// GrantWaiver
+// ---------------------------------------------------------------------------------------------
+
+const grantWaiver = (cmd: CommandOf<'GrantWaiver'>, state: AccountState, ctx: AccountContext): Decision => {
+  const d = cmd.data;
+  const amount = positive(d.amount, ['data', 'amount'], 'a waiver');
+  if (E.isLeft(amount)) return amount;
+  if (d.waiverId !== undefined) {
+    const existing = state.waivers.get(d.waiverId);
+    if (existing !== undefined) {
+      if (existing.chargeId === d.chargeId && existing.kind === d.kind && existing.amount.equals(amount.right)) return NOTHING;
+      return refuse('WAIVER_CONFLICT', `waiver ${d.waiverId} was already granted as ${existing.amount.toString()} of ${existing.kind} on charge ${existing.chargeId}`, ['data', 'waiverId']);
+    }
+  }
+  const charge = liveCharge(state, d.chargeId, ['data', 'chargeId']);
+  if (E.isLeft(charge)) return charge;
+  const c = charge.right;
+  const approval = cmd.meta.approval;
+  // 减免 needs the owners' committee's or assembly's approval (domain.md, relief); a manager may waive a small penalty
+  const committee = approval !== undefined && (approval.approverRole === 'committee' || approval.approverRole === 'assembly');
+  if (d.kind === 'principal' && !committee) {
+    return refuse('WAIVER_APPROVAL_REQUIRED', "a waiver of principal needs the owners' committee's or assembly's approval (meta.approval with approverRole committee or assembly)", ['meta', 'approval']);
+  }
+  if (d.kind === 'penalty' && !committee) {
+    if (approval === undefined) return refuse('WAIVER_APPROVAL_REQUIRED', 'a waiver of penalty needs an approval: a manager up to the policy limit, the committee above it', ['meta', 'approval']);
+    if (amount.right.greaterThan(ctx.policy.managerWaiverLimit)) {
+      return refuse(
+        'WAIVER_APPROVAL_REQUIRED',
+        `a manager may waive at most ${ctx.policy.managerWaiverLimit.toString()} of penalty; ${amount.right.toString()} needs the owners' committee's approval`,
+        ['meta', 'approval'],
+        { limit: ctx.policy.managerWaiverLimit.toString() },
+      );
+    }
+  }
+  if (cmd.meta.reason === undefined) return refuse('REASON_REQUIRED', 'say why the waiver is granted (meta.reason); every relief records why', ['meta', 'reason']);
+  const owed = d.kind === 'principal' ? c.outstandingPrincipal : c.outstandingPenalty;
+  if (amount.right.greaterThan(owed)) {
+    return refuse('WAIVER_EXCEEDS_OWED', `charge ${c.chargeId} owes ${owed.toString()} of ${d.kind}; a waiver of ${amount.right.toString()} is more than that`, ['data', 'amount'], {
+      owed: owed.toString(),
+    });
+  }
+  const bad = closedMeta(ctx, cmd.meta);
+  if (bad !== null) return E.left(bad);
+  const waiverId = (d.waiverId ?? ctx.newId('waiver')) as Id;
+  const granted = eventFrom(
+    'WaiverGranted',
+    { waiverId, chargeId: d.chargeId, kind: d.kind, amount: amountOf(amount.right) },
+    cmd.meta,
+    ctx,
+    eventIdFor('WaiverGranted', [ctx.communityId, ctx.unitId, waiverId]),
+  );
+  return E.right(withCompletedPlans(state, [granted], cmd.meta, ctx, cmd.meta.effectiveDate));
+};
+
+// ---------------------------------------------------------------------------------------------
+// AgreeInstallmentPlan
+// ---------------------------------------------------------------------------------------------
+
+const agreePlan = (cmd: CommandOf<'AgreeInstallmentPlan'>, state: AccountState, ctx: AccountContext): Decision => {
+  const d = cmd.data;
+  const installments: { seq: number; dueDate: IsoDate; amount: Money }[] = [];
+  for (let i = 0; i < d.installments.length; i++) {
+    const inst = d.installments[i]!;
+    const m = positive(inst.amount, ['data', 'installments', String(i), 'amount'], 'an installment');
+    if (E.isLeft(m)) return m;
+    installments.push({ seq: i + 1, dueDate: inst.dueDate, amount: m.right });
+  }
+  const existing = state.plans.get(d.planId);
+  if (existing !== undefined) {
+    const same =
+      existing.chargeIds.join(',') === d.chargeIds.join(',') &&
+      existing.installments.length === installments.length &&
+      existing.installments.every((x, i) => x.dueDate === installments[i]!.dueDate && x.amount.equals(installments[i]!.amount));
+    return same ? NOTHING : refuse('PLAN_CONFLICT', `plan ${d.planId} was already agreed with other charges or installments; agree a new plan id`, ['data', 'planId']);
+  }
+  if (d.chargeIds.length === 0) return refuse('PLAN_EMPTY', 'name the charges the plan covers', ['data', 'chargeIds']);
+  if (d.chargeIds.length > MAX_PLAN_CHARGES) return refuse('PLAN_TOO_LARGE', `a plan covers at most ${MAX_PLAN_CHARGES} charges`, ['data', 'chargeIds']);
+  if (installments.length === 0) return refuse('PLAN_EMPTY', 'a plan needs at least one installment', ['data', 'installments']);
+  if (installments.length > MAX_INSTALLMENTS) return refuse('PLAN_TOO_LARGE', `a plan has at most ${MAX_INSTALLMENTS} installments`, ['data', 'installments']);
+  const seen = new Set<string>();
+  const covered: Money[] = [];
+  for (let i = 0; i < d.chargeIds.length; i++) {
+    const id = d.chargeIds[i]!;
+    const path = ['data', 'chargeIds', String(i)];
+    if (seen.has(id)) return refuse('PLAN_CHARGE_DUPLICATE', `charge ${id} is named twice`, path);
+    seen.add(id);
+    const c = liveCharge(state, id, path);
+    if (E.isLeft(c)) return c;
+    const owed = c.right.outstandingPrincipal.add(c.right.outstandingPenalty);
+    if (!owed.isPositive()) return refuse('CHARGE_NOT_OWED', `charge ${id} is paid; a plan covers only what is owed`, path);
+    if (c.right.planId !== null && state.plans.get(c.right.planId)?.status === 'active') {
+      return refuse('CHARGE_IN_PLAN', `charge ${id} is already in plan ${c.right.planId}, which is in good standing`, path);
+    }
+    covered.push(owed);
+  }
+  for (let i = 1; i < installments.length; i++) {
+    if (installments[i]!.dueDate <= installments[i - 1]!.dueDate) {
+      return refuse('PLAN_DUE_DATES_NOT_ASCENDING', `installment ${i + 1} is due ${installments[i]!.dueDate}, not after installment ${i} (${installments[i - 1]!.dueDate})`, [
+        'data',
+        'installments',
+        String(i),
+        'dueDate',
+      ]);
+    }
+  }
+  const total = Money.sum(covered);
+  const sum = Money.sum(installments.map((x) => x.amount));
+  if (!sum.equals(total)) {
+    return refuse('PLAN_SUM_MISMATCH', `the installments add up to ${sum.toString()} but the charges owe ${total.toString()} (principal and penalty); they must match exactly`, ['data', 'installments'], {
+      installments: sum.toString(),
+      owed: total.toString(),
+    });
+  }
+  const bad = closedMeta(ctx, cmd.meta);
+  if (bad !== null) return E.left(bad);
+  const data: EventData<'InstallmentPlanAgreed'> = {
+    planId: d.planId,
+    chargeIds: d.chargeIds,
+    installments: installments.map((x) => ({ seq: x.seq as EventData<'InstallmentPlanAgreed'>['graceDays'], dueDate: x.dueDate, amount: amountOf(x.amount) })),
+    total: amountOf(total),
+    graceDays: ctx.policy.installmentGraceDays as EventData<'InstallmentPlanAgreed'>['graceDays'],
+  };
+  return E.right([eventFrom('InstallmentPlanAgreed', data, cmd.meta, ctx, eventIdFor('InstallmentPlanAgreed', [ctx.communityId, ctx.unitId, d.planId]))]);
+};
+
+// ---------------------------------------------------------------------------------------------
+// RefundCredit, RecordReminder, ClassifyArrears
+// ---------------------------------------------------------------------------------------------
+
+const refundCredit = (cmd: CommandOf<'RefundCredit'>, state: AccountState, ctx: AccountContext): Decision => {
+  const d = cmd.data;
+  const amount = positive(d.amount, ['data', 'amount'], 'a refund');
+  if (E.isLeft(amount)) return amount;
+  const refundId = (d.refundId ?? (d.channelTxnId !== undefined ? idFrom('refund', `${d.channel}-${d.channelTxnId}`) : ctx.newId('refund'))) as Id;
+  const existing = state.refunds.get(refundId);
+  if (existing !== undefined) {
+    if (existing.equals(amount.right)) return NOTHING;
+    return refuse('REFUND_CONFLICT', `refund ${refundId} was already paid as ${existing.toString()}, not ${amount.right.toString()}`, ['data', 'amount']);
+  }
+  // 多退少补: refund what is in credit, never more (domain.md, pricing)
+  if (amount.right.greaterThan(state.credit)) {
+    return refuse('REFUND_EXCEEDS_CREDIT', `the unit has ${state.credit.toString()} in credit; a refund of ${amount.right.toString()} is more than that`, ['data', 'amount'], {
+      credit: state.credit.toString(),
+    });
+  }
+  const bad = closed(ctx, dayOfIso(d.refundedOn), ['data', 'refundedOn']) ?? closedMeta(ctx, cmd.meta);
+  if (bad !== null) return E.left(bad);
+  const data: EventData<'CreditRefunded'> = { refundId, amount: amountOf(amount.right), channel: d.channel, refundedOn: d.refundedOn };
+  if (d.channelTxnId !== undefined) data.channelTxnId = d.channelTxnId;
+  return E.right([eventFrom('CreditRefunded', data, cmd.meta, ctx, eventIdFor('CreditRefunded', [ctx.communityId, ctx.unitId, refundId]), { effectiveDate: d.refundedOn })]);
+};
+
+const recordReminder = (cmd: CommandOf<'RecordReminder'>, state: AccountState, ctx: AccountContext): Decision => {
+  const d = cmd.data;
+  const key = reminderKey(d);
+  if (state.reminderKeys.has(key)) return NOTHING;
+  for (let i = 0; i < d.chargeIds.length; i++) {
+    if (!state.charges.has(d.chargeIds[i]!)) return refuse('CHARGE_NOT_FOUND', `this unit has no charge ${d.chargeIds[i]!}; a reminder names charges the unit owes`, ['data', 'chargeIds', String(i)]);
+  }
+  const bad = closed(ctx, dayOfIso(d.on), ['data', 'on']) ?? closedMeta(ctx, cmd.meta);
+  if (bad !== null) return E.left(bad);
+  return E.right([eventFrom('ReminderRecorded', d, cmd.meta, ctx, eventIdFor('ReminderRecorded', [ctx.communityId, ctx.unitId, key]))]);
+};
+
+const classifyArrears = (cmd: CommandOf<'ClassifyArrears'>, state: AccountState, ctx: AccountContext): Decision => {
+  if (state.arrearsClass === cmd.data.arrearsClass) return NOTHING;
+  const bad = closed(ctx, dayOfIso(cmd.data.on), ['data', 'on']) ?? closedMeta(ctx, cmd.meta);
+  if (bad !== null) return E.left(bad);
+  return E.right([
+    eventFrom('ArrearsClassified', cmd.data, cmd.meta, ctx, eventIdFor('ArrearsClassified', [ctx.communityId, ctx.unitId, cmd.data.arrearsClass, cmd.data.on, String(state.version)])),
+  ]);
+};
+
+// ---------------------------------------------------------------------------------------------
+// the decider
+// ---------------------------------------------------------------------------------------------
+
+type Deciders = { [K in AccountCommand['type']]: (c: CommandOf<K>, s: AccountState, x: AccountContext) => Decision };
+
+const deciders: Deciders = {
+  IssueCharge: issueCharge,
+  CancelCharge: cancelCharge,
+  ReceivePayment: receivePayment,
+  ReversePayment: reversePayment,
+  AssessPenalty: assessPenalties,
+  GrantWaiver: grantWaiver,
+  AgreeInstallmentPlan: agreePlan,
+  RefundCredit: refundCredit,
+  RecordReminder: recordReminder,
+  ClassifyArrears: classifyArrears,
+};
+
+/**
+ * Decides an account command against the account's state: the events it leads to (none for a
+ * retry of something already done), or the DomainError that refuses it. The command is expected
+ * decoded (decodeCommand); amounts in it are still checked here.
+ *
+ * @example
+ * decideAccount({ type: 'RefundCredit', data: { amount: '500', channel: 'cash', refundedOn: '2025-05-01' }, meta }, state, ctx);
+ * // left({ code: 'REFUND_EXCEEDS_CREDIT', path: ['data', 'amount'], ... }) when the unit has less credit
+ */
+export const decideAccount = (command: AccountCommand, state: AccountState, context: AccountContext): Decision => {
+  const decide = deciders[command.type] as ((c: AccountCommand, s: AccountState, x: AccountContext) => Decision) | undefined;
+  if (decide === undefined) return refuse('COMMAND_NOT_FOR_ACCOUNT', `${String((command as { type?: unknown }).type)} is not an account command`, ['type']);
+  return decide(command, state, context);
+};
+
+/**
+ * The account decider: {@link decideAccount}, {@link evolveAccount}, {@link initialAccountState}.
+ *
+ * @example
+ * const state = events.reduce(accountDecider.evolve, accountDecider.initialState());
+ * const decided = accountDecider.decide(command, state, ctx);
+ */
+export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState, AccountContext> = {
+  decide: decideAccount,
+  evolve: evolveAccount,
+  initialState: initialAccountState,
+};
+
+/** The type of a decided event of one kind, for tests and projections. */
+export type AccountEventOf<K extends AccountEvent['type']> = EventOf<K>;

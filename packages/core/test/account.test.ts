@@ -1,0 +1,351 @@
+import { describe, expect, it } from 'vitest';
+import * as E from 'fp-ts/lib/Either.js';
+import { DEFAULT_ACCOUNT_POLICY, DeciderSpecification, Money, accountBalance, accountDecider, accountPolicyFrom, eventIdFor, paymentIdFor, type AccountEvent, type EventOf } from '@levy/core';
+import { assess, cancel, committeeApproval, ctx, day, decideAfter, issue, managerApproval, meta, pay, plan, refund, reverse, run, str, waive } from './account-fixtures.js';
+
+const march = issue('2025-03', '1000.00', '2025-04-15');
+const spec = () => DeciderSpecification.for(accountDecider, ctx());
+const only = <K extends AccountEvent['type']>(events: readonly AccountEvent[], type: K): EventOf<K>[] => events.filter((e): e is EventOf<K> => e.type === type);
+
+describe('IssueCharge', () => {
+  it('issues a charge with a deterministic event id from community, unit, fee item and period', () => {
+    const { events, state } = run([march]);
+    expect(events.map((e) => e.type)).toEqual(['ChargeIssued']);
+    expect(events[0]!.meta.eventId).toBe(eventIdFor('ChargeIssued', ['sunrise', 'B1-1203', 'property', '2025-03']));
+    expect(events[0]!.data).toMatchObject({ chargeId: 'property-2025-03', amount: '1000.00', dueDate: '2025-04-15' });
+    expect(str(accountBalance(state))).toBe('1000.00');
+  });
+  it('issues nothing when the same charge is issued again', () => {
+    const { events } = run([march, march]);
+    expect(events).toHaveLength(1);
+  });
+  it('refuses the same charge with a different amount: CHARGE_CONFLICT', () => {
+    const r = decideAfter([march], issue('2025-03', '999.00', '2025-04-15'));
+    expect(E.isLeft(r) && r.left).toMatchObject({ code: 'CHARGE_CONFLICT', path: ['data', 'amount'] });
+  });
+  it('refuses a charge of zero: AMOUNT_NOT_POSITIVE', () => {
+    spec().when(issue('2025-03', '0', '2025-04-15')).thenFails('AMOUNT_NOT_POSITIVE', ['data', 'amount']);
+  });
+  it('refuses a commission above the charge: COMMISSION_INVALID', () => {
+    spec().when(issue('2025-03', '100', '2025-04-15', { commission: '100.01' } as never)).thenFails('COMMISSION_INVALID', ['data', 'commission']);
+  });
+  it('refuses a charge dated in a closed period: PERIOD_CLOSED', () => {
+    const e = spec().when(march, ctx({ closedThrough: day('2025-03-31') })).thenFails('PERIOD_CLOSED', ['meta', 'effectiveDate']);
+    expect(e.message).toContain('2025-03-31');
+  });
+  it('applies credit paid in advance to a new charge at once (先交后用)', () => {
+    const { events, state } = run([pay('adv', '300', '2025-02-20'), march]);
+    expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'ChargeIssued', 'CreditApplied']);
+    expect(events[2]!.data).toEqual({ chargeId: 'property-2025-03', amount: '300.00' });
+    expect(str(state.credit)).toBe('0.00');
+    expect(str(state.charges.get('property-2025-03')!.outstandingPrincipal)).toBe('700.00');
+  });
+});
+
+describe('ReceivePayment', () => {
+  it('allocates oldest first and puts the excess into credit', () => {
+    const april = issue('2025-04', '1000.00', '2025-05-15');
+    const { events, state } = run([march, april, pay('42', '1500', '2025-04-10')]);
+    const p = only(events, 'PaymentReceived')[0]!;
+    expect(p.data.allocations).toEqual([
+      { chargeId: 'property-2025-03', kind: 'principal', amount: '1000.00' },
+      { chargeId: 'property-2025-04', kind: 'principal', amount: '500.00' },
+    ]);
+    expect(p.data.toCredit).toBe('0.00');
+    expect(p.meta.eventId).toBe(eventIdFor('PaymentReceived', ['wechat', '42']));
+    expect(p.data.paymentId).toBe('wechat-42');
+    expect(str(accountBalance(state))).toBe('500.00');
+  });
+  it('makes credit of what is not owed', () => {
+    const { events, state } = run([march, pay('42', '1200', '2025-04-10')]);
+    expect(only(events, 'PaymentReceived')[0]!.data.toCredit).toBe('200.00');
+    expect(str(state.credit)).toBe('200.00');
+    expect(str(accountBalance(state))).toBe('-200.00');
+  });
+  it('dates the payment event by the day it was received', () => {
+    const { events } = run([march, { ...pay('42', '10', '2025-04-10'), meta: meta('2025-04-12') }]);
+    expect(events[1]!.meta.effectiveDate).toBe('2025-04-10');
+  });
+  it('takes a second notification of the same transaction as a no-op', () => {
+    spec().given(run([march, pay('42', '100', '2025-04-10')]).events).when(pay('42', '100.00', '2025-04-10')).thenNothing();
+  });
+  it('refuses the same transaction with a different amount: PAYMENT_CONFLICT', () => {
+    spec().given(run([march, pay('42', '100', '2025-04-10')]).events).when(pay('42', '101', '2025-04-10')).thenFails('PAYMENT_CONFLICT', ['data', 'amount']);
+  });
+  it('refuses a payment of zero: AMOUNT_NOT_POSITIVE', () => {
+    spec().when(pay('1', '0.00', '2025-04-10')).thenFails('AMOUNT_NOT_POSITIVE', ['data', 'amount']);
+  });
+  it('refuses a payment received in a closed period: PERIOD_CLOSED', () => {
+    spec().when(pay('1', '10', '2025-03-31'), ctx({ closedThrough: day('2025-03-31') })).thenFails('PERIOD_CLOSED', ['data', 'receivedOn']);
+  });
+  it('follows explicit targets when the payer names them', () => {
+    const april = issue('2025-04', '1000.00', '2025-05-15');
+    const targets = [{ chargeId: 'property-2025-04', kind: 'principal', amount: '600' }];
+    const { events } = run([march, april, pay('7', '700', '2025-04-10', { targets } as never)]);
+    expect(only(events, 'PaymentReceived')[0]!.data).toMatchObject({ allocations: [{ chargeId: 'property-2025-04', kind: 'principal', amount: '600.00' }], toCredit: '100.00' });
+  });
+  it('refuses a target beyond what the charge owes', () => {
+    const targets = [{ chargeId: 'property-2025-03', kind: 'principal', amount: '1000.01' }];
+    const r = decideAfter([march], pay('7', '2000', '2025-04-10', { targets } as never));
+    expect(E.isLeft(r) && r.left.code).toBe('ALLOCATION_TARGET_EXCEEDS_OUTSTANDING');
+    expect(E.isLeft(r) && r.left.path).toEqual(['data', 'targets', '0', 'amount']);
+  });
+  it('allocates penalty first when the policy says so', () => {
+    const policy = { ...DEFAULT_ACCOUNT_POLICY, allocation: 'penalty-first' as const };
+    const c = ctx({ policy });
+    const { events } = run([march, assess('2025-06-01'), pay('9', '20', '2025-06-01')], c);
+    expect(only(events, 'PaymentReceived')[0]!.data.allocations).toEqual([
+      { chargeId: 'property-2025-03', kind: 'penalty', amount: '14.10' },
+      { chargeId: 'property-2025-03', kind: 'principal', amount: '5.90' },
+    ]);
+  });
+});
+
+describe('AssessPenalty (日万分之三)', () => {
+  it('charges 14.10 on 1,000.00 paid 47 days late (1000 × 0.0003 × 47)', () => {
+    // due 2025-04-15, paid 2025-06-01: April 16..30 (15) + May (31) + June 1 (1) = 47 days
+    const { events } = run([march, pay('late', '1000', '2025-06-01'), assess('2025-06-30')]);
+    const p = only(events, 'PenaltyAssessed');
+    expect(p).toHaveLength(1);
+    expect(p[0]!.data).toMatchObject({ from: '2025-04-16', to: '2025-06-01', days: 47, amount: '14.10', cappedBy: null, dailyRate: '0.0003' });
+  });
+  it('lowers the base the day after a part payment: 6.90 + 3.45 = 10.35', () => {
+    // 1,000.00 owed April 16..May 8 (23 days: 6.90), 500.00 owed May 9..31 (23 days: 3.45)
+    const { events } = run([march, pay('part', '500', '2025-05-08'), assess('2025-05-31')]);
+    const p = only(events, 'PenaltyAssessed')[0]!;
+    expect(p.data.amount).toBe('10.35');
+    expect(p.data.segments).toEqual([
+      { from: '2025-04-16', to: '2025-05-08', days: 23, base: '1000.00', unrounded: '6.9' },
+      { from: '2025-05-09', to: '2025-05-31', days: 23, base: '500.00', unrounded: '3.45' },
+    ]);
+  });
+  it('charges nothing when paid on the due date', () => {
+    const { events } = run([march, pay('ontime', '1000', '2025-04-15'), assess('2025-06-30')]);
+    expect(only(events, 'PenaltyAssessed')).toEqual([]);
+  });
+  it('charges nothing before the first day after due date and grace', () => {
+    const policy = { ...DEFAULT_ACCOUNT_POLICY, penalty: { ...DEFAULT_ACCOUNT_POLICY.penalty, graceDays: 10 } };
+    spec().given(run([march]).events).when(assess('2025-04-25'), ctx({ policy })).thenNothing();
+    const p = spec().given(run([march]).events).when(assess('2025-04-26'), ctx({ policy })).then((es) => expect(es).toHaveLength(1));
+    expect(p[0]!.data).toMatchObject({ from: '2025-04-26', to: '2025-04-26', days: 1, amount: '0.30' });
+  });
+  it('continues from the day after the previous assessment, never overlapping', () => {
+    const { events } = run([march, assess('2025-04-30'), assess('2025-05-10'), assess('2025-05-10')]);
+    const p = only(events, 'PenaltyAssessed');
+    expect(p.map((e) => [e.data.from, e.data.to, e.data.amount])).toEqual([
+      ['2025-04-16', '2025-04-30', '4.50'],
+      ['2025-05-01', '2025-05-10', '3.00'],
+    ]);
+  });
+  it('books nothing while the policy is disabled (no contract clause, no 违约金)', () => {
+    const policy = { ...DEFAULT_ACCOUNT_POLICY, penalty: { ...DEFAULT_ACCOUNT_POLICY.penalty, enabled: false } };
+    spec().given(run([march]).events).when(assess('2025-06-30'), ctx({ policy })).thenNothing();
+  });
+  it('stops at the cap: the principal by default', () => {
+    const small = issue('2024-01', '10.00', '2024-02-15');
+    const policy = { ...DEFAULT_ACCOUNT_POLICY, penalty: { ...DEFAULT_ACCOUNT_POLICY.penalty, dailyRate: '0.01' } };
+    const { events } = run([small, assess('2024-12-31'), assess('2025-06-30')], ctx({ policy }));
+    const p = only(events, 'PenaltyAssessed');
+    expect(p).toHaveLength(1);
+    expect(p[0]!.data).toMatchObject({ amount: '10.00', cappedBy: '10.00' });
+  });
+  it('refuses an assessment date in a closed period: PERIOD_CLOSED', () => {
+    spec().given(run([march]).events).when(assess('2025-06-30'), ctx({ closedThrough: day('2025-06-30') })).thenFails('PERIOD_CLOSED', ['data', 'asOf']);
+  });
+});
+
+describe('ReversePayment', () => {
+  it('re-opens a bounced payment, overdue again from the original due date: 30 days is 9.00', () => {
+    // paid on the due date 2025-04-15, bounced 2025-05-10; assessed 2025-05-15: April 16..May 15 = 30 days
+    const { events, state } = run([march, pay('b', '1000', '2025-04-15'), assess('2025-05-01'), reverse('wechat-b', '2025-05-10'), assess('2025-05-15')]);
+    const r = only(events, 'PaymentReversed')[0]!;
+    expect(r.data).toMatchObject({ allocations: [{ chargeId: 'property-2025-03', kind: 'principal', amount: '1000.00' }], fromCredit: '0.00', creditApplications: [] });
+    const p = only(events, 'PenaltyAssessed');
+    expect(p.map((e) => [e.data.from, e.data.to, e.data.amount])).toEqual([['2025-04-16', '2025-05-15', '9.00']]);
+    expect(str(accountBalance(state))).toBe('1009.00');
+  });
+  it('takes back the credit a payment made, and re-opens the charges that credit paid', () => {
+    const april = issue('2025-04', '400.00', '2025-05-15');
+    const { events, state } = run([march, pay('big', '1500', '2025-04-10'), april, reverse('wechat-big', '2025-04-20')]);
+    const r = only(events, 'PaymentReversed')[0]!;
+    expect(r.data).toMatchObject({
+      amount: '1500.00',
+      allocations: [{ chargeId: 'property-2025-03', kind: 'principal', amount: '1000.00' }],
+      fromCredit: '100.00',
+      creditApplications: [{ chargeId: 'property-2025-04', amount: '400.00' }],
+    });
+    expect(str(state.credit)).toBe('0.00');
+    expect(str(accountBalance(state))).toBe('1400.00');
+  });
+  it('does nothing when the payment was already reversed', () => {
+    spec().given(run([march, pay('b', '10', '2025-04-15'), reverse('wechat-b', '2025-05-10')]).events).when(reverse('wechat-b', '2025-05-11')).thenNothing();
+  });
+  it('refuses an unknown payment: PAYMENT_NOT_FOUND', () => {
+    spec().when(reverse('wechat-x', '2025-05-10')).thenFails('PAYMENT_NOT_FOUND', ['data', 'paymentId']);
+  });
+  it('refuses when the credit it made was refunded meanwhile: REVERSAL_CREDIT_REFUNDED', () => {
+    spec()
+      .given(run([pay('adv', '300', '2025-03-01'), refund('100', '2025-03-05')]).events)
+      .when(reverse('wechat-adv', '2025-03-10'))
+      .thenFails('REVERSAL_CREDIT_REFUNDED', ['data', 'paymentId']);
+  });
+  it('takes back from credit what it paid on a charge cancelled since', () => {
+    const { events, state } = run([march, pay('p', '1000', '2025-04-10'), cancel('property-2025-03', '2025-04-12'), reverse('wechat-p', '2025-04-20')]);
+    expect(only(events, 'PaymentReversed')[0]!.data).toMatchObject({ allocations: [], fromCredit: '1000.00' });
+    expect(str(state.credit)).toBe('0.00');
+    expect(str(accountBalance(state))).toBe('0.00');
+  });
+});
+
+describe('GrantWaiver', () => {
+  const history = () => run([march, assess('2025-06-01')]).events; // 14.10 penalty on 1,000.00
+  it('waives principal with the committee approval and lowers the penalty base from the next day', () => {
+    const { events } = run([march, waive('property-2025-03', 'principal', '500', '2025-04-30', {}, 'w1'), assess('2025-05-10')]);
+    const p = only(events, 'PenaltyAssessed')[0]!;
+    // April 16..30 on 1,000 (4.50) + May 1..10 on 500 (1.50)
+    expect(p.data.amount).toBe('6.00');
+    expect(events[1]!.meta.approval).toEqual(committeeApproval);
+  });
+  it('refuses a principal waiver without the committee: WAIVER_APPROVAL_REQUIRED', () => {
+    spec().given(history()).when(waive('property-2025-03', 'principal', '1', '2025-06-02', { approval: managerApproval } as never)).thenFails('WAIVER_APPROVAL_REQUIRED', ['meta', 'approval']);
+  });
+  it('lets a manager waive penalty up to the policy limit, and no more', () => {
+    const policy = { ...DEFAULT_ACCOUNT_POLICY, managerWaiverLimit: Money.of('10.00') };
+    spec().given(history()).when(waive('property-2025-03', 'penalty', '10', '2025-06-02', { approval: managerApproval } as never), ctx({ policy })).then((es) => expect(es).toHaveLength(1));
+    spec().given(history()).when(waive('property-2025-03', 'penalty', '10.01', '2025-06-02', { approval: managerApproval } as never), ctx({ policy })).thenFails('WAIVER_APPROVAL_REQUIRED');
+    spec().given(history()).when(waive('property-2025-03', 'penalty', '10.01', '2025-06-02'), ctx({ policy })).then((es) => expect(es).toHaveLength(1));
+  });
+  it('refuses a penalty waiver with no approval at all', () => {
+    spec().given(history()).when(waive('property-2025-03', 'penalty', '1', '2025-06-02', { approval: undefined } as never)).thenFails('WAIVER_APPROVAL_REQUIRED');
+  });
+  it('refuses more than is owed: WAIVER_EXCEEDS_OWED', () => {
+    spec().given(history()).when(waive('property-2025-03', 'penalty', '14.11', '2025-06-02')).thenFails('WAIVER_EXCEEDS_OWED', ['data', 'amount']);
+  });
+  it('refuses a waiver without a reason: REASON_REQUIRED', () => {
+    spec().given(history()).when(waive('property-2025-03', 'penalty', '1', '2025-06-02', { reason: undefined } as never)).thenFails('REASON_REQUIRED', ['meta', 'reason']);
+  });
+  it('refuses an unknown charge: CHARGE_NOT_FOUND', () => {
+    spec().given(history()).when(waive('nope', 'penalty', '1', '2025-06-02')).thenFails('CHARGE_NOT_FOUND', ['data', 'chargeId']);
+  });
+  it('is idempotent by waiver id, and refuses the id with another amount: WAIVER_CONFLICT', () => {
+    const given = run([march, waive('property-2025-03', 'principal', '5', '2025-04-30', {}, 'w1')]).events;
+    spec().given(given).when(waive('property-2025-03', 'principal', '5', '2025-04-30', {}, 'w1')).thenNothing();
+    spec().given(given).when(waive('property-2025-03', 'principal', '6', '2025-04-30', {}, 'w1')).thenFails('WAIVER_CONFLICT');
+  });
+});
+
+describe('CancelCharge', () => {
+  it('writes off what is owed, cancels the penalty and turns what was paid into credit', () => {
+    const m = { reason: 'billed to the wrong unit', approval: managerApproval } as never;
+    const { events, state } = run([march, assess('2025-06-01'), pay('p', '300', '2025-06-01'), cancel('property-2025-03', '2025-06-05', m)]);
+    expect(only(events, 'ChargeCancelled')[0]!.data).toEqual({
+      chargeId: 'property-2025-03',
+      amount: '1000.00',
+      commission: '0.00',
+      outstandingPrincipal: '700.00',
+      paidPrincipalToCredit: '300.00',
+      outstandingPenalty: '14.10',
+      paidPenaltyToCredit: '0.00',
+    });
+    expect(str(state.credit)).toBe('300.00');
+    expect(str(accountBalance(state))).toBe('-300.00');
+  });
+  it('needs a reason and an approval', () => {
+    spec().given(run([march]).events).when(cancel('property-2025-03', '2025-04-01', { approval: managerApproval } as never)).thenFails('REASON_REQUIRED', ['meta', 'reason']);
+    spec().given(run([march]).events).when(cancel('property-2025-03', '2025-04-01', { reason: 'error' } as never)).thenFails('APPROVAL_REQUIRED', ['meta', 'approval']);
+  });
+  it('does nothing to a charge already cancelled, and refuses an unknown one', () => {
+    spec().given(run([march, cancel('property-2025-03', '2025-04-01')]).events).when(cancel('property-2025-03', '2025-04-02')).thenNothing();
+    spec().when(cancel('property-2025-03', '2025-04-02')).thenFails('CHARGE_NOT_FOUND');
+  });
+});
+
+describe('AgreeInstallmentPlan and its default', () => {
+  const jan = issue('2025-01', '1000.00', '2025-01-15');
+  const agreed = plan('plan-1', ['property-2025-01'], [['2025-03-15', '500'], ['2025-04-15', '500']], '2025-03-01');
+  it('suspends penalties while the plan is in good standing', () => {
+    const { events } = run([jan, agreed, pay('i1', '500', '2025-03-10'), assess('2025-04-20')]);
+    expect(only(events, 'PenaltyAssessed')).toEqual([]);
+    expect(only(events, 'InstallmentPlanAgreed')[0]!.data).toMatchObject({ total: '1000.00', graceDays: 15 });
+  });
+  it('defaults a plan missed by more than the grace, first, and resumes penalties from the original due date: 16.20 + 7.80', () => {
+    // installment 2 due 04-15 + 15 days grace; on 05-01 only 500 of 1,000 is paid.
+    // January 16..March 10 on 1,000 (54 days: 16.20), March 11..May 1 on 500 (52 days: 7.80)
+    const { events } = run([jan, agreed, pay('i1', '500', '2025-03-10'), assess('2025-05-01')]);
+    const tail = events.slice(-2);
+    expect(tail.map((e) => e.type)).toEqual(['InstallmentPlanDefaulted', 'PenaltyAssessed']);
+    expect(tail[0]!.data).toEqual({ planId: 'plan-1', missedSeq: 2, missedDueDate: '2025-04-15', on: '2025-05-01' });
+    expect(tail[1]!.data).toMatchObject({ from: '2025-01-16', to: '2025-05-01', amount: '24.00' });
+  });
+  it('completes a plan when its charges are paid', () => {
+    const { events, state } = run([jan, agreed, pay('i1', '500', '2025-03-10'), pay('i2', '500', '2025-04-10')]);
+    expect(events.at(-1)).toMatchObject({ type: 'InstallmentPlanCompleted', data: { planId: 'plan-1', on: '2025-04-10' } });
+    expect(state.plans.get('plan-1')!.status).toBe('completed');
+  });
+  it('refuses installments that do not add up to what the charges owe: PLAN_SUM_MISMATCH', () => {
+    const r = decideAfter([jan], plan('p', ['property-2025-01'], [['2025-03-15', '500'], ['2025-04-15', '499.99']], '2025-03-01'));
+    expect(E.isLeft(r) && r.left).toMatchObject({ code: 'PLAN_SUM_MISMATCH', path: ['data', 'installments'] });
+  });
+  it('refuses due dates out of order, unknown and paid charges, and a charge already in a plan', () => {
+    const code = (given: Parameters<typeof run>[0], cmd: Parameters<typeof decideAfter>[1]) => {
+      const r = decideAfter(given, cmd);
+      return E.isLeft(r) ? r.left.code : 'decided';
+    };
+    expect(code([jan], plan('p', ['property-2025-01'], [['2025-04-15', '500'], ['2025-04-15', '500']], '2025-03-01'))).toBe('PLAN_DUE_DATES_NOT_ASCENDING');
+    expect(code([jan], plan('p', ['nope'], [['2025-04-15', '1000']], '2025-03-01'))).toBe('CHARGE_NOT_FOUND');
+    expect(code([jan, pay('x', '1000', '2025-01-10')], plan('p', ['property-2025-01'], [['2025-04-15', '1000']], '2025-03-01'))).toBe('CHARGE_NOT_OWED');
+    expect(code([jan, agreed], plan('p2', ['property-2025-01'], [['2025-04-15', '1000']], '2025-03-01'))).toBe('CHARGE_IN_PLAN');
+    expect(code([jan], plan('p', [], [['2025-04-15', '1000']], '2025-03-01'))).toBe('PLAN_EMPTY');
+    expect(code([jan, agreed], plan('plan-1', ['property-2025-01'], [['2025-04-15', '1000']], '2025-03-01'))).toBe('PLAN_CONFLICT');
+    expect(code([jan, agreed], agreed)).toBe('decided');
+  });
+});
+
+describe('RefundCredit', () => {
+  it('pays credit back, never more than there is: REFUND_EXCEEDS_CREDIT', () => {
+    const given = run([pay('adv', '300', '2025-03-01')]).events;
+    spec().given(given).when(refund('300', '2025-03-05')).then((es) => expect(es[0]!.data).toMatchObject({ amount: '300.00', refundId: 'refund-1' }));
+    spec().given(given).when(refund('300.01', '2025-03-05')).thenFails('REFUND_EXCEEDS_CREDIT', ['data', 'amount']);
+  });
+  it('is idempotent by refund id, and refuses the id with another amount: REFUND_CONFLICT', () => {
+    const given = run([pay('adv', '300', '2025-03-01'), refund('100', '2025-03-05', 'r1')]).events;
+    spec().given(given).when(refund('100', '2025-03-05', 'r1')).thenNothing();
+    spec().given(given).when(refund('50', '2025-03-05', 'r1')).thenFails('REFUND_CONFLICT');
+  });
+});
+
+describe('RecordReminder and ClassifyArrears', () => {
+  const remind = { type: 'RecordReminder', data: { stage: 'phone', channel: 'phone', on: '2025-04-30', chargeIds: ['property-2025-03'] }, meta: meta('2025-04-30') } as never;
+  it('records a reminder once', () => {
+    const given = run([march]).events;
+    spec().given(given).when(remind).then((es) => expect(es[0]!.type).toBe('ReminderRecorded'));
+    spec().given(run([march, remind]).events).when(remind).thenNothing();
+    spec().when(remind).thenFails('CHARGE_NOT_FOUND', ['data', 'chargeIds', '0']);
+  });
+  it('classifies arrears, and a repeat of the same class is a no-op', () => {
+    const classify = { type: 'ClassifyArrears', data: { arrearsClass: 'hardship', on: '2025-05-01' }, meta: meta('2025-05-01') } as never;
+    const { state } = run([march, classify]);
+    expect(state.arrearsClass).toBe('hardship');
+    spec().given(run([march, classify]).events).when(classify).thenNothing();
+  });
+});
+
+describe('policy', () => {
+  it('reads the account policy from a fee schedule', () => {
+    const p = accountPolicyFrom({
+      penalty: { enabled: false, dailyRate: '0.0005', graceDays: 3, cap: { kind: 'absolute', amount: '50.00' }, rounding: 'half-even' },
+      allocation: 'largest-first',
+      managerWaiverLimit: '80.00',
+      installmentGraceDays: 7,
+    } as never);
+    expect(p.penalty).toMatchObject({ enabled: false, dailyRate: '0.0005', graceDays: 3, rounding: 'half-even' });
+    expect(str((p.penalty.cap as { amount: Money }).amount)).toBe('50.00');
+    expect(p.allocation).toBe('largest-first');
+    expect(str(p.managerWaiverLimit)).toBe('80.00');
+    expect(accountPolicyFrom(null)).toBe(DEFAULT_ACCOUNT_POLICY);
+  });
+  it('derives payment ids from channel and transaction', () => {
+    expect(paymentIdFor('wechat', '4200001234')).toBe('wechat-4200001234');
+    expect(paymentIdFor('cash', 'receipt no. 7')).toMatch(/^pay-[0-9a-f]{32}$/);
+  });
+});
