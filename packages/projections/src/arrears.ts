@@ -1,0 +1,138 @@
+/**
+ * The arrears ledger (欠费台账) as of any date: each owing unit with its principal, penalty,
+ * oldest due date, days overdue, the last reminder stage reached, its installment plan status
+ * and its arrears class (hardship, dispute, chronic: domain.md, collection figures). Largest
+ * debt first. Its total equals the receivable control accounts (every unit owing anything is
+ * listed, with `overdue` saying how much of it is past due).
+ *
+ * @example
+ * import { arrearsLedger, dayOf } from '@levy/projections';
+ * arrearsLedger(book, { asOf: dayOf('2025-12-31'), top: 20 }).lines[0]?.unitId;
+ */
+import type { EpochDay, Money } from '@levy/core';
+import { type BookState, type PlanStatus, arrearsClassAsOf, chargeAsOf, compareText, planStatusAsOf, unitsInOrder } from './book.js';
+import { ZERO } from './fields.js';
+
+/** Reminder stages in escalating order (domain.md, chapter 5). */
+export const REMINDER_STAGES = ['reminder', 'phone', 'written-notice', 'legal'] as const;
+
+/** One owing unit. */
+export interface ArrearsLine {
+  readonly unit: string;
+  readonly communityId: string;
+  readonly unitId: string;
+  readonly building: string;
+  readonly owner: string;
+  readonly principal: Money;
+  readonly penalty: Money;
+  readonly total: Money;
+  /** owed on charges past their due date */
+  readonly overdue: Money;
+  /** oldest due date among charges still owing (epoch day) */
+  readonly oldestDue: EpochDay;
+  /** days past the oldest due date, 0 when nothing is overdue yet */
+  readonly daysOverdue: number;
+  /** highest stage of reminder recorded by then, or null */
+  readonly reminderStage: string | null;
+  readonly lastReminder: EpochDay | null;
+  readonly plan: PlanStatus;
+  readonly arrearsClass: string;
+  /** charges still owing */
+  readonly charges: number;
+}
+
+/** The arrears ledger. */
+export interface ArrearsLedger {
+  readonly asOf: EpochDay;
+  readonly lines: readonly ArrearsLine[];
+  /** units listed before `top` cut the list */
+  readonly units: number;
+  readonly principal: Money;
+  readonly penalty: Money;
+  readonly total: Money;
+  readonly overdue: Money;
+}
+
+/** Options of {@link arrearsLedger}. */
+export interface ArrearsOptions {
+  readonly asOf: EpochDay;
+  readonly communityId?: string;
+  /** only units with something past due */
+  readonly overdueOnly?: boolean;
+  /** keep the first n lines (totals still cover every unit) */
+  readonly top?: number;
+}
+
+/**
+ * The arrears ledger as of the end of `asOf`.
+ *
+ * @example
+ * const ledger = arrearsLedger(book, { asOf, overdueOnly: true });
+ */
+export const arrearsLedger = (book: BookState, options: ArrearsOptions): ArrearsLedger => {
+  const { asOf } = options;
+  const lines: ArrearsLine[] = [];
+  let principalAll = ZERO;
+  let penaltyAll = ZERO;
+  let overdueAll = ZERO;
+  for (const u of unitsInOrder(book, options.communityId)) {
+    let principal = ZERO;
+    let penalty = ZERO;
+    let overdue = ZERO;
+    let oldest = Number.POSITIVE_INFINITY;
+    let owing = 0;
+    for (const c of u.charges) {
+      const s = chargeAsOf(c, asOf);
+      if (!s.live) continue;
+      const owed = s.principal.add(s.penalty);
+      if (owed.isZero()) continue;
+      owing += 1;
+      principal = principal.add(s.principal);
+      penalty = penalty.add(s.penalty);
+      if (c.dueDay < asOf) overdue = overdue.add(owed);
+      if (c.dueDay < oldest) oldest = c.dueDay;
+    }
+    if (owing === 0) continue;
+    if (options.overdueOnly === true && !overdue.isPositive()) continue;
+    let stage: string | null = null;
+    let last: EpochDay | null = null;
+    for (const r of u.reminders) {
+      if (r.day > asOf) continue;
+      if (stage === null || REMINDER_STAGES.indexOf(r.stage as never) > REMINDER_STAGES.indexOf(stage as never)) stage = r.stage;
+      if (last === null || r.day > last) last = r.day;
+    }
+    lines.push({
+      unit: u.key,
+      communityId: u.communityId,
+      unitId: u.unitId,
+      building: u.building,
+      owner: u.ownerName,
+      principal,
+      penalty,
+      total: principal.add(penalty),
+      overdue,
+      oldestDue: oldest,
+      daysOverdue: Math.max(0, asOf - oldest),
+      reminderStage: stage,
+      lastReminder: last,
+      plan: planStatusAsOf(u, asOf).status,
+      arrearsClass: arrearsClassAsOf(u, asOf),
+      charges: owing,
+    });
+    principalAll = principalAll.add(principal);
+    penaltyAll = penaltyAll.add(penalty);
+    overdueAll = overdueAll.add(overdue);
+  }
+  // largest debt first; ties by unit so the order never depends on the log's
+  lines.sort((a, b) => b.total.compare(a.total) || compareText(a.unit, b.unit));
+  const units = lines.length;
+  return {
+    asOf,
+    lines: options.top === undefined ? lines : lines.slice(0, Math.max(0, options.top)),
+    units,
+    principal: principalAll,
+    penalty: penaltyAll,
+    total: principalAll.add(penaltyAll),
+    overdue: overdueAll,
+  };
+};

@@ -1,0 +1,274 @@
+/**
+ * The audit trail: every event with its actor, reason, approval, effective date and recorded
+ * instant, queryable by unit, actor, event type and period, with flags on what an auditor must
+ * look at: entries backdated by more than N days (effective date earlier than the business day
+ * they were recorded on), entries dated inside a closed period, and anything a rule should have
+ * prevented (a principal waiver without the committee's approval, a penalty waiver above the
+ * manager's limit without it, a cancellation or expenditure without approval, a charge billed
+ * from a schedule published after the period began). The account book's anomalies (over-paid
+ * charges, negative credit, unbalanced payments) join these flags in {@link auditTrail}.
+ *
+ * @example
+ * import { rebuild, auditProjection, auditTrail } from '@levy/projections';
+ * const audit = rebuild(auditProjection, events);
+ * auditTrail(audit, { flagged: true }).rows.map((r) => `${r.type} ${r.flags.join(',')}`);
+ */
+import { type DomainError, type EpochDay, type Money, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
+import * as E from './either.js';
+import type { BookAnomaly } from './book.js';
+import { dateOf, dayOf, moneyOfAmount, recordedDayOf } from './fields.js';
+import type { LoggedEvent, Projection } from './fold.js';
+
+/** Why an entry is flagged. */
+export type AuditFlagCode =
+  | 'BACKDATED'
+  | 'IN_CLOSED_PERIOD'
+  | 'WAIVER_WITHOUT_APPROVAL'
+  | 'CANCELLATION_WITHOUT_APPROVAL'
+  | 'EXPENDITURE_WITHOUT_APPROVAL'
+  | 'BILLED_BEFORE_PUBLICATION'
+  | BookAnomaly['code'];
+
+/** A flag on one entry. */
+export interface AuditFlag {
+  readonly code: AuditFlagCode;
+  readonly message: string;
+}
+
+/** Audit policy. */
+export interface AuditPolicy {
+  /** an entry whose effective date is more than this many days before the day it was recorded is flagged */
+  readonly backdateDays: number;
+}
+
+/** Flags entries backdated by more than 7 days. */
+export const DEFAULT_AUDIT_POLICY: AuditPolicy = Object.freeze({ backdateDays: 7 });
+
+interface CommunityRules {
+  timeZone: string;
+  closedThrough: EpochDay | null;
+  managerWaiverLimit: Money | null;
+  readonly published: Map<number, EpochDay>;
+}
+
+/** The audit trail's fold state: the events themselves (by reference) and the flags raised. */
+export interface AuditState {
+  readonly policy: AuditPolicy;
+  readonly events: LoggedEvent[];
+  /** flags by the event's index in `events` */
+  readonly flags: Map<number, AuditFlag[]>;
+  readonly communities: Map<string, CommunityRules>;
+  readonly communityOfStream: Map<string, string>;
+}
+
+const rulesOf = (state: AuditState, communityId: string): CommunityRules => {
+  let r = state.communities.get(communityId);
+  if (r === undefined) {
+    r = { timeZone: 'Asia/Shanghai', closedThrough: null, managerWaiverLimit: null, published: new Map() };
+    state.communities.set(communityId, r);
+  }
+  return r;
+};
+
+const communityIdOf = (state: AuditState, streamId: string): string | null => {
+  let id = state.communityOfStream.get(streamId);
+  if (id === undefined) {
+    const p = parseStreamName(streamId);
+    if (p === null) return null;
+    id = p.communityId;
+    state.communityOfStream.set(streamId, id);
+  }
+  return id;
+};
+
+const raise = (state: AuditState, index: number, code: AuditFlagCode, message: string): void => {
+  const list = state.flags.get(index);
+  if (list === undefined) state.flags.set(index, [{ code, message }]);
+  else list.push({ code, message });
+};
+
+const COMMITTEE = new Set(['committee', 'assembly']);
+
+/**
+ * The audit trail as a projection, with a policy (see {@link DEFAULT_AUDIT_POLICY}).
+ *
+ * @example
+ * const audit = rebuild(auditProjectionWith({ backdateDays: 3 }), events);
+ */
+export const auditProjectionWith = (policy: AuditPolicy): Projection<AuditState> => ({
+  name: 'audit',
+  init: () => ({ policy, events: [], flags: new Map(), communities: new Map(), communityOfStream: new Map() }),
+  apply: (state, event) => {
+    const index = state.events.length;
+    state.events.push(event);
+    const communityId = communityIdOf(state, event.streamId);
+    if (communityId === null) return state;
+    const rules = rulesOf(state, communityId);
+    const day = dayOf(event.meta.effectiveDate);
+    const recorded = recordedDayOf(event.meta.recordedAt, rules.timeZone);
+    if (recorded - day > state.policy.backdateDays) {
+      raise(state, index, 'BACKDATED', `effective ${event.meta.effectiveDate} but recorded ${dateOf(recorded)}, ${recorded - day} days later`);
+    }
+    const approval = event.meta.approval;
+    switch (event.type) {
+      case 'CommunityRegistered':
+        rules.timeZone = event.data.timeZone;
+        return state;
+      case 'FeeScheduleAdopted':
+        rules.published.set(event.data.version, dayOf(event.data.publishedOn));
+        rules.managerWaiverLimit = moneyOfAmount(event.data.managerWaiverLimit);
+        return state;
+      case 'PeriodClosed': {
+        const end = dayOf(event.data.periodEnd);
+        if (rules.closedThrough === null || end > rules.closedThrough) rules.closedThrough = end;
+        return state;
+      }
+      case 'ExpenditureRecorded':
+        if (approval === undefined) raise(state, index, 'EXPENDITURE_WITHOUT_APPROVAL', `expenditure ${event.data.expenditureId} of ${event.data.amount} has no approval`);
+        break;
+      case 'ChargeIssued': {
+        const published = rules.published.get(event.data.scheduleVersion);
+        if (published !== undefined && published > dayOf(event.data.periodStart)) {
+          raise(state, index, 'BILLED_BEFORE_PUBLICATION', `charge ${event.data.chargeId} bills ${event.data.periodKey} from schedule ${event.data.scheduleVersion}, published ${dateOf(published)} after the period began`);
+        }
+        break;
+      }
+      case 'ChargeCancelled':
+        if (approval === undefined) raise(state, index, 'CANCELLATION_WITHOUT_APPROVAL', `charge ${event.data.chargeId} was cancelled without an approval`);
+        break;
+      case 'WaiverGranted': {
+        const d = event.data;
+        const byCommittee = approval !== undefined && COMMITTEE.has(approval.approverRole);
+        if (d.kind === 'principal' && !byCommittee) {
+          raise(state, index, 'WAIVER_WITHOUT_APPROVAL', `waiver of ${d.amount} principal on ${d.chargeId} needs the owners' committee's approval`);
+        } else if (d.kind === 'penalty' && !byCommittee) {
+          const limit = rules.managerWaiverLimit;
+          const overLimit = limit !== null && moneyOfAmount(d.amount).greaterThan(limit);
+          const byManager = event.meta.actor.role === 'manager' || approval?.approverRole === 'manager';
+          if (overLimit || !byManager) {
+            raise(state, index, 'WAIVER_WITHOUT_APPROVAL', `waiver of ${d.amount} penalty on ${d.chargeId} ${overLimit ? `is above the manager's limit of ${limit!.toString()}` : 'has no manager or committee approval'}`);
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (rules.closedThrough !== null && day <= rules.closedThrough) {
+      raise(state, index, 'IN_CLOSED_PERIOD', `dated ${event.meta.effectiveDate}, inside a period closed through ${dateOf(rules.closedThrough)}`);
+    }
+    return state;
+  },
+});
+
+/** The audit trail with {@link DEFAULT_AUDIT_POLICY}. */
+export const auditProjection: Projection<AuditState> = auditProjectionWith(DEFAULT_AUDIT_POLICY);
+
+/** A query of the audit trail; every given field must match. */
+export interface AuditQuery {
+  /** an account stream id, or `<communityId>.<unitId>` */
+  readonly unit?: string;
+  readonly actor?: string;
+  readonly type?: string;
+  /** effective date inside this period (`'2025-03'`, `'2025-Q1'`, `'2025'`) */
+  readonly period?: string;
+  readonly communityId?: string;
+  /** only flagged entries */
+  readonly flagged?: boolean;
+  readonly limit?: number;
+}
+
+/** One row of the trail. */
+export interface AuditRow {
+  /** index in the log the projection saw */
+  readonly index: number;
+  readonly position: string | null;
+  readonly streamId: string;
+  readonly type: string;
+  readonly eventId: string;
+  readonly effectiveDate: string;
+  readonly recordedAt: string;
+  readonly actor: string;
+  readonly role: string;
+  readonly reason: string | null;
+  readonly approval: string | null;
+  readonly corrects: string | null;
+  readonly flags: readonly AuditFlagCode[];
+  readonly notes: readonly string[];
+}
+
+/** Result of a query. */
+export interface AuditTrail {
+  readonly rows: readonly AuditRow[];
+  /** rows that matched before `limit` */
+  readonly matched: number;
+  /** per flag code, how many entries of the whole trail carry it */
+  readonly flagCounts: Readonly<Record<string, number>>;
+}
+
+/**
+ * Queries the trail in log order. `anomalies` (from the account book, {@link BookState}) join the
+ * flags. A bad period key is `PERIOD_KEY_INVALID`.
+ *
+ * @example
+ * auditTrail(audit, { actor: 'clerk-7', period: '2025-Q2' }, book.anomalies);
+ */
+export const auditTrail = (state: AuditState, query: AuditQuery = {}, anomalies: readonly BookAnomaly[] = []): E.Either<DomainError, AuditTrail> => {
+  let range: { start: EpochDay; end: EpochDay } | null = null;
+  if (query.period !== undefined) {
+    const p = parsePeriodKey(query.period, ['period']);
+    if (E.isLeft(p)) return p;
+    range = p.right;
+  }
+  if (query.limit !== undefined && (!Number.isSafeInteger(query.limit) || query.limit < 0)) {
+    return E.left(domainError('LIMIT_INVALID', 'limit must be a whole number, 0 or more', ['limit']));
+  }
+  const extra = new Map<number, AuditFlag[]>();
+  for (const a of anomalies) {
+    const list = extra.get(a.seq) ?? [];
+    list.push({ code: a.code, message: a.message });
+    extra.set(a.seq, list);
+  }
+  const unitKey = query.unit === undefined ? undefined : query.unit.startsWith('levy.') ? query.unit : `levy.account-${query.unit}`;
+  const flagCounts: Record<string, number> = {};
+  const count = (flags: readonly AuditFlag[] | undefined): void => {
+    for (const f of flags ?? []) flagCounts[f.code] = (flagCounts[f.code] ?? 0) + 1;
+  };
+  for (const f of state.flags.values()) count(f);
+  for (const f of extra.values()) count(f);
+  const rows: AuditRow[] = [];
+  let matched = 0;
+  for (let i = 0; i < state.events.length; i++) {
+    const e = state.events[i]!;
+    if (unitKey !== undefined && e.streamId !== unitKey) continue;
+    if (query.actor !== undefined && e.meta.actor.id !== query.actor) continue;
+    if (query.type !== undefined && e.type !== query.type) continue;
+    if (query.communityId !== undefined && state.communityOfStream.get(e.streamId) !== query.communityId) continue;
+    if (range !== null) {
+      const d = dayOf(e.meta.effectiveDate);
+      if (d < range.start || d > range.end) continue;
+    }
+    const flags = [...(state.flags.get(i) ?? []), ...(extra.get(i) ?? [])];
+    if (query.flagged === true && flags.length === 0) continue;
+    matched += 1;
+    if (query.limit !== undefined && rows.length >= query.limit) continue;
+    const a = e.meta.approval;
+    rows.push({
+      index: i,
+      position: e.position === undefined ? null : e.position.toString(),
+      streamId: e.streamId,
+      type: e.type,
+      eventId: e.meta.eventId,
+      effectiveDate: e.meta.effectiveDate,
+      recordedAt: e.meta.recordedAt,
+      actor: e.meta.actor.id,
+      role: e.meta.actor.role,
+      reason: e.meta.reason ?? null,
+      approval: a === undefined ? null : `${a.approver} (${a.approverRole}) ${a.reference} ${a.date}`,
+      corrects: e.meta.corrects ?? null,
+      flags: flags.map((f) => f.code),
+      notes: flags.map((f) => f.message),
+    });
+  }
+  return E.right({ rows, matched, flagCounts });
+};

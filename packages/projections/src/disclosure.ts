@@ -1,0 +1,131 @@
+/**
+ * Disclosure (公示) of a closed period: what the owners' committee publishes for owners to check
+ * (domain.md, collection figures: 专款专用, funds ring-fenced). For the community and the period:
+ * billed (charges whose billing period starts in it), cash collected (payments received in it net
+ * of reversals in it), refunds, waivers, penalties assessed, the credit held at its end, and
+ * expenditures by category; beside them the totals sealed in the PeriodClosed event. Everything
+ * is read as of the period's last day, so once the period is closed (and the deciders refuse
+ * anything dated in it) these figures never change.
+ *
+ * @example
+ * import { disclosure } from '@levy/projections';
+ * disclosure(book, 'sunrise', '2025-Q1'); // right({ billed, collected, expenditures: [{ category: 'cleaning', amount }], ... })
+ */
+import { type DomainError, type EpochDay, Money, domainError } from '@levy/core';
+import * as E from './either.js';
+import { type BookState, chargeAsOf, compareText, creditAsOf } from './book.js';
+import { ZERO, dateOf, moneyOfAmount } from './fields.js';
+
+/** The published figures of a closed period. */
+export interface Disclosure {
+  readonly communityId: string;
+  readonly communityName: string;
+  readonly periodKey: string;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly closedOn: string;
+  readonly units: number;
+  readonly billed: Money;
+  readonly collected: Money;
+  readonly reversed: Money;
+  readonly refunded: Money;
+  readonly waivedPrincipal: Money;
+  readonly waivedPenalty: Money;
+  readonly penalties: Money;
+  /** principal still owed at the period's end on the period's own charges */
+  readonly outstanding: Money;
+  readonly credit: Money;
+  readonly expenditures: readonly { readonly category: string; readonly amount: Money; readonly count: number }[];
+  readonly expenditureTotal: Money;
+  /** the totals sealed in the PeriodClosed event, as recorded */
+  readonly sealed: { readonly billed: string; readonly collected: string; readonly waived: string; readonly penalties: string; readonly credit: string };
+}
+
+const within = (day: EpochDay, start: EpochDay, end: EpochDay): boolean => day >= start && day <= end;
+
+/**
+ * The disclosure of a closed period. A community or period that is not closed in the log is
+ * `PERIOD_NOT_CLOSED`.
+ *
+ * @example
+ * const d = disclosure(book, 'sunrise', '2025-Q1');
+ */
+export const disclosure = (book: BookState, communityId: string, periodKey: string): E.Either<DomainError, Disclosure> => {
+  const community = book.communities.get(communityId);
+  const close = community?.closes.find((c) => c.periodKey === periodKey);
+  if (community === undefined || close === undefined) {
+    return E.left(domainError('PERIOD_NOT_CLOSED', `period ${periodKey} of community ${communityId} has not been closed, so there is nothing to publish yet`, ['periodKey']));
+  }
+  const { start, end } = close;
+  let billed = ZERO;
+  let outstanding = ZERO;
+  let collected = ZERO;
+  let reversed = ZERO;
+  let refunded = ZERO;
+  let waivedPrincipal = ZERO;
+  let waivedPenalty = ZERO;
+  let penalties = ZERO;
+  let credit = ZERO;
+  for (const u of community.units) {
+    for (const c of u.charges) {
+      if (!within(c.periodStart, start, end)) continue;
+      const s = chargeAsOf(c, end);
+      if (!s.live) continue;
+      billed = billed.add(c.amount);
+      outstanding = outstanding.add(s.principal);
+    }
+    for (const { event, day } of u.events) {
+      if (!within(day, start, end)) continue;
+      switch (event.type) {
+        case 'PaymentReceived':
+          collected = collected.add(moneyOfAmount(event.data.amount));
+          break;
+        case 'PaymentReversed':
+          reversed = reversed.add(moneyOfAmount(event.data.amount));
+          break;
+        case 'CreditRefunded':
+          refunded = refunded.add(moneyOfAmount(event.data.amount));
+          break;
+        case 'WaiverGranted':
+          if (event.data.kind === 'principal') waivedPrincipal = waivedPrincipal.add(moneyOfAmount(event.data.amount));
+          else waivedPenalty = waivedPenalty.add(moneyOfAmount(event.data.amount));
+          break;
+        case 'PenaltyAssessed':
+          penalties = penalties.add(moneyOfAmount(event.data.amount));
+          break;
+        default:
+          break;
+      }
+    }
+    credit = credit.add(creditAsOf(u, end));
+  }
+  const byCategory = new Map<string, { amount: Money; count: number }>();
+  for (const x of community.expenditures) {
+    if (!within(x.day, start, end)) continue;
+    const prev = byCategory.get(x.category) ?? { amount: ZERO, count: 0 };
+    byCategory.set(x.category, { amount: prev.amount.add(x.amount), count: prev.count + 1 });
+  }
+  const expenditures = [...byCategory.entries()].sort(([a], [b]) => compareText(a, b)).map(([category, v]) => ({ category, amount: v.amount, count: v.count }));
+  const t = close.event.data.totals;
+  return E.right({
+    communityId,
+    communityName: community.name,
+    periodKey,
+    periodStart: dateOf(start),
+    periodEnd: dateOf(end),
+    closedOn: dateOf(close.closedDay),
+    units: community.units.length,
+    billed,
+    collected: collected.subtract(reversed),
+    reversed,
+    refunded,
+    waivedPrincipal,
+    waivedPenalty,
+    penalties,
+    outstanding,
+    credit,
+    expenditures,
+    expenditureTotal: Money.sum(expenditures.map((x) => x.amount)),
+    sealed: { billed: t.billed, collected: t.collected, waived: t.waived, penalties: t.penalties, credit: t.credit },
+  });
+};

@@ -1,0 +1,143 @@
+/**
+ * The dunning worklist (催缴) as of a date: which units are due a reminder, a phone call, a
+ * written notice or legal review, and have not had it yet (domain.md, chapter 5). A unit's
+ * stage follows its oldest charge still owing: a reminder from a few days before the due date,
+ * a call at 15 days overdue, a written notice (书面催告函) at 30, legal review at 60. The
+ * thresholds are a policy. A stage counts as done when a reminder at that stage or a later one
+ * was recorded for the charge (or for the whole account) on or after the day it became due (a plain
+ * reminder: any time after the charge was issued).
+ * Charges under an active installment plan are not dunned.
+ *
+ * @example
+ * import { dunningWorklist, dayOf } from '@levy/projections';
+ * dunningWorklist(book, { asOf: dayOf('2025-09-15') }).items.filter((i) => i.stage === 'legal');
+ */
+import type { EpochDay, Money } from '@levy/core';
+import { REMINDER_STAGES } from './arrears.js';
+import { type BookState, type ChargeRecord, arrearsClassAsOf, chargeAsOf, compareText, planStatusAsOf, unitsInOrder } from './book.js';
+import { ZERO } from './fields.js';
+
+/** A reminder stage. */
+export type DunningStage = (typeof REMINDER_STAGES)[number];
+
+/** When each stage falls due, in days past the due date (the reminder's is negative: before the due date). */
+export interface DunningPolicy {
+  readonly reminderDays: number;
+  readonly phoneDays: number;
+  readonly writtenNoticeDays: number;
+  readonly legalDays: number;
+}
+
+/** Reminder 7 days before the due date; call at 15 days overdue; written notice at 30; legal review at 60. */
+export const DEFAULT_DUNNING_POLICY: DunningPolicy = Object.freeze({ reminderDays: -7, phoneDays: 15, writtenNoticeDays: 30, legalDays: 60 });
+
+/** One unit to contact. */
+export interface DunningItem {
+  readonly unit: string;
+  readonly communityId: string;
+  readonly unitId: string;
+  readonly building: string;
+  readonly owner: string;
+  readonly stage: DunningStage;
+  /** the day the stage fell due */
+  readonly dueSince: EpochDay;
+  readonly oldestDue: EpochDay;
+  /** days past the oldest due date (negative: not yet due) */
+  readonly daysOverdue: number;
+  /** owed on the charges being dunned */
+  readonly owed: Money;
+  readonly lastStageDone: string | null;
+  readonly arrearsClass: string;
+  /** the charges still owing that are not under an active plan, oldest first */
+  readonly chargeIds: readonly string[];
+}
+
+/** The worklist. */
+export interface DunningWorklist {
+  readonly asOf: EpochDay;
+  readonly items: readonly DunningItem[];
+  /** per stage, how many units */
+  readonly counts: Readonly<Record<DunningStage, number>>;
+}
+
+/** Options of {@link dunningWorklist}. */
+export interface DunningOptions {
+  readonly asOf: EpochDay;
+  readonly policy?: DunningPolicy;
+  readonly communityId?: string;
+}
+
+const thresholdOf = (policy: DunningPolicy, stage: DunningStage): number =>
+  stage === 'legal' ? policy.legalDays : stage === 'written-notice' ? policy.writtenNoticeDays : stage === 'phone' ? policy.phoneDays : policy.reminderDays;
+
+const stageFor = (policy: DunningPolicy, daysOverdue: number): DunningStage | null => {
+  for (let i = REMINDER_STAGES.length - 1; i >= 0; i--) {
+    const stage = REMINDER_STAGES[i]!;
+    if (daysOverdue >= thresholdOf(policy, stage)) return stage;
+  }
+  return null;
+};
+
+/**
+ * The worklist as of the end of `asOf`: most severe stage first, then longest overdue.
+ *
+ * @example
+ * const list = dunningWorklist(book, { asOf, policy: { ...DEFAULT_DUNNING_POLICY, legalDays: 90 } });
+ */
+export const dunningWorklist = (book: BookState, options: DunningOptions): DunningWorklist => {
+  const policy = options.policy ?? DEFAULT_DUNNING_POLICY;
+  const { asOf } = options;
+  const items: DunningItem[] = [];
+  for (const u of unitsInOrder(book, options.communityId)) {
+    const plan = planStatusAsOf(u, asOf);
+    const owing: { c: ChargeRecord; owed: Money }[] = [];
+    for (const c of u.charges) {
+      if (c.planId !== null && c.planId === plan.planId && plan.status === 'active') continue;
+      const s = chargeAsOf(c, asOf);
+      if (!s.live) continue;
+      const owed = s.principal.add(s.penalty);
+      if (owed.isPositive()) owing.push({ c, owed });
+    }
+    if (owing.length === 0) continue;
+    owing.sort((a, b) => a.c.dueDay - b.c.dueDay || a.c.seq - b.c.seq);
+    const oldest = owing[0]!.c;
+    const daysOverdue = asOf - oldest.dueDay;
+    const stage = stageFor(policy, daysOverdue);
+    if (stage === null) continue;
+    const dueSince = oldest.dueDay + thresholdOf(policy, stage);
+    const need = REMINDER_STAGES.indexOf(stage);
+    let lastStageDone: string | null = null;
+    let done = false;
+    for (const r of u.reminders) {
+      if (r.day > asOf) continue;
+      const covers = r.chargeIds.length === 0 || r.chargeIds.includes(oldest.chargeId);
+      if (!covers) continue;
+      if (lastStageDone === null || REMINDER_STAGES.indexOf(r.stage as DunningStage) > REMINDER_STAGES.indexOf(lastStageDone as DunningStage)) lastStageDone = r.stage;
+      // a plain reminder counts once the charge exists (monthly, before the due date); later stages from their day
+      const from = stage === 'reminder' ? oldest.issuedDay : dueSince;
+      if (REMINDER_STAGES.indexOf(r.stage as DunningStage) >= need && r.day >= from) done = true;
+    }
+    if (done) continue;
+    let owed = ZERO;
+    for (const o of owing) owed = owed.add(o.owed);
+    items.push({
+      unit: u.key,
+      communityId: u.communityId,
+      unitId: u.unitId,
+      building: u.building,
+      owner: u.ownerName,
+      stage,
+      dueSince,
+      oldestDue: oldest.dueDay,
+      daysOverdue,
+      owed,
+      lastStageDone,
+      arrearsClass: arrearsClassAsOf(u, asOf),
+      chargeIds: owing.map((o) => o.c.chargeId),
+    });
+  }
+  items.sort((a, b) => REMINDER_STAGES.indexOf(b.stage) - REMINDER_STAGES.indexOf(a.stage) || b.daysOverdue - a.daysOverdue || compareText(a.unit, b.unit));
+  const counts = { reminder: 0, phone: 0, 'written-notice': 0, legal: 0 } as Record<DunningStage, number>;
+  for (const i of items) counts[i.stage] += 1;
+  return { asOf, items, counts };
+};

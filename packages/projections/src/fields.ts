@@ -1,0 +1,101 @@
+/**
+ * Reading event fields once on the hot path: ISO dates to integer epoch days without Temporal or
+ * regexes, canonical amounts to {@link Money} through a small cache (a billing run repeats the
+ * same few amounts thousands of times), instants to the community's business day. Events reaching
+ * a fold are already decoded, so nothing here validates again (DESIGN.md, principle 5).
+ *
+ * @example
+ * import { dayOf, moneyOfAmount } from '@levy/projections';
+ * dayOf('2025-04-15');          // 20193
+ * moneyOfAmount('250.60');      // Money 250.60
+ */
+import { type EpochDay, Money, epochDayOf, isoDateOf } from '@levy/core';
+
+const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
+
+/**
+ * The epoch day of a decoded ISO date `'YYYY-MM-DD'` (no validation: codecs did that).
+ *
+ * @example
+ * dayOf('1970-01-02'); // 1
+ */
+export const dayOf = (iso: string): EpochDay =>
+  epochDayOf(digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3), digit(iso, 5) * 10 + digit(iso, 6), digit(iso, 8) * 10 + digit(iso, 9));
+
+/**
+ * The ISO date of an epoch day (re-exported from core for report code).
+ *
+ * @example
+ * dateOf(20193); // '2025-04-15'
+ */
+export const dateOf = (day: EpochDay): string => isoDateOf(day);
+
+const AMOUNT_CACHE_LIMIT = 4096;
+let amounts = new Map<string, Money>();
+
+/**
+ * The Money of a decoded canonical amount string. Money is immutable, so equal strings share one
+ * object; the cache is bounded (cleared when full) so memory stays flat on any log.
+ *
+ * @example
+ * moneyOfAmount('0.00').isZero(); // true
+ */
+export const moneyOfAmount = (amount: string): Money => {
+  let m = amounts.get(amount);
+  if (m === undefined) {
+    m = Money.of(amount);
+    if (amounts.size >= AMOUNT_CACHE_LIMIT) amounts = new Map();
+    amounts.set(amount, m);
+  }
+  return m;
+};
+
+/** Zero yuan, shared. */
+export const ZERO: Money = Money.zero();
+
+// fixed offsets in minutes for the zones Levy's communities use; others go through Intl once per minute
+const FIXED_OFFSETS: ReadonlyMap<string, number> = new Map([
+  ['Asia/Shanghai', 480],
+  ['Asia/Chongqing', 480],
+  ['Asia/Harbin', 480],
+  ['Asia/Urumqi', 360],
+  ['Asia/Hong_Kong', 480],
+  ['Asia/Macau', 480],
+  ['Asia/Taipei', 480],
+  ['UTC', 0],
+  ['Etc/UTC', 0],
+]);
+
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+const zonedDayCache = new Map<string, EpochDay>();
+
+/**
+ * The business day (in `timeZone`) of a decoded instant `'2025-03-15T02:30:00Z'`: the day the
+ * entry was recorded on, as the community's clerks see it. China has kept one offset since 1991,
+ * so Chinese zones are plain arithmetic; other IANA zones are resolved through Intl (cached per minute).
+ *
+ * @example
+ * recordedDayOf('2025-01-31T16:30:00Z', 'Asia/Shanghai'); // the epoch day of 2025-02-01
+ */
+export const recordedDayOf = (instant: string, timeZone: string): EpochDay => {
+  const utcDay = dayOf(instant);
+  const hour = digit(instant, 11) * 10 + digit(instant, 12);
+  const minute = digit(instant, 14) * 10 + digit(instant, 15);
+  const offset = FIXED_OFFSETS.get(timeZone) ?? (/^[+-]\d{2}:\d{2}$/.test(timeZone) ? offsetOf(timeZone) : undefined);
+  if (offset !== undefined) return utcDay + Math.floor((hour * 60 + minute + offset) / 1440);
+  const key = `${timeZone}|${instant.slice(0, 16)}`;
+  let day = zonedDayCache.get(key);
+  if (day === undefined) {
+    let f = zoneFormatters.get(timeZone);
+    if (f === undefined) {
+      f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      zoneFormatters.set(timeZone, f);
+    }
+    day = dayOf(f.format(new Date(`${instant.slice(0, 16)}:00Z`)));
+    if (zonedDayCache.size > 100_000) zonedDayCache.clear();
+    zonedDayCache.set(key, day);
+  }
+  return day;
+};
+
+const offsetOf = (zone: string): number => (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));

@@ -1,0 +1,21 @@
+/**
+ * @levy/projections: what finance staff, owners' committees and auditors read, as pure folds over
+ * the event log. One fold engine serves a full rebuild and a checkpointed subscription; every
+ * report can be asked "as of" any date; the same log gives byte-identical output.
+ *
+ * @packageDocumentation
+ */
+export type { Either, Left, Right } from './either.js';
+export * from './fields.js';
+export * from './fold.js';
+export * from './journal.js';
+export * from './book.js';
+export * from './aging.js';
+export * from './arrears.js';
+export * from './collection-rate.js';
+export * from './dunning.js';
+export * from './statement.js';
+export * from './disclosure.js';
+export * from './audit.js';
+export * from './views.js';
+export * from './render.js';

@@ -1,0 +1,354 @@
+/**
+ * The journal: every event maps, through one pure function ({@link postingsFor}), to a balanced
+ * double-entry entry on the chart of accounts (DESIGN.md, ledger). Debits are positive amounts,
+ * credits negative, so an entry balances when its postings sum to zero and the trial balance
+ * sums to zero. The journal projection keeps each account's net change per effective day, so
+ * balances and the trial balance can be read as of any date (time travel).
+ *
+ * 包干制 charges credit Revenue:Fees; 酬金制 charges credit Liability:OwnersFund and move the
+ * commission to Revenue:Commission (domain.md, fee regimes).
+ *
+ * @example
+ * import { postingsFor } from '@levy/projections';
+ * postingsFor(chargeIssued).map((p) => `${p.account} ${p.amount}`);
+ * // ['Receivable:Fees 250.60', 'Revenue:Fees -250.60']
+ */
+import { type EpochDay, type EventOf, type LevyEvent, Money } from '@levy/core';
+import { dayOf, moneyOfAmount } from './fields.js';
+import type { LoggedEvent, Projection } from './fold.js';
+
+// ---------------------------------------------------------------------------------------------
+// chart of accounts
+// ---------------------------------------------------------------------------------------------
+
+/** The fixed accounts of the chart (DESIGN.md, ledger); `Cash:<channel>` and `Expense:<category>` are families. */
+export const ACCOUNT = Object.freeze({
+  receivableFees: 'Receivable:Fees',
+  receivablePenalties: 'Receivable:Penalties',
+  revenueFees: 'Revenue:Fees',
+  revenuePenalties: 'Revenue:Penalties',
+  revenueCommission: 'Revenue:Commission',
+  contraWaivers: 'Contra:Waivers',
+  prepaid: 'Liability:Prepaid',
+  ownersFund: 'Liability:OwnersFund',
+} as const);
+
+/** The cash clearing account of a payment channel (one per channel). @example cashAccount('wechat'); // 'Cash:wechat' */
+export const cashAccount = (channel: string): string => `Cash:${channel}`;
+/** The expense account of an expenditure category. @example expenseAccount('cleaning'); // 'Expense:cleaning' */
+export const expenseAccount = (category: string): string => `Expense:${category}`;
+
+/** Expenditures are paid out of the community's bank account: the bank-transfer clearing account. */
+export const EXPENDITURE_CASH_ACCOUNT = cashAccount('bank-transfer');
+
+/** One line of an entry: a debit (positive) or a credit (negative) on an account. */
+export interface Posting {
+  readonly account: string;
+  readonly amount: Money;
+}
+
+/** The journal entry of one event. */
+export interface JournalEntry {
+  readonly eventId: string;
+  readonly type: LevyEvent['type'];
+  /** the business date the entry takes effect (epoch day) */
+  readonly day: EpochDay;
+  readonly postings: readonly Posting[];
+}
+
+/** How a charge was billed: decides which accounts its cancellation reverses. */
+export type RegimeKind = 'lump-sum' | 'commission';
+
+// ---------------------------------------------------------------------------------------------
+// postings
+// ---------------------------------------------------------------------------------------------
+
+const push = (out: Posting[], account: string, amount: Money): void => {
+  // a zero line says nothing and would only clutter reports
+  if (!amount.isZero()) out.push({ account, amount });
+};
+
+const NONE: readonly Posting[] = Object.freeze([]);
+
+/**
+ * The postings of one event: a balanced entry (postings sum to zero), empty for events that move
+ * no money (registrations, schedules, reminders, plans). `regimeOf` names how a cancelled charge
+ * was billed (the journal projection remembers it); without it a cancellation with a commission
+ * is read as 酬金制 and one without as 包干制.
+ *
+ * Charge: Dr Receivable:Fees / Cr Revenue:Fees (酬金制: Cr OwnersFund and Revenue:Commission).
+ * Payment: Dr Cash:<channel> / Cr Receivable:Fees, Receivable:Penalties, Liability:Prepaid.
+ * CreditApplied: Dr Liability:Prepaid / Cr Receivable:Fees. Waiver: Dr Contra:Waivers / Cr Receivable.
+ * Penalty: Dr Receivable:Penalties / Cr Revenue:Penalties. Refund: Dr Prepaid / Cr Cash.
+ * Reversal and cancellation: the mirror of what they undo. Expenditure: Dr Expense:<category> /
+ * Cr Cash:bank-transfer.
+ *
+ * @example
+ * postingsFor(paymentReceived); // [{ account: 'Cash:wechat', amount: 300.00 }, { account: 'Receivable:Fees', amount: -250.60 }, { account: 'Liability:Prepaid', amount: -49.40 }]
+ */
+export const postingsFor = (event: LevyEvent, regimeOf?: (chargeId: string) => RegimeKind | undefined): readonly Posting[] => {
+  switch (event.type) {
+    case 'ChargeIssued':
+      return chargePostings(event.data.regime, moneyOfAmount(event.data.amount), moneyOfAmount(event.data.commission), 1);
+    case 'ChargeCancelled':
+      return cancellationPostings(event, regimeOf?.(event.data.chargeId));
+    case 'CreditApplied': {
+      const a = moneyOfAmount(event.data.amount);
+      const out: Posting[] = [];
+      push(out, ACCOUNT.prepaid, a);
+      push(out, ACCOUNT.receivableFees, a.negate());
+      return out;
+    }
+    case 'PaymentReceived': {
+      const d = event.data;
+      const out: Posting[] = [];
+      push(out, cashAccount(d.channel), moneyOfAmount(d.amount));
+      allocationPostings(out, d.allocations, -1);
+      push(out, ACCOUNT.prepaid, moneyOfAmount(d.toCredit).negate());
+      return out;
+    }
+    case 'PaymentReversed': {
+      const d = event.data;
+      const out: Posting[] = [];
+      allocationPostings(out, d.allocations, 1);
+      let reopened = Money.zero();
+      for (const c of d.creditApplications) reopened = reopened.add(moneyOfAmount(c.amount));
+      push(out, ACCOUNT.receivableFees, reopened);
+      push(out, ACCOUNT.prepaid, moneyOfAmount(d.fromCredit));
+      push(out, cashAccount(d.channel), moneyOfAmount(d.amount).negate());
+      return out;
+    }
+    case 'PenaltyAssessed': {
+      const a = moneyOfAmount(event.data.amount);
+      const out: Posting[] = [];
+      push(out, ACCOUNT.receivablePenalties, a);
+      push(out, ACCOUNT.revenuePenalties, a.negate());
+      return out;
+    }
+    case 'WaiverGranted': {
+      const a = moneyOfAmount(event.data.amount);
+      const out: Posting[] = [];
+      push(out, ACCOUNT.contraWaivers, a);
+      push(out, event.data.kind === 'principal' ? ACCOUNT.receivableFees : ACCOUNT.receivablePenalties, a.negate());
+      return out;
+    }
+    case 'CreditRefunded': {
+      const a = moneyOfAmount(event.data.amount);
+      const out: Posting[] = [];
+      push(out, ACCOUNT.prepaid, a);
+      push(out, cashAccount(event.data.channel), a.negate());
+      return out;
+    }
+    case 'ExpenditureRecorded': {
+      const a = moneyOfAmount(event.data.amount);
+      const out: Posting[] = [];
+      push(out, expenseAccount(event.data.category), a);
+      push(out, EXPENDITURE_CASH_ACCOUNT, a.negate());
+      return out;
+    }
+    default:
+      return NONE;
+  }
+};
+
+/** sign 1 books a charge, -1 reverses it */
+const chargePostings = (regime: RegimeKind, amount: Money, commission: Money, sign: 1 | -1): Posting[] => {
+  const out: Posting[] = [];
+  const s = (m: Money): Money => (sign === 1 ? m : m.negate());
+  push(out, ACCOUNT.receivableFees, s(amount));
+  if (regime === 'commission') {
+    // 酬金制: the fee is the owners' money held in trust, less the company's commission
+    push(out, ACCOUNT.ownersFund, s(amount.subtract(commission)).negate());
+    push(out, ACCOUNT.revenueCommission, s(commission).negate());
+  } else {
+    push(out, ACCOUNT.revenueFees, s(amount).negate());
+  }
+  return out;
+};
+
+const cancellationPostings = (event: EventOf<'ChargeCancelled'>, known: RegimeKind | undefined): Posting[] => {
+  const d = event.data;
+  const amount = moneyOfAmount(d.amount);
+  const commission = moneyOfAmount(d.commission);
+  const regime = known ?? (commission.isZero() ? 'lump-sum' : 'commission');
+  const owedPrincipal = moneyOfAmount(d.outstandingPrincipal);
+  const paidPrincipal = moneyOfAmount(d.paidPrincipalToCredit);
+  const owedPenalty = moneyOfAmount(d.outstandingPenalty);
+  const paidPenalty = moneyOfAmount(d.paidPenaltyToCredit);
+  const out: Posting[] = [];
+  // undo the revenue (or owners' fund) side of the charge in full
+  if (regime === 'commission') {
+    push(out, ACCOUNT.ownersFund, amount.subtract(commission));
+    push(out, ACCOUNT.revenueCommission, commission);
+  } else {
+    push(out, ACCOUNT.revenueFees, amount);
+  }
+  // what was still owed leaves the receivable; what was paid becomes the owner's credit (预收)
+  push(out, ACCOUNT.receivableFees, owedPrincipal.negate());
+  push(out, ACCOUNT.prepaid, paidPrincipal.add(paidPenalty).negate());
+  // principal waived earlier on the charge is no longer a waiver of anything
+  push(out, ACCOUNT.contraWaivers, amount.subtract(owedPrincipal).subtract(paidPrincipal).negate());
+  // penalties on it are cancelled too: owed ones leave the receivable, paid ones became credit above
+  push(out, ACCOUNT.revenuePenalties, owedPenalty.add(paidPenalty));
+  push(out, ACCOUNT.receivablePenalties, owedPenalty.negate());
+  return out;
+};
+
+const allocationPostings = (out: Posting[], allocations: readonly { chargeId: string; kind: 'principal' | 'penalty'; amount: string }[], sign: 1 | -1): void => {
+  let fees = Money.zero();
+  let penalties = Money.zero();
+  for (const a of allocations) {
+    const m = moneyOfAmount(a.amount);
+    if (a.kind === 'principal') fees = fees.add(m);
+    else penalties = penalties.add(m);
+  }
+  push(out, ACCOUNT.receivableFees, sign === 1 ? fees : fees.negate());
+  push(out, ACCOUNT.receivablePenalties, sign === 1 ? penalties : penalties.negate());
+};
+
+/**
+ * The journal entry of a logged event: its postings with the event id and effective day.
+ *
+ * @example
+ * entryFor(event).postings.length; // 2
+ */
+export const entryFor = (event: LevyEvent, regimeOf?: (chargeId: string) => RegimeKind | undefined): JournalEntry => ({
+  eventId: event.meta.eventId,
+  type: event.type,
+  day: dayOf(event.meta.effectiveDate),
+  postings: postingsFor(event, regimeOf),
+});
+
+/**
+ * The sum of an entry's postings: zero for a balanced entry.
+ *
+ * @example
+ * entryImbalance(postingsFor(event)).isZero(); // true
+ */
+export const entryImbalance = (postings: readonly Posting[]): Money => {
+  let sum = Money.zero();
+  for (const p of postings) sum = sum.add(p.amount);
+  return sum;
+};
+
+// ---------------------------------------------------------------------------------------------
+// the journal projection
+// ---------------------------------------------------------------------------------------------
+
+/** The journal's fold state: each account's net change per effective day. */
+export interface JournalState {
+  /** account → epoch day → net change that day (debit positive) */
+  readonly byAccount: Map<string, Map<EpochDay, Money>>;
+  /** how each charge was billed, by `<streamId>/<chargeId>` (its cancellation reverses the same accounts) */
+  readonly regimes: Map<string, RegimeKind>;
+  /** entries that did not balance (none, unless a rule was broken upstream) */
+  readonly unbalanced: { readonly eventId: string; readonly type: string; readonly imbalance: Money }[];
+  entries: number;
+  postings: number;
+}
+
+/**
+ * The journal as a projection (see {@link postingsFor}).
+ *
+ * @example
+ * const journal = rebuild(journalProjection, events);
+ * trialBalance(journal).sum.isZero(); // true
+ */
+export const journalProjection: Projection<JournalState> = {
+  name: 'journal',
+  init: () => ({ byAccount: new Map(), regimes: new Map(), unbalanced: [], entries: 0, postings: 0 }),
+  apply: (state, event: LoggedEvent) => {
+    if (event.type === 'ChargeIssued') state.regimes.set(`${event.streamId}/${event.data.chargeId}`, event.data.regime);
+    const postings = postingsFor(event, (chargeId) => state.regimes.get(`${event.streamId}/${chargeId}`));
+    if (postings.length === 0) return state;
+    const day = dayOf(event.meta.effectiveDate);
+    let sum = Money.zero();
+    for (let i = 0; i < postings.length; i++) {
+      const p = postings[i]!;
+      let days = state.byAccount.get(p.account);
+      if (days === undefined) state.byAccount.set(p.account, (days = new Map()));
+      const prev = days.get(day);
+      days.set(day, prev === undefined ? p.amount : prev.add(p.amount));
+      sum = sum.add(p.amount);
+    }
+    if (!sum.isZero()) state.unbalanced.push({ eventId: event.meta.eventId, type: event.type, imbalance: sum });
+    state.entries += 1;
+    state.postings += postings.length;
+    return state;
+  },
+};
+
+/**
+ * Every account's balance as of the end of `asOf` (all days when omitted), sorted by account name;
+ * accounts with no postings yet are absent.
+ *
+ * @example
+ * balancesAsOf(journal, dayOf('2025-03-31')).get('Receivable:Fees')?.toString(); // '12500.00'
+ */
+export const balancesAsOf = (state: JournalState, asOf?: EpochDay): Map<string, Money> => {
+  const out = new Map<string, Money>();
+  for (const account of [...state.byAccount.keys()].sort()) {
+    let sum = Money.zero();
+    let any = false;
+    for (const [day, m] of state.byAccount.get(account)!) {
+      if (asOf === undefined || day <= asOf) {
+        sum = sum.add(m);
+        any = true;
+      }
+    }
+    if (any) out.set(account, sum);
+  }
+  return out;
+};
+
+/**
+ * One account's balance as of a day (debit positive).
+ *
+ * @example
+ * accountBalance(journal, 'Liability:Prepaid').toString(); // '-300.00' (owners' credit)
+ */
+export const accountBalance = (state: JournalState, account: string, asOf?: EpochDay): Money => {
+  let sum = Money.zero();
+  for (const [day, m] of state.byAccount.get(account) ?? []) if (asOf === undefined || day <= asOf) sum = sum.add(m);
+  return sum;
+};
+
+/** One row of a trial balance. */
+export interface TrialBalanceRow {
+  readonly account: string;
+  readonly debit: Money;
+  readonly credit: Money;
+}
+
+/** A trial balance: each account's balance on the debit or credit side; `sum` is zero when the books balance. */
+export interface TrialBalance {
+  readonly asOf: EpochDay | null;
+  readonly rows: readonly TrialBalanceRow[];
+  readonly totalDebit: Money;
+  readonly totalCredit: Money;
+  /** debits minus credits: zero */
+  readonly sum: Money;
+}
+
+/**
+ * The trial balance as of a day (all days when omitted), accounts sorted by name, zero balances kept.
+ *
+ * @example
+ * const tb = trialBalance(journal, dayOf('2025-06-30'));
+ * tb.totalDebit.equals(tb.totalCredit); // true
+ */
+export const trialBalance = (state: JournalState, asOf?: EpochDay): TrialBalance => {
+  const rows: TrialBalanceRow[] = [];
+  let debit = Money.zero();
+  let credit = Money.zero();
+  for (const [account, balance] of balancesAsOf(state, asOf)) {
+    if (balance.isNegative()) {
+      rows.push({ account, debit: Money.zero(), credit: balance.negate() });
+      credit = credit.add(balance.negate());
+    } else {
+      rows.push({ account, debit: balance, credit: Money.zero() });
+      debit = debit.add(balance);
+    }
+  }
+  return { asOf: asOf ?? null, rows, totalDebit: debit, totalCredit: credit, sum: debit.subtract(credit) };
+};

@@ -1,0 +1,213 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ACCOUNT,
+  accountBalance,
+  agingReport,
+  arrearsLedger,
+  auditTrail,
+  balancesAsOf,
+  collectionRates,
+  dayOf,
+  disclosure,
+  dunningWorklist,
+  entryImbalance,
+  levyProjection,
+  postingsFor,
+  rebuild,
+  trialBalance,
+  unitStatement,
+} from '../src/index.js';
+import { S1, S2, charge, quarterLog } from './fixtures.js';
+
+const views = () => rebuild(levyProjection, quarterLog());
+const ok = <A>(e: { _tag: 'Left'; left: unknown } | { _tag: 'Right'; right: A }): A => {
+  if (e._tag === 'Left') throw new Error(JSON.stringify(e.left));
+  return e.right;
+};
+
+describe('journal', () => {
+  it('gives every event a balanced entry', () => {
+    for (const e of quarterLog()) expect(entryImbalance(postingsFor(e)).toString()).toBe('0.00');
+  });
+
+  it('books a lump-sum charge as receivable against fee revenue', () => {
+    const p = postingsFor(charge(S1, 'B1-101', 'c', '2025-01', '2025-01-01', '2025-01-31', '2025-02-15', '280.00', '2025-01-01'));
+    expect(p.map((x) => `${x.account} ${x.amount.toString()}`)).toEqual(['Receivable:Fees 280.00', 'Revenue:Fees -280.00']);
+  });
+
+  it('books a 酬金制 charge to the owners fund and the commission to revenue', () => {
+    const e = charge(S1, 'B1-101', 'c', '2025-01', '2025-01-01', '2025-01-31', '2025-02-15', '280.00', '2025-01-01');
+    const commission = { ...e, data: { ...e.data, regime: 'commission', commission: '28.00' } } as typeof e;
+    expect(postingsFor(commission).map((x) => `${x.account} ${x.amount.toString()}`)).toEqual([
+      'Receivable:Fees 280.00',
+      'Liability:OwnersFund -252.00',
+      'Revenue:Commission -28.00',
+    ]);
+  });
+
+  it('has a trial balance that sums to zero on every day of the quarter', () => {
+    const { journal } = views();
+    for (let d = dayOf('2024-12-01'); d <= dayOf('2025-04-30'); d++) expect(trialBalance(journal, d).sum.isZero()).toBe(true);
+  });
+
+  it('reads account balances as of a date by effective date', () => {
+    const { journal } = views();
+    expect(accountBalance(journal, ACCOUNT.receivableFees).toString()).toBe('450.00');
+    expect(accountBalance(journal, ACCOUNT.prepaid).toString()).toBe('-240.00');
+    expect(accountBalance(journal, ACCOUNT.receivableFees, dayOf('2025-03-31')).toString()).toBe('500.00');
+    expect(balancesAsOf(journal).get('Contra:Waivers')?.toString()).toBe('56.60');
+    expect(balancesAsOf(journal).get('Cash:bank-transfer')?.toString()).toBe('-1000.00');
+  });
+});
+
+describe('aging and arrears', () => {
+  it('puts each charge in the bucket of its days past due, with credit apart', () => {
+    const { book } = views();
+    const a = agingReport(book, { asOf: dayOf('2025-03-31') });
+    expect(a.buckets).toEqual(['current', '1-30', '31-60', '61-90', '91-180', '181-365', '>365']);
+    expect(a.totals.map(String)).toEqual(['0.00', '0.00', '506.60', '0.00', '0.00', '0.00', '0.00']);
+    expect(a.credit.toString()).toBe('240.00');
+    const later = agingReport(book, { asOf: dayOf('2025-04-30') });
+    expect(later.totals[3]!.toString()).toBe('450.00');
+    expect(later.total.toString()).toBe('450.00');
+  });
+
+  it('lists owing units with principal, penalty, oldest due date, stage and class', () => {
+    const { book } = views();
+    const l = arrearsLedger(book, { asOf: dayOf('2025-04-30') });
+    expect(l.lines).toHaveLength(1);
+    const x = l.lines[0]!;
+    expect([x.unitId, x.principal.toString(), x.penalty.toString(), x.daysOverdue, x.reminderStage, x.plan, x.arrearsClass]).toEqual([
+      'B2-201',
+      '450.00',
+      '0.00',
+      74,
+      'phone',
+      'none',
+      'none',
+    ]);
+    expect(l.total.toString()).toBe('450.00');
+  });
+});
+
+describe('collection rates', () => {
+  it('divides collected by billed less waived, and counts households owing nothing', () => {
+    const { book } = views();
+    const jan = ok(collectionRates(book, { period: '2025-01', asOf: dayOf('2025-03-31') }));
+    expect(jan.total.billed.toString()).toBe('780.00');
+    expect(jan.total.amountRate.value).toBe('0.3590');
+    expect(jan.total.householdRate.value).toBe('0.5000');
+    const janLater = ok(collectionRates(book, { period: '2025-01', asOf: dayOf('2025-04-30') }));
+    expect(janLater.total.waived.toString()).toBe('50.00');
+    expect(janLater.total.amountRate.value).toBe('0.3836');
+    expect(janLater.total.grossRate.value).toBe('0.3590');
+  });
+
+  it('drops a cancelled charge from the period it was billed for', () => {
+    const feb = ok(collectionRates(views().book, { period: '2025-02', asOf: dayOf('2025-03-31') }));
+    expect([feb.total.billed.toString(), feb.total.amountRate.value, feb.total.unitsBilled]).toEqual(['280.00', '1.0000', 1]);
+  });
+
+  it('counts a bounced payment against the day it was paid, so arrears recovery nets to zero', () => {
+    const apr = ok(collectionRates(views().book, { period: '2025-04', asOf: dayOf('2025-04-30') }));
+    expect(apr.total.arrearsOpen.toString()).toBe('500.00');
+    expect(apr.total.arrearsCollected.toString()).toBe('0.00');
+    const midway = ok(collectionRates(views().book, { period: '2025-04', asOf: dayOf('2025-04-06') }));
+    expect(midway.total.recoveryRate.value).toBe('1.0000');
+  });
+
+  it('groups by building and use type from the units registered', () => {
+    const r = ok(collectionRates(views().book, { period: '2025-Q1', asOf: dayOf('2025-03-31'), by: 'useType' }));
+    expect(r.rows.map((x) => `${x.key} ${x.billed.toString()} ${x.amountRate.value}`)).toEqual(['commercial 500.00 0.0000', 'residential 560.00 1.0000']);
+  });
+
+  it('refuses a malformed period key', () => {
+    const r = collectionRates(views().book, { period: '2025-13', asOf: 0 });
+    expect(r._tag === 'Left' && r.left.code).toBe('PERIOD_KEY_INVALID');
+    const g = collectionRates(views().book, { period: '2025-01', asOf: 0, by: 'floor' as never });
+    expect(g._tag === 'Left' && g.left.code).toBe('RATE_DIMENSION_INVALID');
+  });
+});
+
+describe('unit statement', () => {
+  it('runs a balance of owed minus credit through charges, payments, credit and refunds', () => {
+    const s = ok(unitStatement(views().book, S1));
+    expect(s.lines.map((l) => `${l.date} ${l.balance.toString()}`)).toEqual([
+      '2025-01-01 280.00',
+      '2025-01-20 -20.00',
+      '2025-02-01 260.00',
+      '2025-02-01 260.00',
+      '2025-03-01 -340.00',
+      '2025-03-10 -240.00',
+    ]);
+    expect(s.lines[1]!.description).toBe('payment wechat wx-1: c1-2025-01 280.00, credit 20.00');
+  });
+
+  it('explains a penalty with its base, rate and days', () => {
+    const s = ok(unitStatement(views().book, S2, { from: dayOf('2025-03-01'), to: dayOf('2025-03-31') }));
+    expect(s.opening.toString()).toBe('500.00');
+    expect(s.lines[0]!.description).toBe('滞纳金 on c2-2025-01 2025-02-16..2025-03-31: 500.00 × 0.0003 × 44 d = 6.6, half-up 6.60');
+  });
+
+  it('names an unknown unit', () => {
+    const s = unitStatement(views().book, 'levy.account-sunrise.nope');
+    expect(s._tag === 'Left' && s.left.code).toBe('UNIT_UNKNOWN');
+  });
+});
+
+describe('dunning worklist', () => {
+  it('asks for a call at 15 days and legal review at 60 when not yet done', () => {
+    const { book } = views();
+    const early = dunningWorklist(book, { asOf: dayOf('2025-03-05') });
+    expect(early.items.map((i) => `${i.unitId} ${i.stage}`)).toEqual(['B2-201 phone']);
+    expect(dunningWorklist(book, { asOf: dayOf('2025-04-20') }).items.map((i) => `${i.unitId} ${i.stage} ${i.lastStageDone}`)).toEqual(['B2-201 legal phone']);
+  });
+
+  it('drops a stage once a reminder at that stage is recorded', () => {
+    const { book } = views();
+    // the phone call of 04-10 covers the phone stage, which fell due on 03-02
+    const u = book.units.get(S2)!;
+    u.reminders.length = 0;
+    expect(dunningWorklist(book, { asOf: dayOf('2025-03-05') }).items).toHaveLength(1);
+    u.reminders.push({ day: dayOf('2025-03-04'), stage: 'phone', channel: 'phone', chargeIds: [], seq: 999 });
+    expect(dunningWorklist(book, { asOf: dayOf('2025-03-05') }).items).toHaveLength(0);
+  });
+});
+
+describe('audit trail', () => {
+  it('flags a principal waiver without the committee and an entry recorded 11 days late', () => {
+    const v = views();
+    const t = ok(auditTrail(v.audit, { flagged: true }, v.book.anomalies));
+    expect(t.rows.map((r) => `${r.type} ${r.flags.join(',')}`)).toEqual(['WaiverGranted BACKDATED,WAIVER_WITHOUT_APPROVAL']);
+  });
+
+  it('answers by unit, actor, type and period', () => {
+    const { audit } = views();
+    expect(ok(auditTrail(audit, { unit: 'sunrise.B1-101' })).matched).toBe(6);
+    expect(ok(auditTrail(audit, { actor: 'mgr-1' })).rows.map((r) => r.type)).toEqual(['WaiverGranted']);
+    expect(ok(auditTrail(audit, { type: 'PaymentReceived', period: '2025-Q1' })).matched).toBe(2);
+    const bad = auditTrail(audit, { period: 'Q1' });
+    expect(bad._tag === 'Left' && bad.left.code).toBe('PERIOD_KEY_INVALID');
+  });
+});
+
+describe('disclosure', () => {
+  it('publishes a closed quarter: billed, collected, penalties, credit, spending', () => {
+    const d = ok(disclosure(views().book, 'sunrise', '2025-Q1'));
+    expect([d.billed, d.collected, d.refunded, d.penalties, d.credit, d.outstanding, d.expenditureTotal].map(String)).toEqual([
+      '1060.00',
+      '900.00',
+      '100.00',
+      '6.60',
+      '240.00',
+      '500.00',
+      '1000.00',
+    ]);
+    expect(d.expenditures.map((x) => x.category)).toEqual(['cleaning']);
+  });
+
+  it('has nothing to publish for a period not closed', () => {
+    const d = disclosure(views().book, 'sunrise', '2025-Q2');
+    expect(d._tag === 'Left' && d.left.code).toBe('PERIOD_NOT_CLOSED');
+  });
+});
