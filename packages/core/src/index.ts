@@ -23,4 +23,11 @@ export * from './memory-store.js';
 export * from './pricing.js';
 export * from './penalty.js';
 export * from './allocation.js';
+// the event envelope codec wins over the store port's structural EventMeta of the same name
+export { EventMeta } from './events.js';
 export * from './account.js';
+export * from './community.js';
+export * from './handler.js';
+export * from './upcast.js';
+export * from './jsonl.js';
+export * from './spec.js';

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import * as E from 'fp-ts/lib/Either.js';
+import {
+  type EventStore,
+  type LevyCommand,
+  accountStream,
+  communityStream,
+  concurrencyConflict,
+  createLevy,
+  openMemoryEventStore,
+} from '@levy/core';
+import { CID, adoptSchedule, cmd, meta, registerCommunity, registerUnit } from './community-fixtures.js';
+
+const clock = () => '2025-04-01T02:00:00Z';
+let ids = 0;
+const newId = (p: string) => `${p}-${++ids}`;
+
+const collect = async <T>(it: AsyncIterable<T>): Promise<T[]> => {
+  const out: T[] = [];
+  try {
+    for await (const x of it) out.push(x);
+  } catch {
+    // a missing stream reads as empty here
+  }
+  return out;
+};
+
+const setUp = async (store: EventStore = openMemoryEventStore()) => {
+  const levy = createLevy(store, { clock, newId });
+  const community = { communityId: CID };
+  for (const c of [registerCommunity(), registerUnit('B1-0101'), registerUnit('B1-0102', { areaM2: '120.00' }), adoptSchedule()] as LevyCommand[]) {
+    const r = await levy.handle(c, community);
+    if (E.isLeft(r)) throw new Error(r.left.message);
+  }
+  return { store, levy };
+};
+
+const pay = (txn: string, amount: string, on = '2025-04-10') => cmd('ReceivePayment', { channel: 'wechat', channelTxnId: txn, amount, receivedOn: on }, meta(on));
+
+describe('createLevy: handle', () => {
+  it('appends the decided events to the community stream and reports the new revision', async () => {
+    const { store } = await setUp();
+    const events = await collect(store.readStream(communityStream(CID)));
+    expect(events.map((e) => e.type)).toEqual(['CommunityRegistered', 'UnitRegistered', 'UnitRegistered', 'FeeScheduleAdopted']);
+    expect(events[3]?.meta.prevHash).toBe(events[2]?.meta.hash);
+  });
+  it('decides an account command under the community policy and appends to the unit stream', async () => {
+    const { levy, store } = await setUp();
+    await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
+    const r = await levy.handle(pay('T1', '300'), { communityId: CID, unitId: 'B1-0101' });
+    expect(E.isRight(r)).toBe(true);
+    if (E.isLeft(r)) return;
+    expect(r.right.streamId).toBe(accountStream(CID, 'B1-0101'));
+    expect(r.right.events.map((e) => e.type)).toEqual(['PaymentReceived']);
+    expect(r.right.revision).toBe(1n);
+    const account = await levy.readAccount(CID, 'B1-0101');
+    expect(account.credit.toString()).toBe('49.40'); // 300.00 − 250.60
+    // the same channel transaction again is a no-op
+    const again = await levy.handle(pay('T1', '300'), { communityId: CID, unitId: 'B1-0101' });
+    expect(E.isRight(again) && again.right.events).toEqual([]);
+    expect((await collect(store.readStream(accountStream(CID, 'B1-0101')))).length).toBe(2);
+  });
+  it('returns refusals as Lefts, never throwing', async () => {
+    const { levy } = await setUp();
+    const unknownUnit = await levy.handle(pay('T2', '10'), { communityId: CID, unitId: 'B9-9999' });
+    expect(E.isLeft(unknownUnit) && unknownUnit.left.code).toBe('UNIT_NOT_REGISTERED');
+    const noUnit = await levy.handle(pay('T2', '10'), { communityId: CID });
+    expect(E.isLeft(noUnit) && noUnit.left.code).toBe('TARGET_UNIT_MISSING');
+    const badAmount = await levy.handle(pay('T2', '10.005'), { communityId: CID, unitId: 'B1-0101' });
+    expect(E.isLeft(badAmount) && badAmount.left).toMatchObject({ code: 'DECODE_FAILED', path: ['data', 'amount'] });
+    const otherCommunity = await levy.handle(registerUnit('X1'), { communityId: 'moonlight' });
+    expect(E.isLeft(otherCommunity) && otherCommunity.left.code).toBe('COMMUNITY_NOT_REGISTERED');
+    const mismatch = await levy.handle(registerCommunity(), { communityId: 'moonlight' });
+    expect(E.isLeft(mismatch) && mismatch.left.code).toBe('TARGET_MISMATCH');
+  });
+  it('offers the same through a TaskEither', async () => {
+    const { levy } = await setUp();
+    const task = levy.handleTE(registerUnit('B1-0103'), { communityId: CID });
+    expect(typeof task).toBe('function');
+    const r = await task();
+    expect(E.isRight(r) && r.right.events[0]?.type).toBe('UnitRegistered');
+    const refused = await levy.handleTE(registerUnit('B1-0103', { areaM2: '1.00' }), { communityId: CID })();
+    expect(E.isLeft(refused) && refused.left.code).toBe('UNIT_ALREADY_REGISTERED');
+  });
+});
+
+describe('createLevy: concurrency', () => {
+  it('re-reads and decides again when another writer appended first', async () => {
+    const inner = openMemoryEventStore();
+    const { levy: other } = await setUp(inner);
+    await other.runBilling(CID, '2025-03', meta('2025-04-01'));
+    let interfered = false;
+    const racy: EventStore = {
+      ...inner,
+      appendToStream: async (streamId, events, options) => {
+        if (!interfered && streamId === accountStream(CID, 'B1-0101')) {
+          interfered = true;
+          // a concurrent writer takes the revision the handler read
+          const r = await other.handle(pay('T-other', '100'), { communityId: CID, unitId: 'B1-0101' });
+          if (E.isLeft(r)) throw new Error(r.left.message);
+        }
+        return inner.appendToStream(streamId, events, options);
+      },
+    };
+    const levy = createLevy(racy, { clock, newId });
+    const r = await levy.handle(pay('T-mine', '200'), { communityId: CID, unitId: 'B1-0101' });
+    expect(E.isRight(r) && r.right.attempts).toBe(2);
+    const account = await levy.readAccount(CID, 'B1-0101');
+    // both payments landed, allocated against what was owed when each was decided
+    expect([...account.payments.keys()].sort()).toEqual(['wechat-T-mine', 'wechat-T-other']);
+    expect(account.credit.toString()).toBe('49.40');
+  });
+  it('gives up after maxRetries with CONCURRENCY_RETRIES_EXHAUSTED', async () => {
+    const inner = openMemoryEventStore();
+    await setUp(inner);
+    let appends = 0;
+    const alwaysConflicting: EventStore = {
+      ...inner,
+      appendToStream: async (streamId) => {
+        appends++;
+        throw concurrencyConflict(streamId, 0n, 1n);
+      },
+    };
+    const levy = createLevy(alwaysConflicting, { clock, newId, maxRetries: 2 });
+    const r = await levy.handle(registerUnit('B1-0109'), { communityId: CID });
+    expect(E.isLeft(r) && r.left).toMatchObject({ code: 'CONCURRENCY_RETRIES_EXHAUSTED', details: { attempts: 3 } });
+    expect(appends).toBe(3);
+  });
+  it('refuses a maxRetries outside 0 to 100', () => {
+    expect(() => createLevy(openMemoryEventStore(), { maxRetries: -1 })).toThrow(/maxRetries/);
+  });
+});
+
+describe('createLevy: billing runs', () => {
+  it('issues one charge per unit on its account stream, then records the run', async () => {
+    const { levy, store } = await setUp();
+    const r = await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
+    expect(E.isRight(r) && r.right).toMatchObject({ planned: 2, issued: 2, completed: { data: { chargeCount: 2, total: '586.60' } } });
+    const a = await collect(store.readStream(accountStream(CID, 'B1-0102')));
+    expect(a.map((e) => [e.type, e.data.amount])).toEqual([['ChargeIssued', '336.00']]);
+  });
+  it('issues nothing new when run twice', async () => {
+    const { levy, store } = await setUp();
+    await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
+    const before = (await collect(store.readAll())).length;
+    const again = await levy.runBilling(CID, '2025-03', meta('2025-04-02'));
+    expect(E.isRight(again) && again.right).toMatchObject({ planned: 2, issued: 0, completed: null });
+    expect((await collect(store.readAll())).length).toBe(before);
+  });
+  it('bills a unit registered after the run when the run is repeated, and only that unit', async () => {
+    const { levy } = await setUp();
+    await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
+    await levy.handle(registerUnit('B1-0103'), { communityId: CID });
+    const again = await levy.runBilling(CID, '2025-03', meta('2025-04-02'));
+    expect(E.isRight(again) && again.right).toMatchObject({ planned: 3, issued: 1 });
+  });
+  it('returns the plan refusal as a Left', async () => {
+    const { levy } = await setUp();
+    const r = await levy.runBillingTE(CID, '2025-Q1', meta('2025-04-01'))();
+    expect(E.isLeft(r) && r.left.code).toBe('BILLING_CYCLE_MISMATCH');
+  });
+});
+
+describe('createLevy: period closes', () => {
+  it('seals the quarter with totals from the account streams and every stream head', async () => {
+    const { levy, store } = await setUp();
+    await levy.runBilling(CID, '2025-01', meta('2025-02-01'));
+    await levy.handle(pay('T1', '100', '2025-02-10'), { communityId: CID, unitId: 'B1-0101' });
+    await levy.handle(pay('T9', '50', '2025-04-02'), { communityId: CID, unitId: 'B1-0101' }); // after the quarter: not counted
+    const r = await levy.closePeriod(CID, '2025-Q1', '2025-04-05', meta('2025-04-05'));
+    expect(E.isRight(r)).toBe(true);
+    if (E.isLeft(r)) return;
+    const closed = r.right.events[0];
+    expect(closed?.type).toBe('PeriodClosed');
+    const data = closed?.data as { totals: Record<string, string>; heads: { streamId: string; revision: string; hash: string }[] };
+    expect(data.totals).toEqual({ billed: '586.60', collected: '100.00', waived: '0.00', penalties: '0.00', credit: '0.00' });
+    const last = (await collect(store.readStream(accountStream(CID, 'B1-0101')))).at(-1)!;
+    expect(data.heads).toContainEqual({ streamId: accountStream(CID, 'B1-0101'), revision: last.revision.toString(), hash: last.meta.hash });
+    expect(data.heads).toHaveLength(2);
+    // afterwards an account event dated in the quarter is refused
+    const late = await levy.handle(pay('T3', '10', '2025-03-31'), { communityId: CID, unitId: 'B1-0101' });
+    expect(E.isLeft(late) && late.left.code).toBe('PERIOD_CLOSED');
+  });
+});

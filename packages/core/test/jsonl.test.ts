@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { type StoredEvent, canonicalJson, createLevy, decodeJsonLines, openMemoryEventStore, parseJsonLines, toJsonLines } from '@levy/core';
+import { CID, adoptSchedule, meta, registerCommunity, registerUnit } from './community-fixtures.js';
+
+const exportAll = async () => {
+  const store = openMemoryEventStore();
+  const levy = createLevy(store, { clock: () => '2025-04-01T02:00:00Z', newId: (p) => `${p}-1` });
+  for (const c of [registerCommunity(), registerUnit('B1-0101'), registerUnit('P-001', { useType: 'parking' }), adoptSchedule()]) await levy.handle(c, { communityId: CID });
+  await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
+  const events: StoredEvent[] = [];
+  for await (const e of store.readAll()) events.push(e);
+  return events;
+};
+
+describe('JSON Lines', () => {
+  it('writes one canonical line per event with the revision as a string', async () => {
+    const events = await exportAll();
+    const text = toJsonLines(events);
+    const lines = text.split('\n');
+    expect(lines.at(-1)).toBe('');
+    expect(lines).toHaveLength(events.length + 1);
+    const first = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(Object.keys(first)).toEqual(['data', 'meta', 'revision', 'stream', 'type']);
+    expect(first.revision).toBe('0');
+    expect(first.stream).toBe('levy.community-sunrise');
+  });
+  it('round-trips: parse then write gives the same bytes, and every line decodes', async () => {
+    const events = await exportAll();
+    const text = toJsonLines(events);
+    const parsed = parseJsonLines(text);
+    expect(E.isRight(parsed)).toBe(true);
+    if (E.isLeft(parsed)) return;
+    expect(toJsonLines(parsed.right)).toBe(text);
+    expect(parsed.right.map((e) => e.revision)).toEqual(events.map((e) => e.revision));
+    const decoded = decodeJsonLines(text);
+    expect(E.isRight(decoded) && decoded.right.map((d) => canonicalJson(d.event))).toEqual(events.map((e) => canonicalJson({ type: e.type, data: e.data, meta: e.meta })));
+  });
+  it('round-trips any placed JSON event', () => {
+    // canonical JSON carries safe integers only: decimals travel as strings
+    const scalar = fc.oneof(fc.string(), fc.boolean(), fc.constant(null), fc.maxSafeInteger());
+    const json = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), scalar, { maxKeys: 3 }));
+    const event = fc.record({
+      stream: fc.string({ minLength: 1, maxLength: 20 }),
+      revision: fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }),
+      type: fc.string({ minLength: 1, maxLength: 20 }),
+      data: fc.dictionary(fc.string({ maxLength: 5 }), json, { maxKeys: 4 }),
+      meta: fc.dictionary(fc.string({ maxLength: 5 }), json, { maxKeys: 4 }),
+    });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 5 }), (events) => {
+        const text = toJsonLines(events);
+        const back = parseJsonLines(text);
+        return E.isRight(back) && toJsonLines(back.right) === text && back.right.length === events.length;
+      }),
+      { seed: 20251127, numRuns: 200 },
+    );
+  });
+  it('reports every bad line with its number and field', () => {
+    const good = '{"stream":"s","revision":"0","type":"T","data":{},"meta":{}}';
+    const text = [good, '', '{not json', '{"stream":"s","revision":7,"type":"T","data":{},"meta":[]}', '[1]'].join('\n');
+    const r = parseJsonLines(text);
+    expect(E.isLeft(r)).toBe(true);
+    if (E.isRight(r)) return;
+    expect(r.left.map((e) => e.path.join('.'))).toEqual(['line.3', 'line.4.revision', 'line.4.meta', 'line.5']);
+    expect(r.left[0]?.message).toMatch(/^line 3: not valid JSON/);
+  });
+  it('names the line of an event that does not decode', async () => {
+    const events = await exportAll();
+    const lines = toJsonLines(events).split('\n');
+    lines.splice(1, 0, ''); // a blank line shifts the numbering; the error must still point at the real line
+    const bad = JSON.parse(lines[2]!) as { data: Record<string, unknown> };
+    bad.data.areaM2 = 89.5;
+    lines[2] = JSON.stringify(bad);
+    const r = decodeJsonLines(lines.join('\n'));
+    expect(E.isLeft(r) && r.left[0]).toMatchObject({ code: 'DECODE_FAILED', path: ['line', '3', 'data', 'areaM2'] });
+  });
+});
