@@ -345,10 +345,21 @@ export class Money {
    */
   static sum(amounts: Iterable<Money>, currency: Currency = CNY): Money {
     let acc = 0;
-    for (const m of amounts) {
-      if (m.currency.code !== currency.code) throw mismatch(currency, m.currency);
-      acc += m.minorUnits;
-      if (acc > Number.MAX_SAFE_INTEGER || acc < -Number.MAX_SAFE_INTEGER) throw tooLarge('the sum');
+    if (Array.isArray(amounts)) {
+      // arrays are the common case: an indexed loop and a currency identity check before the code compare
+      const list = amounts as readonly Money[];
+      for (let i = 0; i < list.length; i++) {
+        const m = list[i] as Money;
+        if (m.currency !== currency && m.currency.code !== currency.code) throw mismatch(currency, m.currency);
+        acc += m.minorUnits;
+        if (acc > Number.MAX_SAFE_INTEGER || acc < -Number.MAX_SAFE_INTEGER) throw tooLarge('the sum');
+      }
+    } else {
+      for (const m of amounts) {
+        if (m.currency !== currency && m.currency.code !== currency.code) throw mismatch(currency, m.currency);
+        acc += m.minorUnits;
+        if (acc > Number.MAX_SAFE_INTEGER || acc < -Number.MAX_SAFE_INTEGER) throw tooLarge('the sum');
+      }
     }
     return acc === 0 && currency === CNY ? ZERO_CNY : new Money(acc, currency);
   }
