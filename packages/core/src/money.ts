@@ -4,8 +4,9 @@
  * string (`"1234.50"`). It is parsed from strings only: a JS number is never an amount.
  *
  * Arithmetic between amounts is integer arithmetic and therefore exact; multiplying by a rate,
- * an area or a price goes through an exact decimal and rounds once, with an explicit mode
- * (half-up, 四舍五入, by default: domain.md, money and dates). Splits use largest remainder, so
+ * an area or a price is exact too (each factor read once as an integer × a power of ten, safe
+ * integers or bigint) and rounds once, with an explicit mode (half-up, 四舍五入, by default:
+ * domain.md, money and dates). Splits use largest remainder, so
  * the parts always sum to the whole.
  *
  * @example
