@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from './conformance.js';
+export * from './arbitraries.js';

@@ -1,0 +1,501 @@
+/**
+ * fast-check arbitraries for Levy: fee schedules and account policies, account command plans, and
+ * {@link accountLogArbitrary}, a valid event log of one or many unit accounts made by running
+ * generated commands through the real account decider. Logs are what projections, stores and
+ * invariant checks are tested on: every event in them was decided, so they are logs the library
+ * could really write.
+ *
+ * Commands are generated as abstract steps ("pay about a third of what is owed", "reverse the
+ * second payment") and made concrete against the account's state when run, so shrinking keeps
+ * sequences meaningful. Refused commands are kept beside the log (`refusals`), never in it.
+ *
+ * @example
+ * import fc from 'fast-check';
+ * import { accountLogArbitrary } from '@levy/testkit';
+ * fc.assert(fc.property(accountLogArbitrary({ units: 3, steps: 40 }), (log) => {
+ *   for (const a of log.accounts) expect(balanceFromEvents(a.events)).toEqual(accountBalance(a.state));
+ * }));
+ */
+import fc from 'fast-check';
+import {
+  type AccountCommand,
+  type AccountContext,
+  type AccountEvent,
+  type AccountPolicy,
+  type AccountState,
+  type CommandMeta,
+  type CommandOf,
+  type CommunityEvent,
+  type DomainError,
+  type EventData,
+  type LevyEvent,
+  type StoredEvent,
+  accountDecider,
+  accountPolicyFrom,
+  accountStream,
+  communityStream,
+  epochDayOf,
+  eventFrom,
+  eventIdFor,
+  isoDateOf,
+  Money,
+} from '@levy/core';
+
+// ---------------------------------------------------------------------------------------------
+// amounts and policies
+// ---------------------------------------------------------------------------------------------
+
+/** A whole number of fen as a canonical yuan string: 12345 → '123.45'. */
+export const yuanOfFen = (fen: number): string => {
+  const sign = fen < 0 ? '-' : '';
+  const a = Math.abs(fen);
+  return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
+};
+
+/** Whole fen of a Money, through its canonical string (Money's minor units are private to money.ts). */
+export const fenOf = (m: Money): number => {
+  const s = m.toString();
+  const neg = s.startsWith('-');
+  const [whole = '0', frac = '00'] = (neg ? s.slice(1) : s).split('.');
+  const fen = Number(whole) * 100 + Number(frac);
+  return neg ? -fen : fen;
+};
+
+/**
+ * A positive amount as a canonical string, from `min` to `max` fen.
+ *
+ * @example
+ * fc.sample(amountArbitrary(100, 100_000), 1); // ['512.37']
+ */
+export const amountArbitrary = (minFen = 1, maxFen = 500_000): fc.Arbitrary<string> => fc.integer({ min: minFen, max: maxFen }).map(yuanOfFen);
+
+type ScheduleData = EventData<'FeeScheduleAdopted'>;
+
+/**
+ * A penalty policy as a fee schedule carries it: rate 0 to 千分之五 a day, 0 to 30 grace days,
+ * any cap and rounding, enabled or not (it applies only where the contract provides for it).
+ */
+export const penaltyPolicyDataArbitrary = (): fc.Arbitrary<ScheduleData['penalty']> =>
+  fc.record({
+    enabled: fc.boolean(),
+    dailyRate: fc.constantFrom('0.0003', '0.0005', '0.001', '0.003', '0.0001', '0'),
+    graceDays: fc.integer({ min: 0, max: 30 }),
+    cap: fc.oneof(
+      fc.constant({ kind: 'principal' as const }),
+      fc.constant({ kind: 'none' as const }),
+      amountArbitrary(100, 100_000).map((amount) => ({ kind: 'absolute' as const, amount })),
+      fc.constantFrom('10', '30', '50.5', '100').map((percent) => ({ kind: 'percentage' as const, percent })),
+    ),
+    rounding: fc.constantFrom('half-up' as const, 'half-even' as const, 'down' as const, 'up' as const),
+  }) as unknown as fc.Arbitrary<ScheduleData['penalty']>;
+
+/**
+ * A fee schedule version (FeeScheduleAdopted data) of a community: a property fee by area per use
+ * type and grade, a parking fee at a fixed amount, a metered shared-utility fee; a policy for
+ * penalties, allocation, manager waivers and installment grace.
+ */
+export const feeScheduleArbitrary = (communityId = 'sunrise'): fc.Arbitrary<ScheduleData> =>
+  fc
+    .record({
+      version: fc.integer({ min: 1, max: 5 }),
+      residential: fc.constantFrom('1.20', '2.80', '3.50', '0.95'),
+      commercial: fc.constantFrom('5.00', '8.50', '12.00'),
+      parkingFen: fc.integer({ min: 5_000, max: 30_000 }),
+      meterPrice: fc.constantFrom('0.85', '1.20', '3.4'),
+      billingCycle: fc.constantFrom('month' as const, 'quarter' as const, 'year' as const),
+      dueDay: fc.integer({ min: 1, max: 28 }),
+      penalty: penaltyPolicyDataArbitrary(),
+      allocation: fc.constantFrom('oldest-first' as const, 'penalty-first' as const, 'largest-first' as const),
+      commission: fc.oneof(fc.constant(null), fc.constantFrom('0.08', '0.1', '0.12')),
+      managerWaiverFen: fc.integer({ min: 0, max: 100_000 }),
+      installmentGraceDays: fc.integer({ min: 0, max: 30 }),
+    })
+    .map(
+      (r) =>
+        ({
+          communityId,
+          version: r.version,
+          publishedOn: '2024-12-01',
+          effectiveFrom: '2025-01-01',
+          billingCycle: r.billingCycle,
+          dueRule: { kind: 'day-of-next-month', day: r.dueDay },
+          items: [
+            {
+              feeItemId: 'property',
+              name: 'Property service fee',
+              pricing: { kind: 'area', byUseType: { residential: r.residential, commercial: r.commercial }, byGrade: { A: r.commercial } },
+              appliesTo: ['residential', 'commercial', 'office'],
+            },
+            { feeItemId: 'parking', name: 'Parking management fee', pricing: { kind: 'fixed', amountPerMonth: yuanOfFen(r.parkingFen) }, appliesTo: ['parking'] },
+            { feeItemId: 'utilities', name: 'Shared utilities', pricing: { kind: 'metered', unitPrice: r.meterPrice }, appliesTo: ['residential', 'commercial'] },
+          ],
+          penalty: r.penalty,
+          allocation: r.allocation,
+          regime: r.commission === null ? { kind: 'lump-sum' } : { kind: 'commission', basis: 'percentage', rate: r.commission },
+          managerWaiverLimit: yuanOfFen(r.managerWaiverFen),
+          installmentGraceDays: r.installmentGraceDays,
+        }) as unknown as ScheduleData,
+    );
+
+/**
+ * An account policy (penalty on most of the time, so logs carry penalties).
+ *
+ * @example
+ * fc.assert(fc.property(accountPolicyArbitrary(), (policy) => decide(cmd, state, { ...ctx, policy }) ...));
+ */
+export const accountPolicyArbitrary = (): fc.Arbitrary<AccountPolicy> =>
+  fc.tuple(feeScheduleArbitrary(), fc.integer({ min: 0, max: 9 })).map(([s, k]) => accountPolicyFrom(k < 8 ? { ...s, penalty: { ...s.penalty, enabled: true } } : s));
+
+// ---------------------------------------------------------------------------------------------
+// account steps: abstract commands made concrete against the state when run
+// ---------------------------------------------------------------------------------------------
+
+/** One abstract step on a unit's account. `pick` chooses among existing charges or payments by index (modulo their count). */
+export type AccountStep =
+  | { readonly kind: 'issue'; readonly unit: number; readonly amountFen: number; readonly advance: number }
+  | { readonly kind: 'pay'; readonly unit: number; readonly share: number; readonly extraFen: number; readonly txn: number; readonly channel: number; readonly advance: number; readonly lateDays: number }
+  | { readonly kind: 'reverse'; readonly unit: number; readonly pick: number; readonly advance: number }
+  | { readonly kind: 'assess'; readonly unit: number; readonly advance: number }
+  | { readonly kind: 'waive'; readonly unit: number; readonly pick: number; readonly penalty: boolean; readonly share: number; readonly committee: boolean; readonly advance: number }
+  | { readonly kind: 'cancel'; readonly unit: number; readonly pick: number; readonly advance: number }
+  | { readonly kind: 'plan'; readonly unit: number; readonly pick: number; readonly count: number; readonly installments: number; readonly advance: number }
+  | { readonly kind: 'refund'; readonly unit: number; readonly share: number; readonly advance: number }
+  | { readonly kind: 'remind'; readonly unit: number; readonly pick: number; readonly stage: number; readonly advance: number }
+  | { readonly kind: 'classify'; readonly unit: number; readonly cls: number; readonly advance: number };
+
+const CHANNELS = ['wechat', 'alipay', 'unionpay', 'bank-card', 'bank-transfer', 'cash', 'withholding'] as const;
+const STAGES = ['reminder', 'phone', 'written-notice', 'legal'] as const;
+const STAGE_CHANNELS = ['sms', 'phone', 'letter', 'court'] as const;
+const CLASSES = ['none', 'hardship', 'dispute', 'chronic'] as const;
+
+/**
+ * One abstract account step for one of `units` units. Weights follow a realistic month: many
+ * charges and payments, some assessments and reminders, few waivers, cancellations, reversals,
+ * plans and refunds.
+ */
+export const accountStepArbitrary = (units = 1): fc.Arbitrary<AccountStep> => {
+  const unit = fc.integer({ min: 0, max: Math.max(0, units - 1) });
+  const advance = fc.integer({ min: 0, max: 12 });
+  const pick = fc.nat({ max: 50 });
+  const share = fc.integer({ min: 1, max: 100 });
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.record({ kind: fc.constant('issue' as const), unit, amountFen: fc.integer({ min: 1, max: 300_000 }), advance }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('pay' as const),
+        unit,
+        share,
+        extraFen: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 50_000 })),
+        txn: fc.nat({ max: 40 }),
+        channel: fc.nat({ max: CHANNELS.length - 1 }),
+        advance,
+        lateDays: fc.integer({ min: 0, max: 5 }),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('reverse' as const), unit, pick, advance }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('assess' as const), unit, advance }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('waive' as const), unit, pick, penalty: fc.boolean(), share, committee: fc.boolean(), advance }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), unit, pick, advance }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('plan' as const), unit, pick, count: fc.integer({ min: 1, max: 3 }), installments: fc.integer({ min: 1, max: 4 }), advance }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('refund' as const), unit, share, advance }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('remind' as const), unit, pick, stage: fc.nat({ max: 3 }), advance }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('classify' as const), unit, cls: fc.nat({ max: 3 }), advance }) },
+  );
+};
+
+/** Where a run of steps is: the business day, each unit's state and next period. */
+export interface StepCursor {
+  day: number;
+  readonly states: AccountState[];
+  readonly nextPeriod: number[];
+}
+
+const FIRST_DAY = epochDayOf(2025, 1, 1);
+const actor = { id: 'clerk-1', role: 'clerk' } as const;
+const committee = { approver: 'Committee chair Wang', approverRole: 'committee', reference: 'YZ-2025-01', date: '2025-01-02' } as const;
+const manager = { approver: 'Manager Li', approverRole: 'manager', reference: 'M-2025-01', date: '2025-01-02' } as const;
+
+const metaOn = (day: number, extra: Partial<CommandMeta> = {}): CommandMeta => ({ actor, effectiveDate: isoDateOf(day), ...extra }) as CommandMeta;
+
+const monthKey = (index: number): { key: string; start: number; end: number; due: number } => {
+  const y = 2025 + Math.floor(index / 12);
+  const m = (index % 12) + 1;
+  const start = epochDayOf(y, m, 1);
+  const end = epochDayOf(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1) - 1;
+  return { key: `${y}-${String(m).padStart(2, '0')}`, start, end, due: end + 15 };
+};
+
+const share = (total: Money, percent: number): Money => {
+  const s = total.times([String(percent), '0.01'], 'down');
+  return s.isPositive() ? s : total;
+};
+
+const at = <T>(xs: readonly T[], i: number): T | undefined => (xs.length === 0 ? undefined : xs[i % xs.length]);
+
+/**
+ * The concrete command of a step for the unit's current state, or null when the step has nothing
+ * to act on (no charge to waive, no credit to refund). Advances the cursor's day and period.
+ */
+export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCommand | null => {
+  cursor.day += step.advance;
+  const day = cursor.day;
+  const state = cursor.states[step.unit]!;
+  const charges = [...state.charges.values()];
+  const live = charges.filter((c) => !c.cancelled);
+  switch (step.kind) {
+    case 'issue': {
+      const index = cursor.nextPeriod[step.unit]!;
+      cursor.nextPeriod[step.unit] = index + 1;
+      const p = monthKey(index);
+      const amount = yuanOfFen(step.amountFen);
+      return {
+        type: 'IssueCharge',
+        data: {
+          feeItemId: 'property',
+          periodKey: p.key,
+          periodStart: isoDateOf(p.start),
+          periodEnd: isoDateOf(p.end),
+          dueDate: isoDateOf(p.due),
+          amount,
+          calculation: { basis: 'manual', quantity: '1', unitPrice: amount, months: '1', unrounded: amount, rounding: 'half-up' },
+          scheduleVersion: 1,
+          regime: 'lump-sum',
+          commission: '0',
+        },
+        meta: metaOn(day),
+      } as unknown as CommandOf<'IssueCharge'>;
+    }
+    case 'pay': {
+      const owed = Money.sum(live.flatMap((c) => [c.outstandingPrincipal, c.outstandingPenalty]));
+      const base = owed.isPositive() ? share(owed, step.share) : Money.zero();
+      const amount = base.add(Money.fromMinorUnits(step.extraFen));
+      if (!amount.isPositive()) return null;
+      // a channel notification may arrive a few days after the money did
+      const receivedOn = Math.max(FIRST_DAY, day - step.lateDays);
+      return {
+        type: 'ReceivePayment',
+        data: { channel: CHANNELS[step.channel]!, channelTxnId: `T${step.unit}x${step.txn}`, amount: amount.toString(), receivedOn: isoDateOf(receivedOn) },
+        meta: metaOn(day),
+      } as unknown as CommandOf<'ReceivePayment'>;
+    }
+    case 'reverse': {
+      const p = at([...state.payments.values()], step.pick);
+      if (p === undefined) return null;
+      return { type: 'ReversePayment', data: { paymentId: p.paymentId, reason: 'bounced' }, meta: metaOn(day) } as unknown as CommandOf<'ReversePayment'>;
+    }
+    case 'assess':
+      return { type: 'AssessPenalty', data: { asOf: isoDateOf(day) }, meta: metaOn(day) } as unknown as CommandOf<'AssessPenalty'>;
+    case 'waive': {
+      const c = at(live, step.pick);
+      if (c === undefined) return null;
+      const owed = step.penalty ? c.outstandingPenalty : c.outstandingPrincipal;
+      if (!owed.isPositive()) return null;
+      return {
+        type: 'GrantWaiver',
+        data: { chargeId: c.chargeId, kind: step.penalty ? 'penalty' : 'principal', amount: share(owed, step.share).toString(), waiverId: `W${step.unit}x${state.version}` },
+        meta: metaOn(day, { reason: 'hardship', approval: step.committee ? committee : manager } as Partial<CommandMeta>),
+      } as unknown as CommandOf<'GrantWaiver'>;
+    }
+    case 'cancel': {
+      const c = at(live, step.pick);
+      if (c === undefined) return null;
+      return { type: 'CancelCharge', data: { chargeId: c.chargeId }, meta: metaOn(day, { reason: 'billed in error', approval: manager } as Partial<CommandMeta>) } as unknown as CommandOf<'CancelCharge'>;
+    }
+    case 'plan': {
+      const owedCharges = live.filter((c) => c.outstandingPrincipal.add(c.outstandingPenalty).isPositive() && (c.planId === null || state.plans.get(c.planId)?.status !== 'active'));
+      if (owedCharges.length === 0) return null;
+      const start = step.pick % owedCharges.length;
+      const chosen = owedCharges.slice(start, start + step.count);
+      const total = Money.sum(chosen.map((c) => c.outstandingPrincipal.add(c.outstandingPenalty)));
+      const parts = Money.split(total, step.installments).filter((m) => m.isPositive());
+      return {
+        type: 'AgreeInstallmentPlan',
+        data: {
+          planId: `P${step.unit}x${state.version}`,
+          chargeIds: chosen.map((c) => c.chargeId),
+          installments: parts.map((amount, i) => ({ dueDate: isoDateOf(day + 30 * (i + 1)), amount: amount.toString() })),
+        },
+        meta: metaOn(day),
+      } as unknown as CommandOf<'AgreeInstallmentPlan'>;
+    }
+    case 'refund': {
+      if (!state.credit.isPositive()) return null;
+      return {
+        type: 'RefundCredit',
+        data: { amount: share(state.credit, step.share).toString(), channel: 'bank-transfer', refundedOn: isoDateOf(day), refundId: `R${step.unit}x${state.version}` },
+        meta: metaOn(day),
+      } as unknown as CommandOf<'RefundCredit'>;
+    }
+    case 'remind': {
+      const c = at(live, step.pick);
+      if (c === undefined) return null;
+      return {
+        type: 'RecordReminder',
+        data: { stage: STAGES[step.stage]!, channel: STAGE_CHANNELS[step.stage]!, on: isoDateOf(day), chargeIds: [c.chargeId] },
+        meta: metaOn(day),
+      } as unknown as CommandOf<'RecordReminder'>;
+    }
+    case 'classify':
+      return { type: 'ClassifyArrears', data: { arrearsClass: CLASSES[step.cls]!, on: isoDateOf(day) }, meta: metaOn(day) } as unknown as CommandOf<'ClassifyArrears'>;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// logs
+// ---------------------------------------------------------------------------------------------
+
+/** One unit's account in a generated log. */
+export interface GeneratedAccount {
+  readonly unitId: string;
+  readonly streamId: string;
+  /** the stream's events in order */
+  readonly events: readonly AccountEvent[];
+  /** the state after them */
+  readonly state: AccountState;
+}
+
+/** A generated, valid event log of a community and its unit accounts. */
+export interface AccountLog {
+  readonly communityId: string;
+  readonly schedule: EventData<'FeeScheduleAdopted'>;
+  readonly policy: AccountPolicy;
+  /** CommunityRegistered, one UnitRegistered per unit, FeeScheduleAdopted */
+  readonly community: readonly CommunityEvent[];
+  readonly accounts: readonly GeneratedAccount[];
+  /** every event in append order (community stream first, then accounts interleaved as decided) */
+  readonly entries: readonly { readonly streamId: string; readonly event: LevyEvent }[];
+  /** commands the decider refused on the way (kept out of the log), with why */
+  readonly refusals: readonly { readonly streamId: string; readonly command: AccountCommand; readonly error: DomainError }[];
+  /** the business day the log ends on (epoch day) */
+  readonly lastDay: number;
+}
+
+/** Options of {@link accountLogArbitrary}. */
+export interface AccountLogOptions {
+  readonly communityId?: string;
+  /** how many units (accounts): a number, or a range; default 1 to 3 */
+  readonly units?: number | { readonly min: number; readonly max: number };
+  /** how many steps across all units: a number (the most), or a range; default 0 to 40 */
+  readonly steps?: number | { readonly min: number; readonly max: number };
+  /** a fixed policy instead of a generated schedule's */
+  readonly policy?: AccountPolicy;
+}
+
+const range = (r: number | { min: number; max: number } | undefined, dflt: { min: number; max: number }): { min: number; max: number } =>
+  r === undefined ? dflt : typeof r === 'number' ? { min: Math.min(dflt.min, r), max: r } : r;
+
+/**
+ * Runs abstract steps through the real account decider for `units` units: the log, the states
+ * and the refusals. Deterministic: the same steps give the same log (the recorded instant is
+ * derived from the business day; fresh ids count up).
+ *
+ * @example
+ * const log = runAccountSteps(steps, { units: 2, schedule });
+ */
+export const runAccountSteps = (
+  steps: readonly AccountStep[],
+  options: { readonly units: number; readonly schedule: EventData<'FeeScheduleAdopted'>; readonly communityId?: string; readonly policy?: AccountPolicy },
+): AccountLog => {
+  const communityId = options.communityId ?? options.schedule.communityId;
+  const policy = options.policy ?? accountPolicyFrom(options.schedule);
+  const unitIds = Array.from({ length: options.units }, (_, i) => `U${String(i + 1).padStart(3, '0')}`);
+  const community = communityEvents(communityId, unitIds, options.schedule);
+  const cursor: StepCursor = { day: FIRST_DAY, states: unitIds.map(() => accountDecider.initialState()), nextPeriod: unitIds.map(() => 0) };
+  const events: AccountEvent[][] = unitIds.map(() => []);
+  const entries: { streamId: string; event: LevyEvent }[] = community.map((event) => ({ streamId: communityStream(communityId), event }));
+  const refusals: { streamId: string; command: AccountCommand; error: DomainError }[] = [];
+  let ids = 0;
+  for (const step of steps) {
+    if (step.unit >= unitIds.length) continue;
+    const command = commandOfStep(step, cursor);
+    if (command === null) continue;
+    const unitId = unitIds[step.unit]!;
+    const streamId = accountStream(communityId, unitId);
+    const ctx: AccountContext = {
+      now: `${isoDateOf(cursor.day)}T02:00:00Z` as AccountContext['now'],
+      newId: (p) => `${p}-${++ids}`,
+      communityId,
+      unitId,
+      policy,
+      closedThrough: null,
+    };
+    const decided = accountDecider.decide(command, cursor.states[step.unit]!, ctx);
+    // testkit does not depend on fp-ts: read the Either by its tag
+    if (decided._tag === 'Left') {
+      refusals.push({ streamId, command, error: decided.left });
+      continue;
+    }
+    for (const e of decided.right) {
+      cursor.states[step.unit] = accountDecider.evolve(cursor.states[step.unit]!, e);
+      events[step.unit]!.push(e);
+      entries.push({ streamId, event: e });
+    }
+  }
+  return {
+    communityId,
+    schedule: options.schedule,
+    policy,
+    community,
+    accounts: unitIds.map((unitId, i) => ({ unitId, streamId: accountStream(communityId, unitId), events: events[i]!, state: cursor.states[i]! })),
+    entries,
+    refusals,
+    lastDay: cursor.day,
+  };
+};
+
+const communityEvents = (communityId: string, unitIds: readonly string[], schedule: EventData<'FeeScheduleAdopted'>): CommunityEvent[] => {
+  const meta = metaOn(epochDayOf(2024, 12, 1), { approval: committee, reason: 'schedule published 2024-12-01' } as Partial<CommandMeta>);
+  const ctx = { now: '2024-12-01T02:00:00Z' as AccountContext['now'] };
+  const out: CommunityEvent[] = [
+    eventFrom('CommunityRegistered', { communityId, name: `Community ${communityId}`, timeZone: 'Asia/Shanghai', closeCycle: 'quarter' } as EventData<'CommunityRegistered'>, meta, ctx, eventIdFor('CommunityRegistered', [communityId])),
+  ];
+  unitIds.forEach((unitId, i) => {
+    const data = {
+      communityId,
+      unitId,
+      building: `B${(i % 4) + 1}`,
+      areaM2: ['89.50', '120.25', '65.00', '142.80'][i % 4]!,
+      useType: i % 7 === 6 ? 'commercial' : 'residential',
+      owner: { ownerId: `O${i + 1}`, name: `Owner ${i + 1}` },
+      handoverDate: '2020-06-30',
+    } as unknown as EventData<'UnitRegistered'>;
+    out.push(eventFrom('UnitRegistered', data, meta, ctx, eventIdFor('UnitRegistered', [communityId, unitId])));
+  });
+  out.push(eventFrom('FeeScheduleAdopted', { ...schedule, communityId } as EventData<'FeeScheduleAdopted'>, meta, ctx, eventIdFor('FeeScheduleAdopted', [communityId, String(schedule.version)])));
+  return out;
+};
+
+/**
+ * A valid event log of one or many unit accounts: a generated schedule (or the given policy) and
+ * a generated sequence of steps run through the real account decider. Shrinks toward fewer units
+ * and fewer, simpler steps.
+ *
+ * @example
+ * fc.assert(fc.property(accountLogArbitrary({ units: { min: 1, max: 5 }, steps: 60 }), (log) => checkInvariants(log)));
+ */
+export const accountLogArbitrary = (options: AccountLogOptions = {}): fc.Arbitrary<AccountLog> => {
+  const u = range(options.units, { min: 1, max: 3 });
+  const s = range(options.steps, { min: 0, max: 40 });
+  return fc.integer({ min: u.min, max: u.max }).chain((units) =>
+    fc
+      .tuple(feeScheduleArbitrary(options.communityId ?? 'sunrise'), fc.array(accountStepArbitrary(units), { minLength: s.min, maxLength: s.max }))
+      .map(([schedule, steps]) => runAccountSteps(steps, { units, schedule, ...(options.policy === undefined ? {} : { policy: options.policy }), ...(options.communityId === undefined ? {} : { communityId: options.communityId }) })),
+  );
+};
+
+/**
+ * The log as a store would hand it back: revisions per stream and global positions (from 1n), no
+ * hashes (a store fills those on append). For feeding projections without a store.
+ *
+ * @example
+ * for (const e of storedEventsOf(log)) projection.apply(e);
+ */
+export const storedEventsOf = (log: AccountLog): StoredEvent[] => {
+  const revisions = new Map<string, bigint>();
+  return log.entries.map(({ streamId, event }, i) => {
+    const revision = revisions.get(streamId) ?? 0n;
+    revisions.set(streamId, revision + 1n);
+    return { streamId, revision, position: BigInt(i + 1), type: event.type, data: event.data, meta: event.meta } as unknown as StoredEvent;
+  });
+};

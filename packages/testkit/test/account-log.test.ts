@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  type AccountContext,
+  type AccountEvent,
+  type AccountState,
+  Money,
+  accountBalance,
+  accountDecider,
+  accountPolicyFrom,
+  canonicalJson,
+  decodeEvent,
+  isoDateOf,
+} from '@levy/core';
+import { type AccountStep, accountLogArbitrary, accountStepArbitrary, commandOfStep, feeScheduleArbitrary, fenOf, runAccountSteps, storedEventsOf } from '../src/index.js';
+
+const m = (s: string): number => fenOf(Money.of(s));
+
+/** balance = charges − cancellations + penalties − waivers − payments + reversals + refunds (DESIGN.md, invariants), in fen from the events alone. */
+const balanceFromEvents = (events: readonly AccountEvent[]): number => {
+  let fen = 0;
+  for (const e of events) {
+    switch (e.type) {
+      case 'ChargeIssued':
+        fen += m(e.data.amount);
+        break;
+      case 'ChargeCancelled':
+        fen -= m(e.data.outstandingPrincipal) + m(e.data.paidPrincipalToCredit) + m(e.data.outstandingPenalty) + m(e.data.paidPenaltyToCredit);
+        break;
+      case 'PenaltyAssessed':
+        fen += m(e.data.amount);
+        break;
+      case 'WaiverGranted':
+        fen -= m(e.data.amount);
+        break;
+      case 'PaymentReceived':
+        fen -= m(e.data.amount);
+        break;
+      case 'PaymentReversed':
+        fen += m(e.data.amount);
+        break;
+      case 'CreditRefunded':
+        fen += m(e.data.amount);
+        break;
+      default:
+        break;
+    }
+  }
+  return fen;
+};
+
+const checkState = (s: AccountState): void => {
+  expect(fenOf(s.credit)).toBeGreaterThanOrEqual(0);
+  for (const c of s.charges.values()) {
+    // no charge over-paid: paid + waived never beyond the charge, nothing owed below zero
+    expect(fenOf(c.paidPrincipal) + fenOf(c.waivedPrincipal)).toBeLessThanOrEqual(fenOf(c.amount));
+    expect(fenOf(c.outstandingPrincipal)).toBeGreaterThanOrEqual(0);
+    expect(fenOf(c.outstandingPenalty)).toBeGreaterThanOrEqual(0);
+    expect(fenOf(c.penaltyPaid) + fenOf(c.penaltyWaived)).toBeLessThanOrEqual(fenOf(c.penaltyAssessed));
+    if (!c.cancelled) expect(fenOf(c.outstandingPrincipal)).toBe(fenOf(c.amount) - fenOf(c.paidPrincipal) - fenOf(c.waivedPrincipal));
+  }
+};
+
+describe('accountLogArbitrary', () => {
+  it('makes logs whose events all decode to themselves', () => {
+    fc.assert(
+      fc.property(accountLogArbitrary({ units: { min: 1, max: 3 }, steps: 40 }), (log) => {
+        for (const { event } of log.entries) {
+          const d = decodeEvent(JSON.parse(JSON.stringify(event)));
+          if (d._tag === 'Left') throw new Error(`${event.type} does not decode: ${JSON.stringify(d.left)}`);
+          expect(canonicalJson(d.right)).toBe(canonicalJson(event));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('keeps the balance equal to charges − cancellations + penalties − waivers − payments + reversals + refunds', () => {
+    fc.assert(
+      fc.property(accountLogArbitrary({ units: { min: 1, max: 3 }, steps: 60 }), (log) => {
+        for (const a of log.accounts) {
+          expect(fenOf(accountBalance(a.state))).toBe(balanceFromEvents(a.events));
+          // the state folded again from the log is the same
+          const again = a.events.reduce(accountDecider.evolve, accountDecider.initialState());
+          expect(fenOf(accountBalance(again))).toBe(fenOf(accountBalance(a.state)));
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('never over-pays a charge and never lets credit go below zero, at every step', () => {
+    fc.assert(
+      fc.property(accountLogArbitrary({ units: 1, steps: 60 }), (log) => {
+        let s = accountDecider.initialState();
+        for (const e of log.accounts[0]!.events) {
+          s = accountDecider.evolve(s, e);
+          checkState(s);
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it("splits every payment exactly into its allocations and credit, and every reversal into what it re-opens and takes back", () => {
+    fc.assert(
+      fc.property(accountLogArbitrary({ units: 2, steps: 60 }), (log) => {
+        for (const { event: e } of log.entries) {
+          if (e.type === 'PaymentReceived') expect(e.data.allocations.reduce((f, a) => f + m(a.amount), 0) + m(e.data.toCredit)).toBe(m(e.data.amount));
+          if (e.type === 'PaymentReversed') {
+            const parts = e.data.allocations.reduce((f, a) => f + m(a.amount), 0) + e.data.creditApplications.reduce((f, a) => f + m(a.amount), 0) + m(e.data.fromCredit);
+            expect(parts).toBe(m(e.data.amount));
+          }
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('assesses each charge contiguously: every assessment starts the day after the previous one ended', () => {
+    fc.assert(
+      fc.property(accountLogArbitrary({ units: 1, steps: 60 }), (log) => {
+        const last = new Map<string, string>();
+        for (const e of log.accounts[0]!.events) {
+          if (e.type !== 'PenaltyAssessed') continue;
+          const prev = last.get(e.data.chargeId);
+          if (prev !== undefined) expect(e.data.from > prev).toBe(true);
+          expect(e.data.from <= e.data.to).toBe(true);
+          expect(m(e.data.amount)).toBeGreaterThan(0);
+          last.set(e.data.chargeId, e.data.to);
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('decides nothing new when a command is repeated right after it was decided', () => {
+    fc.assert(
+      fc.property(feeScheduleArbitrary(), fc.array(accountStepArbitrary(1), { maxLength: 50 }), (schedule, steps: AccountStep[]) => {
+        const policy = accountPolicyFrom(schedule);
+        const cursor = { day: 20089, states: [accountDecider.initialState()], nextPeriod: [0] };
+        let n = 0;
+        for (const step of steps) {
+          const command = commandOfStep(step, cursor);
+          if (command === null) continue;
+          const ctx: AccountContext = { now: `${isoDateOf(cursor.day)}T02:00:00Z` as AccountContext['now'], newId: (p) => `${p}-${++n}`, communityId: 'c', unitId: 'u', policy, closedThrough: null };
+          const first = accountDecider.decide(command, cursor.states[0]!, ctx);
+          if (first._tag === 'Left') continue;
+          const after = first.right.reduce(accountDecider.evolve, cursor.states[0]!);
+          const again = accountDecider.decide(command, after, ctx);
+          expect(again._tag === 'Right' ? again.right.map((e) => e.type) : again.left.code).toEqual([]);
+          cursor.states[0] = after;
+        }
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('gives the same log for the same steps, and stored events numbered per stream', () => {
+    fc.assert(
+      fc.property(feeScheduleArbitrary(), fc.array(accountStepArbitrary(2), { maxLength: 30 }), (schedule, steps) => {
+        const a = runAccountSteps(steps, { units: 2, schedule });
+        const b = runAccountSteps(steps, { units: 2, schedule });
+        expect(canonicalJson(a.entries)).toBe(canonicalJson(b.entries));
+        const stored = storedEventsOf(a);
+        expect(stored.map((e) => e.position)).toEqual(stored.map((_, i) => BigInt(i + 1)));
+        const perStream = new Map<string, bigint>();
+        for (const e of stored) {
+          expect(e.revision).toBe(perStream.get(e.streamId) ?? 0n);
+          perStream.set(e.streamId, e.revision + 1n);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('reaches every account event type across a batch of logs', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(accountLogArbitrary({ units: 2, steps: { min: 40, max: 80 } }), (log) => {
+        for (const { event } of log.entries) seen.add(event.type);
+      }),
+      { numRuns: 100 },
+    );
+    expect([...seen].sort()).toEqual(
+      expect.arrayContaining([
+        'ArrearsClassified',
+        'ChargeCancelled',
+        'ChargeIssued',
+        'CreditApplied',
+        'CreditRefunded',
+        'InstallmentPlanAgreed',
+        'PaymentReceived',
+        'PaymentReversed',
+        'PenaltyAssessed',
+        'ReminderRecorded',
+        'WaiverGranted',
+      ]),
+    );
+  });
+});
