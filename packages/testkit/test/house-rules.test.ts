@@ -1,0 +1,61 @@
+// House rules that a linter does not check: every export carries JSDoc, packages meet only through
+// their public entries, and the pure core reads no clock, randomness or environment.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const walk = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : path.endsWith('.ts') ? [path] : [];
+  });
+const packages = readdirSync(join(root, 'packages')).filter((p) => statSync(join(root, 'packages', p, 'src')).isDirectory());
+const sources = packages.flatMap((p) => walk(join(root, 'packages', p, 'src')).map((file) => ({ pkg: p, file, text: readFileSync(file, 'utf8') })));
+
+describe('house rules', () => {
+  it('finds the sources it checks', () => {
+    expect(packages).toEqual(expect.arrayContaining(['core', 'projections', 'store-sqlite', 'testkit']));
+    expect(sources.length).toBeGreaterThan(20);
+  });
+
+  it('documents every export with a JSDoc comment', () => {
+    const undocumented: string[] = [];
+    for (const { file, text } of sources) {
+      const lines = text.split('\n');
+      lines.forEach((line, i) => {
+        if (/^export (declare )?(const|function|class|interface|type|enum|abstract class|async function) /.test(line)) {
+          if (!(lines[i - 1] ?? '').trim().endsWith('*/')) undocumented.push(`${relative(root, file)}:${i + 1}`);
+        }
+      });
+    }
+    expect(undocumented).toEqual([]);
+  });
+
+  it('imports another package only through its public entry', () => {
+    const reaching: string[] = [];
+    for (const { file, text } of sources) {
+      for (const m of text.matchAll(/from '([^']+)'/g)) {
+        const spec = m[1] ?? '';
+        if (/^@levy\/[^/]+\/./.test(spec) || (spec.startsWith('.') && relative(root, join(dirname(file), spec)).split('/')[1] !== relative(root, file).split('/')[1])) {
+          reaching.push(`${relative(root, file)} imports ${spec}`);
+        }
+      }
+    }
+    expect(reaching).toEqual([]);
+  });
+
+  it('keeps the clock, randomness and the environment out of the pure core', () => {
+    // the handler is the imperative shell (it may default a clock) and the stores do I/O
+    const shell = new Set(['handler.ts', 'memory-store.ts']);
+    const impure: string[] = [];
+    for (const { pkg, file, text } of sources) {
+      if (pkg !== 'core' || shell.has(file.split('/').pop() ?? '')) continue;
+      for (const pattern of [/new Date\(/, /Date\.now\(/, /Math\.random\(/, /process\.env/, /Temporal\.Now/, /from 'node:fs'/]) {
+        if (pattern.test(text)) impure.push(`${relative(root, file)}: ${pattern.source}`);
+      }
+    }
+    expect(impure).toEqual([]);
+  });
+});
