@@ -1,0 +1,404 @@
+// model-based test of the account decider (TigerBeetle's auditor, STYLE.md): random command
+// sequences run against the real decider and a small reference model in whole fen; after every
+// step the model predicts the refusal code or the outcome, and balances, credit and what each
+// charge owes must agree. The model counts penalty day by day, independently of penalty.ts.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import { type AccountCommand, type AccountEvent, type AccountState, Money, accountBalance, accountDecider, isoDateOf } from '@levy/core';
+import { cancel, committeeApproval, ctx as makeCtx, day, issue, meta, pay, refund, reverse, waive } from './account-fixtures.js';
+
+// ---------------------------------------------------------------------------------------------
+// the reference model: plain integers of fen, plain arrays
+// ---------------------------------------------------------------------------------------------
+
+interface MMove {
+  from: number;
+  fen: number;
+  source: string;
+}
+interface MCharge {
+  id: string;
+  amount: number;
+  due: number;
+  paid: number;
+  waived: number;
+  pen: number;
+  penPaid: number;
+  penWaived: number;
+  cancelled: boolean;
+  last: number | null;
+  moves: MMove[];
+}
+interface MLot {
+  id: string;
+  remaining: number;
+  applied: Map<string, number>;
+  refunded: number;
+  takenBack: number;
+}
+interface MPay {
+  id: string;
+  amount: number;
+  allocs: { id: string; kind: 'principal' | 'penalty'; fen: number }[];
+  reversed: boolean;
+}
+interface Model {
+  day: number;
+  periods: number;
+  charges: MCharge[];
+  pays: Map<string, MPay>;
+  lots: MLot[];
+  credit: number;
+  waivers: number;
+  refunds: number;
+}
+interface Real {
+  state: AccountState;
+}
+
+const START = 20089; // 2025-01-01
+const fen = (m: Money): number => {
+  const s = m.toString();
+  const neg = s.startsWith('-');
+  const [w = '0', f = '00'] = (neg ? s.slice(1) : s).split('.');
+  return (neg ? -1 : 1) * (Number(w) * 100 + Number(f));
+};
+const yuan = (f: number): string => `${Math.floor(f / 100)}.${String(f % 100).padStart(2, '0')}`;
+const owedP = (c: MCharge): number => (c.cancelled ? 0 : c.amount - c.paid - c.waived);
+const owedPen = (c: MCharge): number => (c.cancelled ? 0 : c.pen - c.penPaid - c.penWaived);
+const baseOn = (c: MCharge, d: number): number => c.amount - c.moves.filter((m) => m.from <= d).reduce((s, m) => s + m.fen, 0);
+
+/** uses `amount` of credit, `first` lot first then oldest first, telling `record` each part */
+const useCredit = (model: Model, amount: number, record: (lot: MLot, part: number) => void, first?: string): void => {
+  const order = [...model.lots.filter((l) => l.id === first), ...model.lots.filter((l) => l.id !== first)];
+  let left = amount;
+  for (const lot of order) {
+    if (left === 0) break;
+    const part = Math.min(left, lot.remaining);
+    if (part === 0) continue;
+    lot.remaining -= part;
+    left -= part;
+    record(lot, part);
+  }
+  model.credit -= amount;
+};
+const addLot = (model: Model, id: string, amount: number): void => {
+  model.lots.push({ id, remaining: amount, applied: new Map(), refunded: 0, takenBack: 0 });
+  model.credit += amount;
+};
+
+// ---------------------------------------------------------------------------------------------
+// steps
+// ---------------------------------------------------------------------------------------------
+
+type Predicted = { refused: string } | { check?: (events: readonly AccountEvent[]) => void };
+
+abstract class Step implements fc.Command<Model, Real> {
+  constructor(readonly advance: number) {}
+  check(): boolean {
+    return true;
+  }
+  abstract command(m: Model): AccountCommand | null;
+  abstract predict(m: Model, c: AccountCommand): Predicted;
+  abstract toString(): string;
+  run(m: Model, r: Real): void {
+    m.day += this.advance;
+    const command = this.command(m);
+    if (command === null) return;
+    const decided = accountDecider.decide(command, r.state, makeCtx());
+    const predicted = this.predict(m, command);
+    if ('refused' in predicted) {
+      expect(E.isLeft(decided) ? decided.left.code : `decided ${JSON.stringify(decided.right.map((e) => e.type))}`).toBe(predicted.refused);
+      return;
+    }
+    if (E.isLeft(decided)) throw new Error(`${this.toString()} refused: ${decided.left.code}: ${decided.left.message}`);
+    predicted.check?.(decided.right);
+    r.state = decided.right.reduce(accountDecider.evolve, r.state);
+    agree(m, r.state);
+  }
+}
+
+const agree = (m: Model, s: AccountState): void => {
+  expect(fen(s.credit)).toBe(m.credit);
+  expect(m.credit).toBeGreaterThanOrEqual(0);
+  for (const c of m.charges) {
+    const real = s.charges.get(c.id)!;
+    expect([c.id, fen(real.outstandingPrincipal), fen(real.outstandingPenalty)]).toEqual([c.id, owedP(c), owedPen(c)]);
+    expect(owedP(c)).toBeGreaterThanOrEqual(0);
+  }
+  const balance = m.charges.reduce((b, c) => b + owedP(c) + owedPen(c), 0) - m.credit;
+  expect(fen(accountBalance(s))).toBe(balance);
+};
+
+class Issue extends Step {
+  constructor(
+    advance: number,
+    readonly amountFen: number,
+  ) {
+    super(advance);
+  }
+  command(m: Model): AccountCommand {
+    const k = m.periods++;
+    const y = 2025 + Math.floor(k / 12);
+    const mo = (k % 12) + 1;
+    const period = `${y}-${String(mo).padStart(2, '0')}`;
+    const due = isoDateOf(START + 31 * (k + 1) + 14);
+    return { ...issue(period, yuan(this.amountFen), due), meta: meta(isoDateOf(m.day)) };
+  }
+  predict(m: Model, c: AccountCommand): Predicted {
+    const d = (c as Extract<AccountCommand, { type: 'IssueCharge' }>).data;
+    const charge: MCharge = { id: `property-${d.periodKey}`, amount: this.amountFen, due: day(d.dueDate), paid: 0, waived: 0, pen: 0, penPaid: 0, penWaived: 0, cancelled: false, last: null, moves: [] };
+    m.charges.push(charge);
+    const applied = Math.min(m.credit, charge.amount);
+    if (applied > 0) {
+      useCredit(m, applied, (lot, part) => {
+        lot.applied.set(charge.id, (lot.applied.get(charge.id) ?? 0) + part);
+        charge.paid += part;
+        charge.moves.push({ from: m.day + 1, fen: part, source: `credit:${lot.id}` });
+      });
+    }
+    return { check: (es) => expect(es.map((e) => e.type)).toEqual(applied > 0 ? ['ChargeIssued', 'CreditApplied'] : ['ChargeIssued']) };
+  }
+  toString(): string {
+    return `Issue(+${this.advance}d, ${yuan(this.amountFen)})`;
+  }
+}
+
+class Pay extends Step {
+  constructor(
+    advance: number,
+    readonly amountFen: number,
+    readonly txn: number,
+    readonly back: number,
+  ) {
+    super(advance);
+  }
+  command(m: Model): AccountCommand {
+    return { ...pay(`t${this.txn}`, yuan(this.amountFen), isoDateOf(Math.max(START, m.day - this.back))), meta: meta(isoDateOf(m.day)) };
+  }
+  predict(m: Model, c: AccountCommand): Predicted {
+    const id = `wechat-t${this.txn}`;
+    const existing = m.pays.get(id);
+    if (existing !== undefined) return existing.amount === this.amountFen ? { check: (es) => expect(es).toEqual([]) } : { refused: 'PAYMENT_CONFLICT' };
+    const received = Math.max(START, m.day - this.back);
+    // oldest first: all principal by due date, then penalties by due date
+    const order = [...m.charges].filter((x) => !x.cancelled).sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : 1));
+    const allocs: MPay['allocs'] = [];
+    let left = this.amountFen;
+    for (const kind of ['principal', 'penalty'] as const) {
+      for (const ch of order) {
+        const owed = kind === 'principal' ? owedP(ch) : owedPen(ch);
+        const part = Math.min(left, owed);
+        if (part <= 0) continue;
+        left -= part;
+        allocs.push({ id: ch.id, kind, fen: part });
+        if (kind === 'principal') {
+          ch.paid += part;
+          ch.moves.push({ from: received + 1, fen: part, source: id });
+        } else ch.penPaid += part;
+      }
+    }
+    m.pays.set(id, { id, amount: this.amountFen, allocs, reversed: false });
+    if (left > 0) addLot(m, id, left);
+    void c;
+    return {
+      check: (es) => {
+        const p = es[0] as Extract<AccountEvent, { type: 'PaymentReceived' }>;
+        expect(p.data.allocations.map((a) => [a.chargeId, a.kind, fen(Money.of(a.amount))])).toEqual(allocs.map((a) => [a.id, a.kind, a.fen]));
+        expect(fen(Money.of(p.data.toCredit))).toBe(left);
+      },
+    };
+  }
+  toString(): string {
+    return `Pay(+${this.advance}d, ${yuan(this.amountFen)}, t${this.txn}, -${this.back}d)`;
+  }
+}
+
+class Reverse extends Step {
+  constructor(
+    advance: number,
+    readonly pick: number,
+  ) {
+    super(advance);
+  }
+  command(m: Model): AccountCommand | null {
+    const pays = [...m.pays.values()];
+    if (pays.length === 0) return null;
+    return { ...reverse(pays[this.pick % pays.length]!.id, isoDateOf(m.day)) };
+  }
+  predict(m: Model, c: AccountCommand): Predicted {
+    const p = m.pays.get((c as Extract<AccountCommand, { type: 'ReversePayment' }>).data.paymentId)!;
+    if (p.reversed) return { check: (es) => expect(es).toEqual([]) };
+    const lot = m.lots.find((l) => l.id === p.id);
+    if (lot !== undefined && lot.refunded > 0) return { refused: 'REVERSAL_CREDIT_REFUNDED' };
+    if (lot !== undefined && lot.takenBack > 0) return { refused: 'REVERSAL_CREDIT_SPENT' };
+    const byId = new Map(m.charges.map((x) => [x.id, x]));
+    let fromCredit = lot?.remaining ?? 0;
+    for (const a of p.allocs) if (byId.get(a.id)!.cancelled) fromCredit += a.fen;
+    for (const [id, f] of lot?.applied ?? []) if (byId.get(id)!.cancelled) fromCredit += f;
+    if (fromCredit > m.credit) return { refused: 'REVERSAL_CREDIT_SPENT' };
+    for (const a of p.allocs) {
+      const ch = byId.get(a.id)!;
+      if (ch.cancelled) continue;
+      if (a.kind === 'principal') {
+        ch.paid -= a.fen;
+        ch.moves = ch.moves.filter((x) => x.source !== p.id);
+      } else ch.penPaid -= a.fen;
+    }
+    for (const [id, f] of lot?.applied ?? []) {
+      const ch = byId.get(id)!;
+      if (ch.cancelled) continue;
+      ch.paid -= f;
+      ch.moves = ch.moves.filter((x) => x.source !== `credit:${p.id}`);
+    }
+    lot?.applied.clear();
+    p.reversed = true;
+    if (fromCredit > 0) useCredit(m, fromCredit, (l, part) => (l.takenBack += part), p.id);
+    return { check: (es) => expect(fen(Money.of((es[0] as Extract<AccountEvent, { type: 'PaymentReversed' }>).data.fromCredit))).toBe(fromCredit) };
+  }
+  toString(): string {
+    return `Reverse(+${this.advance}d, #${this.pick})`;
+  }
+}
+
+class Assess extends Step {
+  command(m: Model): AccountCommand {
+    return { type: 'AssessPenalty', data: { asOf: isoDateOf(m.day) }, meta: meta(isoDateOf(m.day)) } as AccountCommand;
+  }
+  predict(m: Model): Predicted {
+    const expected: [string, number, number, number][] = [];
+    for (const c of m.charges) {
+      if (c.cancelled) continue;
+      const from = c.last === null ? c.due + 1 : c.last + 1;
+      let to = m.day;
+      // counted through the last day something was unpaid
+      let firstZero = Number.POSITIVE_INFINITY;
+      for (const mv of [...c.moves].sort((a, b) => a.from - b.from)) if (baseOn(c, mv.from) === 0) firstZero = Math.min(firstZero, mv.from);
+      to = Math.min(to, firstZero - 1);
+      if (to < from) continue;
+      let sum = 0;
+      for (let d = from; d <= to; d++) sum += baseOn(c, d);
+      // 日万分之三, half-up once, capped at the principal
+      const rounded = Math.floor((sum * 3 + 5000) / 10000);
+      const amount = Math.min(rounded, Math.max(0, c.amount - c.pen));
+      if (amount <= 0) continue;
+      expected.push([c.id, from, to, amount]);
+      c.pen += amount;
+      c.last = to;
+    }
+    return {
+      check: (es) =>
+        expect(
+          es.map((e) => {
+            const d = (e as Extract<AccountEvent, { type: 'PenaltyAssessed' }>).data;
+            return [d.chargeId, d.from, d.to, fen(Money.of(d.amount))];
+          }),
+        ).toEqual(expected.map(([id, f, t, a]) => [id, isoDateOf(f), isoDateOf(t), a])),
+    };
+  }
+  toString(): string {
+    return `Assess(+${this.advance}d)`;
+  }
+}
+
+class Waive extends Step {
+  constructor(
+    advance: number,
+    readonly pick: number,
+    readonly penalty: boolean,
+    readonly amountFen: number,
+  ) {
+    super(advance);
+  }
+  command(m: Model): AccountCommand | null {
+    if (m.charges.length === 0) return null;
+    const c = m.charges[this.pick % m.charges.length]!;
+    return waive(c.id, this.penalty ? 'penalty' : 'principal', yuan(this.amountFen), isoDateOf(m.day), { approval: committeeApproval } as never, `w${m.waivers++}`);
+  }
+  predict(m: Model, cmd: AccountCommand): Predicted {
+    const c = m.charges.find((x) => x.id === (cmd as Extract<AccountCommand, { type: 'GrantWaiver' }>).data.chargeId)!;
+    if (c.cancelled) return { refused: 'CHARGE_CANCELLED' };
+    if (this.amountFen > (this.penalty ? owedPen(c) : owedP(c))) return { refused: 'WAIVER_EXCEEDS_OWED' };
+    if (this.penalty) c.penWaived += this.amountFen;
+    else {
+      c.waived += this.amountFen;
+      c.moves.push({ from: m.day + 1, fen: this.amountFen, source: `waiver:${m.waivers - 1}` });
+    }
+    return {};
+  }
+  toString(): string {
+    return `Waive(+${this.advance}d, #${this.pick}, ${this.penalty ? 'penalty' : 'principal'}, ${yuan(this.amountFen)})`;
+  }
+}
+
+class Cancel extends Step {
+  constructor(
+    advance: number,
+    readonly pick: number,
+  ) {
+    super(advance);
+  }
+  command(m: Model): AccountCommand | null {
+    if (m.charges.length === 0) return null;
+    return cancel(m.charges[this.pick % m.charges.length]!.id, isoDateOf(m.day));
+  }
+  predict(m: Model, cmd: AccountCommand): Predicted {
+    const c = m.charges.find((x) => x.id === (cmd as Extract<AccountCommand, { type: 'CancelCharge' }>).data.chargeId)!;
+    if (c.cancelled) return { check: (es) => expect(es).toEqual([]) };
+    const toCredit = c.paid + c.penPaid;
+    c.cancelled = true;
+    if (toCredit > 0) addLot(m, `cancel:${c.id}`, toCredit);
+    return {};
+  }
+  toString(): string {
+    return `Cancel(+${this.advance}d, #${this.pick})`;
+  }
+}
+
+class Refund extends Step {
+  constructor(
+    advance: number,
+    readonly amountFen: number,
+  ) {
+    super(advance);
+  }
+  command(m: Model): AccountCommand {
+    return refund(yuan(this.amountFen), isoDateOf(m.day), `r${m.refunds++}`);
+  }
+  predict(m: Model): Predicted {
+    if (this.amountFen > m.credit) return { refused: 'REFUND_EXCEEDS_CREDIT' };
+    useCredit(m, this.amountFen, (lot, part) => (lot.refunded += part));
+    return {};
+  }
+  toString(): string {
+    return `Refund(+${this.advance}d, ${yuan(this.amountFen)})`;
+  }
+}
+
+const advance = fc.integer({ min: 0, max: 20 });
+const cents = (max: number) => fc.integer({ min: 1, max });
+const steps = [
+  fc.tuple(advance, cents(300_000)).map(([a, f]) => new Issue(a, f)),
+  fc.tuple(advance, cents(400_000), fc.nat({ max: 12 }), fc.nat({ max: 6 })).map(([a, f, t, b]) => new Pay(a, f, t, b)),
+  fc.tuple(advance, fc.nat()).map(([a, p]) => new Reverse(a, p)),
+  fc.tuple(fc.integer({ min: 0, max: 60 })).map(([a]) => new Assess(a)),
+  fc.tuple(advance, fc.nat(), fc.boolean(), cents(50_000)).map(([a, p, k, f]) => new Waive(a, p, k, f)),
+  fc.tuple(advance, fc.nat()).map(([a, p]) => new Cancel(a, p)),
+  fc.tuple(advance, cents(100_000)).map(([a, f]) => new Refund(a, f)),
+];
+
+describe('account decider against a reference model', () => {
+  it('agrees with the model on balances, credit, allocations, penalties and refusals after every command', () => {
+    fc.assert(
+      fc.property(fc.commands(steps, { maxCommands: 60 }), (cmds) => {
+        const setup = () => ({
+          model: { day: START, periods: 0, charges: [], pays: new Map(), lots: [], credit: 0, waivers: 0, refunds: 0 } as Model,
+          real: { state: accountDecider.initialState() } as Real,
+        });
+        fc.modelRun(setup, cmds);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
