@@ -5,3 +5,4 @@
  */
 export * from './conformance.js';
 export * from './arbitraries.js';
+export * from './simulate.js';
