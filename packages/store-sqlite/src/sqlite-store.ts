@@ -85,6 +85,8 @@ export interface SqliteEventStore extends EventStore {
   readonly schemaVersion: number;
   /** Walks every stream's hash chain in the file and reports the first break. */
   verify(): Promise<ChainVerdict>;
+  /** Counts since open: transactions committed and appends they carried (appends / commits is the group-commit factor). */
+  stats(): { readonly commits: number; readonly appends: number };
 }
 
 type Row = [position: bigint, streamId: string, revision: bigint, type: string, data: string, meta: string];
@@ -181,6 +183,8 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
   }));
 
   let closed = false;
+  let commits = 0;
+  let appendsCommitted = 0;
   const queue: Pending[] = [];
   let scheduled = false;
   let flushing: Promise<void> = Promise.resolve();
@@ -250,6 +254,8 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
         }
       });
       conn.exec('COMMIT');
+      commits++;
+      appendsCommitted += batch.length;
       return outcomes;
     } catch (e) {
       if (conn.inTransaction) conn.exec('ROLLBACK');
@@ -439,6 +445,7 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
     readStream,
     readAll,
     subscribeToAll,
+    stats: () => ({ commits, appends: appendsCommitted }),
     verify: async () => {
       ensureOpen();
       const heads = new Map<string, ChainHead>();
