@@ -2,7 +2,9 @@
 import { benchMoney } from './money.bench.js';
 import { benchCalendar } from './calendar.bench.js';
 import { benchFeeMath } from './fee-math.bench.js';
+import { benchHandler } from './handler.bench.js';
 
 benchMoney();
 benchCalendar();
 benchFeeMath();
+await benchHandler();

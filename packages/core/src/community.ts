@@ -28,6 +28,7 @@ import { type DueRule, dueDateOf, validateDueRule } from './due-date.js';
 import { type DomainError, domainError } from './errors.js';
 import { eventIdFor } from './event-id.js';
 import type { BillingCycle, CommunityEvent, EventData, EventOf, UseType } from './events.js';
+import { BucketMap } from './bucket-map.js';
 import { Money } from './money.js';
 import { validatePenaltyPolicy } from './penalty.js';
 import { type Period, monthsOf, parsePeriodKey, periodOf } from './period.js';
@@ -73,6 +74,7 @@ export interface CommunityState {
   readonly timeZone: string | null;
   /** the period kind closes use (a quarter by default: 按月收取, 按季度结算) */
   readonly closeCycle: BillingCycle;
+  /** units by id; iteration order is not registration order (sort ids where order matters) */
   readonly units: ReadonlyMap<string, UnitRecord>;
   /** fee schedule versions, ascending */
   readonly schedules: readonly ScheduleRecord[];
@@ -112,7 +114,7 @@ export const initialCommunityState = (): CommunityState => ({
   name: null,
   timeZone: null,
   closeCycle: 'quarter',
-  units: new Map(),
+  units: BucketMap.empty<UnitRecord>(),
   schedules: [],
   billingRuns: new Map(),
   closes: [],
@@ -209,6 +211,10 @@ export const billingChargeId = (feeItemId: string, periodKey: string): string =>
 // evolve
 // ---------------------------------------------------------------------------------------------
 
+// a community holds thousands of units: a persistent map keeps each registration cheap to fold
+const withUnit = (units: ReadonlyMap<string, UnitRecord>, unit: UnitRecord): ReadonlyMap<string, UnitRecord> =>
+  units instanceof BucketMap ? units.set(unit.unitId, unit) : new Map(units).set(unit.unitId, unit);
+
 /**
  * Folds one community event into the state. Pure: returns a new state, sharing what did not change.
  *
@@ -234,9 +240,7 @@ export const evolveCommunity = (state: CommunityState, event: CommunityEvent): C
         areaHistory: [{ from: handoverDay, areaM2: d.areaM2 }],
         ownerHistory: [{ from: handoverDay, owner: d.owner }],
       };
-      const units = new Map(state.units);
-      units.set(d.unitId, unit);
-      return { ...state, units, version };
+      return { ...state, units: withUnit(state.units, unit), version };
     }
     case 'UnitAreaChanged': {
       const d = event.data;
@@ -244,9 +248,7 @@ export const evolveCommunity = (state: CommunityState, event: CommunityEvent): C
       if (unit === undefined) return { ...state, version };
       const from = dayOf(d.from);
       const areaHistory = [...unit.areaHistory.filter((h) => h.from !== from), { from, areaM2: d.areaM2 }].sort((a, b) => a.from - b.from);
-      const units = new Map(state.units);
-      units.set(d.unitId, { ...unit, areaHistory });
-      return { ...state, units, version };
+      return { ...state, units: withUnit(state.units, { ...unit, areaHistory }), version };
     }
     case 'UnitOwnerChanged': {
       const d = event.data;
@@ -254,9 +256,7 @@ export const evolveCommunity = (state: CommunityState, event: CommunityEvent): C
       if (unit === undefined) return { ...state, version };
       const from = dayOf(d.from);
       const ownerHistory = [...unit.ownerHistory.filter((h) => h.from !== from), { from, owner: d.owner }].sort((a, b) => a.from - b.from);
-      const units = new Map(state.units);
-      units.set(d.unitId, { ...unit, ownerHistory });
-      return { ...state, units, version };
+      return { ...state, units: withUnit(state.units, { ...unit, ownerHistory }), version };
     }
     case 'FeeScheduleAdopted': {
       const d = event.data;
