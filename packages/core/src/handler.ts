@@ -157,6 +157,9 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
   }
   const upcasters = options.upcasters ?? LEVY_UPCASTERS;
   const cacheLimit = options.cachedStreams ?? 50_000;
+  if (!Number.isSafeInteger(cacheLimit) || cacheLimit < 0 || cacheLimit > 10_000_000) {
+    throw new LevyError(domainError('OPTIONS_INVALID', 'cachedStreams must be a whole number from 0 to 10,000,000', ['cachedStreams']));
+  }
   const cache = new Map<string, Loaded<unknown>>();
 
   const now = (): InstantString => clock() as InstantString;

@@ -126,8 +126,18 @@ describe('createLevy: concurrency', () => {
     expect(E.isLeft(r) && r.left).toMatchObject({ code: 'CONCURRENCY_RETRIES_EXHAUSTED', details: { attempts: 3 } });
     expect(appends).toBe(3);
   });
-  it('refuses a maxRetries outside 0 to 100', () => {
+  it('refuses a maxRetries outside 0 to 100 and a negative cache size', () => {
     expect(() => createLevy(openMemoryEventStore(), { maxRetries: -1 })).toThrow(/maxRetries/);
+    expect(() => createLevy(openMemoryEventStore(), { cachedStreams: -1 })).toThrow(/cachedStreams/);
+  });
+  it('decides the same with no state cache at all', async () => {
+    const store = openMemoryEventStore();
+    await setUp(store);
+    const levy = createLevy(store, { clock, newId, cachedStreams: 0 });
+    await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
+    const r = await levy.handle(pay('T1', '300'), { communityId: CID, unitId: 'B1-0101' });
+    expect(E.isRight(r) && r.right.revision).toBe(1n);
+    expect((await levy.readAccount(CID, 'B1-0101')).credit.toString()).toBe('49.40');
   });
 });
 
