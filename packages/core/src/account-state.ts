@@ -17,6 +17,7 @@
 import type { ReceivableKind } from './allocation.js';
 import { epochDayOf } from './calendar.js';
 import { moneyOf } from './codecs.js';
+import { IdTable } from './id-table.js';
 import type { DecisionContext } from './decider.js';
 import type { AccountEvent, ArrearsClass, Channel, EventData, EventOf, ReminderStage } from './events.js';
 import { Money } from './money.js';
@@ -169,11 +170,11 @@ export interface ReminderState {
 export interface AccountState {
   /** events folded so far */
   readonly version: number;
-  readonly charges: ReadonlyMap<string, ChargeState>;
-  readonly payments: ReadonlyMap<string, PaymentState>;
+  readonly charges: IdTable<ChargeState>;
+  readonly payments: IdTable<PaymentState>;
   /** unapplied credit (预收): the sum of the lots' remaining amounts */
   readonly credit: Money;
-  readonly lots: ReadonlyMap<string, CreditLot>;
+  readonly lots: IdTable<CreditLot>;
   /** lots with something left, oldest first: credit is used in this order */
   readonly openLots: readonly string[];
   readonly plans: ReadonlyMap<string, PlanState>;
@@ -188,10 +189,10 @@ export interface AccountState {
 
 const EMPTY: AccountState = Object.freeze({
   version: 0,
-  charges: new Map(),
-  payments: new Map(),
+  charges: IdTable.empty<ChargeState>(),
+  payments: IdTable.empty<PaymentState>(),
   credit: Money.zero(),
-  lots: new Map(),
+  lots: IdTable.empty<CreditLot>(),
   openLots: [],
   plans: new Map(),
   activePlans: 0,
@@ -277,7 +278,20 @@ export const dayOfIso = (iso: string): number => {
 
 const ZERO = Money.zero();
 
-const withCharge = (charges: ReadonlyMap<string, ChargeState>, c: ChargeState): Map<string, ChargeState> => new Map(charges).set(c.chargeId, c);
+// evolve reads back amounts decide just wrote, and fees repeat across units: parse each string once
+const AMOUNT_CACHE_LIMIT = 4096;
+const amounts = new Map<string, Money>();
+const money = (amount: string): Money => {
+  let m = amounts.get(amount);
+  if (m === undefined) {
+    m = moneyOf(amount as Parameters<typeof moneyOf>[0]);
+    if (amounts.size >= AMOUNT_CACHE_LIMIT) amounts.clear();
+    amounts.set(amount, m);
+  }
+  return m;
+};
+
+const withCharge = (charges: IdTable<ChargeState>, c: ChargeState): IdTable<ChargeState> => charges.set(c.chargeId, c);
 
 /** Uses `amount` of credit, oldest lot first (or `first` before the others), recording each part with `record`. */
 const useCredit = (
@@ -285,8 +299,8 @@ const useCredit = (
   amount: Money,
   record: (lot: CreditLot, part: Money) => CreditLot,
   first?: string,
-): { lots: Map<string, CreditLot>; openLots: string[]; parts: { lotId: string; amount: Money }[] } => {
-  const lots = new Map(state.lots);
+): { lots: IdTable<CreditLot>; openLots: string[]; parts: { lotId: string; amount: Money }[] } => {
+  let lots = state.lots;
   const order = first !== undefined && state.openLots.includes(first) ? [first, ...state.openLots.filter((l) => l !== first)] : state.openLots;
   const openLots: string[] = [];
   const parts: { lotId: string; amount: Money }[] = [];
@@ -298,7 +312,7 @@ const useCredit = (
       const part = Money.min(left, lot.remaining);
       left = left.subtract(part);
       const next = record({ ...lot, remaining: lot.remaining.subtract(part) }, part);
-      lots.set(lotId, next);
+      lots = lots.set(lotId, next);
       parts.push({ lotId, amount: part });
       if (next.remaining.isPositive()) openLots.push(lotId);
     } else if (lot.remaining.isPositive()) {
@@ -314,7 +328,7 @@ const addLot = (state: AccountState, lotId: string, amount: Money): Pick<Account
   const existing = state.lots.get(lotId);
   const lot: CreditLot = existing === undefined ? { lotId, remaining: amount, applied: new Map(), refunded: ZERO, takenBack: ZERO } : { ...existing, remaining: existing.remaining.add(amount) };
   return {
-    lots: new Map(state.lots).set(lotId, lot),
+    lots: state.lots.set(lotId, lot),
     openLots: state.openLots.includes(lotId) ? state.openLots : [...state.openLots, lotId],
     credit: state.credit.add(amount),
   };
@@ -345,13 +359,13 @@ type Evolvers = { [K in AccountEvent['type']]: (s: AccountState, e: EventOf<K>) 
 
 const evolvers: Evolvers = {
   ChargeIssued: (s, { data: d }) => {
-    const amount = moneyOf(d.amount);
+    const amount = money(d.amount);
     const c: ChargeState = {
       chargeId: d.chargeId,
       feeItemId: d.feeItemId,
       periodKey: d.periodKey,
       amount,
-      commission: moneyOf(d.commission),
+      commission: money(d.commission),
       dueDate: d.dueDate,
       dueDay: dayOfIso(d.dueDate),
       paidPrincipal: ZERO,
@@ -369,7 +383,7 @@ const evolvers: Evolvers = {
     return { ...s, charges: withCharge(s.charges, c) };
   },
   CreditApplied: (s, { data: d, meta }) => {
-    const amount = moneyOf(d.amount);
+    const amount = money(d.amount);
     const from = dayOfIso(meta.effectiveDate) + 1;
     let c = chargeOf(s, d.chargeId);
     const used = useCredit(s, amount, (lot, part) => ({ ...lot, applied: new Map(lot.applied).set(d.chargeId, (lot.applied.get(d.chargeId) ?? ZERO).add(part)) }));
@@ -378,61 +392,61 @@ const evolvers: Evolvers = {
   },
   ChargeCancelled: (s, { data: d }) => {
     const c = chargeOf(s, d.chargeId);
-    const toCredit = moneyOf(d.paidPrincipalToCredit).add(moneyOf(d.paidPenaltyToCredit));
+    const toCredit = money(d.paidPrincipalToCredit).add(money(d.paidPenaltyToCredit));
     const next: AccountState = { ...s, charges: withCharge(s.charges, { ...c, cancelled: true, outstandingPrincipal: ZERO, outstandingPenalty: ZERO }) };
     return toCredit.isPositive() ? { ...next, ...addLot(next, `cancel:${d.chargeId}`, toCredit) } : next;
   },
   PaymentReceived: (s, { data: d }) => {
     const receivedDay = dayOfIso(d.receivedOn);
-    const charges = new Map(s.charges);
-    const allocations = d.allocations.map((a) => ({ chargeId: a.chargeId, kind: a.kind, amount: moneyOf(a.amount) }));
+    let charges = s.charges;
+    const allocations = d.allocations.map((a) => ({ chargeId: a.chargeId, kind: a.kind, amount: money(a.amount) }));
     for (const a of allocations) {
       const c = charges.get(a.chargeId) ?? chargeOf(s, a.chargeId);
-      charges.set(
+      charges = charges.set(
         a.chargeId,
         a.kind === 'principal'
           ? payPrincipal(c, a.amount, receivedDay + 1, d.paymentId)
           : { ...c, penaltyPaid: c.penaltyPaid.add(a.amount), outstandingPenalty: c.outstandingPenalty.subtract(a.amount) },
       );
     }
-    const toCredit = moneyOf(d.toCredit);
+    const toCredit = money(d.toCredit);
     const payment: PaymentState = {
       paymentId: d.paymentId,
       channel: d.channel,
       channelTxnId: d.channelTxnId,
-      amount: moneyOf(d.amount),
+      amount: money(d.amount),
       receivedDay,
       allocations,
       toCredit,
       reversed: false,
     };
-    const next: AccountState = { ...s, charges, payments: new Map(s.payments).set(d.paymentId, payment) };
+    const next: AccountState = { ...s, charges, payments: s.payments.set(d.paymentId, payment) };
     return toCredit.isPositive() ? { ...next, ...addLot(next, d.paymentId, toCredit) } : next;
   },
   PaymentReversed: (s, { data: d }) => {
-    const charges = new Map(s.charges);
+    let charges = s.charges;
     for (const a of d.allocations) {
       const c = charges.get(a.chargeId) ?? chargeOf(s, a.chargeId);
-      const amount = moneyOf(a.amount);
-      charges.set(
+      const amount = money(a.amount);
+      charges = charges.set(
         a.chargeId,
         a.kind === 'principal' ? reopenPrincipal(c, amount, d.paymentId) : { ...c, penaltyPaid: c.penaltyPaid.subtract(amount), outstandingPenalty: c.outstandingPenalty.add(amount) },
       );
     }
-    let lots: ReadonlyMap<string, CreditLot> = s.lots;
+    let lots = s.lots;
     const own = s.lots.get(d.paymentId);
     if (own !== undefined && d.creditApplications.length > 0) {
       const applied = new Map(own.applied);
       for (const ca of d.creditApplications) {
         const c = charges.get(ca.chargeId) ?? chargeOf(s, ca.chargeId);
-        charges.set(ca.chargeId, reopenPrincipal(c, moneyOf(ca.amount), `credit:${d.paymentId}`));
+        charges = charges.set(ca.chargeId, reopenPrincipal(c, money(ca.amount), `credit:${d.paymentId}`));
         applied.delete(ca.chargeId);
       }
-      lots = new Map(s.lots).set(d.paymentId, { ...own, applied });
+      lots = s.lots.set(d.paymentId, { ...own, applied });
     }
     const p = s.payments.get(d.paymentId);
-    const payments = p === undefined ? s.payments : new Map(s.payments).set(d.paymentId, { ...p, reversed: true });
-    const fromCredit = moneyOf(d.fromCredit);
+    const payments = p === undefined ? s.payments : s.payments.set(d.paymentId, { ...p, reversed: true });
+    const fromCredit = money(d.fromCredit);
     const base: AccountState = { ...s, charges, payments, lots };
     if (!fromCredit.isPositive()) return base;
     const used = useCredit(base, fromCredit, (lot, part) => ({ ...lot, takenBack: lot.takenBack.add(part) }), d.paymentId);
@@ -440,7 +454,7 @@ const evolvers: Evolvers = {
   },
   PenaltyAssessed: (s, { data: d }) => {
     const c = chargeOf(s, d.chargeId);
-    const amount = moneyOf(d.amount);
+    const amount = money(d.amount);
     return {
       ...s,
       charges: withCharge(s.charges, {
@@ -453,7 +467,7 @@ const evolvers: Evolvers = {
   },
   WaiverGranted: (s, { data: d, meta }) => {
     const c = chargeOf(s, d.chargeId);
-    const amount = moneyOf(d.amount);
+    const amount = money(d.amount);
     const next: ChargeState =
       d.kind === 'principal'
         ? {
@@ -473,19 +487,19 @@ const evolvers: Evolvers = {
     const plan: PlanState = {
       planId: d.planId,
       chargeIds: d.chargeIds,
-      installments: d.installments.map((i) => ({ seq: i.seq, dueDate: i.dueDate, dueDay: dayOfIso(i.dueDate), amount: moneyOf(i.amount) })),
-      total: moneyOf(d.total),
+      installments: d.installments.map((i) => ({ seq: i.seq, dueDate: i.dueDate, dueDay: dayOfIso(i.dueDate), amount: money(i.amount) })),
+      total: money(d.total),
       graceDays: d.graceDays,
       status: 'active',
     };
-    const charges = new Map(s.charges);
-    for (const id of d.chargeIds) charges.set(id, { ...chargeOf(s, id), planId: d.planId });
+    let charges = s.charges;
+    for (const id of d.chargeIds) charges = charges.set(id, { ...chargeOf(s, id), planId: d.planId });
     return { ...s, charges, plans: new Map(s.plans).set(d.planId, plan), activePlans: s.activePlans + 1 };
   },
   InstallmentPlanDefaulted: (s, { data: d }) => planStatus(s, d.planId, 'defaulted'),
   InstallmentPlanCompleted: (s, { data: d }) => planStatus(s, d.planId, 'completed'),
   CreditRefunded: (s, { data: d }) => {
-    const amount = moneyOf(d.amount);
+    const amount = money(d.amount);
     const used = useCredit(s, amount, (lot, part) => ({ ...lot, refunded: lot.refunded.add(part) }));
     return { ...s, lots: used.lots, openLots: used.openLots, credit: s.credit.subtract(amount), refunds: new Map(s.refunds).set(d.refundId, amount) };
   },

@@ -375,6 +375,13 @@ export const principalTimeline = (c: ChargeState): { from: number; outstanding: 
   return out;
 };
 
+/** the first day nothing was owed on a charge paid or waived in full: every lowering counts by then (they only ever lower it) */
+const settledFrom = (c: ChargeState): number => {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const m of c.movements) if (m.from > last) last = m.from;
+  return last;
+};
+
 const defaultedPlans = (state: AccountState, asOfDay: number): { plan: PlanState; seq: number; dueDate: string }[] => {
   const out: { plan: PlanState; seq: number; dueDate: string }[] = [];
   if (state.activePlans === 0) return out;
@@ -423,12 +430,11 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
     if (c.planId !== null && !defaulted.has(c.planId) && state.plans.get(c.planId)?.status === 'active') continue;
     const from = c.lastPenaltyDay === null ? firstChargeable : Math.max(c.lastPenaltyDay + 1, firstChargeable);
     if (from > asOfDay) continue;
-    const timeline = principalTimeline(c);
     // once paid in full, count only through the last day something was unpaid; a reversal re-opens the rest
     let to = asOfDay;
-    const paidOff = timeline.find((t) => t.outstanding.isZero());
-    if (paidOff !== undefined) to = Math.min(to, paidOff.from - 1);
+    if (c.outstandingPrincipal.isZero()) to = Math.min(to, settledFrom(c) - 1);
     if (to < from) continue;
+    const timeline = principalTimeline(c);
     const a = assessPenalty({ principal: c.amount, dueDate: c.dueDay, through: to, from, principalTimeline: timeline, alreadyAssessed: c.penaltyAssessed, policy });
     if (E.isLeft(a)) return E.left({ ...a.left, path: ['data', 'asOf'] });
     // nothing to book yet (a tiny base, or the cap reached): a later assessment counts these days, rounded once

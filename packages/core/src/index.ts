@@ -31,3 +31,4 @@ export * from './handler.js';
 export * from './upcast.js';
 export * from './jsonl.js';
 export * from './spec.js';
+export * from './id-table.js';
