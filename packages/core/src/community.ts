@@ -32,7 +32,7 @@ import { BucketMap } from './bucket-map.js';
 import { Money } from './money.js';
 import { validatePenaltyPolicy } from './penalty.js';
 import { type Period, monthsOf, parsePeriodKey, periodOf } from './period.js';
-import { areaCharge, fixedCharge, meteredCharge, priceFor, proratedAreaCharge } from './pricing.js';
+import { type ChargeCalculation, areaCharge, fixedCharge, meteredCharge, priceFor, proratedAreaCharge } from './pricing.js';
 
 // ---------------------------------------------------------------------------------------------
 // state
@@ -660,11 +660,9 @@ const commissionOf = (regime: EventData<'FeeScheduleAdopted'>['regime'], amount:
 
 type Priced = Result<{ amount: Money; calculation: Calculation }>;
 
-const priced = (r: Result<{ amount: Money; basis: 'area' | 'fixed' | 'metered'; quantity: string; unitPrice: string; months: string; unrounded: string; rounding: string }>): Priced =>
-  E.map((c: { amount: Money; basis: 'area' | 'fixed' | 'metered'; quantity: string; unitPrice: string; months: string; unrounded: string; rounding: string }) => ({
-    amount: c.amount,
-    calculation: { basis: c.basis, quantity: c.quantity, unitPrice: c.unitPrice, months: c.months, unrounded: c.unrounded, rounding: c.rounding } as Calculation,
-  }))(r);
+// the event records how the amount was reached (DESIGN.md, principle 2): everything but the Money itself
+const priced = (r: Result<ChargeCalculation>): Priced =>
+  E.map(({ amount, ...how }: ChargeCalculation) => ({ amount, calculation: how as Calculation }))(r);
 
 const chargeFor = (pricing: EventData<'FeeScheduleAdopted'>['items'][number]['pricing'], unit: UnitRecord, period: Period): Priced => {
   const startsMidPeriod = unit.handoverDay > period.start;
