@@ -11,7 +11,7 @@
  */
 import type { EpochDay, Money } from '@levy/core';
 import { type BookState, type PlanStatus, arrearsClassAsOf, chargeAsOf, compareText, planStatusAsOf, unitsInOrder } from './book.js';
-import { ZERO } from './fields.js';
+import { ZERO, dayOf } from './fields.js';
 
 /** Reminder stages in escalating order (domain.md, chapter 5). */
 export const REMINDER_STAGES = ['reminder', 'phone', 'written-notice', 'legal'] as const;
@@ -96,10 +96,11 @@ export const arrearsLedger = (book: BookState, options: ArrearsOptions): Arrears
     if (options.overdueOnly === true && !overdue.isPositive()) continue;
     let stage: string | null = null;
     let last: EpochDay | null = null;
-    for (const r of u.reminders) {
-      if (r.day > asOf) continue;
-      if (stage === null || REMINDER_STAGES.indexOf(r.stage as never) > REMINDER_STAGES.indexOf(stage as never)) stage = r.stage;
-      if (last === null || r.day > last) last = r.day;
+    for (const { data: r } of u.reminders) {
+      const day = dayOf(r.on);
+      if (day > asOf) continue;
+      if (stage === null || REMINDER_STAGES.indexOf(r.stage) > REMINDER_STAGES.indexOf(stage as never)) stage = r.stage;
+      if (last === null || day > last) last = day;
     }
     lines.push({
       unit: u.key,

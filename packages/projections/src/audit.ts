@@ -16,7 +16,7 @@
 import { type DomainError, type EpochDay, type Money, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
 import * as E from './either.js';
 import type { BookAnomaly } from './book.js';
-import { dateOf, dayOf, moneyOfAmount, recordedDayOf } from './fields.js';
+import { dateOf, dayOf, fixedOffsetOf, moneyOfAmount, recordedDayWith } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
 
 /** Why an entry is flagged. */
@@ -46,6 +46,8 @@ export const DEFAULT_AUDIT_POLICY: AuditPolicy = Object.freeze({ backdateDays: 7
 
 interface CommunityRules {
   timeZone: string;
+  /** the zone's fixed offset in minutes, or null to ask Intl */
+  offset: number | null;
   closedThrough: EpochDay | null;
   managerWaiverLimit: Money | null;
   readonly published: Map<number, EpochDay>;
@@ -59,18 +61,21 @@ export interface AuditState {
   readonly flags: Map<number, AuditFlag[]>;
   readonly communities: Map<string, CommunityRules>;
   readonly communityOfStream: Map<string, string>;
+  /** the last stream looked up (a stream's events often come together) */
+  readonly last: { streamId: string; communityId: string };
 }
 
 const rulesOf = (state: AuditState, communityId: string): CommunityRules => {
   let r = state.communities.get(communityId);
   if (r === undefined) {
-    r = { timeZone: 'Asia/Shanghai', closedThrough: null, managerWaiverLimit: null, published: new Map() };
+    r = { timeZone: 'Asia/Shanghai', offset: fixedOffsetOf('Asia/Shanghai'), closedThrough: null, managerWaiverLimit: null, published: new Map() };
     state.communities.set(communityId, r);
   }
   return r;
 };
 
 const communityIdOf = (state: AuditState, streamId: string): string | null => {
+  if (streamId === state.last.streamId) return state.last.communityId;
   let id = state.communityOfStream.get(streamId);
   if (id === undefined) {
     const p = parseStreamName(streamId);
@@ -78,6 +83,8 @@ const communityIdOf = (state: AuditState, streamId: string): string | null => {
     id = p.communityId;
     state.communityOfStream.set(streamId, id);
   }
+  state.last.streamId = streamId;
+  state.last.communityId = id;
   return id;
 };
 
@@ -97,7 +104,7 @@ const COMMITTEE = new Set(['committee', 'assembly']);
  */
 export const auditProjectionWith = (policy: AuditPolicy): Projection<AuditState> => ({
   name: 'audit',
-  init: () => ({ policy, events: [], flags: new Map(), communities: new Map(), communityOfStream: new Map() }),
+  init: () => ({ policy, events: [], flags: new Map(), communities: new Map(), communityOfStream: new Map(), last: { streamId: '', communityId: '' } }),
   apply: (state, event) => {
     const index = state.events.length;
     state.events.push(event);
@@ -105,7 +112,7 @@ export const auditProjectionWith = (policy: AuditPolicy): Projection<AuditState>
     if (communityId === null) return state;
     const rules = rulesOf(state, communityId);
     const day = dayOf(event.meta.effectiveDate);
-    const recorded = recordedDayOf(event.meta.recordedAt, rules.timeZone);
+    const recorded = recordedDayWith(event.meta.recordedAt, rules.offset, rules.timeZone);
     if (recorded - day > state.policy.backdateDays) {
       raise(state, index, 'BACKDATED', `effective ${event.meta.effectiveDate} but recorded ${dateOf(recorded)}, ${recorded - day} days later`);
     }
@@ -113,6 +120,7 @@ export const auditProjectionWith = (policy: AuditPolicy): Projection<AuditState>
     switch (event.type) {
       case 'CommunityRegistered':
         rules.timeZone = event.data.timeZone;
+        rules.offset = fixedOffsetOf(event.data.timeZone);
         return state;
       case 'FeeScheduleAdopted':
         rules.published.set(event.data.version, dayOf(event.data.publishedOn));

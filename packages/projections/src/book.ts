@@ -39,15 +39,80 @@ export type MoveKind =
   | 'penalty-unpaid'
   | 'penalty-waived';
 
-/** One dated movement on a charge. */
+const MOVE_KINDS: readonly MoveKind[] = [
+  'paid',
+  'paid-from-credit',
+  'unpaid',
+  'unpaid-credit',
+  'waived',
+  'penalty-assessed',
+  'penalty-paid',
+  'penalty-unpaid',
+  'penalty-waived',
+];
+const PAID = 0;
+const PAID_FROM_CREDIT = 1;
+const UNPAID = 2;
+const UNPAID_CREDIT = 3;
+const WAIVED = 4;
+const PENALTY_ASSESSED = 5;
+const PENALTY_PAID = 6;
+const PENALTY_UNPAID = 7;
+const PENALTY_WAIVED = 8;
+/** a change of a unit's credit, in the same columns */
+const CREDIT = 9;
+const NO_DAY = -2147483648;
+
+/**
+ * Every movement of every charge and every change of credit, in flat columns linked per charge
+ * (per unit for credit): a million-event fold keeps no object per movement. Amounts point at
+ * shared Money values.
+ */
+export class Movements {
+  day = new Int32Array(1024);
+  kind = new Uint8Array(1024);
+  paidDay = new Int32Array(1024);
+  next = new Int32Array(1024);
+  amount: Money[] = [];
+  length = 0;
+
+  /** appends a movement after `last` (-1: the first of its list) and returns its index */
+  push(last: number, day: EpochDay, kind: number, amount: Money, paidDay: EpochDay): number {
+    if (this.length === this.day.length) this.grow();
+    const i = this.length++;
+    this.day[i] = day;
+    this.kind[i] = kind;
+    this.paidDay[i] = paidDay;
+    this.next[i] = -1;
+    this.amount.push(amount);
+    if (last >= 0) this.next[last] = i;
+    return i;
+  }
+
+  private grow(): void {
+    const n = this.day.length * 2;
+    const day = new Int32Array(n);
+    day.set(this.day);
+    const kind = new Uint8Array(n);
+    kind.set(this.kind);
+    const paidDay = new Int32Array(n);
+    paidDay.set(this.paidDay);
+    const next = new Int32Array(n);
+    next.set(this.next);
+    this.day = day;
+    this.kind = kind;
+    this.paidDay = paidDay;
+    this.next = next;
+  }
+}
+
+/** One dated movement on a charge (as {@link movesOf} gives them). */
 export interface ChargeMove {
   readonly day: EpochDay;
   readonly kind: MoveKind;
   readonly amount: Money;
   /** for re-openings: the day the money now taken back had been paid (collection rates count it there) */
   readonly paidDay?: EpochDay;
-  /** the book's sequence number of the event */
-  readonly seq: number;
 }
 
 /** A charge and everything that happened to it. */
@@ -67,7 +132,9 @@ export interface ChargeRecord {
   readonly scheduleVersion: number;
   readonly seq: number;
   cancelledDay: EpochDay | null;
-  readonly moves: ChargeMove[];
+  /** first and last movement in the book's {@link Movements} (-1: none) */
+  firstMove: number;
+  lastMove: number;
   /** as of the whole log */
   principal: Money;
   /** as of the whole log */
@@ -101,17 +168,20 @@ export interface UnitRecord {
   registered: boolean;
   readonly charges: ChargeRecord[];
   readonly chargeById: Map<string, ChargeRecord>;
-  /** dated changes of credit (预收): + when credit is made, - when used or taken back */
-  readonly creditMoves: { readonly day: EpochDay; readonly amount: Money; readonly seq: number }[];
+  /** the book's movement columns, shared by every unit */
+  readonly moves: Movements;
+  /** first and last change of credit (预收) in {@link Movements}: + when credit is made, - when used or taken back */
+  firstCredit: number;
+  lastCredit: number;
   /** as of the whole log */
   credit: Money;
-  /** payment id → received day, amount (for reversals and the statement) */
-  readonly payments: Map<string, { readonly day: EpochDay; readonly amount: Money }>;
   readonly plans: PlanRecord[];
-  readonly reminders: { readonly day: EpochDay; readonly stage: string; readonly channel: string; readonly chargeIds: readonly string[]; readonly seq: number }[];
+  /** the ReminderRecorded events, in log order */
+  readonly reminders: EventOf<'ReminderRecorded'>[];
   readonly classes: { readonly day: EpochDay; readonly arrearsClass: string; readonly seq: number }[];
-  /** the unit's account events in log order, with their book sequence numbers (statements read them) */
-  readonly events: { readonly event: LoggedEvent; readonly day: EpochDay; readonly seq: number }[];
+  /** first and last of the unit's account events in the book's event list (see {@link eventsOf}) */
+  firstEvent: number;
+  lastEvent: number;
 }
 
 /** A community: its name, time zone, schedules, closes and spending. */
@@ -150,6 +220,10 @@ export interface BookState {
   readonly units: Map<string, UnitRecord>;
   readonly communities: Map<string, CommunityRecord>;
   readonly anomalies: BookAnomaly[];
+  readonly moves: Movements;
+  /** account events in log order, linked per unit through `eventNext` */
+  readonly events: LoggedEvent[];
+  eventNext: Int32Array;
   /** events folded in so far (the next event's sequence number) */
   seq: number;
   /** latest effective day seen */
@@ -184,13 +258,15 @@ const unitOf = (state: BookState, key: string, communityId: string, unitId: stri
       registered: false,
       charges: [],
       chargeById: new Map(),
-      creditMoves: [],
+      moves: state.moves,
+      firstCredit: -1,
+      lastCredit: -1,
       credit: ZERO,
-      payments: new Map(),
       plans: [],
       reminders: [],
       classes: [],
-      events: [],
+      firstEvent: -1,
+      lastEvent: -1,
     };
     state.units.set(key, u);
     community(state, communityId).units.push(u);
@@ -212,35 +288,37 @@ const anomaly = (state: BookState, event: LoggedEvent, seq: number, code: BookAn
 
 const changeCredit = (state: BookState, unit: UnitRecord, event: LoggedEvent, day: EpochDay, seq: number, amount: Money): void => {
   if (amount.isZero()) return;
-  unit.creditMoves.push({ day, amount, seq });
+  unit.lastCredit = state.moves.push(unit.lastCredit, day, CREDIT, amount, NO_DAY);
+  if (unit.firstCredit < 0) unit.firstCredit = unit.lastCredit;
   unit.credit = unit.credit.add(amount);
   if (unit.credit.isNegative()) anomaly(state, event, seq, 'CREDIT_NEGATIVE', `credit of ${unit.key} fell to ${unit.credit.toString()}`);
 };
 
-const move = (state: BookState, unit: UnitRecord, event: LoggedEvent, chargeId: string, day: EpochDay, seq: number, kind: MoveKind, amount: Money, paidDay?: EpochDay): void => {
+const move = (state: BookState, unit: UnitRecord, event: LoggedEvent, chargeId: string, day: EpochDay, seq: number, kind: number, amount: Money, paidDay: EpochDay = NO_DAY): void => {
   const c = unit.chargeById.get(chargeId);
   if (c === undefined) {
     anomaly(state, event, seq, 'CHARGE_UNKNOWN', `${event.type} names charge ${chargeId}, which ${unit.key} was never billed`);
     return;
   }
-  c.moves.push(paidDay === undefined ? { day, kind, amount, seq } : { day, kind, amount, paidDay, seq });
+  c.lastMove = state.moves.push(c.lastMove, day, kind, amount, paidDay);
+  if (c.firstMove < 0) c.firstMove = c.lastMove;
   switch (kind) {
-    case 'paid':
-    case 'paid-from-credit':
-    case 'waived':
+    case PAID:
+    case PAID_FROM_CREDIT:
+    case WAIVED:
       c.principal = c.principal.subtract(amount);
       if (c.principal.isNegative()) anomaly(state, event, seq, 'CHARGE_OVERPAID', `charge ${chargeId} of ${unit.key} is settled beyond its amount by ${c.principal.negate().toString()}`);
       break;
-    case 'unpaid':
-    case 'unpaid-credit':
+    case UNPAID:
+    case UNPAID_CREDIT:
       c.principal = c.principal.add(amount);
       break;
-    case 'penalty-assessed':
-    case 'penalty-unpaid':
+    case PENALTY_ASSESSED:
+    case PENALTY_UNPAID:
       c.penalty = c.penalty.add(amount);
       break;
-    case 'penalty-paid':
-    case 'penalty-waived':
+    case PENALTY_PAID:
+    case PENALTY_WAIVED:
       c.penalty = c.penalty.subtract(amount);
       if (c.penalty.isNegative()) anomaly(state, event, seq, 'PENALTY_OVERPAID', `penalty on charge ${chargeId} of ${unit.key} is settled beyond what was assessed`);
       break;
@@ -253,10 +331,11 @@ const creditPaidDays = (charge: ChargeRecord | undefined, amount: Money): { day:
   if (charge === undefined) return out;
   let left = amount;
   let reopened = ZERO;
-  for (const m of charge.moves) if (m.kind === 'unpaid-credit') reopened = reopened.add(m.amount);
+  const moves = movesOf(charge);
+  for (const m of moves) if (m.kind === 'unpaid-credit') reopened = reopened.add(m.amount);
   // skip the credit payments already re-opened (latest first), then take from the next ones
-  for (let i = charge.moves.length - 1; i >= 0 && left.isPositive(); i--) {
-    const m = charge.moves[i]!;
+  for (let i = moves.length - 1; i >= 0 && left.isPositive(); i--) {
+    const m = moves[i]!;
     if (m.kind !== 'paid-from-credit') continue;
     let avail = m.amount;
     if (reopened.isPositive()) {
@@ -271,6 +350,16 @@ const creditPaidDays = (charge: ChargeRecord | undefined, amount: Money): { day:
   }
   if (left.isPositive()) out.push({ day: charge.issuedDay, amount: left });
   return out;
+};
+
+/** the day a payment was received, looked up only when one is reversed (rare), so folding keeps no index */
+const paymentDayOf = (state: BookState, unit: UnitRecord, paymentId: string): EpochDay | undefined => {
+  let found: EpochDay | undefined;
+  for (let i = unit.firstEvent; i >= 0; i = state.eventNext[i]!) {
+    const e = state.events[i]!;
+    if (e.type === 'PaymentReceived' && e.data.paymentId === paymentId) found = dayOf(e.meta.effectiveDate);
+  }
+  return found;
 };
 
 const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEvent, day: EpochDay, seq: number): void => {
@@ -297,7 +386,8 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
         scheduleVersion: d.scheduleVersion,
         seq,
         cancelledDay: null,
-        moves: [],
+        firstMove: -1,
+        lastMove: -1,
         principal: amount,
         penalty: ZERO,
         planId: null,
@@ -308,7 +398,7 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
     }
     case 'CreditApplied': {
       const a = moneyOfAmount(event.data.amount);
-      move(state, unit, event, event.data.chargeId, day, seq, 'paid-from-credit', a);
+      move(state, unit, event, event.data.chargeId, day, seq, PAID_FROM_CREDIT, a);
       changeCredit(state, unit, event, day, seq, a.negate());
       return;
     }
@@ -329,12 +419,11 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
     case 'PaymentReceived': {
       const d = event.data;
       const amount = moneyOfAmount(d.amount);
-      unit.payments.set(d.paymentId, { day, amount });
       let sum = ZERO;
       for (const a of d.allocations) {
         const m = moneyOfAmount(a.amount);
         sum = sum.add(m);
-        move(state, unit, event, a.chargeId, day, seq, a.kind === 'principal' ? 'paid' : 'penalty-paid', m);
+        move(state, unit, event, a.chargeId, day, seq, a.kind === 'principal' ? PAID : PENALTY_PAID, m);
       }
       const toCredit = moneyOfAmount(d.toCredit);
       changeCredit(state, unit, event, day, seq, toCredit);
@@ -345,19 +434,19 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
     }
     case 'PaymentReversed': {
       const d = event.data;
-      const paid = unit.payments.get(d.paymentId);
+      const paid = paymentDayOf(state, unit, d.paymentId);
       if (paid === undefined) anomaly(state, event, seq, 'PAYMENT_UNKNOWN', `reversal of payment ${d.paymentId}, which ${unit.key} never received`);
-      const paidDay = paid?.day ?? day;
+      const paidDay = paid ?? day;
       let sum = ZERO;
       for (const a of d.allocations) {
         const m = moneyOfAmount(a.amount);
         sum = sum.add(m);
-        move(state, unit, event, a.chargeId, day, seq, a.kind === 'principal' ? 'unpaid' : 'penalty-unpaid', m, paidDay);
+        move(state, unit, event, a.chargeId, day, seq, a.kind === 'principal' ? UNPAID : PENALTY_UNPAID, m, paidDay);
       }
       for (const ca of d.creditApplications) {
         const m = moneyOfAmount(ca.amount);
         sum = sum.add(m);
-        for (const part of creditPaidDays(unit.chargeById.get(ca.chargeId), m)) move(state, unit, event, ca.chargeId, day, seq, 'unpaid-credit', part.amount, part.day);
+        for (const part of creditPaidDays(unit.chargeById.get(ca.chargeId), m)) move(state, unit, event, ca.chargeId, day, seq, UNPAID_CREDIT, part.amount, part.day);
       }
       const fromCredit = moneyOfAmount(d.fromCredit);
       sum = sum.add(fromCredit);
@@ -368,10 +457,10 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
       return;
     }
     case 'PenaltyAssessed':
-      move(state, unit, event, event.data.chargeId, day, seq, 'penalty-assessed', moneyOfAmount(event.data.amount));
+      move(state, unit, event, event.data.chargeId, day, seq, PENALTY_ASSESSED, moneyOfAmount(event.data.amount));
       return;
     case 'WaiverGranted':
-      move(state, unit, event, event.data.chargeId, day, seq, event.data.kind === 'principal' ? 'waived' : 'penalty-waived', moneyOfAmount(event.data.amount));
+      move(state, unit, event, event.data.chargeId, day, seq, event.data.kind === 'principal' ? WAIVED : PENALTY_WAIVED, moneyOfAmount(event.data.amount));
       return;
     case 'InstallmentPlanAgreed': {
       const d = event.data;
@@ -396,7 +485,7 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
       changeCredit(state, unit, event, day, seq, moneyOfAmount(event.data.amount).negate());
       return;
     case 'ReminderRecorded':
-      unit.reminders.push({ day: dayOf(event.data.on), stage: event.data.stage, channel: event.data.channel, chargeIds: event.data.chargeIds, seq });
+      unit.reminders.push(event);
       return;
     case 'ArrearsClassified':
       unit.classes.push({ day: dayOf(event.data.on), arrearsClass: event.data.arrearsClass, seq });
@@ -404,6 +493,20 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
     default:
       return;
   }
+};
+
+const linkEvent = (state: BookState, unit: UnitRecord, event: LoggedEvent): void => {
+  const i = state.events.length;
+  state.events.push(event);
+  if (i === state.eventNext.length) {
+    const next = new Int32Array(i * 2);
+    next.set(state.eventNext);
+    state.eventNext = next;
+  }
+  state.eventNext[i] = -1;
+  if (unit.lastEvent >= 0) state.eventNext[unit.lastEvent] = i;
+  else unit.firstEvent = i;
+  unit.lastEvent = i;
 };
 
 /**
@@ -415,7 +518,7 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
  */
 export const bookProjection: Projection<BookState> = {
   name: 'book',
-  init: () => ({ units: new Map(), communities: new Map(), anomalies: [], seq: 0, lastDay: null }),
+  init: () => ({ units: new Map(), communities: new Map(), anomalies: [], moves: new Movements(), events: [], eventNext: new Int32Array(1024), seq: 0, lastDay: null }),
   apply: (state, event) => {
     const seq = state.seq++;
     const day = dayOf(event.meta.effectiveDate);
@@ -469,7 +572,7 @@ export const bookProjection: Projection<BookState> = {
       default: {
         const unit = unitOfStream(state, event.streamId);
         if (unit === undefined) return state;
-        unit.events.push({ event, day, seq });
+        linkEvent(state, unit, event);
         applyAccountEvent(state, unit, event, day, seq);
         return state;
       }
@@ -480,6 +583,48 @@ export const bookProjection: Projection<BookState> = {
 // ---------------------------------------------------------------------------------------------
 // as-of readings
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * A charge's movements in the order they were folded in.
+ *
+ * @example
+ * movesOf(charge).filter((m) => m.kind === 'paid').length;
+ */
+export const movesOf = (c: ChargeRecord): ChargeMove[] => {
+  const out: ChargeMove[] = [];
+  const mv = c.unit.moves;
+  for (let i = c.firstMove; i >= 0; i = mv.next[i]!) {
+    const paidDay = mv.paidDay[i]!;
+    const m = { day: mv.day[i]!, kind: MOVE_KINDS[mv.kind[i]!]!, amount: mv.amount[i]! };
+    out.push(paidDay === NO_DAY ? m : { ...m, paidDay });
+  }
+  return out;
+};
+
+/**
+ * A unit's changes of credit (预收) in fold order: positive when credit is made, negative when used or taken back.
+ *
+ * @example
+ * creditMovesOf(unit).map((m) => m.amount.toString());
+ */
+export const creditMovesOf = (u: UnitRecord): { day: EpochDay; amount: Money }[] => {
+  const out: { day: EpochDay; amount: Money }[] = [];
+  const mv = u.moves;
+  for (let i = u.firstCredit; i >= 0; i = mv.next[i]!) out.push({ day: mv.day[i]!, amount: mv.amount[i]! });
+  return out;
+};
+
+/**
+ * A unit's account events in log order.
+ *
+ * @example
+ * eventsOf(book, unit).filter((e) => e.type === 'PaymentReceived');
+ */
+export const eventsOf = (book: BookState, u: UnitRecord): LoggedEvent[] => {
+  const out: LoggedEvent[] = [];
+  for (let i = u.firstEvent; i >= 0; i = book.eventNext[i]!) out.push(book.events[i]!);
+  return out;
+};
 
 /** A charge as it stood at the end of a day. */
 export interface ChargeAsOf {
@@ -512,32 +657,33 @@ export const chargeAsOf = (c: ChargeRecord, asOf?: EpochDay): ChargeAsOf => {
   let assessed = ZERO;
   let penWaived = ZERO;
   let penCollected = ZERO;
-  for (let i = 0; i < c.moves.length; i++) {
-    const m = c.moves[i]!;
-    if (m.day > d) continue;
-    switch (m.kind) {
-      case 'paid':
-      case 'paid-from-credit':
-        collected = collected.add(m.amount);
+  const mv = c.unit.moves;
+  for (let i = c.firstMove; i >= 0; i = mv.next[i]!) {
+    if (mv.day[i]! > d) continue;
+    const amount = mv.amount[i]!;
+    switch (mv.kind[i]) {
+      case PAID:
+      case PAID_FROM_CREDIT:
+        collected = collected.add(amount);
         break;
-      case 'unpaid':
-      case 'unpaid-credit':
-        collected = collected.subtract(m.amount);
+      case UNPAID:
+      case UNPAID_CREDIT:
+        collected = collected.subtract(amount);
         break;
-      case 'waived':
-        waived = waived.add(m.amount);
+      case WAIVED:
+        waived = waived.add(amount);
         break;
-      case 'penalty-assessed':
-        assessed = assessed.add(m.amount);
+      case PENALTY_ASSESSED:
+        assessed = assessed.add(amount);
         break;
-      case 'penalty-paid':
-        penCollected = penCollected.add(m.amount);
+      case PENALTY_PAID:
+        penCollected = penCollected.add(amount);
         break;
-      case 'penalty-unpaid':
-        penCollected = penCollected.subtract(m.amount);
+      case PENALTY_UNPAID:
+        penCollected = penCollected.subtract(amount);
         break;
-      case 'penalty-waived':
-        penWaived = penWaived.add(m.amount);
+      case PENALTY_WAIVED:
+        penWaived = penWaived.add(amount);
         break;
     }
   }
@@ -562,7 +708,8 @@ export const chargeAsOf = (c: ChargeRecord, asOf?: EpochDay): ChargeAsOf => {
 export const creditAsOf = (u: UnitRecord, asOf?: EpochDay): Money => {
   if (asOf === undefined) return u.credit;
   let sum = ZERO;
-  for (const m of u.creditMoves) if (m.day <= asOf) sum = sum.add(m.amount);
+  const mv = u.moves;
+  for (let i = u.firstCredit; i >= 0; i = mv.next[i]!) if (mv.day[i]! <= asOf) sum = sum.add(mv.amount[i]!);
   return sum;
 };
 

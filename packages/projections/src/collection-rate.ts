@@ -17,7 +17,7 @@
  */
 import { type DomainError, type EpochDay, ExactDecimal, type Money, type Period, domainError, parsePeriodKey } from '@levy/core';
 import * as E from './either.js';
-import { type BookState, type ChargeRecord, type UnitRecord, chargeAsOf, compareText, unitsInOrder } from './book.js';
+import { type BookState, type ChargeRecord, type UnitRecord, chargeAsOf, compareText, movesOf, unitsInOrder } from './book.js';
 import { ZERO } from './fields.js';
 
 /** What rates are grouped by. */
@@ -102,7 +102,7 @@ const groupKey = (by: RateDimension, u: UnitRecord, c: ChargeRecord): string =>
 /** principal paid in [from, to] net of what was taken back (as of `asOf`) from payments made in it */
 const collectedWithin = (c: ChargeRecord, from: EpochDay, to: EpochDay, asOf: EpochDay): Money => {
   let sum = ZERO;
-  for (const m of c.moves) {
+  for (const m of movesOf(c)) {
     if (m.day > asOf) continue;
     if ((m.kind === 'paid' || m.kind === 'paid-from-credit') && m.day >= from && m.day <= to) sum = sum.add(m.amount);
     else if ((m.kind === 'unpaid' || m.kind === 'unpaid-credit') && (m.paidDay ?? m.day) >= from && (m.paidDay ?? m.day) <= to) sum = sum.subtract(m.amount);

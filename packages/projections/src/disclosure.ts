@@ -13,8 +13,8 @@
  */
 import { type DomainError, type EpochDay, Money, domainError } from '@levy/core';
 import * as E from './either.js';
-import { type BookState, chargeAsOf, compareText, creditAsOf } from './book.js';
-import { ZERO, dateOf, moneyOfAmount } from './fields.js';
+import { type BookState, chargeAsOf, compareText, creditAsOf, eventsOf } from './book.js';
+import { ZERO, dateOf, dayOf, moneyOfAmount } from './fields.js';
 
 /** The published figures of a closed period. */
 export interface Disclosure {
@@ -74,8 +74,8 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
       billed = billed.add(c.amount);
       outstanding = outstanding.add(s.principal);
     }
-    for (const { event, day } of u.events) {
-      if (!within(day, start, end)) continue;
+    for (const event of eventsOf(book, u)) {
+      if (!within(dayOf(event.meta.effectiveDate), start, end)) continue;
       switch (event.type) {
         case 'PaymentReceived':
           collected = collected.add(moneyOfAmount(event.data.amount));

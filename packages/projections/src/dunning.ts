@@ -15,7 +15,7 @@
 import type { EpochDay, Money } from '@levy/core';
 import { REMINDER_STAGES } from './arrears.js';
 import { type BookState, type ChargeRecord, arrearsClassAsOf, chargeAsOf, compareText, planStatusAsOf, unitsInOrder } from './book.js';
-import { ZERO } from './fields.js';
+import { ZERO, dayOf } from './fields.js';
 
 /** A reminder stage. */
 export type DunningStage = (typeof REMINDER_STAGES)[number];
@@ -108,14 +108,15 @@ export const dunningWorklist = (book: BookState, options: DunningOptions): Dunni
     const need = REMINDER_STAGES.indexOf(stage);
     let lastStageDone: string | null = null;
     let done = false;
-    for (const r of u.reminders) {
-      if (r.day > asOf) continue;
-      const covers = r.chargeIds.length === 0 || r.chargeIds.includes(oldest.chargeId);
+    for (const { data: r } of u.reminders) {
+      const day = dayOf(r.on);
+      if (day > asOf) continue;
+      const covers = r.chargeIds.length === 0 || r.chargeIds.includes(oldest.chargeId as (typeof r.chargeIds)[number]);
       if (!covers) continue;
       if (lastStageDone === null || REMINDER_STAGES.indexOf(r.stage as DunningStage) > REMINDER_STAGES.indexOf(lastStageDone as DunningStage)) lastStageDone = r.stage;
       // a plain reminder counts once the charge exists (monthly, before the due date); later stages from their day
       const from = stage === 'reminder' ? oldest.issuedDay : dueSince;
-      if (REMINDER_STAGES.indexOf(r.stage as DunningStage) >= need && r.day >= from) done = true;
+      if (REMINDER_STAGES.indexOf(r.stage) >= need && day >= from) done = true;
     }
     if (done) continue;
     let owed = ZERO;

@@ -19,8 +19,16 @@ const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
  * @example
  * dayOf('1970-01-02'); // 1
  */
-export const dayOf = (iso: string): EpochDay =>
-  epochDayOf(digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3), digit(iso, 5) * 10 + digit(iso, 6), digit(iso, 8) * 10 + digit(iso, 9));
+export const dayOf = (iso: string): EpochDay => {
+  // a log in recording order repeats the same date many times in a row: remember the last one
+  if (iso === lastIso) return lastDay;
+  const day = epochDayOf(digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3), digit(iso, 5) * 10 + digit(iso, 6), digit(iso, 8) * 10 + digit(iso, 9));
+  lastIso = iso;
+  lastDay = day;
+  return day;
+};
+let lastIso = '';
+let lastDay = 0;
 
 /**
  * The ISO date of an epoch day (re-exported from core for report code).
@@ -77,12 +85,29 @@ const zonedDayCache = new Map<string, EpochDay>();
  * @example
  * recordedDayOf('2025-01-31T16:30:00Z', 'Asia/Shanghai'); // the epoch day of 2025-02-01
  */
-export const recordedDayOf = (instant: string, timeZone: string): EpochDay => {
-  const utcDay = dayOf(instant);
-  const hour = digit(instant, 11) * 10 + digit(instant, 12);
-  const minute = digit(instant, 14) * 10 + digit(instant, 15);
-  const offset = FIXED_OFFSETS.get(timeZone) ?? (/^[+-]\d{2}:\d{2}$/.test(timeZone) ? offsetOf(timeZone) : undefined);
-  if (offset !== undefined) return utcDay + Math.floor((hour * 60 + minute + offset) / 1440);
+export const recordedDayOf = (instant: string, timeZone: string): EpochDay => recordedDayWith(instant, fixedOffsetOf(timeZone), timeZone);
+
+/**
+ * The fixed UTC offset of a zone in minutes, or null when it needs Intl (for {@link recordedDayWith}).
+ *
+ * @example
+ * fixedOffsetOf('Asia/Shanghai'); // 480
+ */
+export const fixedOffsetOf = (timeZone: string): number | null =>
+  FIXED_OFFSETS.get(timeZone) ?? (/^[+-]\d{2}:\d{2}$/.test(timeZone) ? offsetOf(timeZone) : null);
+
+/**
+ * {@link recordedDayOf} with the zone's fixed offset already looked up (hot path).
+ *
+ * @example
+ * recordedDayWith('2025-01-31T16:30:00Z', 480, 'Asia/Shanghai');
+ */
+export const recordedDayWith = (instant: string, offset: number | null, timeZone: string): EpochDay => {
+  if (offset !== null) {
+    const utcDay = epochDayOf(digit(instant, 0) * 1000 + digit(instant, 1) * 100 + digit(instant, 2) * 10 + digit(instant, 3), digit(instant, 5) * 10 + digit(instant, 6), digit(instant, 8) * 10 + digit(instant, 9));
+    const minutes = (digit(instant, 11) * 10 + digit(instant, 12)) * 60 + digit(instant, 14) * 10 + digit(instant, 15) + offset;
+    return minutes >= 1440 ? utcDay + 1 : minutes < 0 ? utcDay - 1 : utcDay;
+  }
   const key = `${timeZone}|${instant.slice(0, 16)}`;
   let day = zonedDayCache.get(key);
   if (day === undefined) {

@@ -13,8 +13,8 @@
  * postingsFor(chargeIssued).map((p) => `${p.account} ${p.amount}`);
  * // ['Receivable:Fees 250.60', 'Revenue:Fees -250.60']
  */
-import { type EpochDay, type EventOf, type LevyEvent, Money } from '@levy/core';
-import { dayOf, moneyOfAmount } from './fields.js';
+import { type EpochDay, type LevyEvent, Money } from '@levy/core';
+import { ZERO, dayOf, moneyOfAmount } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -63,12 +63,124 @@ export type RegimeKind = 'lump-sum' | 'commission';
 // postings
 // ---------------------------------------------------------------------------------------------
 
-const push = (out: Posting[], account: string, amount: Money): void => {
-  // a zero line says nothing and would only clutter reports
-  if (!amount.isZero()) out.push({ account, amount });
+/** Receives one posting (debit positive); zero amounts never reach it. */
+export type PostingSink = (account: string, amount: Money) => void;
+
+const CASH: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(['wechat', 'alipay', 'unionpay', 'bank-card', 'bank-transfer', 'cash', 'withholding'].map((c) => [c, `Cash:${c}`])),
+);
+const EXPENSE: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(['cleaning', 'security', 'greening', 'repairs', 'elevators', 'utilities', 'management', 'other'].map((c) => [c, `Expense:${c}`])),
+);
+// account names are built once per channel and category, not once per event
+const cashOf = (channel: string): string => CASH[channel] ?? cashAccount(channel);
+const expenseOf = (category: string): string => EXPENSE[category] ?? expenseAccount(category);
+
+// a zero line says nothing and would only clutter reports
+const emit = (sink: PostingSink, account: string, amount: Money): void => {
+  if (!amount.isZero()) sink(account, amount);
 };
 
-const NONE: readonly Posting[] = Object.freeze([]);
+/**
+ * Feeds the postings of one event to `sink`, in a fixed order, skipping zero lines (the journal
+ * fold uses this directly so it allocates no entry per event). {@link postingsFor} collects them.
+ *
+ * @example
+ * postEvent(event, undefined, (account, amount) => console.log(account, amount.toString()));
+ */
+export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => RegimeKind | undefined) | undefined, sink: PostingSink): void => {
+  switch (event.type) {
+    case 'ChargeIssued': {
+      const d = event.data;
+      const amount = moneyOfAmount(d.amount);
+      emit(sink, ACCOUNT.receivableFees, amount);
+      if (d.regime === 'commission') {
+        // 酬金制: the fee is the owners' money held in trust, less the company's commission
+        const commission = moneyOfAmount(d.commission);
+        emit(sink, ACCOUNT.ownersFund, commission.subtract(amount));
+        emit(sink, ACCOUNT.revenueCommission, commission.negate());
+      } else {
+        emit(sink, ACCOUNT.revenueFees, amount.negate());
+      }
+      return;
+    }
+    case 'ChargeCancelled': {
+      const d = event.data;
+      const amount = moneyOfAmount(d.amount);
+      const commission = moneyOfAmount(d.commission);
+      const regime = regimeOf?.(d.chargeId) ?? (commission.isZero() ? 'lump-sum' : 'commission');
+      const owedPrincipal = moneyOfAmount(d.outstandingPrincipal);
+      const paidPrincipal = moneyOfAmount(d.paidPrincipalToCredit);
+      const owedPenalty = moneyOfAmount(d.outstandingPenalty);
+      const paidPenalty = moneyOfAmount(d.paidPenaltyToCredit);
+      // undo the revenue (or owners' fund) side of the charge in full
+      if (regime === 'commission') {
+        emit(sink, ACCOUNT.ownersFund, amount.subtract(commission));
+        emit(sink, ACCOUNT.revenueCommission, commission);
+      } else {
+        emit(sink, ACCOUNT.revenueFees, amount);
+      }
+      // what was still owed leaves the receivable; what was paid becomes the owner's credit (预收)
+      emit(sink, ACCOUNT.receivableFees, owedPrincipal.negate());
+      emit(sink, ACCOUNT.prepaid, paidPrincipal.add(paidPenalty).negate());
+      // principal waived earlier on the charge is no longer a waiver of anything
+      emit(sink, ACCOUNT.contraWaivers, owedPrincipal.add(paidPrincipal).subtract(amount));
+      // penalties on it are cancelled too: owed ones leave the receivable, paid ones became credit above
+      emit(sink, ACCOUNT.revenuePenalties, owedPenalty.add(paidPenalty));
+      emit(sink, ACCOUNT.receivablePenalties, owedPenalty.negate());
+      return;
+    }
+    case 'CreditApplied': {
+      const a = moneyOfAmount(event.data.amount);
+      emit(sink, ACCOUNT.prepaid, a);
+      emit(sink, ACCOUNT.receivableFees, a.negate());
+      return;
+    }
+    case 'PaymentReceived': {
+      const d = event.data;
+      emit(sink, cashOf(d.channel), moneyOfAmount(d.amount));
+      allocationPostings(sink, d.allocations, -1);
+      emit(sink, ACCOUNT.prepaid, moneyOfAmount(d.toCredit).negate());
+      return;
+    }
+    case 'PaymentReversed': {
+      const d = event.data;
+      allocationPostings(sink, d.allocations, 1);
+      let reopened = Money.zero();
+      for (const c of d.creditApplications) reopened = reopened.add(moneyOfAmount(c.amount));
+      emit(sink, ACCOUNT.receivableFees, reopened);
+      emit(sink, ACCOUNT.prepaid, moneyOfAmount(d.fromCredit));
+      emit(sink, cashOf(d.channel), moneyOfAmount(d.amount).negate());
+      return;
+    }
+    case 'PenaltyAssessed': {
+      const a = moneyOfAmount(event.data.amount);
+      emit(sink, ACCOUNT.receivablePenalties, a);
+      emit(sink, ACCOUNT.revenuePenalties, a.negate());
+      return;
+    }
+    case 'WaiverGranted': {
+      const a = moneyOfAmount(event.data.amount);
+      emit(sink, ACCOUNT.contraWaivers, a);
+      emit(sink, event.data.kind === 'principal' ? ACCOUNT.receivableFees : ACCOUNT.receivablePenalties, a.negate());
+      return;
+    }
+    case 'CreditRefunded': {
+      const a = moneyOfAmount(event.data.amount);
+      emit(sink, ACCOUNT.prepaid, a);
+      emit(sink, cashOf(event.data.channel), a.negate());
+      return;
+    }
+    case 'ExpenditureRecorded': {
+      const a = moneyOfAmount(event.data.amount);
+      emit(sink, expenseOf(event.data.category), a);
+      emit(sink, EXPENDITURE_CASH_ACCOUNT, a.negate());
+      return;
+    }
+    default:
+      return;
+  }
+};
 
 /**
  * The postings of one event: a balanced entry (postings sum to zero), empty for events that move
@@ -87,123 +199,22 @@ const NONE: readonly Posting[] = Object.freeze([]);
  * postingsFor(paymentReceived); // [{ account: 'Cash:wechat', amount: 300.00 }, { account: 'Receivable:Fees', amount: -250.60 }, { account: 'Liability:Prepaid', amount: -49.40 }]
  */
 export const postingsFor = (event: LevyEvent, regimeOf?: (chargeId: string) => RegimeKind | undefined): readonly Posting[] => {
-  switch (event.type) {
-    case 'ChargeIssued':
-      return chargePostings(event.data.regime, moneyOfAmount(event.data.amount), moneyOfAmount(event.data.commission), 1);
-    case 'ChargeCancelled':
-      return cancellationPostings(event, regimeOf?.(event.data.chargeId));
-    case 'CreditApplied': {
-      const a = moneyOfAmount(event.data.amount);
-      const out: Posting[] = [];
-      push(out, ACCOUNT.prepaid, a);
-      push(out, ACCOUNT.receivableFees, a.negate());
-      return out;
-    }
-    case 'PaymentReceived': {
-      const d = event.data;
-      const out: Posting[] = [];
-      push(out, cashAccount(d.channel), moneyOfAmount(d.amount));
-      allocationPostings(out, d.allocations, -1);
-      push(out, ACCOUNT.prepaid, moneyOfAmount(d.toCredit).negate());
-      return out;
-    }
-    case 'PaymentReversed': {
-      const d = event.data;
-      const out: Posting[] = [];
-      allocationPostings(out, d.allocations, 1);
-      let reopened = Money.zero();
-      for (const c of d.creditApplications) reopened = reopened.add(moneyOfAmount(c.amount));
-      push(out, ACCOUNT.receivableFees, reopened);
-      push(out, ACCOUNT.prepaid, moneyOfAmount(d.fromCredit));
-      push(out, cashAccount(d.channel), moneyOfAmount(d.amount).negate());
-      return out;
-    }
-    case 'PenaltyAssessed': {
-      const a = moneyOfAmount(event.data.amount);
-      const out: Posting[] = [];
-      push(out, ACCOUNT.receivablePenalties, a);
-      push(out, ACCOUNT.revenuePenalties, a.negate());
-      return out;
-    }
-    case 'WaiverGranted': {
-      const a = moneyOfAmount(event.data.amount);
-      const out: Posting[] = [];
-      push(out, ACCOUNT.contraWaivers, a);
-      push(out, event.data.kind === 'principal' ? ACCOUNT.receivableFees : ACCOUNT.receivablePenalties, a.negate());
-      return out;
-    }
-    case 'CreditRefunded': {
-      const a = moneyOfAmount(event.data.amount);
-      const out: Posting[] = [];
-      push(out, ACCOUNT.prepaid, a);
-      push(out, cashAccount(event.data.channel), a.negate());
-      return out;
-    }
-    case 'ExpenditureRecorded': {
-      const a = moneyOfAmount(event.data.amount);
-      const out: Posting[] = [];
-      push(out, expenseAccount(event.data.category), a);
-      push(out, EXPENDITURE_CASH_ACCOUNT, a.negate());
-      return out;
-    }
-    default:
-      return NONE;
-  }
-};
-
-/** sign 1 books a charge, -1 reverses it */
-const chargePostings = (regime: RegimeKind, amount: Money, commission: Money, sign: 1 | -1): Posting[] => {
   const out: Posting[] = [];
-  const s = (m: Money): Money => (sign === 1 ? m : m.negate());
-  push(out, ACCOUNT.receivableFees, s(amount));
-  if (regime === 'commission') {
-    // 酬金制: the fee is the owners' money held in trust, less the company's commission
-    push(out, ACCOUNT.ownersFund, s(amount.subtract(commission)).negate());
-    push(out, ACCOUNT.revenueCommission, s(commission).negate());
-  } else {
-    push(out, ACCOUNT.revenueFees, s(amount).negate());
-  }
+  postEvent(event, regimeOf, (account, amount) => out.push({ account, amount }));
   return out;
 };
 
-const cancellationPostings = (event: EventOf<'ChargeCancelled'>, known: RegimeKind | undefined): Posting[] => {
-  const d = event.data;
-  const amount = moneyOfAmount(d.amount);
-  const commission = moneyOfAmount(d.commission);
-  const regime = known ?? (commission.isZero() ? 'lump-sum' : 'commission');
-  const owedPrincipal = moneyOfAmount(d.outstandingPrincipal);
-  const paidPrincipal = moneyOfAmount(d.paidPrincipalToCredit);
-  const owedPenalty = moneyOfAmount(d.outstandingPenalty);
-  const paidPenalty = moneyOfAmount(d.paidPenaltyToCredit);
-  const out: Posting[] = [];
-  // undo the revenue (or owners' fund) side of the charge in full
-  if (regime === 'commission') {
-    push(out, ACCOUNT.ownersFund, amount.subtract(commission));
-    push(out, ACCOUNT.revenueCommission, commission);
-  } else {
-    push(out, ACCOUNT.revenueFees, amount);
-  }
-  // what was still owed leaves the receivable; what was paid becomes the owner's credit (预收)
-  push(out, ACCOUNT.receivableFees, owedPrincipal.negate());
-  push(out, ACCOUNT.prepaid, paidPrincipal.add(paidPenalty).negate());
-  // principal waived earlier on the charge is no longer a waiver of anything
-  push(out, ACCOUNT.contraWaivers, amount.subtract(owedPrincipal).subtract(paidPrincipal).negate());
-  // penalties on it are cancelled too: owed ones leave the receivable, paid ones became credit above
-  push(out, ACCOUNT.revenuePenalties, owedPenalty.add(paidPenalty));
-  push(out, ACCOUNT.receivablePenalties, owedPenalty.negate());
-  return out;
-};
-
-const allocationPostings = (out: Posting[], allocations: readonly { chargeId: string; kind: 'principal' | 'penalty'; amount: string }[], sign: 1 | -1): void => {
+const allocationPostings = (sink: PostingSink, allocations: readonly { chargeId: string; kind: 'principal' | 'penalty'; amount: string }[], sign: 1 | -1): void => {
   let fees = Money.zero();
   let penalties = Money.zero();
-  for (const a of allocations) {
+  for (let i = 0; i < allocations.length; i++) {
+    const a = allocations[i]!;
     const m = moneyOfAmount(a.amount);
     if (a.kind === 'principal') fees = fees.add(m);
     else penalties = penalties.add(m);
   }
-  push(out, ACCOUNT.receivableFees, sign === 1 ? fees : fees.negate());
-  push(out, ACCOUNT.receivablePenalties, sign === 1 ? penalties : penalties.negate());
+  emit(sink, ACCOUNT.receivableFees, sign === 1 ? fees : fees.negate());
+  emit(sink, ACCOUNT.receivablePenalties, sign === 1 ? penalties : penalties.negate());
 };
 
 /**
@@ -239,13 +250,47 @@ export const entryImbalance = (postings: readonly Posting[]): Money => {
 export interface JournalState {
   /** account → epoch day → net change that day (debit positive) */
   readonly byAccount: Map<string, Map<EpochDay, Money>>;
-  /** how each charge was billed, by `<streamId>/<chargeId>` (its cancellation reverses the same accounts) */
-  readonly regimes: Map<string, RegimeKind>;
+  /** 酬金制 charges by `<streamId>/<chargeId>` (a cancellation reverses the accounts its charge used); the rest are 包干制 */
+  readonly commissionCharges: Set<string>;
   /** entries that did not balance (none, unless a rule was broken upstream) */
   readonly unbalanced: { readonly eventId: string; readonly type: string; readonly imbalance: Money }[];
   entries: number;
   postings: number;
 }
+
+/** per-fold scratch: the event being posted, so the sink and the regime lookup need no closure per event */
+interface Scratch {
+  state: JournalState;
+  day: EpochDay;
+  streamId: string;
+  sum: Money;
+  count: number;
+  lastAccount: string;
+  lastDays: Map<EpochDay, Money> | undefined;
+}
+
+const scratchOf = new WeakMap<JournalState, { scratch: Scratch; sink: PostingSink; regimeOf: (chargeId: string) => RegimeKind }>();
+
+const toolsFor = (state: JournalState): { scratch: Scratch; sink: PostingSink; regimeOf: (chargeId: string) => RegimeKind } => {
+  let t = scratchOf.get(state);
+  if (t === undefined) {
+    const scratch: Scratch = { state, day: 0, streamId: '', sum: Money.zero(), count: 0, lastAccount: '', lastDays: undefined };
+    const sink: PostingSink = (account, amount) => {
+      let days = account === scratch.lastAccount ? scratch.lastDays : state.byAccount.get(account);
+      if (days === undefined) state.byAccount.set(account, (days = new Map()));
+      scratch.lastAccount = account;
+      scratch.lastDays = days;
+      const prev = days.get(scratch.day);
+      days.set(scratch.day, prev === undefined ? amount : prev.add(amount));
+      scratch.sum = scratch.sum.add(amount);
+      scratch.count += 1;
+    };
+    const regimeOf = (chargeId: string): RegimeKind => (state.commissionCharges.has(`${scratch.streamId}/${chargeId}`) ? 'commission' : 'lump-sum');
+    t = { scratch, sink, regimeOf };
+    scratchOf.set(state, t);
+  }
+  return t;
+};
 
 /**
  * The journal as a projection (see {@link postingsFor}).
@@ -256,24 +301,19 @@ export interface JournalState {
  */
 export const journalProjection: Projection<JournalState> = {
   name: 'journal',
-  init: () => ({ byAccount: new Map(), regimes: new Map(), unbalanced: [], entries: 0, postings: 0 }),
+  init: () => ({ byAccount: new Map(), commissionCharges: new Set(), unbalanced: [], entries: 0, postings: 0 }),
   apply: (state, event: LoggedEvent) => {
-    if (event.type === 'ChargeIssued') state.regimes.set(`${event.streamId}/${event.data.chargeId}`, event.data.regime);
-    const postings = postingsFor(event, (chargeId) => state.regimes.get(`${event.streamId}/${chargeId}`));
-    if (postings.length === 0) return state;
-    const day = dayOf(event.meta.effectiveDate);
-    let sum = Money.zero();
-    for (let i = 0; i < postings.length; i++) {
-      const p = postings[i]!;
-      let days = state.byAccount.get(p.account);
-      if (days === undefined) state.byAccount.set(p.account, (days = new Map()));
-      const prev = days.get(day);
-      days.set(day, prev === undefined ? p.amount : prev.add(p.amount));
-      sum = sum.add(p.amount);
-    }
-    if (!sum.isZero()) state.unbalanced.push({ eventId: event.meta.eventId, type: event.type, imbalance: sum });
+    if (event.type === 'ChargeIssued' && event.data.regime === 'commission') state.commissionCharges.add(`${event.streamId}/${event.data.chargeId}`);
+    const { scratch, sink, regimeOf } = toolsFor(state);
+    scratch.day = dayOf(event.meta.effectiveDate);
+    scratch.streamId = event.streamId;
+    scratch.sum = ZERO;
+    scratch.count = 0;
+    postEvent(event, regimeOf, sink);
+    if (scratch.count === 0) return state;
+    if (!scratch.sum.isZero()) state.unbalanced.push({ eventId: event.meta.eventId, type: event.type, imbalance: scratch.sum });
     state.entries += 1;
-    state.postings += postings.length;
+    state.postings += scratch.count;
     return state;
   },
 };

@@ -11,8 +11,8 @@
  */
 import { type DomainError, type EpochDay, Money, domainError } from '@levy/core';
 import * as E from './either.js';
-import { type BookState, compareText } from './book.js';
-import { ZERO, dateOf, moneyOfAmount } from './fields.js';
+import { type BookState, compareText, eventsOf } from './book.js';
+import { ZERO, dateOf, dayOf, moneyOfAmount } from './fields.js';
 import type { LoggedEvent } from './fold.js';
 
 /** One statement line. */
@@ -108,7 +108,8 @@ export const unitStatement = (
   const key = typeof unit === 'string' ? unit : `levy.account-${unit.communityId}.${unit.unitId}`;
   const u = book.units.get(key);
   if (u === undefined) return E.left(domainError('UNIT_UNKNOWN', `there is no account ${key} in this log`, ['unit']));
-  const entries = [...u.events].sort((a, b) => a.day - b.day || a.seq - b.seq);
+  // by effective date; events of one day keep their log order (the sort is stable)
+  const entries = eventsOf(book, u).map((event) => ({ event, day: dayOf(event.meta.effectiveDate) })).sort((a, b) => a.day - b.day);
   let balance = ZERO;
   let opening = ZERO;
   const lines: StatementLine[] = [];

@@ -10,10 +10,16 @@
  * trialBalance(views.journal).sum.isZero();              // true
  * agingReport(views.book, { asOf: dayOf('2025-12-31') });
  */
-import { type AuditState, auditProjection } from './audit.js';
-import { type BookState, bookProjection } from './book.js';
-import { type Projection, combine } from './fold.js';
-import { type JournalState, journalProjection } from './journal.js';
+import { type EpochDay, Money, isoDateOf } from '@levy/core';
+import { agingReport } from './aging.js';
+import { arrearsLedger } from './arrears.js';
+import { type AuditState, auditProjection, auditTrail } from './audit.js';
+import { type BookState, bookProjection, chargeAsOf, creditAsOf, unitsInOrder } from './book.js';
+import { collectionRates } from './collection-rate.js';
+import { disclosure } from './disclosure.js';
+import { dunningWorklist } from './dunning.js';
+import type { Projection } from './fold.js';
+import { type JournalState, journalProjection, trialBalance } from './journal.js';
 
 /** The views every report reads. */
 export interface LevyViews {
@@ -28,4 +34,61 @@ export interface LevyViews {
  * @example
  * const live = startCheckpointed(levyProjection);
  */
-export const levyProjection: Projection<LevyViews> = combine({ journal: journalProjection, book: bookProjection, audit: auditProjection }, 'levy');
+export const levyProjection: Projection<LevyViews> = {
+  name: 'levy',
+  init: () => ({ journal: journalProjection.init(), book: bookProjection.init(), audit: auditProjection.init() }),
+  // the same as combine() of the three, with direct calls on the hot path
+  apply: (views, event) => {
+    views.journal = journalProjection.apply(views.journal, event);
+    views.book = bookProjection.apply(views.book, event);
+    views.audit = auditProjection.apply(views.audit, event);
+    return views;
+  },
+};
+
+/**
+ * Every report of the views as of one day, as one value: the trial balance, aging, the arrears
+ * ledger, the dunning worklist, each billed month's collection rates, the disclosure of each
+ * closed period, every unit's net position, and the audit flags. `reportJson` of it is the
+ * fingerprint the invariant checks compare (rebuild against incremental, run against run).
+ *
+ * @example
+ * reportJson(reportBundle(views, dayOf('2025-12-31')));
+ */
+export const reportBundle = (views: LevyViews, asOf: EpochDay): Record<string, unknown> => {
+  const months = new Set<string>();
+  for (const u of views.book.units.values()) for (const c of u.charges) months.add(isoDateOf(c.periodStart).slice(0, 7));
+  const rates: Record<string, unknown> = {};
+  for (const m of [...months].sort()) {
+    const r = collectionRates(views.book, { period: m, asOf });
+    rates[m] = r._tag === 'Right' ? r.right : r.left.code;
+  }
+  const disclosures: Record<string, unknown> = {};
+  for (const c of views.book.communities.values()) {
+    for (const close of c.closes) {
+      const d = disclosure(views.book, c.communityId, close.periodKey);
+      disclosures[`${c.communityId}/${close.periodKey}`] = d._tag === 'Right' ? d.right : d.left.code;
+    }
+  }
+  const positions: Record<string, string> = {};
+  for (const u of unitsInOrder(views.book)) {
+    let owed = Money.zero();
+    for (const c of u.charges) {
+      const s = chargeAsOf(c, asOf);
+      owed = owed.add(s.principal).add(s.penalty);
+    }
+    positions[u.key] = owed.subtract(creditAsOf(u, asOf)).toString();
+  }
+  const audit = auditTrail(views.audit, { flagged: true }, views.book.anomalies);
+  return {
+    asOf,
+    trialBalance: trialBalance(views.journal, asOf),
+    aging: agingReport(views.book, { asOf }),
+    arrears: arrearsLedger(views.book, { asOf }),
+    dunning: dunningWorklist(views.book, { asOf }),
+    rates,
+    disclosures,
+    positions,
+    audit: audit._tag === 'Right' ? audit.right : audit.left.code,
+  };
+};

@@ -17,7 +17,8 @@ import {
   trialBalance,
   unitStatement,
 } from '../src/index.js';
-import { S1, S2, charge, quarterLog } from './fixtures.js';
+import type { EventOf } from '@levy/core';
+import { S1, S2, charge, ev, quarterLog } from './fixtures.js';
 
 const views = () => rebuild(levyProjection, quarterLog());
 const ok = <A>(e: { _tag: 'Left'; left: unknown } | { _tag: 'Right'; right: A }): A => {
@@ -169,7 +170,7 @@ describe('dunning worklist', () => {
     const u = book.units.get(S2)!;
     u.reminders.length = 0;
     expect(dunningWorklist(book, { asOf: dayOf('2025-03-05') }).items).toHaveLength(1);
-    u.reminders.push({ day: dayOf('2025-03-04'), stage: 'phone', channel: 'phone', chargeIds: [], seq: 999 });
+    u.reminders.push(ev(S2, 'ReminderRecorded', '2025-03-04', { stage: 'phone', channel: 'phone', on: '2025-03-04', chargeIds: [] } as never) as EventOf<'ReminderRecorded'>);
     expect(dunningWorklist(book, { asOf: dayOf('2025-03-05') }).items).toHaveLength(0);
   });
 });

@@ -1,0 +1,3 @@
+import { foldBench } from './fold.bench.js';
+
+foldBench();
