@@ -8,7 +8,7 @@
  * import { canonicalJson } from '@levy/core';
  * canonicalJson({ b: '1.00', a: [1, { d: true, c: null }] }); // '{"a":[1,{"c":null,"d":true}],"b":"1.00"}'
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { LevyError, domainError } from './errors.js';
 
 /**
@@ -79,7 +79,10 @@ const write = (value: unknown, out: string[], path: string): void => {
  * @example
  * sha256Hex(''); // 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
  */
-export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+export const sha256Hex = (text: string): string => (oneShotHash !== undefined ? oneShotHash('sha256', text, 'hex') : crypto.createHash('sha256').update(text, 'utf8').digest('hex'));
+
+// node >= 20.12 hashes a short string in one call ~2.5x faster than createHash (event ids, hash chains); same bytes out
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 /**
  * SHA-256 over the canonical JSON of a value.
