@@ -74,6 +74,13 @@ export interface SqliteEventStoreOptions {
   readonly maxAppendsPerCommit?: number;
   /** rows fetched per query while reading; default 1,000 */
   readonly readPageSize?: number;
+  /**
+   * Decoded events kept in memory for forward stream reads (least recently read streams go
+   * first); default 50,000, 0 turns it off. A read still asks the file for the stream's head and
+   * loads only what is new, so appends by other processes are seen. Events served from it are
+   * frozen and were verified (with `verifyOnRead`) when loaded.
+   */
+  readonly streamCacheEvents?: number;
 }
 
 /** What the codec hook returns: an fp-ts `Either<DomainError, StoredEvent>` (structurally, so this package needs no fp-ts). */
@@ -118,6 +125,14 @@ const toEvent = (r: Row): StoredEvent => {
 const chainBroken = (event: StoredEvent, code: string, reason: string): StoreError =>
   storeError('CHAIN_BROKEN', reason, ['meta', 'hash'], { streamId: event.streamId, revision: event.revision, position: event.position, eventId: event.meta.eventId, break: code });
 
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+};
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -137,6 +152,7 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
   const maxAppendsPerCommit = Math.max(1, options.maxAppendsPerCommit ?? 1000);
   const maxEventsPerCommit = 50_000;
   const verifyOnRead = options.verifyOnRead ?? false;
+  const cacheLimit = Math.max(0, options.streamCacheEvents ?? 50_000);
   const decodeEvent = options.decodeEvent;
 
   let db: Database.Database | undefined;
@@ -347,6 +363,42 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
     };
   };
 
+  // events never change once committed, so a stream's decoded prefix can be kept and topped up
+  // from the file; only the head is asked for on every read
+  const cache = new Map<string, StoredEvent[]>();
+  let cachedEvents = 0;
+  const cachedStream = (streamId: string): StoredEvent[] | 'missing' | 'too-long' => {
+    const head = guard('reading a stream', () => stmt.head.get(streamId) as [bigint, string, bigint] | undefined);
+    if (head === undefined) return 'missing';
+    const length = Number(head[0]) + 1;
+    if (length > cacheLimit / 4) return 'too-long';
+    let events = cache.get(streamId);
+    if (events !== undefined) cache.delete(streamId); // re-inserted below: most recently used last
+    else events = [];
+    if (events.length < length) {
+      const rows = guard('reading a stream', () => stmt.forwards.all(streamId, BigInt(events!.length), length - events!.length) as Row[]);
+      const fresh = decodePage(rows);
+      if (verifyOnRead) {
+        const last = events[events.length - 1];
+        let chainHead: ChainHead | undefined = last === undefined ? undefined : { revision: last.revision, hash: last.meta.hash! };
+        for (const e of fresh) {
+          const broken = checkLink(chainHead, e);
+          if (broken !== undefined) throw chainBroken(e, broken.code, broken.reason);
+          chainHead = { revision: e.revision, hash: e.meta.hash! };
+        }
+      }
+      for (const e of fresh) events.push(deepFreeze(e));
+      cachedEvents += fresh.length;
+    }
+    cache.set(streamId, events);
+    for (const [id, evicted] of cache) {
+      if (cachedEvents <= cacheLimit || id === streamId) break;
+      cache.delete(id);
+      cachedEvents -= evicted.length;
+    }
+    return events;
+  };
+
   async function* readStream(streamId: string, opts: ReadStreamOptions = {}): AsyncGenerator<StoredEvent> {
     ensureOpen();
     checkStreamId(streamId);
@@ -354,6 +406,16 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
     const backwards = opts.direction === 'backwards';
     if (opts.direction !== undefined && opts.direction !== 'forwards' && !backwards) throw storeError('OPTIONS_INVALID', "direction must be 'forwards' or 'backwards'", ['direction']);
     let from = checkBigint(opts.from, 'from', backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n);
+    if (!backwards && cacheLimit > 0) {
+      const cached = cachedStream(streamId);
+      if (cached === 'missing') throw storeError('STREAM_NOT_FOUND', `stream ${JSON.stringify(streamId)} has no events`, ['streamId'], { streamId });
+      if (cached !== 'too-long') {
+        const start = from > BigInt(cached.length) ? cached.length : Number(from);
+        const slice = cached.slice(start, max === Number.POSITIVE_INFINITY ? undefined : start + max);
+        for (const e of slice) yield e;
+        return;
+      }
+    }
     let remaining = max;
     let first = true;
     const verify = verifyOnRead ? forwardVerifier() : undefined;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 // testkit is not a dependency of this package (the lockfile stays as it is), so the suite is imported by path
-import { storeConformanceSuite } from '../../testkit/src/conformance.js';
+import { storeConformanceSuite } from '@levy/testkit/conformance';
 import { openSqliteEventStore } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'levy-conformance-'));
@@ -15,3 +15,4 @@ storeConformanceSuite('sqlite', async () => openSqliteEventStore(join(dir, `stor
 storeConformanceSuite('sqlite (NORMAL, verify on read, small pages)', async () =>
   openSqliteEventStore(join(dir, `store-${n++}.db`), { synchronous: 'NORMAL', verifyOnRead: true, readPageSize: 7, maxAppendsPerCommit: 3 }),
 );
+storeConformanceSuite('sqlite (no stream cache)', async () => openSqliteEventStore(join(dir, `store-${n++}.db`), { streamCacheEvents: 0 }));

@@ -178,6 +178,37 @@ describe('hash chain on read', () => {
   });
 });
 
+describe('stream cache', () => {
+  it('sees appends made through another connection after a stream was read and cached', async () => {
+    const path = file();
+    const a = await openSqliteEventStore(path);
+    const b = await openSqliteEventStore(path);
+    await a.appendToStream('u', [ev('u0'), ev('u1')]);
+    expect((await collect(a.readStream('u'))).length).toBe(2);
+    await b.appendToStream('u', [ev('u2')], { expectedRevision: 1n });
+    expect((await collect(a.readStream('u'))).map((e) => e.meta.eventId)).toEqual(['u0', 'u1', 'u2']);
+    expect((await collect(a.readStream('u', { from: 1n, max: 1 }))).map((e) => e.meta.eventId)).toEqual(['u1']);
+    await a.close();
+    await b.close();
+  });
+  it('serves frozen events, so one reader cannot change what the next one sees', async () => {
+    const s = await openSqliteEventStore(file());
+    await s.appendToStream('u', [ev('u0', { amount: '1.00' })]);
+    const [e] = await collect(s.readStream('u'));
+    expect(() => {
+      (e!.data as Record<string, unknown>).amount = '2.00';
+    }).toThrow(TypeError);
+    expect((await collect(s.readStream('u')))[0]!.data.amount).toBe('1.00');
+    await s.close();
+  });
+  it('keeps no more events than its limit, and still reads evicted streams whole', async () => {
+    const s = await openSqliteEventStore(file(), { streamCacheEvents: 40 });
+    for (let i = 0; i < 20; i++) await s.appendToStream(`u${i}`, Array.from({ length: 5 }, (_, j) => ev(`u${i}-${j}`)));
+    for (let round = 0; round < 2; round++) for (let i = 0; i < 20; i++) expect((await collect(s.readStream(`u${i}`))).length).toBe(5);
+    await s.close();
+  });
+});
+
 describe('group commit', () => {
   it('commits 64 appends that arrive together in one transaction, each with its own result', async () => {
     const s = await openSqliteEventStore(file());
