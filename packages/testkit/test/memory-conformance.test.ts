@@ -1,5 +1,5 @@
 // the in-memory store runs the same suite as every other engine (core's tests cannot import testkit)
 import { openMemoryEventStore } from '@levy/core';
-import { storeConformanceSuite } from '../src/conformance.js';
+import { storeConformanceSuite } from '@levy/testkit/conformance';
 
 storeConformanceSuite('in-memory', async () => openMemoryEventStore());
