@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { type StoredEvent, LevyError, canonicalJson, canonicalJsonFast, checkAppend, hashOf, sealChecked, sealEvent, sha256Hex, verifyChain } from '@levy/core';
+
+// plain JSON as events carry it: safe integers only, strings with any code units
+const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.boolean(),
+    fc.maxSafeInteger(),
+    fc.string({ unit: 'binary' }),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.string({ unit: 'binary', maxLength: 6 }), fc.option(tie('value'), { nil: undefined }), { maxKeys: 5 }),
+  ),
+})).value;
+
+describe('canonical JSON on the append path', () => {
+  it('writes exactly the bytes canonicalJson writes, for any plain JSON value', () => {
+    fc.assert(fc.property(json, (v) => canonicalJsonFast(v) === canonicalJson(v)), { seed: 20251127, numRuns: 500 });
+  });
+  it('refuses what canonicalJson refuses, with the same error', () => {
+    for (const bad of [{ a: 1.5 }, { a: [Number.NaN] }, { a: 2n }, { f: () => 1 }]) {
+      let fast: unknown;
+      let slow: unknown;
+      try { canonicalJsonFast(bad); } catch (e) { fast = e; }
+      try { canonicalJson(bad); } catch (e) { slow = e; }
+      expect(fast).toBeInstanceOf(LevyError);
+      expect((fast as LevyError).error).toEqual((slow as LevyError).error);
+    }
+  });
+});
+
+describe('sealing', () => {
+  it('hashes the canonical JSON of { stream, revision, type, data, meta with prevHash }', () => {
+    const e = sealEvent('levy.account-c1.101', 3n, 'ab'.repeat(32), { type: 'PaymentReceived', data: { amount: '250.60' }, meta: { eventId: 'pay-1', actor: '出纳' } });
+    const expected = sha256Hex(canonicalJson({ stream: 'levy.account-c1.101', revision: '3', type: 'PaymentReceived', data: { amount: '250.60' }, meta: { eventId: 'pay-1', actor: '出纳', prevHash: 'ab'.repeat(32) } }));
+    expect(e.meta.hash).toBe(expected);
+    expect(e.meta.prevHash).toBe('ab'.repeat(32));
+  });
+  it('slots the chain fields into any meta exactly where canonical JSON sorts them', () => {
+    const meta = fc.dictionary(fc.string({ unit: 'binary', maxLength: 9 }), json, { maxKeys: 6 });
+    fc.assert(
+      fc.property(meta, fc.option(fc.stringMatching(/^[0-9a-f]{64}$/), { nil: null }), fc.bigInt({ min: 0n, max: 2n ** 62n }), (m, prev, rev) => {
+        const event = { type: 'T', data: { m }, meta: { ...m, eventId: 'e' } };
+        const row = sealChecked('s', rev, prev, checkAppend('s', [event], 'any').events[0]!);
+        const { prevHash: _p, hash: _h, ...bare } = event.meta;
+        expect(row.sealedMetaJson).toBe(canonicalJson({ ...bare, prevHash: prev, hash: row.hash }));
+        expect(row.hash).toBe(hashOf('s', rev, { type: 'T', data: { m }, meta: { ...bare, prevHash: prev } }));
+      }),
+      { seed: 20251127, numRuns: 300 },
+    );
+  });
+});
+
+describe('verifyChain', () => {
+  const log = (): StoredEvent[] => {
+    const out: StoredEvent[] = [];
+    const heads = new Map<string, string | null>();
+    for (let i = 0; i < 12; i++) {
+      const stream = `s${i % 3}`;
+      const revision = BigInt(Math.floor(i / 3));
+      const sealed = sealEvent(stream, revision, heads.get(stream) ?? null, { type: 'T', data: { i }, meta: { eventId: `e${i}` } });
+      heads.set(stream, sealed.meta.hash);
+      out.push({ ...sealed, streamId: stream, revision, position: BigInt(i + 1) });
+    }
+    return out;
+  };
+  it('accepts an intact log and counts it', () => {
+    expect(verifyChain(log())).toEqual({ ok: true, count: 12 });
+  });
+  it('names the first event whose content no longer matches its hash', () => {
+    const l = log();
+    l[5] = { ...l[5]!, type: 'Forged' };
+    const v = verifyChain(l);
+    expect(v.ok === false && [v.at.meta.eventId, v.code, v.count]).toEqual(['e5', 'HASH_MISMATCH', 5]);
+  });
+  it('names a stream that does not start at revision 0 or skips one', () => {
+    const l = log();
+    const v = verifyChain(l.slice(3));
+    expect(v.ok === false && [v.at.meta.eventId, v.code]).toEqual(['e3', 'REVISION_GAP']);
+  });
+  it('names an event without a hash', () => {
+    const l = log();
+    const { hash: _h, ...meta } = l[0]!.meta;
+    const v = verifyChain([{ ...l[0]!, meta }]);
+    expect(v.ok === false && v.code).toBe('HASH_MISSING');
+  });
+});
