@@ -345,9 +345,9 @@ export const balancesAsOf = (state: JournalState, asOf?: EpochDay): Map<string, 
  * One account's balance as of a day (debit positive).
  *
  * @example
- * accountBalance(journal, 'Liability:Prepaid').toString(); // '-300.00' (owners' credit)
+ * journalBalance(journal, 'Liability:Prepaid').toString(); // '-300.00' (owners' credit)
  */
-export const accountBalance = (state: JournalState, account: string, asOf?: EpochDay): Money => {
+export const journalBalance = (state: JournalState, account: string, asOf?: EpochDay): Money => {
   let sum = Money.zero();
   for (const [day, m] of state.byAccount.get(account) ?? []) if (asOf === undefined || day <= asOf) sum = sum.add(m);
   return sum;

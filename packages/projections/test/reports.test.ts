@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT,
-  accountBalance,
+  journalBalance,
   agingReport,
   arrearsLedger,
   auditTrail,
@@ -53,9 +53,9 @@ describe('journal', () => {
 
   it('reads account balances as of a date by effective date', () => {
     const { journal } = views();
-    expect(accountBalance(journal, ACCOUNT.receivableFees).toString()).toBe('450.00');
-    expect(accountBalance(journal, ACCOUNT.prepaid).toString()).toBe('-240.00');
-    expect(accountBalance(journal, ACCOUNT.receivableFees, dayOf('2025-03-31')).toString()).toBe('500.00');
+    expect(journalBalance(journal, ACCOUNT.receivableFees).toString()).toBe('450.00');
+    expect(journalBalance(journal, ACCOUNT.prepaid).toString()).toBe('-240.00');
+    expect(journalBalance(journal, ACCOUNT.receivableFees, dayOf('2025-03-31')).toString()).toBe('500.00');
     expect(balancesAsOf(journal).get('Contra:Waivers')?.toString()).toBe('56.60');
     expect(balancesAsOf(journal).get('Cash:bank-transfer')?.toString()).toBe('-1000.00');
   });

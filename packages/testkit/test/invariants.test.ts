@@ -1,0 +1,135 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Money, type StoredEvent, openMemoryEventStore } from '@levy/core';
+import { type LoggedEvent, applyStored, follow, levyProjection, rebuild, reportBundle, reportJson, startCheckpointed } from '@levy/projections';
+import {
+  type CheckedLog,
+  accountLogArbitrary,
+  checkClosedPeriods,
+  checkCollectionRates,
+  checkIncremental,
+  checkInvariants,
+  checkJournal,
+  checkReceivables,
+  checkUnitPositions,
+  readLog,
+  simulateCommunityYear,
+  storedEventsOf,
+} from '../src/index.js';
+
+const logs = (steps = 60) => accountLogArbitrary({ units: { min: 1, max: 4 }, steps }).map((log) => storedEventsOf(log) as unknown as LoggedEvent[]);
+
+const names = (v: readonly { invariant: string; message: string }[]): string[] => v.map((x) => `${x.invariant}: ${x.message}`);
+
+describe('invariants over generated account logs', () => {
+  it('every journal entry balances and the trial balance sums to zero on every day', () => {
+    fc.assert(fc.property(logs(), (events) => {
+        expect(names(checkJournal(events))).toEqual([]);
+      }));
+  });
+
+  it('receivable control accounts equal unit balances, aging buckets and the arrears ledger; prepaid equals credit', () => {
+    fc.assert(fc.property(logs(), (events) => {
+        expect(names(checkReceivables(events))).toEqual([]);
+      }));
+  });
+
+  it('each unit nets to its charges, penalties, waivers, payments, reversals and refunds; nothing over-paid, credit never negative', () => {
+    fc.assert(fc.property(logs(), (events) => {
+        expect(names(checkUnitPositions(events))).toEqual([]);
+      }));
+  });
+
+  it('collection rates stay within [0, 1] and never fall without reversals or cancellations', () => {
+    fc.assert(fc.property(logs(), (events) => {
+        expect(names(checkCollectionRates(events))).toEqual([]);
+      }));
+  });
+
+  it('rebuilding equals following with a checkpoint at every prefix, and reports are byte-identical', () => {
+    fc.assert(fc.property(logs(30), (events) => {
+        expect(names(checkIncremental(events))).toEqual([]);
+      }), { numRuns: 40 });
+  });
+});
+
+describe('invariants over a simulated community year', () => {
+  it('hold for a year with closes, a plan, a bounced payment and approved waivers', async () => {
+    const store = openMemoryEventStore();
+    await simulateCommunityYear({ seed: 3, units: 40, store });
+    const events = await readLog(store);
+    expect(events.some((e) => e.type === 'PeriodClosed')).toBe(true);
+    expect(names(checkInvariants(events, { every: 250 }))).toEqual([]);
+  });
+
+  it('a live subscription resumed from a checkpoint ends where a rebuild does', async () => {
+    const store = openMemoryEventStore();
+    await simulateCommunityYear({ seed: 4, units: 12, store });
+    const all = await readLog(store);
+    const head = all[all.length - 1]!.position;
+    const half = all[Math.floor(all.length / 2)]!.position;
+    const live = startCheckpointed(levyProjection);
+    await follow(levyProjection, store.subscribeToAll({}), live, { until: (t) => t.checkpoint === half });
+    await follow(levyProjection, store.subscribeToAll({ checkpoint: live.checkpoint ?? 0n }), live, { until: (t) => t.checkpoint === head });
+    const day = live.state.book.lastDay!;
+    expect(reportJson(reportBundle(live.state, day))).toBe(reportJson(reportBundle(rebuild(levyProjection, all as unknown as LoggedEvent[]), day)));
+    expect(live.count).toBe(all.length);
+  });
+});
+
+// the checks must fail on a log that breaks them: doctor a clean log
+const clean = (): LoggedEvent[] => storedEventsOf(fc.sample(accountLogArbitrary({ units: 2, steps: { min: 30, max: 30 } }), { numRuns: 1, seed: 9 })[0]!) as unknown as LoggedEvent[];
+const withData = (e: LoggedEvent, data: Record<string, unknown>): LoggedEvent => ({ ...e, data: { ...e.data, ...data } }) as unknown as LoggedEvent;
+
+describe('the checks catch broken logs', () => {
+  it('reports a payment whose allocations do not add up to it', () => {
+    const events = clean();
+    const i = events.findIndex((e) => e.type === 'PaymentReceived');
+    expect(i).toBeGreaterThanOrEqual(0);
+    const p = events[i] as Extract<LoggedEvent, { type: 'PaymentReceived' }>;
+    events[i] = withData(p, { amount: Money.of(p.data.amount).add(Money.of('1.00')).toString() });
+    const v = checkUnitPositions(events).map((x) => x.invariant);
+    expect(v).toContain('PAYMENT_ALLOCATED');
+    expect(v).toContain('BOOK_ANOMALY');
+  });
+
+  it('reports a charge paid twice over', () => {
+    const events = clean();
+    const i = events.findIndex((e) => e.type === 'PaymentReceived' && e.data.allocations.some((a) => a.kind === 'principal'));
+    expect(i).toBeGreaterThanOrEqual(0);
+    const dup = { ...events[i]!, meta: { ...events[i]!.meta, eventId: '00000000-0000-8000-8000-000000000001' } } as LoggedEvent;
+    events.splice(i + 1, 0, dup);
+    expect(checkUnitPositions(events).some((x) => x.message.startsWith('CHARGE_OVERPAID'))).toBe(true);
+  });
+
+  it('reports a closed period whose figures move after the close', async () => {
+    const store = openMemoryEventStore();
+    await simulateCommunityYear({ seed: 5, units: 10, store });
+    const events = (await readLog(store)) as unknown as LoggedEvent[];
+    const close = events.find((e) => e.type === 'PeriodClosed') as Extract<LoggedEvent, { type: 'PeriodClosed' }>;
+    const charge = events.find((e) => e.type === 'ChargeIssued')!;
+    // a charge slipped in after the close, dated inside the closed quarter
+    const late = withData({ ...charge, meta: { ...charge.meta, eventId: '00000000-0000-8000-8000-000000000002', effectiveDate: close.data.periodEnd } } as LoggedEvent, {
+      chargeId: 'late-charge',
+    });
+    const doctored: CheckedLog = [...events, late];
+    expect(checkClosedPeriods(doctored).map((x) => x.invariant)).toContain('CLOSED_PERIOD_FROZEN');
+  });
+
+  it('reports a journal that does not balance', () => {
+    const events = clean();
+    const i = events.findIndex((e) => e.type === 'PaymentReversed' || e.type === 'PaymentReceived');
+    const p = events[i] as Extract<LoggedEvent, { type: 'PaymentReceived' }>;
+    events[i] = withData(p, { toCredit: '999.99' });
+    expect(checkJournal(events).map((x) => x.invariant)).toContain('ENTRY_BALANCES');
+  });
+
+  it('checks a store-shaped log and skips events that are not Levy events', () => {
+    const events = clean().map((e, i) => ({ ...e, position: BigInt(i + 1) }) as unknown as StoredEvent);
+    const ticket = { type: 'TicketOpened', data: {}, meta: { eventId: 't1' }, streamId: 'levy.ticket-1', revision: 0n, position: 999n } as unknown as StoredEvent;
+    expect(names(checkInvariants([...events, ticket], { skipIncremental: true }))).toEqual([]);
+    const live = startCheckpointed(levyProjection);
+    applyStored(levyProjection, live, ticket);
+    expect([live.count, live.checkpoint]).toEqual([0, 999n]);
+  });
+});
