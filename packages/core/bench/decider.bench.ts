@@ -86,11 +86,12 @@ export const benchDecider = (): void => {
     return { now: '2026-01-01T02:00:00Z' as AccountContext['now'], newId: (p) => `${p}-${++n}`, communityId: 'sunrise', unitId: `U${unit}`, policy: DEFAULT_ACCOUNT_POLICY, closedThrough: null };
   });
 
-  const runOnce = (): { seconds: number; events: number; refused: number } => {
+  const runOnce = (): { seconds: number; cpuSeconds: number; events: number; refused: number } => {
     const states: AccountState[] = Array.from({ length: UNITS }, () => accountDecider.initialState());
     let events = 0;
     let refused = 0;
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     for (const { unit, command } of work) {
       const decided = accountDecider.decide(command, states[unit]!, contexts[unit]!);
       if (E.isLeft(decided)) {
@@ -102,7 +103,8 @@ export const benchDecider = (): void => {
       states[unit] = s;
       events += decided.right.length;
     }
-    return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, events, refused };
+    const cpu = process.cpuUsage(c0);
+    return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6, events, refused };
   };
 
   runOnce(); // warm up
@@ -112,9 +114,17 @@ export const benchDecider = (): void => {
     if (r.seconds < best.seconds) best = r;
   }
   const perSecond = work.length / best.seconds;
+  const perCpuSecond = work.length / best.cpuSeconds;
   console.log(`  ${work.length.toLocaleString('en-US')} commands on ${UNITS.toLocaleString('en-US')} units over ${MONTHS} months: ${best.events.toLocaleString('en-US')} events, ${best.refused} refused`);
+  // on a shared machine wall time counts other processes' turns: CPU time is the work this process did
   report({
-    name: `account decide+evolve, realistic mix on 10k units (target ${TARGET.toLocaleString('en-US')}/s)`,
+    name: `account decide+evolve per CPU second, realistic mix on 10k units (target ${TARGET.toLocaleString('en-US')}/s)`,
+    value: perCpuSecond,
+    unit: 'commands/s',
+    baseline: { name: 'issue 3 target', value: TARGET, unit: 'commands/s' },
+  });
+  report({
+    name: `account decide+evolve wall clock, realistic mix on 10k units (target ${TARGET.toLocaleString('en-US')}/s)`,
     value: perSecond,
     unit: 'commands/s',
     baseline: { name: 'issue 3 target', value: TARGET, unit: 'commands/s' },

@@ -187,7 +187,13 @@ export interface AccountState {
   readonly arrearsClass: ArrearsClass;
 }
 
-const EMPTY: AccountState = Object.freeze({
+/**
+ * The state of an account with no events. Each call gives fresh tables, so accounts never share an index.
+ *
+ * @example
+ * initialAccountState().credit.toString(); // '0.00'
+ */
+export const initialAccountState = (): AccountState => ({
   version: 0,
   charges: IdTable.empty<ChargeState>(),
   payments: IdTable.empty<PaymentState>(),
@@ -202,14 +208,6 @@ const EMPTY: AccountState = Object.freeze({
   reminderKeys: new Set<string>(),
   arrearsClass: 'none',
 });
-
-/**
- * The state of an account with no events.
- *
- * @example
- * initialAccountState().credit.toString(); // '0.00'
- */
-export const initialAccountState = (): AccountState => EMPTY;
 
 // ---------------------------------------------------------------------------------------------
 // reading the state
@@ -536,5 +534,8 @@ export const reminderKey = (r: { stage: string; channel: string; on: string; cha
  */
 export const evolveAccount = (state: AccountState, event: AccountEvent): AccountState => {
   const next = (evolvers[event.type] as (s: AccountState, e: AccountEvent) => AccountState)(state, event);
-  return { ...next, version: state.version + 1 };
+  if (next === state) return { ...state, version: state.version + 1 };
+  // every evolver builds a fresh state object, so stamping its version here copies nothing
+  (next as { version: number }).version = state.version + 1;
+  return next;
 };

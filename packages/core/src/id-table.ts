@@ -3,9 +3,9 @@
  * the old one as it was. Folding events over an account replaces one record per event; copying a
  * JS `Map` of a dozen entries costs ~2µs, so each table holds its records in an array (copied by
  * `slice`, ~50ns for a dozen) and finds them through an id → position index that versions of the
- * table share. The index only grows; a version checks that the id at the position is really its
- * own, and a version that meets an id another version put elsewhere builds its own index. So every
- * version stays correct, however the versions branch.
+ * table share along a line of versions. A version checks that the id at a position is really its
+ * own, and a version that appends after another version appended (a branch) builds its own index
+ * first. So every version stays correct however versions branch, and a fold shares one index.
  *
  * @example
  * import { IdTable } from '@levy/core';
@@ -58,8 +58,9 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
       return new IdTable(this.index, this.ids, vals);
     }
     let index = this.index;
-    if (i !== undefined) {
-      // another version holds this id at another position: this version gets an index of its own
+    if (i !== undefined || index.size !== this.ids.length) {
+      // another version appended to the shared index: this one gets an index of its own, so
+      // unrelated versions never pile their ids into one map
       index = new Map();
       for (let j = 0; j < this.ids.length; j++) index.set(this.ids[j]!, j);
     }
