@@ -60,7 +60,13 @@ const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
     }
     case 'PaymentReceived': {
       const d = e.data;
-      const parts = d.allocations.map((a) => `${a.chargeId}${a.kind === 'penalty' ? ' penalty' : ''} ${a.amount}`);
+      // name each charge paid; past three lines, sum principal and penalty so the line stays readable
+      let parts = d.allocations.map((a) => `${a.chargeId}${a.kind === 'penalty' ? ' penalty' : ''} ${a.amount}`);
+      if (parts.length > 3) {
+        const charges = new Set(d.allocations.map((a) => a.chargeId)).size;
+        const sum = (kind: string): string => Money.sum(d.allocations.filter((a) => a.kind === kind).map((a) => moneyOfAmount(a.amount))).toString();
+        parts = [`${charges} charges, principal ${sum('principal')}, penalty ${sum('penalty')}`];
+      }
       if (d.toCredit !== '0.00') parts.push(`credit ${d.toCredit}`);
       return { delta: moneyOfAmount(d.amount).negate(), text: `payment ${d.channel} ${d.channelTxnId}: ${parts.join(', ')}` };
     }
