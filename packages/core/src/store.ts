@@ -260,6 +260,35 @@ export const checkStreamId = (streamId: unknown): string => {
   return streamId;
 };
 
+// a plain object of primitives, copied with its keys in sorted order: native JSON.stringify on it
+// writes canonical bytes several times faster. Not for keys that are array indices (objects
+// list those first whatever the order of insertion) or __proto__ (assigning it sets the prototype).
+const flatCopy = (obj: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> | undefined => {
+  const proto: unknown = Object.getPrototypeOf(obj);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const copy: Record<string, unknown> = {};
+  for (const k of keys) {
+    const x = obj[k];
+    const t = typeof x;
+    if (!(t === 'string' || t === 'boolean' || x === null || x === undefined || (t === 'number' && Number.isSafeInteger(x)))) return undefined;
+    const c = k.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || k === '__proto__') return undefined;
+    copy[k] = x;
+  }
+  return copy;
+};
+
+// keys repeat across events (amount, eventId, ...): their JSON form is worked out once
+const keyJsonCache = new Map<string, string>();
+const keyJson = (k: string): string => {
+  let j = keyJsonCache.get(k);
+  if (j === undefined) {
+    j = JSON.stringify(k);
+    if (keyJsonCache.size < 4096) keyJsonCache.set(k, j);
+  }
+  return j;
+};
+
 // thrown inside the fast writer to fall back to canonicalJson, which reports the error with its path
 const NOT_PLAIN = Symbol('not plain JSON');
 
@@ -287,12 +316,14 @@ const writeFast = (v: unknown): string => {
       }
       const obj = v as Record<string, unknown>;
       const keys = Object.keys(obj).sort();
+      const flat = flatCopy(obj, keys);
+      if (flat !== undefined) return JSON.stringify(flat);
       let out = '{';
       for (const k of keys) {
         const x = obj[k];
         if (x === undefined) continue;
         if (out.length > 1) out += ',';
-        out += `${JSON.stringify(k)}:${writeFast(x)}`;
+        out += `${keyJson(k)}:${writeFast(x)}`;
       }
       return `${out}}`;
     }
@@ -339,20 +370,19 @@ export const checkAppend = (streamId: unknown, events: unknown, expectedRevision
   const out: CheckedEvent[] = new Array<CheckedEvent>(events.length);
   for (let i = 0; i < events.length; i++) {
     const e: unknown = events[i];
-    const at = ['events', String(i)];
-    if (!isPlainObject(e)) throw invalid('an event must be an object with type, data and meta', at);
+    if (!isPlainObject(e)) throw invalid('an event must be an object with type, data and meta', ['events', String(i)]);
     const { type, data, meta } = e;
     if (typeof type !== 'string' || type.length === 0 || type.length > STORE_LIMITS.typeLength) {
-      throw invalid(`event type must be a non-empty string of at most ${STORE_LIMITS.typeLength} characters`, [...at, 'type']);
+      throw invalid(`event type must be a non-empty string of at most ${STORE_LIMITS.typeLength} characters`, ['events', String(i), 'type']);
     }
-    if (!isPlainObject(data)) throw invalid('event data must be a JSON object', [...at, 'data']);
-    if (!isPlainObject(meta)) throw invalid('event meta must be an object with an eventId', [...at, 'meta']);
+    if (!isPlainObject(data)) throw invalid('event data must be a JSON object', ['events', String(i), 'data']);
+    if (!isPlainObject(meta)) throw invalid('event meta must be an object with an eventId', ['events', String(i), 'meta']);
     const eventId = meta.eventId;
     if (typeof eventId !== 'string' || eventId.length === 0 || eventId.length > STORE_LIMITS.eventIdLength) {
-      throw invalid(`meta.eventId must be a non-empty string of at most ${STORE_LIMITS.eventIdLength} characters`, [...at, 'meta', 'eventId']);
+      throw invalid(`meta.eventId must be a non-empty string of at most ${STORE_LIMITS.eventIdLength} characters`, ['events', String(i), 'meta', 'eventId']);
     }
     if (seen.has(eventId)) {
-      throw storeError('EVENT_ID_CONFLICT', `event id ${JSON.stringify(eventId)} appears twice in one append`, [...at, 'meta', 'eventId'], { eventId, streamId: id });
+      throw storeError('EVENT_ID_CONFLICT', `event id ${JSON.stringify(eventId)} appears twice in one append`, ['events', String(i), 'meta', 'eventId'], { eventId, streamId: id });
     }
     seen.add(eventId);
     // the chain belongs to the store: drop whatever the caller put there
@@ -366,7 +396,7 @@ export const checkAppend = (streamId: unknown, events: unknown, expectedRevision
           const x = meta[k];
           if (k === 'prevHash' || k === 'hash' || x === undefined) continue;
           metaKeys.push(k);
-          metaEntries.push(`${JSON.stringify(k)}:${writeFast(x)}`);
+          metaEntries.push(`${keyJson(k)}:${writeFast(x)}`);
         }
       } catch (err) {
         if (err !== NOT_PLAIN) throw err;
@@ -375,13 +405,13 @@ export const checkAppend = (streamId: unknown, events: unknown, expectedRevision
       }
     } catch (err) {
       if (err instanceof LevyError) {
-        throw invalid(`event ${JSON.stringify(eventId)} is not plain JSON: ${err.error.message}`, [...at, ...err.error.path], { eventId });
+        throw invalid(`event ${JSON.stringify(eventId)} is not plain JSON: ${err.error.message}`, ['events', String(i), ...err.error.path], { eventId });
       }
       throw err;
     }
     const metaJson = `{${metaEntries.join(',')}}`;
     if (dataJson.length + metaJson.length > STORE_LIMITS.eventJsonLength) {
-      throw invalid(`event ${JSON.stringify(eventId)} is ${dataJson.length + metaJson.length} characters of JSON; the limit is ${STORE_LIMITS.eventJsonLength}`, [...at, 'data']);
+      throw invalid(`event ${JSON.stringify(eventId)} is ${dataJson.length + metaJson.length} characters of JSON; the limit is ${STORE_LIMITS.eventJsonLength}`, ['events', String(i), 'data']);
     }
     out[i] = { type, eventId, dataJson, metaJson, metaKeys, metaEntries };
   }
