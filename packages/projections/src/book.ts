@@ -224,6 +224,8 @@ export interface BookState {
   /** account events in log order, linked per unit through `eventNext` */
   readonly events: LoggedEvent[];
   eventNext: Int32Array;
+  /** the unit of the last account event */
+  lastUnit: UnitRecord | null;
   /** events folded in so far (the next event's sequence number) */
   seq: number;
   /** latest effective day seen */
@@ -275,8 +277,14 @@ const unitOf = (state: BookState, key: string, communityId: string, unitId: stri
 };
 
 const unitOfStream = (state: BookState, streamId: string): UnitRecord | undefined => {
+  // a command's events land together in one stream: remember the last unit
+  const last = state.lastUnit;
+  if (last !== null && last.key === streamId) return last;
   const known = state.units.get(streamId);
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    state.lastUnit = known;
+    return known;
+  }
   const parsed = parseStreamName(streamId);
   if (parsed === null || parsed.kind !== 'account') return undefined;
   return unitOf(state, streamId, parsed.communityId, parsed.unitId);
@@ -294,8 +302,15 @@ const changeCredit = (state: BookState, unit: UnitRecord, event: LoggedEvent, da
   if (unit.credit.isNegative()) anomaly(state, event, seq, 'CREDIT_NEGATIVE', `credit of ${unit.key} fell to ${unit.credit.toString()}`);
 };
 
+/** a unit's charge by id: payments mostly name the latest charges, so look at those before the index */
+const chargeOf = (unit: UnitRecord, chargeId: string): ChargeRecord | undefined => {
+  const cs = unit.charges;
+  for (let i = cs.length - 1, stop = Math.max(0, cs.length - 4); i >= stop; i--) if (cs[i]!.chargeId === chargeId) return cs[i];
+  return unit.chargeById.get(chargeId);
+};
+
 const move = (state: BookState, unit: UnitRecord, event: LoggedEvent, chargeId: string, day: EpochDay, seq: number, kind: number, amount: Money, paidDay: EpochDay = NO_DAY): void => {
-  const c = unit.chargeById.get(chargeId);
+  const c = chargeOf(unit, chargeId);
   if (c === undefined) {
     anomaly(state, event, seq, 'CHARGE_UNKNOWN', `${event.type} names charge ${chargeId}, which ${unit.key} was never billed`);
     return;
@@ -518,7 +533,7 @@ const linkEvent = (state: BookState, unit: UnitRecord, event: LoggedEvent): void
  */
 export const bookProjection: Projection<BookState> = {
   name: 'book',
-  init: () => ({ units: new Map(), communities: new Map(), anomalies: [], moves: new Movements(), events: [], eventNext: new Int32Array(1024), seq: 0, lastDay: null }),
+  init: () => ({ units: new Map(), communities: new Map(), anomalies: [], moves: new Movements(), events: [], eventNext: new Int32Array(1024), lastUnit: null, seq: 0, lastDay: null }),
   apply: (state, event) => {
     const seq = state.seq++;
     const day = dayOf(event.meta.effectiveDate);

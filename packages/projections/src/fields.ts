@@ -49,14 +49,20 @@ let amounts = new Map<string, Money>();
  * moneyOfAmount('0.00').isZero(); // true
  */
 export const moneyOfAmount = (amount: string): Money => {
+  // several projections read the same field of the same event one after another
+  if (amount === lastAmount) return lastMoney;
   let m = amounts.get(amount);
   if (m === undefined) {
     m = Money.of(amount);
     if (amounts.size >= AMOUNT_CACHE_LIMIT) amounts = new Map();
     amounts.set(amount, m);
   }
+  lastAmount = amount;
+  lastMoney = m;
   return m;
 };
+let lastAmount = '0.00';
+let lastMoney: Money = Money.zero();
 
 /** Zero yuan, shared. */
 export const ZERO: Money = Money.zero();

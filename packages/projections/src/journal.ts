@@ -246,10 +246,53 @@ export const entryImbalance = (postings: readonly Posting[]): Money => {
 // the journal projection
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * One account's net change per effective day, in an array indexed by day (a Map per posting cost
+ * more than everything else the journal does). Grows at either end as days arrive.
+ */
+export class DaySeries {
+  private base = 0;
+  private values: (Money | undefined)[] = [];
+
+  /** adds `amount` to `day` */
+  add(day: EpochDay, amount: Money): void {
+    if (this.values.length === 0) this.base = day;
+    let i = day - this.base;
+    if (i < 0) {
+      // an earlier day than any so far: make room in front, a year at a time
+      const shift = -i + 366;
+      this.values = [...new Array<Money | undefined>(shift), ...this.values];
+      this.base -= shift;
+      i += shift;
+    }
+    const prev = this.values[i];
+    this.values[i] = prev === undefined ? amount : prev.add(amount);
+  }
+
+  /** each day with postings and its net change, in day order */
+  *entries(): IterableIterator<[EpochDay, Money]> {
+    for (let i = 0; i < this.values.length; i++) {
+      const m = this.values[i];
+      if (m !== undefined) yield [this.base + i, m];
+    }
+  }
+
+  /** the sum of every day up to and including `asOf` (all days when undefined); null when none */
+  sumThrough(asOf: EpochDay | undefined): Money | null {
+    const last = asOf === undefined ? this.values.length - 1 : Math.min(this.values.length - 1, asOf - this.base);
+    let sum: Money | null = null;
+    for (let i = 0; i <= last; i++) {
+      const m = this.values[i];
+      if (m !== undefined) sum = sum === null ? m : sum.add(m);
+    }
+    return sum;
+  }
+}
+
 /** The journal's fold state: each account's net change per effective day. */
 export interface JournalState {
-  /** account → epoch day → net change that day (debit positive) */
-  readonly byAccount: Map<string, Map<EpochDay, Money>>;
+  /** account → net change per epoch day (debit positive) */
+  readonly byAccount: Map<string, DaySeries>;
   /** 酬金制 charges by `<streamId>/<chargeId>` (a cancellation reverses the accounts its charge used); the rest are 包干制 */
   readonly commissionCharges: Set<string>;
   /** entries that did not balance (none, unless a rule was broken upstream) */
@@ -266,7 +309,7 @@ interface Scratch {
   sum: Money;
   count: number;
   lastAccount: string;
-  lastDays: Map<EpochDay, Money> | undefined;
+  lastDays: DaySeries | undefined;
 }
 
 const scratchOf = new WeakMap<JournalState, { scratch: Scratch; sink: PostingSink; regimeOf: (chargeId: string) => RegimeKind }>();
@@ -277,11 +320,10 @@ const toolsFor = (state: JournalState): { scratch: Scratch; sink: PostingSink; r
     const scratch: Scratch = { state, day: 0, streamId: '', sum: Money.zero(), count: 0, lastAccount: '', lastDays: undefined };
     const sink: PostingSink = (account, amount) => {
       let days = account === scratch.lastAccount ? scratch.lastDays : state.byAccount.get(account);
-      if (days === undefined) state.byAccount.set(account, (days = new Map()));
+      if (days === undefined) state.byAccount.set(account, (days = new DaySeries()));
       scratch.lastAccount = account;
       scratch.lastDays = days;
-      const prev = days.get(scratch.day);
-      days.set(scratch.day, prev === undefined ? amount : prev.add(amount));
+      days.add(scratch.day, amount);
       scratch.sum = scratch.sum.add(amount);
       scratch.count += 1;
     };
@@ -328,15 +370,8 @@ export const journalProjection: Projection<JournalState> = {
 export const balancesAsOf = (state: JournalState, asOf?: EpochDay): Map<string, Money> => {
   const out = new Map<string, Money>();
   for (const account of [...state.byAccount.keys()].sort()) {
-    let sum = Money.zero();
-    let any = false;
-    for (const [day, m] of state.byAccount.get(account)!) {
-      if (asOf === undefined || day <= asOf) {
-        sum = sum.add(m);
-        any = true;
-      }
-    }
-    if (any) out.set(account, sum);
+    const sum = state.byAccount.get(account)!.sumThrough(asOf);
+    if (sum !== null) out.set(account, sum);
   }
   return out;
 };
@@ -348,9 +383,7 @@ export const balancesAsOf = (state: JournalState, asOf?: EpochDay): Map<string, 
  * journalBalance(journal, 'Liability:Prepaid').toString(); // '-300.00' (owners' credit)
  */
 export const journalBalance = (state: JournalState, account: string, asOf?: EpochDay): Money => {
-  let sum = Money.zero();
-  for (const [day, m] of state.byAccount.get(account) ?? []) if (asOf === undefined || day <= asOf) sum = sum.add(m);
-  return sum;
+  return state.byAccount.get(account)?.sumThrough(asOf) ?? Money.zero();
 };
 
 /** One row of a trial balance. */
