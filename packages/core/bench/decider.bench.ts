@@ -81,6 +81,7 @@ export const benchDecider = (): void => {
   for (let month = 0; month < MONTHS; month++) {
     for (let unit = 0; unit < UNITS; unit++) for (const command of monthOf(unit, month, fees[unit]!, next)) work.push({ unit, command });
   }
+  if (process.env.H6_BYUNIT === '1') work.sort((a, b) => a.unit - b.unit);
   const contexts: AccountContext[] = Array.from({ length: UNITS }, (_, unit) => {
     let n = 0;
     return { now: '2026-01-01T02:00:00Z' as AccountContext['now'], newId: (p) => `${p}-${++n}`, communityId: 'sunrise', unitId: `U${unit}`, policy: DEFAULT_ACCOUNT_POLICY, closedThrough: null };

@@ -132,7 +132,8 @@ export interface PaymentState {
   readonly channelTxnId: string;
   readonly amount: Money;
   readonly receivedDay: number;
-  readonly allocations: readonly { readonly chargeId: string; readonly kind: ReceivableKind; readonly amount: Money }[];
+  /** as decided (amounts as canonical strings): read back only by a reversal */
+  readonly allocations: EventData<'PaymentReceived'>['allocations'];
   readonly toCredit: Money;
   readonly reversed: boolean;
 }
@@ -142,7 +143,8 @@ export interface CreditLot {
   /** the payment id, or `cancel:<chargeId>` */
   readonly lotId: string;
   readonly remaining: Money;
-  readonly applied: ReadonlyMap<string, Money>;
+  /** what it paid on each charge (zero once a reversal re-opened it) */
+  readonly applied: IdTable<Money>;
   readonly refunded: Money;
   /** taken back by payment reversals (its own, or another's whose charge was cancelled meanwhile) */
   readonly takenBack: Money;
@@ -324,7 +326,7 @@ const useCredit = (
 
 const addLot = (state: AccountState, lotId: string, amount: Money): Pick<AccountState, 'lots' | 'openLots' | 'credit'> => {
   const existing = state.lots.get(lotId);
-  const lot: CreditLot = existing === undefined ? { lotId, remaining: amount, applied: new Map(), refunded: ZERO, takenBack: ZERO } : { ...existing, remaining: existing.remaining.add(amount) };
+  const lot: CreditLot = existing === undefined ? { lotId, remaining: amount, applied: IdTable.empty<Money>(), refunded: ZERO, takenBack: ZERO } : { ...existing, remaining: existing.remaining.add(amount) };
   return {
     lots: state.lots.set(lotId, lot),
     openLots: state.openLots.includes(lotId) ? state.openLots : [...state.openLots, lotId],
@@ -384,7 +386,7 @@ const evolvers: Evolvers = {
     const amount = money(d.amount);
     const from = dayOfIso(meta.effectiveDate) + 1;
     let c = chargeOf(s, d.chargeId);
-    const used = useCredit(s, amount, (lot, part) => ({ ...lot, applied: new Map(lot.applied).set(d.chargeId, (lot.applied.get(d.chargeId) ?? ZERO).add(part)) }));
+    const used = useCredit(s, amount, (lot, part) => ({ ...lot, applied: lot.applied.set(d.chargeId, (lot.applied.get(d.chargeId) ?? ZERO).add(part)) }));
     for (const p of used.parts) c = payPrincipal(c, p.amount, from, `credit:${p.lotId}`);
     return { ...s, charges: withCharge(s.charges, c), lots: used.lots, openLots: used.openLots, credit: s.credit.subtract(amount) };
   },
@@ -397,14 +399,14 @@ const evolvers: Evolvers = {
   PaymentReceived: (s, { data: d }) => {
     const receivedDay = dayOfIso(d.receivedOn);
     let charges = s.charges;
-    const allocations = d.allocations.map((a) => ({ chargeId: a.chargeId, kind: a.kind, amount: money(a.amount) }));
-    for (const a of allocations) {
+    for (const a of d.allocations) {
       const c = charges.get(a.chargeId) ?? chargeOf(s, a.chargeId);
+      const amount = money(a.amount);
       charges = charges.set(
         a.chargeId,
         a.kind === 'principal'
-          ? payPrincipal(c, a.amount, receivedDay + 1, d.paymentId)
-          : { ...c, penaltyPaid: c.penaltyPaid.add(a.amount), outstandingPenalty: c.outstandingPenalty.subtract(a.amount) },
+          ? payPrincipal(c, amount, receivedDay + 1, d.paymentId)
+          : { ...c, penaltyPaid: c.penaltyPaid.add(amount), outstandingPenalty: c.outstandingPenalty.subtract(amount) },
       );
     }
     const toCredit = money(d.toCredit);
@@ -414,7 +416,7 @@ const evolvers: Evolvers = {
       channelTxnId: d.channelTxnId,
       amount: money(d.amount),
       receivedDay,
-      allocations,
+      allocations: d.allocations,
       toCredit,
       reversed: false,
     };
@@ -434,11 +436,11 @@ const evolvers: Evolvers = {
     let lots = s.lots;
     const own = s.lots.get(d.paymentId);
     if (own !== undefined && d.creditApplications.length > 0) {
-      const applied = new Map(own.applied);
+      let applied = own.applied;
       for (const ca of d.creditApplications) {
         const c = charges.get(ca.chargeId) ?? chargeOf(s, ca.chargeId);
         charges = charges.set(ca.chargeId, reopenPrincipal(c, money(ca.amount), `credit:${d.paymentId}`));
-        applied.delete(ca.chargeId);
+        applied = applied.set(ca.chargeId, ZERO);
       }
       lots = s.lots.set(d.paymentId, { ...own, applied });
     }

@@ -30,7 +30,7 @@ import {
 import { type AllocationPolicy, type Receivable, allocatePayment } from './allocation.js';
 import { isoDateOf } from './calendar.js';
 import { sha256Hex } from './canonical-json.js';
-import { type Amount, type DecimalString, type Id, type IsoDate, amountOf } from './codecs.js';
+import { type Amount, type DecimalString, type Id, type IsoDate, amountOf, moneyOf } from './codecs.js';
 import type { AccountCommand, CommandMeta, CommandOf } from './commands.js';
 import { type Decider, eventFrom } from './decider.js';
 import { type DomainError, domainError } from './errors.js';
@@ -57,7 +57,18 @@ const refuse = (code: string, message: string, path: readonly string[], details?
 /** An Id from readable parts when they fit, else a short hash of them (ids are at most 64 characters). */
 const idFrom = (prefix: string, readable: string): Id => (ID.test(readable) ? readable : `${prefix}-${sha256Hex(readable).slice(0, 32)}`) as Id;
 
-const iso = (day: number): IsoDate => isoDateOf(day) as IsoDate;
+// assessment dates repeat across units (the same as-of day, the same due dates): format each day once
+const ISO_CACHE_LIMIT = 4096;
+const isoDays = new Map<number, IsoDate>();
+const iso = (day: number): IsoDate => {
+  let s = isoDays.get(day);
+  if (s === undefined) {
+    s = isoDateOf(day) as IsoDate;
+    if (isoDays.size >= ISO_CACHE_LIMIT) isoDays.clear();
+    isoDays.set(day, s);
+  }
+  return s;
+};
 
 const positive = (input: string, path: readonly string[], what: string): E.Either<DomainError, Money> => {
   const m = Money.parse(input, path);
@@ -306,8 +317,8 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
   let fromCredit = lot?.remaining ?? ZERO;
   let extraFromCredit = ZERO;
   for (const a of p.allocations) {
-    if (state.charges.get(a.chargeId)?.cancelled === true) extraFromCredit = extraFromCredit.add(a.amount);
-    else allocations.push({ chargeId: a.chargeId as Id, kind: a.kind, amount: amountOf(a.amount) });
+    if (state.charges.get(a.chargeId)?.cancelled === true) extraFromCredit = extraFromCredit.add(moneyOf(a.amount));
+    else allocations.push(a);
   }
   const creditApplications: { chargeId: Id; amount: Amount }[] = [];
   if (lot !== undefined) {
