@@ -44,9 +44,9 @@ describe('sealing', () => {
       fc.property(meta, fc.option(fc.stringMatching(/^[0-9a-f]{64}$/), { nil: null }), fc.bigInt({ min: 0n, max: 2n ** 62n }), (m, prev, rev) => {
         const event = { type: 'T', data: { m }, meta: { ...m, eventId: 'e' } };
         const row = sealChecked('s', rev, prev, checkAppend('s', [event], 'any').events[0]!);
-        const { prevHash: _p, hash: _h, ...bare } = event.meta;
+        const { prevHash: _p, hash: _h, ...bare } = event.meta as Record<string, unknown>;
         expect(row.sealedMetaJson).toBe(canonicalJson({ ...bare, prevHash: prev, hash: row.hash }));
-        expect(row.hash).toBe(hashOf('s', rev, { type: 'T', data: { m }, meta: { ...bare, prevHash: prev } }));
+        expect(row.hash).toBe(hashOf('s', rev, { type: 'T', data: { m }, meta: { ...bare, eventId: 'e', prevHash: prev } }));
       }),
       { seed: 20251127, numRuns: 300 },
     );
