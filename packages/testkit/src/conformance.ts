@@ -8,7 +8,7 @@
  *
  * @example
  * // packages/store-x/test/conformance.test.ts
- * import { storeConformanceSuite } from '@levy/testkit';
+ * import { storeConformanceSuite } from '@levy/testkit/conformance';
  * storeConformanceSuite('store-x', async () => openStoreX(await tempPath()));
  */
 import { afterEach, describe, expect, it } from 'vitest';
