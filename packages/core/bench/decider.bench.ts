@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { type AccountCommand, type AccountContext, type AccountState, DEFAULT_ACCOUNT_POLICY, accountDecider, epochDayOf, isoDateOf } from '@levy/core';
 import { report } from './report.js';
 
-const UNITS = Number(process.env.H6_UNITS ?? 10_000);
+const UNITS = 10_000;
 const MONTHS = 12;
 const TARGET = 200_000;
 
@@ -81,13 +81,12 @@ export const benchDecider = (): void => {
   for (let month = 0; month < MONTHS; month++) {
     for (let unit = 0; unit < UNITS; unit++) for (const command of monthOf(unit, month, fees[unit]!, next)) work.push({ unit, command });
   }
-  if (process.env.H6_BYUNIT === '1') work.sort((a, b) => a.unit - b.unit);
   const contexts: AccountContext[] = Array.from({ length: UNITS }, (_, unit) => {
     let n = 0;
     return { now: '2026-01-01T02:00:00Z' as AccountContext['now'], newId: (p) => `${p}-${++n}`, communityId: 'sunrise', unitId: `U${unit}`, policy: DEFAULT_ACCOUNT_POLICY, closedThrough: null };
   });
 
-  const runOnce = (): { seconds: number; cpuSeconds: number; events: number; refused: number } => {
+  const runOnce = (work: readonly { unit: number; command: AccountCommand }[]): { seconds: number; cpuSeconds: number; events: number; refused: number } => {
     const states: AccountState[] = Array.from({ length: UNITS }, () => accountDecider.initialState());
     let events = 0;
     let refused = 0;
@@ -108,26 +107,20 @@ export const benchDecider = (): void => {
     return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6, events, refused };
   };
 
-  runOnce(); // warm up
-  let best = runOnce();
-  for (let i = 0; i < 2; i++) {
-    const r = runOnce();
-    if (r.seconds < best.seconds) best = r;
-  }
-  const perSecond = work.length / best.seconds;
-  const perCpuSecond = work.length / best.cpuSeconds;
-  console.log(`  ${work.length.toLocaleString('en-US')} commands on ${UNITS.toLocaleString('en-US')} units over ${MONTHS} months: ${best.events.toLocaleString('en-US')} events, ${best.refused} refused`);
-  // on a shared machine wall time counts other processes' turns: CPU time is the work this process did
-  report({
-    name: `account decide+evolve per CPU second, realistic mix on 10k units (target ${TARGET.toLocaleString('en-US')}/s)`,
-    value: perCpuSecond,
-    unit: 'commands/s',
-    baseline: { name: 'issue 3 target', value: TARGET, unit: 'commands/s' },
-  });
-  report({
-    name: `account decide+evolve wall clock, realistic mix on 10k units (target ${TARGET.toLocaleString('en-US')}/s)`,
-    value: perSecond,
-    unit: 'commands/s',
-    baseline: { name: 'issue 3 target', value: TARGET, unit: 'commands/s' },
-  });
+  const best = (list: readonly { unit: number; command: AccountCommand }[]) => {
+    runOnce(list); // warm up
+    const a = runOnce(list);
+    const b = runOnce(list);
+    return a.seconds <= b.seconds ? a : b;
+  };
+  const live = best(work);
+  console.log(`  ${work.length.toLocaleString('en-US')} commands on ${UNITS.toLocaleString('en-US')} units over ${MONTHS} months: ${live.events.toLocaleString('en-US')} events, ${live.refused} refused`);
+  const target = { name: 'issue 3 target', value: TARGET, unit: 'commands/s' };
+  report({ name: `account decide+evolve, realistic mix on 10k units, month by month (target ${TARGET.toLocaleString('en-US')}/s)`, value: work.length / live.seconds, unit: 'commands/s', baseline: target });
+  // on a shared machine wall time counts other processes' turns; CPU time counts this process's threads (GC helpers included)
+  report({ name: 'the same, per CPU second of the process', value: work.length / live.cpuSeconds, unit: 'commands/s', baseline: target });
+  // a replay folds one account at a time: its states die young, so the garbage collector promotes nothing
+  const byUnit = [...work].sort((a, b) => a.unit - b.unit);
+  const replay = best(byUnit);
+  report({ name: 'account decide+evolve, the same commands one account at a time', value: byUnit.length / replay.seconds, unit: 'commands/s', baseline: target });
 };

@@ -3,8 +3,10 @@ import { benchMoney } from './money.bench.js';
 import { benchCalendar } from './calendar.bench.js';
 import { benchFeeMath } from './fee-math.bench.js';
 import { benchHandler } from './handler.bench.js';
+import { benchDecider } from './decider.bench.js';
 
 benchMoney();
 benchCalendar();
 benchFeeMath();
+benchDecider();
 await benchHandler();
