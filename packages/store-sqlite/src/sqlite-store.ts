@@ -399,23 +399,54 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
     return events;
   };
 
-  async function* readStream(streamId: string, opts: ReadStreamOptions = {}): AsyncGenerator<StoredEvent> {
+  // a forward read served from the stream cache, or undefined when the file must be paged
+  const readCached = (streamId: string, opts: ReadStreamOptions): StoredEvent[] | undefined => {
     ensureOpen();
     checkStreamId(streamId);
     const max = checkMax(opts.max);
+    if (opts.direction !== undefined && opts.direction !== 'forwards' && opts.direction !== 'backwards') throw storeError('OPTIONS_INVALID', "direction must be 'forwards' or 'backwards'", ['direction']);
+    const from = checkBigint(opts.from, 'from', 0n);
+    if (opts.direction === 'backwards' || cacheLimit === 0) return undefined;
+    const cached = cachedStream(streamId);
+    if (cached === 'missing') throw storeError('STREAM_NOT_FOUND', `stream ${JSON.stringify(streamId)} has no events`, ['streamId'], { streamId });
+    if (cached === 'too-long') return undefined;
+    const start = from > BigInt(cached.length) ? cached.length : Number(from);
+    return cached.slice(start, max === Number.POSITIVE_INFINITY ? undefined : start + max);
+  };
+
+  // a plain iterator over the cached slice: cheaper per event than an async generator, and
+  // command handlers read whole unit streams on every command
+  const readStream = (streamId: string, opts: ReadStreamOptions = {}): AsyncIterable<StoredEvent> => ({
+    [Symbol.asyncIterator]: (): AsyncIterator<StoredEvent> => {
+      let items: StoredEvent[] | undefined;
+      let index = 0;
+      let paged: AsyncIterator<StoredEvent> | undefined;
+      return {
+        next: async (): Promise<IteratorResult<StoredEvent>> => {
+          if (paged !== undefined) return paged.next();
+          if (items === undefined) {
+            items = readCached(streamId, opts);
+            if (items === undefined) {
+              paged = readStreamFromFile(streamId, opts);
+              return paged.next();
+            }
+          }
+          return index < items.length ? { done: false, value: items[index++]! } : { done: true, value: undefined };
+        },
+        return: async (): Promise<IteratorResult<StoredEvent>> => {
+          items = [];
+          await paged?.return?.(undefined);
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  });
+
+  async function* readStreamFromFile(streamId: string, opts: ReadStreamOptions): AsyncGenerator<StoredEvent> {
+    ensureOpen();
+    const max = checkMax(opts.max);
     const backwards = opts.direction === 'backwards';
-    if (opts.direction !== undefined && opts.direction !== 'forwards' && !backwards) throw storeError('OPTIONS_INVALID', "direction must be 'forwards' or 'backwards'", ['direction']);
     let from = checkBigint(opts.from, 'from', backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n);
-    if (!backwards && cacheLimit > 0) {
-      const cached = cachedStream(streamId);
-      if (cached === 'missing') throw storeError('STREAM_NOT_FOUND', `stream ${JSON.stringify(streamId)} has no events`, ['streamId'], { streamId });
-      if (cached !== 'too-long') {
-        const start = from > BigInt(cached.length) ? cached.length : Number(from);
-        const slice = cached.slice(start, max === Number.POSITIVE_INFINITY ? undefined : start + max);
-        for (const e of slice) yield e;
-        return;
-      }
-    }
     let remaining = max;
     let first = true;
     const verify = verifyOnRead ? forwardVerifier() : undefined;
