@@ -601,7 +601,13 @@ export const catchUpSubscription = (source: SubscriptionSource, options: Subscri
       }
       if (dirty) {
         dirty = false;
-        const page = await source.readPage(next, SUBSCRIPTION_PAGE, filter);
+        let page: Awaited<ReturnType<SubscriptionSource['readPage']>>;
+        try {
+          page = await source.readPage(next, SUBSCRIPTION_PAGE, filter);
+        } catch (e) {
+          await close(); // a failed read ends the subscription: for-await does not call return() on a rejection
+          throw e;
+        }
         buffer = page.events;
         index = 0;
         if (buffer.length > 0) {

@@ -158,6 +158,18 @@ describe('hash chain on read', () => {
     expect((await collect(s.readStream('s1'))).length).toBe(3);
     await s.close();
   });
+  it('ends a verifying subscription with CHAIN_BROKEN at the tampered event', async () => {
+    const s = await tampered(true);
+    const seen: bigint[] = [];
+    const e = await failure(
+      (async () => {
+        for await (const x of s.subscribeToAll()) seen.push(x.position);
+      })(),
+    );
+    expect(isStoreError(e, 'CHAIN_BROKEN')).toBe(true);
+    expect(seen).toEqual([]); // the page holding the break is refused whole
+    await s.close();
+  });
   it('finds the break with verify() even when reads do not check', async () => {
     const s = await tampered(false);
     expect((await collect(s.readAll())).length).toBe(6);
