@@ -7,8 +7,8 @@
  * a model-based run (TigerBeetle's auditor idea: a reference model predicts every reply).
  *
  * @example
- * // packages/store-x/test/conformance.test.ts
- * import { storeConformanceSuite } from '@levy/testkit/conformance';
+ * // packages/store-x/test/conformance.test.ts, with storeConformanceSuite taken from the
+ * // testkit's `conformance` entry (it loads vitest, so the main entry leaves it out)
  * storeConformanceSuite('store-x', async () => openStoreX(await tempPath()));
  */
 import { afterEach, describe, expect, it } from 'vitest';
