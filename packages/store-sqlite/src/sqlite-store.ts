@@ -318,7 +318,8 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
   const schedule = (): void => {
     if (scheduled) return;
     scheduled = true;
-    flushing = flushing.then(() => new Promise<void>((resolve) => setImmediate(() => void flush().then(resolve))));
+    // a flush never rejects (every append gets its own outcome); should one ever fail, the next still runs
+    flushing = flushing.then(() => new Promise<void>((resolve) => setImmediate(() => void flush().then(resolve, resolve))));
   };
 
   const appendToStream: EventStore['appendToStream'] = (streamId, events, opts) =>
