@@ -68,6 +68,18 @@ export const DEFAULT_ACCOUNT_POLICY: AccountPolicy = Object.freeze({
  */
 export const accountPolicyFrom = (schedule: EventData<'FeeScheduleAdopted'> | null): AccountPolicy => {
   if (schedule === null) return DEFAULT_ACCOUNT_POLICY;
+  // one policy object per schedule, so penalty.ts validates it once, not once per command
+  let policy = policies.get(schedule);
+  if (policy === undefined) {
+    policy = policyOf(schedule);
+    policies.set(schedule, policy);
+  }
+  return policy;
+};
+
+const policies = new WeakMap<object, AccountPolicy>();
+
+const policyOf = (schedule: EventData<'FeeScheduleAdopted'>): AccountPolicy => {
   const p = schedule.penalty;
   const cap: PenaltyCap =
     p.cap.kind === 'absolute'
