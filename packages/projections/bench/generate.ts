@@ -18,9 +18,10 @@ const mulberry32 = (seed: number): (() => number) => {
 
 const AREAS = ['56.20', '72.50', '89.50', '98.00', '105.30', '120.25', '132.80', '144.00', '168.60', '210.00'];
 const PRICE = '2.80';
+const PARKING = { basis: 'fixed', quantity: '1', unitPrice: '50.00', months: '1', unrounded: '50.00', rounding: 'half-up' };
 const CHANNELS = ['wechat', 'alipay', 'unionpay', 'bank-card', 'bank-transfer', 'cash', 'withholding'] as const;
 
-/** Generates a year (2025) of one community with `units` units; about 50 events per unit. */
+/** Generates a year (2025) of one community with `units` units; about 50 events per unit (20,000 units: about a million). */
 export const generateYear = (units: number, seed = 20251127): LoggedEvent[] => {
   const rnd = mulberry32(seed);
   const out: LoggedEvent[] = [];
@@ -40,11 +41,18 @@ export const generateYear = (units: number, seed = 20251127): LoggedEvent[] => {
     if (s === undefined) instants.set(date, (s = `${date}T02:00:00Z`));
     return s;
   };
-  const push = <K extends EventType>(streamId: string, type: K, date: string, data: EventData<K>, who = actor): void => {
-    out.push({ type, data, meta: { eventId: id(), schemaVersion: 1, effectiveDate: date, recordedAt: recordedAt(date), actor: who }, streamId } as unknown as LoggedEvent);
+  // events are scheduled by day first and made in day order afterwards, so they sit in memory the
+  // way a store read leaves them (allocated in log order), with no copy
+  const days = new Map<string, (() => void)[]>();
+  const push = <K extends EventType>(streamId: string, type: K, date: string, make: () => EventData<K>, who = actor): void => {
+    let list = days.get(date);
+    if (list === undefined) days.set(date, (list = []));
+    list.push(() => {
+      out.push({ type, data: make(), meta: { eventId: id(), schemaVersion: 1, effectiveDate: date, recordedAt: recordedAt(date), actor: who }, streamId } as unknown as LoggedEvent);
+    });
   };
   const d = (x: unknown): never => x as never;
-  push(cs, 'CommunityRegistered', '2024-12-01', d({ communityId: community, name: 'Bench Garden', timeZone: 'Asia/Shanghai', closeCycle: 'quarter' }));
+  push(cs, 'CommunityRegistered', '2024-12-01', () => d({ communityId: community, name: 'Bench Garden', timeZone: 'Asia/Shanghai', closeCycle: 'quarter' }));
   const calc = AREAS.map((a) => ({ basis: 'area', quantity: a, unitPrice: PRICE, months: '1', unrounded: Money.of('0').toString(), rounding: 'half-up' }));
   const monthly = AREAS.map((a) => Money.of('1.00').times([a, PRICE]));
   const months = Array.from({ length: 12 }, (_, i) => {
@@ -57,7 +65,7 @@ export const generateYear = (units: number, seed = 20251127): LoggedEvent[] => {
   for (let u = 0; u < units; u++) {
     const unitId = `U${String(u).padStart(6, '0')}`;
     const ai = Math.floor(rnd() * AREAS.length);
-    push(cs, 'UnitRegistered', '2024-12-01', d({ communityId: community, unitId, building: `B${u % 40}`, areaM2: AREAS[ai], useType: u % 17 === 0 ? 'commercial' : 'residential', owner: { ownerId: `o${u}`, name: `Owner ${u}` }, handoverDate: '2024-06-01' }));
+    push(cs, 'UnitRegistered', '2024-12-01', () => d({ communityId: community, unitId, building: `B${u % 40}`, areaM2: AREAS[ai], useType: u % 17 === 0 ? 'commercial' : 'residential', owner: { ownerId: `o${u}`, name: `Owner ${u}` }, handoverDate: '2024-06-01' }));
   }
   for (let u = 0; u < units; u++) {
     const unitId = `U${String(u).padStart(6, '0')}`;
@@ -73,22 +81,29 @@ export const generateYear = (units: number, seed = 20251127): LoggedEvent[] => {
     if (kind === 'prepaid') {
       const pre = amount.timesInteger(12);
       credit = pre;
-      push(s, 'PaymentReceived', '2024-12-20', d({ paymentId: `${unitId}-pre`, channel, channelTxnId: `${unitId}-t${txn++}`, amount: pre.toString(), receivedOn: '2024-12-20', allocations: [], toCredit: pre.toString() }));
+      push(s, 'PaymentReceived', '2024-12-20', () => d({ paymentId: `${unitId}-pre`, channel, channelTxnId: `${unitId}-t${txn++}`, amount: pre.toString(), receivedOn: '2024-12-20', allocations: [], toCredit: pre.toString() }));
     }
     const open: { chargeId: string; dueDay: number }[] = [];
     for (let m = 0; m < 12; m++) {
       const mo = months[m]!;
       const chargeId = `${unitId}-${mo.key}`;
-      push(s, 'ChargeIssued', mo.start, d({ chargeId, communityId: community, unitId, feeItemId: 'property', periodKey: mo.key, periodStart: mo.start, periodEnd: mo.end, dueDate: mo.due, amount: amountStr, calculation: calc[ai], scheduleVersion: 1, regime: 'lump-sum', commission: '0.00' }), system);
-      push(s, 'ReminderRecorded', mo.start, d({ stage: 'reminder', channel: 'sms', on: mo.start, chargeIds: [chargeId] }), system);
+      push(s, 'ChargeIssued', mo.start, () => d({ chargeId, communityId: community, unitId, feeItemId: 'property', periodKey: mo.key, periodStart: mo.start, periodEnd: mo.end, dueDate: mo.due, amount: amountStr, calculation: calc[ai], scheduleVersion: 1, regime: 'lump-sum', commission: '0.00' }), system);
+      push(s, 'ReminderRecorded', mo.start, () => d({ stage: 'reminder', channel: 'sms', on: mo.start, chargeIds: [chargeId] }), system);
       if (kind === 'prepaid' && credit.greaterThanOrEqual(amount)) {
-        push(s, 'CreditApplied', mo.start, d({ chargeId, amount: amountStr }), system);
+        push(s, 'CreditApplied', mo.start, () => d({ chargeId, amount: amountStr }), system);
         credit = credit.subtract(amount);
         continue;
       }
+      if (kind === 'on-time' && u % 2 === 0) {
+        // half the prompt payers also rent a parking space: a fixed fee paid by withholding
+        const parkingId = `${unitId}-parking-${mo.key}`;
+        const paid = isoDateOf(mo.startDay + 5 + Math.floor(rnd() * 20));
+        push(s, 'ChargeIssued', mo.start, () => d({ chargeId: parkingId, communityId: community, unitId, feeItemId: 'parking', periodKey: mo.key, periodStart: mo.start, periodEnd: mo.end, dueDate: mo.due, amount: '50.00', calculation: PARKING, scheduleVersion: 1, regime: 'lump-sum', commission: '0.00' }), system);
+        push(s, 'PaymentReceived', paid, () => d({ paymentId: `${parkingId}-p`, channel: 'withholding', channelTxnId: `${parkingId}-w`, amount: '50.00', receivedOn: paid, allocations: [{ chargeId: parkingId, kind: 'principal', amount: '50.00' }], toCredit: '0.00' }));
+      }
       if (kind === 'on-time' || kind === 'prepaid') {
         const day = isoDateOf(mo.startDay + 10 + Math.floor(rnd() * 30));
-        push(s, 'PaymentReceived', day, d({ paymentId: `${unitId}-p${m}`, channel, channelTxnId: `${unitId}-t${txn++}`, amount: amountStr, receivedOn: day, allocations: [{ chargeId, kind: 'principal', amount: amountStr }], toCredit: '0.00' }));
+        push(s, 'PaymentReceived', day, () => d({ paymentId: `${unitId}-p${m}`, channel, channelTxnId: `${unitId}-t${txn++}`, amount: amountStr, receivedOn: day, allocations: [{ chargeId, kind: 'principal', amount: amountStr }], toCredit: '0.00' }));
         continue;
       }
       if (kind === 'late') {
@@ -96,15 +111,15 @@ export const generateYear = (units: number, seed = 20251127): LoggedEvent[] => {
         const late = 20 + Math.floor(rnd() * 40);
         const payDay = mo.dueDay + late;
         const callDay = isoDateOf(mo.dueDay + 15);
-        push(s, 'ReminderRecorded', callDay, d({ stage: 'phone', channel: 'phone', on: callDay, chargeIds: [chargeId] }));
+        push(s, 'ReminderRecorded', callDay, () => d({ stage: 'phone', channel: 'phone', on: callDay, chargeIds: [chargeId] }));
         const penalty = amount.times(['0.0003', late]);
         const from = isoDateOf(mo.dueDay + 1);
         const to = isoDateOf(payDay);
-        push(s, 'PenaltyAssessed', to, d({ chargeId, asOf: to, from, to, days: late, segments: [{ from, to, days: late, base: amountStr, unrounded: '0' }], dailyRate: '0.0003', rounding: 'half-up', unrounded: '0', amount: penalty.toString(), cappedBy: null }), system);
+        push(s, 'PenaltyAssessed', to, () => d({ chargeId, asOf: to, from, to, days: late, segments: [{ from, to, days: late, base: amountStr, unrounded: '0' }], dailyRate: '0.0003', rounding: 'half-up', unrounded: '0', amount: penalty.toString(), cappedBy: null }), system);
         const total = amount.add(penalty);
         const allocations = [{ chargeId, kind: 'principal', amount: amountStr }];
         if (penalty.isPositive()) allocations.push({ chargeId, kind: 'penalty', amount: penalty.toString() });
-        push(s, 'PaymentReceived', to, d({ paymentId: `${unitId}-p${m}`, channel, channelTxnId: `${unitId}-t${txn++}`, amount: total.toString(), receivedOn: to, allocations, toCredit: '0.00' }));
+        push(s, 'PaymentReceived', to, () => d({ paymentId: `${unitId}-p${m}`, channel, channelTxnId: `${unitId}-t${txn++}`, amount: total.toString(), receivedOn: to, allocations, toCredit: '0.00' }));
         continue;
       }
       // chronic: never pays; reminders escalate on the oldest charge
@@ -112,31 +127,19 @@ export const generateYear = (units: number, seed = 20251127): LoggedEvent[] => {
       const oldest = open[0]!;
       const stage = m - 0 >= 3 ? 'legal' : m >= 2 ? 'written-notice' : 'phone';
       const on = isoDateOf(mo.startDay + 20);
-      push(s, 'ReminderRecorded', on, d({ stage, channel: stage === 'legal' ? 'court' : 'letter', on, chargeIds: [oldest.chargeId] }));
+      push(s, 'ReminderRecorded', on, () => d({ stage, channel: stage === 'legal' ? 'court' : 'letter', on, chargeIds: [oldest.chargeId] }));
     }
     if (kind === 'chronic') {
-      push(s, 'ArrearsClassified', '2025-12-31', d({ arrearsClass: 'chronic', on: '2025-12-31' }));
+      push(s, 'ArrearsClassified', '2025-12-31', () => d({ arrearsClass: 'chronic', on: '2025-12-31' }));
       // a year-end penalty on each open charge
       for (const o of open) {
         if (o.dueDay >= epochDayOf(2025, 12, 31)) continue;
         const days = epochDayOf(2025, 12, 31) - o.dueDay;
         const from = isoDateOf(o.dueDay + 1);
-        push(s, 'PenaltyAssessed', '2025-12-31', d({ chargeId: o.chargeId, asOf: '2025-12-31', from, to: '2025-12-31', days, segments: [{ from, to: '2025-12-31', days, base: amountStr, unrounded: '0' }], dailyRate: '0.0003', rounding: 'half-up', unrounded: '0', amount: amount.times(['0.0003', days]).toString(), cappedBy: null }), system);
+        push(s, 'PenaltyAssessed', '2025-12-31', () => d({ chargeId: o.chargeId, asOf: '2025-12-31', from, to: '2025-12-31', days, segments: [{ from, to: '2025-12-31', days, base: amountStr, unrounded: '0' }], dailyRate: '0.0003', rounding: 'half-up', unrounded: '0', amount: amount.times(['0.0003', days]).toString(), cappedBy: null }), system);
       }
     }
   }
-  // a log is in recording order: interleave the units by effective date (stable, so each stream keeps
-  // its order), then copy each event in that order so it sits in memory the way a store read would
-  // leave it (objects allocated in log order; repeated strings shared, as an interning decoder does)
-  out.sort((a, b) => (a.meta.effectiveDate < b.meta.effectiveDate ? -1 : a.meta.effectiveDate > b.meta.effectiveDate ? 1 : 0));
-  for (let i = 0; i < out.length; i++) out[i] = copy(out[i]) as LoggedEvent;
+  for (const date of [...days.keys()].sort()) for (const make of days.get(date)!) make();
   return out;
-};
-
-const copy = (v: unknown): unknown => {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(copy);
-  const o: Record<string, unknown> = {};
-  for (const k in v as Record<string, unknown>) o[k] = copy((v as Record<string, unknown>)[k]);
-  return o;
 };

@@ -298,7 +298,7 @@ const changeCredit = (state: BookState, unit: UnitRecord, event: LoggedEvent, da
   if (amount.isZero()) return;
   unit.lastCredit = state.moves.push(unit.lastCredit, day, CREDIT, amount, NO_DAY);
   if (unit.firstCredit < 0) unit.firstCredit = unit.lastCredit;
-  unit.credit = unit.credit.add(amount);
+  unit.credit = unit.credit.equals(amount.negate()) ? ZERO : unit.credit.add(amount);
   if (unit.credit.isNegative()) anomaly(state, event, seq, 'CREDIT_NEGATIVE', `credit of ${unit.key} fell to ${unit.credit.toString()}`);
 };
 
@@ -321,7 +321,8 @@ const move = (state: BookState, unit: UnitRecord, event: LoggedEvent, chargeId: 
     case PAID:
     case PAID_FROM_CREDIT:
     case WAIVED:
-      c.principal = c.principal.subtract(amount);
+      // settling in full is the common case: share zero rather than allocate it (less for the GC to promote)
+      c.principal = c.principal.equals(amount) ? ZERO : c.principal.subtract(amount);
       if (c.principal.isNegative()) anomaly(state, event, seq, 'CHARGE_OVERPAID', `charge ${chargeId} of ${unit.key} is settled beyond its amount by ${c.principal.negate().toString()}`);
       break;
     case UNPAID:
@@ -334,7 +335,7 @@ const move = (state: BookState, unit: UnitRecord, event: LoggedEvent, chargeId: 
       break;
     case PENALTY_PAID:
     case PENALTY_WAIVED:
-      c.penalty = c.penalty.subtract(amount);
+      c.penalty = c.penalty.equals(amount) ? ZERO : c.penalty.subtract(amount);
       if (c.penalty.isNegative()) anomaly(state, event, seq, 'PENALTY_OVERPAID', `penalty on charge ${chargeId} of ${unit.key} is settled beyond what was assessed`);
       break;
   }
