@@ -60,9 +60,8 @@ export interface AuditState {
   /** flags by the event's index in `events` */
   readonly flags: Map<number, AuditFlag[]>;
   readonly communities: Map<string, CommunityRules>;
-  readonly communityOfStream: Map<string, string>;
-  /** the last stream looked up (a stream's events often come together) */
-  readonly last: { streamId: string; communityId: string };
+  /** the community of the last event, and its streams' names */
+  readonly last: { communityId: string; accountPrefix: string; communityStream: string };
 }
 
 const rulesOf = (state: AuditState, communityId: string): CommunityRules => {
@@ -75,17 +74,15 @@ const rulesOf = (state: AuditState, communityId: string): CommunityRules => {
 };
 
 const communityIdOf = (state: AuditState, streamId: string): string | null => {
-  if (streamId === state.last.streamId) return state.last.communityId;
-  let id = state.communityOfStream.get(streamId);
-  if (id === undefined) {
-    const p = parseStreamName(streamId);
-    if (p === null) return null;
-    id = p.communityId;
-    state.communityOfStream.set(streamId, id);
-  }
-  state.last.streamId = streamId;
-  state.last.communityId = id;
-  return id;
+  // most logs hold one community or a few: check the last one's stream prefixes before parsing
+  const last = state.last;
+  if (last.communityId !== '' && (streamId.startsWith(last.accountPrefix) || streamId === last.communityStream)) return last.communityId;
+  const p = parseStreamName(streamId);
+  if (p === null) return null;
+  last.communityId = p.communityId;
+  last.accountPrefix = `levy.account-${p.communityId}.`;
+  last.communityStream = `levy.community-${p.communityId}`;
+  return p.communityId;
 };
 
 const raise = (state: AuditState, index: number, code: AuditFlagCode, message: string): void => {
@@ -104,7 +101,7 @@ const COMMITTEE = new Set(['committee', 'assembly']);
  */
 export const auditProjectionWith = (policy: AuditPolicy): Projection<AuditState> => ({
   name: 'audit',
-  init: () => ({ policy, events: [], flags: new Map(), communities: new Map(), communityOfStream: new Map(), last: { streamId: '', communityId: '' } }),
+  init: () => ({ policy, events: [], flags: new Map(), communities: new Map(), last: { communityId: '', accountPrefix: '', communityStream: '' } }),
   apply: (state, event) => {
     const index = state.events.length;
     state.events.push(event);
@@ -251,7 +248,7 @@ export const auditTrail = (state: AuditState, query: AuditQuery = {}, anomalies:
     if (unitKey !== undefined && e.streamId !== unitKey) continue;
     if (query.actor !== undefined && e.meta.actor.id !== query.actor) continue;
     if (query.type !== undefined && e.type !== query.type) continue;
-    if (query.communityId !== undefined && state.communityOfStream.get(e.streamId) !== query.communityId) continue;
+    if (query.communityId !== undefined && parseStreamName(e.streamId)?.communityId !== query.communityId) continue;
     if (range !== null) {
       const d = dayOf(e.meta.effectiveDate);
       if (d < range.start || d > range.end) continue;

@@ -302,15 +302,8 @@ const changeCredit = (state: BookState, unit: UnitRecord, event: LoggedEvent, da
   if (unit.credit.isNegative()) anomaly(state, event, seq, 'CREDIT_NEGATIVE', `credit of ${unit.key} fell to ${unit.credit.toString()}`);
 };
 
-/** a unit's charge by id: payments mostly name the latest charges, so look at those before the index */
-const chargeOf = (unit: UnitRecord, chargeId: string): ChargeRecord | undefined => {
-  const cs = unit.charges;
-  for (let i = cs.length - 1, stop = Math.max(0, cs.length - 4); i >= stop; i--) if (cs[i]!.chargeId === chargeId) return cs[i];
-  return unit.chargeById.get(chargeId);
-};
-
 const move = (state: BookState, unit: UnitRecord, event: LoggedEvent, chargeId: string, day: EpochDay, seq: number, kind: number, amount: Money, paidDay: EpochDay = NO_DAY): void => {
-  const c = chargeOf(unit, chargeId);
+  const c = unit.chargeById.get(chargeId);
   if (c === undefined) {
     anomaly(state, event, seq, 'CHARGE_UNKNOWN', `${event.type} names charge ${chargeId}, which ${unit.key} was never billed`);
     return;
@@ -382,10 +375,6 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
   switch (event.type) {
     case 'ChargeIssued': {
       const d = event.data;
-      if (unit.chargeById.has(d.chargeId)) {
-        anomaly(state, event, seq, 'CHARGE_DUPLICATE', `charge ${d.chargeId} of ${unit.key} was issued twice`);
-        return;
-      }
       const amount = moneyOfAmount(d.amount);
       const c: ChargeRecord = {
         chargeId: d.chargeId,
@@ -408,8 +397,15 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
         penalty: ZERO,
         planId: null,
       };
-      unit.charges.push(c);
+      // one index operation per charge: a set that does not grow the index found a duplicate
+      const before = unit.chargeById.size;
       unit.chargeById.set(d.chargeId, c);
+      if (unit.chargeById.size === before) {
+        unit.chargeById.set(d.chargeId, unit.charges.find((x) => x.chargeId === d.chargeId)!);
+        anomaly(state, event, seq, 'CHARGE_DUPLICATE', `charge ${d.chargeId} of ${unit.key} was issued twice`);
+        return;
+      }
+      unit.charges.push(c);
       return;
     }
     case 'CreditApplied': {
