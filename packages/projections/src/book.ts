@@ -431,15 +431,16 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
     case 'PaymentReceived': {
       const d = event.data;
       const amount = moneyOfAmount(d.amount);
-      let sum = ZERO;
+      // most payments pay one line exactly: compare without summing (no allocation)
+      let sum = d.allocations.length === 1 ? moneyOfAmount(d.allocations[0]!.amount) : ZERO;
       for (const a of d.allocations) {
         const m = moneyOfAmount(a.amount);
-        sum = sum.add(m);
+        if (d.allocations.length > 1) sum = sum.add(m);
         move(state, unit, event, a.chargeId, day, seq, a.kind === 'principal' ? PAID : PENALTY_PAID, m);
       }
       const toCredit = moneyOfAmount(d.toCredit);
       changeCredit(state, unit, event, day, seq, toCredit);
-      if (!sum.add(toCredit).equals(amount)) {
+      if (toCredit.isZero() ? !sum.equals(amount) : !sum.add(toCredit).equals(amount)) {
         anomaly(state, event, seq, 'PAYMENT_UNBALANCED', `payment ${d.paymentId}: allocations ${sum.toString()} plus credit ${toCredit.toString()} is not the payment ${amount.toString()}`);
       }
       return;

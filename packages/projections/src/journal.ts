@@ -63,8 +63,13 @@ export type RegimeKind = 'lump-sum' | 'commission';
 // postings
 // ---------------------------------------------------------------------------------------------
 
-/** Receives one posting (debit positive); zero amounts never reach it. */
-export type PostingSink = (account: string, amount: Money) => void;
+/** A posting's side: 1 debit, -1 credit. */
+export type Side = 1 | -1;
+const DR: Side = 1;
+const CR: Side = -1;
+
+/** Receives one posting: `amount` on the debit (`side` 1) or credit (-1) side; zero amounts never reach it. */
+export type PostingSink = (account: string, amount: Money, side: Side) => void;
 
 const CASH: Readonly<Record<string, string>> = Object.freeze(
   Object.fromEntries(['wechat', 'alipay', 'unionpay', 'bank-card', 'bank-transfer', 'cash', 'withholding'].map((c) => [c, `Cash:${c}`])),
@@ -77,8 +82,8 @@ const cashOf = (channel: string): string => CASH[channel] ?? cashAccount(channel
 const expenseOf = (category: string): string => EXPENSE[category] ?? expenseAccount(category);
 
 // a zero line says nothing and would only clutter reports
-const emit = (sink: PostingSink, account: string, amount: Money): void => {
-  if (!amount.isZero()) sink(account, amount);
+const emit = (sink: PostingSink, account: string, amount: Money, side: Side): void => {
+  if (!amount.isZero()) sink(account, amount, side);
 };
 
 /**
@@ -93,14 +98,14 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
     case 'ChargeIssued': {
       const d = event.data;
       const amount = moneyOfAmount(d.amount);
-      emit(sink, ACCOUNT.receivableFees, amount);
+      emit(sink, ACCOUNT.receivableFees, amount, DR);
       if (d.regime === 'commission') {
         // 酬金制: the fee is the owners' money held in trust, less the company's commission
         const commission = moneyOfAmount(d.commission);
-        emit(sink, ACCOUNT.ownersFund, commission.subtract(amount));
-        emit(sink, ACCOUNT.revenueCommission, commission.negate());
+        emit(sink, ACCOUNT.ownersFund, amount.subtract(commission), CR);
+        emit(sink, ACCOUNT.revenueCommission, commission, CR);
       } else {
-        emit(sink, ACCOUNT.revenueFees, amount.negate());
+        emit(sink, ACCOUNT.revenueFees, amount, CR);
       }
       return;
     }
@@ -115,66 +120,66 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
       const paidPenalty = moneyOfAmount(d.paidPenaltyToCredit);
       // undo the revenue (or owners' fund) side of the charge in full
       if (regime === 'commission') {
-        emit(sink, ACCOUNT.ownersFund, amount.subtract(commission));
-        emit(sink, ACCOUNT.revenueCommission, commission);
+        emit(sink, ACCOUNT.ownersFund, amount.subtract(commission), DR);
+        emit(sink, ACCOUNT.revenueCommission, commission, DR);
       } else {
-        emit(sink, ACCOUNT.revenueFees, amount);
+        emit(sink, ACCOUNT.revenueFees, amount, DR);
       }
       // what was still owed leaves the receivable; what was paid becomes the owner's credit (预收)
-      emit(sink, ACCOUNT.receivableFees, owedPrincipal.negate());
-      emit(sink, ACCOUNT.prepaid, paidPrincipal.add(paidPenalty).negate());
+      emit(sink, ACCOUNT.receivableFees, owedPrincipal, CR);
+      emit(sink, ACCOUNT.prepaid, paidPrincipal.add(paidPenalty), CR);
       // principal waived earlier on the charge is no longer a waiver of anything
-      emit(sink, ACCOUNT.contraWaivers, owedPrincipal.add(paidPrincipal).subtract(amount));
+      emit(sink, ACCOUNT.contraWaivers, amount.subtract(owedPrincipal).subtract(paidPrincipal), CR);
       // penalties on it are cancelled too: owed ones leave the receivable, paid ones became credit above
-      emit(sink, ACCOUNT.revenuePenalties, owedPenalty.add(paidPenalty));
-      emit(sink, ACCOUNT.receivablePenalties, owedPenalty.negate());
+      emit(sink, ACCOUNT.revenuePenalties, owedPenalty.add(paidPenalty), DR);
+      emit(sink, ACCOUNT.receivablePenalties, owedPenalty, CR);
       return;
     }
     case 'CreditApplied': {
       const a = moneyOfAmount(event.data.amount);
-      emit(sink, ACCOUNT.prepaid, a);
-      emit(sink, ACCOUNT.receivableFees, a.negate());
+      emit(sink, ACCOUNT.prepaid, a, DR);
+      emit(sink, ACCOUNT.receivableFees, a, CR);
       return;
     }
     case 'PaymentReceived': {
       const d = event.data;
-      emit(sink, cashOf(d.channel), moneyOfAmount(d.amount));
-      allocationPostings(sink, d.allocations, -1);
-      emit(sink, ACCOUNT.prepaid, moneyOfAmount(d.toCredit).negate());
+      emit(sink, cashOf(d.channel), moneyOfAmount(d.amount), DR);
+      allocationPostings(sink, d.allocations, CR);
+      emit(sink, ACCOUNT.prepaid, moneyOfAmount(d.toCredit), CR);
       return;
     }
     case 'PaymentReversed': {
       const d = event.data;
-      allocationPostings(sink, d.allocations, 1);
+      allocationPostings(sink, d.allocations, DR);
       let reopened = Money.zero();
       for (const c of d.creditApplications) reopened = reopened.add(moneyOfAmount(c.amount));
-      emit(sink, ACCOUNT.receivableFees, reopened);
-      emit(sink, ACCOUNT.prepaid, moneyOfAmount(d.fromCredit));
-      emit(sink, cashOf(d.channel), moneyOfAmount(d.amount).negate());
+      emit(sink, ACCOUNT.receivableFees, reopened, DR);
+      emit(sink, ACCOUNT.prepaid, moneyOfAmount(d.fromCredit), DR);
+      emit(sink, cashOf(d.channel), moneyOfAmount(d.amount), CR);
       return;
     }
     case 'PenaltyAssessed': {
       const a = moneyOfAmount(event.data.amount);
-      emit(sink, ACCOUNT.receivablePenalties, a);
-      emit(sink, ACCOUNT.revenuePenalties, a.negate());
+      emit(sink, ACCOUNT.receivablePenalties, a, DR);
+      emit(sink, ACCOUNT.revenuePenalties, a, CR);
       return;
     }
     case 'WaiverGranted': {
       const a = moneyOfAmount(event.data.amount);
-      emit(sink, ACCOUNT.contraWaivers, a);
-      emit(sink, event.data.kind === 'principal' ? ACCOUNT.receivableFees : ACCOUNT.receivablePenalties, a.negate());
+      emit(sink, ACCOUNT.contraWaivers, a, DR);
+      emit(sink, event.data.kind === 'principal' ? ACCOUNT.receivableFees : ACCOUNT.receivablePenalties, a, CR);
       return;
     }
     case 'CreditRefunded': {
       const a = moneyOfAmount(event.data.amount);
-      emit(sink, ACCOUNT.prepaid, a);
-      emit(sink, cashOf(event.data.channel), a.negate());
+      emit(sink, ACCOUNT.prepaid, a, DR);
+      emit(sink, cashOf(event.data.channel), a, CR);
       return;
     }
     case 'ExpenditureRecorded': {
       const a = moneyOfAmount(event.data.amount);
-      emit(sink, expenseOf(event.data.category), a);
-      emit(sink, EXPENDITURE_CASH_ACCOUNT, a.negate());
+      emit(sink, expenseOf(event.data.category), a, DR);
+      emit(sink, EXPENDITURE_CASH_ACCOUNT, a, CR);
       return;
     }
     default:
@@ -200,11 +205,11 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
  */
 export const postingsFor = (event: LevyEvent, regimeOf?: (chargeId: string) => RegimeKind | undefined): readonly Posting[] => {
   const out: Posting[] = [];
-  postEvent(event, regimeOf, (account, amount) => out.push({ account, amount }));
+  postEvent(event, regimeOf, (account, amount, side) => out.push({ account, amount: side === DR ? amount : amount.negate() }));
   return out;
 };
 
-const allocationPostings = (sink: PostingSink, allocations: readonly { chargeId: string; kind: 'principal' | 'penalty'; amount: string }[], sign: 1 | -1): void => {
+const allocationPostings = (sink: PostingSink, allocations: readonly { chargeId: string; kind: 'principal' | 'penalty'; amount: string }[], side: Side): void => {
   let fees = Money.zero();
   let penalties = Money.zero();
   for (let i = 0; i < allocations.length; i++) {
@@ -213,8 +218,8 @@ const allocationPostings = (sink: PostingSink, allocations: readonly { chargeId:
     if (a.kind === 'principal') fees = fees.add(m);
     else penalties = penalties.add(m);
   }
-  emit(sink, ACCOUNT.receivableFees, sign === 1 ? fees : fees.negate());
-  emit(sink, ACCOUNT.receivablePenalties, sign === 1 ? penalties : penalties.negate());
+  emit(sink, ACCOUNT.receivableFees, fees, side);
+  emit(sink, ACCOUNT.receivablePenalties, penalties, side);
 };
 
 /**
@@ -252,38 +257,56 @@ export const entryImbalance = (postings: readonly Posting[]): Money => {
  */
 export class DaySeries {
   private base = 0;
-  private values: (Money | undefined)[] = [];
+  private length = 0;
+  // per day the amounts posted on each side, summed only when asked: the fold allocates nothing
+  private debits: (Money[] | undefined)[] = [];
+  private credits: (Money[] | undefined)[] = [];
 
-  /** adds `amount` to `day` */
-  add(day: EpochDay, amount: Money): void {
-    if (this.values.length === 0) this.base = day;
+  /** posts `amount` on `day`, on the debit (1) or credit (-1) side */
+  add(day: EpochDay, amount: Money, side: Side = DR): void {
+    if (this.length === 0) this.base = day;
     let i = day - this.base;
     if (i < 0) {
       // an earlier day than any so far: make room in front, a year at a time
       const shift = -i + 366;
-      this.values = [...new Array<Money | undefined>(shift), ...this.values];
+      this.debits = [...new Array<Money[] | undefined>(shift), ...this.debits];
+      this.credits = [...new Array<Money[] | undefined>(shift), ...this.credits];
       this.base -= shift;
+      this.length += shift;
       i += shift;
     }
-    const prev = this.values[i];
-    this.values[i] = prev === undefined ? amount : prev.add(amount);
+    if (i >= this.length) this.length = i + 1;
+    const lists = side === DR ? this.debits : this.credits;
+    const list = lists[i];
+    if (list === undefined) lists[i] = [amount];
+    else list.push(amount);
+  }
+
+  /** the net change (debits minus credits) of one day index, or null when nothing was posted */
+  private netAt(i: number): Money | null {
+    const d = this.debits[i];
+    const c = this.credits[i];
+    if (d === undefined && c === undefined) return null;
+    let sum = d === undefined ? Money.zero() : Money.sum(d);
+    if (c !== undefined) sum = sum.subtract(Money.sum(c));
+    return sum;
   }
 
   /** each day with postings and its net change, in day order */
   *entries(): IterableIterator<[EpochDay, Money]> {
-    for (let i = 0; i < this.values.length; i++) {
-      const m = this.values[i];
-      if (m !== undefined) yield [this.base + i, m];
+    for (let i = 0; i < this.length; i++) {
+      const m = this.netAt(i);
+      if (m !== null) yield [this.base + i, m];
     }
   }
 
-  /** the sum of every day up to and including `asOf` (all days when undefined); null when none */
+  /** the net of every day up to and including `asOf` (all days when undefined); null when none */
   sumThrough(asOf: EpochDay | undefined): Money | null {
-    const last = asOf === undefined ? this.values.length - 1 : Math.min(this.values.length - 1, asOf - this.base);
+    const last = asOf === undefined ? this.length - 1 : Math.min(this.length - 1, asOf - this.base);
     let sum: Money | null = null;
     for (let i = 0; i <= last; i++) {
-      const m = this.values[i];
-      if (m !== undefined) sum = sum === null ? m : sum.add(m);
+      const m = this.netAt(i);
+      if (m !== null) sum = sum === null ? m : sum.add(m);
     }
     return sum;
   }
@@ -320,13 +343,13 @@ const toolsFor = (state: JournalState): { scratch: Scratch; sink: PostingSink; r
   let t = scratchOf.get(state);
   if (t === undefined) {
     const scratch: Scratch = { state, day: 0, streamId: '', sum: Money.zero(), check: false, count: 0, lastAccount: '', lastDays: undefined };
-    const sink: PostingSink = (account, amount) => {
+    const sink: PostingSink = (account, amount, side) => {
       let days = account === scratch.lastAccount ? scratch.lastDays : state.byAccount.get(account);
       if (days === undefined) state.byAccount.set(account, (days = new DaySeries()));
       scratch.lastAccount = account;
       scratch.lastDays = days;
-      days.add(scratch.day, amount);
-      if (scratch.check) scratch.sum = scratch.sum.add(amount);
+      days.add(scratch.day, amount, side);
+      if (scratch.check) scratch.sum = side === DR ? scratch.sum.add(amount) : scratch.sum.subtract(amount);
       scratch.count += 1;
     };
     const regimeOf = (chargeId: string): RegimeKind => (state.commissionCharges.has(`${scratch.streamId}/${chargeId}`) ? 'commission' : 'lump-sum');
