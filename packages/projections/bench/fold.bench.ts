@@ -6,6 +6,10 @@ import vm from 'node:vm';
 import { report } from '../../core/bench/report.js';
 import { dayOf, moneyOfAmount } from '../src/fields.js';
 import { type LoggedEvent, rebuild } from '../src/fold.js';
+import { agingReport } from '../src/aging.js';
+import { arrearsLedger } from '../src/arrears.js';
+import { collectionRates } from '../src/collection-rate.js';
+import { dunningWorklist } from '../src/dunning.js';
 import { trialBalance } from '../src/journal.js';
 import { levyProjection } from '../src/views.js';
 import { generateYear } from './generate.js';
@@ -67,6 +71,20 @@ export const foldBench = (): void => {
   const views = rebuild(levyProjection, big);
   gc();
   const heapAll = process.memoryUsage().heapUsed;
+  // reports are queries over the views: each over all 20,000 units, as of year end
+  const asOf = dayOf('2025-12-31');
+  const ms = (fn: () => unknown): number => {
+    const t0 = process.hrtime.bigint();
+    fn();
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const reportMs = {
+    trialBalance: ms(() => trialBalance(views.journal, asOf)),
+    aging: ms(() => agingReport(views.book, { asOf })),
+    arrears: ms(() => arrearsLedger(views.book, { asOf })),
+    collectionRates: ms(() => collectionRates(views.book, { period: '2025-06', asOf, by: 'building' })),
+    dunning: ms(() => dunningWorklist(views.book, { asOf })),
+  };
   console.log(`${big.length.toLocaleString('en-US')} events (20,000 units, a year); the first ${smallCount.toLocaleString('en-US')} for the 10x comparison; the views hold ${views.book.units.size.toLocaleString('en-US')} units`);
   report({ name: 'projections: fold all projections, events/s (20k units, a year)', value: big.length / bigSeconds.wall, unit: 'events/s', baseline: { name: 'target', value: 1_000_000, unit: 'events/s' } });
   report({
@@ -79,6 +97,7 @@ export const foldBench = (): void => {
   report({ name: 'projections: peak rss (events and views in memory)', value: process.resourceUsage().maxRSS / 1024, unit: 'MiB', baseline: { name: 'limit', value: 1024, unit: 'MiB' } });
   report({ name: 'projections: heap of the decoded events', value: heapEvents / MiB, unit: 'MiB', baseline: null });
   report({ name: 'projections: heap of the views alone', value: (heapAll - heapEvents) / MiB, unit: 'MiB', baseline: null });
+  for (const [name, value] of Object.entries(reportMs)) report({ name: `projections: ${name} report over 20,000 units`, value, unit: 'ms', baseline: null });
   // on a shared machine wall time swings with the neighbours' load; CPU time much less
   report({
     name: `projections: CPU time for ${(big.length / smallCount).toFixed(1)}x the events`,
