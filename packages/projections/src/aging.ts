@@ -9,8 +9,10 @@
  * const aging = agingReport(book, { asOf: dayOf('2025-06-30') });
  * aging.totals.map(String); // ['12000.00', '3400.00', ...]
  */
-import { type EpochDay, Money } from '@levy/core';
+import { type DomainError, type EpochDay, Money, domainError } from '@levy/core';
 import { type BookState, chargeAsOf, creditAsOf, unitsInOrder } from './book.js';
+import * as E from './either.js';
+import type { Either } from './either.js';
 import { ZERO } from './fields.js';
 
 /** One aging bucket: charges overdue by `fromDays` to `toDays` days (inclusive; null: no upper end). */
@@ -30,6 +32,31 @@ export const DEFAULT_AGING_BUCKETS: readonly AgingBucket[] = Object.freeze([
   { label: '181-365', fromDays: 181, toDays: 365 },
   { label: '>365', fromDays: 366, toDays: null },
 ]);
+
+/**
+ * Buckets from their upper bounds in days overdue: `[0, 30, 60]` gives current (≤ 0), 1-30, 31-60
+ * and >60. Bounds must be whole numbers, ascending, the first 0 or more; otherwise
+ * `AGING_BUCKETS_INVALID` naming the offending bound.
+ *
+ * @example
+ * agingBuckets([0, 30, 60, 90, 180, 365]); // right(the default buckets)
+ * agingBuckets([30, 10]);                  // left({ code: 'AGING_BUCKETS_INVALID', path: ['buckets', '1'] })
+ */
+export const agingBuckets = (upperBounds: readonly number[]): Either<DomainError, AgingBucket[]> => {
+  if (upperBounds.length === 0) return E.left(domainError('AGING_BUCKETS_INVALID', 'give at least one upper bound, such as [0, 30, 60]', ['buckets']));
+  const out: AgingBucket[] = [];
+  let from = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < upperBounds.length; i++) {
+    const to = upperBounds[i]!;
+    if (!Number.isSafeInteger(to) || to < 0 || (i > 0 && to <= upperBounds[i - 1]!)) {
+      return E.left(domainError('AGING_BUCKETS_INVALID', `bound ${String(to)} must be a whole number of days, 0 or more, above the one before`, ['buckets', String(i)]));
+    }
+    out.push({ label: i === 0 && to === 0 ? 'current' : from === Number.NEGATIVE_INFINITY ? `<=${to}` : `${from}-${to}`, fromDays: from, toDays: to });
+    from = to + 1;
+  }
+  out.push({ label: `>${upperBounds[upperBounds.length - 1]!}`, fromDays: from, toDays: null });
+  return E.right(out);
+};
 
 /** Options of {@link agingReport}. */
 export interface AgingOptions {

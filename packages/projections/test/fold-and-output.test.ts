@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { type NewEvent, openMemoryEventStore } from '@levy/core';
+import {
+  DEFAULT_AGING_BUCKETS,
+  type LoggedEvent,
+  agingBuckets,
+  agingReport,
+  applyStored,
+  balancesAsOf,
+  combine,
+  dayOf,
+  follow,
+  journalProjection,
+  bookProjection,
+  levyProjection,
+  rebuild,
+  rebuildFromStore,
+  renderTable,
+  renderTrialBalance,
+  reportBundle,
+  reportJson,
+  startCheckpointed,
+  trialBalance,
+} from '../src/index.js';
+import { C, S1, charge, ev, quarterLog } from './fixtures.js';
+
+const commissionCharge = (): LoggedEvent => {
+  const e = charge(S1, 'B1-101', 'cc-1', '2025-05', '2025-05-01', '2025-05-31', '2025-06-15', '300.00', '2025-05-01');
+  return { ...e, data: { ...e.data, regime: 'commission', commission: '24.00' } } as LoggedEvent;
+};
+
+describe('one fold, two ways', () => {
+  it('follows a store with a checkpoint, resumes after a restart, and ends where a rebuild does', async () => {
+    const store = openMemoryEventStore();
+    const log = quarterLog();
+    for (const e of log) {
+      const { streamId, ...rest } = e;
+      await store.appendToStream(streamId, [rest as unknown as NewEvent]);
+    }
+    const live = startCheckpointed(levyProjection);
+    await follow(levyProjection, store.subscribeToAll({}), live, { until: (t) => t.checkpoint === 10n });
+    expect(live.count).toBe(10);
+    // a restart: a new subscription from the saved checkpoint, same state
+    await follow(levyProjection, store.subscribeToAll({ checkpoint: live.checkpoint ?? 0n }), live, { until: (t) => t.checkpoint === BigInt(log.length) });
+    const rebuilt = await rebuildFromStore(levyProjection, store);
+    const day = dayOf('2025-04-30');
+    expect(reportJson(reportBundle(live.state, day))).toBe(reportJson(reportBundle(rebuilt.state, day)));
+  });
+
+  it('ignores a redelivered event', async () => {
+    const store = openMemoryEventStore();
+    const [first] = quarterLog();
+    const { streamId, ...rest } = first!;
+    await store.appendToStream(streamId, [rest as unknown as NewEvent]);
+    const stored = [];
+    for await (const e of store.readAll()) stored.push(e);
+    const live = startCheckpointed(levyProjection);
+    applyStored(levyProjection, live, stored[0]!);
+    applyStored(levyProjection, live, stored[0]!);
+    expect(live.count).toBe(1);
+    expect(live.state.audit.events).toHaveLength(1);
+  });
+
+  it('combines projections into one pass with the same results as each alone', () => {
+    const both = combine({ journal: journalProjection, book: bookProjection });
+    const log = quarterLog();
+    const v = rebuild(both, log);
+    expect(reportJson(trialBalance(v.journal))).toBe(reportJson(trialBalance(rebuild(journalProjection, log))));
+    expect(v.book.units.size).toBe(2);
+  });
+});
+
+describe('the journal as of any date', () => {
+  it('moves the refund out of the balances before the day it was made', () => {
+    const { journal } = rebuild(levyProjection, quarterLog());
+    expect(balancesAsOf(journal, dayOf('2025-03-09')).get('Cash:alipay')?.toString()).toBe('600.00');
+    expect(balancesAsOf(journal, dayOf('2025-03-10')).get('Cash:alipay')?.toString()).toBe('500.00');
+    expect(balancesAsOf(journal, dayOf('2024-12-31')).size).toBe(0);
+  });
+
+  it('reverses a 酬金制 charge from the owners fund and the commission when it is cancelled', () => {
+    const cancel = ev(S1, 'ChargeCancelled', '2025-05-10', {
+      chargeId: 'cc-1',
+      amount: '300.00',
+      commission: '24.00',
+      outstandingPrincipal: '300.00',
+      paidPrincipalToCredit: '0.00',
+      outstandingPenalty: '0.00',
+      paidPenaltyToCredit: '0.00',
+    } as never);
+    const journal = rebuild(journalProjection, [commissionCharge(), cancel]);
+    const b = balancesAsOf(journal);
+    expect([...b.entries()].map(([k, v]) => `${k} ${v.toString()}`)).toEqual(['Liability:OwnersFund 0.00', 'Receivable:Fees 0.00', 'Revenue:Commission 0.00']);
+    const before = balancesAsOf(journal, dayOf('2025-05-09'));
+    expect(before.get('Liability:OwnersFund')?.toString()).toBe('-276.00');
+    expect(before.get('Revenue:Commission')?.toString()).toBe('-24.00');
+  });
+
+  it('posts an earlier day than any before it (a backdated entry) on that day', () => {
+    const late = charge(S1, 'B1-101', 'c-old', '2024-11', '2024-11-01', '2024-11-30', '2024-12-15', '100.00', '2024-11-01');
+    const journal = rebuild(journalProjection, [...quarterLog(), late]);
+    expect(balancesAsOf(journal, dayOf('2024-11-01')).get('Receivable:Fees')?.toString()).toBe('100.00');
+    expect(trialBalance(journal).sum.isZero()).toBe(true);
+  });
+});
+
+describe('aging buckets', () => {
+  it('builds the default buckets from their upper bounds', () => {
+    const b = agingBuckets([0, 30, 60, 90, 180, 365]);
+    expect(b._tag === 'Right' && b.right.map((x) => x.label)).toEqual(DEFAULT_AGING_BUCKETS.map((x) => x.label));
+  });
+
+  it('refuses bounds that do not ascend', () => {
+    const b = agingBuckets([0, 30, 30]);
+    expect(b._tag === 'Left' && [b.left.code, b.left.path]).toEqual(['AGING_BUCKETS_INVALID', ['buckets', '2']]);
+    expect(agingBuckets([])._tag).toBe('Left');
+  });
+
+  it('ages into custom buckets', () => {
+    const b = agingBuckets([0, 60]);
+    if (b._tag === 'Left') throw new Error(b.left.message);
+    const a = agingReport(rebuild(levyProjection, quarterLog()).book, { asOf: dayOf('2025-04-30'), buckets: b.right });
+    expect(a.buckets).toEqual(['current', '1-60', '>60']);
+    expect(a.totals.map(String)).toEqual(['0.00', '0.00', '450.00']);
+  });
+});
+
+describe('output', () => {
+  it('gives byte-identical JSON for the same log, with dates as ISO days and amounts canonical', () => {
+    const day = dayOf('2025-04-30');
+    const a = reportJson(reportBundle(rebuild(levyProjection, quarterLog()), day));
+    const b = reportJson(reportBundle(rebuild(levyProjection, JSON.parse(JSON.stringify(quarterLog())) as LoggedEvent[]), day));
+    expect(a).toBe(b);
+    expect(a).toContain('"asOf":"2025-04-30"');
+    expect(a).toContain('"total":"450.00"');
+  });
+
+  it('lines up columns of Chinese text by display width', () => {
+    const t = renderTable([{ header: 'building' }, { header: 'owed', align: 'right' }], [['1号楼', '5.00'], ['B2', '10.00']]);
+    expect(t.split('\n')).toEqual(['building   owed', '--------  -----', '1号楼      5.00', 'B2        10.00']);
+  });
+
+  it('renders a trial balance that shows the zero check', () => {
+    const text = renderTrialBalance(trialBalance(rebuild(journalProjection, quarterLog())));
+    expect(text.split('\n').at(-1)).toMatch(/^debits - credits +0\.00$/);
+    expect(text).toMatch(/\nReceivable:Fees +450\.00\n/);
+  });
+
+  it('keeps a unit unknown to the community apart from registered ones', () => {
+    const stray = charge(`levy.account-${C}.X9`, 'X9', 'cx', '2025-01', '2025-01-01', '2025-01-31', '2025-02-15', '10.00', '2025-01-01');
+    const { book } = rebuild(levyProjection, [...quarterLog(), stray]);
+    const u = book.units.get(`levy.account-${C}.X9`)!;
+    expect([u.registered, u.building]).toEqual([false, 'unknown']);
+  });
+});
