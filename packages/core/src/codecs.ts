@@ -229,3 +229,33 @@ export const struct = <R extends t.Props, O extends t.Props = Record<never, neve
   optional: O = {} as O,
   name?: string,
 ): t.ExactC<t.IntersectionC<[t.TypeC<R>, t.PartialC<O>]>> => t.exact(t.intersection([t.type(required), t.partial(optional)]), name);
+
+/**
+ * Decodes a `{ type, data, meta }` message (an event or a command): dispatches on `type` to its data
+ * codec, decodes data and meta, and returns every problem of both at once. `what` names the
+ * message kind in the errors (`EVENT_INVALID` / `EVENT_TYPE_UNKNOWN`, or `COMMAND_...`).
+ *
+ * @example
+ * decodeMessage(raw, eventDataCodecs, EventMeta, { invalid: 'EVENT_INVALID', unknown: 'EVENT_TYPE_UNKNOWN', noun: 'event' });
+ */
+export const decodeMessage = <M>(
+  raw: unknown,
+  dataCodecs: Readonly<Record<string, t.Mixed>>,
+  metaCodec: t.Type<M, unknown, unknown>,
+  names: { readonly invalid: string; readonly unknown: string; readonly noun: string },
+): E.Either<readonly DomainError[], { type: string; data: unknown; meta: M }> => {
+  if (typeof raw !== 'object' || raw === null) {
+    return E.left([domainError(names.invalid, `a ${names.noun} must be an object with type, data and meta`, [])]);
+  }
+  const { type, data, meta } = raw as { type?: unknown; data?: unknown; meta?: unknown };
+  const codec = typeof type === 'string' && Object.prototype.hasOwnProperty.call(dataCodecs, type) ? dataCodecs[type] : undefined;
+  if (typeof type !== 'string' || codec === undefined) {
+    return E.left([
+      domainError(names.unknown, `${JSON.stringify(type) ?? String(type)} is not a Levy ${names.noun} type`, ['type'], { known: Object.keys(dataCodecs) }),
+    ]);
+  }
+  const d = decodeWith(codec as t.Type<unknown, unknown, unknown>, data, ['data']);
+  const m = decodeWith(metaCodec, meta, ['meta']);
+  if (E.isLeft(d) || E.isLeft(m)) return E.left([...(E.isLeft(d) ? d.left : []), ...(E.isLeft(m) ? m.left : [])]);
+  return E.right({ type, data: d.right, meta: m.right });
+};

@@ -8,10 +8,10 @@
  * import { decodeCommand } from '@levy/core';
  * decodeCommand({ type: 'ReceivePayment', data: { channel: 'wechat', channelTxnId: '42', amount: '300', receivedOn: '2025-04-10' }, meta });
  */
-import * as E from 'fp-ts/lib/Either.js';
+import type * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { AmountInput, Count, DecimalString, Id, IsoDate, NonEmptyText, PeriodKey, Uuid, decodeWith, oneOf, struct } from './codecs.js';
-import { type DomainError, domainError } from './errors.js';
+import { AmountInput, Count, DecimalString, Id, IsoDate, NonEmptyText, PeriodKey, Uuid, decodeMessage, oneOf, struct } from './codecs.js';
+import type { DomainError } from './errors.js';
 import {
   Actor,
   AllocationPolicyName,
@@ -156,7 +156,6 @@ export type CommunityCommand = CommandOf<keyof typeof communityCommands>;
 /** Commands for a unit account stream. */
 export type AccountCommand = CommandOf<keyof typeof accountCommands>;
 
-const isCommandType = (s: unknown): s is CommandType => typeof s === 'string' && Object.prototype.hasOwnProperty.call(commandDataCodecs, s);
 
 /**
  * Decodes a raw command `{ type, data, meta }`, returning every problem with its path.
@@ -165,14 +164,9 @@ const isCommandType = (s: unknown): s is CommandType => typeof s === 'string' &&
  * decodeCommand({ type: 'AssessPenalty', data: { asOf: '2025-13-01' }, meta });
  * // left([{ code: 'DECODE_FAILED', path: ['data', 'asOf'], ... }])
  */
-export const decodeCommand = (raw: unknown): E.Either<readonly DomainError[], LevyCommand> => {
-  if (typeof raw !== 'object' || raw === null) return E.left([domainError('COMMAND_INVALID', 'a command must be an object with type, data and meta', [])]);
-  const { type, data, meta } = raw as { type?: unknown; data?: unknown; meta?: unknown };
-  if (!isCommandType(type)) {
-    return E.left([domainError('COMMAND_TYPE_UNKNOWN', `${JSON.stringify(type) ?? String(type)} is not a Levy command`, ['type'])]);
-  }
-  const d = decodeWith(commandDataCodecs[type] as unknown as t.Type<unknown, unknown, unknown>, data, ['data']);
-  const m = decodeWith(CommandMeta, meta, ['meta']);
-  if (E.isLeft(d) || E.isLeft(m)) return E.left([...(E.isLeft(d) ? d.left : []), ...(E.isLeft(m) ? m.left : [])]);
-  return E.right({ type, data: d.right, meta: m.right } as LevyCommand);
-};
+export const decodeCommand = (raw: unknown): E.Either<readonly DomainError[], LevyCommand> =>
+  decodeMessage(raw, commandDataCodecs, CommandMeta as t.Type<CommandMeta, unknown, unknown>, {
+    invalid: 'COMMAND_INVALID',
+    unknown: 'COMMAND_TYPE_UNKNOWN',
+    noun: 'command',
+  }) as E.Either<readonly DomainError[], LevyCommand>;

@@ -12,7 +12,7 @@
  * import { decodeEvent } from '@levy/core';
  * const e = decodeEvent(JSON.parse(line));  // Either<DomainError[], LevyEvent>
  */
-import * as E from 'fp-ts/lib/Either.js';
+import type * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import {
   Amount,
@@ -24,11 +24,11 @@ import {
   NonEmptyText,
   PeriodKey,
   Uuid,
-  decodeWith,
+  decodeMessage,
   oneOf,
   struct,
 } from './codecs.js';
-import { type DomainError, domainError } from './errors.js';
+import type { DomainError } from './errors.js';
 
 // ---------------------------------------------------------------------------------------------
 // vocabulary
@@ -419,17 +419,11 @@ const isEventType = (s: unknown): s is EventType => typeof s === 'string' && Obj
  * @example
  * decodeEvent({ type: 'CreditApplied', data: { chargeId: 'c1', amount: '5.00' }, meta });
  */
-export const decodeEvent = (raw: unknown): E.Either<readonly DomainError[], LevyEvent> => {
-  if (typeof raw !== 'object' || raw === null) return E.left([domainError('EVENT_INVALID', 'an event must be an object with type, data and meta', [])]);
-  const { type, data, meta } = raw as { type?: unknown; data?: unknown; meta?: unknown };
-  if (!isEventType(type)) {
-    return E.left([domainError('EVENT_TYPE_UNKNOWN', `${JSON.stringify(type) ?? String(type)} is not a Levy event type`, ['type'], { known: EVENT_TYPES })]);
-  }
-  const d = decodeWith(eventDataCodecs[type] as unknown as t.Type<unknown, unknown, unknown>, data, ['data']);
-  const m = decodeWith(EventMeta, meta, ['meta']);
-  if (E.isLeft(d) || E.isLeft(m)) return E.left([...(E.isLeft(d) ? d.left : []), ...(E.isLeft(m) ? m.left : [])]);
-  return E.right({ type, data: d.right, meta: m.right } as LevyEvent);
-};
+export const decodeEvent = (raw: unknown): E.Either<readonly DomainError[], LevyEvent> =>
+  decodeMessage(raw, eventDataCodecs, EventMeta as t.Type<EventMeta, unknown, unknown>, { invalid: 'EVENT_INVALID', unknown: 'EVENT_TYPE_UNKNOWN', noun: 'event' }) as E.Either<
+    readonly DomainError[],
+    LevyEvent
+  >;
 
 /**
  * Checks an already-decoded-looking value quickly (dispatch on `type`, then the codecs' `is`),
