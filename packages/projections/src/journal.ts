@@ -322,10 +322,19 @@ export interface JournalState {
   readonly unbalanced: { readonly eventId: string; readonly type: string; readonly imbalance: Money }[];
   entries: number;
   postings: number;
+  /** internal: the fold's scratch space */
+  readonly tools: PostingTools;
 }
 
-/** per-fold scratch: the event being posted, so the sink and the regime lookup need no closure per event */
-interface Scratch {
+/** Internal to the journal fold. */
+export interface PostingTools {
+  readonly scratch: Scratch;
+  readonly sink: PostingSink;
+  readonly regimeOf: (chargeId: string) => RegimeKind;
+}
+
+/** Internal: the event being posted, so the sink and the regime lookup need no closure per event. */
+export interface Scratch {
   state: JournalState;
   day: EpochDay;
   streamId: string;
@@ -337,26 +346,20 @@ interface Scratch {
   lastDays: DaySeries | undefined;
 }
 
-const scratchOf = new WeakMap<JournalState, { scratch: Scratch; sink: PostingSink; regimeOf: (chargeId: string) => RegimeKind }>();
-
-const toolsFor = (state: JournalState): { scratch: Scratch; sink: PostingSink; regimeOf: (chargeId: string) => RegimeKind } => {
-  let t = scratchOf.get(state);
-  if (t === undefined) {
-    const scratch: Scratch = { state, day: 0, streamId: '', sum: Money.zero(), check: false, count: 0, lastAccount: '', lastDays: undefined };
-    const sink: PostingSink = (account, amount, side) => {
-      let days = account === scratch.lastAccount ? scratch.lastDays : state.byAccount.get(account);
-      if (days === undefined) state.byAccount.set(account, (days = new DaySeries()));
-      scratch.lastAccount = account;
-      scratch.lastDays = days;
-      days.add(scratch.day, amount, side);
-      if (scratch.check) scratch.sum = side === DR ? scratch.sum.add(amount) : scratch.sum.subtract(amount);
-      scratch.count += 1;
-    };
-    const regimeOf = (chargeId: string): RegimeKind => (state.commissionCharges.has(`${scratch.streamId}/${chargeId}`) ? 'commission' : 'lump-sum');
-    t = { scratch, sink, regimeOf };
-    scratchOf.set(state, t);
-  }
-  return t;
+/** the fold's tools, made once per state: a sink and a regime lookup that read the scratch, so posting an event allocates no closure */
+const toolsFor = (state: JournalState): PostingTools => {
+  const scratch: Scratch = { state, day: 0, streamId: '', sum: Money.zero(), check: false, count: 0, lastAccount: '', lastDays: undefined };
+  const sink: PostingSink = (account, amount, side) => {
+    let days = account === scratch.lastAccount ? scratch.lastDays : state.byAccount.get(account);
+    if (days === undefined) state.byAccount.set(account, (days = new DaySeries()));
+    scratch.lastAccount = account;
+    scratch.lastDays = days;
+    days.add(scratch.day, amount, side);
+    if (scratch.check) scratch.sum = side === DR ? scratch.sum.add(amount) : scratch.sum.subtract(amount);
+    scratch.count += 1;
+  };
+  const regimeOf = (chargeId: string): RegimeKind => (state.commissionCharges.has(`${scratch.streamId}/${chargeId}`) ? 'commission' : 'lump-sum');
+  return { scratch, sink, regimeOf };
 };
 
 /**
@@ -368,10 +371,14 @@ const toolsFor = (state: JournalState): { scratch: Scratch; sink: PostingSink; r
  */
 export const journalProjection: Projection<JournalState> = {
   name: 'journal',
-  init: () => ({ byAccount: new Map(), commissionCharges: new Set(), unbalanced: [], entries: 0, postings: 0 }),
+  init: () => {
+    const state = { byAccount: new Map(), commissionCharges: new Set(), unbalanced: [], entries: 0, postings: 0 } as unknown as { -readonly [K in keyof JournalState]: JournalState[K] };
+    state.tools = toolsFor(state);
+    return state;
+  },
   apply: (state, event: LoggedEvent) => {
     if (event.type === 'ChargeIssued' && event.data.regime === 'commission') state.commissionCharges.add(`${event.streamId}/${event.data.chargeId}`);
-    const { scratch, sink, regimeOf } = toolsFor(state);
+    const { scratch, sink, regimeOf } = state.tools;
     scratch.day = dayOf(event.meta.effectiveDate);
     scratch.streamId = event.streamId;
     scratch.sum = ZERO;
