@@ -21,8 +21,34 @@ import type { Uuid } from './codecs.js';
  * eventIdFor('PaymentReceived', ['wechat', '4200001234202503150001']); // 'xxxxxxxx-xxxx-8xxx-...'
  */
 export const eventIdFor = (type: string, keyParts: readonly string[]): Uuid => {
-  const material = ['levy', type, ...keyParts].map((p) => `${p.length}:${p}`).join('|');
-  return uuidFromHex(sha256Hex(material));
+  // the same material as ['levy', type, ...keyParts].map((p) => `${p.length}:${p}`).join('|'), built without the arrays
+  let material = prefixOf(type);
+  for (let i = 0; i < keyParts.length; i++) {
+    const p = keyParts[i]!;
+    material += `|${p.length}:${p}`;
+  }
+  return uuidFromDigest(sha256Hex(material));
+};
+
+// one prefix per event type: a few dozen types, formatted once each
+const prefixes = new Map<string, string>();
+const prefixOf = (type: string): string => {
+  let prefix = prefixes.get(type);
+  if (prefix === undefined) {
+    prefix = `4:levy|${type.length}:${type}`;
+    if (prefixes.size < 256) prefixes.set(type, prefix);
+  }
+  return prefix;
+};
+
+// the variant nibble of uuidFromHex, (n & 0x3) | 0x8, for each lowercase hex digit
+const VARIANT: Readonly<Record<string, string>> = { '0': '8', '1': '9', '2': 'a', '3': 'b', '4': '8', '5': '9', '6': 'a', '7': 'b', '8': '8', '9': '9', a: 'a', b: 'b', c: '8', d: '9', e: 'a', f: 'b' };
+
+/** uuidFromHex for a SHA-256 hex digest (64 lowercase hex digits): no padding or case folding to do. */
+const uuidFromDigest = (hex: string): Uuid => {
+  const variant = VARIANT[hex[16]!];
+  if (hex.length < 32 || variant === undefined) return uuidFromHex(hex);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}` as Uuid;
 };
 
 /**
