@@ -5,18 +5,41 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { type NewEvent, type StoredEvent, verifyChain } from '@levy/core';
-import { openSqliteEventStore } from '../src/index.js';
+import { type NewEvent, type StoredEvent, decodeEvent, domainError, isLevyEvent, verifyChain } from '@levy/core';
+import { type DecodedEvent, openSqliteEventStore } from '../src/index.js';
 import { report } from '../../core/bench/report.js';
 
 const now = (): number => Number(process.hrtime.bigint()) / 1e9;
 
-// a realistic payment event: amounts as strings, ids, dates, actor
-const eventFor = (unit: number, n: number): NewEvent => ({
-  type: 'PaymentReceived',
-  data: { unit: `A-${Math.floor(unit / 100)}-${unit % 100}`, amount: `${(n * 37) % 5000}.${String(n % 100).padStart(2, '0')}`, channel: 'wechat', period: '2025-11', txn: `wx-${unit}-${n}` },
-  meta: { eventId: `pay-${unit}-${n}`, schemaVersion: 1, effectiveDate: '2025-11-20', recordedAt: '2025-11-20T08:00:00Z', actor: 'cashier-3' },
-});
+// a real PaymentReceived event (it passes the io-ts event codec): canonical amounts, ids, dates,
+// actor, allocation; the UUID is laid out from counters so making it costs no hash on either side
+const uuidOf = (unit: number, n: number): string =>
+  `00000000-0000-8000-8${unit.toString(16).padStart(3, '0').slice(-3)}-${n.toString(16).padStart(12, '0')}`;
+const eventFor = (unit: number, n: number): NewEvent => {
+  const amount = `${(n * 37) % 5000}.${String(n % 100).padStart(2, '0')}`;
+  return {
+    type: 'PaymentReceived',
+    data: {
+      paymentId: `wechat-wx-${unit}-${n}`,
+      channel: 'wechat',
+      channelTxnId: `wx-${unit}-${n}`,
+      amount,
+      receivedOn: '2025-11-20',
+      allocations: [{ chargeId: 'property-2025-10', kind: 'principal', amount }],
+      toCredit: '0.00',
+    },
+    meta: { eventId: uuidOf(unit, n), schemaVersion: 1, effectiveDate: '2025-11-20', recordedAt: '2025-11-20T08:00:00Z', actor: { id: 'cashier-3', role: 'clerk' } },
+  };
+};
+
+// the full event codec as the store's decode hook: dispatch on type and the codecs' `is` (fast),
+// the io-ts decode only to explain a failure (DESIGN.md, principle 7)
+const codecHook = (e: StoredEvent): DecodedEvent => {
+  if (isLevyEvent(e)) return { _tag: 'Right', right: e };
+  const d = decodeEvent(e);
+  const first = d._tag === 'Left' ? d.left[0] : undefined;
+  return { _tag: 'Left', left: first ?? domainError('EVENT_INVALID', 'the event does not decode', []) };
+};
 
 // the floor stores a hash of the same length without computing one ("no Levy code")
 const FAKE_HASH = 'f'.repeat(64);
@@ -91,7 +114,19 @@ const benchBatchesAndReads = async (dir: string, total: number): Promise<void> =
     levyRead = Math.max(levyRead, levyCount / (now() - t0));
     if (levyCount !== total || bareCount !== total) throw new Error(`read ${levyCount} and ${bareCount} events, expected ${total}`);
   }
+  // the same read with every event through the io-ts event codec (the store's decodeEvent hook)
+  const validating = await openSqliteEventStore(join(dir, 'levy.db'), { decodeEvent: codecHook });
+  let levyValidated = 0;
+  for (let round = 0; round < 2; round++) {
+    const t0 = now();
+    let n = 0;
+    for await (const e of validating.readAll()) if (e.meta.eventId.length > 0) n++;
+    levyValidated = Math.max(levyValidated, n / (now() - t0));
+    if (n !== total) throw new Error(`read ${n} validated events, expected ${total}`);
+  }
+  await validating.close();
   bare.close();
+  report({ name: `sqlite readAll ${total.toLocaleString('en-US')} events, decoded + validated by the io-ts event codec`, value: levyValidated, unit: 'events/s', baseline: { name: 'bare select + JSON.parse', value: bareRead, unit: 'rows/s' } });
   report({ name: `sqlite readAll ${total.toLocaleString('en-US')} events, decoded + structural check`, value: levyRead, unit: 'events/s', baseline: { name: 'bare select + JSON.parse', value: bareRead, unit: 'rows/s' } });
 
   // an auditor's offline check: the first 100 streams (100k events) through verifyChain
