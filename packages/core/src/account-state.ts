@@ -310,11 +310,54 @@ const money = (amount: string): Money => {
 
 const withCharge = (charges: IdTable<ChargeState>, c: ChargeState): IdTable<ChargeState> => charges.set(c.chargeId, c);
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+// copies written out field by field: V8 builds these ~5x faster than `{ ...c, field }`, and every
+// copy has the one shape; the caller sets the changed fields on its own fresh copy
+const copyCharge = (c: ChargeState): Mutable<ChargeState> => ({
+  chargeId: c.chargeId,
+  feeItemId: c.feeItemId,
+  periodKey: c.periodKey,
+  amount: c.amount,
+  commission: c.commission,
+  dueDate: c.dueDate,
+  dueDay: c.dueDay,
+  paidPrincipal: c.paidPrincipal,
+  waivedPrincipal: c.waivedPrincipal,
+  outstandingPrincipal: c.outstandingPrincipal,
+  penaltyAssessed: c.penaltyAssessed,
+  penaltyPaid: c.penaltyPaid,
+  penaltyWaived: c.penaltyWaived,
+  outstandingPenalty: c.outstandingPenalty,
+  lastPenaltyDay: c.lastPenaltyDay,
+  cancelled: c.cancelled,
+  planId: c.planId,
+  movements: c.movements,
+});
+
+const copyState = (s: AccountState): Mutable<AccountState> => ({
+  version: s.version,
+  charges: s.charges,
+  payments: s.payments,
+  credit: s.credit,
+  lots: s.lots,
+  openLots: s.openLots,
+  plans: s.plans,
+  activePlans: s.activePlans,
+  waivers: s.waivers,
+  refunds: s.refunds,
+  reminders: s.reminders,
+  reminderKeys: s.reminderKeys,
+  arrearsClass: s.arrearsClass,
+});
+
+const copyLot = (lot: CreditLot): Mutable<CreditLot> => ({ lotId: lot.lotId, remaining: lot.remaining, applied: lot.applied, refunded: lot.refunded, takenBack: lot.takenBack });
+
 /** Uses `amount` of credit, oldest lot first (or `first` before the others), recording each part with `record`. */
 const useCredit = (
   state: AccountState,
   amount: Money,
-  record: (lot: CreditLot, part: Money) => CreditLot,
+  record: (lot: Mutable<CreditLot>, part: Money) => CreditLot,
   first?: string,
 ): { lots: IdTable<CreditLot>; openLots: string[]; parts: { lotId: string; amount: Money }[] } => {
   let lots = state.lots;
@@ -328,7 +371,9 @@ const useCredit = (
     if (left.isPositive() && lot.remaining.isPositive()) {
       const part = Money.min(left, lot.remaining);
       left = left.subtract(part);
-      const next = record({ ...lot, remaining: lot.remaining.subtract(part) }, part);
+      const copy = copyLot(lot);
+      copy.remaining = lot.remaining.subtract(part);
+      const next = record(copy, part);
       lots = lots.set(lotId, next);
       parts.push({ lotId, amount: part });
       if (next.remaining.isPositive()) openLots.push(lotId);
@@ -341,29 +386,57 @@ const useCredit = (
   return { lots, openLots, parts };
 };
 
-const addLot = (state: AccountState, lotId: string, amount: Money): Pick<AccountState, 'lots' | 'openLots' | 'credit'> => {
+/** Adds `amount` to lot `lotId` (a new lot at the end of the open ones) on `state`, a fresh copy this evolver made. */
+const addLot = (state: Mutable<AccountState>, lotId: string, amount: Money): AccountState => {
   const existing = state.lots.get(lotId);
-  const lot: CreditLot = existing === undefined ? { lotId, remaining: amount, applied: IdTable.empty<Money>(), refunded: ZERO, takenBack: ZERO } : { ...existing, remaining: existing.remaining.add(amount) };
-  return {
-    lots: state.lots.set(lotId, lot),
-    openLots: state.openLots.includes(lotId) ? state.openLots : [...state.openLots, lotId],
-    credit: state.credit.add(amount),
-  };
+  let lot: Mutable<CreditLot>;
+  if (existing === undefined) lot = { lotId, remaining: amount, applied: IdTable.empty<Money>(), refunded: ZERO, takenBack: ZERO };
+  else {
+    lot = copyLot(existing);
+    lot.remaining = existing.remaining.add(amount);
+  }
+  state.lots = state.lots.set(lotId, lot);
+  if (!state.openLots.includes(lotId)) state.openLots = [...state.openLots, lotId];
+  state.credit = state.credit.add(amount);
+  return state;
 };
 
-const payPrincipal = (c: ChargeState, amount: Money, from: number, source: string): ChargeState => ({
-  ...c,
-  paidPrincipal: c.paidPrincipal.add(amount),
-  outstandingPrincipal: c.outstandingPrincipal.subtract(amount),
-  movements: [...c.movements, { from, amount, source }],
-});
+const payPrincipal = (c: ChargeState, amount: Money, from: number, source: string): ChargeState => {
+  const next = copyCharge(c);
+  next.paidPrincipal = c.paidPrincipal.add(amount);
+  next.outstandingPrincipal = c.outstandingPrincipal.subtract(amount);
+  next.movements = [...c.movements, { from, amount, source }];
+  return next;
+};
 
-const reopenPrincipal = (c: ChargeState, amount: Money, source: string): ChargeState => ({
-  ...c,
-  paidPrincipal: c.paidPrincipal.subtract(amount),
-  outstandingPrincipal: c.outstandingPrincipal.add(amount),
-  movements: c.movements.filter((m) => m.source !== source),
-});
+const reopenPrincipal = (c: ChargeState, amount: Money, source: string): ChargeState => {
+  const next = copyCharge(c);
+  next.paidPrincipal = c.paidPrincipal.subtract(amount);
+  next.outstandingPrincipal = c.outstandingPrincipal.add(amount);
+  next.movements = c.movements.filter((m) => m.source !== source);
+  return next;
+};
+
+const payPenalty = (c: ChargeState, amount: Money): ChargeState => {
+  const next = copyCharge(c);
+  next.penaltyPaid = c.penaltyPaid.add(amount);
+  next.outstandingPenalty = c.outstandingPenalty.subtract(amount);
+  return next;
+};
+
+const reopenPenalty = (c: ChargeState, amount: Money): ChargeState => {
+  const next = copyCharge(c);
+  next.penaltyPaid = c.penaltyPaid.subtract(amount);
+  next.outstandingPenalty = c.outstandingPenalty.add(amount);
+  return next;
+};
+
+/** `s` with other charges: a fresh state the evolver may go on changing. */
+const withCharges = (s: AccountState, charges: IdTable<ChargeState>): Mutable<AccountState> => {
+  const next = copyState(s);
+  next.charges = charges;
+  return next;
+};
 
 const chargeOf = (state: AccountState, chargeId: string): ChargeState => {
   const c = state.charges.get(chargeId);
@@ -397,21 +470,32 @@ const evolvers: Evolvers = {
       planId: null,
       movements: [],
     };
-    return { ...s, charges: withCharge(s.charges, c) };
+    return withCharges(s, withCharge(s.charges, c));
   },
   CreditApplied: (s, { data: d, meta }) => {
     const amount = money(d.amount);
     const from = dayOfIso(meta.effectiveDate) + 1;
     let c = chargeOf(s, d.chargeId);
-    const used = useCredit(s, amount, (lot, part) => ({ ...lot, applied: lot.applied.set(d.chargeId, (lot.applied.get(d.chargeId) ?? ZERO).add(part)) }));
+    const used = useCredit(s, amount, (lot, part) => {
+      lot.applied = lot.applied.set(d.chargeId, (lot.applied.get(d.chargeId) ?? ZERO).add(part));
+      return lot;
+    });
     for (const p of used.parts) c = payPrincipal(c, p.amount, from, `credit:${p.lotId}`);
-    return { ...s, charges: withCharge(s.charges, c), lots: used.lots, openLots: used.openLots, credit: s.credit.subtract(amount) };
+    const next = withCharges(s, withCharge(s.charges, c));
+    next.lots = used.lots;
+    next.openLots = used.openLots;
+    next.credit = s.credit.subtract(amount);
+    return next;
   },
   ChargeCancelled: (s, { data: d }) => {
     const c = chargeOf(s, d.chargeId);
     const toCredit = money(d.paidPrincipalToCredit).add(money(d.paidPenaltyToCredit));
-    const next: AccountState = { ...s, charges: withCharge(s.charges, { ...c, cancelled: true, outstandingPrincipal: ZERO, outstandingPenalty: ZERO }) };
-    return toCredit.isPositive() ? { ...next, ...addLot(next, `cancel:${d.chargeId}`, toCredit) } : next;
+    const cancelled = copyCharge(c);
+    cancelled.cancelled = true;
+    cancelled.outstandingPrincipal = ZERO;
+    cancelled.outstandingPenalty = ZERO;
+    const next = withCharges(s, withCharge(s.charges, cancelled));
+    return toCredit.isPositive() ? addLot(next, `cancel:${d.chargeId}`, toCredit) : next;
   },
   PaymentReceived: (s, { data: d }) => {
     const receivedDay = dayOfIso(d.receivedOn);
@@ -421,9 +505,7 @@ const evolvers: Evolvers = {
       const amount = money(a.amount);
       charges = charges.set(
         a.chargeId,
-        a.kind === 'principal'
-          ? payPrincipal(c, amount, receivedDay + 1, d.paymentId)
-          : { ...c, penaltyPaid: c.penaltyPaid.add(amount), outstandingPenalty: c.outstandingPenalty.subtract(amount) },
+        a.kind === 'principal' ? payPrincipal(c, amount, receivedDay + 1, d.paymentId) : payPenalty(c, amount),
       );
     }
     const toCredit = money(d.toCredit);
@@ -437,8 +519,9 @@ const evolvers: Evolvers = {
       toCredit,
       reversed: false,
     };
-    const next: AccountState = { ...s, charges, payments: s.payments.set(d.paymentId, payment) };
-    return toCredit.isPositive() ? { ...next, ...addLot(next, d.paymentId, toCredit) } : next;
+    const next = withCharges(s, charges);
+    next.payments = s.payments.set(d.paymentId, payment);
+    return toCredit.isPositive() ? addLot(next, d.paymentId, toCredit) : next;
   },
   PaymentReversed: (s, { data: d }) => {
     let charges = s.charges;
@@ -447,7 +530,7 @@ const evolvers: Evolvers = {
       const amount = money(a.amount);
       charges = charges.set(
         a.chargeId,
-        a.kind === 'principal' ? reopenPrincipal(c, amount, d.paymentId) : { ...c, penaltyPaid: c.penaltyPaid.subtract(amount), outstandingPenalty: c.outstandingPenalty.add(amount) },
+        a.kind === 'principal' ? reopenPrincipal(c, amount, d.paymentId) : reopenPenalty(c, amount),
       );
     }
     let lots = s.lots;
@@ -459,46 +542,55 @@ const evolvers: Evolvers = {
         charges = charges.set(ca.chargeId, reopenPrincipal(c, money(ca.amount), `credit:${d.paymentId}`));
         applied = applied.set(ca.chargeId, ZERO);
       }
-      lots = s.lots.set(d.paymentId, { ...own, applied });
+      const lot = copyLot(own);
+      lot.applied = applied;
+      lots = s.lots.set(d.paymentId, lot);
     }
     const p = s.payments.get(d.paymentId);
     const payments = p === undefined ? s.payments : s.payments.set(d.paymentId, { ...p, reversed: true });
     const fromCredit = money(d.fromCredit);
-    const base: AccountState = { ...s, charges, payments, lots };
+    const base = withCharges(s, charges);
+    base.payments = payments;
+    base.lots = lots;
     if (!fromCredit.isPositive()) return base;
-    const used = useCredit(base, fromCredit, (lot, part) => ({ ...lot, takenBack: lot.takenBack.add(part) }), d.paymentId);
-    return { ...base, lots: used.lots, openLots: used.openLots, credit: base.credit.subtract(fromCredit) };
+    const used = useCredit(
+      base,
+      fromCredit,
+      (lot, part) => {
+        lot.takenBack = lot.takenBack.add(part);
+        return lot;
+      },
+      d.paymentId,
+    );
+    base.lots = used.lots;
+    base.openLots = used.openLots;
+    base.credit = base.credit.subtract(fromCredit);
+    return base;
   },
   PenaltyAssessed: (s, { data: d }) => {
     const c = chargeOf(s, d.chargeId);
     const amount = money(d.amount);
-    return {
-      ...s,
-      charges: withCharge(s.charges, {
-        ...c,
-        penaltyAssessed: c.penaltyAssessed.add(amount),
-        outstandingPenalty: c.outstandingPenalty.add(amount),
-        lastPenaltyDay: dayOfIso(d.to),
-      }),
-    };
+    const next = copyCharge(c);
+    next.penaltyAssessed = c.penaltyAssessed.add(amount);
+    next.outstandingPenalty = c.outstandingPenalty.add(amount);
+    next.lastPenaltyDay = dayOfIso(d.to);
+    return withCharges(s, withCharge(s.charges, next));
   },
   WaiverGranted: (s, { data: d, meta }) => {
     const c = chargeOf(s, d.chargeId);
     const amount = money(d.amount);
-    const next: ChargeState =
-      d.kind === 'principal'
-        ? {
-            ...c,
-            waivedPrincipal: c.waivedPrincipal.add(amount),
-            outstandingPrincipal: c.outstandingPrincipal.subtract(amount),
-            movements: [...c.movements, { from: dayOfIso(meta.effectiveDate) + 1, amount, source: `waiver:${d.waiverId}` }],
-          }
-        : { ...c, penaltyWaived: c.penaltyWaived.add(amount), outstandingPenalty: c.outstandingPenalty.subtract(amount) };
-    return {
-      ...s,
-      charges: withCharge(s.charges, next),
-      waivers: new Map(s.waivers).set(d.waiverId, { chargeId: d.chargeId, kind: d.kind, amount }),
-    };
+    const next = copyCharge(c);
+    if (d.kind === 'principal') {
+      next.waivedPrincipal = c.waivedPrincipal.add(amount);
+      next.outstandingPrincipal = c.outstandingPrincipal.subtract(amount);
+      next.movements = [...c.movements, { from: dayOfIso(meta.effectiveDate) + 1, amount, source: `waiver:${d.waiverId}` }];
+    } else {
+      next.penaltyWaived = c.penaltyWaived.add(amount);
+      next.outstandingPenalty = c.outstandingPenalty.subtract(amount);
+    }
+    const state = withCharges(s, withCharge(s.charges, next));
+    state.waivers = new Map(s.waivers).set(d.waiverId, { chargeId: d.chargeId, kind: d.kind, amount });
+    return state;
   },
   InstallmentPlanAgreed: (s, { data: d }) => {
     const plan: PlanState = {
@@ -510,29 +602,52 @@ const evolvers: Evolvers = {
       status: 'active',
     };
     let charges = s.charges;
-    for (const id of d.chargeIds) charges = charges.set(id, { ...chargeOf(s, id), planId: d.planId });
-    return { ...s, charges, plans: new Map(s.plans).set(d.planId, plan), activePlans: s.activePlans + 1 };
+    for (const id of d.chargeIds) {
+      const c = copyCharge(chargeOf(s, id));
+      c.planId = d.planId;
+      charges = charges.set(id, c);
+    }
+    const next = withCharges(s, charges);
+    next.plans = new Map(s.plans).set(d.planId, plan);
+    next.activePlans = s.activePlans + 1;
+    return next;
   },
   InstallmentPlanDefaulted: (s, { data: d }) => planStatus(s, d.planId, 'defaulted'),
   InstallmentPlanCompleted: (s, { data: d }) => planStatus(s, d.planId, 'completed'),
   CreditRefunded: (s, { data: d }) => {
     const amount = money(d.amount);
-    const used = useCredit(s, amount, (lot, part) => ({ ...lot, refunded: lot.refunded.add(part) }));
-    return { ...s, lots: used.lots, openLots: used.openLots, credit: s.credit.subtract(amount), refunds: new Map(s.refunds).set(d.refundId, amount) };
+    const used = useCredit(s, amount, (lot, part) => {
+      lot.refunded = lot.refunded.add(part);
+      return lot;
+    });
+    const next = copyState(s);
+    next.lots = used.lots;
+    next.openLots = used.openLots;
+    next.credit = s.credit.subtract(amount);
+    next.refunds = new Map(s.refunds).set(d.refundId, amount);
+    return next;
   },
-  ReminderRecorded: (s, { data: d }) => ({
-    ...s,
-    reminders: [...s.reminders, { stage: d.stage, channel: d.channel, on: d.on, chargeIds: d.chargeIds }],
-    reminderKeys: new Set(s.reminderKeys).add(reminderKey(d)),
-  }),
-  ArrearsClassified: (s, { data: d }) => ({ ...s, arrearsClass: d.arrearsClass }),
+  ReminderRecorded: (s, { data: d }) => {
+    const next = copyState(s);
+    next.reminders = [...s.reminders, { stage: d.stage, channel: d.channel, on: d.on, chargeIds: d.chargeIds }];
+    next.reminderKeys = new Set(s.reminderKeys).add(reminderKey(d));
+    return next;
+  },
+  ArrearsClassified: (s, { data: d }) => {
+    const next = copyState(s);
+    next.arrearsClass = d.arrearsClass;
+    return next;
+  },
 };
 
 const planStatus = (s: AccountState, planId: string, status: PlanState['status']): AccountState => {
   const plan = s.plans.get(planId);
   if (plan === undefined || plan.status === status) return s;
   const activePlans = s.activePlans - (plan.status === 'active' ? 1 : 0);
-  return { ...s, plans: new Map(s.plans).set(planId, { ...plan, status }), activePlans };
+  const next = copyState(s);
+  next.plans = new Map(s.plans).set(planId, { ...plan, status });
+  next.activePlans = activePlans;
+  return next;
 };
 
 /**
@@ -553,7 +668,11 @@ export const reminderKey = (r: { stage: string; channel: string; on: string; cha
  */
 export const evolveAccount = (state: AccountState, event: AccountEvent): AccountState => {
   const next = (evolvers[event.type] as (s: AccountState, e: AccountEvent) => AccountState)(state, event);
-  if (next === state) return { ...state, version: state.version + 1 };
+  if (next === state) {
+    const copy = copyState(state);
+    copy.version = state.version + 1;
+    return copy;
+  }
   // every evolver builds a fresh state object, so stamping its version here copies nothing
   (next as { version: number }).version = state.version + 1;
   return next;
