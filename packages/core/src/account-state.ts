@@ -16,6 +16,7 @@
  */
 import type { ReceivableKind } from './allocation.js';
 import { epochDayOf } from './calendar.js';
+import { canonicalMoney } from './canonical-amount.js';
 import { moneyOf } from './codecs.js';
 import { IdTable } from './id-table.js';
 import type { DecisionContext } from './decider.js';
@@ -290,23 +291,8 @@ export const dayOfIso = (iso: string): number => {
 
 const ZERO = Money.zero();
 
-// evolve reads back amounts decide just wrote (Money.toString: `-?(0|[1-9][0-9]*)\.[0-9]{2}`): read
-// that form digit by digit; anything else goes through moneyOf, which parses and checks it in full
-const money = (amount: string): Money => {
-  const n = amount.length;
-  let i = amount.charCodeAt(0) === 45 ? 1 : 0; // '-'
-  const digits = n - 3 - i;
-  // 1 to 13 whole digits (15 in all stay exact), no leading zero, then '.' and two digits
-  if (digits < 1 || digits > 13 || amount.charCodeAt(n - 3) !== 46 || (digits > 1 && amount.charCodeAt(i) === 48)) return moneyOf(amount as Parameters<typeof moneyOf>[0]);
-  let minor = 0;
-  for (; i < n; i++) {
-    if (i === n - 3) continue;
-    const d = amount.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return moneyOf(amount as Parameters<typeof moneyOf>[0]);
-    minor = minor * 10 + d;
-  }
-  return Money.fromMinorUnits(amount.charCodeAt(0) === 45 ? -minor : minor);
-};
+// evolve reads back amounts decide just wrote, in Money's canonical form: read them digit by digit
+const money = (amount: string): Money => canonicalMoney(amount) ?? moneyOf(amount as Parameters<typeof moneyOf>[0]);
 
 const withCharge = (charges: IdTable<ChargeState>, c: ChargeState): IdTable<ChargeState> => charges.set(c.chargeId, c);
 

@@ -29,6 +29,7 @@ import {
 } from './account-state.js';
 import { type AllocationPolicy, type Receivable, allocatePayment } from './allocation.js';
 import { isoDateOf } from './calendar.js';
+import { canonicalMoney } from './canonical-amount.js';
 import { sha256Hex } from './canonical-json.js';
 import { type Amount, type DecimalString, type Id, type IsoDate, amountOf, moneyOf } from './codecs.js';
 import type { AccountCommand, CommandMeta, CommandOf } from './commands.js';
@@ -71,7 +72,9 @@ const iso = (day: number): IsoDate => {
 };
 
 const positive = (input: string, path: readonly string[], what: string): E.Either<DomainError, Money> => {
-  const m = Money.parse(input, path);
+  // most amounts come in canonical ('300.00'): read those without the full parse, which still checks every other form
+  const fast = canonicalMoney(input);
+  const m = fast !== undefined ? E.right(fast) : Money.parse(input, path);
   if (E.isLeft(m)) return m;
   if (!m.right.isPositive()) return E.left(domainError('AMOUNT_NOT_POSITIVE', `${what} must be above zero, not ${m.right.toString()}`, path));
   return m;

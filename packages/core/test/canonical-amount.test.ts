@@ -1,0 +1,40 @@
+import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalMoney } from '../src/canonical-amount.js';
+import { Money } from '../src/money.js';
+
+const CANONICAL = /^-?(0|[1-9][0-9]{0,12})\.[0-9]{2}$/;
+
+describe('canonicalMoney', () => {
+  it('reads a canonical amount as the same Money as Money.parse, and leaves every other input to it', () => {
+    const input = fc.oneof(
+      fc.stringMatching(/^-?[0-9]{0,18}(\.[0-9]{0,4})?$/),
+      fc.string({ unit: fc.constantFrom('0', '1', '9', '.', '-', 'a', ' ', '+', 'e'), maxLength: 20 }),
+      fc.integer({ min: -1e15, max: 1e15 }).map((n) => Money.fromMinorUnits(n).toString()),
+      fc.anything(),
+    );
+    fc.assert(
+      fc.property(input, (s) => {
+        const fast = canonicalMoney(s);
+        if (typeof s === 'string' && CANONICAL.test(s)) {
+          const parsed = Money.parse(s);
+          expect(E.isRight(parsed)).toBe(true);
+          expect(fast?.toString()).toBe(E.isRight(parsed) ? parsed.right.toString() : 'unreachable');
+          expect(fast?.equals(Money.of(s))).toBe(true);
+        } else {
+          expect(fast).toBeUndefined();
+        }
+      }),
+      { seed: 20251127, numRuns: 2000 },
+    );
+  });
+
+  it('leaves leading zeros, short or long decimals, too many digits and non-strings to Money.parse', () => {
+    for (const s of ['01.00', '1.0', '1.000', '.50', '-', '', '1a.00', '+1.00', '99999999999999.99', ' 1.00', '1e3.00', 100, null, undefined]) {
+      expect(canonicalMoney(s)).toBeUndefined();
+    }
+    expect(canonicalMoney('9999999999999.99')?.toString()).toBe('9999999999999.99');
+    expect(canonicalMoney('-0.01')?.toString()).toBe('-0.01');
+  });
+});
