@@ -2,10 +2,12 @@
  * A persistent table of records by id: a `ReadonlyMap` whose `set` returns a new table and leaves
  * the old one as it was. Folding events over an account replaces one record per event; copying a
  * JS `Map` of a dozen entries costs ~2µs, so each table holds its records in an array (copied by
- * `slice`, ~50ns for a dozen) and finds them through an id → position index that versions of the
- * table share along a line of versions. A version checks that the id at a position is really its
- * own, and a version that appends after another version appended (a branch) builds its own index
- * first. So every version stays correct however versions branch, and a fold shares one index.
+ * `slice`, ~50ns for a dozen) and finds them through an id → position index and an append-only
+ * id list that versions of the table share along a line of versions, each version knowing how many
+ * of the ids are its own (a prefix). A version checks that the id at a position is within its own
+ * prefix, and a version that appends after another version appended (a branch) builds its own
+ * index and id list first. So every version stays correct however versions branch, and a fold
+ * shares one index and one id list (an append copies only the records).
  *
  * @example
  * import { IdTable } from '@levy/core';
@@ -18,7 +20,8 @@
 export class IdTable<V> implements ReadonlyMap<string, V> {
   private constructor(
     private readonly index: Map<string, number>,
-    private readonly ids: readonly string[],
+    // shared along a line of versions and only ever appended to; this version's ids are the first vals.length
+    private readonly ids: string[],
     private readonly vals: readonly V[],
   ) {}
 
@@ -35,13 +38,13 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
   /** The record of an id, or undefined. */
   get(id: string): V | undefined {
     const i = this.index.get(id);
-    return i !== undefined && this.ids[i] === id ? this.vals[i] : undefined;
+    return i !== undefined && i < this.vals.length && this.ids[i] === id ? this.vals[i] : undefined;
   }
 
   /** Whether the id has a record. */
   has(id: string): boolean {
     const i = this.index.get(id);
-    return i !== undefined && this.ids[i] === id;
+    return i !== undefined && i < this.vals.length && this.ids[i] === id;
   }
 
   /**
@@ -51,21 +54,28 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
    * const t2 = t.set('c1', charge);
    */
   set(id: string, value: V): IdTable<V> {
+    const n = this.vals.length;
     const i = this.index.get(id);
-    if (i !== undefined && this.ids[i] === id) {
+    if (i !== undefined && i < n && this.ids[i] === id) {
       const vals = this.vals.slice();
       vals[i] = value;
       return new IdTable(this.index, this.ids, vals);
     }
     let index = this.index;
-    if (i !== undefined || index.size !== this.ids.length) {
-      // another version appended to the shared index: this one gets an index of its own, so
+    let ids = this.ids;
+    if (ids.length !== n) {
+      // another version appended to the shared index and ids: this one gets its own, so
       // unrelated versions never pile their ids into one map
       index = new Map();
-      for (let j = 0; j < this.ids.length; j++) index.set(this.ids[j]!, j);
+      ids = ids.slice(0, n);
+      for (let j = 0; j < n; j++) index.set(ids[j]!, j);
     }
-    index.set(id, this.ids.length);
-    return new IdTable(index, [...this.ids, id], [...this.vals, value]);
+    // at the tip of its line: the ids past n are no version's yet, so appending changes no version's view
+    index.set(id, n);
+    ids.push(id);
+    const vals = this.vals.slice();
+    vals.push(value);
+    return new IdTable(index, ids, vals);
   }
 
   /** The records in the order their ids were first set. */
@@ -75,12 +85,12 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
 
   /** The ids in the order they were first set. */
   keys(): MapIterator<string> {
-    return this.ids[Symbol.iterator]() as MapIterator<string>;
+    return this.ids.slice(0, this.vals.length)[Symbol.iterator]() as MapIterator<string>;
   }
 
   /** `[id, record]` pairs in order. */
   entries(): MapIterator<[string, V]> {
-    return this.ids.map((id, i): [string, V] => [id, this.vals[i]!])[Symbol.iterator]() as MapIterator<[string, V]>;
+    return this.vals.map((v, i): [string, V] => [this.ids[i]!, v])[Symbol.iterator]() as MapIterator<[string, V]>;
   }
 
   /** Calls `fn` with every record, its id and the table. */
