@@ -25,23 +25,40 @@ import { Money } from './money.js';
 const CANONICAL_AMOUNT = /^-?(0|[1-9][0-9]{0,15})\.[0-9]{2}$/;
 const AMOUNT_INPUT = /^-?(0|[1-9][0-9]{0,15})(\.[0-9]{1,2})?$/;
 const PLAIN_DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
-const ISO_DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 const ISO_INSTANT = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$/;
 const PERIOD_KEY = /^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/;
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-const isCalendarDate = (s: string): boolean => {
-  const m = ISO_DATE.exec(s);
-  if (m === null) return false;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
+// a digit's value at position i, or -1: the date checks below run on every event a store reads,
+// so they scan characters instead of allocating regex matches
+const digitAt = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+};
+
+// a real calendar date 'YYYY-MM-DD' in the first ten characters of s
+const isCalendarDateAt = (s: string): boolean => {
+  if (s.length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  const y0 = digitAt(s, 0);
+  const y1 = digitAt(s, 1);
+  const y2 = digitAt(s, 2);
+  const y3 = digitAt(s, 3);
+  const m0 = digitAt(s, 5);
+  const m1 = digitAt(s, 6);
+  const d0 = digitAt(s, 8);
+  const d1 = digitAt(s, 9);
+  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return false;
+  const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const mo = m0 * 10 + m1;
+  const d = d0 * 10 + d1;
   if (mo < 1 || mo > 12 || d < 1) return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const dim = mo === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(mo) ? 30 : 31;
+  const dim = mo === 2 ? (leap ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
   return d <= dim;
 };
+
+const isCalendarDate = (s: string): boolean => s.length === 10 && isCalendarDateAt(s);
 
 /** Brand of a checked string (io-ts). */
 export interface AmountBrand {
@@ -86,7 +103,7 @@ export interface InstantStringBrand {
 /** An instant in UTC, ISO 8601 with `Z` (`"2025-03-15T02:30:00Z"`): when something was recorded. */
 export const InstantString = t.brand(
   t.string,
-  (s): s is t.Branded<string, InstantStringBrand> => ISO_INSTANT.test(s) && isCalendarDate(s.slice(0, 10)),
+  (s): s is t.Branded<string, InstantStringBrand> => ISO_INSTANT.test(s) && isCalendarDateAt(s),
   'InstantString',
 );
 /** An instant string; see {@link InstantString}. */
