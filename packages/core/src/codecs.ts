@@ -27,8 +27,28 @@ const AMOUNT_INPUT = /^-?(0|[1-9][0-9]{0,15})(\.[0-9]{1,2})?$/;
 const PLAIN_DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 const ISO_INSTANT = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$/;
 const PERIOD_KEY = /^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/;
-const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// Id: /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, Uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+// both scanned by character (ids are checked several times in every event read)
+const isAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isIdString = (s: string): boolean => {
+  const n = s.length;
+  if (n < 1 || n > 64 || !isAlnum(s.charCodeAt(0))) return false;
+  for (let i = 1; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (!(isAlnum(c) || c === 95 || c === 45)) return false;
+  }
+  return true;
+};
+const isUuidString = (s: string): boolean => {
+  if (s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+};
 
 // a digit's value at position i, or -1: the date checks below run on every event a store reads,
 // so they scan characters instead of allocating regex matches
@@ -127,7 +147,7 @@ export interface IdBrand {
  * and `-`, 1 to 64 characters, starting with a letter or digit. No dots, so stream names
  * `levy.account-<community>.<unit>` split unambiguously.
  */
-export const Id = t.brand(t.string, (s): s is t.Branded<string, IdBrand> => ID.test(s), 'Id');
+export const Id = t.brand(t.string, (s): s is t.Branded<string, IdBrand> => isIdString(s), 'Id');
 /** An identifier; see {@link Id}. */
 export type Id = t.TypeOf<typeof Id>;
 
@@ -136,7 +156,7 @@ export interface UuidBrand {
   readonly Uuid: unique symbol;
 }
 /** A lowercase UUID: every event id is one (EventStoreDB requires it). */
-export const Uuid = t.brand(t.string, (s): s is t.Branded<string, UuidBrand> => UUID.test(s), 'Uuid');
+export const Uuid = t.brand(t.string, (s): s is t.Branded<string, UuidBrand> => isUuidString(s), 'Uuid');
 /** An event id; see {@link Uuid}. */
 export type Uuid = t.TypeOf<typeof Uuid>;
 

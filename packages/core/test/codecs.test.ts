@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { InstantString, IsoDate, parseIsoDate } from '@levy/core';
+import { Id, InstantString, IsoDate, Uuid, parseIsoDate } from '@levy/core';
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
@@ -24,5 +24,38 @@ describe('date codecs', () => {
     expect(InstantString.is('2025-02-29T08:00:00Z')).toBe(false);
     expect(InstantString.is('2025-02-28T08:00:00.123Z')).toBe(true);
     expect(InstantString.is('2025-02-28T08:00:00')).toBe(false);
+  });
+});
+
+describe('id codecs', () => {
+  const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const idChars = fc.constantFrom(...'aZ09_-.: é8fF'.split(''));
+  it('Id accepts exactly what its pattern describes', () => {
+    fc.assert(
+      fc.property(fc.array(idChars, { maxLength: 70 }), (cs) => {
+        const s = cs.join('');
+        expect(Id.is(s)).toBe(ID.test(s));
+      }),
+    );
+    expect(Id.is('a'.repeat(64))).toBe(true);
+    expect(Id.is('a'.repeat(65))).toBe(false);
+  });
+  it('Uuid accepts exactly lowercase UUIDs', () => {
+    const hex = fc.constantFrom(...'0123456789abcdefAg-'.split(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.array(hex, { minLength: 36, maxLength: 36 }), fc.array(hex, { minLength: 30, maxLength: 40 })), fc.boolean(), (cs, dashed) => {
+        const chars = [...cs];
+        if (dashed && chars.length >= 24) for (const i of [8, 13, 18, 23]) chars[i] = '-';
+        const s = chars.join('');
+        expect(Uuid.is(s)).toBe(UUID.test(s));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.uuid(), (u) => {
+        expect(Uuid.is(u)).toBe(UUID.test(u));
+      }),
+    );
+    expect(Uuid.is('01234567-89ab-8def-8123-456789abcdef')).toBe(true);
   });
 });
