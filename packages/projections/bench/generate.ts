@@ -86,7 +86,8 @@ export const generateYear = (units: number, seed = 20251127): LoggedEvent[] => {
     const open: { chargeId: string; dueDay: number }[] = [];
     for (let m = 0; m < 12; m++) {
       const mo = months[m]!;
-      const chargeId = `${unitId}-${mo.key}`;
+      // charge ids as the billing run makes them: the fee item and the period, the same in every unit
+      const chargeId = `property-${mo.key}`;
       push(s, 'ChargeIssued', mo.start, () => d({ chargeId, communityId: community, unitId, feeItemId: 'property', periodKey: mo.key, periodStart: mo.start, periodEnd: mo.end, dueDate: mo.due, amount: amountStr, calculation: calc[ai], scheduleVersion: 1, regime: 'lump-sum', commission: '0.00' }), system);
       push(s, 'ReminderRecorded', mo.start, () => d({ stage: 'reminder', channel: 'sms', on: mo.start, chargeIds: [chargeId] }), system);
       if (kind === 'prepaid' && credit.greaterThanOrEqual(amount)) {
@@ -96,10 +97,10 @@ export const generateYear = (units: number, seed = 20251127): LoggedEvent[] => {
       }
       if (kind === 'on-time' && u % 2 === 0) {
         // half the prompt payers also rent a parking space: a fixed fee paid by withholding
-        const parkingId = `${unitId}-parking-${mo.key}`;
+        const parkingId = `parking-${mo.key}`;
         const paid = isoDateOf(mo.startDay + 5 + Math.floor(rnd() * 20));
         push(s, 'ChargeIssued', mo.start, () => d({ chargeId: parkingId, communityId: community, unitId, feeItemId: 'parking', periodKey: mo.key, periodStart: mo.start, periodEnd: mo.end, dueDate: mo.due, amount: '50.00', calculation: PARKING, scheduleVersion: 1, regime: 'lump-sum', commission: '0.00' }), system);
-        push(s, 'PaymentReceived', paid, () => d({ paymentId: `${parkingId}-p`, channel: 'withholding', channelTxnId: `${parkingId}-w`, amount: '50.00', receivedOn: paid, allocations: [{ chargeId: parkingId, kind: 'principal', amount: '50.00' }], toCredit: '0.00' }));
+        push(s, 'PaymentReceived', paid, () => d({ paymentId: `${unitId}-${parkingId}-p`, channel: 'withholding', channelTxnId: `${unitId}-${parkingId}-w`, amount: '50.00', receivedOn: paid, allocations: [{ chargeId: parkingId, kind: 'principal', amount: '50.00' }], toCredit: '0.00' }));
       }
       if (kind === 'on-time' || kind === 'prepaid') {
         const day = isoDateOf(mo.startDay + 10 + Math.floor(rnd() * 30));

@@ -45,6 +45,7 @@ export interface AuditPolicy {
 export const DEFAULT_AUDIT_POLICY: AuditPolicy = Object.freeze({ backdateDays: 7 });
 
 interface CommunityRules {
+  readonly communityId: string;
   timeZone: string;
   /** the zone's fixed offset in minutes, or null to ask Intl */
   offset: number | null;
@@ -62,14 +63,17 @@ export interface AuditState {
   readonly communities: Map<string, CommunityRules>;
   /** the community of the last event, and its streams' names */
   readonly last: { communityId: string; accountPrefix: string; communityStream: string };
+  /** the rules of the last event's community */
+  lastRules: CommunityRules | null;
 }
 
 const rulesOf = (state: AuditState, communityId: string): CommunityRules => {
   let r = state.communities.get(communityId);
   if (r === undefined) {
-    r = { timeZone: 'Asia/Shanghai', offset: fixedOffsetOf('Asia/Shanghai'), closedThrough: null, managerWaiverLimit: null, published: new Map() };
+    r = { communityId, timeZone: 'Asia/Shanghai', offset: fixedOffsetOf('Asia/Shanghai'), closedThrough: null, managerWaiverLimit: null, published: new Map() };
     state.communities.set(communityId, r);
   }
+  state.lastRules = r;
   return r;
 };
 
@@ -101,70 +105,80 @@ const COMMITTEE = new Set(['committee', 'assembly']);
  */
 export const auditProjectionWith = (policy: AuditPolicy): Projection<AuditState> => ({
   name: 'audit',
-  init: () => ({ policy, events: [], flags: new Map(), communities: new Map(), last: { communityId: '', accountPrefix: '', communityStream: '' } }),
-  apply: (state, event) => {
-    const index = state.events.length;
-    state.events.push(event);
-    const communityId = communityIdOf(state, event.streamId);
-    if (communityId === null) return state;
-    const rules = rulesOf(state, communityId);
-    const day = dayOf(event.meta.effectiveDate);
-    const recorded = recordedDayWith(event.meta.recordedAt, rules.offset, rules.timeZone);
-    if (recorded - day > state.policy.backdateDays) {
-      raise(state, index, 'BACKDATED', `effective ${event.meta.effectiveDate} but recorded ${dateOf(recorded)}, ${recorded - day} days later`);
-    }
-    const approval = event.meta.approval;
-    switch (event.type) {
-      case 'CommunityRegistered':
-        rules.timeZone = event.data.timeZone;
-        rules.offset = fixedOffsetOf(event.data.timeZone);
-        return state;
-      case 'FeeScheduleAdopted':
-        rules.published.set(event.data.version, dayOf(event.data.publishedOn));
-        rules.managerWaiverLimit = moneyOfAmount(event.data.managerWaiverLimit);
-        return state;
-      case 'PeriodClosed': {
-        const end = dayOf(event.data.periodEnd);
-        if (rules.closedThrough === null || end > rules.closedThrough) rules.closedThrough = end;
-        return state;
-      }
-      case 'ExpenditureRecorded':
-        if (approval === undefined) raise(state, index, 'EXPENDITURE_WITHOUT_APPROVAL', `expenditure ${event.data.expenditureId} of ${event.data.amount} has no approval`);
-        break;
-      case 'ChargeIssued': {
-        const published = rules.published.get(event.data.scheduleVersion);
-        if (published !== undefined && published > dayOf(event.data.periodStart)) {
-          raise(state, index, 'BILLED_BEFORE_PUBLICATION', `charge ${event.data.chargeId} bills ${event.data.periodKey} from schedule ${event.data.scheduleVersion}, published ${dateOf(published)} after the period began`);
-        }
-        break;
-      }
-      case 'ChargeCancelled':
-        if (approval === undefined) raise(state, index, 'CANCELLATION_WITHOUT_APPROVAL', `charge ${event.data.chargeId} was cancelled without an approval`);
-        break;
-      case 'WaiverGranted': {
-        const d = event.data;
-        const byCommittee = approval !== undefined && COMMITTEE.has(approval.approverRole);
-        if (d.kind === 'principal' && !byCommittee) {
-          raise(state, index, 'WAIVER_WITHOUT_APPROVAL', `waiver of ${d.amount} principal on ${d.chargeId} needs the owners' committee's approval`);
-        } else if (d.kind === 'penalty' && !byCommittee) {
-          const limit = rules.managerWaiverLimit;
-          const overLimit = limit !== null && moneyOfAmount(d.amount).greaterThan(limit);
-          const byManager = event.meta.actor.role === 'manager' || approval?.approverRole === 'manager';
-          if (overLimit || !byManager) {
-            raise(state, index, 'WAIVER_WITHOUT_APPROVAL', `waiver of ${d.amount} penalty on ${d.chargeId} ${overLimit ? `is above the manager's limit of ${limit!.toString()}` : 'has no manager or committee approval'}`);
-          }
-        }
-        break;
-      }
-      default:
-        break;
-    }
-    if (rules.closedThrough !== null && day <= rules.closedThrough) {
-      raise(state, index, 'IN_CLOSED_PERIOD', `dated ${event.meta.effectiveDate}, inside a period closed through ${dateOf(rules.closedThrough)}`);
-    }
-    return state;
-  },
+  init: () => ({ policy, events: [], flags: new Map(), communities: new Map(), last: { communityId: '', accountPrefix: '', communityStream: '' }, lastRules: null }),
+  apply: (state, event) => auditStep(state, event, dayOf(event.meta.effectiveDate), undefined),
 });
+
+/**
+ * The audit trail's fold step for one event whose effective day is already read. `communityId` is
+ * the community of the event's stream when the caller already knows it ({@link levyProjection}
+ * passes the account book's unit's), or undefined for the step to find it from the stream name.
+ *
+ * @example
+ * auditStep(audit, event, dayOf(event.meta.effectiveDate), undefined);
+ */
+export const auditStep = (state: AuditState, event: LoggedEvent, day: EpochDay, communityId: string | undefined): AuditState => {
+  const index = state.events.length;
+  state.events.push(event);
+  const id = communityId ?? communityIdOf(state, event.streamId);
+  if (id === null) return state;
+  const last = state.lastRules;
+  const rules = last !== null && last.communityId === id ? last : rulesOf(state, id);
+  const recorded = recordedDayWith(event.meta.recordedAt, rules.offset, rules.timeZone);
+  if (recorded - day > state.policy.backdateDays) {
+    raise(state, index, 'BACKDATED', `effective ${event.meta.effectiveDate} but recorded ${dateOf(recorded)}, ${recorded - day} days later`);
+  }
+  const approval = event.meta.approval;
+  switch (event.type) {
+    case 'CommunityRegistered':
+      rules.timeZone = event.data.timeZone;
+      rules.offset = fixedOffsetOf(event.data.timeZone);
+      return state;
+    case 'FeeScheduleAdopted':
+      rules.published.set(event.data.version, dayOf(event.data.publishedOn));
+      rules.managerWaiverLimit = moneyOfAmount(event.data.managerWaiverLimit);
+      return state;
+    case 'PeriodClosed': {
+      const end = dayOf(event.data.periodEnd);
+      if (rules.closedThrough === null || end > rules.closedThrough) rules.closedThrough = end;
+      return state;
+    }
+    case 'ExpenditureRecorded':
+      if (approval === undefined) raise(state, index, 'EXPENDITURE_WITHOUT_APPROVAL', `expenditure ${event.data.expenditureId} of ${event.data.amount} has no approval`);
+      break;
+    case 'ChargeIssued': {
+      const published = rules.published.get(event.data.scheduleVersion);
+      if (published !== undefined && published > dayOf(event.data.periodStart)) {
+        raise(state, index, 'BILLED_BEFORE_PUBLICATION', `charge ${event.data.chargeId} bills ${event.data.periodKey} from schedule ${event.data.scheduleVersion}, published ${dateOf(published)} after the period began`);
+      }
+      break;
+    }
+    case 'ChargeCancelled':
+      if (approval === undefined) raise(state, index, 'CANCELLATION_WITHOUT_APPROVAL', `charge ${event.data.chargeId} was cancelled without an approval`);
+      break;
+    case 'WaiverGranted': {
+      const d = event.data;
+      const byCommittee = approval !== undefined && COMMITTEE.has(approval.approverRole);
+      if (d.kind === 'principal' && !byCommittee) {
+        raise(state, index, 'WAIVER_WITHOUT_APPROVAL', `waiver of ${d.amount} principal on ${d.chargeId} needs the owners' committee's approval`);
+      } else if (d.kind === 'penalty' && !byCommittee) {
+        const limit = rules.managerWaiverLimit;
+        const overLimit = limit !== null && moneyOfAmount(d.amount).greaterThan(limit);
+        const byManager = event.meta.actor.role === 'manager' || approval?.approverRole === 'manager';
+        if (overLimit || !byManager) {
+          raise(state, index, 'WAIVER_WITHOUT_APPROVAL', `waiver of ${d.amount} penalty on ${d.chargeId} ${overLimit ? `is above the manager's limit of ${limit!.toString()}` : 'has no manager or committee approval'}`);
+        }
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  if (rules.closedThrough !== null && day <= rules.closedThrough) {
+    raise(state, index, 'IN_CLOSED_PERIOD', `dated ${event.meta.effectiveDate}, inside a period closed through ${dateOf(rules.closedThrough)}`);
+  }
+  return state;
+};
 
 /** The audit trail with {@link DEFAULT_AUDIT_POLICY}. */
 export const auditProjection: Projection<AuditState> = auditProjectionWith(DEFAULT_AUDIT_POLICY);

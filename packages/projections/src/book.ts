@@ -167,7 +167,10 @@ export interface UnitRecord {
   /** seen in a UnitRegistered */
   registered: boolean;
   readonly charges: ChargeRecord[];
-  readonly chargeById: Map<string, ChargeRecord>;
+  /** the unit's charges by interned charge id (see {@link chargeOf}); holes where the unit has no such charge */
+  readonly chargeAt: (ChargeRecord | undefined)[];
+  /** the book's interned charge ids, shared by every unit */
+  readonly chargeKeys: Map<string, number>;
   /** the book's movement columns, shared by every unit */
   readonly moves: Movements;
   /** first and last change of credit (预收) in {@link Movements}: + when credit is made, - when used or taken back */
@@ -221,6 +224,12 @@ export interface BookState {
   readonly communities: Map<string, CommunityRecord>;
   readonly anomalies: BookAnomaly[];
   readonly moves: Movements;
+  /**
+   * charge ids interned to small integers, shared by every unit: a billing run gives every unit the
+   * same few ids (`property-2025-03`), so a unit finds its charge by an array index instead of a
+   * map of its own
+   */
+  readonly chargeKeys: Map<string, number>;
   /** account events in log order, linked per unit through `eventNext` */
   readonly events: LoggedEvent[];
   eventNext: Int32Array;
@@ -259,7 +268,8 @@ const unitOf = (state: BookState, key: string, communityId: string, unitId: stri
       grade: null,
       registered: false,
       charges: [],
-      chargeById: new Map(),
+      chargeAt: [],
+      chargeKeys: state.chargeKeys,
       moves: state.moves,
       firstCredit: -1,
       lastCredit: -1,
@@ -302,8 +312,29 @@ const changeCredit = (state: BookState, unit: UnitRecord, event: LoggedEvent, da
   if (unit.credit.isNegative()) anomaly(state, event, seq, 'CREDIT_NEGATIVE', `credit of ${unit.key} fell to ${unit.credit.toString()}`);
 };
 
+/**
+ * A unit's charge by its id, or undefined when the unit was never billed it.
+ *
+ * @example
+ * chargeOf(unit, 'property-2025-03')?.amount.toString(); // '250.60'
+ */
+export const chargeOf = (unit: UnitRecord, chargeId: string): ChargeRecord | undefined => {
+  const key = unit.chargeKeys.get(chargeId);
+  return key === undefined ? undefined : unit.chargeAt[key];
+};
+
+/** the interned key of a charge id, made on first sight */
+const chargeKey = (state: BookState, chargeId: string): number => {
+  let key = state.chargeKeys.get(chargeId);
+  if (key === undefined) {
+    key = state.chargeKeys.size;
+    state.chargeKeys.set(chargeId, key);
+  }
+  return key;
+};
+
 const move = (state: BookState, unit: UnitRecord, event: LoggedEvent, chargeId: string, day: EpochDay, seq: number, kind: number, amount: Money, paidDay: EpochDay = NO_DAY): void => {
-  const c = unit.chargeById.get(chargeId);
+  const c = chargeOf(unit, chargeId);
   if (c === undefined) {
     anomaly(state, event, seq, 'CHARGE_UNKNOWN', `${event.type} names charge ${chargeId}, which ${unit.key} was never billed`);
     return;
@@ -397,14 +428,12 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
         penalty: ZERO,
         planId: null,
       };
-      // one index operation per charge: a set that does not grow the index found a duplicate
-      const before = unit.chargeById.size;
-      unit.chargeById.set(d.chargeId, c);
-      if (unit.chargeById.size === before) {
-        unit.chargeById.set(d.chargeId, unit.charges.find((x) => x.chargeId === d.chargeId)!);
+      const key = chargeKey(state, d.chargeId);
+      if (unit.chargeAt[key] !== undefined) {
         anomaly(state, event, seq, 'CHARGE_DUPLICATE', `charge ${d.chargeId} of ${unit.key} was issued twice`);
         return;
       }
+      unit.chargeAt[key] = c;
       unit.charges.push(c);
       return;
     }
@@ -416,7 +445,7 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
     }
     case 'ChargeCancelled': {
       const d = event.data;
-      const c = unit.chargeById.get(d.chargeId);
+      const c = chargeOf(unit, d.chargeId);
       if (c === undefined) {
         anomaly(state, event, seq, 'CHARGE_UNKNOWN', `ChargeCancelled names charge ${d.chargeId}, which ${unit.key} was never billed`);
         return;
@@ -459,7 +488,7 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
       for (const ca of d.creditApplications) {
         const m = moneyOfAmount(ca.amount);
         sum = sum.add(m);
-        for (const part of creditPaidDays(unit.chargeById.get(ca.chargeId), m)) move(state, unit, event, ca.chargeId, day, seq, UNPAID_CREDIT, part.amount, part.day);
+        for (const part of creditPaidDays(chargeOf(unit, ca.chargeId), m)) move(state, unit, event, ca.chargeId, day, seq, UNPAID_CREDIT, part.amount, part.day);
       }
       const fromCredit = moneyOfAmount(d.fromCredit);
       sum = sum.add(fromCredit);
@@ -479,7 +508,7 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
       const d = event.data;
       unit.plans.push({ planId: d.planId, agreedDay: day, chargeIds: d.chargeIds, total: moneyOfAmount(d.total), defaultedDay: null, completedDay: null });
       for (const id of d.chargeIds) {
-        const c = unit.chargeById.get(id);
+        const c = chargeOf(unit, id);
         if (c !== undefined) c.planId = d.planId;
       }
       return;
@@ -531,66 +560,78 @@ const linkEvent = (state: BookState, unit: UnitRecord, event: LoggedEvent): void
  */
 export const bookProjection: Projection<BookState> = {
   name: 'book',
-  init: () => ({ units: new Map(), communities: new Map(), anomalies: [], moves: new Movements(), events: [], eventNext: new Int32Array(1024), lastUnit: null, seq: 0, lastDay: null }),
+  init: () => ({ units: new Map(), communities: new Map(), anomalies: [], moves: new Movements(), chargeKeys: new Map(), events: [], eventNext: new Int32Array(1024), lastUnit: null, seq: 0, lastDay: null }),
   apply: (state, event) => {
-    const seq = state.seq++;
-    const day = dayOf(event.meta.effectiveDate);
-    if (state.lastDay === null || day > state.lastDay) state.lastDay = day;
-    switch (event.type) {
-      case 'CommunityRegistered': {
-        const c = community(state, event.data.communityId);
-        c.name = event.data.name;
-        c.timeZone = event.data.timeZone;
-        return state;
-      }
-      case 'UnitRegistered': {
-        const d = event.data;
-        const u = unitOf(state, accountStream(d.communityId, d.unitId), d.communityId, d.unitId);
-        u.building = d.building;
-        u.useType = d.useType;
-        u.areaM2 = d.areaM2;
-        u.ownerName = d.owner.name;
-        u.grade = d.grade ?? null;
-        u.registered = true;
-        return state;
-      }
-      case 'UnitAreaChanged': {
-        const d = event.data;
-        unitOf(state, accountStream(d.communityId, d.unitId), d.communityId, d.unitId).areaM2 = d.areaM2;
-        return state;
-      }
-      case 'UnitOwnerChanged': {
-        const d = event.data;
-        unitOf(state, accountStream(d.communityId, d.unitId), d.communityId, d.unitId).ownerName = d.owner.name;
-        return state;
-      }
-      case 'FeeScheduleAdopted':
-        community(state, event.data.communityId).schedules.push(event.data);
-        return state;
-      case 'BillingRunCompleted': {
-        const d = event.data;
-        community(state, d.communityId).billingRuns.push({ periodKey: d.periodKey, day, chargeCount: d.chargeCount, total: moneyOfAmount(d.total) });
-        return state;
-      }
-      case 'PeriodClosed': {
-        const d = event.data;
-        community(state, d.communityId).closes.push({ periodKey: d.periodKey, start: dayOf(d.periodStart), end: dayOf(d.periodEnd), closedDay: dayOf(d.closedOn), seq, event });
-        return state;
-      }
-      case 'ExpenditureRecorded': {
-        const d = event.data;
-        community(state, d.communityId).expenditures.push({ expenditureId: d.expenditureId, category: d.category, amount: moneyOfAmount(d.amount), day, vendor: d.vendor, seq });
-        return state;
-      }
-      default: {
-        const unit = unitOfStream(state, event.streamId);
-        if (unit === undefined) return state;
-        linkEvent(state, unit, event);
-        applyAccountEvent(state, unit, event, day, seq);
-        return state;
-      }
-    }
+    bookStep(state, event, dayOf(event.meta.effectiveDate));
+    return state;
   },
+};
+
+/**
+ * The account book's fold step for one event whose effective day is already read. Returns the
+ * unit an account event was folded into, or null for other events ({@link levyProjection} hands
+ * the unit's community to the audit trail, so the stream is resolved once).
+ *
+ * @example
+ * const unit = bookStep(book, event, dayOf(event.meta.effectiveDate));
+ */
+export const bookStep = (state: BookState, event: LoggedEvent, day: EpochDay): UnitRecord | null => {
+  const seq = state.seq++;
+  if (state.lastDay === null || day > state.lastDay) state.lastDay = day;
+  switch (event.type) {
+    case 'CommunityRegistered': {
+      const c = community(state, event.data.communityId);
+      c.name = event.data.name;
+      c.timeZone = event.data.timeZone;
+      return null;
+    }
+    case 'UnitRegistered': {
+      const d = event.data;
+      const u = unitOf(state, accountStream(d.communityId, d.unitId), d.communityId, d.unitId);
+      u.building = d.building;
+      u.useType = d.useType;
+      u.areaM2 = d.areaM2;
+      u.ownerName = d.owner.name;
+      u.grade = d.grade ?? null;
+      u.registered = true;
+      return null;
+    }
+    case 'UnitAreaChanged': {
+      const d = event.data;
+      unitOf(state, accountStream(d.communityId, d.unitId), d.communityId, d.unitId).areaM2 = d.areaM2;
+      return null;
+    }
+    case 'UnitOwnerChanged': {
+      const d = event.data;
+      unitOf(state, accountStream(d.communityId, d.unitId), d.communityId, d.unitId).ownerName = d.owner.name;
+      return null;
+    }
+    case 'FeeScheduleAdopted':
+      community(state, event.data.communityId).schedules.push(event.data);
+      return null;
+    case 'BillingRunCompleted': {
+      const d = event.data;
+      community(state, d.communityId).billingRuns.push({ periodKey: d.periodKey, day, chargeCount: d.chargeCount, total: moneyOfAmount(d.total) });
+      return null;
+    }
+    case 'PeriodClosed': {
+      const d = event.data;
+      community(state, d.communityId).closes.push({ periodKey: d.periodKey, start: dayOf(d.periodStart), end: dayOf(d.periodEnd), closedDay: dayOf(d.closedOn), seq, event });
+      return null;
+    }
+    case 'ExpenditureRecorded': {
+      const d = event.data;
+      community(state, d.communityId).expenditures.push({ expenditureId: d.expenditureId, category: d.category, amount: moneyOfAmount(d.amount), day, vendor: d.vendor, seq });
+      return null;
+    }
+    default: {
+      const unit = unitOfStream(state, event.streamId);
+      if (unit === undefined) return null;
+      linkEvent(state, unit, event);
+      applyAccountEvent(state, unit, event, day, seq);
+      return unit;
+    }
+  }
 };
 
 // ---------------------------------------------------------------------------------------------

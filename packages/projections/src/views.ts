@@ -13,9 +13,10 @@
 import { type EpochDay, Money, isoDateOf } from '@levy/core';
 import { agingReport } from './aging.js';
 import { arrearsLedger } from './arrears.js';
-import { type AuditState, auditProjection, auditTrail } from './audit.js';
-import { type BookState, bookProjection, chargeAsOf, creditAsOf, unitsInOrder } from './book.js';
+import { type AuditState, auditProjection, auditStep, auditTrail } from './audit.js';
+import { type BookState, bookProjection, bookStep, chargeAsOf, creditAsOf, unitsInOrder } from './book.js';
 import { collectionRates } from './collection-rate.js';
+import { dayOf } from './fields.js';
 import { disclosure } from './disclosure.js';
 import { dunningWorklist } from './dunning.js';
 import type { Projection } from './fold.js';
@@ -37,11 +38,13 @@ export interface LevyViews {
 export const levyProjection: Projection<LevyViews> = {
   name: 'levy',
   init: () => ({ journal: journalProjection.init(), book: bookProjection.init(), audit: auditProjection.init() }),
-  // the same as combine() of the three, with direct calls on the hot path
+  // the same as combine() of the three, with the event's day read once and its stream resolved
+  // once: the book finds the unit, and the audit takes the unit's community from it
   apply: (views, event) => {
+    const day = dayOf(event.meta.effectiveDate);
     views.journal = journalProjection.apply(views.journal, event);
-    views.book = bookProjection.apply(views.book, event);
-    views.audit = auditProjection.apply(views.audit, event);
+    const unit = bookStep(views.book, event, day);
+    auditStep(views.audit, event, day, unit === null ? undefined : unit.communityId);
     return views;
   },
 };
