@@ -65,27 +65,28 @@ const NO_DAY = -2147483648;
 
 /**
  * Every movement of every charge and every change of credit, in flat columns linked per charge
- * (per unit for credit): a million-event fold keeps no object per movement. Amounts point at
+ * (per unit for credit) from the latest back: a million-event fold keeps no object per movement,
+ * and appending writes only the new row (each row points at its predecessor). Amounts point at
  * shared Money values.
  */
 export class Movements {
   day = new Int32Array(1024);
   kind = new Uint8Array(1024);
   paidDay = new Int32Array(1024);
-  next = new Int32Array(1024);
+  /** the previous movement of the same list, or -1 */
+  prev = new Int32Array(1024);
   amount: Money[] = [];
   length = 0;
 
-  /** appends a movement after `last` (-1: the first of its list) and returns its index */
+  /** appends a movement after `last` (-1: the first of its list) and returns its index: the list's new last */
   push(last: number, day: EpochDay, kind: number, amount: Money, paidDay: EpochDay): number {
     if (this.length === this.day.length) this.grow();
     const i = this.length++;
     this.day[i] = day;
     this.kind[i] = kind;
     this.paidDay[i] = paidDay;
-    this.next[i] = -1;
+    this.prev[i] = last;
     this.amount.push(amount);
-    if (last >= 0) this.next[last] = i;
     return i;
   }
 
@@ -97,12 +98,12 @@ export class Movements {
     kind.set(this.kind);
     const paidDay = new Int32Array(n);
     paidDay.set(this.paidDay);
-    const next = new Int32Array(n);
-    next.set(this.next);
+    const prev = new Int32Array(n);
+    prev.set(this.prev);
     this.day = day;
     this.kind = kind;
     this.paidDay = paidDay;
-    this.next = next;
+    this.prev = prev;
   }
 }
 
@@ -132,8 +133,7 @@ export interface ChargeRecord {
   readonly scheduleVersion: number;
   readonly seq: number;
   cancelledDay: EpochDay | null;
-  /** first and last movement in the book's {@link Movements} (-1: none) */
-  firstMove: number;
+  /** the latest movement in the book's {@link Movements} (-1: none), linked back to the first */
   lastMove: number;
   /** as of the whole log */
   principal: Money;
@@ -158,6 +158,8 @@ export interface UnitRecord {
   /** the account stream id `levy.account-<community>.<unit>`: the unit's key everywhere */
   readonly key: string;
   readonly communityId: string;
+  /** the unit's community in the same book */
+  readonly community: CommunityRecord;
   readonly unitId: string;
   building: string;
   useType: string;
@@ -173,8 +175,7 @@ export interface UnitRecord {
   readonly chargeKeys: Map<string, number>;
   /** the book's movement columns, shared by every unit */
   readonly moves: Movements;
-  /** first and last change of credit (预收) in {@link Movements}: + when credit is made, - when used or taken back */
-  firstCredit: number;
+  /** the latest change of credit (预收) in {@link Movements}, linked back to the first: + when credit is made, - when used or taken back */
   lastCredit: number;
   /** as of the whole log */
   credit: Money;
@@ -182,8 +183,7 @@ export interface UnitRecord {
   /** the ReminderRecorded events, in log order */
   readonly reminders: EventOf<'ReminderRecorded'>[];
   readonly classes: { readonly day: EpochDay; readonly arrearsClass: string; readonly seq: number }[];
-  /** first and last of the unit's account events in the book's event list (see {@link eventsOf}) */
-  firstEvent: number;
+  /** the latest of the unit's account events in the book's event list, linked back to the first (see {@link eventsOf}) */
   lastEvent: number;
 }
 
@@ -230,9 +230,9 @@ export interface BookState {
    * map of its own
    */
   readonly chargeKeys: Map<string, number>;
-  /** account events in log order, linked per unit through `eventNext` */
+  /** account events in log order, each linked to the previous event of its unit through `eventPrev` */
   readonly events: LoggedEvent[];
-  eventNext: Int32Array;
+  eventPrev: Int32Array;
   /** the unit of the last account event */
   lastUnit: UnitRecord | null;
   /** events folded in so far (the next event's sequence number) */
@@ -257,9 +257,11 @@ const community = (state: BookState, communityId: string): CommunityRecord => {
 const unitOf = (state: BookState, key: string, communityId: string, unitId: string): UnitRecord => {
   let u = state.units.get(key);
   if (u === undefined) {
+    const c = community(state, communityId);
     u = {
       key,
-      communityId,
+      communityId: c.communityId,
+      community: c,
       unitId,
       building: 'unknown',
       useType: 'unknown',
@@ -271,17 +273,15 @@ const unitOf = (state: BookState, key: string, communityId: string, unitId: stri
       chargeAt: [],
       chargeKeys: state.chargeKeys,
       moves: state.moves,
-      firstCredit: -1,
       lastCredit: -1,
       credit: ZERO,
       plans: [],
       reminders: [],
       classes: [],
-      firstEvent: -1,
       lastEvent: -1,
     };
     state.units.set(key, u);
-    community(state, communityId).units.push(u);
+    c.units.push(u);
   }
   return u;
 };
@@ -307,7 +307,6 @@ const anomaly = (state: BookState, event: LoggedEvent, seq: number, code: BookAn
 const changeCredit = (state: BookState, unit: UnitRecord, event: LoggedEvent, day: EpochDay, seq: number, amount: Money): void => {
   if (amount.isZero()) return;
   unit.lastCredit = state.moves.push(unit.lastCredit, day, CREDIT, amount, NO_DAY);
-  if (unit.firstCredit < 0) unit.firstCredit = unit.lastCredit;
   unit.credit = unit.credit.equals(amount.negate()) ? ZERO : unit.credit.add(amount);
   if (unit.credit.isNegative()) anomaly(state, event, seq, 'CREDIT_NEGATIVE', `credit of ${unit.key} fell to ${unit.credit.toString()}`);
 };
@@ -340,7 +339,6 @@ const move = (state: BookState, unit: UnitRecord, event: LoggedEvent, chargeId: 
     return;
   }
   c.lastMove = state.moves.push(c.lastMove, day, kind, amount, paidDay);
-  if (c.firstMove < 0) c.firstMove = c.lastMove;
   switch (kind) {
     case PAID:
     case PAID_FROM_CREDIT:
@@ -394,12 +392,12 @@ const creditPaidDays = (charge: ChargeRecord | undefined, amount: Money): { day:
 
 /** the day a payment was received, looked up only when one is reversed (rare), so folding keeps no index */
 const paymentDayOf = (state: BookState, unit: UnitRecord, paymentId: string): EpochDay | undefined => {
-  let found: EpochDay | undefined;
-  for (let i = unit.firstEvent; i >= 0; i = state.eventNext[i]!) {
+  // the latest receipt of that id (walking back from the unit's latest event)
+  for (let i = unit.lastEvent; i >= 0; i = state.eventPrev[i]!) {
     const e = state.events[i]!;
-    if (e.type === 'PaymentReceived' && e.data.paymentId === paymentId) found = dayOf(e.meta.effectiveDate);
+    if (e.type === 'PaymentReceived' && e.data.paymentId === paymentId) return dayOf(e.meta.effectiveDate);
   }
-  return found;
+  return undefined;
 };
 
 const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEvent, day: EpochDay, seq: number): void => {
@@ -422,7 +420,6 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
         scheduleVersion: d.scheduleVersion,
         seq,
         cancelledDay: null,
-        firstMove: -1,
         lastMove: -1,
         principal: amount,
         penalty: ZERO,
@@ -540,14 +537,13 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
 const linkEvent = (state: BookState, unit: UnitRecord, event: LoggedEvent): void => {
   const i = state.events.length;
   state.events.push(event);
-  if (i === state.eventNext.length) {
-    const next = new Int32Array(i * 2);
-    next.set(state.eventNext);
-    state.eventNext = next;
+  if (i === state.eventPrev.length) {
+    const prev = new Int32Array(i * 2);
+    prev.set(state.eventPrev);
+    state.eventPrev = prev;
   }
-  state.eventNext[i] = -1;
-  if (unit.lastEvent >= 0) state.eventNext[unit.lastEvent] = i;
-  else unit.firstEvent = i;
+  // only the new row is written: the unit's earlier events are not touched
+  state.eventPrev[i] = unit.lastEvent;
   unit.lastEvent = i;
 };
 
@@ -560,7 +556,7 @@ const linkEvent = (state: BookState, unit: UnitRecord, event: LoggedEvent): void
  */
 export const bookProjection: Projection<BookState> = {
   name: 'book',
-  init: () => ({ units: new Map(), communities: new Map(), anomalies: [], moves: new Movements(), chargeKeys: new Map(), events: [], eventNext: new Int32Array(1024), lastUnit: null, seq: 0, lastDay: null }),
+  init: () => ({ units: new Map(), communities: new Map(), anomalies: [], moves: new Movements(), chargeKeys: new Map(), events: [], eventPrev: new Int32Array(1024), lastUnit: null, seq: 0, lastDay: null }),
   apply: (state, event) => {
     bookStep(state, event, dayOf(event.meta.effectiveDate));
     return state;
@@ -647,12 +643,12 @@ export const bookStep = (state: BookState, event: LoggedEvent, day: EpochDay): U
 export const movesOf = (c: ChargeRecord): ChargeMove[] => {
   const out: ChargeMove[] = [];
   const mv = c.unit.moves;
-  for (let i = c.firstMove; i >= 0; i = mv.next[i]!) {
+  for (let i = c.lastMove; i >= 0; i = mv.prev[i]!) {
     const paidDay = mv.paidDay[i]!;
     const m = { day: mv.day[i]!, kind: MOVE_KINDS[mv.kind[i]!]!, amount: mv.amount[i]! };
     out.push(paidDay === NO_DAY ? m : { ...m, paidDay });
   }
-  return out;
+  return out.reverse();
 };
 
 /**
@@ -664,8 +660,8 @@ export const movesOf = (c: ChargeRecord): ChargeMove[] => {
 export const creditMovesOf = (u: UnitRecord): { day: EpochDay; amount: Money }[] => {
   const out: { day: EpochDay; amount: Money }[] = [];
   const mv = u.moves;
-  for (let i = u.firstCredit; i >= 0; i = mv.next[i]!) out.push({ day: mv.day[i]!, amount: mv.amount[i]! });
-  return out;
+  for (let i = u.lastCredit; i >= 0; i = mv.prev[i]!) out.push({ day: mv.day[i]!, amount: mv.amount[i]! });
+  return out.reverse();
 };
 
 /**
@@ -676,8 +672,8 @@ export const creditMovesOf = (u: UnitRecord): { day: EpochDay; amount: Money }[]
  */
 export const eventsOf = (book: BookState, u: UnitRecord): LoggedEvent[] => {
   const out: LoggedEvent[] = [];
-  for (let i = u.firstEvent; i >= 0; i = book.eventNext[i]!) out.push(book.events[i]!);
-  return out;
+  for (let i = u.lastEvent; i >= 0; i = book.eventPrev[i]!) out.push(book.events[i]!);
+  return out.reverse();
 };
 
 /** A charge as it stood at the end of a day. */
@@ -712,7 +708,7 @@ export const chargeAsOf = (c: ChargeRecord, asOf?: EpochDay): ChargeAsOf => {
   let penWaived = ZERO;
   let penCollected = ZERO;
   const mv = c.unit.moves;
-  for (let i = c.firstMove; i >= 0; i = mv.next[i]!) {
+  for (let i = c.lastMove; i >= 0; i = mv.prev[i]!) {
     if (mv.day[i]! > d) continue;
     const amount = mv.amount[i]!;
     switch (mv.kind[i]) {
@@ -763,7 +759,7 @@ export const creditAsOf = (u: UnitRecord, asOf?: EpochDay): Money => {
   if (asOf === undefined) return u.credit;
   let sum = ZERO;
   const mv = u.moves;
-  for (let i = u.firstCredit; i >= 0; i = mv.next[i]!) if (mv.day[i]! <= asOf) sum = sum.add(mv.amount[i]!);
+  for (let i = u.lastCredit; i >= 0; i = mv.prev[i]!) if (mv.day[i]! <= asOf) sum = sum.add(mv.amount[i]!);
   return sum;
 };
 

@@ -258,9 +258,9 @@ export const entryImbalance = (postings: readonly Posting[]): Money => {
 export class DaySeries {
   private base = 0;
   private length = 0;
-  // per day the amounts posted on each side, summed only when asked: the fold allocates nothing
-  private debits: (Money[] | undefined)[] = [];
-  private credits: (Money[] | undefined)[] = [];
+  // per day the running total of each side: one short-lived Money per posting, one kept per day
+  private debits: (Money | undefined)[] = [];
+  private credits: (Money | undefined)[] = [];
 
   /** posts `amount` on `day`, on the debit (1) or credit (-1) side */
   add(day: EpochDay, amount: Money, side: Side = DR): void {
@@ -269,17 +269,16 @@ export class DaySeries {
     if (i < 0) {
       // an earlier day than any so far: make room in front, a year at a time
       const shift = -i + 366;
-      this.debits = [...new Array<Money[] | undefined>(shift), ...this.debits];
-      this.credits = [...new Array<Money[] | undefined>(shift), ...this.credits];
+      this.debits = [...new Array<Money | undefined>(shift), ...this.debits];
+      this.credits = [...new Array<Money | undefined>(shift), ...this.credits];
       this.base -= shift;
       this.length += shift;
       i += shift;
     }
     if (i >= this.length) this.length = i + 1;
-    const lists = side === DR ? this.debits : this.credits;
-    const list = lists[i];
-    if (list === undefined) lists[i] = [amount];
-    else list.push(amount);
+    const totals = side === DR ? this.debits : this.credits;
+    const total = totals[i];
+    totals[i] = total === undefined ? amount : total.add(amount);
   }
 
   /** the net change (debits minus credits) of one day index, or null when nothing was posted */
@@ -287,9 +286,8 @@ export class DaySeries {
     const d = this.debits[i];
     const c = this.credits[i];
     if (d === undefined && c === undefined) return null;
-    let sum = d === undefined ? Money.zero() : Money.sum(d);
-    if (c !== undefined) sum = sum.subtract(Money.sum(c));
-    return sum;
+    if (c === undefined) return d!;
+    return d === undefined ? c.negate() : d.subtract(c);
   }
 
   /** each day with postings and its net change, in day order */

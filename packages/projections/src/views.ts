@@ -44,7 +44,7 @@ export const levyProjection: Projection<LevyViews> = {
     const day = dayOf(event.meta.effectiveDate);
     views.journal = journalProjection.apply(views.journal, event);
     const unit = bookStep(views.book, event, day);
-    auditStep(views.audit, event, day, unit === null ? undefined : unit.communityId);
+    auditStep(views.audit, event, day, unit === null ? undefined : unit.community.communityId);
     return views;
   },
 };
