@@ -21,24 +21,28 @@ const PRICE = '2.80';
 const PARKING = { basis: 'fixed', quantity: '1', unitPrice: '50.00', months: '1', unrounded: '50.00', rounding: 'half-up' };
 const CHANNELS = ['wechat', 'alipay', 'unionpay', 'bank-card', 'bank-transfer', 'cash', 'withholding'] as const;
 
+// Template literals make V8 rope (cons) strings, which every hash or comparison must first
+// flatten; strings read from a store (JSON.parse, SQLite) are flat. `normalize()` flattens.
+const flat = (s: string): string => s.normalize();
+
 /** Generates a year (2025) of one community with `units` units; about 50 events per unit (20,000 units: about a million). */
 export const generateYear = (units: number, seed = 20251127): LoggedEvent[] => {
   const rnd = mulberry32(seed);
   const out: LoggedEvent[] = [];
   const community = 'bench';
-  const cs = communityStream(community);
+  const cs = flat(communityStream(community));
   let n = 0;
   const id = (): string => {
     n += 1;
     const h = n.toString(16).padStart(12, '0');
-    return `00000000-0000-8000-8000-${h}`;
+    return flat(`00000000-0000-8000-8000-${h}`);
   };
   const actor = { id: 'clerk-1', role: 'clerk' };
   const system = { id: 'system', role: 'system' };
   const instants = new Map<string, string>();
   const recordedAt = (date: string): string => {
     let s = instants.get(date);
-    if (s === undefined) instants.set(date, (s = `${date}T02:00:00Z`));
+    if (s === undefined) instants.set(date, (s = flat(`${date}T02:00:00Z`)));
     return s;
   };
   // events are scheduled by day first and made in day order afterwards, so they sit in memory the
@@ -69,7 +73,7 @@ export const generateYear = (units: number, seed = 20251127): LoggedEvent[] => {
   }
   for (let u = 0; u < units; u++) {
     const unitId = `U${String(u).padStart(6, '0')}`;
-    const s = accountStream(community, unitId);
+    const s = flat(accountStream(community, unitId));
     const ai = Math.floor(rnd() * AREAS.length);
     const amount = monthly[ai]!;
     const amountStr = amount.toString();
@@ -87,7 +91,7 @@ export const generateYear = (units: number, seed = 20251127): LoggedEvent[] => {
     for (let m = 0; m < 12; m++) {
       const mo = months[m]!;
       // charge ids as the billing run makes them: the fee item and the period, the same in every unit
-      const chargeId = `property-${mo.key}`;
+      const chargeId = flat(`property-${mo.key}`);
       push(s, 'ChargeIssued', mo.start, () => d({ chargeId, communityId: community, unitId, feeItemId: 'property', periodKey: mo.key, periodStart: mo.start, periodEnd: mo.end, dueDate: mo.due, amount: amountStr, calculation: calc[ai], scheduleVersion: 1, regime: 'lump-sum', commission: '0.00' }), system);
       push(s, 'ReminderRecorded', mo.start, () => d({ stage: 'reminder', channel: 'sms', on: mo.start, chargeIds: [chargeId] }), system);
       if (kind === 'prepaid' && credit.greaterThanOrEqual(amount)) {
@@ -97,7 +101,7 @@ export const generateYear = (units: number, seed = 20251127): LoggedEvent[] => {
       }
       if (kind === 'on-time' && u % 2 === 0) {
         // half the prompt payers also rent a parking space: a fixed fee paid by withholding
-        const parkingId = `parking-${mo.key}`;
+        const parkingId = flat(`parking-${mo.key}`);
         const paid = isoDateOf(mo.startDay + 5 + Math.floor(rnd() * 20));
         push(s, 'ChargeIssued', mo.start, () => d({ chargeId: parkingId, communityId: community, unitId, feeItemId: 'parking', periodKey: mo.key, periodStart: mo.start, periodEnd: mo.end, dueDate: mo.due, amount: '50.00', calculation: PARKING, scheduleVersion: 1, regime: 'lump-sum', commission: '0.00' }), system);
         push(s, 'PaymentReceived', paid, () => d({ paymentId: `${unitId}-${parkingId}-p`, channel: 'withholding', channelTxnId: `${unitId}-${parkingId}-w`, amount: '50.00', receivedOn: paid, allocations: [{ chargeId: parkingId, kind: 'principal', amount: '50.00' }], toCredit: '0.00' }));

@@ -6,12 +6,17 @@ import {
   arrearsLedger,
   auditTrail,
   balancesAsOf,
+  chargeOf,
   collectionRates,
+  creditMovesOf,
+  dateOf,
   dayOf,
   disclosure,
   dunningWorklist,
   entryImbalance,
+  eventsOf,
   levyProjection,
+  movesOf,
   postingsFor,
   rebuild,
   trialBalance,
@@ -210,5 +215,35 @@ describe('disclosure', () => {
   it('has nothing to publish for a period not closed', () => {
     const d = disclosure(views().book, 'sunrise', '2025-Q2');
     expect(d._tag === 'Left' && d.left.code).toBe('PERIOD_NOT_CLOSED');
+  });
+});
+
+describe('account book readings', () => {
+  it("reads a charge's movements, a unit's credit changes and its events in the order they were folded", () => {
+    const log = quarterLog();
+    const { book } = rebuild(levyProjection, log);
+    const u2 = book.units.get(S2)!;
+    const c = chargeOf(u2, 'c2-2025-01')!;
+    // penalty 6.60, its waiver, the payment, the reversal re-opening it as of the day it was paid, the principal waiver
+    expect(movesOf(c).map((m) => `${dateOf(m.day)} ${m.kind} ${m.amount.toString()}${m.paidDay === undefined ? '' : ` paid ${dateOf(m.paidDay)}`}`)).toEqual([
+      '2025-03-31 penalty-assessed 6.60',
+      '2025-04-02 penalty-waived 6.60',
+      '2025-04-05 paid 500.00',
+      '2025-04-08 unpaid 500.00 paid 2025-04-05',
+      '2025-04-09 waived 50.00',
+    ]);
+    const u1 = book.units.get(S1)!;
+    expect(creditMovesOf(u1).map((m) => `${dateOf(m.day)} ${m.amount.toString()}`)).toEqual(['2025-01-20 20.00', '2025-02-01 -20.00', '2025-03-01 340.00', '2025-03-10 -100.00']);
+    expect(eventsOf(book, u2).map((e) => e.meta.eventId)).toEqual(log.filter((e) => e.streamId === S2).map((e) => e.meta.eventId));
+    expect(chargeOf(u2, 'c1-2025-01')).toBeUndefined();
+    expect(chargeOf(u2, 'no-such-charge')).toBeUndefined();
+  });
+
+  it('keeps the first of a charge issued twice and flags the second', () => {
+    const log = quarterLog();
+    log.push(charge(S2, 'B2-201', 'c2-2025-01', '2025-01', '2025-01-01', '2025-01-31', '2025-02-15', '999.00', '2025-04-11'));
+    const { book } = rebuild(levyProjection, log);
+    expect(chargeOf(book.units.get(S2)!, 'c2-2025-01')!.amount.toString()).toBe('500.00');
+    expect(book.anomalies.map((a) => a.code)).toEqual(['CHARGE_DUPLICATE']);
   });
 });
