@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Money, type StoredEvent, openMemoryEventStore } from '@levy/core';
-import { type LoggedEvent, applyStored, follow, levyProjection, rebuild, reportBundle, reportJson, startCheckpointed } from '@levy/projections';
+import { type LoggedEvent, applyStored, auditProjection, bookProjection, combine, dayOf, follow, journalProjection, levyProjection, rebuild, reportBundle, reportJson, startCheckpointed } from '@levy/projections';
 import {
   type CheckedLog,
   accountLogArbitrary,
@@ -43,6 +43,16 @@ describe('invariants over generated account logs', () => {
   it('collection rates stay within [0, 1] and never fall without reversals or cancellations', () => {
     fc.assert(fc.property(logs(), (events) => {
         expect(names(checkCollectionRates(events))).toEqual([]);
+      }));
+  });
+
+  it('levyProjection, which resolves each stream once for all three views, reports what the three folded apart report', () => {
+    fc.assert(fc.property(logs(), (events) => {
+        const apart = rebuild(combine({ journal: journalProjection, book: bookProjection, audit: auditProjection }), events);
+        const together = rebuild(levyProjection, events);
+        for (const asOf of ['2025-03-31', '2025-12-31', '2027-12-31']) {
+          expect(reportJson(reportBundle(together, dayOf(asOf)))).toBe(reportJson(reportBundle(apart, dayOf(asOf))));
+        }
       }));
   });
 
