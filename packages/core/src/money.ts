@@ -181,13 +181,20 @@ export class Money {
   /** `this + other`. @example Money.of('1.10').add(Money.of('2.20')).toString(); // '3.30' */
   add(other: Money): Money {
     this.sameCurrency(other);
+    // amounts are immutable: adding zero gives back the other operand instead of a copy (fewer objects for the collector)
+    if (other.minorUnits === 0) return this;
+    if (this.minorUnits === 0) return other;
     return new Money(checked(this.minorUnits + other.minorUnits, 'the sum'), this.currency);
   }
 
   /** `this - other`. @example Money.of('1.00').subtract(Money.of('2.50')).toString(); // '-1.50' */
   subtract(other: Money): Money {
     this.sameCurrency(other);
-    return new Money(checked(this.minorUnits - other.minorUnits, 'the difference'), this.currency);
+    if (other.minorUnits === 0) return this;
+    const difference = this.minorUnits - other.minorUnits;
+    // paid in full is the common result: the shared zero, not a new one
+    if (difference === 0 && this.currency === CNY) return ZERO_CNY;
+    return new Money(checked(difference, 'the difference'), this.currency);
   }
 
   /** `-this`. */
@@ -427,6 +434,13 @@ export class Money {
   toString(): string {
     const scale = this.currency.scale;
     const neg = this.minorUnits < 0;
+    if (scale === 2) {
+      // the common scale (CNY), in fewer intermediate strings than the general form below
+      const abs = neg ? -this.minorUnits : this.minorUnits;
+      const fen = abs % 100;
+      const yuan = (abs - fen) / 100;
+      return (neg ? '-' : '') + String(yuan) + (fen < 10 ? '.0' : '.') + String(fen);
+    }
     const digits = String(Math.abs(this.minorUnits));
     if (scale === 0) return (neg ? '-' : '') + digits;
     const padded = digits.padStart(scale + 1, '0');
@@ -477,6 +491,9 @@ const parseFactorString = (input: string, original: unknown): ParsedFactor => {
   return fromDigits(sign, whole, frac);
 };
 
+const SMALL_FACTORS = 4096;
+const smallFactors: (ParsedFactor | undefined)[] = [];
+
 const parseFactor = (f: Factor): ParsedFactor => {
   if (typeof f === 'string') {
     let p = stringFactors.get(f);
@@ -490,6 +507,8 @@ const parseFactor = (f: Factor): ParsedFactor => {
   if (typeof f === 'number') {
     // same rule as dec(): a JS number factor must be a safe integer
     if (!Number.isSafeInteger(f)) throw new LevyError(domainError('DECIMAL_INVALID', `number ${f} is not a safe integer; pass decimals as strings`, []));
+    // day counts (penalties) repeat: small whole numbers are parsed once each
+    if (f >= 0 && f < SMALL_FACTORS) return (smallFactors[f] ??= { coefficient: BigInt(f), small: f, scale: 0 });
     return { coefficient: BigInt(f), small: f, scale: 0 };
   }
   if (typeof f === 'bigint') return fromDigits(f < 0n ? '-' : '', (f < 0n ? -f : f).toString(), '');

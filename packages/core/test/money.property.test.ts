@@ -36,6 +36,28 @@ describe('Money properties', () => {
     );
   });
 
+  it('writes fen as decimal.js writes the same amount in yuan, to the largest safe amount', () => {
+    const anyFen = fc.oneof(fen(), fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: -1_000, max: 1_000 }));
+    fc.assert(
+      fc.property(anyFen, (n) => {
+        expect(Money.fromMinorUnits(n).toString()).toBe(new Ref(n).dividedBy(100).toFixed(2));
+      }),
+      { ...RUN, numRuns: 2000 },
+    );
+  });
+
+  it('adds and subtracts zero to an equal amount, and a difference of zero is zero', () => {
+    fc.assert(
+      fc.property(money(), (m) => {
+        const zero = Money.zero();
+        expect(m.add(zero).equals(m) && zero.add(m).equals(m) && m.subtract(zero).equals(m)).toBe(true);
+        expect(m.subtract(m).isZero() && m.subtract(m).toString() === '0.00').toBe(true);
+        expect(zero.subtract(m).equals(m.negate())).toBe(true);
+      }),
+      RUN,
+    );
+  });
+
   it('allocate parts sum exactly to the total and are each within one fen of the exact share', () => {
     fc.assert(
       fc.property(money(), fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 12 }), (total, weights) => {
