@@ -29,7 +29,7 @@ import {
 } from './account-state.js';
 import { type AllocationPolicy, type Receivable, allocatePayment } from './allocation.js';
 import { isoDateOf } from './calendar.js';
-import { canonicalMoney } from './canonical-amount.js';
+import { canonicalMoney, isCanonicalAmount } from './canonical-amount.js';
 import { sha256Hex } from './canonical-json.js';
 import { type Amount, type DecimalString, type Id, type IsoDate, amountOf, moneyOf } from './codecs.js';
 import type { AccountCommand, CommandMeta, CommandOf } from './commands.js';
@@ -70,6 +70,11 @@ const iso = (day: number): IsoDate => {
   }
   return s;
 };
+
+const DATA_AMOUNT: readonly string[] = Object.freeze(['data', 'amount']);
+
+/** The canonical text of an amount read from `input`: the input itself when it is already in that form. */
+const textOf = (input: string, amount: Money): Amount => (isCanonicalAmount(input) ? (input as Amount) : amountOf(amount));
 
 const positive = (input: string, path: readonly string[], what: string): E.Either<DomainError, Money> => {
   // most amounts come in canonical ('300.00'): read those without the full parse, which still checks every other form
@@ -115,14 +120,32 @@ export const chargeIdFor = (d: { readonly chargeId?: string; readonly feeItemId:
 
 // the same id the community's billing plan gives (community.ts, billingChargeId)
 const naturalChargeId = (feeItemId: string, periodKey: string): Id => {
-  const id = `${feeItemId}-${periodKey}`;
-  return (id.length <= 64 ? id : `c-${sha256Hex(id).slice(0, 40)}`) as Id;
+  // every unit of a community is billed the same fee items for the same periods: format each id once
+  let byPeriod = naturalIds.get(feeItemId);
+  let id = byPeriod?.get(periodKey);
+  if (id === undefined) {
+    const readable = `${feeItemId}-${periodKey}`;
+    id = (readable.length <= 64 ? readable : `c-${sha256Hex(readable).slice(0, 40)}`) as Id;
+    if (++naturalIdCount > NATURAL_ID_CACHE_LIMIT) {
+      naturalIds.clear();
+      naturalIdCount = 1;
+      byPeriod = undefined;
+    }
+    if (byPeriod === undefined) naturalIds.set(feeItemId, (byPeriod = new Map()));
+    byPeriod.set(periodKey, id);
+  }
+  return id;
 };
+
+// bounded: a runaway input of distinct periods clears it rather than growing it
+const NATURAL_ID_CACHE_LIMIT = 4096;
+const naturalIds = new Map<string, Map<string, Id>>();
+let naturalIdCount = 0;
 
 const issueCharge = (cmd: CommandOf<'IssueCharge'>, state: AccountState, ctx: AccountContext): Decision => {
   const d = cmd.data;
   const chargeId = chargeIdFor(d);
-  const amount = positive(d.amount, ['data', 'amount'], 'a charge');
+  const amount = positive(d.amount, DATA_AMOUNT, 'a charge');
   if (E.isLeft(amount)) return amount;
   const existing = state.charges.get(chargeId);
   if (existing !== undefined) {
@@ -134,7 +157,8 @@ const issueCharge = (cmd: CommandOf<'IssueCharge'>, state: AccountState, ctx: Ac
       { chargeId, issued: existing.amount.toString(), requested: amount.right.toString() },
     );
   }
-  const commission = Money.parse(d.commission, ['data', 'commission']);
+  // a lump-sum (包干制) charge carries commission '0': no parse for it
+  const commission = d.commission === '0' ? E.right(ZERO) : Money.parse(d.commission, ['data', 'commission']);
   if (E.isLeft(commission)) return commission;
   if (commission.right.isNegative() || commission.right.greaterThan(amount.right)) {
     return refuse('COMMISSION_INVALID', `the commission ${commission.right.toString()} must be from 0.00 to the charge's ${amount.right.toString()}`, ['data', 'commission']);
@@ -152,11 +176,11 @@ const issueCharge = (cmd: CommandOf<'IssueCharge'>, state: AccountState, ctx: Ac
     periodStart: d.periodStart,
     periodEnd: d.periodEnd,
     dueDate: d.dueDate,
-    amount: amountOf(amount.right),
+    amount: textOf(d.amount, amount.right),
     calculation: d.calculation,
     scheduleVersion: d.scheduleVersion,
     regime: d.regime,
-    commission: amountOf(commission.right),
+    commission: textOf(d.commission, commission.right),
   };
   // the natural key (community, unit, fee item, period); a manual charge with its own id adds that id
   const natural = chargeId === naturalChargeId(d.feeItemId, d.periodKey);
@@ -236,7 +260,7 @@ export const receivablesOf = (state: AccountState): Receivable[] => {
 const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, ctx: AccountContext): Decision => {
   const d = cmd.data;
   const paymentId = paymentIdFor(d.channel, d.channelTxnId);
-  const amount = positive(d.amount, ['data', 'amount'], 'a payment');
+  const amount = positive(d.amount, DATA_AMOUNT, 'a payment');
   if (E.isLeft(amount)) return amount;
   const existing = state.payments.get(paymentId);
   if (existing !== undefined) {
@@ -270,7 +294,7 @@ const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, c
     paymentId,
     channel: d.channel,
     channelTxnId: d.channelTxnId,
-    amount: amountOf(amount.right),
+    amount: textOf(d.amount, amount.right),
     receivedOn: d.receivedOn,
     allocations: allocated.right.allocations.map((a) => ({ chargeId: a.chargeId as Id, kind: a.kind, amount: amountOf(a.amount) })),
     toCredit: amountOf(allocated.right.credit),
@@ -377,7 +401,10 @@ const plainPolicy = (p: AccountContext['policy']['penalty']): PenaltyPolicy => {
  */
 export const principalTimeline = (c: ChargeState): { from: number; outstanding: Money }[] => {
   if (c.movements.length === 0) return [];
-  const sorted = [...c.movements].sort((a, b) => a.from - b.from);
+  // movements are mostly appended in day order already: sort (a copy) only when they are not
+  let inOrder = true;
+  for (let i = 1; i < c.movements.length && inOrder; i++) inOrder = c.movements[i - 1]!.from <= c.movements[i]!.from;
+  const sorted = inOrder ? c.movements : [...c.movements].sort((a, b) => a.from - b.from);
   const out: { from: number; outstanding: Money }[] = [];
   let outstanding = c.amount;
   for (const m of sorted) {
@@ -415,15 +442,17 @@ const defaultedPlans = (state: AccountState, asOfDay: number): { plan: PlanState
   return out;
 };
 
+const NO_DEFAULTS: readonly { plan: PlanState; seq: number; dueDate: string }[] = [];
+
 const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, ctx: AccountContext): Decision => {
   const asOfDay = dayOfIso(cmd.data.asOf);
   const bad = closed(ctx, asOfDay, ['data', 'asOf']) ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   const events: AccountEvent[] = [];
   // a plan defaults first, so its charges are assessed in this same command from their original due dates
-  const defaulted = new Set<string>();
-  for (const m of defaultedPlans(state, asOfDay)) {
-    defaulted.add(m.plan.planId);
+  let defaulted: Set<string> | null = null;
+  for (const m of state.activePlans === 0 ? NO_DEFAULTS : defaultedPlans(state, asOfDay)) {
+    (defaulted ??= new Set<string>()).add(m.plan.planId);
     events.push(
       eventFrom(
         'InstallmentPlanDefaulted',
@@ -441,7 +470,7 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
     const firstChargeable = c.dueDay + policy.graceDays + 1;
     if (firstChargeable > asOfDay) continue;
     // suspended while a plan covering it is in good standing
-    if (c.planId !== null && !defaulted.has(c.planId) && state.plans.get(c.planId)?.status === 'active') continue;
+    if (c.planId !== null && (defaulted === null || !defaulted.has(c.planId)) && state.plans.get(c.planId)?.status === 'active') continue;
     const from = c.lastPenaltyDay === null ? firstChargeable : Math.max(c.lastPenaltyDay + 1, firstChargeable);
     if (from > asOfDay) continue;
     // once paid in full, count only through the last day something was unpaid; a reversal re-opens the rest
@@ -478,7 +507,7 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
 
 const grantWaiver = (cmd: CommandOf<'GrantWaiver'>, state: AccountState, ctx: AccountContext): Decision => {
   const d = cmd.data;
-  const amount = positive(d.amount, ['data', 'amount'], 'a waiver');
+  const amount = positive(d.amount, DATA_AMOUNT, 'a waiver');
   if (E.isLeft(amount)) return amount;
   if (d.waiverId !== undefined) {
     const existing = state.waivers.get(d.waiverId);
@@ -604,7 +633,7 @@ const agreePlan = (cmd: CommandOf<'AgreeInstallmentPlan'>, state: AccountState, 
 
 const refundCredit = (cmd: CommandOf<'RefundCredit'>, state: AccountState, ctx: AccountContext): Decision => {
   const d = cmd.data;
-  const amount = positive(d.amount, ['data', 'amount'], 'a refund');
+  const amount = positive(d.amount, DATA_AMOUNT, 'a refund');
   if (E.isLeft(amount)) return amount;
   const refundId = (d.refundId ?? (d.channelTxnId !== undefined ? idFrom('refund', `${d.channel}-${d.channelTxnId}`) : ctx.newId('refund'))) as Id;
   const existing = state.refunds.get(refundId);

@@ -33,5 +33,27 @@ export const canonicalMoney = (input: unknown): Money | undefined => {
     if (d < 0 || d > 9) return undefined;
     minor = minor * 10 + d;
   }
-  return Money.fromMinorUnits(negative ? -minor : minor);
+  // a zero (a lump-sum charge's commission) is the shared zero, not a new object
+  return minor === 0 ? Money.zero() : Money.fromMinorUnits(negative ? -minor : minor);
+};
+
+/**
+ * Whether `input` is a non-negative amount in Money's canonical form (what `toString` of a Money
+ * at or above zero writes), so a hot path can carry the input string on instead of writing the
+ * amount out again. Exactly the non-negative strings {@link canonicalMoney} reads.
+ *
+ * @example
+ * isCanonicalAmount('300.00'); // true
+ * isCanonicalAmount('300'); // false: Money writes '300.00'
+ */
+export const isCanonicalAmount = (input: string): boolean => {
+  const n = input.length;
+  const digits = n - 3;
+  if (digits < 1 || digits > 13 || input.charCodeAt(n - 3) !== 46 || (digits > 1 && input.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < n; i++) {
+    if (i === n - 3) continue;
+    const d = input.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+  }
+  return true;
 };

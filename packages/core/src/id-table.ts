@@ -73,8 +73,10 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
     // at the tip of its line: the ids past n are no version's yet, so appending changes no version's view
     index.set(id, n);
     ids.push(id);
-    const vals = this.vals.slice();
-    vals.push(value);
+    // written out rather than slice + push, which would allocate the copy and then grow it
+    const vals = new Array<V>(n + 1);
+    for (let j = 0; j < n; j++) vals[j] = this.vals[j]!;
+    vals[n] = value;
     return new IdTable(index, ids, vals);
   }
 

@@ -293,18 +293,21 @@ const checkTimeline = (timeline: PenaltyInput['principalTimeline'] & object, pri
   let previous = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < timeline.length; i++) {
     const entry = timeline[i] as { from: number; outstanding: Money };
-    const path = ['principalTimeline', String(i)];
-    const bad = epochDay(entry.from, [...path, 'from'], 'a timeline entry') ?? amountIn(entry.outstanding, principal, [...path, 'outstanding'], 'the outstanding principal');
-    if (bad !== null) return bad;
+    // error paths are built only for an entry that is wrong: this runs for every assessment
+    const wellFormed = typeof entry.from === 'number' && Number.isSafeInteger(entry.from) && entry.outstanding instanceof Money && entry.outstanding.currency.code === principal.currency.code && !entry.outstanding.isNegative();
+    if (!wellFormed) {
+      const path = ['principalTimeline', String(i)];
+      return epochDay(entry.from, [...path, 'from'], 'a timeline entry') ?? amountIn(entry.outstanding, principal, [...path, 'outstanding'], 'the outstanding principal');
+    }
     if (entry.outstanding.greaterThan(principal)) {
       return domainError(
         'PENALTY_OUTSTANDING_ABOVE_PRINCIPAL',
         `the outstanding principal ${entry.outstanding.toString()} from day ${entry.from} is above the charge's principal ${principal.toString()}`,
-        [...path, 'outstanding'],
+        ['principalTimeline', String(i), 'outstanding'],
       );
     }
     if (entry.from <= previous) {
-      return domainError('PENALTY_TIMELINE_UNSORTED', `timeline entries must be in strictly increasing order of from; day ${entry.from} comes after day ${previous}`, [...path, 'from']);
+      return domainError('PENALTY_TIMELINE_UNSORTED', `timeline entries must be in strictly increasing order of from; day ${entry.from} comes after day ${previous}`, ['principalTimeline', String(i), 'from']);
     }
     previous = entry.from;
   }

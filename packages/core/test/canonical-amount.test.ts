@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalMoney } from '../src/canonical-amount.js';
+import { canonicalMoney, isCanonicalAmount } from '../src/canonical-amount.js';
 import { Money } from '../src/money.js';
 
 const CANONICAL = /^-?(0|[1-9][0-9]{0,12})\.[0-9]{2}$/;
@@ -36,5 +36,28 @@ describe('canonicalMoney', () => {
     }
     expect(canonicalMoney('9999999999999.99')?.toString()).toBe('9999999999999.99');
     expect(canonicalMoney('-0.01')?.toString()).toBe('-0.01');
+  });
+});
+
+describe('isCanonicalAmount', () => {
+  it('holds exactly the non-negative strings canonicalMoney reads, which Money writes back unchanged', () => {
+    const input = fc.oneof(
+      fc.stringMatching(/^-?[0-9]{0,18}(\.[0-9]{0,4})?$/),
+      fc.string({ unit: fc.constantFrom('0', '1', '9', '.', '-', 'a', ' ', '+', 'e'), maxLength: 20 }),
+      fc.integer({ min: -1e15, max: 1e15 }).map((n) => Money.fromMinorUnits(n).toString()),
+    );
+    fc.assert(
+      fc.property(input, (s) => {
+        const fast = canonicalMoney(s);
+        expect(isCanonicalAmount(s)).toBe(fast !== undefined && !s.startsWith('-'));
+        if (isCanonicalAmount(s)) expect(fast?.toString()).toBe(s);
+      }),
+      { seed: 20251128, numRuns: 2000 },
+    );
+  });
+
+  it('refuses negative, short, long and leading-zero forms', () => {
+    for (const s of ['-0.00', '-1.00', '0', '300', '1.0', '01.00', '.50', '', '99999999999999.99']) expect(isCanonicalAmount(s)).toBe(false);
+    for (const s of ['0.00', '0.01', '300.00', '9999999999999.99']) expect(isCanonicalAmount(s)).toBe(true);
   });
 });
