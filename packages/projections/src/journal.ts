@@ -374,22 +374,31 @@ export const journalProjection: Projection<JournalState> = {
     state.tools = toolsFor(state);
     return state;
   },
-  apply: (state, event: LoggedEvent) => {
-    if (event.type === 'ChargeIssued' && event.data.regime === 'commission') state.commissionCharges.add(`${event.streamId}/${event.data.chargeId}`);
-    const { scratch, sink, regimeOf } = state.tools;
-    scratch.day = dayOf(event.meta.effectiveDate);
-    scratch.streamId = event.streamId;
-    scratch.sum = ZERO;
-    scratch.count = 0;
-    // every other entry balances by construction (its lines are the same amounts both ways)
-    scratch.check = event.type === 'PaymentReceived' || event.type === 'PaymentReversed';
-    postEvent(event, regimeOf, sink);
-    if (scratch.count === 0) return state;
-    if (scratch.check && !scratch.sum.isZero()) state.unbalanced.push({ eventId: event.meta.eventId, type: event.type, imbalance: scratch.sum });
-    state.entries += 1;
-    state.postings += scratch.count;
-    return state;
-  },
+  apply: (state, event: LoggedEvent) => journalStep(state, event, dayOf(event.meta.effectiveDate)),
+};
+
+/**
+ * The journal's fold step for one event whose effective day is already read ({@link levyProjection}
+ * reads it once for the three views).
+ *
+ * @example
+ * journalStep(journal, event, dayOf(event.meta.effectiveDate));
+ */
+export const journalStep = (state: JournalState, event: LoggedEvent, day: EpochDay): JournalState => {
+  if (event.type === 'ChargeIssued' && event.data.regime === 'commission') state.commissionCharges.add(`${event.streamId}/${event.data.chargeId}`);
+  const { scratch, sink, regimeOf } = state.tools;
+  scratch.day = day;
+  scratch.streamId = event.streamId;
+  scratch.sum = ZERO;
+  scratch.count = 0;
+  // every other entry balances by construction (its lines are the same amounts both ways)
+  scratch.check = event.type === 'PaymentReceived' || event.type === 'PaymentReversed';
+  postEvent(event, regimeOf, sink);
+  if (scratch.count === 0) return state;
+  if (scratch.check && !scratch.sum.isZero()) state.unbalanced.push({ eventId: event.meta.eventId, type: event.type, imbalance: scratch.sum });
+  state.entries += 1;
+  state.postings += scratch.count;
+  return state;
 };
 
 /**

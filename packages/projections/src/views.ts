@@ -20,7 +20,7 @@ import { dayOf } from './fields.js';
 import { disclosure } from './disclosure.js';
 import { dunningWorklist } from './dunning.js';
 import type { Projection } from './fold.js';
-import { type JournalState, journalProjection, trialBalance } from './journal.js';
+import { type JournalState, journalProjection, journalStep, trialBalance } from './journal.js';
 
 /** The views every report reads. */
 export interface LevyViews {
@@ -38,11 +38,11 @@ export interface LevyViews {
 export const levyProjection: Projection<LevyViews> = {
   name: 'levy',
   init: () => ({ journal: journalProjection.init(), book: bookProjection.init(), audit: auditProjection.init() }),
-  // the same as combine() of the three, with the event's day read once and its stream resolved
-  // once: the book finds the unit, and the audit takes the unit's community from it
+  // the same as combine() of the three, with the event's day read once for all three and its
+  // stream resolved once: the book finds the unit, and the audit takes the unit's community from it
   apply: (views, event) => {
     const day = dayOf(event.meta.effectiveDate);
-    views.journal = journalProjection.apply(views.journal, event);
+    journalStep(views.journal, event, day);
     const unit = bookStep(views.book, event, day);
     auditStep(views.audit, event, day, unit === null ? undefined : unit.community.communityId);
     return views;
