@@ -404,6 +404,11 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
   switch (event.type) {
     case 'ChargeIssued': {
       const d = event.data;
+      const key = chargeKey(state, d.chargeId);
+      if (unit.chargeAt[key] !== undefined) {
+        anomaly(state, event, seq, 'CHARGE_DUPLICATE', `charge ${d.chargeId} of ${unit.key} was issued twice`);
+        return;
+      }
       const amount = moneyOfAmount(d.amount);
       const c: ChargeRecord = {
         chargeId: d.chargeId,
@@ -425,11 +430,6 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
         penalty: ZERO,
         planId: null,
       };
-      const key = chargeKey(state, d.chargeId);
-      if (unit.chargeAt[key] !== undefined) {
-        anomaly(state, event, seq, 'CHARGE_DUPLICATE', `charge ${d.chargeId} of ${unit.key} was issued twice`);
-        return;
-      }
       unit.chargeAt[key] = c;
       unit.charges.push(c);
       return;
