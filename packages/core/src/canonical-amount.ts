@@ -20,21 +20,10 @@ import { Money } from './money.js';
  */
 export const canonicalMoney = (input: unknown): Money | undefined => {
   if (typeof input !== 'string') return undefined;
-  const n = input.length;
-  const negative = input.charCodeAt(0) === 45; // '-'
-  let i = negative ? 1 : 0;
-  const digits = n - 3 - i;
-  // 15 digits in all stay exact in a double; the point sits before the last two digits
-  if (digits < 1 || digits > 13 || input.charCodeAt(n - 3) !== 46 || (digits > 1 && input.charCodeAt(i) === 48)) return undefined;
-  let minor = 0;
-  for (; i < n; i++) {
-    if (i === n - 3) continue;
-    const d = input.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return undefined;
-    minor = minor * 10 + d;
-  }
+  const minor = canonicalMinor(input);
+  if (minor === undefined) return undefined;
   // a zero (a lump-sum charge's commission) is the shared zero, not a new object
-  return minor === 0 ? Money.zero() : Money.fromMinorUnits(negative ? -minor : minor);
+  return minor === 0 ? Money.zero() : Money.fromMinorUnits(input.charCodeAt(0) === 45 ? -minor : minor);
 };
 
 /**
@@ -46,14 +35,21 @@ export const canonicalMoney = (input: unknown): Money | undefined => {
  * isCanonicalAmount('300.00'); // true
  * isCanonicalAmount('300'); // false: Money writes '300.00'
  */
-export const isCanonicalAmount = (input: string): boolean => {
+export const isCanonicalAmount = (input: string): boolean => input.charCodeAt(0) !== 45 && canonicalMinor(input) !== undefined;
+
+// the one scanner of the canonical form: the amount in fen without its sign, or undefined
+const canonicalMinor = (input: string): number | undefined => {
   const n = input.length;
-  const digits = n - 3;
-  if (digits < 1 || digits > 13 || input.charCodeAt(n - 3) !== 46 || (digits > 1 && input.charCodeAt(0) === 48)) return false;
-  for (let i = 0; i < n; i++) {
+  let i = input.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  const digits = n - 3 - i;
+  // 15 digits in all stay exact in a double; the point sits before the last two digits
+  if (digits < 1 || digits > 13 || input.charCodeAt(n - 3) !== 46 || (digits > 1 && input.charCodeAt(i) === 48)) return undefined;
+  let minor = 0;
+  for (; i < n; i++) {
     if (i === n - 3) continue;
     const d = input.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return false;
+    if (d < 0 || d > 9) return undefined;
+    minor = minor * 10 + d;
   }
-  return true;
+  return minor;
 };
