@@ -205,10 +205,16 @@ const checkPolicy = (policy: unknown): E.Either<DomainError, PenaltyPolicy> => {
   return checked;
 };
 
+const isEpochDay = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
+
 const epochDay = (value: unknown, path: readonly string[], what: string): DomainError | null =>
-  typeof value === 'number' && Number.isSafeInteger(value) ? null : domainError('PENALTY_DATE_INVALID', `${what} must be a whole epoch day, not ${describe(value)}`, path, { input: describe(value) });
+  isEpochDay(value) ? null : domainError('PENALTY_DATE_INVALID', `${what} must be a whole epoch day, not ${describe(value)}`, path, { input: describe(value) });
+
+// a Money in the principal's currency, not below zero: what amountIn accepts
+const isAmountIn = (value: unknown, principal: Money): boolean => value instanceof Money && value.currency.code === principal.currency.code && !value.isNegative();
 
 const amountIn = (value: unknown, principal: Money, path: readonly string[], what: string): DomainError | null => {
+  if (isAmountIn(value, principal)) return null;
   if (!(value instanceof Money)) return domainError('AMOUNT_INVALID', `${what} must be a Money amount, not ${describe(value)}`, path);
   if (value.currency.code !== principal.currency.code) {
     return domainError('CURRENCY_MISMATCH', `${what} is in ${value.currency.code} but the principal is in ${principal.currency.code}`, path);
@@ -294,8 +300,7 @@ const checkTimeline = (timeline: PenaltyInput['principalTimeline'] & object, pri
   for (let i = 0; i < timeline.length; i++) {
     const entry = timeline[i] as { from: number; outstanding: Money };
     // error paths are built only for an entry that is wrong: this runs for every assessment
-    const wellFormed = typeof entry.from === 'number' && Number.isSafeInteger(entry.from) && entry.outstanding instanceof Money && entry.outstanding.currency.code === principal.currency.code && !entry.outstanding.isNegative();
-    if (!wellFormed) {
+    if (!isEpochDay(entry.from) || !isAmountIn(entry.outstanding, principal)) {
       const path = ['principalTimeline', String(i)];
       return epochDay(entry.from, [...path, 'from'], 'a timeline entry') ?? amountIn(entry.outstanding, principal, [...path, 'outstanding'], 'the outstanding principal');
     }
