@@ -248,3 +248,83 @@ export const businessDayOf = (instant: Temporal.Instant, timeZone: string = DEFA
   const z = zonedDateTimeOf(instant, timeZone);
   return epochDayOf(z.year, z.month, z.day);
 };
+
+// the business day last asked for in each zone, as the UTC milliseconds it spans: a clock moves
+// forward, so most calls land in it and need no Temporal (DESIGN.md, principle 5)
+interface ZoneDay {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly day: EpochDay;
+}
+const ZONE_DAYS_LIMIT = 1024;
+const zoneDays = new Map<string, ZoneDay>();
+// the last answer, for callers that ask about one recorded instant again and again (a batch decided at one `now`)
+let lastInstant = '';
+let lastZone = '';
+let lastAnswer: E.Either<DomainError, EpochDay> | null = null;
+const MS_PER_DAY = 86_400_000;
+const INSTANT_SHAPE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$/;
+const digitAt = (s: string, i: number): number => s.charCodeAt(i) - 48;
+
+/** milliseconds since the epoch of a UTC instant string, or NaN when it is not one (a leap second reads as :59, as Temporal reads it) */
+const epochMsOfInstant = (s: string): number => {
+  if (!INSTANT_SHAPE.test(s)) return Number.NaN;
+  const year = digitAt(s, 0) * 1000 + digitAt(s, 1) * 100 + digitAt(s, 2) * 10 + digitAt(s, 3);
+  const month = digitAt(s, 5) * 10 + digitAt(s, 6);
+  const day = digitAt(s, 8) * 10 + digitAt(s, 9);
+  const hour = digitAt(s, 11) * 10 + digitAt(s, 12);
+  const minute = digitAt(s, 14) * 10 + digitAt(s, 15);
+  const second = digitAt(s, 17) * 10 + digitAt(s, 18);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 60) return Number.NaN;
+  // the fraction's first three digits, up to the Z; finer digits cannot cross a day's start, which falls on a whole second
+  let ms = 0;
+  for (let i = 20, scale = 100; i < 23 && i < s.length - 1; i++, scale /= 10) ms += digitAt(s, i) * scale;
+  return epochDayOf(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + Math.min(second, 59)) * 1000 + ms;
+};
+
+/**
+ * The community's business day (an epoch day) of an instant string as events record it
+ * (`'2025-03-31T17:30:00Z'`): {@link businessDayOf} for code that works inside. Correct for every
+ * zone Temporal knows, DST and historical offsets included: Temporal finds the day and where it
+ * starts and ends once, and later instants of that day in that zone are read without Temporal.
+ * A malformed instant is `INSTANT_INVALID` naming `path`; an unknown zone `TIME_ZONE_INVALID`
+ * naming `['timeZone']`.
+ *
+ * @example
+ * businessDayAt('2025-03-31T17:30:00Z');        // right(epochDayOf(2025, 4, 1)): 01:30 in Shanghai
+ * businessDayAt('2025-03-31T17:30:00Z', 'UTC'); // right(epochDayOf(2025, 3, 31))
+ * businessDayAt('2025-03-31', 'UTC', ['now']);  // left({ code: 'INSTANT_INVALID', path: ['now'] })
+ */
+export const businessDayAt = (instant: string, timeZone: string = DEFAULT_TIME_ZONE, path: readonly string[] = ['instant']): E.Either<DomainError, EpochDay> => {
+  if (lastAnswer !== null && instant === lastInstant && timeZone === lastZone) return lastAnswer;
+  const ms = typeof instant === 'string' ? epochMsOfInstant(instant) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    return E.left(domainError('INSTANT_INVALID', `${describe(instant)} is not an instant written like "2025-03-31T17:30:00Z" (UTC, ending in Z)`, path, { input: describe(instant) }));
+  }
+  const known = zoneDays.get(timeZone);
+  if (known !== undefined && ms >= known.startMs && ms < known.endMs) return remember(instant, timeZone, known.day);
+  let zoned: Temporal.ZonedDateTime;
+  try {
+    zoned = Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(timeZone);
+  } catch {
+    return E.left(domainError('TIME_ZONE_INVALID', `${describe(timeZone)} is not a time zone such as "Asia/Shanghai"`, ['timeZone'], { input: describe(timeZone) }));
+  }
+  // a day may start at another hour than midnight, or last 23 or 25 hours: ask Temporal where it starts and ends
+  const span: ZoneDay = {
+    startMs: zoned.startOfDay().epochMilliseconds,
+    endMs: zoned.toPlainDate().add({ days: 1 }).toZonedDateTime(timeZone).epochMilliseconds,
+    day: epochDayOf(zoned.year, zoned.month, zoned.day),
+  };
+  if (zoneDays.size >= ZONE_DAYS_LIMIT && !zoneDays.has(timeZone)) zoneDays.clear();
+  zoneDays.set(timeZone, span);
+  return remember(instant, timeZone, span.day);
+};
+
+// only answers are remembered: a refusal names the caller's path, which may differ next time
+const remember = (instant: string, timeZone: string, day: EpochDay): E.Either<DomainError, EpochDay> => {
+  lastInstant = instant;
+  lastZone = timeZone;
+  const answer = E.right(day);
+  lastAnswer = answer;
+  return answer;
+};

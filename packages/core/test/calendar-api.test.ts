@@ -17,6 +17,7 @@ import {
   addWorkingDays,
   addWorkingDaysToInstant,
   businessDateOf,
+  businessDayAt,
   civilOf,
   daysInMonth,
   dueDateOf,
@@ -54,6 +55,7 @@ describe('the calendar API keeps its agreed shapes', () => {
     expectTypeOf(isLeapYear).toEqualTypeOf<(year: number) => boolean>();
     expectTypeOf(weekdayOf).toEqualTypeOf<(d: EpochDay) => number>();
     expectTypeOf(businessDateOf).toEqualTypeOf<(instant: Temporal.Instant, timeZone?: string) => Temporal.PlainDate>();
+    expectTypeOf(businessDayAt).toEqualTypeOf<(instant: string, timeZone?: string, path?: readonly string[]) => E.Either<DomainError, EpochDay>>();
   });
   it('period.ts', () => {
     expectTypeOf<PeriodKind>().toEqualTypeOf<'month' | 'quarter' | 'year'>();

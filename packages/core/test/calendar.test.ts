@@ -6,6 +6,7 @@ import {
   DEFAULT_TIME_ZONE,
   LevyError,
   businessDateOf,
+  businessDayAt,
   businessDayOf,
   civilOf,
   daysInMonth,
@@ -174,5 +175,76 @@ describe('business dates in a time zone', () => {
     expect(E.isLeft(validateTimeZone(8))).toBe(true);
     expect(E.isLeft(validateTimeZone(''))).toBe(true);
     expect(validateTimeZone('Asia/Shanghai')).toEqual(E.right('Asia/Shanghai'));
+  });
+});
+
+describe('businessDayAt: the business day of an instant string, for code inside', () => {
+  const on = (instant: string, timeZone?: string) => businessDayAt(instant, timeZone);
+  it('reads 2025-03-31T17:30Z as April 1 in Shanghai (01:30) and March 31 in UTC', () => {
+    expect(on('2025-03-31T17:30:00Z')).toEqual(E.right(epochDayOf(2025, 4, 1)));
+    expect(on('2025-03-31T17:30:00Z', 'UTC')).toEqual(E.right(epochDayOf(2025, 3, 31)));
+  });
+  it('changes the Shanghai date at 16:00 UTC, to the millisecond', () => {
+    expect(on('2025-03-31T15:59:59.999Z')).toEqual(E.right(epochDayOf(2025, 3, 31)));
+    expect(on('2025-03-31T15:59:59.999999999Z')).toEqual(E.right(epochDayOf(2025, 3, 31)));
+    expect(on('2025-03-31T16:00:00Z')).toEqual(E.right(epochDayOf(2025, 4, 1)));
+    expect(on('2025-03-31T16:00:00.0Z')).toEqual(E.right(epochDayOf(2025, 4, 1)));
+  });
+  it('knows Shanghai kept summer time in 1988 (UTC+9), which a fixed +08:00 does not', () => {
+    expect(on('1988-06-01T15:30:00Z', 'Asia/Shanghai')).toEqual(E.right(epochDayOf(1988, 6, 2)));
+    expect(on('1988-06-01T15:30:00Z', '+08:00')).toEqual(E.right(epochDayOf(1988, 6, 1)));
+  });
+  it('starts a day at its first instant when midnight does not exist (São Paulo, 2018-11-04 began at 01:00)', () => {
+    expect(on('2018-11-04T02:59:59Z', 'America/Sao_Paulo')).toEqual(E.right(epochDayOf(2018, 11, 3)));
+    expect(on('2018-11-04T03:00:00Z', 'America/Sao_Paulo')).toEqual(E.right(epochDayOf(2018, 11, 4)));
+  });
+  it('reads a leap second as the second before it, as Temporal does', () => {
+    expect(on('2016-12-31T15:59:60Z')).toEqual(E.right(epochDayOf(2016, 12, 31)));
+  });
+  it('agrees with businessDayOf for any instant and zone, asked in any order', () => {
+    const zones = ['Asia/Shanghai', 'Asia/Urumqi', 'America/New_York', 'America/Sao_Paulo', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Apia', 'Pacific/Chatham', 'Asia/Kolkata', 'UTC', '+05:45', '-03:30'];
+    const instant = fc.oneof(
+      fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }),
+      // near a UTC midnight, where most zones' days begin within a few hours either side
+      fc.tuple(fc.integer({ min: epochDayOf(1980, 1, 1), max: epochDayOf(2040, 1, 1) }), fc.integer({ min: -15 * 3600, max: 15 * 3600 })).map(([d, s]) => d * 86_400_000 + s * 1000),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(instant, fc.constantFrom(...zones)), { minLength: 1, maxLength: 20 }), (asks) => {
+        for (const [ms, zone] of asks) {
+          const at = Temporal.Instant.fromEpochMilliseconds(ms);
+          expect([at.toString(), zone, on(at.toString(), zone)]).toEqual([at.toString(), zone, E.right(businessDayOf(at, zone))]);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+  it('agrees with businessDayOf for a clock walking across a change of offset (days of 23 or 25 hours, or none)', () => {
+    const zones = ['America/New_York', 'America/Sao_Paulo', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Apia', 'Asia/Shanghai'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: Date.UTC(1940, 0, 1), max: Date.UTC(2030, 0, 1) }),
+        fc.array(fc.integer({ min: 0, max: 2 * 3600 }), { minLength: 40, maxLength: 80 }),
+        (zone, from, steps) => {
+          // start a day before the zone's next change of offset, then step forward as a clock does
+          const change = Temporal.Instant.fromEpochMilliseconds(from).toZonedDateTimeISO(zone).getTimeZoneTransition('next');
+          let ms = (change?.epochMilliseconds ?? from) - 86_400_000;
+          for (const step of steps) {
+            ms += step * 1000;
+            const at = Temporal.Instant.fromEpochMilliseconds(ms);
+            expect([at.toString(), zone, on(at.toString(), zone)]).toEqual([at.toString(), zone, E.right(businessDayOf(at, zone))]);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+  it('refuses what is not a UTC instant with INSTANT_INVALID naming the path, and an unknown zone with TIME_ZONE_INVALID', () => {
+    for (const bad of ['2025-03-31', '2025-03-31T24:00:00Z', '2025-03-31T12:60:00Z', '2025-02-29T00:00:00Z', '2025-03-31T12:00:00+08:00', '2025-03-31T12:00:00.Z', '']) {
+      const r = businessDayAt(bad, 'Asia/Shanghai', ['now']);
+      expect([bad, E.isLeft(r) && r.left.code, E.isLeft(r) && r.left.path]).toEqual([bad, 'INSTANT_INVALID', ['now']]);
+    }
+    const r = businessDayAt('2025-03-31T17:30:00Z', 'Mars/Olympus');
+    expect(E.isLeft(r) && r.left).toMatchObject({ code: 'TIME_ZONE_INVALID', path: ['timeZone'] });
   });
 });
