@@ -81,9 +81,11 @@ export const benchDecider = (): void => {
   for (let month = 0; month < MONTHS; month++) {
     for (let unit = 0; unit < UNITS; unit++) for (const command of monthOf(unit, month, fees[unit]!, next)) work.push({ unit, command });
   }
+  // recorded after the last command's date (December's waivers, 2026-02-05): nothing is assessed as of a day not yet begun (AS_OF_IN_FUTURE)
+  const now = '2026-02-06T02:00:00Z' as AccountContext['now'];
   const contexts: AccountContext[] = Array.from({ length: UNITS }, (_, unit) => {
     let n = 0;
-    return { now: '2026-01-01T02:00:00Z' as AccountContext['now'], newId: (p) => `${p}-${++n}`, communityId: 'sunrise', unitId: `U${unit}`, policy: DEFAULT_ACCOUNT_POLICY, closedThrough: null };
+    return { now, newId: (p) => `${p}-${++n}`, communityId: 'sunrise', unitId: `U${unit}`, policy: DEFAULT_ACCOUNT_POLICY, closedThrough: null, timeZone: 'Asia/Shanghai' };
   });
 
   const runOnce = (work: readonly { unit: number; command: AccountCommand }[]): { seconds: number; cpuSeconds: number; events: number; refused: number } => {

@@ -46,6 +46,12 @@ export interface AccountContext extends DecisionContext {
   readonly policy: AccountPolicy;
   /** last day (epoch day) of the latest closed period, or null: events dated on or before it are refused (PERIOD_CLOSED) */
   readonly closedThrough: number | null;
+  /**
+   * the community's time zone as registered (IANA name such as `'Asia/Shanghai'`, the default, or an
+   * offset such as `'+08:00'`): today is the business date of `now` there, and nothing is assessed as
+   * of a later day (AS_OF_IN_FUTURE)
+   */
+  readonly timeZone: string;
 }
 
 /**

@@ -11,7 +11,7 @@
  *
  * @example
  * import { accountDecider, DEFAULT_ACCOUNT_POLICY } from '@levy/core';
- * const ctx = { now: '2025-04-20T02:00:00Z', newId: (p) => `${p}-1`, communityId: 'sunrise', unitId: 'B1-1203', policy: DEFAULT_ACCOUNT_POLICY, closedThrough: null };
+ * const ctx = { now: '2025-04-20T02:00:00Z', newId: (p) => `${p}-1`, communityId: 'sunrise', unitId: 'B1-1203', policy: DEFAULT_ACCOUNT_POLICY, closedThrough: null, timeZone: 'Asia/Shanghai' };
  * accountDecider.decide({ type: 'ReceivePayment', data: { channel: 'wechat', channelTxnId: '42', amount: '300', receivedOn: '2025-04-20' }, meta }, state, ctx);
  * // right([PaymentReceived { allocations: [...], toCredit: '49.40' }])
  */
@@ -28,7 +28,7 @@ import {
   reminderKey,
 } from './account-state.js';
 import { type AllocationPolicy, type Receivable, allocatePayment } from './allocation.js';
-import { isoDateOf } from './calendar.js';
+import { businessDayAt, isoDateOf } from './calendar.js';
 import { canonicalMoney, isCanonicalAmount } from './canonical-amount.js';
 import { sha256Hex } from './canonical-json.js';
 import { type Amount, type DecimalString, type Id, type IsoDate, amountOf, moneyOf } from './codecs.js';
@@ -444,9 +444,26 @@ const defaultedPlans = (state: AccountState, asOfDay: number): { plan: PlanState
 
 const NO_DEFAULTS: readonly { plan: PlanState; seq: number; dueDate: string }[] = [];
 
+const DATA_AS_OF: readonly string[] = Object.freeze(['data', 'asOf']);
+const NOW: readonly string[] = Object.freeze(['now']);
+
+/** AS_OF_IN_FUTURE when `asOfDay` is after today, the business date of `ctx.now` in the community's zone. */
+const notYet = (ctx: AccountContext, asOfDay: number): DomainError | null => {
+  const today = businessDayAt(ctx.now, ctx.timeZone, NOW);
+  if (E.isLeft(today)) return today.left;
+  if (asOfDay <= today.right) return null;
+  // penalty accrues per day through the day of payment (domain.md, arrears): a day not yet begun owes nothing yet
+  return domainError(
+    'AS_OF_IN_FUTURE',
+    `penalty can be assessed only through today: ${iso(asOfDay)} has not begun yet in ${ctx.timeZone}, where today is ${iso(today.right)}; assess as of ${iso(today.right)} or earlier`,
+    DATA_AS_OF,
+    { asOf: iso(asOfDay), today: iso(today.right), timeZone: ctx.timeZone },
+  );
+};
+
 const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, ctx: AccountContext): Decision => {
   const asOfDay = dayOfIso(cmd.data.asOf);
-  const bad = closed(ctx, asOfDay, ['data', 'asOf']) ?? closedMeta(ctx, cmd.meta);
+  const bad = notYet(ctx, asOfDay) ?? closed(ctx, asOfDay, DATA_AS_OF) ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   const events: AccountEvent[] = [];
   // a plan defaults first, so its charges are assessed in this same command from their original due dates

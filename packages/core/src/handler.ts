@@ -3,7 +3,7 @@
  * It reads a stream (through the upcasters), folds it into state, decides, and appends with the
  * revision it read as the expected revision; on a concurrency conflict it reads again and decides
  * again, a bounded number of times. Account commands are decided under the community's current
- * policy and closed-period line, read from the community stream first.
+ * policy, closed-period line and time zone, read from the community stream first.
  *
  * This is the one place in core that may read a clock: the `clock` option, defaulting to the
  * system time. Pass your own clock (and `newId`) for deterministic runs.
@@ -20,7 +20,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { type AccountContext, type AccountState, accountDecider, accountPolicyFrom } from './account.js';
-import { epochDayOf } from './calendar.js';
+import { DEFAULT_TIME_ZONE, epochDayOf } from './calendar.js';
 import { type InstantString, moneyOf } from './codecs.js';
 import { type AccountCommand, type CommandMeta, type CommandOf, type CommunityCommand, type LevyCommand, ACCOUNT_COMMAND_TYPES, decodeCommand } from './commands.js';
 import { type CommunityContext, type CommunityState, type PeriodCloseInputs, communityDecider, planBilling, scheduleOn } from './community.js';
@@ -239,12 +239,21 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
 
   const communityContext = (): CommunityContext => ({ now: now(), newId });
 
-  /** The account context: the policy of the schedule in force on the command's date, and the closed line. */
+  /** The account context: the policy of the schedule in force on the command's date, the closed line, and the community's time zone. */
   const accountContext = (community: CommunityState, target: CommandTarget, unitId: string, effectiveDate: string): AccountContext => {
     if (!community.registered) fail('COMMUNITY_NOT_REGISTERED', `community ${JSON.stringify(target.communityId)} is not registered`, ['communityId']);
     if (!community.units.has(unitId)) fail('UNIT_NOT_REGISTERED', `unit ${JSON.stringify(unitId)} is not registered in community ${JSON.stringify(target.communityId)}`, ['unitId']);
     const schedule = scheduleOn(community, dayOf(effectiveDate)) ?? community.schedules[community.schedules.length - 1];
-    return { now: now(), newId, communityId: target.communityId, unitId, policy: accountPolicyFrom(schedule?.data ?? null), closedThrough: community.closedThrough };
+    return {
+      now: now(),
+      newId,
+      communityId: target.communityId,
+      unitId,
+      policy: accountPolicyFrom(schedule?.data ?? null),
+      closedThrough: community.closedThrough,
+      // a registered community always has its zone; the default is for the type only
+      timeZone: community.timeZone ?? DEFAULT_TIME_ZONE,
+    };
   };
 
   const executeAccount = (command: AccountCommand, target: CommandTarget, unitId: string): Promise<HandleResult> => {

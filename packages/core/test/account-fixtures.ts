@@ -28,6 +28,7 @@ export const ctx = (over: Partial<AccountContext> = {}): AccountContext => {
     unitId: 'B1-1203',
     policy: DEFAULT_ACCOUNT_POLICY,
     closedThrough: null,
+    timeZone: 'Asia/Shanghai',
     ...over,
   };
 };

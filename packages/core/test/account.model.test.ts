@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { type AccountCommand, type AccountEvent, type AccountState, Money, accountBalance, accountDecider, isoDateOf } from '@levy/core';
+import { type AccountCommand, type AccountContext, type AccountEvent, type AccountState, Money, accountBalance, accountDecider, isoDateOf } from '@levy/core';
 import { cancel, committeeApproval, ctx as makeCtx, day, issue, meta, pay, refund, reverse, waive } from './account-fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -106,7 +106,8 @@ abstract class Step implements fc.Command<Model, Real> {
     m.day += this.advance;
     const command = this.command(m);
     if (command === null) return;
-    const decided = accountDecider.decide(command, r.state, makeCtx());
+    // recorded on the model's day, 10:00 in Shanghai: nothing is assessed as of a day not yet begun
+    const decided = accountDecider.decide(command, r.state, makeCtx({ now: `${isoDateOf(m.day)}T02:00:00Z` as AccountContext['now'] }));
     const predicted = this.predict(m, command);
     if ('refused' in predicted) {
       expect(E.isLeft(decided) ? decided.left.code : `decided ${JSON.stringify(decided.right.map((e) => e.type))}`).toBe(predicted.refused);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { DEFAULT_ACCOUNT_POLICY, DeciderSpecification, Money, accountBalance, accountDecider, accountPolicyFrom, eventIdFor, paymentIdFor, type AccountEvent, type EventOf } from '@levy/core';
+import { DEFAULT_ACCOUNT_POLICY, DeciderSpecification, Money, accountBalance, accountDecider, accountPolicyFrom, eventIdFor, paymentIdFor, type AccountContext, type AccountEvent, type EventOf } from '@levy/core';
 import { assess, cancel, committeeApproval, ctx, day, decideAfter, issue, managerApproval, meta, pay, plan, refund, reverse, run, str, waive } from './account-fixtures.js';
 
 const march = issue('2025-03', '1000.00', '2025-04-15');
@@ -151,6 +151,64 @@ describe('AssessPenalty (日万分之三)', () => {
   });
   it('refuses an assessment date in a closed period: PERIOD_CLOSED', () => {
     spec().given(run([march]).events).when(assess('2025-06-30'), ctx({ closedThrough: day('2025-06-30') })).thenFails('PERIOD_CLOSED', ['data', 'asOf']);
+  });
+});
+
+describe('AssessPenalty: through today, the business date of now in the community’s zone', () => {
+  // penalty accrues per day through the day of payment (domain.md, arrears): a day not yet begun owes nothing yet
+  const at = (now: string, timeZone?: string) => ctx({ now: now as AccountContext['now'], ...(timeZone === undefined ? {} : { timeZone }) });
+  const given = () => spec().given(run([march]).events);
+
+  it('assesses as of today: 2025-06-30T02:00Z is June 30, 10:00 in Shanghai', () => {
+    const p = given()
+      .when(assess('2025-06-30'), at('2025-06-30T02:00:00Z'))
+      .then((es) => expect(es).toHaveLength(1));
+    expect(p[0]!.data).toMatchObject({ asOf: '2025-06-30', from: '2025-04-16', to: '2025-06-30', days: 76, amount: '22.80' });
+  });
+  it('refuses tomorrow with AS_OF_IN_FUTURE naming data.asOf, both dates and the zone, and decides nothing', () => {
+    const e = given().when(assess('2025-07-01'), at('2025-06-30T02:00:00Z')).thenFails('AS_OF_IN_FUTURE', ['data', 'asOf']);
+    expect(e.message).toContain('2025-07-01');
+    expect(e.message).toContain('2025-06-30');
+    expect(e.message).toContain('Asia/Shanghai');
+    expect(e.details).toEqual({ asOf: '2025-07-01', today: '2025-06-30', timeZone: 'Asia/Shanghai' });
+  });
+  it('refuses a day in the future before a plan could default on it', () => {
+    // the installment due 2025-04-15 with 15 days' grace is missed from May 1: still nothing is decided as of tomorrow
+    const jan = issue('2025-01', '1000.00', '2025-01-15');
+    const agreed = plan('plan-1', ['property-2025-01'], [['2025-04-15', '1000']], '2025-03-01');
+    spec()
+      .given(run([jan, agreed]).events)
+      .when(assess('2025-05-02'), at('2025-05-01T02:00:00Z'))
+      .thenFails('AS_OF_IN_FUTURE', ['data', 'asOf']);
+    spec()
+      .given(run([jan, agreed]).events)
+      .when(assess('2025-05-01'), at('2025-05-01T02:00:00Z'))
+      .then((es) => expect(es.map((e) => e.type)).toEqual(['InstallmentPlanDefaulted', 'PenaltyAssessed']));
+  });
+  it('reads today in Shanghai: 2025-03-31T17:30Z is already April 1, 01:30 there', () => {
+    const jan = run([issue('2025-01', '1000.00', '2025-01-15')]).events;
+    const p = spec()
+      .given(jan)
+      .when(assess('2025-04-01'), at('2025-03-31T17:30:00Z'))
+      .then((es) => expect(es).toHaveLength(1));
+    expect(p[0]!.data).toMatchObject({ asOf: '2025-04-01', to: '2025-04-01' });
+    spec().given(jan).when(assess('2025-04-02'), at('2025-03-31T17:30:00Z')).thenFails('AS_OF_IN_FUTURE', ['data', 'asOf']);
+    // the same instant is still March 31 in UTC
+    const e = spec().given(jan).when(assess('2025-04-01'), at('2025-03-31T17:30:00Z', 'UTC')).thenFails('AS_OF_IN_FUTURE', ['data', 'asOf']);
+    expect(e.details).toEqual({ asOf: '2025-04-01', today: '2025-03-31', timeZone: 'UTC' });
+  });
+  it('reads today in the community’s own zone: New York is a day behind Shanghai until 04:00 UTC in summer', () => {
+    // 2025-07-01T03:30Z is June 30, 23:30 in New York (EDT, UTC−4) and July 1, 11:30 in Shanghai
+    given().when(assess('2025-07-01'), at('2025-07-01T03:30:00Z')).then((es) => expect(es).toHaveLength(1));
+    given().when(assess('2025-06-30'), at('2025-07-01T03:30:00Z', 'America/New_York')).then((es) => expect(es).toHaveLength(1));
+    const e = given().when(assess('2025-07-01'), at('2025-07-01T03:30:00Z', 'America/New_York')).thenFails('AS_OF_IN_FUTURE', ['data', 'asOf']);
+    expect(e.details).toMatchObject({ today: '2025-06-30', timeZone: 'America/New_York' });
+    // after midnight there it is July 1 as well
+    given().when(assess('2025-07-01'), at('2025-07-01T04:00:00Z', 'America/New_York')).then((es) => expect(es).toHaveLength(1));
+  });
+  it('refuses a context whose zone or instant cannot be read, naming the context field', () => {
+    given().when(assess('2025-06-30'), at('2025-06-30T02:00:00Z', 'Mars/Olympus')).thenFails('TIME_ZONE_INVALID', ['timeZone']);
+    given().when(assess('2025-06-30'), at('2025-06-30')).thenFails('INSTANT_INVALID', ['now']);
   });
 });
 

@@ -192,3 +192,32 @@ describe('createLevy: period closes', () => {
     expect(E.isLeft(late) && late.left.code).toBe('PERIOD_CLOSED');
   });
 });
+
+describe('createLevy: penalties through the community’s today', () => {
+  // the clock reads 2025-04-01T02:00Z: April 1, 10:00 in Shanghai, still March 31, 22:00 in New York
+  const assess = (asOf: string) => cmd('AssessPenalty', { asOf }, meta(asOf));
+  const unit = { communityId: CID, unitId: 'B1-0101' };
+
+  it('assesses as of today in Shanghai, the default zone, and refuses tomorrow', async () => {
+    const { levy } = await setUp();
+    const today = await levy.handle(assess('2025-04-01'), unit);
+    expect(E.isRight(today)).toBe(true);
+    const tomorrow = await levy.handle(assess('2025-04-02'), unit);
+    expect(E.isLeft(tomorrow) && tomorrow.left).toMatchObject({
+      code: 'AS_OF_IN_FUTURE',
+      path: ['data', 'asOf'],
+      details: { asOf: '2025-04-02', today: '2025-04-01', timeZone: 'Asia/Shanghai' },
+    });
+  });
+  it('reads today in the time zone the community registered', async () => {
+    const levy = createLevy(openMemoryEventStore(), { clock, newId });
+    for (const c of [cmd('RegisterCommunity', { communityId: CID, name: '纽约小区', timeZone: 'America/New_York' }), registerUnit('B1-0101')] as LevyCommand[]) {
+      const r = await levy.handle(c, { communityId: CID });
+      if (E.isLeft(r)) throw new Error(r.left.message);
+    }
+    const today = await levy.handle(assess('2025-03-31'), unit);
+    expect(E.isRight(today)).toBe(true);
+    const tomorrow = await levy.handle(assess('2025-04-01'), unit);
+    expect(E.isLeft(tomorrow) && tomorrow.left).toMatchObject({ code: 'AS_OF_IN_FUTURE', details: { today: '2025-03-31', timeZone: 'America/New_York' } });
+  });
+});

@@ -419,6 +419,7 @@ export const runAccountSteps = (
       unitId,
       policy,
       closedThrough: null,
+      timeZone: 'Asia/Shanghai',
     };
     const decided = accountDecider.decide(command, cursor.states[step.unit]!, ctx);
     // testkit does not depend on fp-ts: read the Either by its tag

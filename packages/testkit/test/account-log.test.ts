@@ -143,7 +143,7 @@ describe('accountLogArbitrary', () => {
         for (const step of steps) {
           const command = commandOfStep(step, cursor);
           if (command === null) continue;
-          const ctx: AccountContext = { now: `${isoDateOf(cursor.day)}T02:00:00Z` as AccountContext['now'], newId: (p) => `${p}-${++n}`, communityId: 'c', unitId: 'u', policy, closedThrough: null };
+          const ctx: AccountContext = { now: `${isoDateOf(cursor.day)}T02:00:00Z` as AccountContext['now'], newId: (p) => `${p}-${++n}`, communityId: 'c', unitId: 'u', policy, closedThrough: null, timeZone: 'Asia/Shanghai' };
           const first = accountDecider.decide(command, cursor.states[0]!, ctx);
           if (first._tag === 'Left') continue;
           const after = first.right.reduce(accountDecider.evolve, cursor.states[0]!);
