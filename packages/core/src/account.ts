@@ -257,6 +257,26 @@ export const receivablesOf = (state: AccountState): Receivable[] => {
   return owed;
 };
 
+/**
+ * Allocation while an installment plan is in good standing: the plans' receivables (principal and
+ * penalty) first, in the community's order, then everything else in that order. An owner who pays
+ * each installment on time keeps the plan in good standing even when newer charges are open: under
+ * oldest-first alone, a later installment would pay newer principal before the plan's penalties.
+ */
+const allocatePlanFirst = (payment: Money, state: AccountState, policy: AllocationPolicy): ReturnType<typeof allocatePayment> => {
+  const inPlan: Receivable[] = [];
+  const rest: Receivable[] = [];
+  for (const r of receivablesOf(state)) {
+    const planId = state.charges.get(r.chargeId)?.planId ?? null;
+    (planId !== null && state.plans.get(planId)?.status === 'active' ? inPlan : rest).push(r);
+  }
+  const first = allocatePayment(payment, inPlan, policy);
+  if (E.isLeft(first) || rest.length === 0 || !first.right.credit.isPositive()) return first;
+  const second = allocatePayment(first.right.credit, rest, policy);
+  if (E.isLeft(second)) return second;
+  return E.right({ allocations: [...first.right.allocations, ...second.right.allocations], credit: second.right.credit });
+};
+
 const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, ctx: AccountContext): Decision => {
   const d = cmd.data;
   const paymentId = paymentIdFor(d.channel, d.channelTxnId);
@@ -288,7 +308,7 @@ const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, c
     }
     policy = { kind: 'explicit', targets };
   }
-  const allocated = allocatePayment(amount.right, receivablesOf(state), policy);
+  const allocated = policy.kind !== 'explicit' && state.activePlans > 0 ? allocatePlanFirst(amount.right, state, policy) : allocatePayment(amount.right, receivablesOf(state), policy);
   if (E.isLeft(allocated)) return E.left({ ...allocated.left, path: ['data', ...allocated.left.path.filter((p) => p !== 'policy')] });
   const data: EventData<'PaymentReceived'> = {
     paymentId,

@@ -340,6 +340,47 @@ describe('AgreeInstallmentPlan and its default', () => {
     expect(events.at(-1)).toMatchObject({ type: 'InstallmentPlanCompleted', data: { planId: 'plan-1', on: '2025-04-10' } });
     expect(state.plans.get('plan-1')!.status).toBe('completed');
   });
+  describe('payments while a plan is in good standing pay the plan first', () => {
+    // January: 1,000.00 due 01-15, assessed 03-01: January 16..March 1 is 45 days, 13.50 of penalty.
+    // The plan covers 1,013.50 in two installments of 506.75; an April charge of 100.00 is open meanwhile.
+    const withPenalty = [jan, assess('2025-03-01'), plan('plan-p', ['property-2025-01'], [['2025-03-15', '506.75'], ['2025-04-15', '506.75']], '2025-03-01')];
+    const april = issue('2025-04', '100.00', '2025-05-15');
+    it("pays the plan's penalty before newer principal, so installments paid on time complete the plan", () => {
+      const { events, state } = run([...withPenalty, april, pay('i1', '506.75', '2025-03-10'), pay('i2', '506.75', '2025-04-10')]);
+      expect(only(events, 'PenaltyAssessed')[0]!.data.amount).toBe('13.50');
+      // oldest-first alone would pay 493.25 of January's principal and then 13.50 of April's
+      expect(only(events, 'PaymentReceived')[1]!.data.allocations).toEqual([
+        { chargeId: 'property-2025-01', kind: 'principal', amount: '493.25' },
+        { chargeId: 'property-2025-01', kind: 'penalty', amount: '13.50' },
+      ]);
+      expect(events.at(-1)).toMatchObject({ type: 'InstallmentPlanCompleted', data: { planId: 'plan-p', on: '2025-04-10' } });
+      expect(state.plans.get('plan-p')!.status).toBe('completed');
+      expect(str(state.charges.get('property-2025-04')!.outstandingPrincipal)).toBe('100.00');
+    });
+    it('and is not defaulted by a later assessment', () => {
+      const { events } = run([...withPenalty, april, pay('i1', '506.75', '2025-03-10'), pay('i2', '506.75', '2025-04-10'), assess('2025-05-01')]);
+      expect(only(events, 'InstallmentPlanDefaulted')).toEqual([]);
+    });
+    it('pays other charges, in the policy order, with what the plan does not take, and the rest becomes credit', () => {
+      const { events, state } = run([...withPenalty, april, pay('i1', '506.75', '2025-03-10'), pay('i2', '656.75', '2025-04-10')]);
+      const p = only(events, 'PaymentReceived')[1]!.data;
+      expect(p.allocations).toEqual([
+        { chargeId: 'property-2025-01', kind: 'principal', amount: '493.25' },
+        { chargeId: 'property-2025-01', kind: 'penalty', amount: '13.50' },
+        { chargeId: 'property-2025-04', kind: 'principal', amount: '100.00' },
+      ]);
+      expect(p.toCredit).toBe('50.00');
+      expect(str(state.credit)).toBe('50.00');
+    });
+    it('pays in the policy order once the plan has defaulted', () => {
+      // installment 2 missed: defaulted on 05-01; a payment afterwards is oldest-first over everything again
+      const { events } = run([...withPenalty, april, pay('i1', '506.75', '2025-03-10'), assess('2025-05-01'), pay('late', '600.00', '2025-05-05')]);
+      expect(only(events, 'InstallmentPlanDefaulted')).toHaveLength(1);
+      const kinds = only(events, 'PaymentReceived')[1]!.data.allocations.map((a) => `${a.chargeId}/${a.kind}`);
+      // all principal by due date, then penalties: April's principal comes before January's penalty
+      expect(kinds).toEqual(['property-2025-01/principal', 'property-2025-04/principal', 'property-2025-01/penalty']);
+    });
+  });
   it('refuses installments that do not add up to what the charges owe: PLAN_SUM_MISMATCH', () => {
     const r = decideAfter([jan], plan('p', ['property-2025-01'], [['2025-03-15', '500'], ['2025-04-15', '499.99']], '2025-03-01'));
     expect(E.isLeft(r) && r.left).toMatchObject({ code: 'PLAN_SUM_MISMATCH', path: ['data', 'installments'] });
