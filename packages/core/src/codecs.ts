@@ -80,6 +80,10 @@ const isCalendarDateAt = (s: string): boolean => {
 
 const isCalendarDate = (s: string): boolean => s.length === 10 && isCalendarDateAt(s);
 
+// a real time of day 'HH:MM:SS' at characters 11..18 (digits already checked): 00-23, 00-59, 00-60 (RFC 3339 allows a leap second)
+const isTimeOfDayAt = (s: string): boolean =>
+  digitAt(s, 11) * 10 + digitAt(s, 12) <= 23 && digitAt(s, 14) * 10 + digitAt(s, 15) <= 59 && digitAt(s, 17) * 10 + digitAt(s, 18) <= 60;
+
 /** Brand of a checked string (io-ts). */
 export interface AmountBrand {
   readonly Amount: unique symbol;
@@ -120,10 +124,10 @@ export type IsoDate = t.TypeOf<typeof IsoDate>;
 export interface InstantStringBrand {
   readonly InstantString: unique symbol;
 }
-/** An instant in UTC, ISO 8601 with `Z` (`"2025-03-15T02:30:00Z"`): when something was recorded. */
+/** An instant in UTC, ISO 8601 with `Z` (`"2025-03-15T02:30:00Z"`): when something was recorded. The date must exist and the time be a time of day (hour 00-23, minute 00-59, second 00-60). */
 export const InstantString = t.brand(
   t.string,
-  (s): s is t.Branded<string, InstantStringBrand> => ISO_INSTANT.test(s) && isCalendarDateAt(s),
+  (s): s is t.Branded<string, InstantStringBrand> => ISO_INSTANT.test(s) && isCalendarDateAt(s) && isTimeOfDayAt(s),
   'InstantString',
 );
 /** An instant string; see {@link InstantString}. */

@@ -25,6 +25,10 @@ describe('date codecs', () => {
     expect(InstantString.is('2025-02-28T08:00:00.123Z')).toBe(true);
     expect(InstantString.is('2025-02-28T08:00:00')).toBe(false);
   });
+  it('takes only real times of day in an instant (a leap second is allowed)', () => {
+    for (const t of ['00:00:00', '23:59:59', '23:59:60', '12:30:05.5']) expect(InstantString.is(`2025-06-30T${t}Z`)).toBe(true);
+    for (const t of ['24:00:00', '99:99:99', '23:60:00', '23:59:61', '25:00:00']) expect(InstantString.is(`2025-06-30T${t}Z`)).toBe(false);
+  });
 });
 
 describe('id codecs', () => {
