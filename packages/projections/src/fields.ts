@@ -80,13 +80,18 @@ const FIXED_OFFSETS: ReadonlyMap<string, number> = new Map([
   ['Etc/UTC', 0],
 ]);
 
+// the first year from which every named zone above has had one offset all year
+const FIXED_SINCE = 1992;
+const NAMED_FIXED: ReadonlySet<string> = new Set([...FIXED_OFFSETS.keys()].filter((z) => z !== 'UTC' && z !== 'Etc/UTC'));
+
 const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
 const zonedDayCache = new Map<string, EpochDay>();
 
 /**
  * The business day (in `timeZone`) of a decoded instant `'2025-03-15T02:30:00Z'`: the day the
- * entry was recorded on, as the community's clerks see it. China has kept one offset since 1991,
- * so Chinese zones are plain arithmetic; other IANA zones are resolved through Intl (cached per minute).
+ * entry was recorded on, as the community's clerks see it. China has kept one offset since 1992,
+ * so Chinese zones are plain arithmetic from then on (earlier instants, from the summer-time years
+ * 1986-1991 back, and other IANA zones are resolved through Intl, cached per minute).
  *
  * @example
  * recordedDayOf('2025-01-31T16:30:00Z', 'Asia/Shanghai'); // the epoch day of 2025-02-01
@@ -109,8 +114,10 @@ export const fixedOffsetOf = (timeZone: string): number | null =>
  * recordedDayWith('2025-01-31T16:30:00Z', 480, 'Asia/Shanghai');
  */
 export const recordedDayWith = (instant: string, offset: number | null, timeZone: string): EpochDay => {
-  if (offset !== null) {
-    const utcDay = epochDayOf(digit(instant, 0) * 1000 + digit(instant, 1) * 100 + digit(instant, 2) * 10 + digit(instant, 3), digit(instant, 5) * 10 + digit(instant, 6), digit(instant, 8) * 10 + digit(instant, 9));
+  const year = digit(instant, 0) * 1000 + digit(instant, 1) * 100 + digit(instant, 2) * 10 + digit(instant, 3);
+  // the named zones in FIXED_OFFSETS have kept their offset since 1992 (China had summer time 1986-1991); before that ask Intl
+  if (offset !== null && (year >= FIXED_SINCE || !NAMED_FIXED.has(timeZone))) {
+    const utcDay = epochDayOf(year, digit(instant, 5) * 10 + digit(instant, 6), digit(instant, 8) * 10 + digit(instant, 9));
     const minutes = (digit(instant, 11) * 10 + digit(instant, 12)) * 60 + digit(instant, 14) * 10 + digit(instant, 15) + offset;
     return minutes >= 1440 ? utcDay + 1 : minutes < 0 ? utcDay - 1 : utcDay;
   }
