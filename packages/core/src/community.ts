@@ -329,18 +329,19 @@ export const decideCommunity = (command: CommunityCommand, state: CommunityState
 
 const registerCommunity = (command: CommandOf<'RegisterCommunity'>, state: CommunityState, ctx: CommunityContext): Events => {
   const d = command.data;
+  // the zone is recorded in its canonical spelling ('asia/shanghai' is Asia/Shanghai), so readers can compare it as text
+  const zone = validateTimeZone(d.timeZone ?? 'Asia/Shanghai', ['data', 'timeZone']);
+  if (E.isLeft(zone)) return zone;
   const data: EventData<'CommunityRegistered'> = {
     communityId: d.communityId,
     name: d.name,
-    timeZone: d.timeZone ?? ('Asia/Shanghai' as EventData<'CommunityRegistered'>['timeZone']),
+    timeZone: zone.right as EventData<'CommunityRegistered'>['timeZone'],
     closeCycle: d.closeCycle ?? 'quarter',
   };
   if (state.registered) {
     if (state.communityId === d.communityId && state.name === data.name && state.timeZone === data.timeZone && state.closeCycle === data.closeCycle) return none;
     return E.left(domainError('COMMUNITY_ALREADY_REGISTERED', `community ${describe(state.communityId)} is already registered (as ${describe(state.name)})`, ['data', 'communityId']));
   }
-  const zone = validateTimeZone(data.timeZone, ['data', 'timeZone']);
-  if (E.isLeft(zone)) return zone;
   return E.right([eventFrom('CommunityRegistered', data, command.meta, ctx, eventIdFor('CommunityRegistered', [d.communityId]))]);
 };
 

@@ -42,6 +42,18 @@ describe('RegisterCommunity', () => {
   it('refuses an unknown time zone', () => {
     spec.given([]).when(cmd('RegisterCommunity', { communityId: CID, name: 'x', timeZone: 'Mars/Olympus' })).thenFails('TIME_ZONE_INVALID', ['data', 'timeZone']);
   });
+  it('records the time zone in its canonical spelling, and takes a retry in another spelling as the same registration', () => {
+    const [e] = spec
+      .given([])
+      .when(cmd('RegisterCommunity', { communityId: CID, name: 'x', timeZone: 'asia/shanghai' }))
+      .then((events) => expect(events).toHaveLength(1));
+    expect(e?.data).toMatchObject({ timeZone: 'Asia/Shanghai' });
+    spec.given([e!]).when(cmd('RegisterCommunity', { communityId: CID, name: 'x', timeZone: 'ASIA/SHANGHAI' })).thenNothing();
+    spec.given([e!]).when(cmd('RegisterCommunity', { communityId: CID, name: 'x', timeZone: 'Asia/Tokyo' })).thenFails('COMMUNITY_ALREADY_REGISTERED', ['data', 'communityId']);
+  });
+  it('refuses an unknown time zone even on a retry', () => {
+    spec.given(eventsOf([registerCommunity()])).when(cmd('RegisterCommunity', { communityId: CID, name: '阳光小区', timeZone: 'Mars/Olympus' })).thenFails('TIME_ZONE_INVALID', ['data', 'timeZone']);
+  });
   it('refuses any other command before the community is registered', () => {
     spec.given([]).when(registerUnit('B1-0101')).thenFails('COMMUNITY_NOT_REGISTERED');
   });
