@@ -192,6 +192,13 @@ export interface AccountState {
   /** events folded so far */
   readonly version: number;
   readonly charges: IdTable<ChargeState>;
+  /**
+   * positions in `charges` (ascending) of the open charges: not cancelled, and owing principal or
+   * penalty, or paid in full after the due date with penalty days not yet assessed ({@link isOpen}).
+   * Payments allocate and AssessPenalty assesses over these only: a charge settled by its due date
+   * is never read again.
+   */
+  readonly open: readonly number[];
   readonly payments: IdTable<PaymentState>;
   /** unapplied credit (预收): the sum of the lots' remaining amounts */
   readonly credit: Money;
@@ -217,6 +224,7 @@ export interface AccountState {
 export const initialAccountState = (): AccountState => ({
   version: 0,
   charges: IdTable.empty<ChargeState>(),
+  open: [],
   payments: IdTable.empty<PaymentState>(),
   credit: Money.zero(),
   lots: IdTable.empty<CreditLot>(),
@@ -330,6 +338,7 @@ const copyCharge = (c: ChargeState): Mutable<ChargeState> => ({
 const copyState = (s: AccountState): Mutable<AccountState> => ({
   version: s.version,
   charges: s.charges,
+  open: s.open,
   payments: s.payments,
   credit: s.credit,
   lots: s.lots,
@@ -423,12 +432,83 @@ const reopenPenalty = (c: ChargeState, amount: Money): ChargeState => {
   return next;
 };
 
-/** `s` with other charges: a fresh state the evolver may go on changing. */
-const withCharges = (s: AccountState, charges: IdTable<ChargeState>): Mutable<AccountState> => {
+/**
+ * The first day nothing was owed on a charge whose principal is paid or waived in full: the day
+ * after its last lowering (every lowering counts from then; they only ever lower it).
+ *
+ * @example
+ * settledFrom(charge); // epoch day, or -Infinity when nothing lowered it
+ */
+export const settledFrom = (c: ChargeState): number => {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const m of c.movements) if (m.from > last) last = m.from;
+  return last;
+};
+
+/**
+ * Whether a penalty assessment may still reach the charge under any valid policy (grace of 0 days
+ * or more): it owes principal, or it was paid in full after its due date and its penalty is not yet
+ * assessed through the day before it was settled.
+ *
+ * @example
+ * mayAccrue(charge); // false once paid by the due date
+ */
+export const mayAccrue = (c: ChargeState): boolean => {
+  if (c.cancelled) return false;
+  if (!c.outstandingPrincipal.isZero()) return true;
+  const settled = settledFrom(c);
+  // paid by the due date: the first chargeable day (due + grace + 1) is after the last unpaid day
+  if (settled <= c.dueDay + 1) return false;
+  return c.lastPenaltyDay === null || c.lastPenaltyDay < settled - 1;
+};
+
+/**
+ * Whether a charge is open (see {@link AccountState.open}): not cancelled, and owing principal or
+ * penalty, or still able to accrue penalty ({@link mayAccrue}).
+ *
+ * @example
+ * isOpen(charge); // false once principal and penalty are paid and no day is left to assess
+ */
+export const isOpen = (c: ChargeState): boolean => !c.cancelled && (!c.outstandingPenalty.isZero() || mayAccrue(c));
+
+/** `open` after the charge `touched` changed in `charges` (positions kept ascending). */
+const reopen = (open: readonly number[], charges: IdTable<ChargeState>, touched: string): readonly number[] => {
+  const at = charges.indexOf(touched);
+  const c = charges.toArray()[at];
+  if (c === undefined) return open;
+  const i = open.indexOf(at);
+  const want = isOpen(c);
+  if (want === i >= 0) return open;
+  if (!want) return open.length === 1 ? NONE : open.filter((p) => p !== at);
+  // a new charge is the last; a re-opened one goes back in its place
+  if (open.length === 0 || open[open.length - 1]! < at) return [...open, at];
+  return [...open, at].sort((a, b) => a - b);
+};
+
+const NONE: readonly number[] = Object.freeze([]);
+
+type Touched = string | readonly { readonly chargeId: string }[];
+
+/**
+ * `s` with other charges: a fresh state the evolver may go on changing. `touched` (a charge id, or
+ * allocations naming charges, repeats allowed) and `also` are the charges whose amounts changed,
+ * so the open charges are brought up to date.
+ */
+const withCharges = (s: AccountState, charges: IdTable<ChargeState>, touched: Touched = NONE_TOUCHED, also: Touched = NONE_TOUCHED): Mutable<AccountState> => {
   const next = copyState(s);
   next.charges = charges;
+  next.open = reopenAll(reopenAll(s.open, charges, touched), charges, also);
   return next;
 };
+
+const reopenAll = (open: readonly number[], charges: IdTable<ChargeState>, touched: Touched): readonly number[] => {
+  if (typeof touched === 'string') return reopen(open, charges, touched);
+  let out = open;
+  for (let i = 0; i < touched.length; i++) out = reopen(out, charges, touched[i]!.chargeId);
+  return out;
+};
+
+const NONE_TOUCHED: readonly { readonly chargeId: string }[] = Object.freeze([]);
 
 const chargeOf = (state: AccountState, chargeId: string): ChargeState => {
   const c = state.charges.get(chargeId);
@@ -462,7 +542,7 @@ const evolvers: Evolvers = {
       planId: null,
       movements: [],
     };
-    return withCharges(s, withCharge(s.charges, c));
+    return withCharges(s, withCharge(s.charges, c), c.chargeId);
   },
   CreditApplied: (s, { data: d, meta }) => {
     const amount = money(d.amount);
@@ -473,7 +553,7 @@ const evolvers: Evolvers = {
       return lot;
     });
     for (const p of used.parts) c = payPrincipal(c, p.amount, from, `credit:${p.lotId}`);
-    const next = withCharges(s, withCharge(s.charges, c));
+    const next = withCharges(s, withCharge(s.charges, c), d.chargeId);
     next.lots = used.lots;
     next.openLots = used.openLots;
     next.credit = s.credit.subtract(amount);
@@ -486,7 +566,7 @@ const evolvers: Evolvers = {
     cancelled.cancelled = true;
     cancelled.outstandingPrincipal = ZERO;
     cancelled.outstandingPenalty = ZERO;
-    const next = withCharges(s, withCharge(s.charges, cancelled));
+    const next = withCharges(s, withCharge(s.charges, cancelled), d.chargeId);
     return toCredit.isPositive() ? addLot(next, `cancel:${d.chargeId}`, toCredit) : next;
   },
   PaymentReceived: (s, { data: d }) => {
@@ -511,7 +591,7 @@ const evolvers: Evolvers = {
       toCredit,
       reversed: false,
     };
-    const next = withCharges(s, charges);
+    const next = withCharges(s, charges, d.allocations);
     next.payments = s.payments.set(d.paymentId, payment);
     return toCredit.isPositive() ? addLot(next, d.paymentId, toCredit) : next;
   },
@@ -541,7 +621,7 @@ const evolvers: Evolvers = {
     const p = s.payments.get(d.paymentId);
     const payments = p === undefined ? s.payments : s.payments.set(d.paymentId, { ...p, reversed: true });
     const fromCredit = money(d.fromCredit);
-    const base = withCharges(s, charges);
+    const base = withCharges(s, charges, d.allocations, d.creditApplications);
     base.payments = payments;
     base.lots = lots;
     if (!fromCredit.isPositive()) return base;
@@ -566,7 +646,7 @@ const evolvers: Evolvers = {
     next.penaltyAssessed = c.penaltyAssessed.add(amount);
     next.outstandingPenalty = c.outstandingPenalty.add(amount);
     next.lastPenaltyDay = dayOfIso(d.to);
-    return withCharges(s, withCharge(s.charges, next));
+    return withCharges(s, withCharge(s.charges, next), d.chargeId);
   },
   WaiverGranted: (s, { data: d, meta }) => {
     const c = chargeOf(s, d.chargeId);
@@ -580,7 +660,7 @@ const evolvers: Evolvers = {
       next.penaltyWaived = c.penaltyWaived.add(amount);
       next.outstandingPenalty = c.outstandingPenalty.subtract(amount);
     }
-    const state = withCharges(s, withCharge(s.charges, next));
+    const state = withCharges(s, withCharge(s.charges, next), d.chargeId);
     state.waivers = new Map(s.waivers).set(d.waiverId, { chargeId: d.chargeId, kind: d.kind, amount });
     return state;
   },

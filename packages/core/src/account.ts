@@ -26,6 +26,7 @@ import {
   initialAccountState,
   planOutstanding,
   reminderKey,
+  settledFrom,
 } from './account-state.js';
 import { type AllocationPolicy, type Receivable, allocatePayment } from './allocation.js';
 import { businessDayAt, isoDateOf } from './calendar.js';
@@ -249,7 +250,10 @@ const POLICIES: Record<AccountContext['policy']['allocation'], AllocationPolicy>
  */
 export const receivablesOf = (state: AccountState): Receivable[] => {
   const owed: Receivable[] = [];
-  for (const c of state.charges.values()) {
+  // the open charges are every charge that owes anything, in charge order
+  const all = state.charges.toArray();
+  for (let k = 0; k < state.open.length; k++) {
+    const c = all[state.open[k]!]!;
     if (c.cancelled) continue;
     if (c.outstandingPrincipal.isPositive()) owed.push({ chargeId: c.chargeId, kind: 'principal', dueDate: c.dueDay, outstanding: c.outstandingPrincipal });
     if (c.outstandingPenalty.isPositive()) owed.push({ chargeId: c.chargeId, kind: 'penalty', dueDate: c.dueDay, outstanding: c.outstandingPenalty });
@@ -436,12 +440,6 @@ export const principalTimeline = (c: ChargeState): { from: number; outstanding: 
   return out;
 };
 
-/** the first day nothing was owed on a charge paid or waived in full: every lowering counts by then (they only ever lower it) */
-const settledFrom = (c: ChargeState): number => {
-  let last = Number.NEGATIVE_INFINITY;
-  for (const m of c.movements) if (m.from > last) last = m.from;
-  return last;
-};
 
 const defaultedPlans = (state: AccountState, asOfDay: number): { plan: PlanState; seq: number; dueDate: string }[] => {
   const out: { plan: PlanState; seq: number; dueDate: string }[] = [];
@@ -502,7 +500,12 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
   }
   if (!ctx.policy.penalty.enabled) return E.right(events);
   const policy = plainPolicy(ctx.policy.penalty);
-  for (const c of state.charges.values()) {
+  // only the open charges (state.open, in charge order: every charge an assessment may reach under
+  // a grace of 0 days or more); a negative grace is invalid and refused below, so then read them all
+  const all = state.charges.toArray();
+  const positions = policy.graceDays >= 0 ? state.open : all.map((_, i) => i);
+  for (let k = 0; k < positions.length; k++) {
+    const c = all[positions[k]!]!;
     if (c.cancelled) continue;
     const firstChargeable = c.dueDay + policy.graceDays + 1;
     if (firstChargeable > asOfDay) continue;

@@ -41,6 +41,17 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
     return i !== undefined && i < this.vals.length && this.ids[i] === id ? this.vals[i] : undefined;
   }
 
+  /**
+   * The position of an id's record (the order ids were first set), or -1.
+   *
+   * @example
+   * IdTable.empty<number>().set('a', 1).set('b', 2).indexOf('b'); // 1
+   */
+  indexOf(id: string): number {
+    const i = this.index.get(id);
+    return i !== undefined && i < this.vals.length && this.ids[i] === id ? i : -1;
+  }
+
   /** Whether the id has a record. */
   has(id: string): boolean {
     const i = this.index.get(id);

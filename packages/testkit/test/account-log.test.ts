@@ -10,6 +10,7 @@ import {
   accountPolicyFrom,
   canonicalJson,
   decodeEvent,
+  isOpen,
   isoDateOf,
 } from '@levy/core';
 import { type AccountStep, accountLogArbitrary, accountStepArbitrary, commandOfStep, feeScheduleArbitrary, fenOf, runAccountSteps, storedEventsOf } from '../src/index.js';
@@ -115,6 +116,29 @@ describe('accountLogArbitrary', () => {
       }),
       { numRuns: 80 },
     );
+  });
+
+  it("keeps the account's open charges exactly the charges isOpen names, in charge order, after every event", () => {
+    let closedSeen = 0;
+    fc.assert(
+      fc.property(accountLogArbitrary({ units: 1, steps: 80 }), (log) => {
+        let s = accountDecider.initialState();
+        for (const e of log.accounts[0]!.events) {
+          s = accountDecider.evolve(s, e);
+          const expected: number[] = [];
+          s.charges.toArray().forEach((c, i) => {
+            if (isOpen(c)) expected.push(i);
+            else closedSeen += 1;
+          });
+          expect(s.open).toEqual(expected);
+          // every charge that owes anything is open: payments allocate over the open ones only
+          for (const c of s.charges.values()) if (!c.cancelled && (c.outstandingPrincipal.isPositive() || c.outstandingPenalty.isPositive())) expect(isOpen(c)).toBe(true);
+        }
+      }),
+      { numRuns: 120 },
+    );
+    // the logs must settle charges, or the index was never asked to drop one
+    expect(closedSeen).toBeGreaterThan(0);
   });
 
   it('assesses each charge contiguously: every assessment starts the day after the previous one ended', () => {
