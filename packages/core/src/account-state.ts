@@ -472,7 +472,7 @@ export const mayAccrue = (c: ChargeState): boolean => {
 export const isOpen = (c: ChargeState): boolean => !c.cancelled && (!c.outstandingPenalty.isZero() || mayAccrue(c));
 
 /** `open` after the charge `touched` changed in `charges` (positions kept ascending). */
-const reopen = (open: readonly number[], charges: IdTable<ChargeState>, touched: string): readonly number[] => {
+const openAfter = (open: readonly number[], charges: IdTable<ChargeState>, touched: string): readonly number[] => {
   const at = charges.indexOf(touched);
   const c = charges.toArray()[at];
   if (c === undefined) return open;
@@ -502,9 +502,9 @@ const withCharges = (s: AccountState, charges: IdTable<ChargeState>, touched: To
 };
 
 const reopenAll = (open: readonly number[], charges: IdTable<ChargeState>, touched: Touched): readonly number[] => {
-  if (typeof touched === 'string') return reopen(open, charges, touched);
+  if (typeof touched === 'string') return openAfter(open, charges, touched);
   let out = open;
-  for (let i = 0; i < touched.length; i++) out = reopen(out, charges, touched[i]!.chargeId);
+  for (let i = 0; i < touched.length; i++) out = openAfter(out, charges, touched[i]!.chargeId);
   return out;
 };
 
