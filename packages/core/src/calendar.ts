@@ -19,6 +19,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { Temporal } from 'temporal-polyfill';
+import { InstantString } from './codecs.js';
 import { describe } from './decimal.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
 
@@ -263,19 +264,18 @@ let lastInstant = '';
 let lastZone = '';
 let lastAnswer: E.Either<DomainError, EpochDay> | null = null;
 const MS_PER_DAY = 86_400_000;
-const INSTANT_SHAPE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$/;
 const digitAt = (s: string, i: number): number => s.charCodeAt(i) - 48;
 
 /** milliseconds since the epoch of a UTC instant string, or NaN when it is not one (a leap second reads as :59, as Temporal reads it) */
 const epochMsOfInstant = (s: string): number => {
-  if (!INSTANT_SHAPE.test(s)) return Number.NaN;
+  // the codec's check: the shape, a real date and a real time of day (codecs.ts, InstantString)
+  if (!InstantString.is(s)) return Number.NaN;
   const year = digitAt(s, 0) * 1000 + digitAt(s, 1) * 100 + digitAt(s, 2) * 10 + digitAt(s, 3);
   const month = digitAt(s, 5) * 10 + digitAt(s, 6);
   const day = digitAt(s, 8) * 10 + digitAt(s, 9);
   const hour = digitAt(s, 11) * 10 + digitAt(s, 12);
   const minute = digitAt(s, 14) * 10 + digitAt(s, 15);
   const second = digitAt(s, 17) * 10 + digitAt(s, 18);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 60) return Number.NaN;
   // the fraction's first three digits, up to the Z; finer digits cannot cross a day's start, which falls on a whole second
   let ms = 0;
   for (let i = 20, scale = 100; i < 23 && i < s.length - 1; i++, scale /= 10) ms += digitAt(s, i) * scale;
