@@ -67,7 +67,7 @@ let lastMoney: Money = Money.zero();
 /** Zero yuan, shared. */
 export const ZERO: Money = Money.zero();
 
-// fixed offsets in minutes for the zones Levy's communities use; others go through Intl once per minute
+// fixed offsets in minutes for the zones Levy's communities use; others go through Intl once per minute (per second before 1973)
 const FIXED_OFFSETS: ReadonlyMap<string, number> = new Map([
   ['Asia/Shanghai', 480],
   ['Asia/Chongqing', 480],
@@ -82,6 +82,8 @@ const FIXED_OFFSETS: ReadonlyMap<string, number> = new Map([
 
 // the first year from which every named zone above has had one offset all year
 const FIXED_SINCE = 1992;
+// the first year in which every zone's UTC offset is a whole number of minutes (tzdb: Africa/Monrovia left -00:44:30 on 1972-01-07)
+const WHOLE_MINUTES_SINCE = 1973;
 const NAMED_FIXED: ReadonlySet<string> = new Set([...FIXED_OFFSETS.keys()].filter((z) => z !== 'UTC' && z !== 'Etc/UTC'));
 
 const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -91,7 +93,8 @@ const zonedDayCache = new Map<string, EpochDay>();
  * The business day (in `timeZone`) of a decoded instant `'2025-03-15T02:30:00Z'`: the day the
  * entry was recorded on, as the community's clerks see it. China has kept one offset since 1992,
  * so Chinese zones are plain arithmetic from then on (earlier instants, from the summer-time years
- * 1986-1991 back, and other IANA zones are resolved through Intl, cached per minute).
+ * 1986-1991 back, and other IANA zones are resolved through Intl, cached per minute, or per second before 1973,
+ * when some zones' offsets were not whole minutes).
  *
  * @example
  * recordedDayOf('2025-01-31T16:30:00Z', 'Asia/Shanghai'); // the epoch day of 2025-02-01
@@ -121,7 +124,11 @@ export const recordedDayWith = (instant: string, offset: number | null, timeZone
     const minutes = (digit(instant, 11) * 10 + digit(instant, 12)) * 60 + digit(instant, 14) * 10 + digit(instant, 15) + offset;
     return minutes >= 1440 ? utcDay + 1 : minutes < 0 ? utcDay - 1 : utcDay;
   }
-  const key = `${timeZone}|${instant.slice(0, 16)}`;
+  // to the minute: every zone's offset has been whole minutes since 1972; before, some zones kept
+  // local mean time to the second (Hong Kong +07:36:42 until 1904, Monrovia -00:44:30 until 1972)
+  const minute = instant.slice(0, 16);
+  const at = year >= WHOLE_MINUTES_SINCE ? minute : `${minute}:${instant[17] === '6' ? '59' : instant.slice(17, 19)}`;
+  const key = `${timeZone}|${at}`;
   let day = zonedDayCache.get(key);
   if (day === undefined) {
     let f = zoneFormatters.get(timeZone);
@@ -129,7 +136,8 @@ export const recordedDayWith = (instant: string, offset: number | null, timeZone
       f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
       zoneFormatters.set(timeZone, f);
     }
-    day = dayOf(f.format(new Date(`${instant.slice(0, 16)}:00Z`)));
+    // a leap second (:60) is read as the second before it, as Temporal reads it
+    day = dayOf(f.format(new Date(at.length === 16 ? `${at}:00Z` : `${at}Z`)));
     if (zonedDayCache.size > 100_000) zonedDayCache.clear();
     zonedDayCache.set(key, day);
   }

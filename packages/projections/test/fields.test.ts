@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { epochDayOf } from '@levy/core';
+import fc from 'fast-check';
+import { businessDayAt, epochDayOf } from '@levy/core';
 import { fixedOffsetOf, recordedDayOf, recordedDayWith } from '../src/fields.js';
 
 describe('the business day an entry was recorded on', () => {
@@ -20,5 +21,32 @@ describe('the business day an entry was recorded on', () => {
     expect(recordedDayOf('1980-06-30T23:30:00Z', '+01:00')).toBe(epochDayOf(1980, 7, 1));
     expect(recordedDayOf('2025-07-01T03:30:00Z', 'America/New_York')).toBe(epochDayOf(2025, 6, 30));
     expect(recordedDayOf('2025-07-01T04:30:00Z', 'America/New_York')).toBe(epochDayOf(2025, 7, 1));
+  });
+});
+
+describe('zones whose offset was not whole minutes (before 1973)', () => {
+  it('reads Hong Kong local mean time (+07:36:42, until 1904) to the second', () => {
+    // 16:23:17 UTC was 23:59:59 in Hong Kong, 16:23:18 UTC was midnight
+    expect(recordedDayOf('1856-03-10T16:23:17Z', 'Asia/Hong_Kong')).toBe(epochDayOf(1856, 3, 10));
+    expect(recordedDayOf('1856-03-10T16:23:18Z', 'Asia/Hong_Kong')).toBe(epochDayOf(1856, 3, 11));
+    expect(recordedDayOf('1856-03-10T16:23:59.999Z', 'Asia/Hong_Kong')).toBe(epochDayOf(1856, 3, 11));
+  });
+  it('reads a leap second as the second before it (1972-12-31T23:59:60Z is still December 31 in London)', () => {
+    expect(recordedDayOf('1972-12-31T23:59:60Z', 'Europe/London')).toBe(epochDayOf(1972, 12, 31));
+    expect(recordedDayOf('1972-06-30T23:59:60Z', 'Africa/Monrovia')).toBe(epochDayOf(1972, 6, 30));
+  });
+});
+
+describe('one business day, two implementations', () => {
+  // the audit trail's fast reading of a recorded instant and the core's exact one (Temporal) must never disagree
+  it("recordedDayOf agrees with @levy/core's businessDayAt for any instant and zone", () => {
+    const zones = ['Asia/Shanghai', 'Asia/Urumqi', 'Asia/Hong_Kong', 'Asia/Macau', 'Asia/Taipei', 'UTC', 'Etc/UTC', '+08:00', '-03:30', '+05:45', 'America/New_York', 'Europe/London', 'Africa/Monrovia', 'Australia/Lord_Howe', 'Asia/Kathmandu'];
+    const instant = fc.integer({ min: Date.UTC(1800, 0, 1), max: Date.UTC(2100, 0, 1) }).map((ms) => new Date(ms).toISOString().replace('.000Z', 'Z'));
+    fc.assert(
+      fc.property(instant, fc.constantFrom(...zones), (at, zone) => {
+        const exact = businessDayAt(at, zone);
+        expect(exact._tag === 'Right' && recordedDayOf(at, zone)).toBe(exact._tag === 'Right' && exact.right);
+      }),
+    );
   });
 });
