@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { businessDayAt, epochDayOf } from '@levy/core';
-import { fixedOffsetOf, recordedDayOf, recordedDayWith } from '../src/fields.js';
+import { Money, businessDayAt, epochDayOf, isoDateOf } from '@levy/core';
+import { dayOf, fixedOffsetOf, moneyOfAmount, recordedDayOf, recordedDayWith } from '../src/fields.js';
 
 describe('the business day an entry was recorded on', () => {
   it('reads Chinese zones at +08:00 from 1992 on', () => {
@@ -46,6 +46,24 @@ describe('one business day, two implementations', () => {
       fc.property(instant, fc.constantFrom(...zones), (at, zone) => {
         const exact = businessDayAt(at, zone);
         expect(exact._tag === 'Right' && recordedDayOf(at, zone)).toBe(exact._tag === 'Right' && exact.right);
+      }),
+    );
+  });
+});
+
+describe("the fold's fast field readers agree with core", () => {
+  it('dayOf reads back every ISO date isoDateOf writes, in any order (its last-date memo included)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: epochDayOf(1000, 1, 1), max: epochDayOf(9999, 12, 31) }), { minLength: 1, maxLength: 8 }), (days) => {
+        for (const d of [...days, ...days.reverse()]) expect(dayOf(isoDateOf(d))).toBe(d);
+      }),
+    );
+  });
+  it('moneyOfAmount gives the Money that Money.of gives, however often an amount repeats', () => {
+    const amount = fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 15n })).map(([neg, fen]) => Money.fromMinorUnits(neg ? -fen : fen).toString());
+    fc.assert(
+      fc.property(fc.array(amount, { minLength: 1, maxLength: 8 }), (list) => {
+        for (const a of [...list, ...list]) expect(moneyOfAmount(a).equals(Money.of(a)) && moneyOfAmount(a).toString()).toBe(a);
       }),
     );
   });
