@@ -6,7 +6,8 @@
  * policy, closed-period line and time zone, read from the community stream first.
  *
  * This is the one place in core that may read a clock: the `clock` option, defaulting to the
- * system time. Pass your own clock (and `newId`) for deterministic runs.
+ * system time. It also draws the random part of the default `newId`. Pass your own clock (and
+ * `newId`) for deterministic runs.
  *
  * Two faces over one implementation: `handleTE` returns an fp-ts `TaskEither`, `handle` a Promise
  * of an `Either`. Neither throws for a refusal; only a bug or a broken store rejects.
@@ -17,6 +18,7 @@
  * const r = await levy.handle(receivePayment, { communityId: 'sunrise', unitId: 'B1-1203' });
  * if (E.isLeft(r)) console.log(r.left.code, r.left.message); else r.right.events;
  */
+import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { type AccountContext, type AccountState, accountDecider, accountPolicyFrom } from './account.js';
@@ -50,7 +52,7 @@ import { type UpcasterRegistry, LEVY_UPCASTERS, upcastEvent } from './upcast.js'
 export interface LevyOptions {
   /** the instant a decision is recorded at; default the system clock (the only clock read in core) */
   readonly clock?: () => string;
-  /** fresh ids for facts without a natural key; default `<prefix>-<clock digits>-<counter>` */
+  /** fresh ids for facts without a natural key (a waiver or refund the command names no id for); default `<prefix>-<random UUID>` */
   readonly newId?: (prefix: string) => string;
   /** re-reads after a concurrency conflict before giving up with CONCURRENCY_RETRIES_EXHAUSTED; default 5 */
   readonly maxRetries?: number;
@@ -148,9 +150,10 @@ interface Loaded<S> {
 export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy => {
   // the shell's clock: the only place in core that reads the system time
   const clock = options.clock ?? ((): string => new Date().toISOString());
-  let counter = 0;
-  const newId =
-    options.newId ?? ((prefix: string): string => `${prefix.slice(0, 24)}-${clock().replace(/[^0-9]/g, '').slice(0, 17)}-${(counter++).toString(36)}`);
+  // random, not clock and counter: two instances over one store reading the same millisecond (or a
+  // clock stepped back) would give a second waiver or refund the first one's id, and it would be
+  // taken for a retry of the first and dropped. The shell may draw randomness; decisions may not.
+  const newId = options.newId ?? ((prefix: string): string => `${prefix.slice(0, 24)}-${randomUUID()}`);
   const maxRetries = options.maxRetries ?? 5;
   if (!Number.isSafeInteger(maxRetries) || maxRetries < 0 || maxRetries > MAX_RETRIES_LIMIT) {
     throw new LevyError(domainError('OPTIONS_INVALID', `maxRetries must be a whole number from 0 to ${MAX_RETRIES_LIMIT}`, ['maxRetries']));

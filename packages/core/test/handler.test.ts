@@ -139,6 +139,27 @@ describe('createLevy: concurrency', () => {
     expect(E.isRight(r) && r.right.revision).toBe(1n);
     expect((await levy.readAccount(CID, 'B1-0101')).credit.toString()).toBe('49.40');
   });
+  it('gives facts without a natural key ids no other instance gives, even at the same instant (the default newId)', async () => {
+    const store = openMemoryEventStore();
+    await setUp(store);
+    // two service instances over one store, started together, their clocks reading the same millisecond
+    const a = createLevy(store, { clock });
+    const b = createLevy(store, { clock });
+    await a.runBilling(CID, '2025-03', meta('2025-04-01'));
+    const unit = { communityId: CID, unitId: 'B1-0101' };
+    expect(E.isRight(await a.handle(pay('T1', '300'), unit))).toBe(true); // 49.40 over into credit
+    const refund = (amount: string) => cmd('RefundCredit', { amount, channel: 'cash', refundedOn: '2025-04-10' }, meta('2025-04-10'));
+    const first = await a.handle(refund('10.00'), unit);
+    const second = await b.handle(refund('10.00'), unit);
+    // each refund is its own fact: neither is taken for a retry of the other
+    expect(E.isRight(first) && first.right.events.length).toBe(1);
+    expect(E.isRight(second) && second.right.events.length).toBe(1);
+    const account = await a.readAccount(CID, 'B1-0101');
+    expect(account.refunds.size).toBe(2);
+    expect(account.credit.toString()).toBe('29.40');
+    // ids stay valid: a prefix, then a UUID
+    for (const id of account.refunds.keys()) expect(id).toMatch(/^refund-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
 });
 
 describe('createLevy: billing runs', () => {
