@@ -129,6 +129,24 @@ const toLeft = (e: unknown): E.Either<DomainError, never> => {
   throw e;
 };
 
+/**
+ * A payment's event id comes from its channel and channel transaction alone, so a store that
+ * already holds it in another unit's stream refuses the append: say so in a clerk's terms.
+ */
+const bookedElsewhere = (conflict: DomainError, events: readonly LevyEvent[]): void => {
+  const elsewhere = conflict.details?.existingStreamId;
+  if (typeof elsewhere !== 'string') return;
+  const event = events.find((e) => e.meta.eventId === conflict.details?.eventId);
+  if (event?.type !== 'PaymentReceived') return;
+  const { channel, channelTxnId } = event.data;
+  fail(
+    'PAYMENT_BOOKED_ELSEWHERE',
+    `${channel} transaction ${channelTxnId} is already booked in ${elsewhere}: one channel transaction is one payment, to one account`,
+    ['data', 'channelTxnId'],
+    { channel, channelTxnId, existingStreamId: elsewhere },
+  );
+};
+
 interface Loaded<S> {
   readonly state: S;
   /** last revision read, -1n for no stream */
@@ -220,6 +238,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
       return r.nextExpectedRevision;
     } catch (e) {
       if (isStoreError(e, 'CONCURRENCY_CONFLICT')) return null;
+      if (isStoreError(e, 'EVENT_ID_CONFLICT')) bookedElsewhere(e.error, events);
       throw e;
     }
   };

@@ -139,6 +139,21 @@ describe('createLevy: concurrency', () => {
     expect(E.isRight(r) && r.right.revision).toBe(1n);
     expect((await levy.readAccount(CID, 'B1-0101')).credit.toString()).toBe('49.40');
   });
+  it('refuses a channel transaction already booked to another unit with PAYMENT_BOOKED_ELSEWHERE, writing nothing', async () => {
+    const { levy, store } = await setUp();
+    await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
+    expect(E.isRight(await levy.handle(pay('T1', '300'), { communityId: CID, unitId: 'B1-0101' }))).toBe(true);
+    const r = await levy.handle(pay('T1', '300'), { communityId: CID, unitId: 'B1-0102' });
+    expect(E.isLeft(r) && r.left).toMatchObject({
+      code: 'PAYMENT_BOOKED_ELSEWHERE',
+      path: ['data', 'channelTxnId'],
+      details: { channel: 'wechat', channelTxnId: 'T1', existingStreamId: accountStream(CID, 'B1-0101') },
+    });
+    expect(E.isLeft(r) && r.left.message).toContain('wechat transaction T1 is already booked in levy.account-');
+    // B1-0102 has its charge only; B1-0101 keeps its payment
+    expect((await collect(store.readStream(accountStream(CID, 'B1-0102')))).map((e) => e.type)).toEqual(['ChargeIssued']);
+    expect((await levy.readAccount(CID, 'B1-0101')).payments.size).toBe(1);
+  });
   it('gives facts without a natural key ids no other instance gives, even at the same instant (the default newId)', async () => {
     const store = openMemoryEventStore();
     await setUp(store);
