@@ -231,16 +231,32 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
   const loadCommunity = (communityId: string): Promise<Loaded<CommunityState>> => load(communityStream(communityId), communityDecider, COMMUNITY_EVENTS);
   const loadAccount = (communityId: string, unitId: string): Promise<Loaded<AccountState>> => load(accountStream(communityId, unitId), accountDecider, ACCOUNT_EVENTS);
 
-  /** Appends with the expected revision; a concurrency conflict returns false so the caller decides again. */
+  /** Appends with the expected revision; a concurrency conflict (or a concurrent writer's copy of the same fact) returns null so the caller decides again. */
   const append = async (streamId: string, events: readonly LevyEvent[], revision: bigint): Promise<bigint | null> => {
     try {
       const r = await store.appendToStream(streamId, events as unknown as readonly NewEvent[], { expectedRevision: revision < 0n ? 'no-stream' : revision });
       return r.nextExpectedRevision;
     } catch (e) {
       if (isStoreError(e, 'CONCURRENCY_CONFLICT')) return null;
-      if (isStoreError(e, 'EVENT_ID_CONFLICT')) bookedElsewhere(e.error, events);
+      if (isStoreError(e, 'EVENT_ID_CONFLICT')) {
+        bookedElsewhere(e.error, events);
+        // another writer appended the same fact after this command read the stream (a channel that
+        // notifies two instances at once, two billing runs): its event differs at least in
+        // recordedAt, so the store cannot take this one for a retry. Decide again on what is there now.
+        if (await movedSince(streamId, revision)) return null;
+      }
       throw e;
     }
+  };
+
+  /** Whether a stream has an event after `revision` (-1n: any event). */
+  const movedSince = async (streamId: string, revision: bigint): Promise<boolean> => {
+    try {
+      for await (const _ of store.readStream(streamId, { from: revision + 1n, max: 1 })) return true;
+    } catch (e) {
+      if (!isStoreError(e, 'STREAM_NOT_FOUND')) throw e;
+    }
+    return false;
   };
 
   /** Read, decide, append; again on a conflict, at most maxRetries times more. */

@@ -110,6 +110,39 @@ describe('createLevy: concurrency', () => {
     expect([...account.payments.keys()].sort()).toEqual(['wechat-T-mine', 'wechat-T-other']);
     expect(account.credit.toString()).toBe('49.40');
   });
+  it('takes the same payment notification, decided at once by two instances, as one payment: the later append decides again and appends nothing', async () => {
+    const inner = openMemoryEventStore();
+    const { levy: first } = await setUp(inner);
+    await first.runBilling(CID, '2025-03', meta('2025-04-01'));
+    const unit = { communityId: CID, unitId: 'B1-0101' };
+    let interfered = false;
+    let racer = pay('T1', '300');
+    const racy: EventStore = {
+      ...inner,
+      appendToStream: async (streamId, events, options) => {
+        if (!interfered && streamId === accountStream(CID, 'B1-0101')) {
+          interfered = true;
+          // the channel's second notification reaches the other instance, which books it first
+          const r = await first.handle(racer, unit);
+          if (E.isLeft(r)) throw new Error(r.left.message);
+        }
+        return inner.appendToStream(streamId, events, options);
+      },
+    };
+    // a second instance whose clock reads a little later: its event differs in recordedAt
+    const second = createLevy(racy, { clock: () => '2025-04-01T02:00:01Z', newId });
+    const r = await second.handle(pay('T1', '300'), unit);
+    expect(E.isRight(r) && r.right).toMatchObject({ events: [], attempts: 2 });
+    const account = await second.readAccount(CID, 'B1-0101');
+    expect([...account.payments.keys()]).toEqual(['wechat-T1']);
+    expect(account.credit.toString()).toBe('49.40');
+    // raced the same way with another amount, the transaction is PAYMENT_CONFLICT once decided again
+    interfered = false;
+    racer = pay('T2', '300');
+    const other = await second.handle(pay('T2', '200'), unit);
+    expect(E.isLeft(other) && other.left.code).toBe('PAYMENT_CONFLICT');
+    expect((await second.readAccount(CID, 'B1-0101')).payments.get('wechat-T2')?.amount.toString()).toBe('300.00');
+  });
   it('gives up after maxRetries with CONCURRENCY_RETRIES_EXHAUSTED', async () => {
     const inner = openMemoryEventStore();
     await setUp(inner);
