@@ -23,7 +23,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { type AccountContext, type AccountState, accountDecider, accountPolicyFrom } from './account.js';
 import { DEFAULT_TIME_ZONE, epochDayOf } from './calendar.js';
-import { type InstantString, moneyOf } from './codecs.js';
+import { Id, type InstantString, moneyOf } from './codecs.js';
 import { type AccountCommand, type CommandMeta, type CommandOf, type CommunityCommand, type LevyCommand, ACCOUNT_COMMAND_TYPES, decodeCommand } from './commands.js';
 import { type CommunityContext, type CommunityState, type PeriodCloseInputs, communityDecider, planBilling, scheduleOn } from './community.js';
 import type { Decider } from './decider.js';
@@ -39,6 +39,7 @@ import {
   decodeEvent,
   isLevyEvent,
 } from './events.js';
+import { describe } from './decimal.js';
 import { Money } from './money.js';
 import { parsePeriodKey } from './period.js';
 import { type EventStore, type NewEvent, type StoredEvent, isStoreError } from './store.js';
@@ -102,9 +103,9 @@ export interface Levy {
   runBillingTE(communityId: string, periodKey: string, meta: CommandMeta): TE.TaskEither<DomainError, BillingRunResult>;
   /** Closes a period: gathers its totals and the account stream heads, then appends PeriodClosed. */
   closePeriod(communityId: string, periodKey: string, closedOn: string, meta: CommandMeta): Promise<E.Either<DomainError, HandleResult>>;
-  /** An account's current state (initial when the stream does not exist). Rejects with a LevyError on an unreadable log. */
+  /** An account's current state (initial when the stream does not exist). Rejects with a LevyError on an unreadable log, or TARGET_INVALID for an id that is not one. */
   readAccount(communityId: string, unitId: string): Promise<AccountState>;
-  /** A community's current state (initial when the stream does not exist). */
+  /** A community's current state (initial when the stream does not exist). Rejects like {@link Levy.readAccount}. */
   readCommunity(communityId: string): Promise<CommunityState>;
 }
 
@@ -122,6 +123,23 @@ const dayOf = (iso: string): number => epochDayOf(Number(iso.slice(0, 4)), Numbe
 // refusals travel as LevyErrors inside the shell and come out as Lefts at its edge
 const fail = (code: string, message: string, path: readonly string[] = [], details?: Readonly<Record<string, unknown>>): never => {
   throw new LevyError(domainError(code, message, path, details));
+};
+
+/** An id a stream is named by: the command's target, or an id a read names (TARGET_INVALID otherwise). */
+const checkId = (value: unknown, field: 'communityId' | 'unitId'): string => {
+  if (typeof value === 'string' && Id.is(value)) return value;
+  return fail('TARGET_INVALID', `${field} must be an id such as ${field === 'unitId' ? '"B1-1203"' : '"sunrise"'} (a letter or digit, then letters, digits, _ or -, at most 64), not ${describe(value)}`, [field], {
+    input: describe(value),
+  });
+};
+
+/** A command's target, checked: an object with a community id and, for account commands, a unit id. */
+const checkTarget = (target: unknown): CommandTarget => {
+  if (typeof target !== 'object' || target === null) return fail('TARGET_INVALID', `the target must be { communityId, unitId? }, not ${describe(target)}`, [], { input: describe(target) });
+  const { communityId, unitId } = target as Record<string, unknown>;
+  checkId(communityId, 'communityId');
+  if (unitId !== undefined) checkId(unitId, 'unitId');
+  return target as CommandTarget;
 };
 
 const toLeft = (e: unknown): E.Either<DomainError, never> => {
@@ -400,6 +418,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
 
   const handle = async (command: LevyCommand, target: CommandTarget): Promise<E.Either<DomainError, HandleResult>> => {
     try {
+      checkTarget(target);
       // validate at the edge (DESIGN.md, principle 7): a typed command may still hold unchecked strings
       const decoded = decodeCommand(command);
       if (E.isLeft(decoded)) {
@@ -414,6 +433,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
 
   const runBilling = async (communityId: string, periodKey: string, meta: CommandMeta): Promise<E.Either<DomainError, BillingRunResult>> => {
     try {
+      checkId(communityId, 'communityId');
       const command: CommandOf<'RunBilling'> = { type: 'RunBilling', data: { periodKey: periodKey as CommandOf<'RunBilling'>['data']['periodKey'] }, meta };
       const decoded = decodeCommand(command);
       if (E.isLeft(decoded)) return E.left(decoded.left[0] as DomainError);
@@ -443,7 +463,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     runBillingTE: (communityId, periodKey, meta) => () => runBilling(communityId, periodKey, meta),
     closePeriod: (communityId, periodKey, closedOn, meta) =>
       handle({ type: 'ClosePeriod', data: { periodKey, closedOn } as CommandOf<'ClosePeriod'>['data'], meta }, { communityId }),
-    readAccount: (communityId, unitId) => readState(() => loadAccount(communityId, unitId)),
-    readCommunity: (communityId) => readState(() => loadCommunity(communityId)),
+    readAccount: (communityId, unitId) => readState(() => loadAccount(checkId(communityId, 'communityId'), checkId(unitId, 'unitId'))),
+    readCommunity: (communityId) => readState(() => loadCommunity(checkId(communityId, 'communityId'))),
   };
 };

@@ -73,6 +73,26 @@ describe('createLevy: handle', () => {
     const mismatch = await levy.handle(registerCommunity(), { communityId: 'moonlight' });
     expect(E.isLeft(mismatch) && mismatch.left.code).toBe('TARGET_MISMATCH');
   });
+  it('refuses a target or a read that names no valid id with TARGET_INVALID at the field, before reading anything', async () => {
+    const { levy } = await setUp();
+    const any = (x: unknown) => x as never;
+    const none = await levy.handle(registerUnit('B1-0103'), any(undefined));
+    expect(E.isLeft(none) && none.left).toMatchObject({ code: 'TARGET_INVALID', path: [] });
+    const number = await levy.handle(registerUnit('B1-0103'), any({ communityId: 5 }));
+    expect(E.isLeft(number) && number.left).toMatchObject({ code: 'TARGET_INVALID', path: ['communityId'], details: { input: 'the number 5' } });
+    // a dot would make the account stream's name ambiguous (levy.account-<community>.<unit>)
+    const dotted = await levy.handle(pay('T9', '10'), { communityId: CID, unitId: 'B1.0101' });
+    expect(E.isLeft(dotted) && dotted.left).toMatchObject({ code: 'TARGET_INVALID', path: ['unitId'] });
+    expect(E.isLeft(dotted) && dotted.left.message).toContain('unitId must be an id such as "B1-1203"');
+    const billing = await levy.runBilling('sun rise', '2025-03', meta('2025-04-01'));
+    expect(E.isLeft(billing) && billing.left).toMatchObject({ code: 'TARGET_INVALID', path: ['communityId'] });
+    const close = await levy.closePeriod('', '2025-Q1', '2025-04-01', meta('2025-04-01'));
+    expect(E.isLeft(close) && close.left).toMatchObject({ code: 'TARGET_INVALID', path: ['communityId'] });
+    await expect(levy.readAccount(CID, any(null))).rejects.toMatchObject({ code: 'TARGET_INVALID', error: { path: ['unitId'] } });
+    await expect(levy.readCommunity('a/b')).rejects.toMatchObject({ code: 'TARGET_INVALID' });
+    // a well-formed id of a unit never registered still reads as an empty account
+    expect((await levy.readAccount(CID, 'B9-9999')).version).toBe(0);
+  });
   it('offers the same through a TaskEither', async () => {
     const { levy } = await setUp();
     const task = levy.handleTE(registerUnit('B1-0103'), { communityId: CID });
