@@ -9,11 +9,11 @@
  * const aging = agingReport(book, { asOf: dayOf('2025-06-30') });
  * aging.totals.map(String); // ['12000.00', '3400.00', ...]
  */
-import { type DomainError, type EpochDay, Money, domainError } from '@levy/core';
+import { type DomainError, type EpochDay, LevyError, Money, describe, domainError } from '@levy/core';
 import { type BookState, chargeAsOf, creditAsOf, unitsInOrder } from './book.js';
 import * as E from './either.js';
 import type { Either } from './either.js';
-import { ZERO } from './fields.js';
+import { ZERO, checkDay } from './fields.js';
 
 /** One aging bucket: charges overdue by `fromDays` to `toDays` days (inclusive; null: no upper end). */
 export interface AgingBucket {
@@ -98,16 +98,45 @@ const bucketIndex = (buckets: readonly AgingBucket[], daysOverdue: number): numb
   return 0;
 };
 
+const bucketsInvalid = (why: string, path: readonly string[]): never => {
+  throw new LevyError(domainError('AGING_BUCKETS_INVALID', why, ['buckets', ...path]));
+};
+
+/** Buckets given to the report as values (not from {@link agingBuckets}), checked: every day count falls in exactly one. */
+const checkBuckets = (buckets: unknown): readonly AgingBucket[] => {
+  if (buckets === DEFAULT_AGING_BUCKETS) return DEFAULT_AGING_BUCKETS;
+  if (!Array.isArray(buckets) || buckets.length === 0) return bucketsInvalid(`give at least one bucket (agingBuckets([0, 30, 60]) makes them), not ${describe(buckets)}`, []);
+  for (let i = 0; i < buckets.length; i++) {
+    const b = buckets[i] as Partial<AgingBucket> | null;
+    const at = [String(i)];
+    if (typeof b !== 'object' || b === null || typeof b.label !== 'string') return bucketsInvalid('each bucket is { label, fromDays, toDays }', at);
+    const { fromDays, toDays } = b;
+    const first = i === 0;
+    const last = i === buckets.length - 1;
+    if (first ? fromDays !== Number.NEGATIVE_INFINITY : !Number.isSafeInteger(fromDays)) {
+      return bucketsInvalid(first ? 'the first bucket starts at -Infinity, so every day count falls in one' : 'fromDays must be a whole number of days', [...at, 'fromDays']);
+    }
+    if (last ? toDays !== null : !Number.isSafeInteger(toDays) || (toDays as number) < (fromDays as number)) {
+      return bucketsInvalid(last ? 'the last bucket has no upper end (toDays: null)' : 'toDays must be a whole number of days, not below fromDays', [...at, 'toDays']);
+    }
+    if (!first && fromDays !== (buckets[i - 1] as AgingBucket).toDays! + 1) {
+      return bucketsInvalid(`fromDays must be the day after the bucket before ends (${(buckets[i - 1] as AgingBucket).toDays! + 1}): buckets are contiguous and ascending`, [...at, 'fromDays']);
+    }
+  }
+  return buckets as readonly AgingBucket[];
+};
+
 /**
- * The aging as of the end of `asOf`. A charge's age is `asOf - dueDate` in days (≤ 0: current);
+ * The aging as of the end of `asOf`. Throws a {@link LevyError} for an `asOf` that is not a day
+ * (`AS_OF_INVALID`) or buckets that leave a gap or overlap (`AGING_BUCKETS_INVALID`). A charge's age is `asOf - dueDate` in days (≤ 0: current);
  * its penalty ages with it.
  *
  * @example
  * agingReport(book, { asOf, buckets: [{ label: 'current', fromDays: -Infinity, toDays: 0 }, { label: 'overdue', fromDays: 1, toDays: null }] });
  */
 export const agingReport = (book: BookState, options: AgingOptions): AgingReport => {
-  const buckets = options.buckets ?? DEFAULT_AGING_BUCKETS;
-  const { asOf } = options;
+  const asOf = checkDay(options.asOf, ['asOf']);
+  const buckets = checkBuckets(options.buckets ?? DEFAULT_AGING_BUCKETS);
   const totals: Money[] = buckets.map(() => ZERO);
   const lines: AgingLine[] = [];
   let principalAll = ZERO;

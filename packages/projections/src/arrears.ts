@@ -11,7 +11,7 @@
  */
 import type { EpochDay, Money } from '@levy/core';
 import { type BookState, type PlanStatus, arrearsClassAsOf, chargeAsOf, compareText, planStatusAsOf, unitsInOrder } from './book.js';
-import { ZERO, dayOf } from './fields.js';
+import { ZERO, checkDay, checkLimit, dayOf } from './fields.js';
 
 /** Reminder stages in escalating order (domain.md, chapter 5). */
 export const REMINDER_STAGES = ['reminder', 'phone', 'written-notice', 'legal'] as const;
@@ -64,13 +64,15 @@ export interface ArrearsOptions {
 }
 
 /**
- * The arrears ledger as of the end of `asOf`.
+ * The arrears ledger as of the end of `asOf`. Throws a {@link LevyError} for an `asOf` that is not
+ * a day (`AS_OF_INVALID`) or a `top` that is not a whole number, 0 or more (`LIMIT_INVALID`).
  *
  * @example
  * const ledger = arrearsLedger(book, { asOf, overdueOnly: true });
  */
 export const arrearsLedger = (book: BookState, options: ArrearsOptions): ArrearsLedger => {
-  const { asOf } = options;
+  const asOf = checkDay(options.asOf, ['asOf']);
+  const top = checkLimit(options.top, ['top']);
   const lines: ArrearsLine[] = [];
   let principalAll = ZERO;
   let penaltyAll = ZERO;
@@ -129,7 +131,7 @@ export const arrearsLedger = (book: BookState, options: ArrearsOptions): Arrears
   const units = lines.length;
   return {
     asOf,
-    lines: options.top === undefined ? lines : lines.slice(0, Math.max(0, options.top)),
+    lines: top === undefined ? lines : lines.slice(0, top),
     units,
     principal: principalAll,
     penalty: penaltyAll,

@@ -16,7 +16,7 @@
  * for (const unit of book.units.values()) for (const c of unit.charges) chargeAsOf(c, asOf).principal;
  */
 import { type EpochDay, type EventOf, Money, accountStream, parseStreamName } from '@levy/core';
-import { ZERO, dayOf, moneyOfAmount } from './fields.js';
+import { ZERO, checkDay, dayOf, moneyOfAmount } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -700,7 +700,7 @@ const DEAD: ChargeAsOf = Object.freeze({ live: false, principal: ZERO, penalty: 
  * chargeAsOf(charge, dayOf('2025-04-15')).principal.toString(); // '250.60'
  */
 export const chargeAsOf = (c: ChargeRecord, asOf?: EpochDay): ChargeAsOf => {
-  const d = asOf ?? Number.POSITIVE_INFINITY;
+  const d = asOf === undefined ? Number.POSITIVE_INFINITY : checkDay(asOf, ['asOf']);
   if (c.issuedDay > d || (c.cancelledDay !== null && c.cancelledDay <= d)) return DEAD;
   let collected = ZERO;
   let waived = ZERO;
@@ -757,6 +757,7 @@ export const chargeAsOf = (c: ChargeRecord, asOf?: EpochDay): ChargeAsOf => {
  */
 export const creditAsOf = (u: UnitRecord, asOf?: EpochDay): Money => {
   if (asOf === undefined) return u.credit;
+  checkDay(asOf, ['asOf']);
   let sum = ZERO;
   const mv = u.moves;
   for (let i = u.lastCredit; i >= 0; i = mv.prev[i]!) if (mv.day[i]! <= asOf) sum = sum.add(mv.amount[i]!);
@@ -770,6 +771,7 @@ export const creditAsOf = (u: UnitRecord, asOf?: EpochDay): Money => {
  * arrearsClassAsOf(unit, asOf); // 'chronic'
  */
 export const arrearsClassAsOf = (u: UnitRecord, asOf: EpochDay): string => {
+  checkDay(asOf, ['asOf']);
   let best: { day: EpochDay; seq: number; arrearsClass: string } | null = null;
   for (const c of u.classes) if (c.day <= asOf && (best === null || c.day > best.day || (c.day === best.day && c.seq > best.seq))) best = c;
   return best?.arrearsClass ?? 'none';
@@ -785,6 +787,7 @@ export type PlanStatus = 'none' | 'active' | 'defaulted' | 'completed';
  * planStatusAsOf(unit, asOf); // 'active'
  */
 export const planStatusAsOf = (u: UnitRecord, asOf: EpochDay): { status: PlanStatus; planId: string | null } => {
+  checkDay(asOf, ['asOf']);
   let latest: PlanRecord | null = null;
   for (const p of u.plans) if (p.agreedDay <= asOf && (latest === null || p.agreedDay >= latest.agreedDay)) latest = p;
   if (latest === null) return { status: 'none', planId: null };

@@ -18,7 +18,7 @@
 import { type DomainError, type EpochDay, ExactDecimal, type Money, type Period, domainError, parsePeriodKey } from '@levy/core';
 import * as E from './either.js';
 import { type BookState, type ChargeRecord, type UnitRecord, chargeAsOf, compareText, movesOf, unitsInOrder } from './book.js';
-import { ZERO } from './fields.js';
+import { ZERO, dayInvalid } from './fields.js';
 
 /** What rates are grouped by. */
 export type RateDimension = 'community' | 'building' | 'feeItem' | 'useType';
@@ -111,8 +111,9 @@ const collectedWithin = (c: ChargeRecord, from: EpochDay, to: EpochDay, asOf: Ep
 };
 
 /**
- * The collection rates of `period` as they stood at the end of `asOf`. A bad period key or
- * dimension is a `DomainError` (`PERIOD_KEY_INVALID`, `RATE_DIMENSION_INVALID`).
+ * The collection rates of `period` as they stood at the end of `asOf`. A bad period key,
+ * dimension or day is a `DomainError` (`PERIOD_KEY_INVALID`, `RATE_DIMENSION_INVALID`,
+ * `AS_OF_INVALID`).
  *
  * @example
  * collectionRates(book, { period: '2025-03', asOf: dayOf('2025-03-31') });
@@ -124,6 +125,8 @@ export const collectionRates = (book: BookState, options: CollectionRateOptions)
   }
   const parsed = parsePeriodKey(options.period, ['period']);
   if (E.isLeft(parsed)) return parsed;
+  const badDay = dayInvalid(options.asOf, ['asOf']);
+  if (badDay !== null) return E.left(badDay);
   return E.right(ratesFor(book, parsed.right, options.asOf, by, options.communityId));
 };
 

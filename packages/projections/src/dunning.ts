@@ -12,10 +12,10 @@
  * import { dunningWorklist, dayOf } from '@levy/projections';
  * dunningWorklist(book, { asOf: dayOf('2025-09-15') }).items.filter((i) => i.stage === 'legal');
  */
-import type { EpochDay, Money } from '@levy/core';
+import { type EpochDay, LevyError, type Money, describe, domainError } from '@levy/core';
 import { REMINDER_STAGES } from './arrears.js';
 import { type BookState, type ChargeRecord, arrearsClassAsOf, chargeAsOf, compareText, planStatusAsOf, unitsInOrder } from './book.js';
-import { ZERO, dayOf } from './fields.js';
+import { ZERO, checkDay, dayOf } from './fields.js';
 
 /** A reminder stage. */
 export type DunningStage = (typeof REMINDER_STAGES)[number];
@@ -78,15 +78,38 @@ const stageFor = (policy: DunningPolicy, daysOverdue: number): DunningStage | nu
   return null;
 };
 
+const POLICY_FIELDS = ['reminderDays', 'phoneDays', 'writtenNoticeDays', 'legalDays'] as const;
+
+/** A policy given as a value, checked: whole numbers of days, each stage no earlier than the one before. */
+const checkPolicy = (policy: unknown): DunningPolicy => {
+  if (policy === DEFAULT_DUNNING_POLICY) return DEFAULT_DUNNING_POLICY;
+  if (typeof policy !== 'object' || policy === null) {
+    throw new LevyError(domainError('DUNNING_POLICY_INVALID', `the policy is { ${POLICY_FIELDS.join(', ')} }, not ${describe(policy)}`, ['policy']));
+  }
+  const p = policy as Record<string, unknown>;
+  for (let i = 0; i < POLICY_FIELDS.length; i++) {
+    const field = POLICY_FIELDS[i]!;
+    const days = p[field];
+    const before = i === 0 ? null : (p[POLICY_FIELDS[i - 1]!] as number);
+    if (!Number.isSafeInteger(days) || (before !== null && (days as number) < before)) {
+      const why = before === null ? 'a whole number of days' : `a whole number of days, not before ${POLICY_FIELDS[i - 1]} (${before})`;
+      throw new LevyError(domainError('DUNNING_POLICY_INVALID', `${field} must be ${why}, not ${describe(days)}`, ['policy', field], { input: describe(days) }));
+    }
+  }
+  return policy as DunningPolicy;
+};
+
 /**
- * The worklist as of the end of `asOf`: most severe stage first, then longest overdue.
+ * The worklist as of the end of `asOf`: most severe stage first, then longest overdue. Throws a
+ * {@link LevyError} for an `asOf` that is not a day (`AS_OF_INVALID`) or a policy whose stages are
+ * not whole days in order (`DUNNING_POLICY_INVALID`).
  *
  * @example
  * const list = dunningWorklist(book, { asOf, policy: { ...DEFAULT_DUNNING_POLICY, legalDays: 90 } });
  */
 export const dunningWorklist = (book: BookState, options: DunningOptions): DunningWorklist => {
-  const policy = options.policy ?? DEFAULT_DUNNING_POLICY;
-  const { asOf } = options;
+  const asOf = checkDay(options.asOf, ['asOf']);
+  const policy = checkPolicy(options.policy ?? DEFAULT_DUNNING_POLICY);
   const items: DunningItem[] = [];
   for (const u of unitsInOrder(book, options.communityId)) {
     const plan = planStatusAsOf(u, asOf);

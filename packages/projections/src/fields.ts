@@ -9,7 +9,7 @@
  * dayOf('2025-04-15');          // 20193
  * moneyOfAmount('250.60');      // Money 250.60
  */
-import { type EpochDay, Money, epochDayOf, isoDateOf } from '@levy/core';
+import { type DomainError, type EpochDay, LevyError, Money, describe, domainError, epochDayOf, isoDateOf } from '@levy/core';
 
 const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
 
@@ -29,6 +29,47 @@ export const dayOf = (iso: string): EpochDay => {
 };
 let lastIso = '';
 let lastDay = 0;
+
+/**
+ * Why a day given to a report is not one, or null: it must be a whole epoch day, as {@link dayOf}
+ * gives. A date string, NaN or a fraction would compare silently wrong against every charge.
+ *
+ * @example
+ * dayInvalid(dayOf('2025-12-31'), ['asOf']); // null
+ * dayInvalid('2025-12-31', ['asOf']);        // { code: 'AS_OF_INVALID', path: ['asOf'], ... }
+ */
+export const dayInvalid = (value: unknown, path: readonly string[]): DomainError | null =>
+  typeof value === 'number' && Number.isSafeInteger(value)
+    ? null
+    : domainError('AS_OF_INVALID', `${path.join('.')} must be a day such as dayOf('2025-12-31'), a whole number of days since 1970-01-01, not ${describe(value)}`, path, {
+        input: describe(value),
+      });
+
+/**
+ * A day given to a report, checked ({@link dayInvalid}); a report that returns its value directly
+ * throws the refusal as a {@link LevyError}.
+ *
+ * @example
+ * checkDay(dayOf('2025-12-31'), ['asOf']); // 20453
+ * checkDay(Number.NaN, ['asOf']);          // throws LevyError AS_OF_INVALID at asOf
+ */
+export const checkDay = (value: unknown, path: readonly string[]): EpochDay => {
+  const bad = dayInvalid(value, path);
+  if (bad !== null) throw new LevyError(bad);
+  return value as EpochDay;
+};
+
+/**
+ * A `top` or `limit` given to a report, checked: a whole number, 0 or more (undefined: no cut).
+ * Throws a {@link LevyError} `LIMIT_INVALID` naming the field otherwise.
+ *
+ * @example
+ * checkLimit(20, ['top']); // 20
+ */
+export const checkLimit = (value: unknown, path: readonly string[]): number | undefined => {
+  if (value === undefined || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) return value;
+  throw new LevyError(domainError('LIMIT_INVALID', `${path.join('.')} must be a whole number, 0 or more, not ${describe(value)}`, path, { input: describe(value) }));
+};
 
 /**
  * The ISO date of an epoch day (re-exported from core for report code).

@@ -14,7 +14,7 @@
  * // ['Receivable:Fees 250.60', 'Revenue:Fees -250.60']
  */
 import { type EpochDay, type LevyEvent, Money } from '@levy/core';
-import { ZERO, dayOf, moneyOfAmount } from './fields.js';
+import { ZERO, checkDay, dayOf, moneyOfAmount } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -409,6 +409,7 @@ export const journalStep = (state: JournalState, event: LoggedEvent, day: EpochD
  * balancesAsOf(journal, dayOf('2025-03-31')).get('Receivable:Fees')?.toString(); // '12500.00'
  */
 export const balancesAsOf = (state: JournalState, asOf?: EpochDay): Map<string, Money> => {
+  if (asOf !== undefined) checkDay(asOf, ['asOf']);
   const out = new Map<string, Money>();
   for (const account of [...state.byAccount.keys()].sort()) {
     const sum = state.byAccount.get(account)!.sumThrough(asOf);
@@ -424,6 +425,7 @@ export const balancesAsOf = (state: JournalState, asOf?: EpochDay): Map<string, 
  * journalBalance(journal, 'Liability:Prepaid').toString(); // '-300.00' (owners' credit)
  */
 export const journalBalance = (state: JournalState, account: string, asOf?: EpochDay): Money => {
+  if (asOf !== undefined) checkDay(asOf, ['asOf']);
   return state.byAccount.get(account)?.sumThrough(asOf) ?? Money.zero();
 };
 

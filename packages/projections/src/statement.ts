@@ -12,7 +12,7 @@
 import { type DomainError, type EpochDay, Money, domainError } from '@levy/core';
 import * as E from './either.js';
 import { type BookState, compareText, eventsOf } from './book.js';
-import { ZERO, dateOf, dayOf, moneyOfAmount } from './fields.js';
+import { ZERO, dateOf, dayInvalid, dayOf, moneyOfAmount } from './fields.js';
 import type { LoggedEvent } from './fold.js';
 
 /** One statement line. */
@@ -101,7 +101,8 @@ const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
 
 /**
  * A unit's statement between two days (both included; open ends when omitted). `unit` is the
- * account stream id or `{ communityId, unitId }`; an unknown unit is `UNIT_UNKNOWN`.
+ * account stream id or `{ communityId, unitId }`; an unknown unit is `UNIT_UNKNOWN`, an end of the
+ * range that is not a day `AS_OF_INVALID`.
  *
  * @example
  * unitStatement(book, { communityId: 'sunrise', unitId: 'B1-1203' }, { to: dayOf('2025-06-30') });
@@ -111,6 +112,10 @@ export const unitStatement = (
   unit: string | { readonly communityId: string; readonly unitId: string },
   range: { readonly from?: EpochDay; readonly to?: EpochDay } = {},
 ): E.Either<DomainError, UnitStatement> => {
+  for (const end of ['from', 'to'] as const) {
+    const bad = range[end] === undefined ? null : dayInvalid(range[end], ['range', end]);
+    if (bad !== null) return E.left(bad);
+  }
   const key = typeof unit === 'string' ? unit : `levy.account-${unit.communityId}.${unit.unitId}`;
   const u = book.units.get(key);
   if (u === undefined) return E.left(domainError('UNIT_UNKNOWN', `there is no account ${key} in this log`, ['unit']));

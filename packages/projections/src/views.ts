@@ -16,7 +16,7 @@ import { arrearsLedger } from './arrears.js';
 import { type AuditState, auditProjection, auditStep, auditTrail } from './audit.js';
 import { type BookState, bookProjection, bookStep, chargeAsOf, creditAsOf, unitsInOrder } from './book.js';
 import { collectionRates } from './collection-rate.js';
-import { dayOf } from './fields.js';
+import { checkDay, dayOf } from './fields.js';
 import { disclosure } from './disclosure.js';
 import { dunningWorklist } from './dunning.js';
 import type { Projection } from './fold.js';
@@ -59,6 +59,7 @@ export const levyProjection: Projection<LevyViews> = {
  * reportJson(reportBundle(views, dayOf('2025-12-31')));
  */
 export const reportBundle = (views: LevyViews, asOf: EpochDay): Record<string, unknown> => {
+  checkDay(asOf, ['asOf']);
   const months = new Set<string>();
   for (const u of views.book.units.values()) for (const c of u.charges) months.add(isoDateOf(c.periodStart).slice(0, 7));
   const rates: Record<string, unknown> = {};

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT,
+  DEFAULT_DUNNING_POLICY,
+  agingBuckets,
+  chargeAsOf,
+  creditAsOf,
   journalBalance,
+  reportBundle,
   agingReport,
   arrearsLedger,
   auditTrail,
@@ -22,7 +27,7 @@ import {
   trialBalance,
   unitStatement,
 } from '../src/index.js';
-import type { EventOf } from '@levy/core';
+import { type EventOf, LevyError } from '@levy/core';
 import { S1, S2, charge, ev, quarterLog } from './fixtures.js';
 
 const views = () => rebuild(levyProjection, quarterLog());
@@ -245,5 +250,63 @@ describe('account book readings', () => {
     const { book } = rebuild(levyProjection, log);
     expect(chargeOf(book.units.get(S2)!, 'c2-2025-01')!.amount.toString()).toBe('500.00');
     expect(book.anomalies.map((a) => a.code)).toEqual(['CHARGE_DUPLICATE']);
+  });
+});
+
+describe('bad options: a typed refusal naming the field, never a silently wrong report', () => {
+  const v = views();
+  const asOf = dayOf('2025-03-31');
+  const any = (x: unknown) => x as never;
+  // a report that returns its value throws a LevyError; one that returns an Either returns it
+  const refusal = (fn: () => unknown): unknown => {
+    try {
+      fn();
+    } catch (e) {
+      return e instanceof LevyError ? { code: e.error.code, path: e.error.path } : String(e);
+    }
+    return 'no refusal';
+  };
+  it('refuses an as-of that is not a whole epoch day: a date string, NaN, a fraction', () => {
+    for (const bad of ['2025-03-31', Number.NaN, 20178.5, undefined, null]) {
+      const expected = { code: 'AS_OF_INVALID', path: ['asOf'] };
+      expect(refusal(() => agingReport(v.book, { asOf: any(bad) }))).toEqual(expected);
+      expect(refusal(() => arrearsLedger(v.book, { asOf: any(bad) }))).toEqual(expected);
+      expect(refusal(() => dunningWorklist(v.book, { asOf: any(bad) }))).toEqual(expected);
+      expect(refusal(() => reportBundle(v, any(bad)))).toEqual(expected);
+      const rates = collectionRates(v.book, { period: '2025-01', asOf: any(bad) });
+      expect(rates._tag === 'Left' && rates.left).toMatchObject(expected);
+    }
+    // where the day is optional, leaving it out reads the whole log; giving a bad one is refused
+    expect(trialBalance(v.journal).sum.isZero()).toBe(true);
+    expect(refusal(() => trialBalance(v.journal, any('2025-03-31')))).toEqual({ code: 'AS_OF_INVALID', path: ['asOf'] });
+    expect(refusal(() => journalBalance(v.journal, ACCOUNT.receivableFees, Number.NaN))).toEqual({ code: 'AS_OF_INVALID', path: ['asOf'] });
+    const unit = [...v.book.units.values()][0]!;
+    expect(refusal(() => chargeAsOf(unit.charges[0]!, 1.5))).toEqual({ code: 'AS_OF_INVALID', path: ['asOf'] });
+    expect(refusal(() => creditAsOf(unit, Number.POSITIVE_INFINITY))).toEqual({ code: 'AS_OF_INVALID', path: ['asOf'] });
+    const statement = unitStatement(v.book, unit.key, { to: any('2025-03-31') });
+    expect(statement._tag === 'Left' && statement.left).toMatchObject({ code: 'AS_OF_INVALID', path: ['range', 'to'] });
+    expect(statement._tag === 'Left' && statement.left.message).toContain("range.to must be a day such as dayOf('2025-12-31')");
+  });
+  it('refuses aging buckets that leave a gap, overlap or stop short, naming the bucket', () => {
+    const buckets = ok(agingBuckets([0, 30]));
+    expect(agingReport(v.book, { asOf, buckets }).buckets).toEqual(['current', '1-30', '>30']);
+    const invalid = (b: unknown) => refusal(() => agingReport(v.book, { asOf, buckets: any(b) }));
+    expect(invalid([])).toEqual({ code: 'AGING_BUCKETS_INVALID', path: ['buckets'] });
+    expect(invalid([{ ...buckets[0]!, fromDays: 0 }, ...buckets.slice(1)])).toEqual({ code: 'AGING_BUCKETS_INVALID', path: ['buckets', '0', 'fromDays'] });
+    expect(invalid([buckets[0], { ...buckets[1]!, fromDays: 2 }, buckets[2]])).toEqual({ code: 'AGING_BUCKETS_INVALID', path: ['buckets', '1', 'fromDays'] });
+    expect(invalid([buckets[0], { ...buckets[1]!, toDays: 0 }, buckets[2]])).toEqual({ code: 'AGING_BUCKETS_INVALID', path: ['buckets', '1', 'toDays'] });
+    expect(invalid(buckets.slice(0, 2))).toEqual({ code: 'AGING_BUCKETS_INVALID', path: ['buckets', '1', 'toDays'] });
+    expect(invalid([buckets[0], null, buckets[2]])).toEqual({ code: 'AGING_BUCKETS_INVALID', path: ['buckets', '1'] });
+  });
+  it('refuses a dunning policy whose stages are not whole days in order, and a negative or fractional top', () => {
+    const policy = (p: object) => refusal(() => dunningWorklist(v.book, { asOf, policy: any({ ...DEFAULT_DUNNING_POLICY, ...p }) }));
+    expect(policy({ phoneDays: 15.5 })).toEqual({ code: 'DUNNING_POLICY_INVALID', path: ['policy', 'phoneDays'] });
+    expect(policy({ writtenNoticeDays: 10 })).toEqual({ code: 'DUNNING_POLICY_INVALID', path: ['policy', 'writtenNoticeDays'] });
+    expect(policy({ legalDays: undefined })).toEqual({ code: 'DUNNING_POLICY_INVALID', path: ['policy', 'legalDays'] });
+    expect(refusal(() => dunningWorklist(v.book, { asOf, policy: any('strict') }))).toEqual({ code: 'DUNNING_POLICY_INVALID', path: ['policy'] });
+    expect(dunningWorklist(v.book, { asOf, policy: { ...DEFAULT_DUNNING_POLICY, legalDays: 90 } }).asOf).toBe(asOf);
+    expect(refusal(() => arrearsLedger(v.book, { asOf, top: -1 }))).toEqual({ code: 'LIMIT_INVALID', path: ['top'] });
+    expect(refusal(() => arrearsLedger(v.book, { asOf, top: 2.5 }))).toEqual({ code: 'LIMIT_INVALID', path: ['top'] });
+    expect(arrearsLedger(v.book, { asOf, top: 0 }).lines).toEqual([]);
   });
 });
