@@ -11,7 +11,7 @@
  * import { disclosure } from '@levy/projections';
  * disclosure(book, 'sunrise', '2025-Q1'); // right({ billed, collected, expenditures: [{ category: 'cleaning', amount }], ... })
  */
-import { type DomainError, type EpochDay, Money, domainError } from '@levy/core';
+import { type DomainError, type EpochDay, Money, domainError, parsePeriodKey } from '@levy/core';
 import * as E from './either.js';
 import { type BookState, chargeAsOf, compareText, creditAsOf, eventsOf } from './book.js';
 import { ZERO, dateOf, dayOf, moneyOfAmount } from './fields.js';
@@ -44,16 +44,21 @@ export interface Disclosure {
 const within = (day: EpochDay, start: EpochDay, end: EpochDay): boolean => day >= start && day <= end;
 
 /**
- * The disclosure of a closed period. A community or period that is not closed in the log is
- * `PERIOD_NOT_CLOSED`.
+ * The disclosure of a closed period. A community the log does not hold is `COMMUNITY_UNKNOWN`, a
+ * malformed period key `PERIOD_KEY_INVALID`, and a period not closed in the log `PERIOD_NOT_CLOSED`.
  *
  * @example
  * const d = disclosure(book, 'sunrise', '2025-Q1');
  */
 export const disclosure = (book: BookState, communityId: string, periodKey: string): E.Either<DomainError, Disclosure> => {
   const community = book.communities.get(communityId);
-  const close = community?.closes.find((c) => c.periodKey === periodKey);
-  if (community === undefined || close === undefined) {
+  if (community === undefined) {
+    return E.left(domainError('COMMUNITY_UNKNOWN', `there is no community ${JSON.stringify(communityId)} in this log`, ['communityId']));
+  }
+  const key = parsePeriodKey(periodKey, ['periodKey']);
+  if (E.isLeft(key)) return key;
+  const close = community.closes.find((c) => c.periodKey === periodKey);
+  if (close === undefined) {
     return E.left(domainError('PERIOD_NOT_CLOSED', `period ${periodKey} of community ${communityId} has not been closed, so there is nothing to publish yet`, ['periodKey']));
   }
   const { start, end } = close;

@@ -221,6 +221,13 @@ describe('disclosure', () => {
     const d = disclosure(views().book, 'sunrise', '2025-Q2');
     expect(d._tag === 'Left' && d.left.code).toBe('PERIOD_NOT_CLOSED');
   });
+
+  it('tells an unknown community and a malformed period apart from a period not closed', () => {
+    const unknown = disclosure(views().book, 'moonlight', '2025-Q1');
+    expect(unknown._tag === 'Left' && unknown.left).toMatchObject({ code: 'COMMUNITY_UNKNOWN', path: ['communityId'] });
+    const malformed = disclosure(views().book, 'sunrise', '2025-Q5');
+    expect(malformed._tag === 'Left' && malformed.left).toMatchObject({ code: 'PERIOD_KEY_INVALID', path: ['periodKey'] });
+  });
 });
 
 describe('account book readings', () => {
