@@ -185,6 +185,8 @@ export interface UnitRecord {
   readonly classes: { readonly day: EpochDay; readonly arrearsClass: string; readonly seq: number }[];
   /** the latest of the unit's account events in the book's event list, linked back to the first (see {@link eventsOf}) */
   lastEvent: number;
+  /** how many events of the account stream were folded in (its next revision) */
+  eventCount: number;
 }
 
 /** A community: its name, time zone, schedules, closes and spending. */
@@ -210,7 +212,8 @@ export interface BookAnomaly {
     | 'PAYMENT_UNBALANCED'
     | 'REVERSAL_UNBALANCED'
     | 'PAYMENT_UNKNOWN'
-    | 'CHARGE_CANCELLED_TWICE';
+    | 'CHARGE_CANCELLED_TWICE'
+    | 'MISSED_BY_CLOSE';
   readonly message: string;
   readonly eventId: string;
   readonly streamId: string;
@@ -233,6 +236,8 @@ export interface BookState {
   /** account events in log order, each linked to the previous event of its unit through `eventPrev` */
   readonly events: LoggedEvent[];
   eventPrev: Int32Array;
+  /** the fold sequence number (`seq`) of each event in `events` */
+  eventSeq: Int32Array;
   /** the unit of the last account event */
   lastUnit: UnitRecord | null;
   /** events folded in so far (the next event's sequence number) */
@@ -279,6 +284,7 @@ const unitOf = (state: BookState, key: string, communityId: string, unitId: stri
       reminders: [],
       classes: [],
       lastEvent: -1,
+      eventCount: 0,
     };
     state.units.set(key, u);
     c.units.push(u);
@@ -534,17 +540,50 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
   }
 };
 
-const linkEvent = (state: BookState, unit: UnitRecord, event: LoggedEvent): void => {
+const linkEvent = (state: BookState, unit: UnitRecord, event: LoggedEvent, seq: number): void => {
   const i = state.events.length;
   state.events.push(event);
   if (i === state.eventPrev.length) {
     const prev = new Int32Array(i * 2);
     prev.set(state.eventPrev);
     state.eventPrev = prev;
+    const seqs = new Int32Array(i * 2);
+    seqs.set(state.eventSeq);
+    state.eventSeq = seqs;
   }
   // only the new row is written: the unit's earlier events are not touched
   state.eventPrev[i] = unit.lastEvent;
+  state.eventSeq[i] = seq;
   unit.lastEvent = i;
+  unit.eventCount += 1;
+};
+
+/**
+ * A close seals each account stream's head as it read it. An event of the period folded in before
+ * the close but after its stream's sealed head was appended while the close was being gathered (a
+ * payment booked in the same moment): the period's sealed totals do not hold it. Each such event
+ * is an anomaly, `MISSED_BY_CLOSE`.
+ */
+const checkSeal = (state: BookState, c: CommunityRecord, close: EventOf<'PeriodClosed'>['data'], start: EpochDay, end: EpochDay): void => {
+  const sealed = new Map<string, number>();
+  // a revision that is not a whole number seals nothing
+  for (const h of close.heads) sealed.set(h.streamId, /^[0-9]{1,15}$/.test(h.revision) ? Number(h.revision) : -1);
+  for (const u of c.units) {
+    const head = sealed.get(u.key) ?? -1;
+    let after = u.eventCount - 1 - head;
+    for (let i = u.lastEvent; after > 0 && i >= 0; i = state.eventPrev[i]!, after--) {
+      const e = state.events[i]!;
+      const day = dayOf(e.meta.effectiveDate);
+      if (day < start || day > end) continue;
+      anomaly(
+        state,
+        e,
+        state.eventSeq[i]!,
+        'MISSED_BY_CLOSE',
+        `${e.type} of ${u.key} is dated ${e.meta.effectiveDate}, inside ${close.periodKey}, but was appended after the close read the account at revision ${head}: the sealed totals do not include it`,
+      );
+    }
+  }
 };
 
 /**
@@ -556,7 +595,19 @@ const linkEvent = (state: BookState, unit: UnitRecord, event: LoggedEvent): void
  */
 export const bookProjection: Projection<BookState> = {
   name: 'book',
-  init: () => ({ units: new Map(), communities: new Map(), anomalies: [], moves: new Movements(), chargeKeys: new Map(), events: [], eventPrev: new Int32Array(1024), lastUnit: null, seq: 0, lastDay: null }),
+  init: () => ({
+    units: new Map(),
+    communities: new Map(),
+    anomalies: [],
+    moves: new Movements(),
+    chargeKeys: new Map(),
+    events: [],
+    eventPrev: new Int32Array(1024),
+    eventSeq: new Int32Array(1024),
+    lastUnit: null,
+    seq: 0,
+    lastDay: null,
+  }),
   apply: (state, event) => {
     bookStep(state, event, dayOf(event.meta.effectiveDate));
     return state;
@@ -612,7 +663,11 @@ export const bookStep = (state: BookState, event: LoggedEvent, day: EpochDay): U
     }
     case 'PeriodClosed': {
       const d = event.data;
-      community(state, d.communityId).closes.push({ periodKey: d.periodKey, start: dayOf(d.periodStart), end: dayOf(d.periodEnd), closedDay: dayOf(d.closedOn), seq, event });
+      const c = community(state, d.communityId);
+      const start = dayOf(d.periodStart);
+      const end = dayOf(d.periodEnd);
+      c.closes.push({ periodKey: d.periodKey, start, end, closedDay: dayOf(d.closedOn), seq, event });
+      checkSeal(state, c, d, start, end);
       return null;
     }
     case 'ExpenditureRecorded': {
@@ -623,7 +678,7 @@ export const bookStep = (state: BookState, event: LoggedEvent, day: EpochDay): U
     default: {
       const unit = unitOfStream(state, event.streamId);
       if (unit === undefined) return null;
-      linkEvent(state, unit, event);
+      linkEvent(state, unit, event, seq);
       applyAccountEvent(state, unit, event, day, seq);
       return unit;
     }

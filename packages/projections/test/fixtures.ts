@@ -116,7 +116,7 @@ export const quarterLog = (): LoggedEvent[] => {
       }),
       { actor: { id: 'system', role: 'system' } },
     ),
-    ev(SC, 'PeriodClosed', '2025-04-01', d({ communityId: C, periodKey: '2025-Q1', periodStart: '2025-01-01', periodEnd: '2025-03-31', closedOn: '2025-04-01', totals: { billed: '1060.00', collected: '900.00', waived: '0.00', penalties: '6.60', credit: '240.00' }, heads: [] })),
+    ev(SC, 'PeriodClosed', '2025-04-01', d({ communityId: C, periodKey: '2025-Q1', periodStart: '2025-01-01', periodEnd: '2025-03-31', closedOn: '2025-04-01', totals: { billed: '1060.00', collected: '900.00', waived: '0.00', penalties: '6.60', credit: '240.00' }, heads: [{ streamId: S1, revision: '5', hash: 'h1' }, { streamId: S2, revision: '3', hash: 'h2' }] })),
     ev(S2, 'WaiverGranted', '2025-04-02', d({ waiverId: 'w1', chargeId: 'c2-2025-01', kind: 'penalty', amount: '6.60' }), { actor: { id: 'mgr-1', role: 'manager' } }),
     ev(S2, 'PaymentReceived', '2025-04-05', d({ paymentId: 'p3', channel: 'bank-transfer', channelTxnId: 'bt-3', amount: '500.00', receivedOn: '2025-04-05', allocations: [{ chargeId: 'c2-2025-01', kind: 'principal', amount: '500.00' }], toCredit: '0.00' })),
     ev(S2, 'PaymentReversed', '2025-04-08', d({ paymentId: 'p3', reason: 'bounced', channel: 'bank-transfer', amount: '500.00', allocations: [{ chargeId: 'c2-2025-01', kind: 'principal', amount: '500.00' }], fromCredit: '0.00', creditApplications: [] })),

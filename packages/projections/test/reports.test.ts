@@ -29,6 +29,7 @@ import {
 } from '../src/index.js';
 import { type EventOf, LevyError } from '@levy/core';
 import { S1, S2, charge, ev, quarterLog } from './fixtures.js';
+import type { LoggedEvent } from '../src/index.js';
 
 const views = () => rebuild(levyProjection, quarterLog());
 const ok = <A>(e: { _tag: 'Left'; left: unknown } | { _tag: 'Right'; right: A }): A => {
@@ -227,6 +228,34 @@ describe('disclosure', () => {
     expect(unknown._tag === 'Left' && unknown.left).toMatchObject({ code: 'COMMUNITY_UNKNOWN', path: ['communityId'] });
     const malformed = disclosure(views().book, 'sunrise', '2025-Q5');
     expect(malformed._tag === 'Left' && malformed.left).toMatchObject({ code: 'PERIOD_KEY_INVALID', path: ['periodKey'] });
+  });
+});
+
+describe('a close that missed events (MISSED_BY_CLOSE)', () => {
+  // the quarter's close sealed S1 at revision 5 and S2 at revision 3: every event before it
+  const withHeads = (heads: { streamId: string; revision: string }[], extra: LoggedEvent[] = []): LoggedEvent[] => {
+    const log = quarterLog();
+    const i = log.findIndex((e) => e.type === 'PeriodClosed');
+    const close = log[i] as EventOf<'PeriodClosed'> & LoggedEvent;
+    log[i] = { ...close, data: { ...close.data, heads: heads.map((h) => ({ ...h, hash: 'h' })) } } as LoggedEvent;
+    log.splice(i, 0, ...extra);
+    return log;
+  };
+  const missed = (log: LoggedEvent[]) => rebuild(levyProjection, log).book.anomalies.filter((a) => a.code === 'MISSED_BY_CLOSE').map((a) => `${a.streamId} ${a.seq}`);
+  it('finds nothing when the heads cover every event before the close', () => {
+    expect(missed(quarterLog())).toEqual([]);
+  });
+  it("flags each event of the period after its stream's sealed head, and none dated after the period", () => {
+    const log = quarterLog();
+    const seqOf = (type: string, stream: string) => log.findIndex((e) => e.type === type && e.streamId === stream);
+    // S2's penalty (revision 3, dated 2025-03-31) came after the head the close read
+    expect(missed(withHeads([{ streamId: S1, revision: '5' }, { streamId: S2, revision: '2' }]))).toEqual([`${S2} ${seqOf('PenaltyAssessed', S2)}`]);
+    // an S1 reminder dated after the quarter, appended before the close: not in the quarter's totals anyway
+    const later = ev(S1, 'ReminderRecorded', '2025-04-01', { stage: 'reminder', channel: 'sms', on: '2025-04-01', chargeIds: [] } as never);
+    expect(missed(withHeads([{ streamId: S1, revision: '5' }, { streamId: S2, revision: '3' }], [later]))).toEqual([]);
+    // a stream the close did not seal at all, or sealed at a revision that is not a number: all its events of the quarter
+    expect(missed(withHeads([{ streamId: S1, revision: '5' }])).length).toBe(4);
+    expect(missed(withHeads([{ streamId: S1, revision: 'x' }, { streamId: S2, revision: '3' }])).length).toBe(6);
   });
 });
 

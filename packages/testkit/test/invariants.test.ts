@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Money, type StoredEvent, openMemoryEventStore } from '@levy/core';
-import { type LoggedEvent, applyStored, auditProjection, bookProjection, combine, dayOf, follow, journalProjection, levyProjection, rebuild, reportBundle, reportJson, startCheckpointed } from '@levy/projections';
+import { type CommandMeta, type EventStore, type LevyCommand, Money, type StoredEvent, createLevy, openMemoryEventStore } from '@levy/core';
+import { type LoggedEvent, applyStored, auditProjection, auditTrail, bookProjection, combine, dayOf, follow, journalProjection, levyProjection, rebuild, reportBundle, reportJson, startCheckpointed } from '@levy/projections';
 import {
   type CheckedLog,
   accountLogArbitrary,
@@ -124,6 +124,39 @@ describe('the checks catch broken logs', () => {
     });
     const doctored: CheckedLog = [...events, late];
     expect(checkClosedPeriods(doctored).map((x) => x.invariant)).toContain('CLOSED_PERIOD_FROZEN');
+  });
+
+  it('flags a payment booked while a close was being gathered: dated inside the period, after its sealed head (MISSED_BY_CLOSE)', async () => {
+    const inner = openMemoryEventStore();
+    const other = createLevy(inner, { clock: () => '2025-04-01T02:00:00Z' });
+    let raced: string | null = null;
+    // a second instance books a payment between the close reading the account heads and appending PeriodClosed
+    const racy: EventStore = {
+      ...inner,
+      appendToStream: async (streamId, events, options) => {
+        const close = events.find((e) => e.type === 'PeriodClosed') as { data: { communityId: string; periodEnd: string } } | undefined;
+        if (raced === null && close !== undefined) {
+          const community = await other.readCommunity(close.data.communityId);
+          const unitId = [...community.units.keys()].sort()[0]!;
+          const meta = { actor: { id: 'cashier-2', role: 'clerk' }, effectiveDate: close.data.periodEnd } as CommandMeta;
+          const pay = { type: 'ReceivePayment', data: { channel: 'cash', channelTxnId: 'race-1', amount: '10.00', receivedOn: close.data.periodEnd }, meta } as LevyCommand;
+          const r = await other.handle(pay, { communityId: close.data.communityId, unitId });
+          if (r._tag === 'Left') throw new Error(r.left.message);
+          raced = r.right.events[0]!.meta.eventId;
+        }
+        return inner.appendToStream(streamId, events, options);
+      },
+    };
+    await simulateCommunityYear({ seed: 5, units: 6, store: racy });
+    expect(raced).not.toBeNull();
+    const events = (await readLog(inner)) as unknown as LoggedEvent[];
+    const views = rebuild(levyProjection, events);
+    const missed = views.book.anomalies.filter((a) => a.code === 'MISSED_BY_CLOSE');
+    expect(missed.map((a) => a.eventId)).toEqual([raced]);
+    expect(missed[0]!.message).toContain('the sealed totals do not include it');
+    const trail = auditTrail(views.audit, { flagged: true }, views.book.anomalies);
+    expect(trail._tag === 'Right' && trail.right.rows.find((r) => r.eventId === raced)?.flags).toEqual(['MISSED_BY_CLOSE']);
+    expect(names(checkUnitPositions(events)).some((v) => v.startsWith('BOOK_ANOMALY: MISSED_BY_CLOSE'))).toBe(true);
   });
 
   it('reports a journal that does not balance', () => {
