@@ -312,7 +312,53 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     };
   };
 
-  const executeAccount = (command: AccountCommand, target: CommandTarget, unitId: string): Promise<HandleResult> => {
+  // A close reads every account's head, then appends PeriodClosed. An account command of the same
+  // community decided meanwhile would land past the head the close sealed, outside the sealed
+  // totals (MISSED_BY_CLOSE). So, per community, account commands share a turn and a close takes
+  // it alone: it waits for those in flight, and those that come while it runs wait for it (and are
+  // then decided under the new closed line). This holds within one handler; across processes the
+  // account book flags what slips through.
+  interface Gate {
+    active: number;
+    closing: Promise<void> | null;
+    readonly drained: (() => void)[];
+  }
+  // one small gate per community, kept: a waiter holds on to its gate, so it is never replaced
+  const gates = new Map<string, Gate>();
+  const gateOf = (communityId: string): Gate => {
+    let g = gates.get(communityId);
+    if (g === undefined) gates.set(communityId, (g = { active: 0, closing: null, drained: [] }));
+    return g;
+  };
+  const accountTurn = async <T>(communityId: string, f: () => Promise<T>): Promise<T> => {
+    const g = gateOf(communityId);
+    while (g.closing !== null) await g.closing;
+    g.active += 1;
+    try {
+      return await f();
+    } finally {
+      g.active -= 1;
+      if (g.active === 0) for (const wake of g.drained.splice(0)) wake();
+    }
+  };
+  const closeTurn = async <T>(communityId: string, f: () => Promise<T>): Promise<T> => {
+    const g = gateOf(communityId);
+    while (g.closing !== null) await g.closing;
+    let open!: () => void;
+    g.closing = new Promise<void>((resolve) => (open = resolve));
+    try {
+      if (g.active > 0) await new Promise<void>((resolve) => g.drained.push(resolve));
+      return await f();
+    } finally {
+      g.closing = null;
+      open();
+    }
+  };
+
+  const executeAccount = (command: AccountCommand, target: CommandTarget, unitId: string): Promise<HandleResult> =>
+    accountTurn(target.communityId, () => decideAccount(command, target, unitId));
+
+  const decideAccount = (command: AccountCommand, target: CommandTarget, unitId: string): Promise<HandleResult> => {
     const streamId = accountStream(target.communityId, unitId);
     return decideAndAppend(streamId, async () => {
       const community = await loadCommunity(target.communityId);
@@ -324,7 +370,10 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     });
   };
 
-  const executeCommunity = (command: CommunityCommand, target: CommandTarget): Promise<HandleResult> => {
+  const executeCommunity = (command: CommunityCommand, target: CommandTarget): Promise<HandleResult> =>
+    command.type === 'ClosePeriod' ? closeTurn(target.communityId, () => decideCommunity(command, target)) : decideCommunity(command, target);
+
+  const decideCommunity = (command: CommunityCommand, target: CommandTarget): Promise<HandleResult> => {
     const streamId = communityStream(target.communityId);
     if (command.type === 'RegisterCommunity' && command.data.communityId !== target.communityId) {
       fail('TARGET_MISMATCH', `the command registers ${JSON.stringify(command.data.communityId)} but was sent to community ${JSON.stringify(target.communityId)}`, ['data', 'communityId']);

@@ -282,6 +282,68 @@ describe('createLevy: period closes', () => {
   });
 });
 
+describe('createLevy: a close and account commands in one instance', () => {
+  // a store that gives way to other work at every event it reads, as a store's I/O does
+  const yielding = (inner: EventStore): EventStore => ({
+    ...inner,
+    readStream: (streamId, options) =>
+      (async function* () {
+        for await (const e of inner.readStream(streamId, options)) {
+          await new Promise((r) => setTimeout(r, 0));
+          yield e;
+        }
+      })(),
+  });
+  it('lets no account command land between the close reading the heads and sealing them: it is sealed, or refused as closed', async () => {
+    const { levy, store } = await setUp(yielding(openMemoryEventStore()));
+    await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
+    const unit = { communityId: CID, unitId: 'B1-0101' };
+    // the close starts first; the payments, dated inside the quarter, arrive while it reads the accounts
+    const closing = levy.closePeriod(CID, '2025-Q1', '2025-04-05', meta('2025-04-05'));
+    const paying: Promise<E.Either<{ code: string }, { revision: bigint }>>[] = [];
+    for (let i = 0; i < 6; i++) {
+      await new Promise((r) => setTimeout(r, 0));
+      paying.push(levy.handle(pay(`T${i}`, '10', '2025-03-31'), unit));
+    }
+    const closed = await closing;
+    expect(E.isRight(closed)).toBe(true);
+    const heads = (E.isRight(closed) ? closed.right.events[0]?.data : undefined) as { heads: { streamId: string; revision: string }[] };
+    const sealed = BigInt(heads.heads.find((h) => h.streamId === accountStream(CID, 'B1-0101'))!.revision);
+    for (const r of await Promise.all(paying)) {
+      if (E.isRight(r)) expect(r.right.revision).toBeLessThanOrEqual(sealed);
+      else expect(r.left.code).toBe('PERIOD_CLOSED');
+    }
+    // every payment in the stream is inside the seal
+    const revisions = (await collect(store.readStream(accountStream(CID, 'B1-0101')))).filter((e) => e.type === 'PaymentReceived').map((e) => e.revision);
+    for (const rev of revisions) expect(rev).toBeLessThanOrEqual(sealed);
+  });
+  it('waits for account commands already under way before it reads the heads, so they are sealed', async () => {
+    const inner = openMemoryEventStore();
+    // the payment's append is held until the close has begun
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const holding: EventStore = {
+      ...inner,
+      appendToStream: async (streamId, events, options) => {
+        if (events.some((e) => e.type === 'PaymentReceived')) await held;
+        return inner.appendToStream(streamId, events, options);
+      },
+    };
+    const { levy } = await setUp(holding);
+    await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
+    const paying = levy.handle(pay('T1', '10', '2025-03-31'), { communityId: CID, unitId: 'B1-0101' });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0)); // the payment waits at its append
+    const closing = levy.closePeriod(CID, '2025-Q1', '2025-04-05', meta('2025-04-05'));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0)); // long enough for the close to read every head
+    release();
+    const [paid, closed] = await Promise.all([paying, closing]);
+    expect(E.isRight(paid) && paid.right.revision).toBe(1n);
+    const data = (E.isRight(closed) ? closed.right.events[0]?.data : undefined) as { heads: { streamId: string; revision: string }[]; totals: { collected: string } };
+    expect(data.heads.find((h) => h.streamId === accountStream(CID, 'B1-0101'))?.revision).toBe('1');
+    expect(data.totals.collected).toBe('10.00');
+  });
+});
+
 describe('createLevy: penalties through the community’s today', () => {
   // the clock reads 2025-04-01T02:00Z: April 1, 10:00 in Shanghai, still March 31, 22:00 in New York
   const assess = (asOf: string) => cmd('AssessPenalty', { asOf }, meta(asOf));
