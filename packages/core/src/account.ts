@@ -691,7 +691,10 @@ const refundCredit = (cmd: CommandOf<'RefundCredit'>, state: AccountState, ctx: 
   if (bad !== null) return E.left(bad);
   const data: EventData<'CreditRefunded'> = { refundId, amount: amountOf(amount.right), channel: d.channel, refundedOn: d.refundedOn };
   if (d.channelTxnId !== undefined) data.channelTxnId = d.channelTxnId;
-  return E.right([eventFrom('CreditRefunded', data, cmd.meta, ctx, eventIdFor('CreditRefunded', [ctx.communityId, ctx.unitId, refundId]), { effectiveDate: d.refundedOn })]);
+  // a refund paid out through a channel is keyed by its channel transaction alone, like a payment: the
+  // store then refuses the same transaction on a second account (REFUND_BOOKED_ELSEWHERE, the handler)
+  const eventId = d.channelTxnId !== undefined ? eventIdFor('CreditRefunded', [d.channel, d.channelTxnId]) : eventIdFor('CreditRefunded', [ctx.communityId, ctx.unitId, refundId]);
+  return E.right([eventFrom('CreditRefunded', data, cmd.meta, ctx, eventId, { effectiveDate: d.refundedOn })]);
 };
 
 const recordReminder = (cmd: CommandOf<'RecordReminder'>, state: AccountState, ctx: AccountContext): Decision => {

@@ -148,21 +148,32 @@ const toLeft = (e: unknown): E.Either<DomainError, never> => {
 };
 
 /**
- * A payment's event id comes from its channel and channel transaction alone, so a store that
- * already holds it in another unit's stream refuses the append: say so in a clerk's terms.
+ * A payment's event id, and a channel refund's, comes from its channel and channel transaction
+ * alone, so a store that already holds it in another unit's stream refuses the append: say so in
+ * a clerk's terms.
  */
 const bookedElsewhere = (conflict: DomainError, events: readonly LevyEvent[]): void => {
   const elsewhere = conflict.details?.existingStreamId;
   if (typeof elsewhere !== 'string') return;
   const event = events.find((e) => e.meta.eventId === conflict.details?.eventId);
-  if (event?.type !== 'PaymentReceived') return;
-  const { channel, channelTxnId } = event.data;
-  fail(
-    'PAYMENT_BOOKED_ELSEWHERE',
-    `${channel} transaction ${channelTxnId} is already booked in ${elsewhere}: one channel transaction is one payment, to one account`,
-    ['data', 'channelTxnId'],
-    { channel, channelTxnId, existingStreamId: elsewhere },
-  );
+  if (event?.type === 'PaymentReceived') {
+    const { channel, channelTxnId } = event.data;
+    fail(
+      'PAYMENT_BOOKED_ELSEWHERE',
+      `${channel} transaction ${channelTxnId} is already booked in ${elsewhere}: one channel transaction is one payment, to one account`,
+      ['data', 'channelTxnId'],
+      { channel, channelTxnId, existingStreamId: elsewhere },
+    );
+  }
+  if (event?.type === 'CreditRefunded' && event.data.channelTxnId !== undefined) {
+    const { channel, channelTxnId } = event.data;
+    fail(
+      'REFUND_BOOKED_ELSEWHERE',
+      `${channel} transaction ${channelTxnId} is already booked as a refund in ${elsewhere}: one channel transaction is one refund, from one account`,
+      ['data', 'channelTxnId'],
+      { channel, channelTxnId, existingStreamId: elsewhere },
+    );
+  }
 };
 
 interface Loaded<S> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { DEFAULT_ACCOUNT_POLICY, DeciderSpecification, Money, accountBalance, accountDecider, accountPolicyFrom, eventIdFor, paymentIdFor, type AccountContext, type AccountEvent, type EventOf } from '@levy/core';
+import { DEFAULT_ACCOUNT_POLICY, DeciderSpecification, Money, accountBalance, accountDecider, accountPolicyFrom, eventIdFor, paymentIdFor, type AccountContext, type AccountEvent, type CommandOf, type EventOf } from '@levy/core';
 import { assess, cancel, committeeApproval, ctx, day, decideAfter, issue, managerApproval, meta, pay, plan, refund, reverse, run, str, waive } from './account-fixtures.js';
 
 const march = issue('2025-03', '1000.00', '2025-04-15');
@@ -410,6 +410,24 @@ describe('RefundCredit', () => {
     const given = run([pay('adv', '300', '2025-03-01'), refund('100', '2025-03-05', 'r1')]).events;
     spec().given(given).when(refund('100', '2025-03-05', 'r1')).thenNothing();
     spec().given(given).when(refund('50', '2025-03-05', 'r1')).thenFails('REFUND_CONFLICT');
+  });
+});
+
+describe('RefundCredit through a channel transaction', () => {
+  const channelRefund = (amount: string, txn: string) =>
+    ({ type: 'RefundCredit', data: { amount, channel: 'wechat', channelTxnId: txn, refundedOn: '2025-03-05' }, meta: meta('2025-03-05') }) as CommandOf<'RefundCredit'>;
+  it('is keyed by the channel transaction: a repeat is a no-op, another amount REFUND_CONFLICT', () => {
+    const given = run([pay('adv', '300', '2025-03-01'), channelRefund('100', 'wx-r1')]).events;
+    expect(given.at(-1)!.data).toMatchObject({ refundId: 'wechat-wx-r1', channelTxnId: 'wx-r1', amount: '100.00' });
+    spec().given(given).when(channelRefund('100', 'wx-r1')).thenNothing();
+    spec().given(given).when(channelRefund('50', 'wx-r1')).thenFails('REFUND_CONFLICT', ['data', 'amount']);
+  });
+  it("gives the refund the channel transaction's event id on any account, as a payment has, so a store refuses it on a second one", () => {
+    const on = (unitId: string) => run([pay('adv', '300', '2025-03-01'), channelRefund('100', 'wx-r1')], ctx({ unitId })).events.at(-1)!;
+    expect(on('B1-0101').meta.eventId).toBe(on('B2-0202').meta.eventId);
+    // a refund without a channel transaction stays the account's own
+    const own = (unitId: string) => run([pay('adv', '300', '2025-03-01'), refund('100', '2025-03-05', 'r1')], ctx({ unitId })).events.at(-1)!;
+    expect(own('B1-0101').meta.eventId).not.toBe(own('B2-0202').meta.eventId);
   });
 });
 

@@ -207,6 +207,15 @@ describe('createLevy: concurrency', () => {
     expect((await collect(store.readStream(accountStream(CID, 'B1-0102')))).map((e) => e.type)).toEqual(['ChargeIssued']);
     expect((await levy.readAccount(CID, 'B1-0101')).payments.size).toBe(1);
   });
+  it('refuses a channel refund already booked from another unit with REFUND_BOOKED_ELSEWHERE', async () => {
+    const { levy } = await setUp();
+    const refund = cmd('RefundCredit', { amount: '10.00', channel: 'wechat', channelTxnId: 'wx-r1', refundedOn: '2025-04-10' }, meta('2025-04-10'));
+    for (const unitId of ['B1-0101', 'B1-0102']) expect(E.isRight(await levy.handle(pay(`T-${unitId}`, '100', '2025-04-01'), { communityId: CID, unitId }))).toBe(true);
+    expect(E.isRight(await levy.handle(refund, { communityId: CID, unitId: 'B1-0101' }))).toBe(true);
+    const r = await levy.handle(refund, { communityId: CID, unitId: 'B1-0102' });
+    expect(E.isLeft(r) && r.left).toMatchObject({ code: 'REFUND_BOOKED_ELSEWHERE', path: ['data', 'channelTxnId'], details: { existingStreamId: accountStream(CID, 'B1-0101') } });
+    expect((await levy.readAccount(CID, 'B1-0102')).credit.toString()).toBe('100.00');
+  });
   it('gives facts without a natural key ids no other instance gives, even at the same instant (the default newId)', async () => {
     const store = openMemoryEventStore();
     await setUp(store);
