@@ -64,8 +64,15 @@ export const foldBench = (): void => {
   const small = big.slice(0, Math.round(big.length / 10));
   const smallCount = small.length;
   foldSeconds(small, 2); // warm up the JIT
-  const smallSeconds = foldSeconds(small, 5);
-  const bigSeconds = foldSeconds(big, 3);
+  // the tenth and the whole year take turns, so a change in the machine's speed over the run
+  // (other tenants on these VMs) weighs on both sides of the 10x ratio alike
+  let smallSeconds = { wall: Number.POSITIVE_INFINITY, cpu: Number.POSITIVE_INFINITY };
+  let bigSeconds = { wall: Number.POSITIVE_INFINITY, cpu: Number.POSITIVE_INFINITY };
+  const bestOf = (a: typeof smallSeconds, b: typeof smallSeconds) => ({ wall: Math.min(a.wall, b.wall), cpu: Math.min(a.cpu, b.cpu) });
+  for (let round = 0; round < 3; round++) {
+    smallSeconds = bestOf(smallSeconds, foldSeconds(small, 2));
+    bigSeconds = bestOf(bigSeconds, foldSeconds(big, 1));
+  }
   const floor = floorSeconds(big, 3);
   gc();
   const views = rebuild(levyProjection, big);
