@@ -18,7 +18,7 @@
  *   .then([unitRegisteredEvent]);
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { type EpochDay, epochDayOf, isoDateOf, validateTimeZone } from './calendar.js';
+import { DEFAULT_TIME_ZONE, type EpochDay, businessDayAt, epochDayOf, isoDateOf, validateTimeZone } from './calendar.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { type Count, type Id, type IsoDate, type PeriodKey, amountOf, moneyOf } from './codecs.js';
 import type { CommandData, CommandMeta, CommandOf, CommunityCommand } from './commands.js';
@@ -728,6 +728,19 @@ const closePeriod = (command: CommandOf<'ClosePeriod'>, state: CommunityState, c
   }
   if (dayOf(d.closedOn) <= period.end) {
     return E.left(domainError('PERIOD_NOT_ENDED', `${period.key} runs through ${isoDateOf(period.end)}; it can be closed from the day after, not on ${d.closedOn}`, ['data', 'closedOn']));
+  }
+  // a close dated ahead would seal a period that may still be running where the clerks are
+  const zone = state.timeZone ?? DEFAULT_TIME_ZONE;
+  const today = businessDayAt(ctx.now, zone, ['now']);
+  if (E.isLeft(today)) return today;
+  if (dayOf(d.closedOn) > today.right) {
+    return E.left(
+      domainError('CLOSED_ON_IN_FUTURE', `a period is closed on the day it is closed: ${d.closedOn} has not begun yet in ${zone}, where today is ${isoDateOf(today.right)}`, ['data', 'closedOn'], {
+        closedOn: d.closedOn,
+        today: isoDateOf(today.right),
+        timeZone: zone,
+      }),
+    );
   }
   const inputs = ctx.closeInputs;
   if (inputs === undefined) {

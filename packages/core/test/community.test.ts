@@ -16,8 +16,10 @@ import { CID, adoptSchedule, cmd, ctx, eventsOf, meta, registerCommunity, regist
 const spec = DeciderSpecification.for(communityDecider, ctx);
 const base = () => eventsOf([registerCommunity(), registerUnit('B1-0101'), adoptSchedule()]);
 
+// closes are decided on a day after every close date used below
 const closeCtx: CommunityContext = {
   ...ctx,
+  now: '2026-02-01T02:00:00Z' as CommunityContext['now'],
   closeInputs: {
     totals: { billed: Money.of('250.60'), collected: Money.of('200'), waived: Money.zero(), penalties: Money.of('1.20'), credit: Money.zero() },
     heads: [{ streamId: 'levy.account-sunrise.B1-0101', revision: '3', hash: 'ab' }],
@@ -227,7 +229,17 @@ describe('ClosePeriod', () => {
     expect(E.isRight(decodeEvent(e))).toBe(true);
   });
   it('refuses without the gathered inputs', () => {
-    spec.given(base()).when(closeQ1).thenFails('CLOSE_INPUTS_MISSING');
+    DeciderSpecification.for(communityDecider, { ...ctx, now: closeCtx.now }).given(base()).when(closeQ1).thenFails('CLOSE_INPUTS_MISSING');
+  });
+  it('refuses a close dated after today in the community\'s zone: CLOSED_ON_IN_FUTURE', () => {
+    // 2025-04-04T16:30Z is already April 5 in Shanghai, still April 4 in UTC
+    const at = (now: string) => DeciderSpecification.for(communityDecider, { ...closeCtx, now: now as CommunityContext['now'] });
+    at('2025-04-04T16:30:00Z').given(base()).when(closeQ1).then((events) => expect(events[0]!.type).toBe('PeriodClosed'));
+    const err = at('2025-04-04T15:30:00Z').given(base()).when(closeQ1).thenFails('CLOSED_ON_IN_FUTURE', ['data', 'closedOn']);
+    expect(err.details).toEqual({ closedOn: '2025-04-05', today: '2025-04-04', timeZone: 'Asia/Shanghai' });
+    // the same close, already sealed, is still a no-op on any day
+    const closed = [...base(), ...E.getOrElseW(() => [])(communityDecider.decide(closeQ1, stateOf(base()), closeCtx))];
+    at('2025-04-04T15:30:00Z').given(closed).when(closeQ1).thenNothing();
   });
   it('refuses a period that has not ended, one already closed, one out of order and one of the wrong kind', () => {
     const c = DeciderSpecification.for(communityDecider, closeCtx);

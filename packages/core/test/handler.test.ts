@@ -275,7 +275,7 @@ describe('createLevy: period closes', () => {
     await levy.runBilling(CID, '2025-01', meta('2025-02-01'));
     await levy.handle(pay('T1', '100', '2025-02-10'), { communityId: CID, unitId: 'B1-0101' });
     await levy.handle(pay('T9', '50', '2025-04-02'), { communityId: CID, unitId: 'B1-0101' }); // after the quarter: not counted
-    const r = await levy.closePeriod(CID, '2025-Q1', '2025-04-05', meta('2025-04-05'));
+    const r = await levy.closePeriod(CID, '2025-Q1', '2025-04-01', meta('2025-04-01'));
     expect(E.isRight(r)).toBe(true);
     if (E.isLeft(r)) return;
     const closed = r.right.events[0];
@@ -308,7 +308,7 @@ describe('createLevy: a close and account commands in one instance', () => {
     await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
     const unit = { communityId: CID, unitId: 'B1-0101' };
     // the close starts first; the payments, dated inside the quarter, arrive while it reads the accounts
-    const closing = levy.closePeriod(CID, '2025-Q1', '2025-04-05', meta('2025-04-05'));
+    const closing = levy.closePeriod(CID, '2025-Q1', '2025-04-01', meta('2025-04-01'));
     const paying: Promise<E.Either<{ code: string }, { revision: bigint }>>[] = [];
     for (let i = 0; i < 6; i++) {
       await new Promise((r) => setTimeout(r, 0));
@@ -342,7 +342,7 @@ describe('createLevy: a close and account commands in one instance', () => {
     await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
     const paying = levy.handle(pay('T1', '10', '2025-03-31'), { communityId: CID, unitId: 'B1-0101' });
     for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0)); // the payment waits at its append
-    const closing = levy.closePeriod(CID, '2025-Q1', '2025-04-05', meta('2025-04-05'));
+    const closing = levy.closePeriod(CID, '2025-Q1', '2025-04-01', meta('2025-04-01'));
     for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0)); // long enough for the close to read every head
     release();
     const [paid, closed] = await Promise.all([paying, closing]);
