@@ -156,24 +156,15 @@ const bookedElsewhere = (conflict: DomainError, events: readonly LevyEvent[]): v
   const elsewhere = conflict.details?.existingStreamId;
   if (typeof elsewhere !== 'string') return;
   const event = events.find((e) => e.meta.eventId === conflict.details?.eventId);
-  if (event?.type === 'PaymentReceived') {
-    const { channel, channelTxnId } = event.data;
-    fail(
-      'PAYMENT_BOOKED_ELSEWHERE',
-      `${channel} transaction ${channelTxnId} is already booked in ${elsewhere}: one channel transaction is one payment, to one account`,
-      ['data', 'channelTxnId'],
-      { channel, channelTxnId, existingStreamId: elsewhere },
-    );
-  }
-  if (event?.type === 'CreditRefunded' && event.data.channelTxnId !== undefined) {
-    const { channel, channelTxnId } = event.data;
-    fail(
-      'REFUND_BOOKED_ELSEWHERE',
-      `${channel} transaction ${channelTxnId} is already booked as a refund in ${elsewhere}: one channel transaction is one refund, from one account`,
-      ['data', 'channelTxnId'],
-      { channel, channelTxnId, existingStreamId: elsewhere },
-    );
-  }
+  const refund = event?.type === 'CreditRefunded' && event.data.channelTxnId !== undefined;
+  if (event?.type !== 'PaymentReceived' && !refund) return;
+  const { channel, channelTxnId } = event.data;
+  fail(
+    refund ? 'REFUND_BOOKED_ELSEWHERE' : 'PAYMENT_BOOKED_ELSEWHERE',
+    `${channel} transaction ${String(channelTxnId)} is already booked ${refund ? 'as a refund ' : ''}in ${elsewhere}: one channel transaction is one ${refund ? 'refund, from' : 'payment, to'} one account`,
+    ['data', 'channelTxnId'],
+    { channel, channelTxnId, existingStreamId: elsewhere },
+  );
 };
 
 interface Loaded<S> {

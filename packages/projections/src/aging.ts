@@ -119,17 +119,18 @@ const checkBuckets = (buckets: unknown): readonly AgingBucket[] => {
     if (last ? toDays !== null : !Number.isSafeInteger(toDays) || (toDays as number) < (fromDays as number)) {
       return bucketsInvalid(last ? 'the last bucket has no upper end (toDays: null)' : 'toDays must be a whole number of days, not below fromDays', [...at, 'toDays']);
     }
-    if (!first && fromDays !== (buckets[i - 1] as AgingBucket).toDays! + 1) {
-      return bucketsInvalid(`fromDays must be the day after the bucket before ends (${(buckets[i - 1] as AgingBucket).toDays! + 1}): buckets are contiguous and ascending`, [...at, 'fromDays']);
+    const next = first ? null : (buckets[i - 1] as AgingBucket).toDays! + 1;
+    if (next !== null && fromDays !== next) {
+      return bucketsInvalid(`fromDays must be the day after the bucket before ends (${next}): buckets are contiguous and ascending`, [...at, 'fromDays']);
     }
   }
   return buckets as readonly AgingBucket[];
 };
 
 /**
- * The aging as of the end of `asOf`. Throws a {@link LevyError} for an `asOf` that is not a day
- * (`AS_OF_INVALID`) or buckets that leave a gap or overlap (`AGING_BUCKETS_INVALID`). A charge's age is `asOf - dueDate` in days (≤ 0: current);
- * its penalty ages with it.
+ * The aging as of the end of `asOf`. A charge's age is `asOf - dueDate` in days (≤ 0: current);
+ * its penalty ages with it. Throws a {@link LevyError} for an `asOf` that is not a day
+ * (`AS_OF_INVALID`) or buckets that leave a gap or overlap (`AGING_BUCKETS_INVALID`).
  *
  * @example
  * agingReport(book, { asOf, buckets: [{ label: 'current', fromDays: -Infinity, toDays: 0 }, { label: 'overdue', fromDays: 1, toDays: null }] });

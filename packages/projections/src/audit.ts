@@ -13,10 +13,10 @@
  * const audit = rebuild(auditProjection, events);
  * auditTrail(audit, { flagged: true }).rows.map((r) => `${r.type} ${r.flags.join(',')}`);
  */
-import { type DomainError, type EpochDay, type Money, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
+import { type DomainError, type EpochDay, type Money, parsePeriodKey, parseStreamName } from '@levy/core';
 import * as E from './either.js';
 import type { BookAnomaly } from './book.js';
-import { dateOf, dayOf, fixedOffsetOf, moneyOfAmount, recordedDayWith } from './fields.js';
+import { dateOf, dayOf, fixedOffsetOf, limitInvalid, moneyOfAmount, recordedDayWith } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
 
 /** Why an entry is flagged. */
@@ -239,9 +239,8 @@ export const auditTrail = (state: AuditState, query: AuditQuery = {}, anomalies:
     if (E.isLeft(p)) return p;
     range = p.right;
   }
-  if (query.limit !== undefined && (!Number.isSafeInteger(query.limit) || query.limit < 0)) {
-    return E.left(domainError('LIMIT_INVALID', 'limit must be a whole number, 0 or more', ['limit']));
-  }
+  const badLimit = limitInvalid(query.limit, ['limit']);
+  if (badLimit !== null) return E.left(badLimit);
   const extra = new Map<number, AuditFlag[]>();
   for (const a of anomalies) {
     const list = extra.get(a.seq) ?? [];

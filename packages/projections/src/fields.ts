@@ -60,15 +60,27 @@ export const checkDay = (value: unknown, path: readonly string[]): EpochDay => {
 };
 
 /**
- * A `top` or `limit` given to a report, checked: a whole number, 0 or more (undefined: no cut).
- * Throws a {@link LevyError} `LIMIT_INVALID` naming the field otherwise.
+ * Why a `top` or `limit` given to a report is not one, or null: a whole number, 0 or more
+ * (undefined: no cut).
+ *
+ * @example
+ * limitInvalid(-1, ['limit']); // { code: 'LIMIT_INVALID', path: ['limit'], ... }
+ */
+export const limitInvalid = (value: unknown, path: readonly string[]): DomainError | null =>
+  value === undefined || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
+    ? null
+    : domainError('LIMIT_INVALID', `${path.join('.')} must be a whole number, 0 or more, not ${describe(value)}`, path, { input: describe(value) });
+
+/**
+ * A `top` or `limit` checked ({@link limitInvalid}), the refusal thrown as a {@link LevyError}.
  *
  * @example
  * checkLimit(20, ['top']); // 20
  */
 export const checkLimit = (value: unknown, path: readonly string[]): number | undefined => {
-  if (value === undefined || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) return value;
-  throw new LevyError(domainError('LIMIT_INVALID', `${path.join('.')} must be a whole number, 0 or more, not ${describe(value)}`, path, { input: describe(value) }));
+  const bad = limitInvalid(value, path);
+  if (bad !== null) throw new LevyError(bad);
+  return value as number | undefined;
 };
 
 /**
@@ -134,8 +146,8 @@ const zonedDayCache = new Map<string, EpochDay>();
  * The business day (in `timeZone`) of a decoded instant `'2025-03-15T02:30:00Z'`: the day the
  * entry was recorded on, as the community's clerks see it. China has kept one offset since 1992,
  * so Chinese zones are plain arithmetic from then on (earlier instants, from the summer-time years
- * 1986-1991 back, and other IANA zones are resolved through Intl, cached per minute, or per second before 1973,
- * when some zones' offsets were not whole minutes).
+ * 1986-1991 back, and other IANA zones are resolved through Intl, cached per minute, or per
+ * second before 1973, when some zones' offsets were not whole minutes).
  *
  * @example
  * recordedDayOf('2025-01-31T16:30:00Z', 'Asia/Shanghai'); // the epoch day of 2025-02-01
