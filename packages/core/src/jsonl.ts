@@ -52,12 +52,15 @@ const isObject = (v: unknown): v is { readonly [k: string]: unknown } => typeof 
 /** Limits on an import (STYLE.md: a limit on everything). */
 export const JSONL_LIMITS = Object.freeze({ maxLines: 50_000_000, maxLineChars: 1_000_000, maxErrors: 100 });
 
+const LINE_KEYS: ReadonlySet<string> = new Set(['stream', 'revision', 'type', 'data', 'meta']);
+
 /**
  * Parses JSON Lines into placed events. Blank lines are skipped (a trailing newline is normal).
  * Each line must be a JSON object with `stream` (non-empty string), `revision` (a decimal string),
- * `type` (string), `data` and `meta` (objects). Every bad line is reported (up to 100) with its
- * 1-based line number in the message and the path (`['line', '7', 'revision']`). It checks the
- * envelope only: decode the events with {@link decodeJsonLines}.
+ * `type` (string), `data` and `meta` (objects), and nothing else. Every bad line is reported (up
+ * to 100) with its 1-based line number in the message and the path (`['line', '7', 'revision']`).
+ * It checks the envelope only: decode the events with {@link decodeJsonLines}; the hash chain
+ * (`verifyChain`) shows a line missing or repeated within a stream.
  *
  * @example
  * parseJsonLines('{"stream":"s","revision":"x","type":"T","data":{},"meta":{}}\n');
@@ -101,6 +104,10 @@ export const parseJsonLines = (text: string): E.Either<readonly DomainError[], r
     if (typeof type !== 'string' || type.length === 0) problems.push(['type', 'type must be a non-empty string']);
     if (!isObject(data)) problems.push(['data', 'data must be an object']);
     if (!isObject(meta)) problems.push(['meta', 'meta must be an object']);
+    // nothing on a line is dropped unread: a field the form does not have is refused
+    for (const key of Object.keys(value)) {
+      if (!LINE_KEYS.has(key)) problems.push([key, `unknown field ${JSON.stringify(key)}: a line holds stream, revision, type, data and meta only`]);
+    }
     for (const [field, message] of problems) fail(n, field, message);
     const ok = problems.length === 0;
     if (ok) events.push({ stream: stream as string, revision: BigInt(revision as string), type: type as string, data: data as JsonLineEvent['data'], meta: meta as JsonLineEvent['meta'] });

@@ -66,6 +66,11 @@ describe('JSON Lines', () => {
     expect(r.left.map((e) => e.path.join('.'))).toEqual(['line.3', 'line.4.revision', 'line.4.meta', 'line.5']);
     expect(r.left[0]?.message).toMatch(/^line 3: not valid JSON/);
   });
+  it('refuses a field the form does not have rather than dropping it', () => {
+    const r = parseJsonLines('{"stream":"s","revision":"0","type":"T","data":{},"meta":{},"hash":"ab"}\n');
+    expect(E.isLeft(r) && r.left).toEqual([expect.objectContaining({ code: 'JSONL_INVALID', path: ['line', '1', 'hash'] })]);
+    expect(E.isLeft(r) && r.left[0]!.message).toBe('line 1: unknown field "hash": a line holds stream, revision, type, data and meta only');
+  });
   it('names the line of an event that does not decode', async () => {
     const events = await exportAll();
     const lines = toJsonLines(events).split('\n');
