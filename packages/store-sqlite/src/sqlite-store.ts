@@ -135,6 +135,35 @@ const deepFreeze = <T>(value: T): T => {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+const OPTION_NAMES: ReadonlySet<string> = new Set([
+  'synchronous',
+  'busyTimeoutMs',
+  'busyRetries',
+  'verifyOnRead',
+  'decodeEvent',
+  'pollIntervalMs',
+  'maxAppendsPerCommit',
+  'readPageSize',
+  'streamCacheEvents',
+]);
+
+// a misspelt option (`synchronus`) would otherwise be ignored without a word
+const checkOptionNames = (options: object): void => {
+  for (const name of Object.keys(options)) {
+    if (!OPTION_NAMES.has(name)) throw storeError('OPTIONS_INVALID', `${JSON.stringify(name)} is not an option of the SQLite store; the options are ${[...OPTION_NAMES].join(', ')}`, [name]);
+  }
+};
+
+// a whole number in [min, max], or the default when not given
+const wholeOption = <K extends keyof SqliteEventStoreOptions>(options: SqliteEventStoreOptions, name: K, fallback: number, min: number, max: number): number => {
+  const value = options[name] as unknown;
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw storeError('OPTIONS_INVALID', `${name} must be a whole number from ${min} to ${max.toLocaleString('en-US')}, not ${typeof value === 'number' ? String(value) : typeof value}`, [name]);
+  }
+  return value;
+};
+
 /**
  * Opens (or creates) the Levy event store in an SQLite file. Refuses a file that is not a Levy
  * store (`STORE_NOT_LEVY`) or was written by a newer Levy (`STORE_SCHEMA_TOO_NEW`) without
@@ -144,15 +173,23 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * const store = await openSqliteEventStore('/var/lib/levy/levy.db', { verifyOnRead: true });
  */
 export const openSqliteEventStore = async (path: string, options: SqliteEventStoreOptions = {}): Promise<SqliteEventStore> => {
+  // an empty path is SQLite's private temporary file, deleted on close: an unset setting, not a store
+  if (typeof path !== 'string' || path.length === 0) {
+    throw storeError('OPTIONS_INVALID', `the store needs a file path, or ':memory:' for a store in memory; not ${path === '' ? 'an empty string' : typeof path}`, ['path']);
+  }
+  checkOptionNames(options);
   const synchronous = options.synchronous ?? 'FULL';
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw storeError('OPTIONS_INVALID', "synchronous must be 'FULL' or 'NORMAL'", ['synchronous']);
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-  const busyRetries = options.busyRetries ?? 5;
-  const pageSize = Math.max(1, options.readPageSize ?? 1000);
-  const maxAppendsPerCommit = Math.max(1, options.maxAppendsPerCommit ?? 1000);
+  const busyTimeoutMs = wholeOption(options, 'busyTimeoutMs', 5000, 0, 3_600_000);
+  const busyRetries = wholeOption(options, 'busyRetries', 5, 0, 1000);
+  const pageSize = wholeOption(options, 'readPageSize', 1000, 1, 1_000_000);
+  const maxAppendsPerCommit = wholeOption(options, 'maxAppendsPerCommit', 1000, 1, 100_000);
   const maxEventsPerCommit = 50_000;
+  if (options.verifyOnRead !== undefined && typeof options.verifyOnRead !== 'boolean') throw storeError('OPTIONS_INVALID', 'verifyOnRead must be true or false', ['verifyOnRead']);
   const verifyOnRead = options.verifyOnRead ?? false;
-  const cacheLimit = Math.max(0, options.streamCacheEvents ?? 50_000);
+  const cacheLimit = wholeOption(options, 'streamCacheEvents', 50_000, 0, 100_000_000);
+  const pollIntervalMs = wholeOption(options, 'pollIntervalMs', 200, 1, 3_600_000);
+  if (options.decodeEvent !== undefined && typeof options.decodeEvent !== 'function') throw storeError('OPTIONS_INVALID', 'decodeEvent must be a function', ['decodeEvent']);
   const decodeEvent = options.decodeEvent;
 
   let db: Database.Database | undefined;
@@ -543,7 +580,7 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
           listeners.add(l);
           return () => listeners.delete(l);
         },
-        pollIntervalMs: options.pollIntervalMs ?? 200,
+        pollIntervalMs,
         isClosed: () => closed,
       },
       opts,

@@ -84,6 +84,26 @@ describe('file format', () => {
   it('rejects unknown options with OPTIONS_INVALID', async () => {
     expect(isStoreError(await failure(openSqliteEventStore(file(), { synchronous: 'OFF' as 'FULL' })), 'OPTIONS_INVALID')).toBe(true);
   });
+  it('rejects a misspelt option, a limit out of range and an empty path, naming the field, and writes no file', async () => {
+    const refusal = async (p: Promise<unknown>) => {
+      const e = await failure(p);
+      return isStoreError(e, 'OPTIONS_INVALID') ? { path: e.error.path, message: e.error.message } : e;
+    };
+    const path = file();
+    const misspelt = await refusal(openSqliteEventStore(path, { synchronus: 'NORMAL' } as never));
+    expect(misspelt).toMatchObject({ path: ['synchronus'], message: expect.stringContaining('"synchronus" is not an option of the SQLite store') });
+    for (const [name, value] of [['readPageSize', 0], ['readPageSize', Number.NaN], ['maxAppendsPerCommit', 2.5], ['busyTimeoutMs', -1], ['busyRetries', '5'], ['streamCacheEvents', -1], ['pollIntervalMs', 0]] as const) {
+      expect(await refusal(openSqliteEventStore(path, { [name]: value } as never))).toMatchObject({ path: [name] });
+    }
+    expect(await refusal(openSqliteEventStore(path, { verifyOnRead: 'yes' } as never))).toMatchObject({ path: ['verifyOnRead'] });
+    expect(await refusal(openSqliteEventStore(path, { decodeEvent: {} } as never))).toMatchObject({ path: ['decodeEvent'] });
+    expect(existsSync(path)).toBe(false);
+    // SQLite would take '' for a temporary file deleted on close: every event lost
+    expect(await refusal(openSqliteEventStore(''))).toMatchObject({ path: ['path'], message: expect.stringContaining("':memory:'") });
+    // ':memory:' and the limits' own bounds are fine
+    const s = await openSqliteEventStore(':memory:', { readPageSize: 1, maxAppendsPerCommit: 100_000, streamCacheEvents: 0, busyRetries: 0 });
+    await s.close();
+  });
 });
 
 describe('locks and driver errors', () => {
