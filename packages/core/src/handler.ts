@@ -167,6 +167,8 @@ const bookedElsewhere = (conflict: DomainError, events: readonly LevyEvent[]): v
   );
 };
 
+const LEVY_OPTION_NAMES: ReadonlySet<string> = new Set(['clock', 'newId', 'maxRetries', 'upcasters', 'cachedStreams']);
+
 interface Loaded<S> {
   readonly state: S;
   /** last revision read, -1n for no stream */
@@ -186,6 +188,13 @@ interface Loaded<S> {
  * await levy.runBilling('sunrise', '2025-03', meta);
  */
 export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy => {
+  // a misspelt option (`maxRetry`) would otherwise be ignored without a word
+  for (const name of Object.keys(options)) {
+    if (!LEVY_OPTION_NAMES.has(name)) throw new LevyError(domainError('OPTIONS_INVALID', `${JSON.stringify(name)} is not an option of createLevy; the options are ${[...LEVY_OPTION_NAMES].join(', ')}`, [name]));
+  }
+  for (const name of ['clock', 'newId'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') throw new LevyError(domainError('OPTIONS_INVALID', `${name} must be a function`, [name]));
+  }
   // the shell's clock: the only place in core that reads the system time
   const clock = options.clock ?? ((): string => new Date().toISOString());
   // random, not clock and counter: two instances over one store reading the same millisecond (or a

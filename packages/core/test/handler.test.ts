@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   type EventStore,
   type LevyCommand,
+  LevyError,
   accountStream,
   communityStream,
   concurrencyConflict,
@@ -182,6 +183,20 @@ describe('createLevy: concurrency', () => {
   it('refuses a maxRetries outside 0 to 100 and a negative cache size', () => {
     expect(() => createLevy(openMemoryEventStore(), { maxRetries: -1 })).toThrow(/maxRetries/);
     expect(() => createLevy(openMemoryEventStore(), { cachedStreams: -1 })).toThrow(/cachedStreams/);
+  });
+  it('refuses a misspelt option and a clock that is not a function, naming them', () => {
+    const refusal = (options: object) => {
+      try {
+        createLevy(openMemoryEventStore(), options as never);
+      } catch (e) {
+        return e instanceof LevyError ? { code: e.error.code, path: e.error.path } : String(e);
+      }
+      return 'no refusal';
+    };
+    expect(refusal({ maxRetry: 3 })).toEqual({ code: 'OPTIONS_INVALID', path: ['maxRetry'] });
+    expect(refusal({ clock: '2025-04-01T02:00:00Z' })).toEqual({ code: 'OPTIONS_INVALID', path: ['clock'] });
+    expect(refusal({ newId: 'id' })).toEqual({ code: 'OPTIONS_INVALID', path: ['newId'] });
+    expect(refusal({ clock, newId, maxRetries: 0, cachedStreams: 0 })).toBe('no refusal');
   });
   it('decides the same with no state cache at all', async () => {
     const store = openMemoryEventStore();
