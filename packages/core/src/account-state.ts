@@ -20,6 +20,7 @@ import { canonicalMoney } from './canonical-amount.js';
 import { moneyOf } from './codecs.js';
 import { IdTable } from './id-table.js';
 import type { DecisionContext } from './decider.js';
+import { LevyError, domainError } from './errors.js';
 import type { AccountEvent, ArrearsClass, Channel, EventData, EventOf, ReminderStage } from './events.js';
 import { Money } from './money.js';
 import { DEFAULT_PENALTY_POLICY, type PenaltyCap, type PenaltyPolicy } from './penalty.js';
@@ -513,7 +514,9 @@ const NONE_TOUCHED: readonly { readonly chargeId: string }[] = Object.freeze([])
 const chargeOf = (state: AccountState, chargeId: string): ChargeState => {
   const c = state.charges.get(chargeId);
   // events come from the decider, which checked the charge exists; a log that says otherwise is corrupt
-  if (c === undefined) throw new Error(`account log names charge ${chargeId} before it was issued`);
+  if (c === undefined) {
+    throw new LevyError(domainError('LOG_INCONSISTENT', `the account log names charge ${chargeId} before it was issued: the log was written by other code or changed`, ['data', 'chargeId'], { chargeId }));
+  }
   return c;
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { DEFAULT_ACCOUNT_POLICY, DeciderSpecification, Money, accountBalance, accountDecider, accountPolicyFrom, eventIdFor, paymentIdFor, type AccountContext, type AccountEvent, type CommandOf, type EventOf } from '@levy/core';
+import { DEFAULT_ACCOUNT_POLICY, DeciderSpecification, LevyError, Money, accountBalance, accountDecider, accountPolicyFrom, eventIdFor, paymentIdFor, type AccountContext, type AccountEvent, type CommandOf, type EventOf } from '@levy/core';
 import { assess, cancel, committeeApproval, ctx, day, decideAfter, issue, managerApproval, meta, pay, plan, refund, reverse, run, str, waive } from './account-fixtures.js';
 
 const march = issue('2025-03', '1000.00', '2025-04-15');
@@ -444,6 +444,21 @@ describe('RecordReminder and ClassifyArrears', () => {
     const { state } = run([march, classify]);
     expect(state.arrearsClass).toBe('hardship');
     spec().given(run([march, classify]).events).when(classify).thenNothing();
+  });
+});
+
+describe('evolve on a log it could not have decided', () => {
+  it('throws LOG_INCONSISTENT, a LevyError naming the charge, for a payment to a charge never issued', () => {
+    const { events } = run([issue('2025-03', '250.60', '2025-04-15'), pay('T1', '250.60', '2025-04-10')]);
+    const payment = events.find((e) => e.type === 'PaymentReceived')!;
+    // the same payment, folded into an account that never had the charge
+    let thrown: unknown;
+    try {
+      accountDecider.evolve(accountDecider.initialState(), payment);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown instanceof LevyError && thrown.error).toMatchObject({ code: 'LOG_INCONSISTENT', path: ['data', 'chargeId'], details: { chargeId: 'property-2025-03' } });
   });
 });
 
