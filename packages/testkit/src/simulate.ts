@@ -30,10 +30,12 @@ import {
   type DomainError,
   type EventStore,
   type LevyCommand,
+  LevyError,
   Money,
   accountStream,
   communityStream,
   createLevy,
+  domainError,
   epochDayOf,
   isoDateOf,
   paymentIdFor,
@@ -138,10 +140,16 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
  * s.refusals; // {}
  */
 export const simulateCommunityYear = async (options: SimulateOptions): Promise<SimulationSummary> => {
+  const invalid = (field: string, why: string): never => {
+    throw new LevyError(domainError('OPTIONS_INVALID', `${field} must be ${why}`, [field]));
+  };
   const unitCount = options.units ?? 1200;
-  if (!Number.isSafeInteger(unitCount) || unitCount < 1 || unitCount > MAX_UNITS) throw new RangeError(`units must be a whole number from 1 to ${MAX_UNITS}`);
+  if (!Number.isSafeInteger(unitCount) || unitCount < 1 || unitCount > MAX_UNITS) invalid('units', `a whole number from 1 to ${MAX_UNITS}`);
   const year = options.year ?? 2025;
+  // dates have four-digit years, and the year before (handover, the first schedule) and the one after (the last close) are written too
+  if (!Number.isSafeInteger(year) || year < 1001 || year > 9998) invalid('year', 'a whole number from 1001 to 9998');
   const seed = options.seed;
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) invalid('seed', 'a number (the same seed gives the same log)');
   const communityId = options.communityId ?? `sim-${seed >>> 0}`;
   const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;

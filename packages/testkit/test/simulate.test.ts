@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type StoredEvent, Money, decodeEvent, openMemoryEventStore, toJsonLines, verifyChain } from '@levy/core';
+import { type StoredEvent, LevyError, Money, decodeEvent, openMemoryEventStore, toJsonLines, verifyChain } from '@levy/core';
 import { mulberry32, simulateCommunityYear } from '../src/simulate.js';
 
 const run = async (seed: number, units: number) => {
@@ -40,6 +40,17 @@ describe('simulateCommunityYear', () => {
       const d = p.data as { amount: string; toCredit: string; allocations: { amount: string }[] };
       expect(Money.sum([...d.allocations.map((a) => Money.of(a.amount)), Money.of(d.toCredit)]).toString()).toBe(d.amount);
     }
+  });
+  it('refuses units, a year or a seed it cannot simulate, naming the option, before writing anything', async () => {
+    const store = openMemoryEventStore();
+    const refusal = (options: object) => simulateCommunityYear({ seed: 1, store, ...options } as never).then(() => 'no refusal', (e: unknown) => (e instanceof LevyError ? { code: e.error.code, path: e.error.path } : String(e)));
+    expect(await refusal({ units: 0 })).toEqual({ code: 'OPTIONS_INVALID', path: ['units'] });
+    expect(await refusal({ units: 2.5 })).toEqual({ code: 'OPTIONS_INVALID', path: ['units'] });
+    expect(await refusal({ year: 10_000 })).toEqual({ code: 'OPTIONS_INVALID', path: ['year'] });
+    expect(await refusal({ seed: Number.NaN })).toEqual({ code: 'OPTIONS_INVALID', path: ['seed'] });
+    const written: unknown[] = [];
+    for await (const e of store.readAll()) written.push(e);
+    expect(written).toEqual([]);
   });
   it('mulberry32 repeats for a seed and stays in [0, 1)', () => {
     const a = mulberry32(3);
