@@ -21,7 +21,7 @@
  * const violations = checkInvariants(events);
  * if (violations.length > 0) console.table(violations);
  */
-import { type EpochDay, type EventStore, ExactDecimal, Money, type StoredEvent, isoDateOf, parsePeriodKey } from '@levy/core';
+import { type EpochDay, type EventStore, ExactDecimal, LevyError, Money, type StoredEvent, domainError, isoDateOf, parsePeriodKey } from '@levy/core';
 import {
   ACCOUNT,
   type LevyViews,
@@ -317,7 +317,7 @@ export const checkClosedPeriods = (log: CheckedLog, views?: LevyViews): Invarian
 
 /** Options of {@link checkIncremental}. */
 export interface IncrementalOptions {
-  /** compare at every n-th prefix (and the last); default every prefix */
+  /** compare at every n-th prefix (and the last); default every prefix; not a whole number from 1: OPTIONS_INVALID */
   readonly every?: number;
 }
 
@@ -332,7 +332,11 @@ export interface IncrementalOptions {
 export const checkIncremental = (log: CheckedLog, options: IncrementalOptions = {}): InvariantViolation[] => {
   const events = levyEvents(log);
   const out: InvariantViolation[] = [];
-  const every = Math.max(1, options.every ?? 1);
+  const every = options.every ?? 1;
+  // a check asked to compare every NaN-th prefix would compare almost none and still pass
+  if (!Number.isSafeInteger(every) || every < 1) {
+    throw new LevyError(domainError('OPTIONS_INVALID', `every must be a whole number, 1 or more, not ${String(every)}`, ['every']));
+  }
   const live = startCheckpointed(levyProjection);
   const asOf = (n: number): EpochDay => {
     let last = 0;

@@ -87,6 +87,15 @@ describe('invariants over a simulated community year', () => {
   });
 });
 
+describe('options of the checks', () => {
+  it('refuses an every that would quietly compare fewer prefixes than asked', () => {
+    for (const every of [0, -1, 2.5, Number.NaN]) {
+      expect(() => checkIncremental([], { every })).toThrow(expect.objectContaining({ code: 'OPTIONS_INVALID' }));
+    }
+    expect(checkIncremental([], { every: 3 })).toEqual([]);
+  });
+});
+
 // the checks must fail on a log that breaks them: doctor a clean log
 const clean = (): LoggedEvent[] => storedEventsOf(fc.sample(accountLogArbitrary({ units: 2, steps: { min: 30, max: 30 } }), { numRuns: 1, seed: 9 })[0]!) as unknown as LoggedEvent[];
 const withData = (e: LoggedEvent, data: Record<string, unknown>): LoggedEvent => ({ ...e, data: { ...e.data, ...data } }) as unknown as LoggedEvent;
