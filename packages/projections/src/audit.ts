@@ -13,7 +13,7 @@
  * const audit = rebuild(auditProjection, events);
  * auditTrail(audit, { flagged: true }).rows.map((r) => `${r.type} ${r.flags.join(',')}`);
  */
-import { type DomainError, type EpochDay, type Money, parsePeriodKey, parseStreamName } from '@levy/core';
+import { type DomainError, type EpochDay, LevyError, type Money, describe, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
 import * as E from './either.js';
 import type { BookAnomaly } from './book.js';
 import { dateOf, dayOf, fixedOffsetOf, limitInvalid, moneyOfAmount, recordedDayWith } from './fields.js';
@@ -98,12 +98,22 @@ const raise = (state: AuditState, index: number, code: AuditFlagCode, message: s
 const COMMITTEE = new Set(['committee', 'assembly']);
 
 /**
- * The audit trail as a projection, with a policy (see {@link DEFAULT_AUDIT_POLICY}).
+ * The audit trail as a projection, with a policy (see {@link DEFAULT_AUDIT_POLICY}). A
+ * `backdateDays` that is not a whole number, 0 or more, throws a {@link LevyError}
+ * `AUDIT_POLICY_INVALID`: NaN would flag nothing as backdated, and say nothing.
  *
  * @example
  * const audit = rebuild(auditProjectionWith({ backdateDays: 3 }), events);
  */
-export const auditProjectionWith = (policy: AuditPolicy): Projection<AuditState> => ({
+export const auditProjectionWith = (policy: AuditPolicy): Projection<AuditState> => {
+  const days = (policy as Partial<AuditPolicy> | null)?.backdateDays;
+  if (typeof days !== 'number' || !Number.isSafeInteger(days) || days < 0) {
+    throw new LevyError(domainError('AUDIT_POLICY_INVALID', `backdateDays must be a whole number of days, 0 or more, not ${describe(days)}`, ['backdateDays']));
+  }
+  return auditProjectionOf(policy);
+};
+
+const auditProjectionOf = (policy: AuditPolicy): Projection<AuditState> => ({
   name: 'audit',
   init: () => ({ policy, events: [], flags: new Map(), communities: new Map(), last: { communityId: '', accountPrefix: '', communityStream: '' }, lastRules: null }),
   apply: (state, event) => auditStep(state, event, dayOf(event.meta.effectiveDate), undefined),
@@ -181,7 +191,7 @@ export const auditStep = (state: AuditState, event: LoggedEvent, day: EpochDay, 
 };
 
 /** The audit trail with {@link DEFAULT_AUDIT_POLICY}. */
-export const auditProjection: Projection<AuditState> = auditProjectionWith(DEFAULT_AUDIT_POLICY);
+export const auditProjection: Projection<AuditState> = auditProjectionOf(DEFAULT_AUDIT_POLICY);
 
 /** A query of the audit trail; every given field must match. */
 export interface AuditQuery {

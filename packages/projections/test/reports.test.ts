@@ -3,6 +3,7 @@ import {
   ACCOUNT,
   DEFAULT_DUNNING_POLICY,
   agingBuckets,
+  auditProjectionWith,
   chargeAsOf,
   creditAsOf,
   journalBalance,
@@ -333,6 +334,12 @@ describe('bad options: a typed refusal naming the field, never a silently wrong 
     expect(invalid([buckets[0], { ...buckets[1]!, toDays: 0 }, buckets[2]])).toEqual({ code: 'AGING_BUCKETS_INVALID', path: ['buckets', '1', 'toDays'] });
     expect(invalid(buckets.slice(0, 2))).toEqual({ code: 'AGING_BUCKETS_INVALID', path: ['buckets', '1', 'toDays'] });
     expect(invalid([buckets[0], null, buckets[2]])).toEqual({ code: 'AGING_BUCKETS_INVALID', path: ['buckets', '1'] });
+  });
+  it('refuses an audit policy whose backdating threshold is not a whole number of days', () => {
+    for (const backdateDays of [Number.NaN, -1, 1.5, undefined]) {
+      expect(refusal(() => auditProjectionWith({ backdateDays } as never))).toEqual({ code: 'AUDIT_POLICY_INVALID', path: ['backdateDays'] });
+    }
+    expect(rebuild(auditProjectionWith({ backdateDays: 0 }), quarterLog()).events.length).toBe(quarterLog().length);
   });
   it('refuses a dunning policy whose stages are not whole days in order, and a negative or fractional top', () => {
     const policy = (p: object) => refusal(() => dunningWorklist(v.book, { asOf, policy: any({ ...DEFAULT_DUNNING_POLICY, ...p }) }));
