@@ -213,7 +213,8 @@ export interface BookAnomaly {
     | 'REVERSAL_UNBALANCED'
     | 'PAYMENT_UNKNOWN'
     | 'CHARGE_CANCELLED_TWICE'
-    | 'MISSED_BY_CLOSE';
+    | 'MISSED_BY_CLOSE'
+    | 'EVENT_IN_WRONG_STREAM';
   readonly message: string;
   readonly eventId: string;
   readonly streamId: string;
@@ -677,7 +678,11 @@ export const bookStep = (state: BookState, event: LoggedEvent, day: EpochDay): U
     }
     default: {
       const unit = unitOfStream(state, event.streamId);
-      if (unit === undefined) return null;
+      if (unit === undefined) {
+        // a unit's event outside a unit's stream: the book cannot say whose it is, and says so
+        anomaly(state, event, seq, 'EVENT_IN_WRONG_STREAM', `${event.type} sits in ${event.streamId}, which is not a unit's account stream (levy.account-<community>.<unit>): the book leaves it out`);
+        return null;
+      }
       linkEvent(state, unit, event, seq);
       applyAccountEvent(state, unit, event, day, seq);
       return unit;

@@ -260,6 +260,16 @@ describe('a close that missed events (MISSED_BY_CLOSE)', () => {
   });
 });
 
+describe("a unit's event outside an account stream", () => {
+  it('is an anomaly (EVENT_IN_WRONG_STREAM), not dropped without a word', () => {
+    const log = quarterLog();
+    const payment = log.find((e) => e.type === 'PaymentReceived')!;
+    const stray = { ...payment, streamId: 'levy.community-sunrise', meta: { ...payment.meta, eventId: 'stray-1' } } as LoggedEvent;
+    const { book } = rebuild(levyProjection, [...log, stray]);
+    expect(book.anomalies.map((a) => [a.code, a.eventId, a.seq])).toEqual([['EVENT_IN_WRONG_STREAM', 'stray-1', log.length]]);
+  });
+});
+
 describe('account book readings', () => {
   it("reads a charge's movements, a unit's credit changes and its events in the order they were folded", () => {
     const log = quarterLog();
