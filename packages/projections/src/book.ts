@@ -581,7 +581,7 @@ const checkSeal = (state: BookState, c: CommunityRecord, close: EventOf<'PeriodC
         e,
         state.eventSeq[i]!,
         'MISSED_BY_CLOSE',
-        `${e.type} of ${u.key} is dated ${e.meta.effectiveDate}, inside ${close.periodKey}, but was appended after the close read the account at revision ${head}: the sealed totals do not include it`,
+        `${e.type} of ${u.key} is dated ${e.meta.effectiveDate}, inside ${close.periodKey}, but was appended after the close ${head < 0 ? 'found the account empty' : `read the account at revision ${head}`}: the sealed totals do not include it`,
       );
     }
   }
