@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
 import {
   type EventStore,
   type LevyCommand,
@@ -340,6 +341,40 @@ describe('createLevy: a close and account commands in one instance', () => {
     // every payment in the stream is inside the seal
     const revisions = (await collect(store.readStream(accountStream(CID, 'B1-0101')))).filter((e) => e.type === 'PaymentReceived').map((e) => e.revision);
     for (const rev of revisions) expect(rev).toBeLessThanOrEqual(sealed);
+  });
+  it('seals every payment of the quarter that lands, under any interleaving of payments and the close (property)', async () => {
+    const units = ['B1-0101', 'B1-0102'];
+    const job = fc.record({ unit: fc.constantFrom(...units), on: fc.constantFrom('2025-03-31', '2025-04-01'), wait: fc.nat({ max: 6 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(job, { minLength: 1, maxLength: 8 }), fc.nat({ max: 6 }), async (jobs, closeWait) => {
+        const { levy, store } = await setUp(yielding(openMemoryEventStore()));
+        await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
+        const ticks = async (n: number) => {
+          for (let i = 0; i < n; i++) await new Promise((r) => setTimeout(r, 0));
+        };
+        const paying = jobs.map(async (j, i) => {
+          await ticks(j.wait);
+          return levy.handle(pay(`P${i}`, '10', j.on), { communityId: CID, unitId: j.unit });
+        });
+        const closing = (async () => {
+          await ticks(closeWait);
+          return levy.closePeriod(CID, '2025-Q1', '2025-04-01', meta('2025-04-01'));
+        })();
+        const [closed, ...paid] = await Promise.all([closing, ...paying]);
+        expect(E.isRight(closed)).toBe(true);
+        // a payment is booked, or refused because its day was closed by then: nothing else
+        for (const r of paid) if (E.isLeft(r)) expect(r.left.code).toBe('PERIOD_CLOSED');
+        const heads = (E.isRight(closed) ? closed.right.events[0]?.data : undefined) as { heads: { streamId: string; revision: string }[] };
+        for (const unitId of units) {
+          const streamId = accountStream(CID, unitId);
+          const sealed = BigInt(heads.heads.find((h) => h.streamId === streamId)?.revision ?? '-1');
+          for (const e of await collect(store.readStream(streamId))) {
+            if (e.type === 'PaymentReceived' && (e.data as { receivedOn: string }).receivedOn <= '2025-03-31') expect(e.revision).toBeLessThanOrEqual(sealed);
+          }
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
   it('waits for account commands already under way before it reads the heads, so they are sealed', async () => {
     const inner = openMemoryEventStore();
