@@ -1,0 +1,67 @@
+// The command handler over the SQLite store: what two writers of one file see when they book the
+// same channel transaction (the store's refusals become the handler's, in a clerk's terms).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CommandMeta, type EventStore, type LevyCommand, accountStream, createLevy } from '@levy/core';
+import { openSqliteEventStore } from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'levy-sqlite-handler-'));
+let n = 0;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const meta = (effectiveDate: string): CommandMeta => ({ actor: { id: 'clerk-1', role: 'clerk' }, effectiveDate }) as CommandMeta;
+const unit = (unitId: string) =>
+  ({
+    type: 'RegisterUnit',
+    data: { unitId, building: 'B1', areaM2: '89.50', useType: 'residential', owner: { ownerId: `o-${unitId}`, name: 'Owner' }, handoverDate: '2024-06-01' },
+    meta: meta('2024-12-01'),
+  }) as LevyCommand;
+const pay = (txn: string, amount: string) =>
+  ({ type: 'ReceivePayment', data: { channel: 'wechat', channelTxnId: txn, amount, receivedOn: '2025-04-10' }, meta: meta('2025-04-10') }) as LevyCommand;
+
+const setUp = async () => {
+  const path = join(dir, `h-${n++}.db`);
+  const first = await openSqliteEventStore(path);
+  const a = createLevy(first, { clock: () => '2025-04-10T02:00:00Z' });
+  for (const c of [{ type: 'RegisterCommunity', data: { communityId: 'sunrise', name: '阳光小区' }, meta: meta('2024-12-01') } as LevyCommand, unit('B1-0101'), unit('B1-0102')]) {
+    const r = await a.handle(c, { communityId: 'sunrise' });
+    if (r._tag === 'Left') throw new Error(r.left.message);
+  }
+  // a second process on the same file, whose clock reads a second later
+  const second = await openSqliteEventStore(path);
+  const b = createLevy(second, { clock: () => '2025-04-10T02:00:01Z' });
+  return { a, b, first, second };
+};
+
+describe('the handler over SQLite, two writers of one file', () => {
+  it('books a transaction notified to both at once as one payment: the later append decides again and appends nothing', async () => {
+    const { a, first, second } = await setUp();
+    const target = { communityId: 'sunrise', unitId: 'B1-0101' };
+    // b has decided its copy of the payment; a books the same one before b's append reaches the file
+    let raced = 0;
+    const racing: EventStore = {
+      ...second,
+      appendToStream: async (streamId, events, options) => {
+        if (raced++ === 0) expect(await a.handle(pay('T1', '300.00'), target)).toMatchObject({ _tag: 'Right', right: { revision: 0n } });
+        return second.appendToStream(streamId, events, options);
+      },
+    };
+    const b = createLevy(racing, { clock: () => '2025-04-10T02:00:01Z' });
+    expect(await b.handle(pay('T1', '300.00'), target)).toMatchObject({ _tag: 'Right', right: { events: [], attempts: 2 } });
+    expect(await b.handle(pay('T1', '200.00'), target)).toMatchObject({ _tag: 'Left', left: { code: 'PAYMENT_CONFLICT' } });
+    expect((await b.readAccount('sunrise', 'B1-0101')).credit.toString()).toBe('300.00');
+    await first.close();
+    await second.close();
+  });
+  it('refuses the same transaction booked to another unit with PAYMENT_BOOKED_ELSEWHERE', async () => {
+    const { a, b, first, second } = await setUp();
+    expect(await a.handle(pay('T2', '100.00'), { communityId: 'sunrise', unitId: 'B1-0101' })).toMatchObject({ _tag: 'Right' });
+    const r = await b.handle(pay('T2', '100.00'), { communityId: 'sunrise', unitId: 'B1-0102' });
+    expect(r).toMatchObject({ _tag: 'Left', left: { code: 'PAYMENT_BOOKED_ELSEWHERE', details: { existingStreamId: accountStream('sunrise', 'B1-0101') } } });
+    expect((await a.readAccount('sunrise', 'B1-0102')).payments.size).toBe(0);
+    await first.close();
+    await second.close();
+  });
+});
