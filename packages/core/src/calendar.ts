@@ -30,6 +30,15 @@ import { type DomainError, LevyError, domainError } from './errors.js';
 /** Whole days since 1970-01-01 in the proleptic Gregorian (ISO) calendar; negative before it. */
 export type EpochDay = number;
 
+/**
+ * Whether a value is an epoch day: a whole number (a date string, NaN, a fraction or infinity is not).
+ *
+ * @example
+ * isEpochDay(20193);        // true
+ * isEpochDay('2025-04-15'); // false
+ */
+export const isEpochDay = (value: unknown): value is EpochDay => typeof value === 'number' && Number.isSafeInteger(value);
+
 /** The time zone a community's business dates are in unless it says otherwise (domain.md, money and dates). */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 

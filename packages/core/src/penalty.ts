@@ -15,6 +15,7 @@
  * // right({ from: 20001, to: 20047, days: 47, amount: 14.10, unrounded: '14.1', cappedBy: null, ... })
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { isEpochDay } from './calendar.js';
 import { describe, parseDecimal } from './decimal.js';
 import { type DomainError, domainError } from './errors.js';
 import { Money, ROUNDING_MODES, type RoundingMode } from './money.js';
@@ -204,8 +205,6 @@ const checkPolicy = (policy: unknown): E.Either<DomainError, PenaltyPolicy> => {
   }
   return checked;
 };
-
-const isEpochDay = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
 
 const epochDay = (value: unknown, path: readonly string[], what: string): DomainError | null =>
   isEpochDay(value) ? null : domainError('PENALTY_DATE_INVALID', `${what} must be a whole epoch day, not ${describe(value)}`, path, { input: describe(value) });

@@ -19,7 +19,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { Temporal } from 'temporal-polyfill';
-import { type EpochDay, DEFAULT_TIME_ZONE, civilOf, epochDayOf, parseIsoDate, toPlainDate, weekdayOf, zonedDateTimeOf } from './calendar.js';
+import { type EpochDay, DEFAULT_TIME_ZONE, civilOf, epochDayOf, isEpochDay, parseIsoDate, toPlainDate, weekdayOf, zonedDateTimeOf } from './calendar.js';
 import { describe } from './decimal.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
 import { CN_ARRANGEMENT_YEARS, CN_HOLIDAYS, CN_WORKDAYS } from './holidays-cn.js';
@@ -224,7 +224,7 @@ const checkCount = (n: number): void => {
  */
 export const addWorkingDays = (from: EpochDay, n: number, cal: WorkingDayCalendar = CHINA_WORKING_DAYS): WorkingDaysResult => {
   checkCount(n);
-  if (!Number.isSafeInteger(from)) throw new LevyError(domainError('DATE_INVALID', `${describe(from)} is not an epoch day`, ['from']));
+  if (!isEpochDay(from)) throw new LevyError(domainError('DATE_INVALID', `${describe(from)} is not an epoch day`, ['from']));
   return advance(from, n, cal);
 };
 
@@ -282,8 +282,8 @@ export const workingDaysBetween = (
   to: EpochDay,
   cal: WorkingDayCalendar = CHINA_WORKING_DAYS,
 ): { readonly days: number; readonly assumedWeekendsOnly: readonly number[] } => {
-  if (!Number.isSafeInteger(from)) throw new LevyError(domainError('DATE_INVALID', `${describe(from)} is not an epoch day`, ['from']));
-  if (!Number.isSafeInteger(to)) throw new LevyError(domainError('DATE_INVALID', `${describe(to)} is not an epoch day`, ['to']));
+  if (!isEpochDay(from)) throw new LevyError(domainError('DATE_INVALID', `${describe(from)} is not an epoch day`, ['from']));
+  if (!isEpochDay(to)) throw new LevyError(domainError('DATE_INVALID', `${describe(to)} is not an epoch day`, ['to']));
   if (to - from > MAX_WORKING_DAYS * 2) {
     throw new LevyError(domainError('WORKING_DAYS_INVALID', `from ${from} to ${to} spans more than ${MAX_WORKING_DAYS * 2} days`, ['to']));
   }

@@ -9,7 +9,7 @@
  * dayOf('2025-04-15');          // 20193
  * moneyOfAmount('250.60');      // Money 250.60
  */
-import { type DomainError, type EpochDay, LevyError, Money, describe, domainError, epochDayOf, isoDateOf } from '@levy/core';
+import { type DomainError, type EpochDay, LevyError, Money, describe, domainError, epochDayOf, isEpochDay, isoDateOf } from '@levy/core';
 
 const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
 
@@ -39,7 +39,7 @@ let lastDay = 0;
  * dayInvalid('2025-12-31', ['asOf']);        // { code: 'AS_OF_INVALID', path: ['asOf'], ... }
  */
 export const dayInvalid = (value: unknown, path: readonly string[]): DomainError | null =>
-  typeof value === 'number' && Number.isSafeInteger(value)
+  isEpochDay(value)
     ? null
     : domainError('AS_OF_INVALID', `${path.join('.')} must be a day such as dayOf('2025-12-31'), a whole number of days since 1970-01-01, not ${describe(value)}`, path, {
         input: describe(value),
