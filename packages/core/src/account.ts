@@ -34,7 +34,7 @@ import { canonicalMoney, isCanonicalAmount } from './canonical-amount.js';
 import { sha256Hex } from './canonical-json.js';
 import { type Amount, type DecimalString, type Id, type IsoDate, amountOf, moneyOf } from './codecs.js';
 import type { AccountCommand, CommandMeta, CommandOf } from './commands.js';
-import { type Decider, eventFrom } from './decider.js';
+import { type Decider, dateAfterToday, eventFrom } from './decider.js';
 import { type DomainError, domainError } from './errors.js';
 import { eventIdFor } from './event-id.js';
 import type { AccountEvent, EventData, EventOf } from './events.js';
@@ -87,6 +87,11 @@ const positive = (input: string, path: readonly string[], what: string): E.Eithe
 };
 
 /** PERIOD_CLOSED when `day` is on or before the last closed day. */
+// the fields of facts that are dated the day they happen, at the latest today (dateAfterToday)
+const DATA_RECEIVED_ON: readonly string[] = Object.freeze(['data', 'receivedOn']);
+const DATA_REFUNDED_ON: readonly string[] = Object.freeze(['data', 'refundedOn']);
+const DATA_ON: readonly string[] = Object.freeze(['data', 'on']);
+
 const closed = (ctx: AccountContext, day: number, path: readonly string[]): DomainError | null =>
   ctx.closedThrough !== null && day <= ctx.closedThrough
     ? domainError(
@@ -298,7 +303,7 @@ const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, c
     );
   }
   const receivedDay = dayOfIso(d.receivedOn);
-  const bad = closed(ctx, receivedDay, ['data', 'receivedOn']) ?? closedMeta(ctx, cmd.meta);
+  const bad = dateAfterToday(ctx.now, ctx.timeZone, receivedDay, DATA_RECEIVED_ON, 'a payment') ?? closed(ctx, receivedDay, DATA_RECEIVED_ON) ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   if (state.payments.size >= MAX_PAYMENTS) return refuse('ACCOUNT_PAYMENTS_LIMIT', `an account holds at most ${MAX_PAYMENTS} payments`, ['data']);
   let policy: AllocationPolicy = POLICIES[ctx.policy.allocation];
@@ -687,7 +692,8 @@ const refundCredit = (cmd: CommandOf<'RefundCredit'>, state: AccountState, ctx: 
       credit: state.credit.toString(),
     });
   }
-  const bad = closed(ctx, dayOfIso(d.refundedOn), ['data', 'refundedOn']) ?? closedMeta(ctx, cmd.meta);
+  const refundedDay = dayOfIso(d.refundedOn);
+  const bad = dateAfterToday(ctx.now, ctx.timeZone, refundedDay, DATA_REFUNDED_ON, 'a refund') ?? closed(ctx, refundedDay, DATA_REFUNDED_ON) ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   const data: EventData<'CreditRefunded'> = { refundId, amount: amountOf(amount.right), channel: d.channel, refundedOn: d.refundedOn };
   if (d.channelTxnId !== undefined) data.channelTxnId = d.channelTxnId;
@@ -704,7 +710,8 @@ const recordReminder = (cmd: CommandOf<'RecordReminder'>, state: AccountState, c
   for (let i = 0; i < d.chargeIds.length; i++) {
     if (!state.charges.has(d.chargeIds[i]!)) return refuse('CHARGE_NOT_FOUND', `this unit has no charge ${d.chargeIds[i]!}; a reminder names charges the unit owes`, ['data', 'chargeIds', String(i)]);
   }
-  const bad = closed(ctx, dayOfIso(d.on), ['data', 'on']) ?? closedMeta(ctx, cmd.meta);
+  const sentDay = dayOfIso(d.on);
+  const bad = dateAfterToday(ctx.now, ctx.timeZone, sentDay, DATA_ON, 'a reminder') ?? closed(ctx, sentDay, DATA_ON) ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   return E.right([eventFrom('ReminderRecorded', d, cmd.meta, ctx, eventIdFor('ReminderRecorded', [ctx.communityId, ctx.unitId, key]))]);
 };

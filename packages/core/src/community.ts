@@ -22,7 +22,7 @@ import { DEFAULT_TIME_ZONE, type EpochDay, businessDayAt, epochDayOf, isoDateOf,
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { type Count, type Id, type IsoDate, type PeriodKey, amountOf, moneyOf } from './codecs.js';
 import type { CommandData, CommandMeta, CommandOf, CommunityCommand } from './commands.js';
-import { type Decider, type DecisionContext, eventFrom } from './decider.js';
+import { type Decider, type DecisionContext, dateAfterToday, eventFrom } from './decider.js';
 import { type ExactDecimal, dec, describe } from './decimal.js';
 import { type DueRule, dueDateOf, validateDueRule } from './due-date.js';
 import { type DomainError, domainError } from './errors.js';
@@ -769,7 +769,10 @@ const recordExpenditure = (command: CommandOf<'RecordExpenditure'>, state: Commu
   }
   const amount = moneyOf(d.amount);
   if (!amount.isPositive()) return E.left(domainError('AMOUNT_NOT_POSITIVE', `an expenditure must be above zero, not ${d.amount}`, ['data', 'amount']));
-  const open = closedPeriodCheck(state, dayOf(d.paidOn), ['data', 'paidOn']);
+  const paidDay = dayOf(d.paidOn);
+  const ahead = dateAfterToday(ctx.now, state.timeZone ?? DEFAULT_TIME_ZONE, paidDay, ['data', 'paidOn'], 'an expenditure');
+  if (ahead !== null) return E.left(ahead);
+  const open = closedPeriodCheck(state, paidDay, ['data', 'paidOn']);
   if (E.isLeft(open)) return open;
   const data: EventData<'ExpenditureRecorded'> = {
     communityId,

@@ -7,9 +7,10 @@
  * const events = decider.decide(command, state, { now: '2025-04-10T02:00:00Z', newId: (p) => `${p}-1` });
  */
 import type * as E from 'fp-ts/lib/Either.js';
+import { type EpochDay, businessDayAt, isoDateOf } from './calendar.js';
 import type { InstantString, Uuid } from './codecs.js';
 import type { CommandMeta } from './commands.js';
-import type { DomainError } from './errors.js';
+import { type DomainError, domainError } from './errors.js';
 import { CURRENT_SCHEMA_VERSION, type EventData, type EventMeta, type EventOf, type EventType } from './events.js';
 
 /** What a decision may know beyond the command and the state: the clock reading and an id source, supplied by the shell. */
@@ -56,4 +57,32 @@ export const eventFrom = <K extends EventType>(
   if (command.commandId !== undefined) meta.causationId = command.commandId;
   if (command.corrects !== undefined) meta.corrects = command.corrects;
   return { type, data, meta } as unknown as EventOf<K>;
+};
+
+const NOW_PATH: readonly string[] = Object.freeze(['now']);
+
+/**
+ * Refuses a fact dated after the day it is recorded. A payment received, a refund paid out, a
+ * reminder sent or money spent has happened by the time it is booked, so its date is today at the
+ * latest: today is the business date of `now` in the community's time zone (`zone`). Returns
+ * `DATE_IN_FUTURE` at `path` when `day` (an epoch day) has not begun there, with both dates in
+ * the message and `{ date, today, timeZone }` in `details`; null when it has. A `now` or zone that
+ * cannot be read gives `INSTANT_INVALID` at `['now']` or `TIME_ZONE_INVALID`.
+ *
+ * @example
+ * // 2025-03-31T17:30:00Z is already April 1 in Shanghai
+ * dateAfterToday('2025-03-31T17:30:00Z', 'Asia/Shanghai', epochDayOf(2025, 4, 1), ['data', 'receivedOn'], 'a payment'); // null
+ * dateAfterToday('2025-03-31T17:30:00Z', 'Asia/Shanghai', epochDayOf(2025, 4, 2), ['data', 'receivedOn'], 'a payment')?.code; // 'DATE_IN_FUTURE'
+ */
+export const dateAfterToday = (now: string, zone: string, day: EpochDay, path: readonly string[], fact: string): DomainError | null => {
+  const today = businessDayAt(now, zone, NOW_PATH);
+  if (today._tag === 'Left') return today.left;
+  if (day <= today.right) return null;
+  const date = isoDateOf(day);
+  const todayIso = isoDateOf(today.right);
+  return domainError('DATE_IN_FUTURE', `${fact} cannot be dated after today: ${date} has not begun yet in ${zone}, where today is ${todayIso}; book it once it has happened`, path, {
+    date,
+    today: todayIso,
+    timeZone: zone,
+  });
 };

@@ -447,6 +447,40 @@ describe('RecordReminder and ClassifyArrears', () => {
   });
 });
 
+describe('facts dated after today: DATE_IN_FUTURE', () => {
+  // a payment received, a refund paid out, a reminder sent: each has happened by the time it is booked.
+  // 2025-04-09T16:30Z is already April 10, 00:30 in Shanghai, and still April 9 in UTC
+  const at = (now: string, timeZone?: string) => ctx({ now: now as AccountContext['now'], ...(timeZone === undefined ? {} : { timeZone }) });
+  const given = () => spec().given(run([march, pay('adv', '300', '2025-03-01')]).events);
+  const remind = (on: string) => ({ type: 'RecordReminder', data: { stage: 'reminder', channel: 'sms', on, chargeIds: ['property-2025-03'] }, meta: meta(on) }) as CommandOf<'RecordReminder'>;
+
+  it('books a payment received today in the community zone, and refuses tomorrow naming data.receivedOn', () => {
+    given().when(pay('T1', '100', '2025-04-10'), at('2025-04-09T16:30:00Z')).then((es) => expect(es[0]!.type).toBe('PaymentReceived'));
+    const e = given().when(pay('T1', '100', '2025-04-11'), at('2025-04-09T16:30:00Z')).thenFails('DATE_IN_FUTURE', ['data', 'receivedOn']);
+    expect(e.details).toEqual({ date: '2025-04-11', today: '2025-04-10', timeZone: 'Asia/Shanghai' });
+    expect(e.message).toContain('a payment cannot be dated after today: 2025-04-11 has not begun yet in Asia/Shanghai, where today is 2025-04-10');
+    // the same instant is still April 9 in UTC
+    given().when(pay('T1', '100', '2025-04-10'), at('2025-04-09T16:30:00Z', 'UTC')).thenFails('DATE_IN_FUTURE', ['data', 'receivedOn']);
+  });
+  it('still takes a repeat of a payment already booked as the no-op it is', () => {
+    const booked = run([march, pay('T1', '100', '2025-04-10')], at('2025-04-10T02:00:00Z')).events;
+    spec().given(booked).when(pay('T1', '100', '2025-04-10'), at('2025-04-10T02:00:00Z')).thenNothing();
+  });
+  it('refuses a refund not yet paid out, naming data.refundedOn', () => {
+    const inCredit = () => spec().given(run([pay('adv', '300', '2025-03-01')]).events);
+    inCredit().when(refund('100', '2025-04-10'), at('2025-04-09T16:30:00Z')).then((es) => expect(es[0]!.type).toBe('CreditRefunded'));
+    const e = inCredit().when(refund('100', '2025-04-11'), at('2025-04-09T16:30:00Z')).thenFails('DATE_IN_FUTURE', ['data', 'refundedOn']);
+    expect(e.message).toMatch(/^a refund cannot be dated after today/);
+  });
+  it('refuses a reminder not yet sent, naming data.on: the dunning worklist would take it as done', () => {
+    given().when(remind('2025-04-10'), at('2025-04-09T16:30:00Z')).then((es) => expect(es[0]!.type).toBe('ReminderRecorded'));
+    given().when(remind('2025-04-11'), at('2025-04-09T16:30:00Z')).thenFails('DATE_IN_FUTURE', ['data', 'on']);
+  });
+  it('gives INSTANT_INVALID for a context whose now cannot be read, rather than booking', () => {
+    given().when(pay('T1', '100', '2025-04-10'), at('yesterday')).thenFails('INSTANT_INVALID', ['now']);
+  });
+});
+
 describe('evolve on a log it could not have decided', () => {
   it('throws LOG_INCONSISTENT, a LevyError naming the charge, for a payment to a charge never issued', () => {
     const { events } = run([issue('2025-03', '250.60', '2025-04-15'), pay('T1', '250.60', '2025-04-10')]);

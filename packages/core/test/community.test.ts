@@ -259,6 +259,8 @@ describe('ClosePeriod', () => {
 });
 
 describe('RecordExpenditure', () => {
+  // decided on the day the money was paid out (the shared ctx reads 2025-03-01)
+  const spec = DeciderSpecification.for(communityDecider, { ...ctx, now: '2025-03-05T02:00:00Z' as CommunityContext['now'] });
   const approval = { approver: '业委会 王主任', approverRole: 'committee', reference: 'YWH-2025-07', date: '2025-03-02' };
   const spend = (m = meta('2025-03-05', { approval } as never)) =>
     cmd('RecordExpenditure', { expenditureId: 'exp-1', category: 'elevators', amount: '3200', vendor: '迅达电梯', paidOn: '2025-03-05', description: '电梯年检' }, m);
@@ -277,6 +279,14 @@ describe('RecordExpenditure', () => {
     spec.given([...base(), e!]).when(other).thenFails('EXPENDITURE_DUPLICATE', ['data', 'expenditureId']);
     const zero = cmd('RecordExpenditure', { expenditureId: 'exp-2', category: 'cleaning', amount: '0', vendor: 'v', paidOn: '2025-03-05', description: 'd' }, meta('2025-03-05', { approval } as never));
     spec.given(base()).when(zero).thenFails('AMOUNT_NOT_POSITIVE', ['data', 'amount']);
+  });
+  it('refuses money not yet paid out: paidOn after today in the community zone is DATE_IN_FUTURE', () => {
+    // 2025-03-04T16:30Z is already March 5, 00:30 in Shanghai: the 5th is today, the 6th is not
+    const at = (now: string) => DeciderSpecification.for(communityDecider, { ...ctx, now: now as CommunityContext['now'] });
+    at('2025-03-04T16:30:00Z').given(base()).when(spend()).then((events) => expect(events).toHaveLength(1));
+    const err = at('2025-03-04T15:30:00Z').given(base()).when(spend()).thenFails('DATE_IN_FUTURE', ['data', 'paidOn']);
+    expect(err.details).toEqual({ date: '2025-03-05', today: '2025-03-04', timeZone: 'Asia/Shanghai' });
+    expect(err.message).toContain('2025-03-05 has not begun yet in Asia/Shanghai, where today is 2025-03-04');
   });
 });
 

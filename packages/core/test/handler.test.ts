@@ -37,7 +37,7 @@ const setUp = async (store: EventStore = openMemoryEventStore()) => {
   return { store, levy };
 };
 
-const pay = (txn: string, amount: string, on = '2025-04-10') => cmd('ReceivePayment', { channel: 'wechat', channelTxnId: txn, amount, receivedOn: on }, meta(on));
+const pay = (txn: string, amount: string, on = '2025-04-01') => cmd('ReceivePayment', { channel: 'wechat', channelTxnId: txn, amount, receivedOn: on }, meta(on));
 
 describe('createLevy: handle', () => {
   it('appends the decided events to the community stream and reports the new revision', async () => {
@@ -225,7 +225,7 @@ describe('createLevy: concurrency', () => {
   });
   it('refuses a channel refund already booked from another unit with REFUND_BOOKED_ELSEWHERE', async () => {
     const { levy } = await setUp();
-    const refund = cmd('RefundCredit', { amount: '10.00', channel: 'wechat', channelTxnId: 'wx-r1', refundedOn: '2025-04-10' }, meta('2025-04-10'));
+    const refund = cmd('RefundCredit', { amount: '10.00', channel: 'wechat', channelTxnId: 'wx-r1', refundedOn: '2025-04-01' }, meta('2025-04-01'));
     for (const unitId of ['B1-0101', 'B1-0102']) expect(E.isRight(await levy.handle(pay(`T-${unitId}`, '100', '2025-04-01'), { communityId: CID, unitId }))).toBe(true);
     expect(E.isRight(await levy.handle(refund, { communityId: CID, unitId: 'B1-0101' }))).toBe(true);
     const r = await levy.handle(refund, { communityId: CID, unitId: 'B1-0102' });
@@ -241,7 +241,7 @@ describe('createLevy: concurrency', () => {
     await a.runBilling(CID, '2025-03', meta('2025-04-01'));
     const unit = { communityId: CID, unitId: 'B1-0101' };
     expect(E.isRight(await a.handle(pay('T1', '300'), unit))).toBe(true); // 49.40 over into credit
-    const refund = (amount: string) => cmd('RefundCredit', { amount, channel: 'cash', refundedOn: '2025-04-10' }, meta('2025-04-10'));
+    const refund = (amount: string) => cmd('RefundCredit', { amount, channel: 'cash', refundedOn: '2025-04-01' }, meta('2025-04-01'));
     const first = await a.handle(refund('10.00'), unit);
     const second = await b.handle(refund('10.00'), unit);
     // each refund is its own fact: neither is taken for a retry of the other
