@@ -62,6 +62,15 @@ const idFrom = (prefix: string, readable: string): Id => (ID.test(readable) ? re
 // assessment dates repeat across units (the same as-of day, the same due dates): format each day once
 const ISO_CACHE_LIMIT = 4096;
 const isoDays = new Map<number, IsoDate>();
+/**
+ * The id of a fact without a natural key (a waiver, a refund outside any channel): the one the
+ * command gives; else, when the command carries a `commandId`, one derived from it, so a client
+ * that retries the command after a lost reply gets the same id and the retry appends nothing; else
+ * a fresh one from the context.
+ */
+const factId = (prefix: string, given: string | undefined, meta: CommandMeta, ctx: AccountContext): Id =>
+  (given ?? (meta.commandId !== undefined ? idFrom(prefix, `${prefix}-cmd-${meta.commandId}`) : ctx.newId(prefix))) as Id;
+
 const iso = (day: number): IsoDate => {
   let s = isoDays.get(day);
   if (s === undefined) {
@@ -554,12 +563,13 @@ const grantWaiver = (cmd: CommandOf<'GrantWaiver'>, state: AccountState, ctx: Ac
   const d = cmd.data;
   const amount = positive(d.amount, DATA_AMOUNT, 'a waiver');
   if (E.isLeft(amount)) return amount;
-  if (d.waiverId !== undefined) {
-    const existing = state.waivers.get(d.waiverId);
-    if (existing !== undefined) {
-      if (existing.chargeId === d.chargeId && existing.kind === d.kind && existing.amount.equals(amount.right)) return NOTHING;
-      return refuse('WAIVER_CONFLICT', `waiver ${d.waiverId} was already granted as ${existing.amount.toString()} of ${existing.kind} on charge ${existing.chargeId}`, ['data', 'waiverId']);
-    }
+  const waiverId = factId('waiver', d.waiverId, cmd.meta, ctx);
+  const existing = state.waivers.get(waiverId);
+  if (existing !== undefined) {
+    if (existing.chargeId === d.chargeId && existing.kind === d.kind && existing.amount.equals(amount.right)) return NOTHING;
+    const named = d.waiverId !== undefined ? `waiver ${waiverId}` : `command ${cmd.meta.commandId ?? ''} (waiver ${waiverId})`;
+    const at = d.waiverId !== undefined ? ['data', 'waiverId'] : ['meta', 'commandId'];
+    return refuse('WAIVER_CONFLICT', `${named} was already granted as ${existing.amount.toString()} of ${existing.kind} on charge ${existing.chargeId}`, at);
   }
   const charge = liveCharge(state, d.chargeId, ['data', 'chargeId']);
   if (E.isLeft(charge)) return charge;
@@ -590,7 +600,6 @@ const grantWaiver = (cmd: CommandOf<'GrantWaiver'>, state: AccountState, ctx: Ac
   }
   const bad = closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
-  const waiverId = (d.waiverId ?? ctx.newId('waiver')) as Id;
   const granted = eventFrom(
     'WaiverGranted',
     { waiverId, chargeId: d.chargeId, kind: d.kind, amount: amountOf(amount.right) },
@@ -680,7 +689,7 @@ const refundCredit = (cmd: CommandOf<'RefundCredit'>, state: AccountState, ctx: 
   const d = cmd.data;
   const amount = positive(d.amount, DATA_AMOUNT, 'a refund');
   if (E.isLeft(amount)) return amount;
-  const refundId = (d.refundId ?? (d.channelTxnId !== undefined ? idFrom('refund', `${d.channel}-${d.channelTxnId}`) : ctx.newId('refund'))) as Id;
+  const refundId = (d.refundId ?? (d.channelTxnId !== undefined ? idFrom('refund', `${d.channel}-${d.channelTxnId}`) : factId('refund', undefined, cmd.meta, ctx))) as Id;
   const existing = state.refunds.get(refundId);
   if (existing !== undefined) {
     if (existing.equals(amount.right)) return NOTHING;

@@ -290,6 +290,26 @@ describe('GrantWaiver', () => {
     spec().given(given).when(waive('property-2025-03', 'principal', '5', '2025-04-30', {}, 'w1')).thenNothing();
     spec().given(given).when(waive('property-2025-03', 'principal', '6', '2025-04-30', {}, 'w1')).thenFails('WAIVER_CONFLICT');
   });
+  it('without a waiver id, takes its id from the command id: a client retrying after a lost reply appends nothing', () => {
+    const byCommand = (commandId: string, amount = '5') => waive('property-2025-03', 'principal', amount, '2025-04-30', { commandId } as never);
+    const { events, state } = run([march, byCommand('cmd-7f3a')]);
+    expect(only(events, 'WaiverGranted')[0]!.data.waiverId).toBe('waiver-cmd-cmd-7f3a');
+    spec().given(events).when(byCommand('cmd-7f3a')).thenNothing();
+    expect(state.charges.get('property-2025-03')!.waivedPrincipal.toString()).toBe('5.00');
+    // another command is another waiver; the same command with another amount is a conflict, named at the command id
+    spec().given(events).when(byCommand('cmd-7f3b')).then((es) => expect(es[0]!.data).toMatchObject({ waiverId: 'waiver-cmd-cmd-7f3b', amount: '5.00' }));
+    const e = spec().given(events).when(byCommand('cmd-7f3a', '6')).thenFails('WAIVER_CONFLICT', ['meta', 'commandId']);
+    expect(e.message).toContain('command cmd-7f3a');
+    // a command id that cannot be an id as it stands is hashed into one
+    const long = run([march, byCommand('x'.repeat(80))]).events;
+    expect(only(long, 'WaiverGranted')[0]!.data.waiverId).toMatch(/^waiver-[0-9a-f]{32}$/);
+  });
+  it('without a waiver id or a command id, takes a fresh id: the same command twice is two waivers', () => {
+    const { events } = run([march, waive('property-2025-03', 'principal', '5', '2025-04-30'), waive('property-2025-03', 'principal', '5', '2025-04-30')]);
+    const ids = only(events, 'WaiverGranted').map((e) => e.data.waiverId);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
 });
 
 describe('CancelCharge', () => {
@@ -410,6 +430,16 @@ describe('RefundCredit', () => {
     const given = run([pay('adv', '300', '2025-03-01'), refund('100', '2025-03-05', 'r1')]).events;
     spec().given(given).when(refund('100', '2025-03-05', 'r1')).thenNothing();
     spec().given(given).when(refund('50', '2025-03-05', 'r1')).thenFails('REFUND_CONFLICT');
+  });
+});
+
+describe('RefundCredit without a refund id', () => {
+  it('takes its id from the command id, so a retried command pays out once', () => {
+    const byCommand = (commandId: string): CommandOf<'RefundCredit'> => ({ ...refund('100', '2025-03-05'), meta: meta('2025-03-05', { commandId } as never) });
+    const { events } = run([pay('adv', '300', '2025-03-01'), byCommand('cmd-r1')]);
+    expect(only(events, 'CreditRefunded')[0]!.data.refundId).toBe('refund-cmd-cmd-r1');
+    spec().given(events).when(byCommand('cmd-r1')).thenNothing();
+    spec().given(events).when(byCommand('cmd-r2')).then((es) => expect(es[0]!.data).toMatchObject({ refundId: 'refund-cmd-cmd-r2' }));
   });
 });
 

@@ -253,6 +253,23 @@ describe('createLevy: concurrency', () => {
     // ids stay valid: a prefix, then a UUID
     for (const id of account.refunds.keys()) expect(id).toMatch(/^refund-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
+  it('takes a refund retried with the same command id, by another instance after a lost reply, as the one refund it is', async () => {
+    const store = openMemoryEventStore();
+    await setUp(store);
+    const a = createLevy(store, { clock });
+    const b = createLevy(store, { clock });
+    await a.runBilling(CID, '2025-03', meta('2025-04-01'));
+    const unit = { communityId: CID, unitId: 'B1-0101' };
+    expect(E.isRight(await a.handle(pay('T1', '300'), unit))).toBe(true);
+    const refund = cmd('RefundCredit', { amount: '10.00', channel: 'cash', refundedOn: '2025-04-01' }, meta('2025-04-01', { commandId: 'req-2025-0401-17' } as never));
+    const first = await a.handle(refund, unit);
+    const retry = await b.handle(refund, unit);
+    expect(E.isRight(first) && first.right.events.length).toBe(1);
+    expect(E.isRight(retry) && retry.right.events.length).toBe(0);
+    const account = await a.readAccount(CID, 'B1-0101');
+    expect([...account.refunds.keys()]).toEqual(['refund-cmd-req-2025-0401-17']);
+    expect(account.credit.toString()).toBe('39.40');
+  });
 });
 
 describe('createLevy: billing runs', () => {
