@@ -24,6 +24,7 @@ import {
   type SubscribeOptions,
   catchUpSubscription,
   checkAppend,
+  checkGuards,
   checkBigint,
   checkFilter,
   checkMax,
@@ -85,15 +86,21 @@ export const openMemoryEventStore = (options: MemoryEventStoreOptions = {}): Eve
   };
 
   // synchronous, so an append is atomic: no reader can run between its first and last event
-  const append = (streamId: string, events: readonly NewEvent[], expectedRevision: unknown): AppendResult => {
+  const headOf = (id: string): bigint => {
+    const stream = streams.get(id);
+    return stream === undefined || stream.length === 0 ? -1n : stream[stream.length - 1]!.revision;
+  };
+
+  const append = (streamId: string, events: readonly NewEvent[], expectedRevision: unknown, guards: unknown): AppendResult => {
     ensureOpen();
-    const checked = checkAppend(streamId, events, expectedRevision);
+    const checked = checkAppend(streamId, events, expectedRevision, guards);
     const retry = idempotentRetry(checked, lookup);
     if (retry !== undefined) return retry;
     const stream = streams.get(checked.streamId);
     const last = stream?.[stream.length - 1];
     const current = last === undefined ? -1n : last.revision;
     if (!expectedRevisionHolds(checked.expected, current)) throw concurrencyConflict(checked.streamId, checked.expected, last === undefined ? 'no-stream' : current);
+    checkGuards(checked, headOf);
     if (checked.events.length === 0) return { nextExpectedRevision: current, position: last?.position ?? 0n };
     let prevHash = last === undefined ? null : (last.meta.hash ?? null);
     let revision = current;
@@ -156,7 +163,8 @@ export const openMemoryEventStore = (options: MemoryEventStoreOptions = {}): Eve
   }
 
   return {
-    appendToStream: async (streamId, events, options) => append(streamId, events, options?.expectedRevision),
+    appendToStream: async (streamId, events, options) => append(streamId, events, options?.expectedRevision, options?.guards),
+    supportsGuards: true,
     readStream,
     readAll,
     subscribeToAll: (options?: SubscribeOptions): Subscription => {

@@ -94,10 +94,42 @@ export interface SubscribeOptions {
   readonly checkpoint?: GlobalPosition;
   readonly filter?: AllFilter;
 }
+/**
+ * A condition on another stream, checked in the same atomic step as an append: the append is
+ * written only if that stream is still where `expectedRevision` says (usually the revision the
+ * caller read it at, or `'no-stream'`). The handler uses guards so that a period close and an
+ * account command from two processes cannot both act on what the other has since changed.
+ */
+export interface StreamGuard {
+  readonly streamId: string;
+  readonly expectedRevision: ExpectedRevision;
+}
+
+/** Options of {@link EventStore.appendToStream}. */
+export interface AppendOptions {
+  /** where the stream appended to must be; default `'any'` */
+  readonly expectedRevision?: ExpectedRevision;
+  /**
+   * other streams that must be where they say, or the append is refused with
+   * `CONCURRENCY_CONFLICT` (path `['guards', i, 'expectedRevision']`) and writes nothing; at most
+   * {@link STORE_LIMITS}.guardsPerAppend, each a different stream from the one appended to and
+   * from each other. Only for stores with {@link EventStore.supportsGuards}: any other must
+   * refuse an append that names guards with `OPTIONS_INVALID` rather than ignore them.
+   */
+  readonly guards?: readonly StreamGuard[];
+}
+
 /** The store port. Every method rejects only with a {@link StoreError}. */
 export interface EventStore {
   /** Appends all events or none. See {@link ExpectedRevision}; an idempotent retry is a no-op returning the original result. */
-  appendToStream(streamId: string, events: readonly NewEvent[], options?: { readonly expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  appendToStream(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * True when the store checks {@link AppendOptions.guards} atomically with the append (the
+   * in-memory and SQLite stores do). A store over an engine without multi-stream conditions
+   * leaves it out, and the handler then detects what a guard would have prevented
+   * (`MISSED_BY_CLOSE` in the account book) instead of preventing it.
+   */
+  readonly supportsGuards?: boolean;
   /** A stream's events in revision order; iterating a missing stream fails with `STREAM_NOT_FOUND`. */
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<StoredEvent>;
   /** All events in position order. */
@@ -175,6 +207,37 @@ export const concurrencyConflict = (streamId: string, expected: ExpectedRevision
   );
 
 /**
+ * The conflict every engine reports when a guard of an append does not hold: the guarded stream
+ * is not where the caller expected. `details.streamId` is the guarded stream, `details.appendTo`
+ * the stream the append was for.
+ *
+ * @example
+ * guardConflict('levy.account-c1.101', 0, { streamId: 'levy.community-c1', expectedRevision: 4n }, 5n).error.path; // ['guards', '0', 'expectedRevision']
+ */
+export const guardConflict = (appendTo: string, index: number, guard: StreamGuard, actual: bigint | 'no-stream'): StoreError =>
+  storeError(
+    'CONCURRENCY_CONFLICT',
+    `stream ${JSON.stringify(guard.streamId)} changed since it was read (a guard of this append to ${JSON.stringify(appendTo)}): expected ${revisionText(guard.expectedRevision)}, found ${revisionText(actual)}; reload and try the command again`,
+    ['guards', String(index), 'expectedRevision'],
+    { streamId: guard.streamId, expected: guard.expectedRevision, actual, appendTo },
+  );
+
+/**
+ * Checks every guard of an append against the guarded streams' last revisions (`headOf` gives
+ * -1n for no stream), throwing the first {@link guardConflict}.
+ *
+ * @example
+ * checkGuards(append, (id) => heads.get(id) ?? -1n);
+ */
+export const checkGuards = (append: CheckedAppend, headOf: (streamId: string) => bigint): void => {
+  for (let i = 0; i < append.guards.length; i++) {
+    const g = append.guards[i]!;
+    const current = headOf(g.streamId);
+    if (!expectedRevisionHolds(g.expectedRevision, current)) throw guardConflict(append.streamId, i, g, current < 0n ? 'no-stream' : current);
+  }
+};
+
+/**
  * Checks an expected revision against a stream's last revision (-1n: no stream).
  *
  * @example
@@ -204,6 +267,8 @@ export const STORE_LIMITS = Object.freeze({
   typeLength: 128,
   /** characters of an event's canonical data + meta JSON */
   eventJsonLength: 8 * 1024 * 1024,
+  /** guards on other streams in one append (a close guards every account stream of its community) */
+  guardsPerAppend: 100_000,
 });
 
 /**
@@ -227,7 +292,50 @@ export interface CheckedAppend {
   readonly streamId: string;
   readonly expected: ExpectedRevision;
   readonly events: readonly CheckedEvent[];
+  /** checked guards, in the order given (empty when none) */
+  readonly guards: readonly StreamGuard[];
 }
+
+const NO_GUARDS: readonly StreamGuard[] = Object.freeze([]);
+
+/**
+ * Checks the guards option of an append to `streamId`: an array of at most
+ * {@link STORE_LIMITS}.guardsPerAppend `{ streamId, expectedRevision }`, each on another stream
+ * than the one appended to and than each other. Throws `OPTIONS_INVALID` naming the guard.
+ *
+ * @example
+ * checkGuardsOption('levy.account-c1.101', [{ streamId: 'levy.community-c1', expectedRevision: 4n }]).length; // 1
+ */
+export const checkGuardsOption = (streamId: string, guards: unknown): readonly StreamGuard[] => {
+  if (guards === undefined) return NO_GUARDS;
+  if (!Array.isArray(guards)) throw storeError('OPTIONS_INVALID', 'guards must be an array of { streamId, expectedRevision }', ['guards']);
+  if (guards.length > STORE_LIMITS.guardsPerAppend) {
+    throw storeError('OPTIONS_INVALID', `one append holds at most ${STORE_LIMITS.guardsPerAppend} guards, got ${guards.length}`, ['guards'], { count: guards.length });
+  }
+  const seen = new Set<string>([streamId]);
+  const out: StreamGuard[] = new Array<StreamGuard>(guards.length);
+  for (let i = 0; i < guards.length; i++) {
+    const g: unknown = guards[i];
+    if (!isPlainObject(g)) throw storeError('OPTIONS_INVALID', 'a guard must be an object { streamId, expectedRevision }', ['guards', String(i)]);
+    let id: string;
+    let expected: ExpectedRevision;
+    try {
+      id = checkStreamId(g.streamId);
+      if (g.expectedRevision === undefined) throw storeError('OPTIONS_INVALID', 'a guard needs an expectedRevision', ['expectedRevision']);
+      expected = checkExpectedRevision(g.expectedRevision);
+    } catch (e) {
+      if (e instanceof StoreError) throw storeError('OPTIONS_INVALID', `guard ${i}: ${e.error.message}`, ['guards', String(i), ...e.error.path], e.error.details);
+      throw e;
+    }
+    if (seen.has(id)) {
+      const what = id === streamId ? 'the stream appended to is checked by expectedRevision, not by a guard' : 'each stream may be guarded once';
+      throw storeError('OPTIONS_INVALID', `guard ${i} names stream ${JSON.stringify(id)} again: ${what}`, ['guards', String(i), 'streamId'], { streamId: id });
+    }
+    seen.add(id);
+    out[i] = { streamId: id, expectedRevision: expected };
+  }
+  return out;
+};
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -359,9 +467,10 @@ export const canonicalJsonFast = (value: unknown): string => {
  * @example
  * checkAppend('s-1', [{ type: 'T', data: {}, meta: { eventId: 'e-1' } }], 'no-stream').events.length; // 1
  */
-export const checkAppend = (streamId: unknown, events: unknown, expectedRevision: unknown): CheckedAppend => {
+export const checkAppend = (streamId: unknown, events: unknown, expectedRevision: unknown, guards?: unknown): CheckedAppend => {
   const id = checkStreamId(streamId);
   const expected = checkExpectedRevision(expectedRevision);
+  const checkedGuards = checkGuardsOption(id, guards);
   if (!Array.isArray(events)) throw invalid('events must be an array', ['events']);
   if (events.length > STORE_LIMITS.eventsPerAppend) {
     throw invalid(`one append holds at most ${STORE_LIMITS.eventsPerAppend} events, got ${events.length}; split it`, ['events'], { count: events.length });
@@ -415,7 +524,7 @@ export const checkAppend = (streamId: unknown, events: unknown, expectedRevision
     }
     out[i] = { type, eventId, dataJson, metaJson, metaKeys, metaEntries };
   }
-  return { streamId: id, expected, events: out };
+  return { streamId: id, expected, events: out, guards: checkedGuards };
 };
 
 /**

@@ -32,6 +32,7 @@ import {
   type Subscription,
   catchUpSubscription,
   checkAppend,
+  checkGuards,
   checkBigint,
   checkFilter,
   checkLink,
@@ -260,12 +261,26 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
     throw otherwise();
   };
 
+  const guardedHead = (streamId: string): bigint => {
+    const h = stmt.head.get(streamId) as [bigint, string, bigint] | undefined;
+    return h === undefined ? -1n : h[0];
+  };
+
   // one append inside the shared transaction; throws a StoreError for a refusal
   const writeOne = (append: CheckedAppend): AppendResult => {
     const head = stmt.head.get(append.streamId) as [bigint, string, bigint] | undefined;
     const current = head === undefined ? -1n : head[0];
     if (!expectedRevisionHolds(append.expected, current)) {
       return retryOrThrow(append, () => concurrencyConflict(append.streamId, append.expected, head === undefined ? 'no-stream' : current));
+    }
+    if (append.guards.length > 0) {
+      try {
+        // inside the transaction: appends earlier in the same commit are seen, other processes' are locked out
+        checkGuards(append, guardedHead);
+      } catch (e) {
+        if (!isStoreError(e)) throw e;
+        return retryOrThrow(append, () => e);
+      }
     }
     if (append.events.length === 0) return { nextExpectedRevision: current, position: head?.[2] ?? 0n };
     let prevHash = head === undefined ? null : head[1];
@@ -363,7 +378,7 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
     new Promise<AppendResult>((resolve, reject) => {
       try {
         ensureOpen();
-        const append = checkAppend(streamId, events, opts?.expectedRevision);
+        const append = checkAppend(streamId, events, opts?.expectedRevision, opts?.guards);
         queue.push({ append, resolve, reject });
         schedule();
       } catch (e) {
@@ -591,6 +606,7 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
     path,
     schemaVersion: SCHEMA_VERSION,
     appendToStream,
+    supportsGuards: true,
     readStream,
     readAll,
     subscribeToAll,

@@ -53,6 +53,12 @@ const errorOf = async (p: Promise<unknown>): Promise<unknown> => {
   return undefined;
 };
 
+// the DomainError a store rejected with (its code, path and details), or what else came
+const refusalOf = async (p: Promise<unknown>): Promise<unknown> => {
+  const e = await errorOf(p);
+  return isStoreError(e) ? e.error : e;
+};
+
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
@@ -156,6 +162,81 @@ export const storeConformanceSuite = (name: string, open: () => Promise<EventSto
         const positions = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value.position] : []));
         expect(new Set(positions).size).toBe(19);
         expect((await collect(s.readAll())).length).toBe(1 + 19 * 2);
+      });
+    });
+
+    describe('guards on other streams', () => {
+      // a store either checks guards atomically with the append (supportsGuards) or refuses them; it never ignores them
+      const guarded = async (): Promise<EventStore | null> => {
+        const s = await fresh();
+        if (s.supportsGuards === true) return s;
+        expect(await codeOf(s.appendToStream('a', [storeTestEvent('a0')], { guards: [{ streamId: 'b', expectedRevision: 'no-stream' }] }))).toBe('OPTIONS_INVALID');
+        return null;
+      };
+      it('appends when every guard holds, and refuses with CONCURRENCY_CONFLICT naming the guard when one does not, writing nothing', async () => {
+        const s = await guarded();
+        if (s === null) return;
+        await s.appendToStream('b', [storeTestEvent('b0'), storeTestEvent('b1')]);
+        const ok = await s.appendToStream('a', [storeTestEvent('a0')], {
+          expectedRevision: 'no-stream',
+          guards: [
+            { streamId: 'b', expectedRevision: 1n },
+            { streamId: 'c', expectedRevision: 'no-stream' },
+          ],
+        });
+        expect(ok).toEqual({ nextExpectedRevision: 0n, position: 3n });
+        await s.appendToStream('c', [storeTestEvent('c0')]);
+        const refused = await refusalOf(
+          s.appendToStream('a', [storeTestEvent('a1'), storeTestEvent('a2')], {
+            expectedRevision: 0n,
+            guards: [
+              { streamId: 'b', expectedRevision: 1n },
+              { streamId: 'c', expectedRevision: 'no-stream' },
+            ],
+          }),
+        );
+        expect(refused).toMatchObject({ code: 'CONCURRENCY_CONFLICT', path: ['guards', '1', 'expectedRevision'], details: { streamId: 'c', expected: 'no-stream', actual: 0n, appendTo: 'a' } });
+        expect((await collect(s.readStream('a'))).map((e) => e.meta.eventId)).toEqual(['a0']);
+        // the refused ids are still free, and 'stream-exists' and 'any' are guards too
+        const later = await s.appendToStream('a', [storeTestEvent('a1')], { guards: [{ streamId: 'c', expectedRevision: 'stream-exists' }, { streamId: 'd', expectedRevision: 'any' }] });
+        expect(later.nextExpectedRevision).toBe(1n);
+      });
+      it('refuses malformed guards with OPTIONS_INVALID at the guard, before writing', async () => {
+        const s = await guarded();
+        if (s === null) return;
+        const bad = async (guards: unknown) => refusalOf(s.appendToStream('a', [storeTestEvent('a0')], { guards: guards as never }));
+        expect(await bad('b')).toMatchObject({ code: 'OPTIONS_INVALID', path: ['guards'] });
+        expect(await bad([{ streamId: 'b', expectedRevision: 0 }])).toMatchObject({ code: 'OPTIONS_INVALID', path: ['guards', '0', 'expectedRevision'] });
+        expect(await bad([{ streamId: 'b' }])).toMatchObject({ code: 'OPTIONS_INVALID', path: ['guards', '0', 'expectedRevision'] });
+        expect(await bad([{ streamId: '', expectedRevision: 0n }])).toMatchObject({ code: 'OPTIONS_INVALID', path: ['guards', '0', 'streamId'] });
+        expect(await bad([{ streamId: 'a', expectedRevision: 'no-stream' }])).toMatchObject({ code: 'OPTIONS_INVALID', path: ['guards', '0', 'streamId'] });
+        expect(await bad([null])).toMatchObject({ code: 'OPTIONS_INVALID', path: ['guards', '0'] });
+        const twice = await bad([
+          { streamId: 'b', expectedRevision: 'any' },
+          { streamId: 'b', expectedRevision: 'no-stream' },
+        ]);
+        expect(twice).toMatchObject({ code: 'OPTIONS_INVALID', path: ['guards', '1', 'streamId'] });
+        expect(await collect(s.readAll())).toEqual([]);
+      });
+      it('orders a guarded append and an append to the guarded stream made at once: the guarded one lands only if it came first', async () => {
+        const s = await guarded();
+        if (s === null) return;
+        for (let round = 0; round < 20; round++) {
+          const [close, account] = await Promise.allSettled([
+            s.appendToStream(`community-${round}`, [storeTestEvent(`close-${round}`)], { guards: [{ streamId: `account-${round}`, expectedRevision: 'no-stream' }] }),
+            s.appendToStream(`account-${round}`, [storeTestEvent(`pay-${round}`)], { expectedRevision: 'no-stream' }),
+          ]);
+          expect(account.status).toBe('fulfilled');
+          if (close.status === 'fulfilled' && account.status === 'fulfilled') expect(close.value.position).toBeLessThan(account.value.position);
+          else expect(close.status === 'rejected' && isStoreError(close.reason, 'CONCURRENCY_CONFLICT')).toBe(true);
+        }
+      });
+      it('takes a retry of a guarded append that landed as the no-op it is, even once the guard no longer holds', async () => {
+        const s = await guarded();
+        if (s === null) return;
+        const first = await s.appendToStream('a', [storeTestEvent('a0')], { expectedRevision: 'no-stream', guards: [{ streamId: 'b', expectedRevision: 'no-stream' }] });
+        await s.appendToStream('b', [storeTestEvent('b0')]);
+        expect(await s.appendToStream('a', [storeTestEvent('a0')], { expectedRevision: 'no-stream', guards: [{ streamId: 'b', expectedRevision: 'no-stream' }] })).toEqual(first);
       });
     });
 
