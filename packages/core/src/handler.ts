@@ -42,7 +42,7 @@ import {
 import { describe } from './decimal.js';
 import { Money } from './money.js';
 import { parsePeriodKey } from './period.js';
-import { type EventStore, type NewEvent, type StoredEvent, isStoreError } from './store.js';
+import { type EventStore, type ExpectedRevision, type NewEvent, type StoredEvent, type StreamGuard, isStoreError } from './store.js';
 import { type UpcasterRegistry, LEVY_UPCASTERS, upcastEvent } from './upcast.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -257,13 +257,22 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     return { state, revision };
   };
 
+  // whether the store writes an append only while its guards on other streams hold (EventStore.supportsGuards)
+  const guarded = store.supportsGuards === true;
+  const expectedOf = (revision: bigint): ExpectedRevision => (revision < 0n ? 'no-stream' : revision);
+
   const loadCommunity = (communityId: string): Promise<Loaded<CommunityState>> => load(communityStream(communityId), communityDecider, COMMUNITY_EVENTS);
   const loadAccount = (communityId: string, unitId: string): Promise<Loaded<AccountState>> => load(accountStream(communityId, unitId), accountDecider, ACCOUNT_EVENTS);
 
-  /** Appends with the expected revision; a concurrency conflict (or a concurrent writer's copy of the same fact) returns null so the caller decides again. */
-  const append = async (streamId: string, events: readonly LevyEvent[], revision: bigint): Promise<bigint | null> => {
+  /**
+   * Appends with the expected revision (and the guards, where the store takes them); a concurrency
+   * conflict on the stream or a guard (or a concurrent writer's copy of the same fact) returns null
+   * so the caller decides again.
+   */
+  const append = async (streamId: string, events: readonly LevyEvent[], revision: bigint, guards: readonly StreamGuard[] | undefined): Promise<bigint | null> => {
     try {
-      const r = await store.appendToStream(streamId, events as unknown as readonly NewEvent[], { expectedRevision: revision < 0n ? 'no-stream' : revision });
+      const options = guards === undefined ? { expectedRevision: expectedOf(revision) } : { expectedRevision: expectedOf(revision), guards };
+      const r = await store.appendToStream(streamId, events as unknown as readonly NewEvent[], options);
       return r.nextExpectedRevision;
     } catch (e) {
       if (isStoreError(e, 'CONCURRENCY_CONFLICT')) return null;
@@ -289,11 +298,14 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
   };
 
   /** Read, decide, append; again on a conflict, at most maxRetries times more. */
-  const decideAndAppend = async (streamId: string, attempt: (tries: number) => Promise<{ events: readonly LevyEvent[]; revision: bigint }>): Promise<HandleResult> => {
+  const decideAndAppend = async (
+    streamId: string,
+    attempt: (tries: number) => Promise<{ events: readonly LevyEvent[]; revision: bigint; guards?: readonly StreamGuard[] }>,
+  ): Promise<HandleResult> => {
     for (let tries = 1; tries <= maxRetries + 1; tries++) {
-      const { events, revision } = await attempt(tries);
+      const { events, revision, guards } = await attempt(tries);
       if (events.length === 0) return { streamId, events, revision, attempts: tries };
-      const next = await append(streamId, events, revision);
+      const next = await append(streamId, events, revision, guards);
       if (next !== null) return { streamId, events, revision: next, attempts: tries };
     }
     return fail(
@@ -327,8 +339,11 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
   // community decided meanwhile would land past the head the close sealed, outside the sealed
   // totals (MISSED_BY_CLOSE). So, per community, account commands share a turn and a close takes
   // it alone: it waits for those in flight, and those that come while it runs wait for it (and are
-  // then decided under the new closed line). This holds within one handler; across processes the
-  // account book flags what slips through.
+  // then decided under the new closed line). That holds within one handler. Across processes, on a
+  // store with guards, the appends fence each other: an account event is written only if the
+  // community stream is still at the revision its decision read, and PeriodClosed only if every
+  // account stream is still at the head the close sealed; whichever lands second is decided again.
+  // On a store without guards the account book flags what slips through.
   interface Gate {
     active: number;
     closing: Promise<void> | null;
@@ -377,7 +392,9 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
       const account = await loadAccount(target.communityId, unitId);
       const decided = accountDecider.decide(command, account.state, ctx);
       if (E.isLeft(decided)) throw new LevyError(decided.left);
-      return { events: decided.right, revision: account.revision };
+      // decided under this reading of the community (its closed line, its policy): written only if it still holds
+      const guards = guarded ? [{ streamId: communityStream(target.communityId), expectedRevision: expectedOf(community.revision) }] : undefined;
+      return { events: decided.right, revision: account.revision, guards };
     });
   };
 
@@ -392,12 +409,16 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     return decideAndAppend(streamId, async () => {
       const community = await loadCommunity(target.communityId);
       let ctx = communityContext();
+      let guards: readonly StreamGuard[] | undefined;
       if (command.type === 'ClosePeriod' && community.state.registered) {
-        ctx = { ...ctx, closeInputs: await gatherClose(target.communityId, community.state, command.data.periodKey) };
+        const gathered = await gatherClose(target.communityId, community.state, command.data.periodKey);
+        ctx = { ...ctx, closeInputs: gathered.inputs };
+        // the seal holds only if no account moved past the head it sealed
+        if (guarded) guards = gathered.guards;
       }
       const decided = communityDecider.decide(command, community.state, ctx);
       if (E.isLeft(decided)) throw new LevyError(decided.left);
-      return { events: decided.right, revision: community.revision };
+      return { events: decided.right, revision: community.revision, guards };
     });
   };
 
@@ -407,7 +428,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
    * cancelled; collected = payments − reversals; waived; penalties assessed; credit = the net
    * change of owners' credit (预收) over the period.
    */
-  const gatherClose = async (communityId: string, community: CommunityState, periodKey: string): Promise<PeriodCloseInputs> => {
+  const gatherClose = async (communityId: string, community: CommunityState, periodKey: string): Promise<{ inputs: PeriodCloseInputs; guards: StreamGuard[] }> => {
     const parsed = parsePeriodKey(periodKey, ['data', 'periodKey']);
     if (E.isLeft(parsed)) throw new LevyError(parsed.left);
     const start = parsed.right.start;
@@ -418,6 +439,8 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     let penalties = Money.zero();
     let credit = Money.zero();
     const heads: { streamId: string; revision: string; hash: string }[] = [];
+    // every registered unit's account stream where the close read it ('no-stream' for none yet)
+    const guards: StreamGuard[] = [];
     for (const unitId of [...community.units.keys()].sort()) {
       const streamId = accountStream(communityId, unitId);
       let last: StoredEvent | undefined;
@@ -463,8 +486,9 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
         if (!isStoreError(e, 'STREAM_NOT_FOUND')) throw e;
       }
       if (last !== undefined) heads.push({ streamId, revision: last.revision.toString(), hash: String(last.meta.hash ?? '') });
+      guards.push({ streamId, expectedRevision: last === undefined ? 'no-stream' : last.revision });
     }
-    return { totals: { billed, collected, waived, penalties, credit }, heads };
+    return { inputs: { totals: { billed, collected, waived, penalties, credit }, heads }, guards };
   };
 
   const execute = (command: LevyCommand, target: CommandTarget): Promise<HandleResult> => {

@@ -1,10 +1,11 @@
 // The command handler over the SQLite store: what two writers of one file see when they book the
-// same channel transaction (the store's refusals become the handler's, in a clerk's terms).
+// same channel transaction (the store's refusals become the handler's, in a clerk's terms), and
+// when one closes a period while the other books into it (the appends' guards fence them).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CommandMeta, type EventStore, type LevyCommand, accountStream, createLevy } from '@levy/core';
+import { type CommandMeta, type EventStore, type LevyCommand, type StoredEvent, accountStream, communityStream, createLevy } from '@levy/core';
 import { openSqliteEventStore } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'levy-sqlite-handler-'));
@@ -61,6 +62,57 @@ describe('the handler over SQLite, two writers of one file', () => {
     const r = await b.handle(pay('T2', '100.00'), { communityId: 'sunrise', unitId: 'B1-0102' });
     expect(r).toMatchObject({ _tag: 'Left', left: { code: 'PAYMENT_BOOKED_ELSEWHERE', details: { existingStreamId: accountStream('sunrise', 'B1-0101') } } });
     expect((await a.readAccount('sunrise', 'B1-0102')).payments.size).toBe(0);
+    await first.close();
+    await second.close();
+  });
+
+  const payOn = (txn: string, amount: string, on: string) =>
+    ({ type: 'ReceivePayment', data: { channel: 'cash', channelTxnId: txn, amount, receivedOn: on }, meta: meta(on) }) as LevyCommand;
+  const closeQ1 = { type: 'ClosePeriod', data: { periodKey: '2025-Q1', closedOn: '2025-04-10' }, meta: meta('2025-04-10') } as LevyCommand;
+  const readAll = async (store: EventStore): Promise<StoredEvent[]> => {
+    const out: StoredEvent[] = [];
+    for await (const e of store.readAll()) out.push(e);
+    return out;
+  };
+
+  it('seals a payment the other process books while the close is being gathered: PeriodClosed is refused, gathered again, and holds it', async () => {
+    const { a, first, second } = await setUp();
+    const target = { communityId: 'sunrise', unitId: 'B1-0101' };
+    // a books a payment dated in the quarter after b read the account heads, before b's PeriodClosed reaches the file
+    let raced = 0;
+    const racing: EventStore = {
+      ...second,
+      appendToStream: async (streamId, events, options) => {
+        if (raced++ === 0) expect(await a.handle(payOn('Q1-late', '10.00', '2025-03-31'), target)).toMatchObject({ _tag: 'Right', right: { revision: 0n } });
+        return second.appendToStream(streamId, events, options);
+      },
+    };
+    const b = createLevy(racing, { clock: () => '2025-04-10T02:00:01Z' });
+    const closed = await b.handle(closeQ1, { communityId: 'sunrise' });
+    expect(closed).toMatchObject({ _tag: 'Right', right: { attempts: 2 } });
+    const sealed = (await readAll(first)).find((e) => e.type === 'PeriodClosed')!;
+    expect(sealed.data).toMatchObject({ totals: { collected: '10.00' }, heads: [{ streamId: accountStream('sunrise', 'B1-0101'), revision: '0' }] });
+    await first.close();
+    await second.close();
+  });
+
+  it('decides a payment again when the other process closed its quarter after it read the community: PERIOD_CLOSED, nothing written', async () => {
+    const { a, first, second } = await setUp();
+    const target = { communityId: 'sunrise', unitId: 'B1-0102' };
+    // b decided a payment dated in Q1 under the open quarter; a closes Q1 before b's append reaches the file
+    let raced = 0;
+    const racing: EventStore = {
+      ...second,
+      appendToStream: async (streamId, events, options) => {
+        if (raced++ === 0) expect(await a.handle(closeQ1, { communityId: 'sunrise' })).toMatchObject({ _tag: 'Right' });
+        return second.appendToStream(streamId, events, options);
+      },
+    };
+    const b = createLevy(racing, { clock: () => '2025-04-10T02:00:01Z' });
+    expect(await b.handle(payOn('Q1-late', '10.00', '2025-03-31'), target)).toMatchObject({ _tag: 'Left', left: { code: 'PERIOD_CLOSED' } });
+    const log = await readAll(first);
+    expect(log.filter((e) => e.streamId === accountStream('sunrise', 'B1-0102'))).toEqual([]);
+    expect(log.filter((e) => e.streamId === communityStream('sunrise')).map((e) => e.type).at(-1)).toBe('PeriodClosed');
     await first.close();
     await second.close();
   });
