@@ -126,6 +126,8 @@ export interface ChargeState {
   readonly dueDate: string;
   /** epoch day of the due date */
   readonly dueDay: number;
+  /** epoch day the charge was issued (its ChargeIssued's effective date): a payment received earlier does not pay it */
+  readonly issuedDay: number;
   /** paid by payments and credit, net of reversals */
   readonly paidPrincipal: Money;
   readonly waivedPrincipal: Money;
@@ -138,6 +140,8 @@ export interface ChargeState {
   readonly outstandingPenalty: Money;
   /** last epoch day a penalty was assessed through, or null: the next assessment starts the day after */
   readonly lastPenaltyDay: number | null;
+  /** effective day of the latest penalty assessment, or null: a payment received before it does not pay the penalty */
+  readonly penaltyOn: number | null;
   readonly cancelled: boolean;
   /** the installment plan last agreed over it */
   readonly planId: string | null;
@@ -323,6 +327,7 @@ const copyCharge = (c: ChargeState): Mutable<ChargeState> => ({
   commission: c.commission,
   dueDate: c.dueDate,
   dueDay: c.dueDay,
+  issuedDay: c.issuedDay,
   paidPrincipal: c.paidPrincipal,
   waivedPrincipal: c.waivedPrincipal,
   outstandingPrincipal: c.outstandingPrincipal,
@@ -331,6 +336,7 @@ const copyCharge = (c: ChargeState): Mutable<ChargeState> => ({
   penaltyWaived: c.penaltyWaived,
   outstandingPenalty: c.outstandingPenalty,
   lastPenaltyDay: c.lastPenaltyDay,
+  penaltyOn: c.penaltyOn,
   cancelled: c.cancelled,
   planId: c.planId,
   movements: c.movements,
@@ -523,7 +529,7 @@ const chargeOf = (state: AccountState, chargeId: string): ChargeState => {
 type Evolvers = { [K in AccountEvent['type']]: (s: AccountState, e: EventOf<K>) => AccountState };
 
 const evolvers: Evolvers = {
-  ChargeIssued: (s, { data: d }) => {
+  ChargeIssued: (s, { data: d, meta }) => {
     const amount = money(d.amount);
     const c: ChargeState = {
       chargeId: d.chargeId,
@@ -533,6 +539,7 @@ const evolvers: Evolvers = {
       commission: money(d.commission),
       dueDate: d.dueDate,
       dueDay: dayOfIso(d.dueDate),
+      issuedDay: dayOfIso(meta.effectiveDate),
       paidPrincipal: ZERO,
       waivedPrincipal: ZERO,
       outstandingPrincipal: amount,
@@ -541,6 +548,7 @@ const evolvers: Evolvers = {
       penaltyWaived: ZERO,
       outstandingPenalty: ZERO,
       lastPenaltyDay: null,
+      penaltyOn: null,
       cancelled: false,
       planId: null,
       movements: [],
@@ -642,13 +650,15 @@ const evolvers: Evolvers = {
     base.credit = base.credit.subtract(fromCredit);
     return base;
   },
-  PenaltyAssessed: (s, { data: d }) => {
+  PenaltyAssessed: (s, { data: d, meta }) => {
     const c = chargeOf(s, d.chargeId);
     const amount = money(d.amount);
     const next = copyCharge(c);
     next.penaltyAssessed = c.penaltyAssessed.add(amount);
     next.outstandingPenalty = c.outstandingPenalty.add(amount);
     next.lastPenaltyDay = dayOfIso(d.to);
+    const on = dayOfIso(meta.effectiveDate);
+    if (c.penaltyOn === null || on > c.penaltyOn) next.penaltyOn = on;
     return withCharges(s, withCharge(s.charges, next), d.chargeId);
   },
   WaiverGranted: (s, { data: d, meta }) => {

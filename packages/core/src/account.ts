@@ -28,7 +28,7 @@ import {
   reminderKey,
   settledFrom,
 } from './account-state.js';
-import { type AllocationPolicy, type Receivable, allocatePayment } from './allocation.js';
+import { type AllocationPolicy, type Receivable, type ReceivableKind, allocatePayment } from './allocation.js';
 import { businessDayAt, isoDateOf } from './calendar.js';
 import { canonicalMoney, isCanonicalAmount } from './canonical-amount.js';
 import { sha256Hex } from './canonical-json.js';
@@ -257,23 +257,36 @@ const POLICIES: Record<AccountContext['policy']['allocation'], AllocationPolicy>
 };
 
 /**
- * What the unit owes, as receivables for allocation: the open principal and penalty of every live charge.
+ * What the unit owes, as receivables for allocation: the open principal and penalty of every live
+ * charge. With `receivedDay` (an epoch day), only what was already owed on that day, for a payment
+ * received then: the principal of charges issued by that day, and the penalty of charges last
+ * assessed by that day.
  *
  * @example
  * allocatePayment(Money.of('100'), receivablesOf(state));
+ * receivablesOf(state, epochDayOf(2025, 3, 31)); // leaves out a charge issued on April 1
  */
-export const receivablesOf = (state: AccountState): Receivable[] => {
+export const receivablesOf = (state: AccountState, receivedDay?: number): Receivable[] => {
   const owed: Receivable[] = [];
   // the open charges are every charge that owes anything, in charge order
   const all = state.charges.toArray();
   for (let k = 0; k < state.open.length; k++) {
     const c = all[state.open[k]!]!;
-    if (c.cancelled) continue;
+    if (c.cancelled || !owedOn(c, 'principal', receivedDay)) continue;
     if (c.outstandingPrincipal.isPositive()) owed.push({ chargeId: c.chargeId, kind: 'principal', dueDate: c.dueDay, outstanding: c.outstandingPrincipal });
-    if (c.outstandingPenalty.isPositive()) owed.push({ chargeId: c.chargeId, kind: 'penalty', dueDate: c.dueDay, outstanding: c.outstandingPenalty });
+    if (c.outstandingPenalty.isPositive() && owedOn(c, 'penalty', receivedDay)) owed.push({ chargeId: c.chargeId, kind: 'penalty', dueDate: c.dueDay, outstanding: c.outstandingPenalty });
   }
   return owed;
 };
+
+/**
+ * Whether a charge's principal (or penalty) was owed on `day` (any day when undefined): issued by
+ * then (and, for penalty, last assessed by then). A payment pays only what was owed the day it was
+ * received: the journal credits the receivable on that day, and a receivable debited later would
+ * leave the ledger and the unit balances apart as of the days between.
+ */
+const owedOn = (c: ChargeState, kind: ReceivableKind, day: number | undefined): boolean =>
+  day === undefined || (c.issuedDay <= day && (kind === 'principal' || c.penaltyOn === null || c.penaltyOn <= day));
 
 /**
  * Allocation while an installment plan is in good standing: the plans' receivables (principal and
@@ -281,10 +294,10 @@ export const receivablesOf = (state: AccountState): Receivable[] => {
  * each installment on time keeps the plan in good standing even when newer charges are open: under
  * oldest-first alone, a later installment would pay newer principal before the plan's penalties.
  */
-const allocatePlanFirst = (payment: Money, state: AccountState, policy: AllocationPolicy): ReturnType<typeof allocatePayment> => {
+const allocatePlanFirst = (payment: Money, state: AccountState, policy: AllocationPolicy, receivedDay: number): ReturnType<typeof allocatePayment> => {
   const inPlan: Receivable[] = [];
   const rest: Receivable[] = [];
-  for (const r of receivablesOf(state)) {
+  for (const r of receivablesOf(state, receivedDay)) {
     const planId = state.charges.get(r.chargeId)?.planId ?? null;
     (planId !== null && state.plans.get(planId)?.status === 'active' ? inPlan : rest).push(r);
   }
@@ -320,13 +333,23 @@ const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, c
     const targets: { chargeId: string; kind: 'principal' | 'penalty'; amount: Money }[] = [];
     for (let i = 0; i < d.targets.length; i++) {
       const t = d.targets[i]!;
+      const c = state.charges.get(t.chargeId);
+      if (c !== undefined && !c.cancelled && !owedOn(c, t.kind, receivedDay)) {
+        const since = t.kind === 'principal' || c.issuedDay > receivedDay ? `was issued on ${iso(c.issuedDay)}` : `was last assessed on ${iso(c.penaltyOn!)}`;
+        return refuse(
+          'ALLOCATION_TARGET_NOT_YET_OWED',
+          `charge ${t.chargeId} (${t.kind}) ${since}, after this payment was received on ${d.receivedOn}: a payment pays what was owed the day it was received; leave it out and the rest becomes credit`,
+          ['data', 'targets', String(i), 'chargeId'],
+        );
+      }
       const m = Money.parse(t.amount, ['data', 'targets', String(i), 'amount']);
       if (E.isLeft(m)) return m;
       targets.push({ chargeId: t.chargeId, kind: t.kind, amount: m.right });
     }
     policy = { kind: 'explicit', targets };
   }
-  const allocated = policy.kind !== 'explicit' && state.activePlans > 0 ? allocatePlanFirst(amount.right, state, policy) : allocatePayment(amount.right, receivablesOf(state), policy);
+  const allocated =
+    policy.kind !== 'explicit' && state.activePlans > 0 ? allocatePlanFirst(amount.right, state, policy, receivedDay) : allocatePayment(amount.right, receivablesOf(state, receivedDay), policy);
   if (E.isLeft(allocated)) return E.left({ ...allocated.left, path: ['data', ...allocated.left.path.filter((p) => p !== 'policy')] });
   const data: EventData<'PaymentReceived'> = {
     paymentId,
@@ -339,7 +362,30 @@ const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, c
   };
   if (d.payer !== undefined) data.payer = d.payer;
   const received = eventFrom('PaymentReceived', data, cmd.meta, ctx, eventIdFor('PaymentReceived', [d.channel, d.channelTxnId]), { effectiveDate: d.receivedOn });
-  return E.right(withCompletedPlans(state, [received], cmd.meta, ctx, d.receivedOn));
+  const events = [received, ...creditToLaterCharges(state, allocated.right.credit, receivedDay, paymentId, cmd.meta, ctx)];
+  return E.right(withCompletedPlans(state, events, cmd.meta, ctx, d.receivedOn));
+};
+
+/**
+ * A payment booked after the day it was received may find charges issued in between, which it
+ * could not pay on that day. What it left over became credit on that day; had it been booked on
+ * time, that credit would have gone to each such charge when it was issued (先交后用). So it does
+ * now: CreditApplied to each, oldest first, dated the day the charge was issued.
+ */
+const creditToLaterCharges = (state: AccountState, credit: Money, receivedDay: number, paymentId: string, meta: CommandMeta, ctx: AccountContext): AccountEvent[] => {
+  if (!credit.isPositive() || state.open.length === 0) return [];
+  const out: AccountEvent[] = [];
+  const all = state.charges.toArray();
+  let left = credit;
+  for (let k = 0; k < state.open.length && left.isPositive(); k++) {
+    const c = all[state.open[k]!]!;
+    if (c.cancelled || c.issuedDay <= receivedDay || !c.outstandingPrincipal.isPositive()) continue;
+    const applied = Money.min(left, c.outstandingPrincipal);
+    left = left.subtract(applied);
+    const id = eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, c.chargeId, 'payment', paymentId]);
+    out.push(eventFrom('CreditApplied', { chargeId: c.chargeId as Id, amount: amountOf(applied) }, meta, ctx, id, { effectiveDate: iso(c.issuedDay) as IsoDate }));
+  }
+  return out;
 };
 
 /** Appends InstallmentPlanCompleted for every plan in good standing that `events` pay off. */

@@ -28,6 +28,9 @@ interface MCharge {
   penWaived: number;
   cancelled: boolean;
   last: number | null;
+  /** the day it was issued, and the day of its latest penalty assessment: a payment received before either does not pay that part */
+  issued: number;
+  penOn: number | null;
   moves: MMove[];
 }
 interface MLot {
@@ -149,7 +152,7 @@ class Issue extends Step {
   }
   predict(m: Model, c: AccountCommand): Predicted {
     const d = (c as Extract<AccountCommand, { type: 'IssueCharge' }>).data;
-    const charge: MCharge = { id: `property-${d.periodKey}`, amount: this.amountFen, due: day(d.dueDate), paid: 0, waived: 0, pen: 0, penPaid: 0, penWaived: 0, cancelled: false, last: null, moves: [] };
+    const charge: MCharge = { id: `property-${d.periodKey}`, amount: this.amountFen, due: day(d.dueDate), paid: 0, waived: 0, pen: 0, penPaid: 0, penWaived: 0, cancelled: false, last: null, issued: m.day, penOn: null, moves: [] };
     m.charges.push(charge);
     const applied = Math.min(m.credit, charge.amount);
     if (applied > 0) {
@@ -183,13 +186,14 @@ class Pay extends Step {
     const existing = m.pays.get(id);
     if (existing !== undefined) return existing.amount === this.amountFen ? { check: (es) => expect(es).toEqual([]) } : { refused: 'PAYMENT_CONFLICT' };
     const received = Math.max(START, m.day - this.back);
-    // oldest first: all principal by due date, then penalties by due date
-    const order = [...m.charges].filter((x) => !x.cancelled).sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : 1));
+    // oldest first: all principal by due date, then penalties by due date; only what was owed on the
+    // day it was received (charges issued by then, penalty last assessed by then)
+    const order = [...m.charges].filter((x) => !x.cancelled && x.issued <= received).sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : 1));
     const allocs: MPay['allocs'] = [];
     let left = this.amountFen;
     for (const kind of ['principal', 'penalty'] as const) {
       for (const ch of order) {
-        const owed = kind === 'principal' ? owedP(ch) : owedPen(ch);
+        const owed = kind === 'principal' ? owedP(ch) : ch.penOn === null || ch.penOn <= received ? owedPen(ch) : 0;
         const part = Math.min(left, owed);
         if (part <= 0) continue;
         left -= part;
@@ -201,13 +205,29 @@ class Pay extends Step {
       }
     }
     m.pays.set(id, { id, amount: this.amountFen, allocs, reversed: false });
+    const toCredit = left;
     if (left > 0) addLot(m, id, left);
+    // what is left goes, as credit, to charges issued after the day received, as it would have when they were issued
+    const later: [string, number, number][] = [];
+    for (const ch of m.charges) {
+      if (left <= 0 || ch.cancelled || ch.issued <= received || owedP(ch) <= 0) continue;
+      const part = Math.min(left, owedP(ch));
+      left -= part;
+      later.push([ch.id, part, ch.issued]);
+      useCredit(m, part, (lot, piece) => {
+        lot.applied.set(ch.id, (lot.applied.get(ch.id) ?? 0) + piece);
+        ch.paid += piece;
+        ch.moves.push({ from: ch.issued + 1, fen: piece, source: `credit:${lot.id}` });
+      });
+    }
     void c;
     return {
       check: (es) => {
         const p = es[0] as Extract<AccountEvent, { type: 'PaymentReceived' }>;
         expect(p.data.allocations.map((a) => [a.chargeId, a.kind, fen(Money.of(a.amount))])).toEqual(allocs.map((a) => [a.id, a.kind, a.fen]));
-        expect(fen(Money.of(p.data.toCredit))).toBe(left);
+        expect(fen(Money.of(p.data.toCredit))).toBe(toCredit);
+        const applied = es.slice(1).filter((e): e is Extract<AccountEvent, { type: 'CreditApplied' }> => e.type === 'CreditApplied');
+        expect(applied.map((e) => [e.data.chargeId, fen(Money.of(e.data.amount)), day(e.meta.effectiveDate)])).toEqual(later);
       },
     };
   }
@@ -287,6 +307,7 @@ class Assess extends Step {
       expected.push([c.id, from, to, amount]);
       c.pen += amount;
       c.last = to;
+      c.penOn = m.day;
     }
     return {
       check: (es) =>

@@ -477,6 +477,47 @@ describe('RecordReminder and ClassifyArrears', () => {
   });
 });
 
+describe('ReceivePayment booked after charges issued since it was received', () => {
+  // March's bill is issued on April 1; a bank transfer received on March 31 is booked on April 3
+  const marchOnApril1 = { ...issue('2025-03', '250.60', '2025-04-15'), meta: meta('2025-04-01') } as CommandOf<'IssueCharge'>;
+  const late = (amount: string) => ({ ...pay('BT-0331', amount, '2025-03-31'), meta: meta('2025-04-03') }) as CommandOf<'ReceivePayment'>;
+
+  it('pays only what was owed the day it was received: the rest is credit that day, applied to the later charge on the day it was issued', () => {
+    const es = spec()
+      .given(run([marchOnApril1]).events)
+      .when(late('300'))
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'CreditApplied']));
+    expect(es[0]!.data).toMatchObject({ allocations: [], toCredit: '300.00' });
+    expect(es[0]!.meta.effectiveDate).toBe('2025-03-31');
+    expect(es[1]!.data).toEqual({ chargeId: 'property-2025-03', amount: '250.60' });
+    // the same history as if the transfer had been booked on March 31: credit that day, applied at issue
+    expect(es[1]!.meta.effectiveDate).toBe('2025-04-01');
+    const { state } = run([marchOnApril1, late('300')]);
+    expect(state.charges.get('property-2025-03')!.outstandingPrincipal.toString()).toBe('0.00');
+    expect(state.credit.toString()).toBe('49.40');
+    // a retry of the notification is still nothing
+    spec().given(run([marchOnApril1, late('300')]).events).when(late('300')).thenNothing();
+  });
+  it('does not pay a penalty assessed after the day it was received', () => {
+    // 1,000.00 due April 15; assessed on May 31: April 16 to May 31, 46 days × 0.30 = 13.80
+    const given = run([march, assess('2025-05-31')]).events;
+    const paid = { ...pay('BT-0530', '1013.80', '2025-05-30'), meta: meta('2025-06-02') } as CommandOf<'ReceivePayment'>;
+    const es = spec()
+      .given(given)
+      .when(paid)
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived']));
+    expect(es[0]!.data).toMatchObject({ allocations: [{ chargeId: 'property-2025-03', kind: 'principal', amount: '1000.00' }], toCredit: '13.80' });
+    const { state } = run([march, assess('2025-05-31'), paid]);
+    expect(state.charges.get('property-2025-03')!.outstandingPenalty.toString()).toBe('13.80');
+    expect(state.credit.toString()).toBe('13.80');
+  });
+  it('refuses explicit targets on what was not yet owed: ALLOCATION_TARGET_NOT_YET_OWED', () => {
+    const targeted = { ...late('250.60'), data: { ...late('250.60').data, targets: [{ chargeId: 'property-2025-03', kind: 'principal', amount: '250.60' }] } } as CommandOf<'ReceivePayment'>;
+    const e = spec().given(run([marchOnApril1]).events).when(targeted).thenFails('ALLOCATION_TARGET_NOT_YET_OWED', ['data', 'targets', '0', 'chargeId']);
+    expect(e.message).toContain('was issued on 2025-04-01, after this payment was received on 2025-03-31');
+  });
+});
+
 describe('facts dated after today: DATE_IN_FUTURE', () => {
   // a payment received, a refund paid out, a reminder sent: each has happened by the time it is booked.
   // 2025-04-09T16:30Z is already April 10, 00:30 in Shanghai, and still April 9 in UTC

@@ -413,9 +413,9 @@ describe('createLevy: a close and account commands in one instance', () => {
     for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0)); // long enough for the close to read every head
     release();
     const [paid, closed] = await Promise.all([paying, closing]);
-    expect(E.isRight(paid) && paid.right.revision).toBe(1n);
+    expect(E.isRight(paid) && paid.right.revision).toBe(2n);
     const data = (E.isRight(closed) ? closed.right.events[0]?.data : undefined) as { heads: { streamId: string; revision: string }[]; totals: { collected: string } };
-    expect(data.heads.find((h) => h.streamId === accountStream(CID, 'B1-0101'))?.revision).toBe('1');
+    expect(data.heads.find((h) => h.streamId === accountStream(CID, 'B1-0101'))?.revision).toBe('2');
     expect(data.totals.collected).toBe('10.00');
   });
 });

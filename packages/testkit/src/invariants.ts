@@ -89,7 +89,7 @@ export const readLog = async (store: EventStore): Promise<StoredEvent[]> => {
   return out;
 };
 
-/** the days worth checking: each month end in the log's span, and its first and last effective day */
+/** the days worth checking: each month end in the log's span, its first and last effective day, and the eve of each charge or penalty */
 const checkDays = (events: readonly LoggedEvent[]): EpochDay[] => {
   if (events.length === 0) return [];
   let first = Number.POSITIVE_INFINITY;
@@ -101,6 +101,8 @@ const checkDays = (events: readonly LoggedEvent[]): EpochDay[] => {
   }
   const days = new Set<EpochDay>([first, last]);
   for (let d = first; d <= last; d++) if (isoDateOf(d + 1).endsWith('-01')) days.add(d);
+  // and the eve of each day a receivable was raised: a payment dated before it must not have paid it
+  for (const e of events) if ((e.type === 'ChargeIssued' || e.type === 'PenaltyAssessed') && dayOf(e.meta.effectiveDate) > first) days.add(dayOf(e.meta.effectiveDate) - 1);
   return [...days].sort((a, b) => a - b);
 };
 
