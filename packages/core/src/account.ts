@@ -120,6 +120,22 @@ const liveCharge = (state: AccountState, chargeId: string, path: readonly string
   return E.right(c);
 };
 
+/**
+ * DATED_BEFORE_ORIGINAL when a command that acts on an earlier fact (a charge, its penalty, a
+ * payment) is dated before that fact: the ledger would post it on a day the thing it changes did
+ * not exist yet, and the receivable would run below zero, apart from the unit balances, until then.
+ */
+const datedBefore = (meta: CommandMeta, earliest: number, what: string): DomainError | null => {
+  const day = dayOfIso(meta.effectiveDate);
+  if (day >= earliest) return null;
+  return domainError(
+    'DATED_BEFORE_ORIGINAL',
+    `${what} on ${iso(earliest)}; this cannot be dated before that (meta.effectiveDate ${meta.effectiveDate}): date it on or after ${iso(earliest)}`,
+    ['meta', 'effectiveDate'],
+    { effectiveDate: meta.effectiveDate, earliest: iso(earliest) },
+  );
+};
+
 // ---------------------------------------------------------------------------------------------
 // IssueCharge
 // ---------------------------------------------------------------------------------------------
@@ -223,7 +239,13 @@ const cancelCharge = (cmd: CommandOf<'CancelCharge'>, state: AccountState, ctx: 
   if (c.planId !== null && state.plans.get(c.planId)?.status === 'active') {
     return refuse('CHARGE_IN_PLAN', `charge ${c.chargeId} is in installment plan ${c.planId}, which is in good standing; settle or default the plan first`, ['data', 'chargeId']);
   }
-  const bad = closedMeta(ctx, cmd.meta);
+  // what it was paid, waived and assessed up to now turns into credit or is written off on the cancellation's date
+  const lastPaid = settledFrom(c) - 1;
+  const bad =
+    datedBefore(cmd.meta, c.issuedDay, `charge ${c.chargeId} was issued`) ??
+    datedBefore(cmd.meta, lastPaid, `charge ${c.chargeId} was last paid or waived`) ??
+    (c.penaltyOn !== null ? datedBefore(cmd.meta, c.penaltyOn, `the penalty on charge ${c.chargeId} was last assessed`) : null) ??
+    closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   const data: EventData<'ChargeCancelled'> = {
     chargeId: c.chargeId as Id,
@@ -409,7 +431,7 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
   const p = state.payments.get(cmd.data.paymentId);
   if (p === undefined) return refuse('PAYMENT_NOT_FOUND', `this unit has no payment ${cmd.data.paymentId}; check the payment id on the receipt`, ['data', 'paymentId']);
   if (p.reversed) return NOTHING;
-  const bad = closedMeta(ctx, cmd.meta);
+  const bad = datedBefore(cmd.meta, p.receivedDay, `payment ${p.paymentId} was received`) ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   const lot = state.lots.get(p.paymentId);
   if (lot !== undefined && lot.refunded.isPositive()) {
@@ -644,7 +666,10 @@ const grantWaiver = (cmd: CommandOf<'GrantWaiver'>, state: AccountState, ctx: Ac
       owed: owed.toString(),
     });
   }
-  const bad = closedMeta(ctx, cmd.meta);
+  const bad =
+    datedBefore(cmd.meta, c.issuedDay, `charge ${c.chargeId} was issued`) ??
+    (d.kind === 'penalty' && c.penaltyOn !== null ? datedBefore(cmd.meta, c.penaltyOn, `the penalty on charge ${c.chargeId} was last assessed`) : null) ??
+    closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   const granted = eventFrom(
     'WaiverGranted',

@@ -518,6 +518,38 @@ describe('ReceivePayment booked after charges issued since it was received', () 
   });
 });
 
+describe('dated before what they act on: DATED_BEFORE_ORIGINAL', () => {
+  // March's bill issued on March 1; 1,000.00 due April 15
+  const issuedMar1 = { ...march, meta: meta('2025-03-01') } as CommandOf<'IssueCharge'>;
+  it('refuses a waiver dated before its charge was issued (the ledger would credit a receivable not yet raised)', () => {
+    const e = spec()
+      .given(run([issuedMar1]).events)
+      .when(waive('property-2025-03', 'principal', '10', '2025-02-28', {}, 'w1'))
+      .thenFails('DATED_BEFORE_ORIGINAL', ['meta', 'effectiveDate']);
+    expect(e.details).toEqual({ effectiveDate: '2025-02-28', earliest: '2025-03-01' });
+    expect(e.message).toContain('charge property-2025-03 was issued on 2025-03-01');
+    spec().given(run([issuedMar1]).events).when(waive('property-2025-03', 'principal', '10', '2025-03-01', {}, 'w1')).then((es) => expect(es).toHaveLength(1));
+  });
+  it('refuses a penalty waiver dated before the latest assessment', () => {
+    const given = run([issuedMar1, assess('2025-05-31')]).events;
+    spec().given(given).when(waive('property-2025-03', 'penalty', '1', '2025-05-30', {}, 'w1')).thenFails('DATED_BEFORE_ORIGINAL', ['meta', 'effectiveDate']);
+    spec().given(given).when(waive('property-2025-03', 'penalty', '1', '2025-05-31', {}, 'w1')).then((es) => expect(es).toHaveLength(1));
+  });
+  it('refuses a reversal dated before the payment was received', () => {
+    const given = run([issuedMar1, pay('p1', '500', '2025-03-20')]).events;
+    spec().given(given).when(reverse('wechat-p1', '2025-03-19')).thenFails('DATED_BEFORE_ORIGINAL', ['meta', 'effectiveDate']);
+    spec().given(given).when(reverse('wechat-p1', '2025-03-20')).then((es) => expect(es[0]!.type).toBe('PaymentReversed'));
+  });
+  it('refuses a cancellation dated before the charge was issued or last paid', () => {
+    const m = { reason: 'billed in error', approval: committeeApproval } as never;
+    spec().given(run([issuedMar1]).events).when(cancel('property-2025-03', '2025-02-28', m)).thenFails('DATED_BEFORE_ORIGINAL');
+    const paid = run([issuedMar1, pay('p1', '500', '2025-03-20')]).events;
+    const e = spec().given(paid).when(cancel('property-2025-03', '2025-03-10', m)).thenFails('DATED_BEFORE_ORIGINAL', ['meta', 'effectiveDate']);
+    expect(e.details).toEqual({ effectiveDate: '2025-03-10', earliest: '2025-03-20' });
+    spec().given(paid).when(cancel('property-2025-03', '2025-03-20', m)).then((es) => expect(es[0]!.type).toBe('ChargeCancelled'));
+  });
+});
+
 describe('facts dated after today: DATE_IN_FUTURE', () => {
   // a payment received, a refund paid out, a reminder sent: each has happened by the time it is booked.
   // 2025-04-09T16:30Z is already April 10, 00:30 in Shanghai, and still April 9 in UTC
