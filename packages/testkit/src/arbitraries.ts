@@ -150,16 +150,21 @@ export const accountPolicyArbitrary = (): fc.Arbitrary<AccountPolicy> =>
 // account steps: abstract commands made concrete against the state when run
 // ---------------------------------------------------------------------------------------------
 
-/** One abstract step on a unit's account. `pick` chooses among existing charges or payments by index (modulo their count). */
+/**
+ * One abstract step on a unit's account. `pick` chooses among existing charges or payments by
+ * index (modulo their count). `backDays` dates a waiver, cancellation, reversal or refund that many
+ * days before the day it is booked (never before the log's first day): the decider refuses those
+ * dated before what they act on, and the rest must keep every invariant.
+ */
 export type AccountStep =
   | { readonly kind: 'issue'; readonly unit: number; readonly amountFen: number; readonly advance: number }
   | { readonly kind: 'pay'; readonly unit: number; readonly share: number; readonly extraFen: number; readonly txn: number; readonly channel: number; readonly advance: number; readonly lateDays: number }
-  | { readonly kind: 'reverse'; readonly unit: number; readonly pick: number; readonly advance: number }
+  | { readonly kind: 'reverse'; readonly unit: number; readonly pick: number; readonly advance: number; readonly backDays?: number }
   | { readonly kind: 'assess'; readonly unit: number; readonly advance: number }
-  | { readonly kind: 'waive'; readonly unit: number; readonly pick: number; readonly penalty: boolean; readonly share: number; readonly committee: boolean; readonly advance: number }
-  | { readonly kind: 'cancel'; readonly unit: number; readonly pick: number; readonly advance: number }
+  | { readonly kind: 'waive'; readonly unit: number; readonly pick: number; readonly penalty: boolean; readonly share: number; readonly committee: boolean; readonly advance: number; readonly backDays?: number }
+  | { readonly kind: 'cancel'; readonly unit: number; readonly pick: number; readonly advance: number; readonly backDays?: number }
   | { readonly kind: 'plan'; readonly unit: number; readonly pick: number; readonly count: number; readonly installments: number; readonly advance: number }
-  | { readonly kind: 'refund'; readonly unit: number; readonly share: number; readonly advance: number }
+  | { readonly kind: 'refund'; readonly unit: number; readonly share: number; readonly advance: number; readonly backDays?: number }
   | { readonly kind: 'remind'; readonly unit: number; readonly pick: number; readonly stage: number; readonly advance: number }
   | { readonly kind: 'classify'; readonly unit: number; readonly cls: number; readonly advance: number };
 
@@ -178,6 +183,8 @@ export const accountStepArbitrary = (units = 1): fc.Arbitrary<AccountStep> => {
   const advance = fc.integer({ min: 0, max: 12 });
   const pick = fc.nat({ max: 50 });
   const share = fc.integer({ min: 1, max: 100 });
+  // most corrections are booked the day they are made; some are dated back (a waiver approved last week)
+  const backDays = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 20 }) });
   return fc.oneof(
     { weight: 6, arbitrary: fc.record({ kind: fc.constant('issue' as const), unit, amountFen: fc.integer({ min: 1, max: 300_000 }), advance }) },
     {
@@ -193,12 +200,12 @@ export const accountStepArbitrary = (units = 1): fc.Arbitrary<AccountStep> => {
         lateDays: fc.integer({ min: 0, max: 5 }),
       }),
     },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('reverse' as const), unit, pick, advance }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('reverse' as const), unit, pick, advance, backDays }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('assess' as const), unit, advance }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('waive' as const), unit, pick, penalty: fc.boolean(), share, committee: fc.boolean(), advance }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), unit, pick, advance }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('waive' as const), unit, pick, penalty: fc.boolean(), share, committee: fc.boolean(), advance, backDays }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), unit, pick, advance, backDays }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('plan' as const), unit, pick, count: fc.integer({ min: 1, max: 3 }), installments: fc.integer({ min: 1, max: 4 }), advance }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('refund' as const), unit, share, advance }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('refund' as const), unit, share, advance, backDays }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('remind' as const), unit, pick, stage: fc.nat({ max: 3 }), advance }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('classify' as const), unit, cls: fc.nat({ max: 3 }), advance }) },
   );
@@ -240,6 +247,7 @@ const at = <T>(xs: readonly T[], i: number): T | undefined => (xs.length === 0 ?
 export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCommand | null => {
   cursor.day += step.advance;
   const day = cursor.day;
+  const back = 'backDays' in step && step.backDays !== undefined ? Math.max(FIRST_DAY, day - step.backDays) : day;
   const state = cursor.states[step.unit]!;
   const charges = [...state.charges.values()];
   const live = charges.filter((c) => !c.cancelled);
@@ -282,7 +290,7 @@ export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCom
     case 'reverse': {
       const p = at([...state.payments.values()], step.pick);
       if (p === undefined) return null;
-      return { type: 'ReversePayment', data: { paymentId: p.paymentId, reason: 'bounced' }, meta: metaOn(day) } as unknown as CommandOf<'ReversePayment'>;
+      return { type: 'ReversePayment', data: { paymentId: p.paymentId, reason: 'bounced' }, meta: metaOn(back) } as unknown as CommandOf<'ReversePayment'>;
     }
     case 'assess':
       return { type: 'AssessPenalty', data: { asOf: isoDateOf(day) }, meta: metaOn(day) } as unknown as CommandOf<'AssessPenalty'>;
@@ -294,13 +302,13 @@ export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCom
       return {
         type: 'GrantWaiver',
         data: { chargeId: c.chargeId, kind: step.penalty ? 'penalty' : 'principal', amount: share(owed, step.share).toString(), waiverId: `W${step.unit}x${state.version}` },
-        meta: metaOn(day, { reason: 'hardship', approval: step.committee ? committee : manager } as Partial<CommandMeta>),
+        meta: metaOn(back, { reason: 'hardship', approval: step.committee ? committee : manager } as Partial<CommandMeta>),
       } as unknown as CommandOf<'GrantWaiver'>;
     }
     case 'cancel': {
       const c = at(live, step.pick);
       if (c === undefined) return null;
-      return { type: 'CancelCharge', data: { chargeId: c.chargeId }, meta: metaOn(day, { reason: 'billed in error', approval: manager } as Partial<CommandMeta>) } as unknown as CommandOf<'CancelCharge'>;
+      return { type: 'CancelCharge', data: { chargeId: c.chargeId }, meta: metaOn(back, { reason: 'billed in error', approval: manager } as Partial<CommandMeta>) } as unknown as CommandOf<'CancelCharge'>;
     }
     case 'plan': {
       const owedCharges = live.filter((c) => c.outstandingPrincipal.add(c.outstandingPenalty).isPositive() && (c.planId === null || state.plans.get(c.planId)?.status !== 'active'));
@@ -323,8 +331,8 @@ export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCom
       if (!state.credit.isPositive()) return null;
       return {
         type: 'RefundCredit',
-        data: { amount: share(state.credit, step.share).toString(), channel: 'bank-transfer', refundedOn: isoDateOf(day), refundId: `R${step.unit}x${state.version}` },
-        meta: metaOn(day),
+        data: { amount: share(state.credit, step.share).toString(), channel: 'bank-transfer', refundedOn: isoDateOf(back), refundId: `R${step.unit}x${state.version}` },
+        meta: metaOn(back),
       } as unknown as CommandOf<'RefundCredit'>;
     }
     case 'remind': {

@@ -362,7 +362,11 @@ export const checkIncremental = (log: CheckedLog, options: IncrementalOptions = 
   if (events.length > 0) {
     const day = asOf(events.length);
     const once = reportJson(reportBundle(rebuild(levyProjection, events), day));
-    const copy = JSON.parse(JSON.stringify(events, (_k, x: unknown) => (typeof x === 'bigint' ? undefined : x))) as LoggedEvent[];
+    // a copy through text (positions and revisions kept: the audit trail shows a stored event's position)
+    const copy = JSON.parse(
+      JSON.stringify(events, (_k, x: unknown) => (typeof x === 'bigint' ? { $bigint: x.toString() } : x)),
+      (_k, x: unknown) => (typeof x === 'object' && x !== null && '$bigint' in x ? BigInt((x as { $bigint: string }).$bigint) : x),
+    ) as LoggedEvent[];
     const twice = reportJson(reportBundle(rebuild(levyProjection, copy), day));
     if (once !== twice) out.push(violation('REPORTS_DETERMINISTIC', 'the same log, copied, gives different report bytes'));
   }
