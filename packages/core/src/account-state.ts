@@ -142,6 +142,10 @@ export interface ChargeState {
   readonly lastPenaltyDay: number | null;
   /** effective day of the latest penalty assessment, or null: a payment received before it does not pay the penalty */
   readonly penaltyOn: number | null;
+  /** the latest effective day of anything that changed it (issued, paid, re-opened, waived, assessed): a cancellation is not dated before it */
+  readonly changedDay: number;
+  /** the latest effective day a payment reversal re-opened it (principal or penalty), or null: a payment or waiver dated before it does not settle it */
+  readonly reopenedDay: number | null;
   readonly cancelled: boolean;
   /** the installment plan last agreed over it */
   readonly planId: string | null;
@@ -337,6 +341,8 @@ const copyCharge = (c: ChargeState): Mutable<ChargeState> => ({
   outstandingPenalty: c.outstandingPenalty,
   lastPenaltyDay: c.lastPenaltyDay,
   penaltyOn: c.penaltyOn,
+  changedDay: c.changedDay,
+  reopenedDay: c.reopenedDay,
   cancelled: c.cancelled,
   planId: c.planId,
   movements: c.movements,
@@ -409,34 +415,59 @@ const addLot = (state: Mutable<AccountState>, lotId: string, amount: Money): Acc
   return state;
 };
 
-const payPrincipal = (c: ChargeState, amount: Money, from: number, source: string): ChargeState => {
+/** a fresh copy of `c` changed on `day` (its changedDay moves up to it) */
+const changed = (c: ChargeState, day: number): Mutable<ChargeState> => {
   const next = copyCharge(c);
+  if (day > c.changedDay) next.changedDay = day;
+  return next;
+};
+
+const payPrincipal = (c: ChargeState, amount: Money, from: number, source: string): ChargeState => {
+  const next = changed(c, from - 1);
   next.paidPrincipal = c.paidPrincipal.add(amount);
   next.outstandingPrincipal = c.outstandingPrincipal.subtract(amount);
   next.movements = [...c.movements, { from, amount, source }];
   return next;
 };
 
-const reopenPrincipal = (c: ChargeState, amount: Money, source: string): ChargeState => {
-  const next = copyCharge(c);
+const reopenPrincipal = (c: ChargeState, amount: Money, source: string, day: number): ChargeState => {
+  const next = changed(c, day);
+  if (c.reopenedDay === null || day > c.reopenedDay) next.reopenedDay = day;
   next.paidPrincipal = c.paidPrincipal.subtract(amount);
   next.outstandingPrincipal = c.outstandingPrincipal.add(amount);
   next.movements = c.movements.filter((m) => m.source !== source);
   return next;
 };
 
-const payPenalty = (c: ChargeState, amount: Money): ChargeState => {
-  const next = copyCharge(c);
+const payPenalty = (c: ChargeState, amount: Money, day: number): ChargeState => {
+  const next = changed(c, day);
   next.penaltyPaid = c.penaltyPaid.add(amount);
   next.outstandingPenalty = c.outstandingPenalty.subtract(amount);
   return next;
 };
 
-const reopenPenalty = (c: ChargeState, amount: Money): ChargeState => {
-  const next = copyCharge(c);
+const reopenPenalty = (c: ChargeState, amount: Money, day: number): ChargeState => {
+  const next = changed(c, day);
+  if (c.reopenedDay === null || day > c.reopenedDay) next.reopenedDay = day;
   next.penaltyPaid = c.penaltyPaid.subtract(amount);
   next.outstandingPenalty = c.outstandingPenalty.add(amount);
   return next;
+};
+
+/**
+ * The first day from which a charge's principal (or penalty) has been owed as it stands: the day
+ * it was issued, or the latest day a reversal re-opened it, whichever is later (for penalty, also
+ * the latest assessment). A payment or waiver dated before that day cannot settle it: on that
+ * day the amount it would settle was not owed (the ledger would show the charge over-settled until then).
+ *
+ * @example
+ * owedSince(charge, 'principal'); // epoch day
+ */
+export const owedSince = (c: ChargeState, kind: 'principal' | 'penalty'): number => {
+  let day = c.issuedDay;
+  if (c.reopenedDay !== null && c.reopenedDay > day) day = c.reopenedDay;
+  if (kind === 'penalty' && c.penaltyOn !== null && c.penaltyOn > day) day = c.penaltyOn;
+  return day;
 };
 
 /**
@@ -549,6 +580,8 @@ const evolvers: Evolvers = {
       outstandingPenalty: ZERO,
       lastPenaltyDay: null,
       penaltyOn: null,
+      changedDay: dayOfIso(meta.effectiveDate),
+      reopenedDay: null,
       cancelled: false,
       planId: null,
       movements: [],
@@ -570,10 +603,10 @@ const evolvers: Evolvers = {
     next.credit = s.credit.subtract(amount);
     return next;
   },
-  ChargeCancelled: (s, { data: d }) => {
+  ChargeCancelled: (s, { data: d, meta }) => {
     const c = chargeOf(s, d.chargeId);
     const toCredit = money(d.paidPrincipalToCredit).add(money(d.paidPenaltyToCredit));
-    const cancelled = copyCharge(c);
+    const cancelled = changed(c, dayOfIso(meta.effectiveDate));
     cancelled.cancelled = true;
     cancelled.outstandingPrincipal = ZERO;
     cancelled.outstandingPenalty = ZERO;
@@ -588,7 +621,7 @@ const evolvers: Evolvers = {
       const amount = money(a.amount);
       charges = charges.set(
         a.chargeId,
-        a.kind === 'principal' ? payPrincipal(c, amount, receivedDay + 1, d.paymentId) : payPenalty(c, amount),
+        a.kind === 'principal' ? payPrincipal(c, amount, receivedDay + 1, d.paymentId) : payPenalty(c, amount, receivedDay),
       );
     }
     const toCredit = money(d.toCredit);
@@ -606,14 +639,15 @@ const evolvers: Evolvers = {
     next.payments = s.payments.set(d.paymentId, payment);
     return toCredit.isPositive() ? addLot(next, d.paymentId, toCredit) : next;
   },
-  PaymentReversed: (s, { data: d }) => {
+  PaymentReversed: (s, { data: d, meta }) => {
+    const day = dayOfIso(meta.effectiveDate);
     let charges = s.charges;
     for (const a of d.allocations) {
       const c = charges.get(a.chargeId) ?? chargeOf(s, a.chargeId);
       const amount = money(a.amount);
       charges = charges.set(
         a.chargeId,
-        a.kind === 'principal' ? reopenPrincipal(c, amount, d.paymentId) : reopenPenalty(c, amount),
+        a.kind === 'principal' ? reopenPrincipal(c, amount, d.paymentId, day) : reopenPenalty(c, amount, day),
       );
     }
     let lots = s.lots;
@@ -622,7 +656,7 @@ const evolvers: Evolvers = {
       let applied = own.applied;
       for (const ca of d.creditApplications) {
         const c = charges.get(ca.chargeId) ?? chargeOf(s, ca.chargeId);
-        charges = charges.set(ca.chargeId, reopenPrincipal(c, money(ca.amount), `credit:${d.paymentId}`));
+        charges = charges.set(ca.chargeId, reopenPrincipal(c, money(ca.amount), `credit:${d.paymentId}`, day));
         applied = applied.set(ca.chargeId, ZERO);
       }
       const lot = copyLot(own);
@@ -653,7 +687,7 @@ const evolvers: Evolvers = {
   PenaltyAssessed: (s, { data: d, meta }) => {
     const c = chargeOf(s, d.chargeId);
     const amount = money(d.amount);
-    const next = copyCharge(c);
+    const next = changed(c, dayOfIso(meta.effectiveDate));
     next.penaltyAssessed = c.penaltyAssessed.add(amount);
     next.outstandingPenalty = c.outstandingPenalty.add(amount);
     next.lastPenaltyDay = dayOfIso(d.to);
@@ -664,7 +698,7 @@ const evolvers: Evolvers = {
   WaiverGranted: (s, { data: d, meta }) => {
     const c = chargeOf(s, d.chargeId);
     const amount = money(d.amount);
-    const next = copyCharge(c);
+    const next = changed(c, dayOfIso(meta.effectiveDate));
     if (d.kind === 'principal') {
       next.waivedPrincipal = c.waivedPrincipal.add(amount);
       next.outstandingPrincipal = c.outstandingPrincipal.subtract(amount);

@@ -26,6 +26,7 @@ import {
   initialAccountState,
   planOutstanding,
   reminderKey,
+  owedSince,
   settledFrom,
 } from './account-state.js';
 import { type AllocationPolicy, type Receivable, type ReceivableKind, allocatePayment } from './allocation.js';
@@ -239,12 +240,9 @@ const cancelCharge = (cmd: CommandOf<'CancelCharge'>, state: AccountState, ctx: 
   if (c.planId !== null && state.plans.get(c.planId)?.status === 'active') {
     return refuse('CHARGE_IN_PLAN', `charge ${c.chargeId} is in installment plan ${c.planId}, which is in good standing; settle or default the plan first`, ['data', 'chargeId']);
   }
-  // what it was paid, waived and assessed up to now turns into credit or is written off on the cancellation's date
-  const lastPaid = settledFrom(c) - 1;
+  // what it owes and was paid up to now is written off or turns into credit on the cancellation's date
   const bad =
-    datedBefore(cmd.meta, c.issuedDay, `charge ${c.chargeId} was issued`) ??
-    datedBefore(cmd.meta, lastPaid, `charge ${c.chargeId} was last paid or waived`) ??
-    (c.penaltyOn !== null ? datedBefore(cmd.meta, c.penaltyOn, `the penalty on charge ${c.chargeId} was last assessed`) : null) ??
+    datedBefore(cmd.meta, c.changedDay, c.changedDay === c.issuedDay ? `charge ${c.chargeId} was issued` : `charge ${c.chargeId} was last paid, re-opened, waived or assessed`) ??
     closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   const data: EventData<'ChargeCancelled'> = {
@@ -280,9 +278,9 @@ const POLICIES: Record<AccountContext['policy']['allocation'], AllocationPolicy>
 
 /**
  * What the unit owes, as receivables for allocation: the open principal and penalty of every live
- * charge. With `receivedDay` (an epoch day), only what was already owed on that day, for a payment
- * received then: the principal of charges issued by that day, and the penalty of charges last
- * assessed by that day.
+ * charge. With `receivedDay` (an epoch day), only what was already owed, as it stands, on that
+ * day, for a payment received then: principal and penalty whose {@link owedSince} is that day or
+ * earlier (issued, re-opened by a reversal, and for penalty last assessed, by then).
  *
  * @example
  * allocatePayment(Money.of('100'), receivablesOf(state));
@@ -294,21 +292,21 @@ export const receivablesOf = (state: AccountState, receivedDay?: number): Receiv
   const all = state.charges.toArray();
   for (let k = 0; k < state.open.length; k++) {
     const c = all[state.open[k]!]!;
-    if (c.cancelled || !owedOn(c, 'principal', receivedDay)) continue;
-    if (c.outstandingPrincipal.isPositive()) owed.push({ chargeId: c.chargeId, kind: 'principal', dueDate: c.dueDay, outstanding: c.outstandingPrincipal });
+    if (c.cancelled) continue;
+    if (c.outstandingPrincipal.isPositive() && owedOn(c, 'principal', receivedDay)) owed.push({ chargeId: c.chargeId, kind: 'principal', dueDate: c.dueDay, outstanding: c.outstandingPrincipal });
     if (c.outstandingPenalty.isPositive() && owedOn(c, 'penalty', receivedDay)) owed.push({ chargeId: c.chargeId, kind: 'penalty', dueDate: c.dueDay, outstanding: c.outstandingPenalty });
   }
   return owed;
 };
 
 /**
- * Whether a charge's principal (or penalty) was owed on `day` (any day when undefined): issued by
- * then (and, for penalty, last assessed by then). A payment pays only what was owed the day it was
- * received: the journal credits the receivable on that day, and a receivable debited later would
- * leave the ledger and the unit balances apart as of the days between.
+ * Whether a charge's principal (or penalty) was owed as it stands on `day` (any day when
+ * undefined): see {@link owedSince}. A payment pays only what was owed the day it was received:
+ * the journal credits the receivable on that day, and a receivable raised (or re-opened by a
+ * reversal) later would leave the charge over-paid, and the ledger apart from the unit balances,
+ * as of the days between.
  */
-const owedOn = (c: ChargeState, kind: ReceivableKind, day: number | undefined): boolean =>
-  day === undefined || (c.issuedDay <= day && (kind === 'principal' || c.penaltyOn === null || c.penaltyOn <= day));
+const owedOn = (c: ChargeState, kind: ReceivableKind, day: number | undefined): boolean => day === undefined || owedSince(c, kind) <= day;
 
 /**
  * Allocation while an installment plan is in good standing: the plans' receivables (principal and
@@ -357,7 +355,8 @@ const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, c
       const t = d.targets[i]!;
       const c = state.charges.get(t.chargeId);
       if (c !== undefined && !c.cancelled && !owedOn(c, t.kind, receivedDay)) {
-        const since = t.kind === 'principal' || c.issuedDay > receivedDay ? `was issued on ${iso(c.issuedDay)}` : `was last assessed on ${iso(c.penaltyOn!)}`;
+        const on = owedSince(c, t.kind);
+        const since = on === c.issuedDay ? `was issued on ${iso(on)}` : on === c.reopenedDay ? `was re-opened by a reversal on ${iso(on)}` : `was last assessed on ${iso(on)}`;
         return refuse(
           'ALLOCATION_TARGET_NOT_YET_OWED',
           `charge ${t.chargeId} (${t.kind}) ${since}, after this payment was received on ${d.receivedOn}: a payment pays what was owed the day it was received; leave it out and the rest becomes credit`,
@@ -389,10 +388,11 @@ const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, c
 };
 
 /**
- * A payment booked after the day it was received may find charges issued in between, which it
- * could not pay on that day. What it left over became credit on that day; had it been booked on
- * time, that credit would have gone to each such charge when it was issued (先交后用). So it does
- * now: CreditApplied to each, oldest first, dated the day the charge was issued.
+ * A payment booked after the day it was received may find charges issued (or re-opened by a
+ * reversal) in between, which it could not pay on that day. What it left over became credit on
+ * that day; had it been booked on time, that credit would have gone to each such charge when it
+ * was issued (先交后用) or re-opened. So it does now: CreditApplied to each, in charge order, dated
+ * the day since which the charge has been owed as it stands ({@link owedSince}).
  */
 const creditToLaterCharges = (state: AccountState, credit: Money, receivedDay: number, paymentId: string, meta: CommandMeta, ctx: AccountContext): AccountEvent[] => {
   if (!credit.isPositive() || state.open.length === 0) return [];
@@ -401,11 +401,12 @@ const creditToLaterCharges = (state: AccountState, credit: Money, receivedDay: n
   let left = credit;
   for (let k = 0; k < state.open.length && left.isPositive(); k++) {
     const c = all[state.open[k]!]!;
-    if (c.cancelled || c.issuedDay <= receivedDay || !c.outstandingPrincipal.isPositive()) continue;
+    const since = owedSince(c, 'principal');
+    if (c.cancelled || since <= receivedDay || !c.outstandingPrincipal.isPositive()) continue;
     const applied = Money.min(left, c.outstandingPrincipal);
     left = left.subtract(applied);
     const id = eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, c.chargeId, 'payment', paymentId]);
-    out.push(eventFrom('CreditApplied', { chargeId: c.chargeId as Id, amount: amountOf(applied) }, meta, ctx, id, { effectiveDate: iso(c.issuedDay) as IsoDate }));
+    out.push(eventFrom('CreditApplied', { chargeId: c.chargeId as Id, amount: amountOf(applied) }, meta, ctx, id, { effectiveDate: iso(since) as IsoDate }));
   }
   return out;
 };
@@ -460,6 +461,12 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
       if (state.charges.get(chargeId)?.cancelled === true) extraFromCredit = extraFromCredit.add(amount);
       else creditApplications.push({ chargeId: chargeId as Id, amount: amountOf(amount) });
     }
+  }
+  // credit it paid to a charge is taken back on the reversal's date: not before that charge was last changed (the application included)
+  for (const ca of creditApplications) {
+    const c = state.charges.get(ca.chargeId)!;
+    const early = datedBefore(cmd.meta, c.changedDay, `charge ${c.chargeId}, which credit from payment ${p.paymentId} paid, was last changed`);
+    if (early !== null) return E.left(early);
   }
   fromCredit = fromCredit.add(extraFromCredit);
   if (fromCredit.greaterThan(state.credit)) {
@@ -666,10 +673,10 @@ const grantWaiver = (cmd: CommandOf<'GrantWaiver'>, state: AccountState, ctx: Ac
       owed: owed.toString(),
     });
   }
-  const bad =
-    datedBefore(cmd.meta, c.issuedDay, `charge ${c.chargeId} was issued`) ??
-    (d.kind === 'penalty' && c.penaltyOn !== null ? datedBefore(cmd.meta, c.penaltyOn, `the penalty on charge ${c.chargeId} was last assessed`) : null) ??
-    closedMeta(ctx, cmd.meta);
+  const since = owedSince(c, d.kind);
+  const what =
+    since === c.issuedDay ? `charge ${c.chargeId} was issued` : since === c.reopenedDay ? `charge ${c.chargeId} was re-opened by a reversal` : `the penalty on charge ${c.chargeId} was last assessed`;
+  const bad = datedBefore(cmd.meta, since, what) ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   const granted = eventFrom(
     'WaiverGranted',

@@ -31,6 +31,8 @@ interface MCharge {
   /** the day it was issued, and the day of its latest penalty assessment: a payment received before either does not pay that part */
   issued: number;
   penOn: number | null;
+  /** the day a reversal last re-opened it: a payment received before that does not pay it either */
+  reopened: number | null;
   moves: MMove[];
 }
 interface MLot {
@@ -70,6 +72,9 @@ const fen = (m: Money): number => {
 const yuan = (f: number): string => `${Math.floor(f / 100)}.${String(f % 100).padStart(2, '0')}`;
 const owedP = (c: MCharge): number => (c.cancelled ? 0 : c.amount - c.paid - c.waived);
 const owedPen = (c: MCharge): number => (c.cancelled ? 0 : c.pen - c.penPaid - c.penWaived);
+/** the day since which what the charge owes has been owed as it stands (issued, re-opened, and for penalty assessed) */
+const since = (c: MCharge, kind: 'principal' | 'penalty'): number =>
+  Math.max(c.issued, c.reopened ?? Number.NEGATIVE_INFINITY, kind === 'penalty' ? (c.penOn ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY);
 const baseOn = (c: MCharge, d: number): number => c.amount - c.moves.filter((m) => m.from <= d).reduce((s, m) => s + m.fen, 0);
 
 /** uses `amount` of credit, `first` lot first then oldest first, telling `record` each part */
@@ -152,7 +157,7 @@ class Issue extends Step {
   }
   predict(m: Model, c: AccountCommand): Predicted {
     const d = (c as Extract<AccountCommand, { type: 'IssueCharge' }>).data;
-    const charge: MCharge = { id: `property-${d.periodKey}`, amount: this.amountFen, due: day(d.dueDate), paid: 0, waived: 0, pen: 0, penPaid: 0, penWaived: 0, cancelled: false, last: null, issued: m.day, penOn: null, moves: [] };
+    const charge: MCharge = { id: `property-${d.periodKey}`, amount: this.amountFen, due: day(d.dueDate), paid: 0, waived: 0, pen: 0, penPaid: 0, penWaived: 0, cancelled: false, last: null, issued: m.day, penOn: null, reopened: null, moves: [] };
     m.charges.push(charge);
     const applied = Math.min(m.credit, charge.amount);
     if (applied > 0) {
@@ -188,12 +193,12 @@ class Pay extends Step {
     const received = Math.max(START, m.day - this.back);
     // oldest first: all principal by due date, then penalties by due date; only what was owed on the
     // day it was received (charges issued by then, penalty last assessed by then)
-    const order = [...m.charges].filter((x) => !x.cancelled && x.issued <= received).sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : 1));
+    const order = [...m.charges].filter((x) => !x.cancelled).sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : 1));
     const allocs: MPay['allocs'] = [];
     let left = this.amountFen;
     for (const kind of ['principal', 'penalty'] as const) {
       for (const ch of order) {
-        const owed = kind === 'principal' ? owedP(ch) : ch.penOn === null || ch.penOn <= received ? owedPen(ch) : 0;
+        const owed = since(ch, kind) > received ? 0 : kind === 'principal' ? owedP(ch) : owedPen(ch);
         const part = Math.min(left, owed);
         if (part <= 0) continue;
         left -= part;
@@ -210,14 +215,15 @@ class Pay extends Step {
     // what is left goes, as credit, to charges issued after the day received, as it would have when they were issued
     const later: [string, number, number][] = [];
     for (const ch of m.charges) {
-      if (left <= 0 || ch.cancelled || ch.issued <= received || owedP(ch) <= 0) continue;
+      const from = since(ch, 'principal');
+      if (left <= 0 || ch.cancelled || from <= received || owedP(ch) <= 0) continue;
       const part = Math.min(left, owedP(ch));
       left -= part;
-      later.push([ch.id, part, ch.issued]);
+      later.push([ch.id, part, from]);
       useCredit(m, part, (lot, piece) => {
         lot.applied.set(ch.id, (lot.applied.get(ch.id) ?? 0) + piece);
         ch.paid += piece;
-        ch.moves.push({ from: ch.issued + 1, fen: piece, source: `credit:${lot.id}` });
+        ch.moves.push({ from: from + 1, fen: piece, source: `credit:${lot.id}` });
       });
     }
     void c;
@@ -266,12 +272,14 @@ class Reverse extends Step {
         ch.paid -= a.fen;
         ch.moves = ch.moves.filter((x) => x.source !== p.id);
       } else ch.penPaid -= a.fen;
+      ch.reopened = m.day;
     }
     for (const [id, f] of lot?.applied ?? []) {
       const ch = byId.get(id)!;
       if (ch.cancelled) continue;
       ch.paid -= f;
       ch.moves = ch.moves.filter((x) => x.source !== `credit:${p.id}`);
+      if (f > 0) ch.reopened = m.day;
     }
     lot?.applied.clear();
     p.reversed = true;

@@ -511,6 +511,26 @@ describe('ReceivePayment booked after charges issued since it was received', () 
     expect(state.charges.get('property-2025-03')!.outstandingPenalty.toString()).toBe('13.80');
     expect(state.credit.toString()).toBe('13.80');
   });
+  it('does not pay a charge re-opened by a reversal dated after the day it was received: credit that day, applied on the day of the reversal', () => {
+    // March's bill paid on March 20 by a cheque that bounced on March 25; a transfer of March 22 is booked on March 26
+    const issuedMar1 = { ...march, meta: meta('2025-03-01') } as CommandOf<'IssueCharge'>;
+    const cheque = pay('CHQ-1', '1000', '2025-03-20');
+    const bounced = reverse('wechat-CHQ-1', '2025-03-25');
+    const transfer = { ...pay('BT-0322', '1000', '2025-03-22'), meta: meta('2025-03-26') } as CommandOf<'ReceivePayment'>;
+    const es = spec()
+      .given(run([issuedMar1, cheque, bounced]).events)
+      .when(transfer)
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'CreditApplied']));
+    // on March 22 the charge was paid (by the cheque): the transfer could not pay it again that day
+    expect(es[0]!.data).toMatchObject({ allocations: [], toCredit: '1000.00' });
+    expect(es[1]!.data).toEqual({ chargeId: 'property-2025-03', amount: '1000.00' });
+    expect(es[1]!.meta.effectiveDate).toBe('2025-03-25');
+    // nor can a waiver or a cancellation be dated before the reversal that re-opened it
+    const m = { reason: 'billed in error', approval: committeeApproval } as never;
+    spec().given(run([issuedMar1, cheque, bounced]).events).when(waive('property-2025-03', 'principal', '10', '2025-03-24', {}, 'w1')).thenFails('DATED_BEFORE_ORIGINAL');
+    const e = spec().given(run([issuedMar1, cheque, bounced]).events).when(cancel('property-2025-03', '2025-03-24', m)).thenFails('DATED_BEFORE_ORIGINAL', ['meta', 'effectiveDate']);
+    expect(e.details).toEqual({ effectiveDate: '2025-03-24', earliest: '2025-03-25' });
+  });
   it('refuses explicit targets on what was not yet owed: ALLOCATION_TARGET_NOT_YET_OWED', () => {
     const targeted = { ...late('250.60'), data: { ...late('250.60').data, targets: [{ chargeId: 'property-2025-03', kind: 'principal', amount: '250.60' }] } } as CommandOf<'ReceivePayment'>;
     const e = spec().given(run([marchOnApril1]).events).when(targeted).thenFails('ALLOCATION_TARGET_NOT_YET_OWED', ['data', 'targets', '0', 'chargeId']);
@@ -539,6 +559,14 @@ describe('dated before what they act on: DATED_BEFORE_ORIGINAL', () => {
     const given = run([issuedMar1, pay('p1', '500', '2025-03-20')]).events;
     spec().given(given).when(reverse('wechat-p1', '2025-03-19')).thenFails('DATED_BEFORE_ORIGINAL', ['meta', 'effectiveDate']);
     spec().given(given).when(reverse('wechat-p1', '2025-03-20')).then((es) => expect(es[0]!.type).toBe('PaymentReversed'));
+  });
+  it('refuses a reversal dated before the credit it takes back was applied', () => {
+    // paid ahead on March 1; March's bill issued March 5 takes the credit; the payment bounces, dated March 3
+    const given = run([pay('adv', '1000', '2025-03-01'), { ...march, meta: meta('2025-03-05') } as CommandOf<'IssueCharge'>]).events;
+    expect(given.map((e) => e.type)).toEqual(['PaymentReceived', 'ChargeIssued', 'CreditApplied']);
+    const e = spec().given(given).when(reverse('wechat-adv', '2025-03-03')).thenFails('DATED_BEFORE_ORIGINAL', ['meta', 'effectiveDate']);
+    expect(e.details).toEqual({ effectiveDate: '2025-03-03', earliest: '2025-03-05' });
+    spec().given(given).when(reverse('wechat-adv', '2025-03-05')).then((es) => expect(es[0]!.data).toMatchObject({ creditApplications: [{ chargeId: 'property-2025-03', amount: '1000.00' }] }));
   });
   it('refuses a cancellation dated before the charge was issued or last paid', () => {
     const m = { reason: 'billed in error', approval: committeeApproval } as never;
