@@ -92,7 +92,7 @@ export const benchHandler = async (): Promise<void> => {
 
   // through the handler on the memory store
   const store = openMemoryEventStore();
-  const levy = createLevy(store, { clock: () => '2025-01-01T02:00:00Z', newId: (p) => p });
+  const levy = createLevy(store, { clock: () => '2025-02-10T02:00:00Z', newId: (p) => p });
   t0 = process.hrtime.bigint();
   for (const c of setUpCommands(HANDLER_UNITS)) {
     const r = await levy.handle(c, { communityId: 'bench' });
