@@ -176,6 +176,8 @@ export interface CreditLot {
   readonly refunded: Money;
   /** taken back by payment reversals (its own, or another's whose charge was cancelled meanwhile) */
   readonly takenBack: Money;
+  /** the epoch day its credit arose (the payment received, the charge cancelled): credit is not used or refunded before it */
+  readonly day: number;
 }
 
 /** An installment plan (分期). */
@@ -365,7 +367,7 @@ const copyState = (s: AccountState): Mutable<AccountState> => ({
   arrearsClass: s.arrearsClass,
 });
 
-const copyLot = (lot: CreditLot): Mutable<CreditLot> => ({ lotId: lot.lotId, remaining: lot.remaining, applied: lot.applied, refunded: lot.refunded, takenBack: lot.takenBack });
+const copyLot = (lot: CreditLot): Mutable<CreditLot> => ({ lotId: lot.lotId, remaining: lot.remaining, applied: lot.applied, refunded: lot.refunded, takenBack: lot.takenBack, day: lot.day });
 
 /** Uses `amount` of credit, oldest lot first (or `first` before the others), recording each part with `record`. */
 const useCredit = (
@@ -401,13 +403,14 @@ const useCredit = (
 };
 
 /** Adds `amount` to lot `lotId` (a new lot at the end of the open ones) on `state`, a fresh copy this evolver made. */
-const addLot = (state: Mutable<AccountState>, lotId: string, amount: Money): AccountState => {
+const addLot = (state: Mutable<AccountState>, lotId: string, amount: Money, day: number): AccountState => {
   const existing = state.lots.get(lotId);
   let lot: Mutable<CreditLot>;
-  if (existing === undefined) lot = { lotId, remaining: amount, applied: IdTable.empty<Money>(), refunded: ZERO, takenBack: ZERO };
+  if (existing === undefined) lot = { lotId, remaining: amount, applied: IdTable.empty<Money>(), refunded: ZERO, takenBack: ZERO, day };
   else {
     lot = copyLot(existing);
     lot.remaining = existing.remaining.add(amount);
+    if (day > lot.day) lot.day = day;
   }
   state.lots = state.lots.set(lotId, lot);
   if (!state.openLots.includes(lotId)) state.openLots = [...state.openLots, lotId];
@@ -611,7 +614,7 @@ const evolvers: Evolvers = {
     cancelled.outstandingPrincipal = ZERO;
     cancelled.outstandingPenalty = ZERO;
     const next = withCharges(s, withCharge(s.charges, cancelled), d.chargeId);
-    return toCredit.isPositive() ? addLot(next, `cancel:${d.chargeId}`, toCredit) : next;
+    return toCredit.isPositive() ? addLot(next, `cancel:${d.chargeId}`, toCredit, dayOfIso(meta.effectiveDate)) : next;
   },
   PaymentReceived: (s, { data: d }) => {
     const receivedDay = dayOfIso(d.receivedOn);
@@ -637,7 +640,7 @@ const evolvers: Evolvers = {
     };
     const next = withCharges(s, charges, d.allocations);
     next.payments = s.payments.set(d.paymentId, payment);
-    return toCredit.isPositive() ? addLot(next, d.paymentId, toCredit) : next;
+    return toCredit.isPositive() ? addLot(next, d.paymentId, toCredit, receivedDay) : next;
   },
   PaymentReversed: (s, { data: d, meta }) => {
     const day = dayOfIso(meta.effectiveDate);

@@ -126,15 +126,36 @@ const liveCharge = (state: AccountState, chargeId: string, path: readonly string
  * payment) is dated before that fact: the ledger would post it on a day the thing it changes did
  * not exist yet, and the receivable would run below zero, apart from the unit balances, until then.
  */
-const datedBefore = (meta: CommandMeta, earliest: number, what: string): DomainError | null => {
-  const day = dayOfIso(meta.effectiveDate);
-  if (day >= earliest) return null;
+const datedBefore = (meta: CommandMeta, earliest: number, what: string): DomainError | null => dateBefore(meta.effectiveDate, META_EFFECTIVE_DATE, earliest, what);
+
+const META_EFFECTIVE_DATE: readonly string[] = Object.freeze(['meta', 'effectiveDate']);
+
+/** {@link datedBefore} for the date at `path` (a refund's refundedOn) */
+const dateBefore = (date: string, path: readonly string[], earliest: number, what: string): DomainError | null => {
+  if (dayOfIso(date) >= earliest) return null;
   return domainError(
     'DATED_BEFORE_ORIGINAL',
-    `${what} on ${iso(earliest)}; this cannot be dated before that (meta.effectiveDate ${meta.effectiveDate}): date it on or after ${iso(earliest)}`,
-    ['meta', 'effectiveDate'],
-    { effectiveDate: meta.effectiveDate, earliest: iso(earliest) },
+    `${what} on ${iso(earliest)}; this cannot be dated before that (${path.join('.')} ${date}): date it on or after ${iso(earliest)}`,
+    path,
+    path === META_EFFECTIVE_DATE ? { effectiveDate: date, earliest: iso(earliest) } : { date, earliest: iso(earliest) },
   );
+};
+
+/**
+ * The parts of `amount` of credit, taken from the open lots oldest first (as evolve takes them),
+ * each with the day its credit arose.
+ */
+const creditParts = (state: AccountState, amount: Money): { lotId: string; amount: Money; day: number }[] => {
+  const out: { lotId: string; amount: Money; day: number }[] = [];
+  let left = amount;
+  for (let i = 0; i < state.openLots.length && left.isPositive(); i++) {
+    const lot = state.lots.get(state.openLots[i]!);
+    if (lot === undefined || !lot.remaining.isPositive()) continue;
+    const part = Money.min(left, lot.remaining);
+    left = left.subtract(part);
+    out.push({ lotId: lot.lotId, amount: part, day: lot.day });
+  }
+  return out;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -219,12 +240,25 @@ const issueCharge = (cmd: CommandOf<'IssueCharge'>, state: AccountState, ctx: Ac
   const key = natural ? [ctx.communityId, ctx.unitId, d.feeItemId, d.periodKey] : [ctx.communityId, ctx.unitId, d.feeItemId, d.periodKey, chargeId];
   const issued = eventFrom('ChargeIssued', data, cmd.meta, ctx, eventIdFor('ChargeIssued', key));
   if (!state.credit.isPositive()) return E.right([issued]);
-  // 先交后用: credit paid in advance goes to the new charge at once (domain.md, pricing)
-  const applied = Money.min(state.credit, amount.right);
-  return E.right([
-    issued,
-    eventFrom('CreditApplied', { chargeId, amount: amountOf(applied) }, cmd.meta, ctx, eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, chargeId, 'on-issue'])),
-  ]);
+  // 先交后用: credit paid in advance goes to the new charge at once (domain.md, pricing), on the
+  // day it is issued; credit that arose later (a charge issued back-dated) goes to it on that later day
+  const issueDay = dayOfIso(cmd.meta.effectiveDate);
+  const byDay = new Map<number, Money>();
+  for (const part of creditParts(state, Money.min(state.credit, amount.right))) {
+    const on = Math.max(issueDay, part.day);
+    byDay.set(on, (byDay.get(on) ?? ZERO).add(part.amount));
+  }
+  const events: AccountEvent[] = [issued];
+  for (const day of [...byDay.keys()].sort((a, b) => a - b)) {
+    const applied = byDay.get(day)!;
+    if (day === issueDay) {
+      events.push(eventFrom('CreditApplied', { chargeId, amount: amountOf(applied) }, cmd.meta, ctx, eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, chargeId, 'on-issue'])));
+    } else {
+      const id = eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, chargeId, 'on-issue', iso(day)]);
+      events.push(eventFrom('CreditApplied', { chargeId, amount: amountOf(applied) }, cmd.meta, ctx, id, { effectiveDate: iso(day) as IsoDate }));
+    }
+  }
+  return E.right(events);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -780,7 +814,13 @@ const refundCredit = (cmd: CommandOf<'RefundCredit'>, state: AccountState, ctx: 
     });
   }
   const refundedDay = dayOfIso(d.refundedOn);
-  const bad = dateAfterToday(ctx.now, ctx.timeZone, refundedDay, DATA_REFUNDED_ON, 'a refund') ?? closed(ctx, refundedDay, DATA_REFUNDED_ON) ?? closedMeta(ctx, cmd.meta);
+  // the credit paid back is the oldest (as evolve takes it): it must have arisen by the refund's date
+  const arose = creditParts(state, amount.right).reduce((latest, p) => Math.max(latest, p.day), Number.NEGATIVE_INFINITY);
+  const bad =
+    dateAfterToday(ctx.now, ctx.timeZone, refundedDay, DATA_REFUNDED_ON, 'a refund') ??
+    dateBefore(d.refundedOn, DATA_REFUNDED_ON, arose, 'the credit it pays back arose') ??
+    closed(ctx, refundedDay, DATA_REFUNDED_ON) ??
+    closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   const data: EventData<'CreditRefunded'> = { refundId, amount: amountOf(amount.right), channel: d.channel, refundedOn: d.refundedOn };
   if (d.channelTxnId !== undefined) data.channelTxnId = d.channelTxnId;

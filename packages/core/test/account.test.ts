@@ -568,6 +568,28 @@ describe('dated before what they act on: DATED_BEFORE_ORIGINAL', () => {
     expect(e.details).toEqual({ effectiveDate: '2025-03-03', earliest: '2025-03-05' });
     spec().given(given).when(reverse('wechat-adv', '2025-03-05')).then((es) => expect(es[0]!.data).toMatchObject({ creditApplications: [{ chargeId: 'property-2025-03', amount: '1000.00' }] }));
   });
+  it('refuses a refund dated before the credit it pays back arose', () => {
+    const given = run([pay('adv', '300', '2025-03-15')]).events;
+    const e = spec().given(given).when(refund('100', '2025-03-14')).thenFails('DATED_BEFORE_ORIGINAL', ['data', 'refundedOn']);
+    expect(e.details).toEqual({ date: '2025-03-14', earliest: '2025-03-15' });
+    spec().given(given).when(refund('100', '2025-03-15')).then((es) => expect(es[0]!.type).toBe('CreditRefunded'));
+  });
+  it('applies credit to a charge issued back-dated on the day the credit arose, not before', () => {
+    // paid ahead on March 15; March's bill is then issued dated March 1
+    const issuedMar1 = { ...march, meta: meta('2025-03-01') } as CommandOf<'IssueCharge'>;
+    const es = spec()
+      .given(run([pay('adv', '300', '2025-03-15')]).events)
+      .when(issuedMar1)
+      .then((events) => expect(events.map((e) => [e.type, e.meta.effectiveDate])).toEqual([['ChargeIssued', '2025-03-01'], ['CreditApplied', '2025-03-15']]));
+    expect(es[1]!.data).toEqual({ chargeId: 'property-2025-03', amount: '300.00' });
+    // issued on or after the day the credit arose, it is the one CreditApplied of the issue, as always
+    const onTime = spec()
+      .given(run([pay('adv', '300', '2025-03-15')]).events)
+      .when({ ...march, meta: meta('2025-03-16') } as CommandOf<'IssueCharge'>)
+      .then((events) => expect(events).toHaveLength(2));
+    expect(onTime[1]!.meta.eventId).toBe(eventIdFor('CreditApplied', ['sunrise', 'B1-1203', 'property-2025-03', 'on-issue']));
+    expect(es[1]!.meta.eventId).not.toBe(onTime[1]!.meta.eventId);
+  });
   it('refuses a cancellation dated before the charge was issued or last paid', () => {
     const m = { reason: 'billed in error', approval: committeeApproval } as never;
     spec().given(run([issuedMar1]).events).when(cancel('property-2025-03', '2025-02-28', m)).thenFails('DATED_BEFORE_ORIGINAL');

@@ -152,12 +152,12 @@ export const accountPolicyArbitrary = (): fc.Arbitrary<AccountPolicy> =>
 
 /**
  * One abstract step on a unit's account. `pick` chooses among existing charges or payments by
- * index (modulo their count). `backDays` dates a waiver, cancellation, reversal or refund that many
- * days before the day it is booked (never before the log's first day): the decider refuses those
- * dated before what they act on, and the rest must keep every invariant.
+ * index (modulo their count). `backDays` dates a charge, waiver, cancellation, reversal or refund
+ * that many days before the day it is booked (never before the log's first day): the decider
+ * refuses those dated before what they act on, and the rest must keep every invariant.
  */
 export type AccountStep =
-  | { readonly kind: 'issue'; readonly unit: number; readonly amountFen: number; readonly advance: number }
+  | { readonly kind: 'issue'; readonly unit: number; readonly amountFen: number; readonly advance: number; readonly backDays?: number }
   | { readonly kind: 'pay'; readonly unit: number; readonly share: number; readonly extraFen: number; readonly txn: number; readonly channel: number; readonly advance: number; readonly lateDays: number }
   | { readonly kind: 'reverse'; readonly unit: number; readonly pick: number; readonly advance: number; readonly backDays?: number }
   | { readonly kind: 'assess'; readonly unit: number; readonly advance: number }
@@ -186,7 +186,7 @@ export const accountStepArbitrary = (units = 1): fc.Arbitrary<AccountStep> => {
   // most corrections are booked the day they are made; some are dated back (a waiver approved last week)
   const backDays = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 20 }) });
   return fc.oneof(
-    { weight: 6, arbitrary: fc.record({ kind: fc.constant('issue' as const), unit, amountFen: fc.integer({ min: 1, max: 300_000 }), advance }) },
+    { weight: 6, arbitrary: fc.record({ kind: fc.constant('issue' as const), unit, amountFen: fc.integer({ min: 1, max: 300_000 }), advance, backDays }) },
     {
       weight: 6,
       arbitrary: fc.record({
@@ -271,7 +271,7 @@ export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCom
           regime: 'lump-sum',
           commission: '0',
         },
-        meta: metaOn(day),
+        meta: metaOn(back),
       } as unknown as CommandOf<'IssueCharge'>;
     }
     case 'pay': {

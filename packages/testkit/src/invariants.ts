@@ -60,6 +60,7 @@ export type InvariantName =
   | 'RATE_BOUNDED'
   | 'RATE_MONOTONE'
   | 'CLOSED_PERIOD_FROZEN'
+  | 'NEVER_NEGATIVE_AS_OF'
   | 'REBUILD_EQUALS_INCREMENTAL'
   | 'REPORTS_DETERMINISTIC';
 
@@ -133,7 +134,8 @@ export const checkJournal = (log: CheckedLog, views?: LevyViews): InvariantViola
 
 /**
  * Receivable control accounts = sum of unit balances = sum of aging buckets = arrears ledger
- * total, and the prepaid liability = the units' credit, on every checked day.
+ * total, and the prepaid liability = the units' credit, on every checked day; and on none is a
+ * charge settled beyond what it owed or a unit's credit below zero (NEVER_NEGATIVE_AS_OF).
  *
  * @example
  * checkReceivables(events); // []
@@ -151,8 +153,14 @@ export const checkReceivables = (log: CheckedLog, views?: LevyViews): InvariantV
       for (const c of u.charges) {
         const s = chargeAsOf(c, d);
         units = units.add(s.principal).add(s.penalty);
+        // time travel: on no day is a charge settled beyond what it owed then
+        if (s.principal.isNegative() || s.penalty.isNegative()) {
+          out.push(violation('NEVER_NEGATIVE_AS_OF', `on ${on} charge ${c.chargeId} of ${u.key} owes ${s.principal.toString()} principal and ${s.penalty.toString()} penalty`));
+        }
       }
-      credit = credit.add(creditAsOf(u, d));
+      const unitCredit = creditAsOf(u, d);
+      if (unitCredit.isNegative()) out.push(violation('NEVER_NEGATIVE_AS_OF', `on ${on} the credit of ${u.key} is ${unitCredit.toString()}`));
+      credit = credit.add(unitCredit);
     }
     const aging = agingReport(v.book, { asOf: d });
     const arrears = arrearsLedger(v.book, { asOf: d });
