@@ -197,7 +197,7 @@ export const accountStepArbitrary = (units = 1): fc.Arbitrary<AccountStep> => {
         txn: fc.nat({ max: 40 }),
         channel: fc.nat({ max: CHANNELS.length - 1 }),
         advance,
-        lateDays: fc.integer({ min: 0, max: 5 }),
+        lateDays: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 5 }) }, { weight: 1, arbitrary: fc.integer({ min: 6, max: 30 }) }),
       }),
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('reverse' as const), unit, pick, advance, backDays }) },
