@@ -232,15 +232,20 @@ describe('createLevy: concurrency', () => {
     expect(E.isLeft(r) && r.left).toMatchObject({ code: 'REFUND_BOOKED_ELSEWHERE', path: ['data', 'channelTxnId'], details: { existingStreamId: accountStream(CID, 'B1-0101') } });
     expect((await levy.readAccount(CID, 'B1-0102')).credit.toString()).toBe('100.00');
   });
-  it('gives facts without a natural key ids no other instance gives, even at the same instant (the default newId)', async () => {
+  // two service instances over one store, started together, their clocks reading the same millisecond,
+  // with the default newId; B1-0101 has 49.40 in credit (300.00 paid on 250.60 billed)
+  const twoInstancesWithCredit = async () => {
     const store = openMemoryEventStore();
     await setUp(store);
-    // two service instances over one store, started together, their clocks reading the same millisecond
     const a = createLevy(store, { clock });
     const b = createLevy(store, { clock });
     await a.runBilling(CID, '2025-03', meta('2025-04-01'));
     const unit = { communityId: CID, unitId: 'B1-0101' };
-    expect(E.isRight(await a.handle(pay('T1', '300'), unit))).toBe(true); // 49.40 over into credit
+    expect(E.isRight(await a.handle(pay('T1', '300'), unit))).toBe(true);
+    return { a, b, unit };
+  };
+  it('gives facts without a natural key ids no other instance gives, even at the same instant (the default newId)', async () => {
+    const { a, b, unit } = await twoInstancesWithCredit();
     const refund = (amount: string) => cmd('RefundCredit', { amount, channel: 'cash', refundedOn: '2025-04-01' }, meta('2025-04-01'));
     const first = await a.handle(refund('10.00'), unit);
     const second = await b.handle(refund('10.00'), unit);
@@ -254,13 +259,7 @@ describe('createLevy: concurrency', () => {
     for (const id of account.refunds.keys()) expect(id).toMatch(/^refund-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
   it('takes a refund retried with the same command id, by another instance after a lost reply, as the one refund it is', async () => {
-    const store = openMemoryEventStore();
-    await setUp(store);
-    const a = createLevy(store, { clock });
-    const b = createLevy(store, { clock });
-    await a.runBilling(CID, '2025-03', meta('2025-04-01'));
-    const unit = { communityId: CID, unitId: 'B1-0101' };
-    expect(E.isRight(await a.handle(pay('T1', '300'), unit))).toBe(true);
+    const { a, b, unit } = await twoInstancesWithCredit();
     const refund = cmd('RefundCredit', { amount: '10.00', channel: 'cash', refundedOn: '2025-04-01' }, meta('2025-04-01', { commandId: 'req-2025-0401-17' } as never));
     const first = await a.handle(refund, unit);
     const retry = await b.handle(refund, unit);

@@ -36,20 +36,32 @@ const setUp = async () => {
   return { a, b, first, second };
 };
 
+/** `store`, where `meanwhile` runs once, just before the first append reaches the file (the other writer gets in first) */
+const racing = (store: EventStore, meanwhile: () => Promise<void>): EventStore => {
+  let raced = false;
+  return {
+    ...store,
+    appendToStream: async (streamId, events, options) => {
+      if (!raced) {
+        raced = true;
+        await meanwhile();
+      }
+      return store.appendToStream(streamId, events, options);
+    },
+  };
+};
+
 describe('the handler over SQLite, two writers of one file', () => {
   it('books a transaction notified to both at once as one payment: the later append decides again and appends nothing', async () => {
     const { a, first, second } = await setUp();
     const target = { communityId: 'sunrise', unitId: 'B1-0101' };
     // b has decided its copy of the payment; a books the same one before b's append reaches the file
-    let raced = 0;
-    const racing: EventStore = {
-      ...second,
-      appendToStream: async (streamId, events, options) => {
-        if (raced++ === 0) expect(await a.handle(pay('T1', '300.00'), target)).toMatchObject({ _tag: 'Right', right: { revision: 0n } });
-        return second.appendToStream(streamId, events, options);
-      },
-    };
-    const b = createLevy(racing, { clock: () => '2025-04-10T02:00:01Z' });
+    const b = createLevy(
+      racing(second, async () => {
+        expect(await a.handle(pay('T1', '300.00'), target)).toMatchObject({ _tag: 'Right', right: { revision: 0n } });
+      }),
+      { clock: () => '2025-04-10T02:00:01Z' },
+    );
     expect(await b.handle(pay('T1', '300.00'), target)).toMatchObject({ _tag: 'Right', right: { events: [], attempts: 2 } });
     expect(await b.handle(pay('T1', '200.00'), target)).toMatchObject({ _tag: 'Left', left: { code: 'PAYMENT_CONFLICT' } });
     expect((await b.readAccount('sunrise', 'B1-0101')).credit.toString()).toBe('300.00');
@@ -79,15 +91,12 @@ describe('the handler over SQLite, two writers of one file', () => {
     const { a, first, second } = await setUp();
     const target = { communityId: 'sunrise', unitId: 'B1-0101' };
     // a books a payment dated in the quarter after b read the account heads, before b's PeriodClosed reaches the file
-    let raced = 0;
-    const racing: EventStore = {
-      ...second,
-      appendToStream: async (streamId, events, options) => {
-        if (raced++ === 0) expect(await a.handle(payOn('Q1-late', '10.00', '2025-03-31'), target)).toMatchObject({ _tag: 'Right', right: { revision: 0n } });
-        return second.appendToStream(streamId, events, options);
-      },
-    };
-    const b = createLevy(racing, { clock: () => '2025-04-10T02:00:01Z' });
+    const b = createLevy(
+      racing(second, async () => {
+        expect(await a.handle(payOn('Q1-late', '10.00', '2025-03-31'), target)).toMatchObject({ _tag: 'Right', right: { revision: 0n } });
+      }),
+      { clock: () => '2025-04-10T02:00:01Z' },
+    );
     const closed = await b.handle(closeQ1, { communityId: 'sunrise' });
     expect(closed).toMatchObject({ _tag: 'Right', right: { attempts: 2 } });
     const sealed = (await readAll(first)).find((e) => e.type === 'PeriodClosed')!;
@@ -100,15 +109,12 @@ describe('the handler over SQLite, two writers of one file', () => {
     const { a, first, second } = await setUp();
     const target = { communityId: 'sunrise', unitId: 'B1-0102' };
     // b decided a payment dated in Q1 under the open quarter; a closes Q1 before b's append reaches the file
-    let raced = 0;
-    const racing: EventStore = {
-      ...second,
-      appendToStream: async (streamId, events, options) => {
-        if (raced++ === 0) expect(await a.handle(closeQ1, { communityId: 'sunrise' })).toMatchObject({ _tag: 'Right' });
-        return second.appendToStream(streamId, events, options);
-      },
-    };
-    const b = createLevy(racing, { clock: () => '2025-04-10T02:00:01Z' });
+    const b = createLevy(
+      racing(second, async () => {
+        expect(await a.handle(closeQ1, { communityId: 'sunrise' })).toMatchObject({ _tag: 'Right' });
+      }),
+      { clock: () => '2025-04-10T02:00:01Z' },
+    );
     expect(await b.handle(payOn('Q1-late', '10.00', '2025-03-31'), target)).toMatchObject({ _tag: 'Left', left: { code: 'PERIOD_CLOSED' } });
     const log = await readAll(first);
     expect(log.filter((e) => e.streamId === accountStream('sunrise', 'B1-0102'))).toEqual([]);
