@@ -96,12 +96,12 @@ const positive = (input: string, path: readonly string[], what: string): E.Eithe
   return m;
 };
 
-/** PERIOD_CLOSED when `day` is on or before the last closed day. */
 // the fields of facts that are dated the day they happen, at the latest today (dateAfterToday)
 const DATA_RECEIVED_ON: readonly string[] = Object.freeze(['data', 'receivedOn']);
 const DATA_REFUNDED_ON: readonly string[] = Object.freeze(['data', 'refundedOn']);
 const DATA_ON: readonly string[] = Object.freeze(['data', 'on']);
 
+/** PERIOD_CLOSED when `day` is on or before the last closed day. */
 const closed = (ctx: AccountContext, day: number, path: readonly string[]): DomainError | null =>
   ctx.closedThrough !== null && day <= ctx.closedThrough
     ? domainError(
@@ -121,14 +121,14 @@ const liveCharge = (state: AccountState, chargeId: string, path: readonly string
   return E.right(c);
 };
 
+const META_EFFECTIVE_DATE: readonly string[] = Object.freeze(['meta', 'effectiveDate']);
+
 /**
  * DATED_BEFORE_ORIGINAL when a command that acts on an earlier fact (a charge, its penalty, a
  * payment) is dated before that fact: the ledger would post it on a day the thing it changes did
  * not exist yet, and the receivable would run below zero, apart from the unit balances, until then.
  */
 const datedBefore = (meta: CommandMeta, earliest: number, what: string): DomainError | null => dateBefore(meta.effectiveDate, META_EFFECTIVE_DATE, earliest, what);
-
-const META_EFFECTIVE_DATE: readonly string[] = Object.freeze(['meta', 'effectiveDate']);
 
 /** {@link datedBefore} for the date at `path` (a refund's refundedOn) */
 const dateBefore = (date: string, path: readonly string[], earliest: number, what: string): DomainError | null => {
