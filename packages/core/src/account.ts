@@ -142,14 +142,15 @@ const dateBefore = (date: string, path: readonly string[], earliest: number, wha
 };
 
 /**
- * The parts of `amount` of credit, taken from the open lots oldest first (as evolve takes them),
- * each with the day its credit arose.
+ * The parts of `amount` of credit, taken from the open lots oldest first (lot `first` before the
+ * others, when given), as evolve takes them, each with the day its credit arose.
  */
-const creditParts = (state: AccountState, amount: Money): { lotId: string; amount: Money; day: number }[] => {
+const creditParts = (state: AccountState, amount: Money, first?: string): { lotId: string; amount: Money; day: number }[] => {
   const out: { lotId: string; amount: Money; day: number }[] = [];
   let left = amount;
-  for (let i = 0; i < state.openLots.length && left.isPositive(); i++) {
-    const lot = state.lots.get(state.openLots[i]!);
+  const order = first !== undefined && state.openLots.includes(first) ? [first, ...state.openLots.filter((l) => l !== first)] : state.openLots;
+  for (let i = 0; i < order.length && left.isPositive(); i++) {
+    const lot = state.lots.get(order[i]!);
     if (lot === undefined || !lot.remaining.isPositive()) continue;
     const part = Money.min(left, lot.remaining);
     left = left.subtract(part);
@@ -503,6 +504,12 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
     if (early !== null) return E.left(early);
   }
   fromCredit = fromCredit.add(extraFromCredit);
+  // and the credit it takes back must have arisen by the reversal's date (a charge it paid, cancelled since, turned into credit)
+  if (fromCredit.isPositive() && !fromCredit.greaterThan(state.credit)) {
+    const arose = creditParts(state, fromCredit, p.paymentId).reduce((latest, part) => Math.max(latest, part.day), Number.NEGATIVE_INFINITY);
+    const early = datedBefore(cmd.meta, arose, 'the credit it takes back arose');
+    if (early !== null) return E.left(early);
+  }
   if (fromCredit.greaterThan(state.credit)) {
     return refuse(
       'REVERSAL_CREDIT_SPENT',

@@ -568,6 +568,13 @@ describe('dated before what they act on: DATED_BEFORE_ORIGINAL', () => {
     expect(e.details).toEqual({ effectiveDate: '2025-03-03', earliest: '2025-03-05' });
     spec().given(given).when(reverse('wechat-adv', '2025-03-05')).then((es) => expect(es[0]!.data).toMatchObject({ creditApplications: [{ chargeId: 'property-2025-03', amount: '1000.00' }] }));
   });
+  it('refuses a reversal dated before the credit it takes back arose (its charge cancelled since, what it paid turned into credit)', () => {
+    const m = { reason: 'billed in error', approval: committeeApproval } as never;
+    const given = run([{ ...march, meta: meta('2025-03-01') } as CommandOf<'IssueCharge'>, pay('p1', '500', '2025-03-10'), cancel('property-2025-03', '2025-03-20', m)]).events;
+    const e = spec().given(given).when(reverse('wechat-p1', '2025-03-15')).thenFails('DATED_BEFORE_ORIGINAL', ['meta', 'effectiveDate']);
+    expect(e.message).toContain('the credit it takes back arose on 2025-03-20');
+    spec().given(given).when(reverse('wechat-p1', '2025-03-20')).then((es) => expect(es[0]!.data).toMatchObject({ allocations: [], fromCredit: '500.00' }));
+  });
   it('refuses a refund dated before the credit it pays back arose', () => {
     const given = run([pay('adv', '300', '2025-03-15')]).events;
     const e = spec().given(given).when(refund('100', '2025-03-14')).thenFails('DATED_BEFORE_ORIGINAL', ['data', 'refundedOn']);

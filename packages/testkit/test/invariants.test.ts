@@ -56,6 +56,13 @@ describe('invariants over generated account logs', () => {
       }));
   });
 
+  it('long logs (80 to 160 steps, dates out of order) keep every invariant together', () => {
+    const long = accountLogArbitrary({ units: { min: 1, max: 3 }, steps: { min: 80, max: 160 } }).map((log) => storedEventsOf(log) as unknown as LoggedEvent[]);
+    fc.assert(fc.property(long, (events) => {
+        expect(names(checkInvariants(events, { every: 25 }))).toEqual([]);
+      }), { numRuns: 30 });
+  });
+
   it('rebuilding equals following with a checkpoint at every prefix, and reports are byte-identical', () => {
     fc.assert(fc.property(logs(30), (events) => {
         expect(names(checkIncremental(events))).toEqual([]);
