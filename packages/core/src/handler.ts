@@ -53,7 +53,7 @@ import { type UpcasterRegistry, LEVY_UPCASTERS, upcastEvent } from './upcast.js'
 export interface LevyOptions {
   /** the instant a decision is recorded at; default the system clock (the only clock read in core) */
   readonly clock?: () => string;
-  /** fresh ids for facts without a natural key (a waiver or refund the command names no id for); default `<prefix>-<random UUID>` */
+  /** fresh ids for facts without a natural key (a waiver or refund whose command names neither an id nor a meta.commandId); default `<prefix>-<random UUID>` */
   readonly newId?: (prefix: string) => string;
   /** re-reads after a concurrency conflict before giving up with CONCURRENCY_RETRIES_EXHAUSTED; default 5 */
   readonly maxRetries?: number;
