@@ -563,7 +563,8 @@ const linkEvent = (state: BookState, unit: UnitRecord, event: LoggedEvent, seq: 
  * A close seals each account stream's head as it read it. An event of the period folded in before
  * the close but after its stream's sealed head was appended while the close was being gathered (a
  * payment booked in the same moment): the period's sealed totals do not hold it. Each such event
- * is an anomaly, `MISSED_BY_CLOSE`.
+ * is an anomaly, `MISSED_BY_CLOSE`. The handler prevents it on stores with guards; it can still
+ * happen on a store without them, or in a log written by other code.
  */
 const checkSeal = (state: BookState, c: CommunityRecord, close: EventOf<'PeriodClosed'>['data'], start: EpochDay, end: EpochDay): void => {
   const sealed = new Map<string, number>();
