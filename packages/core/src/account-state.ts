@@ -369,7 +369,17 @@ const copyState = (s: AccountState): Mutable<AccountState> => ({
 
 const copyLot = (lot: CreditLot): Mutable<CreditLot> => ({ lotId: lot.lotId, remaining: lot.remaining, applied: lot.applied, refunded: lot.refunded, takenBack: lot.takenBack, day: lot.day });
 
-/** Uses `amount` of credit, oldest lot first (or `first` before the others), recording each part with `record`. */
+/**
+ * The open credit lots in the order credit is used: `first` (when it is open) before the others,
+ * then oldest first. Evolve takes credit in this order; the decider reads it to date what it takes.
+ *
+ * @example
+ * creditOrder(state, 'wechat-4200001234'); // that payment's own lot first
+ */
+export const creditOrder = (state: AccountState, first?: string): readonly string[] =>
+  first !== undefined && state.openLots.includes(first) ? [first, ...state.openLots.filter((l) => l !== first)] : state.openLots;
+
+/** Uses `amount` of credit in {@link creditOrder}, recording each part with `record`. */
 const useCredit = (
   state: AccountState,
   amount: Money,
@@ -377,7 +387,7 @@ const useCredit = (
   first?: string,
 ): { lots: IdTable<CreditLot>; openLots: string[]; parts: { lotId: string; amount: Money }[] } => {
   let lots = state.lots;
-  const order = first !== undefined && state.openLots.includes(first) ? [first, ...state.openLots.filter((l) => l !== first)] : state.openLots;
+  const order = creditOrder(state, first);
   const openLots: string[] = [];
   const parts: { lotId: string; amount: Money }[] = [];
   let left = amount;

@@ -26,6 +26,7 @@ import {
   initialAccountState,
   planOutstanding,
   reminderKey,
+  creditOrder,
   owedSince,
   settledFrom,
 } from './account-state.js';
@@ -141,14 +142,11 @@ const dateBefore = (date: string, path: readonly string[], earliest: number, wha
   );
 };
 
-/**
- * The parts of `amount` of credit, taken from the open lots oldest first (lot `first` before the
- * others, when given), as evolve takes them, each with the day its credit arose.
- */
+/** The parts of `amount` of credit, taken from the lots in {@link creditOrder} as evolve takes them, each with the day its credit arose. */
 const creditParts = (state: AccountState, amount: Money, first?: string): { lotId: string; amount: Money; day: number }[] => {
   const out: { lotId: string; amount: Money; day: number }[] = [];
   let left = amount;
-  const order = first !== undefined && state.openLots.includes(first) ? [first, ...state.openLots.filter((l) => l !== first)] : state.openLots;
+  const order = creditOrder(state, first);
   for (let i = 0; i < order.length && left.isPositive(); i++) {
     const lot = state.lots.get(order[i]!);
     if (lot === undefined || !lot.remaining.isPositive()) continue;
@@ -343,6 +341,10 @@ export const receivablesOf = (state: AccountState, receivedDay?: number): Receiv
  */
 const owedOn = (c: ChargeState, kind: ReceivableKind, day: number | undefined): boolean => day === undefined || owedSince(c, kind) <= day;
 
+/** what happened on `since` (a charge's {@link owedSince}), for a clerk: issued, re-opened, or its penalty assessed */
+const owedSinceWhat = (c: ChargeState, since: number): string =>
+  since === c.issuedDay ? `charge ${c.chargeId} was issued` : since === c.reopenedDay ? `charge ${c.chargeId} was re-opened by a reversal` : `the penalty on charge ${c.chargeId} was last assessed`;
+
 /**
  * Allocation while an installment plan is in good standing: the plans' receivables (principal and
  * penalty) first, in the community's order, then everything else in that order. An owner who pays
@@ -391,10 +393,9 @@ const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, c
       const c = state.charges.get(t.chargeId);
       if (c !== undefined && !c.cancelled && !owedOn(c, t.kind, receivedDay)) {
         const on = owedSince(c, t.kind);
-        const since = on === c.issuedDay ? `was issued on ${iso(on)}` : on === c.reopenedDay ? `was re-opened by a reversal on ${iso(on)}` : `was last assessed on ${iso(on)}`;
         return refuse(
           'ALLOCATION_TARGET_NOT_YET_OWED',
-          `charge ${t.chargeId} (${t.kind}) ${since}, after this payment was received on ${d.receivedOn}: a payment pays what was owed the day it was received; leave it out and the rest becomes credit`,
+          `${owedSinceWhat(c, on)} on ${iso(on)}, after this payment was received on ${d.receivedOn}: a payment pays what was owed the day it was received; leave the ${t.kind} of ${t.chargeId} out and the rest becomes credit`,
           ['data', 'targets', String(i), 'chargeId'],
         );
       }
@@ -715,9 +716,7 @@ const grantWaiver = (cmd: CommandOf<'GrantWaiver'>, state: AccountState, ctx: Ac
     });
   }
   const since = owedSince(c, d.kind);
-  const what =
-    since === c.issuedDay ? `charge ${c.chargeId} was issued` : since === c.reopenedDay ? `charge ${c.chargeId} was re-opened by a reversal` : `the penalty on charge ${c.chargeId} was last assessed`;
-  const bad = datedBefore(cmd.meta, since, what) ?? closedMeta(ctx, cmd.meta);
+  const bad = datedBefore(cmd.meta, since, owedSinceWhat(c, since)) ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   const granted = eventFrom(
     'WaiverGranted',
