@@ -443,9 +443,15 @@ const payPrincipal = (c: ChargeState, amount: Money, from: number, source: strin
   return next;
 };
 
-const reopenPrincipal = (c: ChargeState, amount: Money, source: string, day: number): ChargeState => {
+/** {@link changed}, by a reversal that re-opens it on `day` (its reopenedDay moves up to it) */
+const reopened = (c: ChargeState, day: number): Mutable<ChargeState> => {
   const next = changed(c, day);
   if (c.reopenedDay === null || day > c.reopenedDay) next.reopenedDay = day;
+  return next;
+};
+
+const reopenPrincipal = (c: ChargeState, amount: Money, source: string, day: number): ChargeState => {
+  const next = reopened(c, day);
   next.paidPrincipal = c.paidPrincipal.subtract(amount);
   next.outstandingPrincipal = c.outstandingPrincipal.add(amount);
   next.movements = c.movements.filter((m) => m.source !== source);
@@ -460,8 +466,7 @@ const payPenalty = (c: ChargeState, amount: Money, day: number): ChargeState => 
 };
 
 const reopenPenalty = (c: ChargeState, amount: Money, day: number): ChargeState => {
-  const next = changed(c, day);
-  if (c.reopenedDay === null || day > c.reopenedDay) next.reopenedDay = day;
+  const next = reopened(c, day);
   next.penaltyPaid = c.penaltyPaid.subtract(amount);
   next.outstandingPenalty = c.outstandingPenalty.add(amount);
   return next;
@@ -575,6 +580,7 @@ type Evolvers = { [K in AccountEvent['type']]: (s: AccountState, e: EventOf<K>) 
 const evolvers: Evolvers = {
   ChargeIssued: (s, { data: d, meta }) => {
     const amount = money(d.amount);
+    const issuedDay = dayOfIso(meta.effectiveDate);
     const c: ChargeState = {
       chargeId: d.chargeId,
       feeItemId: d.feeItemId,
@@ -583,7 +589,7 @@ const evolvers: Evolvers = {
       commission: money(d.commission),
       dueDate: d.dueDate,
       dueDay: dayOfIso(d.dueDate),
-      issuedDay: dayOfIso(meta.effectiveDate),
+      issuedDay,
       paidPrincipal: ZERO,
       waivedPrincipal: ZERO,
       outstandingPrincipal: amount,
@@ -593,7 +599,7 @@ const evolvers: Evolvers = {
       outstandingPenalty: ZERO,
       lastPenaltyDay: null,
       penaltyOn: null,
-      changedDay: dayOfIso(meta.effectiveDate),
+      changedDay: issuedDay,
       reopenedDay: null,
       cancelled: false,
       planId: null,
@@ -619,12 +625,13 @@ const evolvers: Evolvers = {
   ChargeCancelled: (s, { data: d, meta }) => {
     const c = chargeOf(s, d.chargeId);
     const toCredit = money(d.paidPrincipalToCredit).add(money(d.paidPenaltyToCredit));
-    const cancelled = changed(c, dayOfIso(meta.effectiveDate));
+    const day = dayOfIso(meta.effectiveDate);
+    const cancelled = changed(c, day);
     cancelled.cancelled = true;
     cancelled.outstandingPrincipal = ZERO;
     cancelled.outstandingPenalty = ZERO;
     const next = withCharges(s, withCharge(s.charges, cancelled), d.chargeId);
-    return toCredit.isPositive() ? addLot(next, `cancel:${d.chargeId}`, toCredit, dayOfIso(meta.effectiveDate)) : next;
+    return toCredit.isPositive() ? addLot(next, `cancel:${d.chargeId}`, toCredit, day) : next;
   },
   PaymentReceived: (s, { data: d }) => {
     const receivedDay = dayOfIso(d.receivedOn);
@@ -700,11 +707,11 @@ const evolvers: Evolvers = {
   PenaltyAssessed: (s, { data: d, meta }) => {
     const c = chargeOf(s, d.chargeId);
     const amount = money(d.amount);
-    const next = changed(c, dayOfIso(meta.effectiveDate));
+    const on = dayOfIso(meta.effectiveDate);
+    const next = changed(c, on);
     next.penaltyAssessed = c.penaltyAssessed.add(amount);
     next.outstandingPenalty = c.outstandingPenalty.add(amount);
     next.lastPenaltyDay = dayOfIso(d.to);
-    const on = dayOfIso(meta.effectiveDate);
     if (c.penaltyOn === null || on > c.penaltyOn) next.penaltyOn = on;
     return withCharges(s, withCharge(s.charges, next), d.chargeId);
   },
