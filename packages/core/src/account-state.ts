@@ -22,7 +22,7 @@ import { IdTable } from './id-table.js';
 import type { DecisionContext } from './decider.js';
 import { LevyError, domainError } from './errors.js';
 import type { AccountEvent, ArrearsClass, Channel, EventData, EventOf, ReminderStage } from './events.js';
-import { Money } from './money.js';
+import { Money, type RoundingMode } from './money.js';
 import { DEFAULT_PENALTY_POLICY, type PenaltyCap, type PenaltyPolicy } from './penalty.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -116,6 +116,21 @@ export interface PrincipalMovement {
   readonly source: string;
 }
 
+/**
+ * One penalty assessment's days on a charge and what they now come to: the assessment as booked,
+ * then as counted again by any {@link PenaltyAdjusted} since (a later-booked entry changed the base).
+ */
+export interface PenaltyPiece {
+  /** first and last epoch day counted, inclusive */
+  readonly from: number;
+  readonly to: number;
+  /** the penalty for these days as it now stands */
+  readonly amount: Money;
+  /** the assessment's daily rate and rounding, kept for counting the days again */
+  readonly dailyRate: string;
+  readonly rounding: RoundingMode;
+}
+
 /** One charge on the account, with what was paid, waived and assessed on it. */
 export interface ChargeState {
   readonly chargeId: string;
@@ -151,6 +166,8 @@ export interface ChargeState {
   readonly planId: string | null;
   /** how the principal ran down: the penalty base timeline */
   readonly movements: readonly PrincipalMovement[];
+  /** the penalty assessments on it, in day order (contiguous): what a later-booked change of the base counts again */
+  readonly penaltyPieces: readonly PenaltyPiece[];
 }
 
 /** A payment received, with where it went. */
@@ -348,6 +365,7 @@ const copyCharge = (c: ChargeState): Mutable<ChargeState> => ({
   cancelled: c.cancelled,
   planId: c.planId,
   movements: c.movements,
+  penaltyPieces: c.penaltyPieces,
 });
 
 const copyState = (s: AccountState): Mutable<AccountState> => ({
@@ -604,6 +622,7 @@ const evolvers: Evolvers = {
       cancelled: false,
       planId: null,
       movements: [],
+      penaltyPieces: [],
     };
     return withCharges(s, withCharge(s.charges, c), c.chargeId);
   },
@@ -713,6 +732,24 @@ const evolvers: Evolvers = {
     next.outstandingPenalty = c.outstandingPenalty.add(amount);
     next.lastPenaltyDay = dayOfIso(d.to);
     if (c.penaltyOn === null || on > c.penaltyOn) next.penaltyOn = on;
+    next.penaltyPieces = [...c.penaltyPieces, { from: dayOfIso(d.from), to: next.lastPenaltyDay, amount, dailyRate: d.dailyRate, rounding: d.rounding }];
+    return withCharges(s, withCharge(s.charges, next), d.chargeId);
+  },
+  PenaltyAdjusted: (s, { data: d, meta }) => {
+    const c = chargeOf(s, d.chargeId);
+    const amount = money(d.amount);
+    const on = dayOfIso(meta.effectiveDate);
+    const next = changed(c, on);
+    next.penaltyAssessed = c.penaltyAssessed.add(amount);
+    next.outstandingPenalty = c.outstandingPenalty.add(amount);
+    // each piece named takes its new amount; the pieces are matched by their first day
+    const now = new Map(d.pieces.map((p) => [dayOfIso(p.from), p.now]));
+    next.penaltyPieces = c.penaltyPieces.map((p) => {
+      const m = now.get(p.from);
+      return m === undefined ? p : { ...p, amount: money(m) };
+    });
+    // a raise is owed from the day it is booked, like an assessment
+    if (amount.isPositive() && (c.penaltyOn === null || on > c.penaltyOn)) next.penaltyOn = on;
     return withCharges(s, withCharge(s.charges, next), d.chargeId);
   },
   WaiverGranted: (s, { data: d, meta }) => {

@@ -419,8 +419,16 @@ const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, c
   };
   if (d.payer !== undefined) data.payer = d.payer;
   const received = eventFrom('PaymentReceived', data, cmd.meta, ctx, eventIdFor('PaymentReceived', [d.channel, d.channelTxnId]), { effectiveDate: d.receivedOn });
-  const events = [received, ...creditToLaterCharges(state, allocated.right.credit, receivedDay, paymentId, cmd.meta, ctx)];
-  return E.right(withCompletedPlans(state, events, cmd.meta, ctx, d.receivedOn));
+  const events = recountPenalties(state, [received, ...creditToLaterCharges(state, allocated.right.credit, receivedDay, paymentId, cmd.meta, ctx)], {
+    cause: `payment:${paymentId}`,
+    what: `the payment received on ${d.receivedOn}`,
+    day: receivedDay,
+    path: DATA_RECEIVED_ON,
+    meta: cmd.meta,
+    ctx,
+  });
+  if (E.isLeft(events)) return events;
+  return E.right(withCompletedPlans(state, events.right, cmd.meta, ctx, d.receivedOn));
 };
 
 /**
@@ -528,12 +536,106 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
     fromCredit: amountOf(fromCredit),
     creditApplications,
   };
-  return E.right([eventFrom('PaymentReversed', data, cmd.meta, ctx, eventIdFor('PaymentReversed', [ctx.communityId, ctx.unitId, p.paymentId]))]);
+  return recountPenalties(state, [eventFrom('PaymentReversed', data, cmd.meta, ctx, eventIdFor('PaymentReversed', [ctx.communityId, ctx.unitId, p.paymentId]))], {
+    cause: `reversal:${p.paymentId}`,
+    what: `the reversal dated ${cmd.meta.effectiveDate}`,
+    day: dayOfIso(cmd.meta.effectiveDate),
+    path: ['data', 'paymentId'],
+    meta: cmd.meta,
+    ctx,
+  });
 };
 
 // ---------------------------------------------------------------------------------------------
 // AssessPenalty
 // ---------------------------------------------------------------------------------------------
+
+/** The charges an event changes the principal of (the penalty base). */
+const baseChangedBy = (e: AccountEvent): readonly string[] => {
+  switch (e.type) {
+    case 'PaymentReceived':
+      return e.data.allocations.filter((a) => a.kind === 'principal').map((a) => a.chargeId);
+    case 'CreditApplied':
+      return [e.data.chargeId];
+    case 'WaiverGranted':
+      return e.data.kind === 'principal' ? [e.data.chargeId] : [];
+    case 'PaymentReversed':
+      return [...e.data.allocations.filter((a) => a.kind === 'principal').map((a) => a.chargeId), ...e.data.creditApplications.map((a) => a.chargeId)];
+    default:
+      return [];
+  }
+};
+
+interface Recount {
+  /** `payment:<id>`, `waiver:<id>` or `reversal:<paymentId>`: the PenaltyAdjusted's cause, and its id's key */
+  readonly cause: string;
+  /** the entry in a clerk's words, for a refusal */
+  readonly what: string;
+  /** the command's effective day: an adjustment is dated no earlier */
+  readonly day: number;
+  /** where a refusal points */
+  readonly path: readonly string[];
+  readonly meta: CommandMeta;
+  readonly ctx: AccountContext;
+}
+
+/**
+ * A payment, principal waiver or reversal booked after a penalty assessment may change the base on
+ * days that assessment already counted (a bank transfer of May 10 booked on June 3, after May was
+ * assessed on the full amount). Each assessment of each charge `events` change is counted again on
+ * the base as it now stands, with the rate and rounding it was booked with and the cap over the
+ * pieces in order; a charge whose pieces now come to a different penalty gets a PenaltyAdjusted,
+ * dated the later of the command's day and the charge's latest assessment (the correction never
+ * reaches back before the penalty it corrects). Lowering penalty that was already paid or waived
+ * is refused (PENALTY_ALREADY_SETTLED): that money would have to go back to credit, which the log
+ * cannot yet say.
+ */
+const recountPenalties = (state: AccountState, events: readonly AccountEvent[], r: Recount): Decision => {
+  let touched: Set<string> | null = null;
+  for (const e of events) {
+    for (const id of baseChangedBy(e)) {
+      const c = state.charges.get(id);
+      if (c === undefined || c.lastPenaltyDay === null) continue;
+      // a change from the day after the last assessed day leaves the assessed days be; a reversal
+      // takes its payment back from the day it was received, whatever the reversal's own date
+      if (e.type === 'PaymentReversed' || r.day < c.lastPenaltyDay) (touched ??= new Set<string>()).add(id);
+    }
+  }
+  if (touched === null) return E.right(events);
+  const after = events.reduce(evolveAccount, state);
+  const out = [...events];
+  for (const id of touched) {
+    const c = after.charges.get(id);
+    if (c === undefined || c.cancelled || c.penaltyPieces.length === 0) continue;
+    const timeline = principalTimeline(c);
+    let already = ZERO;
+    let change = ZERO;
+    const pieces: EventData<'PenaltyAdjusted'>['pieces'][number][] = [];
+    for (const p of c.penaltyPieces) {
+      const policy = { dailyRate: p.dailyRate, graceDays: 0, cap: r.ctx.policy.penalty.cap, rounding: p.rounding };
+      const a = assessPenalty({ principal: c.amount, dueDate: c.dueDay, through: p.to, from: p.from, principalTimeline: timeline, alreadyAssessed: already, policy });
+      if (E.isLeft(a)) return E.left({ ...a.left, path: r.path });
+      const now = a.right.amount;
+      already = already.add(now);
+      if (now.equals(p.amount)) continue;
+      pieces.push({ from: iso(p.from), to: iso(p.to), was: amountOf(p.amount), now: amountOf(now) });
+      change = change.add(now.subtract(p.amount));
+    }
+    if (pieces.length === 0) continue;
+    if (change.isNegative() && change.negate().greaterThan(c.outstandingPenalty)) {
+      return refuse(
+        'PENALTY_ALREADY_SETTLED',
+        `${r.what} lowers the principal of charge ${c.chargeId} on days whose penalty was assessed through ${iso(c.lastPenaltyDay!)}; counted again, that penalty is ${change.negate().toString()} less, but only ${c.outstandingPenalty.toString()} of it is still owed (the rest was paid or waived). Reverse the payment of that penalty first, then book this again`,
+        r.path,
+        { chargeId: c.chargeId, lower: change.negate().toString(), owed: c.outstandingPenalty.toString() },
+      );
+    }
+    const on = c.penaltyOn !== null && c.penaltyOn > r.day ? c.penaltyOn : r.day;
+    const data: EventData<'PenaltyAdjusted'> = { chargeId: c.chargeId as Id, cause: r.cause as EventData<'PenaltyAdjusted'>['cause'], pieces, amount: amountOf(change) };
+    out.push(eventFrom('PenaltyAdjusted', data, r.meta, r.ctx, eventIdFor('PenaltyAdjusted', [r.ctx.communityId, r.ctx.unitId, c.chargeId, r.cause]), { effectiveDate: iso(on) }));
+  }
+  return E.right(out);
+};
 
 // assessPenalty refuses fields it does not know: hand it the policy without `enabled`, built once per policy object
 const plainPolicies = new WeakMap<object, PenaltyPolicy>();
@@ -725,7 +827,16 @@ const grantWaiver = (cmd: CommandOf<'GrantWaiver'>, state: AccountState, ctx: Ac
     ctx,
     eventIdFor('WaiverGranted', [ctx.communityId, ctx.unitId, waiverId]),
   );
-  return E.right(withCompletedPlans(state, [granted], cmd.meta, ctx, cmd.meta.effectiveDate));
+  const events = recountPenalties(state, [granted], {
+    cause: `waiver:${waiverId}`,
+    what: `the waiver dated ${cmd.meta.effectiveDate}`,
+    day: dayOfIso(cmd.meta.effectiveDate),
+    path: META_EFFECTIVE_DATE,
+    meta: cmd.meta,
+    ctx,
+  });
+  if (E.isLeft(events)) return events;
+  return E.right(withCompletedPlans(state, events.right, cmd.meta, ctx, cmd.meta.effectiveDate));
 };
 
 // ---------------------------------------------------------------------------------------------

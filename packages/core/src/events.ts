@@ -351,6 +351,19 @@ const accountEvents = {
     {},
     'PenaltyAssessed',
   ),
+  /**
+   * 滞纳金 counted again on one charge: an entry booked later (a payment, a principal waiver, a
+   * reversal) changed the principal on days already assessed, so each assessment it reached is
+   * counted again on the base as it now stands (domain.md: the base is what was unpaid at the start
+   * of each day). `pieces` are those assessments' day ranges with their penalty before (`was`) and
+   * after (`now`); `amount` is the change, Σ(now − was): negative lowers the penalty owed, positive
+   * raises it. `cause` names the entry: `payment:<id>`, `waiver:<id>` or `reversal:<paymentId>`.
+   */
+  PenaltyAdjusted: struct(
+    { chargeId: Id, cause: NonEmptyText, pieces: t.array(struct({ from: IsoDate, to: IsoDate, was: Amount, now: Amount }, {}, 'PenaltyPiece')), amount: Amount },
+    {},
+    'PenaltyAdjusted',
+  ),
   /** A waiver (减免) of principal or penalty on one charge; the approval is in the envelope. */
   WaiverGranted: struct({ waiverId: Id, chargeId: Id, kind: ReceivableKindC, amount: Amount }, {}, 'WaiverGranted'),
   /** An installment plan (分期) over some charges; installments sum to what they cover. */

@@ -470,6 +470,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
               waived = waived.add(moneyOf(e.data.amount));
               break;
             case 'PenaltyAssessed':
+            case 'PenaltyAdjusted':
               penalties = penalties.add(moneyOf(e.data.amount));
               break;
             case 'CreditApplied':

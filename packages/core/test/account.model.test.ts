@@ -34,6 +34,8 @@ interface MCharge {
   /** the day a reversal last re-opened it: a payment received before that does not pay it either */
   reopened: number | null;
   moves: MMove[];
+  /** each assessment's days and what they come to now (counted again when a later-booked entry changes the base) */
+  pieces: { from: number; to: number; fen: number }[];
 }
 interface MLot {
   id: string;
@@ -76,6 +78,42 @@ const owedPen = (c: MCharge): number => (c.cancelled ? 0 : c.pen - c.penPaid - c
 const since = (c: MCharge, kind: 'principal' | 'penalty'): number =>
   Math.max(c.issued, c.reopened ?? Number.NEGATIVE_INFINITY, kind === 'penalty' ? (c.penOn ?? Number.NEGATIVE_INFINITY) : Number.NEGATIVE_INFINITY);
 const baseOn = (c: MCharge, d: number): number => c.amount - c.moves.filter((m) => m.from <= d).reduce((s, m) => s + m.fen, 0);
+/** 日万分之三 of the day-by-day base over [from, to], half-up once, capped so the charge's penalty stays within its principal */
+const penaltyOver = (c: MCharge, from: number, to: number, already: number): number => {
+  let sum = 0;
+  for (let d = from; d <= to; d++) sum += baseOn(c, d);
+  return Math.min(Math.floor((sum * 3 + 5000) / 10000), Math.max(0, c.amount - already));
+};
+
+/**
+ * After an entry that may have changed the base on days already assessed: every assessment counted
+ * again; false (and the model left as it was before `undo`) when a lowering exceeds what is still
+ * owed, which the decider refuses (PENALTY_ALREADY_SETTLED).
+ */
+const recount = (m: Model, on: number): boolean => {
+  const changes: [MCharge, number[], number][] = [];
+  for (const c of m.charges) {
+    if (c.cancelled || c.pieces.length === 0) continue;
+    let already = 0;
+    const now = c.pieces.map((p) => {
+      const a = penaltyOver(c, p.from, p.to, already);
+      already += a;
+      return a;
+    });
+    const change = now.reduce((s, a, i) => s + a - c.pieces[i]!.fen, 0);
+    if (now.every((a, i) => a === c.pieces[i]!.fen)) continue;
+    if (change < 0 && -change > owedPen(c)) return false;
+    changes.push([c, now, change]);
+  }
+  for (const [c, now, change] of changes) {
+    c.pieces.forEach((p, i) => (p.fen = now[i]!));
+    c.pen += change;
+    if (change > 0) c.penOn = Math.max(c.penOn ?? on, on);
+  }
+  return true;
+};
+const snapshot = (m: Model): Model => structuredClone(m);
+const restore = (m: Model, saved: Model): void => void Object.assign(m, saved);
 
 /** uses `amount` of credit, `first` lot first then oldest first, telling `record` each part */
 const useCredit = (model: Model, amount: number, record: (lot: MLot, part: number) => void, first?: string): void => {
@@ -157,7 +195,7 @@ class Issue extends Step {
   }
   predict(m: Model, c: AccountCommand): Predicted {
     const d = (c as Extract<AccountCommand, { type: 'IssueCharge' }>).data;
-    const charge: MCharge = { id: `property-${d.periodKey}`, amount: this.amountFen, due: day(d.dueDate), paid: 0, waived: 0, pen: 0, penPaid: 0, penWaived: 0, cancelled: false, last: null, issued: m.day, penOn: null, reopened: null, moves: [] };
+    const charge: MCharge = { id: `property-${d.periodKey}`, amount: this.amountFen, due: day(d.dueDate), paid: 0, waived: 0, pen: 0, penPaid: 0, penWaived: 0, cancelled: false, last: null, issued: m.day, penOn: null, reopened: null, moves: [], pieces: [] };
     m.charges.push(charge);
     const applied = Math.min(m.credit, charge.amount);
     if (applied > 0) {
@@ -191,6 +229,7 @@ class Pay extends Step {
     const existing = m.pays.get(id);
     if (existing !== undefined) return existing.amount === this.amountFen ? { check: (es) => expect(es).toEqual([]) } : { refused: 'PAYMENT_CONFLICT' };
     const received = Math.max(START, m.day - this.back);
+    const saved = snapshot(m);
     // oldest first: all principal by due date, then penalties by due date; only what was owed on the
     // day it was received (charges issued by then, penalty last assessed by then)
     const order = [...m.charges].filter((x) => !x.cancelled).sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : 1));
@@ -227,6 +266,10 @@ class Pay extends Step {
       });
     }
     void c;
+    if (!recount(m, received)) {
+      restore(m, saved);
+      return { refused: 'PENALTY_ALREADY_SETTLED' };
+    }
     return {
       check: (es) => {
         const p = es[0] as Extract<AccountEvent, { type: 'PaymentReceived' }>;
@@ -265,6 +308,7 @@ class Reverse extends Step {
     for (const a of p.allocs) if (byId.get(a.id)!.cancelled) fromCredit += a.fen;
     for (const [id, f] of lot?.applied ?? []) if (byId.get(id)!.cancelled) fromCredit += f;
     if (fromCredit > m.credit) return { refused: 'REVERSAL_CREDIT_SPENT' };
+    const saved = snapshot(m);
     for (const a of p.allocs) {
       const ch = byId.get(a.id)!;
       if (ch.cancelled) continue;
@@ -284,6 +328,10 @@ class Reverse extends Step {
     lot?.applied.clear();
     p.reversed = true;
     if (fromCredit > 0) useCredit(m, fromCredit, (l, part) => (l.takenBack += part), p.id);
+    if (!recount(m, m.day)) {
+      restore(m, saved);
+      return { refused: 'PENALTY_ALREADY_SETTLED' };
+    }
     return { check: (es) => expect(fen(Money.of((es[0] as Extract<AccountEvent, { type: 'PaymentReversed' }>).data.fromCredit))).toBe(fromCredit) };
   }
   toString(): string {
@@ -306,13 +354,10 @@ class Assess extends Step {
       for (const mv of [...c.moves].sort((a, b) => a.from - b.from)) if (baseOn(c, mv.from) === 0) firstZero = Math.min(firstZero, mv.from);
       to = Math.min(to, firstZero - 1);
       if (to < from) continue;
-      let sum = 0;
-      for (let d = from; d <= to; d++) sum += baseOn(c, d);
-      // 日万分之三, half-up once, capped at the principal
-      const rounded = Math.floor((sum * 3 + 5000) / 10000);
-      const amount = Math.min(rounded, Math.max(0, c.amount - c.pen));
+      const amount = penaltyOver(c, from, to, c.pen);
       if (amount <= 0) continue;
       expected.push([c.id, from, to, amount]);
+      c.pieces.push({ from, to, fen: amount });
       c.pen += amount;
       c.last = to;
       c.penOn = m.day;
@@ -352,8 +397,13 @@ class Waive extends Step {
     if (this.amountFen > (this.penalty ? owedPen(c) : owedP(c))) return { refused: 'WAIVER_EXCEEDS_OWED' };
     if (this.penalty) c.penWaived += this.amountFen;
     else {
+      const saved = snapshot(m);
       c.waived += this.amountFen;
       c.moves.push({ from: m.day + 1, fen: this.amountFen, source: `waiver:${m.waivers - 1}` });
+      if (!recount(m, m.day)) {
+        restore(m, saved);
+        return { refused: 'PENALTY_ALREADY_SETTLED' };
+      }
     }
     return {};
   }

@@ -505,10 +505,12 @@ describe('ReceivePayment booked after charges issued since it was received', () 
     const es = spec()
       .given(given)
       .when(paid)
-      .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived']));
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'PenaltyAdjusted']));
     expect(es[0]!.data).toMatchObject({ allocations: [{ chargeId: 'property-2025-03', kind: 'principal', amount: '1000.00' }], toCredit: '13.80' });
+    // nothing was owed from May 31 on: that day's 0.30, assessed on the full amount, is taken back
+    expect(es[1]!.data).toMatchObject({ amount: '-0.30', pieces: [{ from: '2025-04-16', to: '2025-05-31', was: '13.80', now: '13.50' }] });
     const { state } = run([march, assess('2025-05-31'), paid]);
-    expect(state.charges.get('property-2025-03')!.outstandingPenalty.toString()).toBe('13.80');
+    expect(state.charges.get('property-2025-03')!.outstandingPenalty.toString()).toBe('13.50');
     expect(state.credit.toString()).toBe('13.80');
   });
   it('does not pay a charge re-opened by a reversal dated after the day it was received: credit that day, applied on the day of the reversal', () => {
@@ -673,5 +675,72 @@ describe('policy', () => {
   it('derives payment ids from channel and transaction', () => {
     expect(paymentIdFor('wechat', '4200001234')).toBe('wechat-4200001234');
     expect(paymentIdFor('cash', 'receipt no. 7')).toMatch(/^pay-[0-9a-f]{32}$/);
+  });
+});
+
+describe('penalty counted again when a later-booked entry changes its base', () => {
+  // 1,000.00 due April 15, assessed on May 31: April 16 to May 31, 46 days × 0.30 = 13.80
+  const assessed = [march, assess('2025-05-31')];
+  const charge = (state: ReturnType<typeof run>['state']) => state.charges.get('property-2025-03')!;
+  // 400.00 received on May 10: from May 11 the base is 600.00. April 16 to May 10, 25 days × 0.30 = 7.50;
+  // May 11 to May 31, 21 days × 0.18 = 3.78; 11.28 in all, 2.52 less than assessed
+  const transfer = { ...pay('BT-0510', '400', '2025-05-10'), meta: meta('2025-06-03') } as CommandOf<'ReceivePayment'>;
+
+  it('a payment booked after the assessment lowers it by what those days came to on the higher base', () => {
+    const es = spec()
+      .given(run(assessed).events)
+      .when(transfer)
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'PenaltyAdjusted']));
+    const adjusted = es[1] as EventOf<'PenaltyAdjusted'>;
+    expect(adjusted.data).toEqual({
+      chargeId: 'property-2025-03',
+      cause: 'payment:wechat-BT-0510',
+      pieces: [{ from: '2025-04-16', to: '2025-05-31', was: '13.80', now: '11.28' }],
+      amount: '-2.52',
+    });
+    // dated with the assessment it corrects, never before it: as of May 30 nothing was assessed yet
+    expect(adjusted.meta.effectiveDate).toBe('2025-05-31');
+    expect(adjusted.meta.eventId).toBe(eventIdFor('PenaltyAdjusted', ['sunrise', 'B1-1203', 'property-2025-03', 'payment:wechat-BT-0510']));
+    const { state } = run([...assessed, transfer]);
+    expect(charge(state).penaltyAssessed.toString()).toBe('11.28');
+    expect(charge(state).outstandingPenalty.toString()).toBe('11.28');
+    expect(charge(state).penaltyPieces.map((p) => p.amount.toString())).toEqual(['11.28']);
+    // the next assessment goes on from June 1 on 600.00: 30 days × 0.18 = 5.40
+    const next = decideAfter([...assessed, transfer], assess('2025-06-30'));
+    if (E.isLeft(next)) throw new Error(next.left.message);
+    expect(only(next.right, 'PenaltyAssessed').map((e) => [e.data.from, e.data.amount])).toEqual([['2025-06-01', '5.40']]);
+    // a retry of the notification is still nothing
+    spec().given(run([...assessed, transfer]).events).when(transfer).thenNothing();
+  });
+  it('a principal waiver dated before the assessment lowers it the same way', () => {
+    const waiver = { ...waive('property-2025-03', 'principal', '400', '2025-05-10', {}, 'w-hardship'), meta: { ...waive('property-2025-03', 'principal', '400', '2025-05-10').meta } } as CommandOf<'GrantWaiver'>;
+    const es = spec().given(run(assessed).events).when(waiver).then((events) => expect(events.map((e) => e.type)).toEqual(['WaiverGranted', 'PenaltyAdjusted']));
+    expect(es[1]!.data).toMatchObject({ cause: 'waiver:w-hardship', amount: '-2.52' });
+  });
+  it('a reversal raises it back: the charge is overdue again from its due date on the full amount', () => {
+    const onTime = pay('BT-0510', '400', '2025-05-10');
+    const before = run([march, onTime, assess('2025-05-31')]);
+    expect(charge(before.state).penaltyAssessed.toString()).toBe('11.28');
+    const bounced = reverse('wechat-BT-0510', '2025-06-05');
+    const es = spec().given(before.events).when(bounced).then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReversed', 'PenaltyAdjusted']));
+    expect(es[1]!.data).toMatchObject({ cause: 'reversal:wechat-BT-0510', amount: '2.52', pieces: [{ was: '11.28', now: '13.80' }] });
+    // a raise is owed from the day the reversal is booked
+    expect(es[1]!.meta.effectiveDate).toBe('2025-06-05');
+    const { state } = run([march, onTime, assess('2025-05-31'), bounced]);
+    expect(charge(state).outstandingPenalty.toString()).toBe('13.80');
+  });
+  it('a change after the last assessed day leaves the assessment as it was', () => {
+    const onJune1 = { ...pay('BT-0601', '400', '2025-06-01'), meta: meta('2025-06-03') } as CommandOf<'ReceivePayment'>;
+    spec().given(run(assessed).events).when(onJune1).then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived']));
+    // nor does a payment the assessment could not have counted differently (received on the last assessed day lowers the base only from the day after)
+    const onMay31 = { ...pay('BT-0531', '400', '2025-05-31'), meta: meta('2025-06-03') } as CommandOf<'ReceivePayment'>;
+    spec().given(run(assessed).events).when(onMay31).then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived']));
+  });
+  it('refuses to lower penalty that was already paid: PENALTY_ALREADY_SETTLED at the received date, nothing decided', () => {
+    const penaltyPaid = pay('CASH-1', '13.80', '2025-06-01', { targets: [{ chargeId: 'property-2025-03', kind: 'penalty', amount: '13.80' }] } as never);
+    const history = run([...assessed, penaltyPaid]).events;
+    const refused = spec().given(history).when(transfer).thenFails('PENALTY_ALREADY_SETTLED', ['data', 'receivedOn']);
+    expect(refused.message).toContain('2.52');
+    expect(refused.details).toMatchObject({ chargeId: 'property-2025-03', lower: '2.52', owed: '0.00' });
   });
 });
