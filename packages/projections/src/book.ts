@@ -37,7 +37,9 @@ export type MoveKind =
   | 'penalty-assessed'
   | 'penalty-paid'
   | 'penalty-unpaid'
-  | 'penalty-waived';
+  | 'penalty-waived'
+  /** penalty counted again (PenaltyAdjusted): signed, negative when lowered */
+  | 'penalty-adjusted';
 
 const MOVE_KINDS: readonly MoveKind[] = [
   'paid',
@@ -49,6 +51,7 @@ const MOVE_KINDS: readonly MoveKind[] = [
   'penalty-paid',
   'penalty-unpaid',
   'penalty-waived',
+  'penalty-adjusted',
 ];
 const PAID = 0;
 const PAID_FROM_CREDIT = 1;
@@ -59,8 +62,9 @@ const PENALTY_ASSESSED = 5;
 const PENALTY_PAID = 6;
 const PENALTY_UNPAID = 7;
 const PENALTY_WAIVED = 8;
+const PENALTY_ADJUSTED = 9;
 /** a change of a unit's credit, in the same columns */
-const CREDIT = 9;
+const CREDIT = 10;
 const NO_DAY = -2147483648;
 
 /**
@@ -362,6 +366,10 @@ const move = (state: BookState, unit: UnitRecord, event: LoggedEvent, chargeId: 
     case PENALTY_UNPAID:
       c.penalty = c.penalty.add(amount);
       break;
+    case PENALTY_ADJUSTED:
+      c.penalty = c.penalty.add(amount);
+      if (c.penalty.isNegative()) anomaly(state, event, seq, 'PENALTY_OVERPAID', `penalty on charge ${chargeId} of ${unit.key} is lowered below what is still owed`);
+      break;
     case PENALTY_PAID:
     case PENALTY_WAIVED:
       c.penalty = c.penalty.equals(amount) ? ZERO : c.penalty.subtract(amount);
@@ -504,6 +512,9 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
     }
     case 'PenaltyAssessed':
       move(state, unit, event, event.data.chargeId, day, seq, PENALTY_ASSESSED, moneyOfAmount(event.data.amount));
+      return;
+    case 'PenaltyAdjusted':
+      move(state, unit, event, event.data.chargeId, day, seq, PENALTY_ADJUSTED, moneyOfAmount(event.data.amount));
       return;
     case 'WaiverGranted':
       move(state, unit, event, event.data.chargeId, day, seq, event.data.kind === 'principal' ? WAIVED : PENALTY_WAIVED, moneyOfAmount(event.data.amount));
@@ -785,6 +796,7 @@ export const chargeAsOf = (c: ChargeRecord, asOf?: EpochDay): ChargeAsOf => {
         waived = waived.add(amount);
         break;
       case PENALTY_ASSESSED:
+      case PENALTY_ADJUSTED:
         assessed = assessed.add(amount);
         break;
       case PENALTY_PAID:

@@ -96,6 +96,7 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
           else waivedPenalty = waivedPenalty.add(moneyOfAmount(event.data.amount));
           break;
         case 'PenaltyAssessed':
+        case 'PenaltyAdjusted':
           penalties = penalties.add(moneyOfAmount(event.data.amount));
           break;
         default:

@@ -164,6 +164,15 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
       emit(sink, ACCOUNT.revenuePenalties, a, CR);
       return;
     }
+    case 'PenaltyAdjusted': {
+      // a raise is posted as an assessment is; a lowering as its mirror
+      const a = moneyOfAmount(event.data.amount);
+      const raise = !a.isNegative();
+      const size = raise ? a : a.negate();
+      emit(sink, ACCOUNT.receivablePenalties, size, raise ? DR : CR);
+      emit(sink, ACCOUNT.revenuePenalties, size, raise ? CR : DR);
+      return;
+    }
     case 'WaiverGranted': {
       const a = moneyOfAmount(event.data.amount);
       emit(sink, ACCOUNT.contraWaivers, a, DR);

@@ -78,6 +78,11 @@ const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
       const cap = d.cappedBy === null ? '' : `, capped at ${d.cappedBy}`;
       return { delta: moneyOfAmount(d.amount), text: `滞纳金 on ${d.chargeId} ${d.from}..${d.to}: ${segs} = ${d.unrounded}, ${d.rounding} ${d.amount}${cap}` };
     }
+    case 'PenaltyAdjusted': {
+      const d = e.data;
+      const pieces = d.pieces.map((p) => `${p.from}..${p.to} ${p.was} → ${p.now}`).join(', ');
+      return { delta: moneyOfAmount(d.amount), text: `滞纳金 on ${d.chargeId} counted again after ${d.cause}, which changed the base: ${pieces}` };
+    }
     case 'WaiverGranted': {
       const a = e.meta.approval;
       return { delta: moneyOfAmount(e.data.amount).negate(), text: `waiver of ${e.data.kind} on ${e.data.chargeId}${a === undefined ? '' : ` approved by ${a.approver} (${a.reference})`}` };

@@ -7,9 +7,10 @@
  * - every journal entry balances and the trial balance sums to zero, on every day;
  * - the receivable control accounts equal the sum of unit balances, the sum of the aging buckets
  *   and the arrears ledger total; the prepaid liability equals the units' credit;
- * - each unit's net position (owed minus credit) equals charges - cancellations + penalties -
- *   waivers - payments + reversed payments + refunds; no charge is over-paid; credit is never
- *   negative; a payment's allocations plus the credit it made equal the payment;
+ * - each unit's net position (owed minus credit) equals charges - cancellations + penalties (as
+ *   assessed, and as counted again by PenaltyAdjusted) - waivers - payments + reversed payments +
+ *   refunds; no charge is over-paid; credit is never negative; a payment's allocations plus the
+ *   credit it made equal the payment;
  * - collection rates stay within [0, 1], and without reversals or cancellations never fall as the
  *   as-of date moves forward (once the period's charges are all issued);
  * - a closed period's figures never change after the close;
@@ -103,7 +104,7 @@ const checkDays = (events: readonly LoggedEvent[]): EpochDay[] => {
   const days = new Set<EpochDay>([first, last]);
   for (let d = first; d <= last; d++) if (isoDateOf(d + 1).endsWith('-01')) days.add(d);
   // and the eve of each day a receivable was raised: a payment dated before it must not have paid it
-  for (const e of events) if ((e.type === 'ChargeIssued' || e.type === 'PenaltyAssessed') && dayOf(e.meta.effectiveDate) > first) days.add(dayOf(e.meta.effectiveDate) - 1);
+  for (const e of events) if ((e.type === 'ChargeIssued' || e.type === 'PenaltyAssessed' || e.type === 'PenaltyAdjusted') && dayOf(e.meta.effectiveDate) > first) days.add(dayOf(e.meta.effectiveDate) - 1);
   return [...days].sort((a, b) => a - b);
 };
 
@@ -209,6 +210,7 @@ export const checkUnitPositions = (log: CheckedLog, views?: LevyViews): Invarian
         break;
       }
       case 'PenaltyAssessed':
+      case 'PenaltyAdjusted':
         add(e.streamId, moneyOfAmount(e.data.amount));
         break;
       case 'WaiverGranted':
