@@ -550,19 +550,24 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
 // AssessPenalty
 // ---------------------------------------------------------------------------------------------
 
-/** The charges an event changes the principal of (the penalty base). */
-const baseChangedBy = (e: AccountEvent): readonly string[] => {
+/** Calls `visit` with each charge an event changes the principal of (the penalty base). */
+const forBaseChanges = (e: AccountEvent, visit: (chargeId: string) => void): void => {
   switch (e.type) {
     case 'PaymentReceived':
-      return e.data.allocations.filter((a) => a.kind === 'principal').map((a) => a.chargeId);
-    case 'CreditApplied':
-      return [e.data.chargeId];
-    case 'WaiverGranted':
-      return e.data.kind === 'principal' ? [e.data.chargeId] : [];
+      for (const a of e.data.allocations) if (a.kind === 'principal') visit(a.chargeId);
+      return;
     case 'PaymentReversed':
-      return [...e.data.allocations.filter((a) => a.kind === 'principal').map((a) => a.chargeId), ...e.data.creditApplications.map((a) => a.chargeId)];
+      for (const a of e.data.allocations) if (a.kind === 'principal') visit(a.chargeId);
+      for (const a of e.data.creditApplications) visit(a.chargeId);
+      return;
+    case 'CreditApplied':
+      visit(e.data.chargeId);
+      return;
+    case 'WaiverGranted':
+      if (e.data.kind === 'principal') visit(e.data.chargeId);
+      return;
     default:
-      return [];
+      return;
   }
 };
 
@@ -591,15 +596,16 @@ interface Recount {
  * cannot yet say.
  */
 const recountPenalties = (state: AccountState, events: readonly AccountEvent[], r: Recount): Decision => {
-  let touched: Set<string> | null = null;
+  // filled in by the visitor below (a set only when some assessed day may change)
+  let touched = null as Set<string> | null;
   for (const e of events) {
-    for (const id of baseChangedBy(e)) {
+    forBaseChanges(e, (id) => {
       const c = state.charges.get(id);
-      if (c === undefined || c.lastPenaltyDay === null) continue;
+      if (c === undefined || c.lastPenaltyDay === null) return;
       // a change from the day after the last assessed day leaves the assessed days be; a reversal
       // takes its payment back from the day it was received, whatever the reversal's own date
       if (e.type === 'PaymentReversed' || r.day < c.lastPenaltyDay) (touched ??= new Set<string>()).add(id);
-    }
+    });
   }
   if (touched === null) return E.right(events);
   const after = events.reduce(evolveAccount, state);

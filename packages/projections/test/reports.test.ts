@@ -363,3 +363,54 @@ describe('bad options: a typed refusal naming the field, never a silently wrong 
     expect(arrearsLedger(v.book, { asOf, top: 0 }).lines).toEqual([]);
   });
 });
+
+describe('penalty counted again (PenaltyAdjusted)', () => {
+  // unit 2's January charge: 6.60 assessed through March 31 on 500.00; a payment of earlier date,
+  // booked in April, lowers the base, and the decider counts those days again: 5.40, 1.20 less
+  const lowered = ev(S2, 'PenaltyAdjusted', '2025-04-02', {
+    chargeId: 'c2-2025-01',
+    cause: 'payment:wechat-wx-9',
+    pieces: [{ from: '2025-02-16', to: '2025-03-31', was: '6.60', now: '5.40' }],
+    amount: '-1.20',
+  } as EventOf<'PenaltyAdjusted'>['data']);
+  // the quarter through its close (the penalty is waived on April 2 in the full log)
+  const closed = () => {
+    const q = quarterLog();
+    return q.slice(0, q.findIndex((e) => e.type === 'PeriodClosed') + 1);
+  };
+  const log = () => [...closed(), lowered];
+
+  it('posts a lowering as the mirror of an assessment, and a raise as an assessment', () => {
+    expect(postingsFor(lowered).map((p) => `${p.account} ${p.amount.toString()}`)).toEqual([`${ACCOUNT.receivablePenalties} -1.20`, `${ACCOUNT.revenuePenalties} 1.20`]);
+    const raised = { ...lowered, data: { ...lowered.data, amount: '0.60' } } as LoggedEvent;
+    expect(postingsFor(raised).map((p) => `${p.account} ${p.amount.toString()}`)).toEqual([`${ACCOUNT.receivablePenalties} 0.60`, `${ACCOUNT.revenuePenalties} -0.60`]);
+    const v = rebuild(levyProjection, log());
+    expect(trialBalance(v.journal).sum.isZero()).toBe(true);
+    expect(journalBalance(v.journal, ACCOUNT.receivablePenalties, dayOf('2025-04-01')).subtract(journalBalance(v.journal, ACCOUNT.receivablePenalties)).toString()).toBe('1.20');
+  });
+
+  it('lowers the charge in the book from its date on, as a movement of its own', () => {
+    const v = rebuild(levyProjection, log());
+    const unit = v.book.units.get(S2)!;
+    const c = chargeOf(unit, 'c2-2025-01')!;
+    expect(chargeAsOf(c, dayOf('2025-04-01')).penalty.toString()).toBe('6.60');
+    expect(chargeAsOf(c, dayOf('2025-04-02')).penalty.toString()).toBe('5.40');
+    expect(chargeAsOf(c, dayOf('2025-04-02')).penaltyAssessed.toString()).toBe('5.40');
+    expect(movesOf(c).at(-1)).toEqual({ day: dayOf('2025-04-02'), kind: 'penalty-adjusted', amount: expect.anything() });
+    expect(movesOf(c).at(-1)!.amount.toString()).toBe('-1.20');
+    expect(v.book.anomalies).toEqual([]);
+  });
+
+  it('explains the line on the statement with what was counted again and why', () => {
+    const s = ok(unitStatement(rebuild(levyProjection, log()).book, S2, { from: dayOf('2025-04-02') }));
+    expect(s.lines.map((l) => [l.description, l.debit.toString(), l.credit.toString()])).toEqual([
+      ['滞纳金 on c2-2025-01 counted again after payment:wechat-wx-9, which changed the base: 2025-02-16..2025-03-31 6.60 → 5.40', '0.00', '1.20'],
+    ]);
+  });
+
+  it('flags a lowering below what the charge still owes as the anomaly it is', () => {
+    const tooMuch = { ...lowered, data: { ...lowered.data, amount: '-7.00' } } as LoggedEvent;
+    const v = rebuild(levyProjection, [...closed(), tooMuch]);
+    expect(v.book.anomalies.map((a) => a.code)).toEqual(['PENALTY_OVERPAID']);
+  });
+});
