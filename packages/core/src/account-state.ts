@@ -17,7 +17,7 @@
 import type { ReceivableKind } from './allocation.js';
 import { epochDayOf } from './calendar.js';
 import { canonicalMoney } from './canonical-amount.js';
-import { moneyOf } from './codecs.js';
+import { amountOf, moneyOf } from './codecs.js';
 import { IdTable } from './id-table.js';
 import type { DecisionContext } from './decider.js';
 import { LevyError, domainError } from './errors.js';
@@ -177,9 +177,11 @@ export interface PaymentState {
   readonly channelTxnId: string;
   readonly amount: Money;
   readonly receivedDay: number;
-  /** as decided (amounts as canonical strings): read back only by a reversal */
+  /** as decided (amounts as canonical strings), less penalty given back as credit since (`penaltyToCredit`): read back only by a reversal */
   readonly allocations: EventData<'PaymentReceived'>['allocations'];
   readonly toCredit: Money;
+  /** penalty it paid that a PenaltyAdjusted lowered and gave back as credit: a reversal takes it back from credit */
+  readonly penaltyToCredit: Money;
   readonly reversed: boolean;
 }
 
@@ -431,6 +433,22 @@ const useCredit = (
 };
 
 /** Adds `amount` to lot `lotId` (a new lot at the end of the open ones) on `state`, a fresh copy this evolver made. */
+/** A payment's allocations with `part` less penalty on `chargeId`, taken from its last such lines (a line brought to zero is dropped). */
+const lessPenalty = (allocations: PaymentState['allocations'], chargeId: string, part: Money): PaymentState['allocations'] => {
+  const out = [...allocations];
+  let left = part;
+  for (let i = out.length - 1; i >= 0 && left.isPositive(); i--) {
+    const a = out[i]!;
+    if (a.chargeId !== chargeId || a.kind !== 'penalty') continue;
+    const has = money(a.amount);
+    const take = Money.min(has, left);
+    left = left.subtract(take);
+    if (take.equals(has)) out.splice(i, 1);
+    else out[i] = { ...a, amount: amountOf(has.subtract(take)) };
+  }
+  return out;
+};
+
 const addLot = (state: Mutable<AccountState>, lotId: string, amount: Money, day: number): AccountState => {
   const existing = state.lots.get(lotId);
   let lot: Mutable<CreditLot>;
@@ -672,6 +690,7 @@ const evolvers: Evolvers = {
       receivedDay,
       allocations: d.allocations,
       toCredit,
+      penaltyToCredit: ZERO,
       reversed: false,
     };
     const next = withCharges(s, charges, d.allocations);
@@ -740,8 +759,19 @@ const evolvers: Evolvers = {
     const amount = money(d.amount);
     const on = dayOfIso(meta.effectiveDate);
     const next = changed(c, on);
+    // penalty that had been paid and is now lowered goes back to credit, off the payments that paid it
+    let payments = s.payments;
+    let moved = ZERO;
+    for (const t of d.toCredit) {
+      const part = money(t.amount);
+      moved = moved.add(part);
+      const p = payments.get(t.paymentId);
+      if (p === undefined) throw new LevyError(domainError('LOG_INCONSISTENT', `PenaltyAdjusted gives back penalty paid by payment ${t.paymentId}, which this account never received`, ['data', 'toCredit']));
+      payments = payments.set(t.paymentId, { ...p, allocations: lessPenalty(p.allocations, d.chargeId, part), penaltyToCredit: p.penaltyToCredit.add(part) });
+    }
     next.penaltyAssessed = c.penaltyAssessed.add(amount);
-    next.outstandingPenalty = c.outstandingPenalty.add(amount);
+    next.penaltyPaid = c.penaltyPaid.subtract(moved);
+    next.outstandingPenalty = c.outstandingPenalty.add(amount).add(moved);
     // each piece named takes its new amount; the pieces are matched by their first day
     const now = new Map(d.pieces.map((p) => [dayOfIso(p.from), p.now]));
     next.penaltyPieces = c.penaltyPieces.map((p) => {
@@ -750,7 +780,10 @@ const evolvers: Evolvers = {
     });
     // a raise is owed from the day it is booked, like an assessment
     if (amount.isPositive() && (c.penaltyOn === null || on > c.penaltyOn)) next.penaltyOn = on;
-    return withCharges(s, withCharge(s.charges, next), d.chargeId);
+    const state = withCharges(s, withCharge(s.charges, next), d.chargeId);
+    if (!moved.isPositive()) return state;
+    state.payments = payments;
+    return addLot(state, `${d.cause}:${d.chargeId}`, moved, on);
   },
   WaiverGranted: (s, { data: d, meta }) => {
     const c = chargeOf(s, d.chargeId);

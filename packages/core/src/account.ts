@@ -493,7 +493,8 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
   // parts on charges cancelled since went to credit at the cancellation: take them back from credit
   const allocations: EventData<'PaymentReversed'>['allocations'][number][] = [];
   let fromCredit = lot?.remaining ?? ZERO;
-  let extraFromCredit = ZERO;
+  // penalty it paid that a later recount gave back as credit: taken back from credit, like parts on charges cancelled since
+  let extraFromCredit = p.penaltyToCredit;
   for (const a of p.allocations) {
     if (state.charges.get(a.chargeId)?.cancelled === true) extraFromCredit = extraFromCredit.add(moneyOf(a.amount));
     else allocations.push(a);
@@ -591,9 +592,11 @@ interface Recount {
  * the base as it now stands, with the rate and rounding it was booked with and the cap over the
  * pieces in order; a charge whose pieces now come to a different penalty gets a PenaltyAdjusted,
  * dated the later of the command's day and the charge's latest assessment (the correction never
- * reaches back before the penalty it corrects). Lowering penalty that was already paid or waived
- * is refused (PENALTY_ALREADY_SETTLED): that money would have to go back to credit, which the log
- * cannot yet say.
+ * reaches back before the penalty it corrects). A lowering comes off the penalty still owed first;
+ * penalty already paid goes back to the owner as credit, off the payments that paid it (latest
+ * first; a reversal of such a payment later takes that credit back). Lowering penalty that was
+ * waived is refused (PENALTY_ALREADY_SETTLED): a waiver is relief granted with an approval, and
+ * cannot be taken back by arithmetic.
  */
 const recountPenalties = (state: AccountState, events: readonly AccountEvent[], r: Recount): Decision => {
   // filled in by the visitor below (a set only when some assessed day may change)
@@ -628,16 +631,30 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
       change = change.add(now.subtract(p.amount));
     }
     if (pieces.length === 0) continue;
-    if (change.isNegative() && change.negate().greaterThan(c.outstandingPenalty)) {
+    // a lowering comes off what is still owed, then goes back as credit off the payments that paid it, latest first
+    const toCredit: EventData<'PenaltyAdjusted'>['toCredit'][number][] = [];
+    let rest = change.isNegative() ? change.negate().subtract(Money.min(change.negate(), c.outstandingPenalty)) : ZERO;
+    const paid = rest.isPositive() ? after.payments.toArray() : [];
+    for (let i = paid.length - 1; i >= 0 && rest.isPositive(); i--) {
+      const p = paid[i]!;
+      if (p.reversed) continue;
+      let on = ZERO;
+      for (const a of p.allocations) if (a.chargeId === c.chargeId && a.kind === 'penalty') on = on.add(moneyOf(a.amount));
+      if (!on.isPositive()) continue;
+      const take = Money.min(on, rest);
+      rest = rest.subtract(take);
+      toCredit.push({ paymentId: p.paymentId as Id, amount: amountOf(take) });
+    }
+    if (rest.isPositive()) {
       return refuse(
         'PENALTY_ALREADY_SETTLED',
-        `${r.what} lowers the principal of charge ${c.chargeId} on days whose penalty was assessed through ${iso(c.lastPenaltyDay!)}; counted again, that penalty is ${change.negate().toString()} less, but only ${c.outstandingPenalty.toString()} of it is still owed (the rest was paid or waived). Reverse the payment of that penalty first, then book this again`,
+        `${r.what} lowers the principal of charge ${c.chargeId} on days whose penalty was assessed through ${iso(c.lastPenaltyDay!)}; counted again, that penalty is ${change.negate().toString()} less, but ${rest.toString()} of it was waived, and a waiver cannot be taken back. Book this entry dated after ${iso(c.lastPenaltyDay!)}, or ask the committee how to correct the waiver`,
         r.path,
-        { chargeId: c.chargeId, lower: change.negate().toString(), owed: c.outstandingPenalty.toString() },
+        { chargeId: c.chargeId, lower: change.negate().toString(), waived: rest.toString() },
       );
     }
     const on = c.penaltyOn !== null && c.penaltyOn > r.day ? c.penaltyOn : r.day;
-    const data: EventData<'PenaltyAdjusted'> = { chargeId: c.chargeId as Id, cause: r.cause as EventData<'PenaltyAdjusted'>['cause'], pieces, amount: amountOf(change) };
+    const data: EventData<'PenaltyAdjusted'> = { chargeId: c.chargeId as Id, cause: r.cause as EventData<'PenaltyAdjusted'>['cause'], pieces, amount: amountOf(change), toCredit };
     out.push(eventFrom('PenaltyAdjusted', data, r.meta, r.ctx, eventIdFor('PenaltyAdjusted', [r.ctx.communityId, r.ctx.unitId, c.chargeId, r.cause]), { effectiveDate: iso(on) }));
   }
   return E.right(out);

@@ -470,8 +470,11 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
               waived = waived.add(moneyOf(e.data.amount));
               break;
             case 'PenaltyAssessed':
+              penalties = penalties.add(moneyOf(e.data.amount));
+              break;
             case 'PenaltyAdjusted':
               penalties = penalties.add(moneyOf(e.data.amount));
+              for (const t of e.data.toCredit) credit = credit.add(moneyOf(t.amount));
               break;
             case 'CreditApplied':
               credit = credit.subtract(moneyOf(e.data.amount));

@@ -48,6 +48,8 @@ interface MPay {
   id: string;
   amount: number;
   allocs: { id: string; kind: 'principal' | 'penalty'; fen: number }[];
+  /** penalty it paid that a recount gave back as credit */
+  moved: number;
   reversed: boolean;
 }
 interface Model {
@@ -87,10 +89,11 @@ const penaltyOver = (c: MCharge, from: number, to: number, already: number): num
 
 /**
  * After an entry that may have changed the base on days already assessed: every assessment counted
- * again; false (and the model left as it was before `undo`) when a lowering exceeds what is still
- * owed, which the decider refuses (PENALTY_ALREADY_SETTLED).
+ * again. A lowering comes off what is still owed, then goes back to credit off the payments that
+ * paid the penalty, latest first; false when some of it was waived, which the decider refuses
+ * (PENALTY_ALREADY_SETTLED; the caller puts the model back).
  */
-const recount = (m: Model, on: number): boolean => {
+const recount = (m: Model, on: number, cause: string): boolean => {
   const changes: [MCharge, number[], number][] = [];
   for (const c of m.charges) {
     if (c.cancelled || c.pieces.length === 0) continue;
@@ -102,10 +105,26 @@ const recount = (m: Model, on: number): boolean => {
     });
     const change = now.reduce((s, a, i) => s + a - c.pieces[i]!.fen, 0);
     if (now.every((a, i) => a === c.pieces[i]!.fen)) continue;
-    if (change < 0 && -change > owedPen(c)) return false;
     changes.push([c, now, change]);
   }
   for (const [c, now, change] of changes) {
+    let rest = change < 0 ? -change - Math.min(-change, owedPen(c)) : 0;
+    for (const p of [...m.pays.values()].reverse()) {
+      if (rest === 0) break;
+      if (p.reversed) continue;
+      for (let i = p.allocs.length - 1; i >= 0 && rest > 0; i--) {
+        const a = p.allocs[i]!;
+        if (a.id !== c.id || a.kind !== 'penalty') continue;
+        const take = Math.min(a.fen, rest);
+        rest -= take;
+        a.fen -= take;
+        p.moved += take;
+        c.penPaid -= take;
+        addLot(m, `${cause}:${c.id}`, take);
+      }
+      p.allocs = p.allocs.filter((a) => a.fen > 0);
+    }
+    if (rest > 0) return false;
     c.pieces.forEach((p, i) => (p.fen = now[i]!));
     c.pen += change;
     if (change > 0) c.penOn = Math.max(c.penOn ?? on, on);
@@ -222,13 +241,13 @@ class Pay extends Step {
     super(advance);
   }
   command(m: Model): AccountCommand {
-    return { ...pay(`t${this.txn}`, yuan(this.amountFen), isoDateOf(Math.max(START, m.day - this.back))), meta: meta(isoDateOf(m.day)) };
+    return { ...pay(`t${this.txn}`, yuan(this.amountFen), isoDateOf(this.received(m))), meta: meta(isoDateOf(m.day)) };
   }
   predict(m: Model, c: AccountCommand): Predicted {
     const id = `wechat-t${this.txn}`;
     const existing = m.pays.get(id);
     if (existing !== undefined) return existing.amount === this.amountFen ? { check: (es) => expect(es).toEqual([]) } : { refused: 'PAYMENT_CONFLICT' };
-    const received = Math.max(START, m.day - this.back);
+    const received = this.received(m);
     const saved = snapshot(m);
     // oldest first: all principal by due date, then penalties by due date; only what was owed on the
     // day it was received (charges issued by then, penalty last assessed by then)
@@ -248,7 +267,7 @@ class Pay extends Step {
         } else ch.penPaid += part;
       }
     }
-    m.pays.set(id, { id, amount: this.amountFen, allocs, reversed: false });
+    m.pays.set(id, { id, amount: this.amountFen, allocs, moved: 0, reversed: false });
     const toCredit = left;
     if (left > 0) addLot(m, id, left);
     // what is left goes, as credit, to charges issued after the day received, as it would have when they were issued
@@ -266,7 +285,7 @@ class Pay extends Step {
       });
     }
     void c;
-    if (!recount(m, received)) {
+    if (!recount(m, received, `payment:${id}`)) {
       restore(m, saved);
       return { refused: 'PENALTY_ALREADY_SETTLED' };
     }
@@ -280,8 +299,23 @@ class Pay extends Step {
       },
     };
   }
+  /** the day it was received */
+  received(m: Model): number {
+    return Math.max(START, m.day - this.back);
+  }
   toString(): string {
     return `Pay(+${this.advance}d, ${yuan(this.amountFen)}, t${this.txn}, -${this.back}d)`;
+  }
+}
+
+/** A payment received `back` days before the latest day any charge is assessed through, booked now: it changes days already assessed. */
+class PayBeforeAssessed extends Pay {
+  override received(m: Model): number {
+    const last = Math.max(...m.charges.map((c) => c.last ?? Number.NEGATIVE_INFINITY));
+    return Number.isFinite(last) ? Math.max(START, Math.min(m.day, last - 1 - this.back)) : m.day;
+  }
+  override toString(): string {
+    return `PayBeforeAssessed(+${this.advance}d, ${yuan(this.amountFen)}, t${this.txn}, -${this.back}d)`;
   }
 }
 
@@ -304,7 +338,7 @@ class Reverse extends Step {
     if (lot !== undefined && lot.refunded > 0) return { refused: 'REVERSAL_CREDIT_REFUNDED' };
     if (lot !== undefined && lot.takenBack > 0) return { refused: 'REVERSAL_CREDIT_SPENT' };
     const byId = new Map(m.charges.map((x) => [x.id, x]));
-    let fromCredit = lot?.remaining ?? 0;
+    let fromCredit = (lot?.remaining ?? 0) + p.moved;
     for (const a of p.allocs) if (byId.get(a.id)!.cancelled) fromCredit += a.fen;
     for (const [id, f] of lot?.applied ?? []) if (byId.get(id)!.cancelled) fromCredit += f;
     if (fromCredit > m.credit) return { refused: 'REVERSAL_CREDIT_SPENT' };
@@ -328,7 +362,7 @@ class Reverse extends Step {
     lot?.applied.clear();
     p.reversed = true;
     if (fromCredit > 0) useCredit(m, fromCredit, (l, part) => (l.takenBack += part), p.id);
-    if (!recount(m, m.day)) {
+    if (!recount(m, m.day, `reversal:${p.id}`)) {
       restore(m, saved);
       return { refused: 'PENALTY_ALREADY_SETTLED' };
     }
@@ -383,24 +417,28 @@ class Waive extends Step {
     readonly pick: number,
     readonly penalty: boolean,
     readonly amountFen: number,
+    /** dated this many days back (a committee decision booked late) */
+    readonly back = 0,
   ) {
     super(advance);
   }
   command(m: Model): AccountCommand | null {
     if (m.charges.length === 0) return null;
     const c = m.charges[this.pick % m.charges.length]!;
-    return waive(c.id, this.penalty ? 'penalty' : 'principal', yuan(this.amountFen), isoDateOf(m.day), { approval: committeeApproval } as never, `w${m.waivers++}`);
+    return waive(c.id, this.penalty ? 'penalty' : 'principal', yuan(this.amountFen), isoDateOf(Math.max(START, m.day - this.back)), { approval: committeeApproval } as never, `w${m.waivers++}`);
   }
   predict(m: Model, cmd: AccountCommand): Predicted {
     const c = m.charges.find((x) => x.id === (cmd as Extract<AccountCommand, { type: 'GrantWaiver' }>).data.chargeId)!;
+    const on = Math.max(START, m.day - this.back);
     if (c.cancelled) return { refused: 'CHARGE_CANCELLED' };
     if (this.amountFen > (this.penalty ? owedPen(c) : owedP(c))) return { refused: 'WAIVER_EXCEEDS_OWED' };
+    if (on < since(c, this.penalty ? 'penalty' : 'principal')) return { refused: 'DATED_BEFORE_ORIGINAL' };
     if (this.penalty) c.penWaived += this.amountFen;
     else {
       const saved = snapshot(m);
       c.waived += this.amountFen;
-      c.moves.push({ from: m.day + 1, fen: this.amountFen, source: `waiver:${m.waivers - 1}` });
-      if (!recount(m, m.day)) {
+      c.moves.push({ from: on + 1, fen: this.amountFen, source: `waiver:${m.waivers - 1}` });
+      if (!recount(m, on, `waiver:w${m.waivers - 1}`)) {
         restore(m, saved);
         return { refused: 'PENALTY_ALREADY_SETTLED' };
       }
@@ -408,7 +446,7 @@ class Waive extends Step {
     return {};
   }
   toString(): string {
-    return `Waive(+${this.advance}d, #${this.pick}, ${this.penalty ? 'penalty' : 'principal'}, ${yuan(this.amountFen)})`;
+    return `Waive(+${this.advance}d, #${this.pick}, ${this.penalty ? 'penalty' : 'principal'}, ${yuan(this.amountFen)}, -${this.back}d)`;
   }
 }
 
@@ -460,10 +498,12 @@ const advance = fc.integer({ min: 0, max: 20 });
 const cents = (max: number) => fc.integer({ min: 1, max });
 const steps = [
   fc.tuple(advance, cents(300_000)).map(([a, f]) => new Issue(a, f)),
-  fc.tuple(advance, cents(400_000), fc.nat({ max: 12 }), fc.nat({ max: 6 })).map(([a, f, t, b]) => new Pay(a, f, t, b)),
+  // most payments are booked within days of receipt; some weeks later, after an assessment has counted those days
+  fc.tuple(advance, cents(400_000), fc.nat({ max: 12 }), fc.oneof(fc.nat({ max: 6 }), fc.integer({ min: 7, max: 45 }))).map(([a, f, t, b]) => new Pay(a, f, t, b)),
   fc.tuple(advance, fc.nat()).map(([a, p]) => new Reverse(a, p)),
   fc.tuple(fc.integer({ min: 0, max: 60 })).map(([a]) => new Assess(a)),
-  fc.tuple(advance, fc.nat(), fc.boolean(), cents(50_000)).map(([a, p, k, f]) => new Waive(a, p, k, f)),
+  fc.tuple(advance, cents(400_000), fc.nat({ max: 12 }), fc.nat({ max: 20 })).map(([a, f, t, b]) => new PayBeforeAssessed(a, f, t, b)),
+  fc.tuple(advance, fc.nat(), fc.boolean(), cents(50_000), fc.oneof(fc.constant(0), fc.nat({ max: 30 }))).map(([a, p, k, f, b]) => new Waive(a, p, k, f, b)),
   fc.tuple(advance, fc.nat()).map(([a, p]) => new Cancel(a, p)),
   fc.tuple(advance, cents(100_000)).map(([a, f]) => new Refund(a, f)),
 ];

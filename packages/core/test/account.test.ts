@@ -697,6 +697,7 @@ describe('penalty counted again when a later-booked entry changes its base', () 
       cause: 'payment:wechat-BT-0510',
       pieces: [{ from: '2025-04-16', to: '2025-05-31', was: '13.80', now: '11.28' }],
       amount: '-2.52',
+      toCredit: [],
     });
     // dated with the assessment it corrects, never before it: as of May 30 nothing was assessed yet
     expect(adjusted.meta.effectiveDate).toBe('2025-05-31');
@@ -736,11 +737,36 @@ describe('penalty counted again when a later-booked entry changes its base', () 
     const onMay31 = { ...pay('BT-0531', '400', '2025-05-31'), meta: meta('2025-06-03') } as CommandOf<'ReceivePayment'>;
     spec().given(run(assessed).events).when(onMay31).then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived']));
   });
-  it('refuses to lower penalty that was already paid: PENALTY_ALREADY_SETTLED at the received date, nothing decided', () => {
+  it('gives penalty already paid back as credit, off the payment that paid it, and a reversal of that payment takes the credit back', () => {
+    // June 1: 13.80 paid at the counter, all of it on the penalty; then the May 10 transfer is booked
     const penaltyPaid = pay('CASH-1', '13.80', '2025-06-01', { targets: [{ chargeId: 'property-2025-03', kind: 'penalty', amount: '13.80' }] } as never);
-    const history = run([...assessed, penaltyPaid]).events;
-    const refused = spec().given(history).when(transfer).thenFails('PENALTY_ALREADY_SETTLED', ['data', 'receivedOn']);
+    const history = [...assessed, penaltyPaid];
+    const es = spec()
+      .given(run(history).events)
+      .when(transfer)
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'PenaltyAdjusted']));
+    expect(es[1]!.data).toMatchObject({ amount: '-2.52', toCredit: [{ paymentId: 'wechat-CASH-1', amount: '2.52' }] });
+    const { state } = run([...history, transfer]);
+    expect(charge(state).outstandingPenalty.toString()).toBe('0.00');
+    expect(charge(state).penaltyPaid.toString()).toBe('11.28');
+    expect(state.credit.toString()).toBe('2.52');
+    expect(state.payments.get('wechat-CASH-1')!.allocations).toEqual([{ chargeId: 'property-2025-03', kind: 'penalty', amount: '11.28' }]);
+    // the counter payment bounces: it re-opens the 11.28 it still pays and takes the 2.52 back from credit
+    const bounced = spec()
+      .given(run([...history, transfer]).events)
+      .when(reverse('wechat-CASH-1', '2025-06-10'))
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReversed']));
+    expect(bounced[0]!.data).toMatchObject({ amount: '13.80', allocations: [{ chargeId: 'property-2025-03', kind: 'penalty', amount: '11.28' }], fromCredit: '2.52' });
+    const after = run([...history, transfer, reverse('wechat-CASH-1', '2025-06-10')]).state;
+    expect([charge(after).outstandingPenalty.toString(), after.credit.toString()]).toEqual(['11.28', '0.00']);
+  });
+  it('refuses to lower penalty that was waived: PENALTY_ALREADY_SETTLED at the received date, nothing decided', () => {
+    const waived = waive('property-2025-03', 'penalty', '13.80', '2025-06-01', {}, 'w-pen');
+    const refused = spec()
+      .given(run([...assessed, waived]).events)
+      .when(transfer)
+      .thenFails('PENALTY_ALREADY_SETTLED', ['data', 'receivedOn']);
     expect(refused.message).toContain('2.52');
-    expect(refused.details).toMatchObject({ chargeId: 'property-2025-03', lower: '2.52', owed: '0.00' });
+    expect(refused.details).toMatchObject({ chargeId: 'property-2025-03', lower: '2.52', waived: '2.52' });
   });
 });

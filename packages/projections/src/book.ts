@@ -513,9 +513,16 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
     case 'PenaltyAssessed':
       move(state, unit, event, event.data.chargeId, day, seq, PENALTY_ASSESSED, moneyOfAmount(event.data.amount));
       return;
-    case 'PenaltyAdjusted':
+    case 'PenaltyAdjusted': {
+      // penalty already paid and now lowered goes back to credit first, so the charge never shows less than nothing
+      for (const t of event.data.toCredit) {
+        const m = moneyOfAmount(t.amount);
+        move(state, unit, event, event.data.chargeId, day, seq, PENALTY_UNPAID, m);
+        changeCredit(state, unit, event, day, seq, m);
+      }
       move(state, unit, event, event.data.chargeId, day, seq, PENALTY_ADJUSTED, moneyOfAmount(event.data.amount));
       return;
+    }
     case 'WaiverGranted':
       move(state, unit, event, event.data.chargeId, day, seq, event.data.kind === 'principal' ? WAIVED : PENALTY_WAIVED, moneyOfAmount(event.data.amount));
       return;

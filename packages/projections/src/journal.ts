@@ -165,12 +165,19 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
       return;
     }
     case 'PenaltyAdjusted': {
-      // a raise is posted as an assessment is; a lowering as its mirror
+      // a raise is posted as an assessment is; a lowering as its mirror, where penalty already paid
+      // goes back to the owner's credit instead of off the receivable
       const a = moneyOfAmount(event.data.amount);
-      const raise = !a.isNegative();
-      const size = raise ? a : a.negate();
-      emit(sink, ACCOUNT.receivablePenalties, size, raise ? DR : CR);
-      emit(sink, ACCOUNT.revenuePenalties, size, raise ? CR : DR);
+      if (!a.isNegative()) {
+        emit(sink, ACCOUNT.receivablePenalties, a, DR);
+        emit(sink, ACCOUNT.revenuePenalties, a, CR);
+        return;
+      }
+      let toCredit = Money.zero();
+      for (const t of event.data.toCredit) toCredit = toCredit.add(moneyOfAmount(t.amount));
+      emit(sink, ACCOUNT.revenuePenalties, a.negate(), DR);
+      emit(sink, ACCOUNT.receivablePenalties, a.negate().subtract(toCredit), CR);
+      emit(sink, ACCOUNT.prepaid, toCredit, CR);
       return;
     }
     case 'WaiverGranted': {
@@ -205,7 +212,8 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
  * Charge: Dr Receivable:Fees / Cr Revenue:Fees (酬金制: Cr OwnersFund and Revenue:Commission).
  * Payment: Dr Cash:<channel> / Cr Receivable:Fees, Receivable:Penalties, Liability:Prepaid.
  * CreditApplied: Dr Liability:Prepaid / Cr Receivable:Fees. Waiver: Dr Contra:Waivers / Cr Receivable.
- * Penalty: Dr Receivable:Penalties / Cr Revenue:Penalties. Refund: Dr Prepaid / Cr Cash.
+ * Penalty: Dr Receivable:Penalties / Cr Revenue:Penalties; counted again lower: the mirror, with
+ * penalty already paid credited to Liability:Prepaid. Refund: Dr Prepaid / Cr Cash.
  * Reversal and cancellation: the mirror of what they undo. Expenditure: Dr Expense:<category> /
  * Cr Cash:bank-transfer.
  *

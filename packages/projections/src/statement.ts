@@ -81,7 +81,8 @@ const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
     case 'PenaltyAdjusted': {
       const d = e.data;
       const pieces = d.pieces.map((p) => `${p.from}..${p.to} ${p.was} → ${p.now}`).join(', ');
-      return { delta: moneyOfAmount(d.amount), text: `滞纳金 on ${d.chargeId} counted again after ${d.cause}, which changed the base: ${pieces}` };
+      const back = d.toCredit.map((t) => `${t.amount} paid by ${t.paymentId} back to credit`).join(', ');
+      return { delta: moneyOfAmount(d.amount), text: `滞纳金 on ${d.chargeId} counted again after ${d.cause}, which changed the base: ${pieces}${back === '' ? '' : `; ${back}`}` };
     }
     case 'WaiverGranted': {
       const a = e.meta.approval;

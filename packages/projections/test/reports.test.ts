@@ -372,7 +372,8 @@ describe('penalty counted again (PenaltyAdjusted)', () => {
     cause: 'payment:wechat-wx-9',
     pieces: [{ from: '2025-02-16', to: '2025-03-31', was: '6.60', now: '5.40' }],
     amount: '-1.20',
-  } as EventOf<'PenaltyAdjusted'>['data']);
+    toCredit: [],
+  } as unknown as EventOf<'PenaltyAdjusted'>['data']);
   // the quarter through its close (the penalty is waived on April 2 in the full log)
   const closed = () => {
     const q = quarterLog();
@@ -381,7 +382,10 @@ describe('penalty counted again (PenaltyAdjusted)', () => {
   const log = () => [...closed(), lowered];
 
   it('posts a lowering as the mirror of an assessment, and a raise as an assessment', () => {
-    expect(postingsFor(lowered).map((p) => `${p.account} ${p.amount.toString()}`)).toEqual([`${ACCOUNT.receivablePenalties} -1.20`, `${ACCOUNT.revenuePenalties} 1.20`]);
+    expect(postingsFor(lowered).map((p) => `${p.account} ${p.amount.toString()}`)).toEqual([`${ACCOUNT.revenuePenalties} 1.20`, `${ACCOUNT.receivablePenalties} -1.20`]);
+    // penalty already paid goes back to the owner's credit rather than off the receivable
+    const paidBack = { ...lowered, data: { ...lowered.data, toCredit: [{ paymentId: 'wechat-wx-8', amount: '0.50' }] } } as LoggedEvent;
+    expect(postingsFor(paidBack).map((p) => `${p.account} ${p.amount.toString()}`)).toEqual([`${ACCOUNT.revenuePenalties} 1.20`, `${ACCOUNT.receivablePenalties} -0.70`, `${ACCOUNT.prepaid} -0.50`]);
     const raised = { ...lowered, data: { ...lowered.data, amount: '0.60' } } as LoggedEvent;
     expect(postingsFor(raised).map((p) => `${p.account} ${p.amount.toString()}`)).toEqual([`${ACCOUNT.receivablePenalties} 0.60`, `${ACCOUNT.revenuePenalties} -0.60`]);
     const v = rebuild(levyProjection, log());
@@ -406,6 +410,29 @@ describe('penalty counted again (PenaltyAdjusted)', () => {
     expect(s.lines.map((l) => [l.description, l.debit.toString(), l.credit.toString()])).toEqual([
       ['滞纳金 on c2-2025-01 counted again after payment:wechat-wx-9, which changed the base: 2025-02-16..2025-03-31 6.60 → 5.40', '0.00', '1.20'],
     ]);
+  });
+
+  it('gives penalty already paid back to credit before lowering the charge, so no day shows it below zero', () => {
+    // the 6.60 was paid on April 1 (at the counter); the recount on April 2 gives 1.20 of it back
+    const paid = ev(S2, 'PaymentReceived', '2025-04-01', {
+      paymentId: 'cash-c1',
+      channel: 'cash',
+      channelTxnId: 'c1',
+      amount: '6.60',
+      receivedOn: '2025-04-01',
+      allocations: [{ chargeId: 'c2-2025-01', kind: 'penalty', amount: '6.60' }],
+      toCredit: '0.00',
+    } as EventOf<'PaymentReceived'>['data']);
+    const back = { ...lowered, data: { ...lowered.data, toCredit: [{ paymentId: 'cash-c1', amount: '1.20' }] } } as LoggedEvent;
+    const v = rebuild(levyProjection, [...closed(), paid, back]);
+    expect(v.book.anomalies).toEqual([]);
+    const unit = v.book.units.get(S2)!;
+    const c = chargeOf(unit, 'c2-2025-01')!;
+    expect([chargeAsOf(c, dayOf('2025-04-02')).penalty.toString(), chargeAsOf(c, dayOf('2025-04-02')).penaltyCollected.toString()]).toEqual(['0.00', '5.40']);
+    expect(creditAsOf(unit, dayOf('2025-04-02')).subtract(creditAsOf(unit, dayOf('2025-04-01'))).toString()).toBe('1.20');
+    expect(trialBalance(v.journal).sum.isZero()).toBe(true);
+    const s = ok(unitStatement(v.book, S2, { from: dayOf('2025-04-02') }));
+    expect(s.lines[0]!.description).toContain('1.20 paid by cash-c1 back to credit');
   });
 
   it('flags a lowering below what the charge still owes as the anomaly it is', () => {
