@@ -447,3 +447,47 @@ describe('createLevy: penalties through the community’s today', () => {
     expect(E.isLeft(tomorrow) && tomorrow.left).toMatchObject({ code: 'AS_OF_IN_FUTURE', details: { today: '2025-03-31', timeZone: 'America/New_York' } });
   });
 });
+
+describe('createLevy: a payment booked after the penalty on its days was assessed', () => {
+  // March's 250.60 is due April 15; 100.00 arrives by bank transfer on May 10; June is assessed on June 30.
+  // Booked on time, the transfer lowers the base from May 11; booked after the assessment, the same
+  // command counts the assessed days again. Either way the account and the sealed quarter must agree.
+  const run = async (late: boolean) => {
+    let now = '2025-06-30T02:00:00Z';
+    const levy = createLevy(openMemoryEventStore(), { clock: () => now, newId });
+    for (const c of [registerCommunity(), registerUnit('B1-0101'), adoptSchedule()] as LevyCommand[]) {
+      const r = await levy.handle(c, { communityId: CID });
+      if (E.isLeft(r)) throw new Error(r.left.message);
+    }
+    await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
+    const transfer = pay('BT-0510', '100', '2025-05-10');
+    const assess = cmd('AssessPenalty', { asOf: '2025-06-30' }, meta('2025-06-30'));
+    const decided: string[] = [];
+    for (const c of (late ? [assess, transfer] : [transfer, assess]) as LevyCommand[]) {
+      const r = await levy.handle(c, { communityId: CID, unitId: 'B1-0101' });
+      if (E.isLeft(r)) throw new Error(r.left.message);
+      decided.push(...r.right.events.map((e) => e.type));
+    }
+    now = '2025-07-01T02:00:00Z';
+    for (const q of ['2025-Q1', '2025-Q2']) {
+      const r = await levy.closePeriod(CID, q, '2025-07-01', meta('2025-07-01'));
+      if (E.isLeft(r)) throw new Error(r.left.message);
+      if (q === '2025-Q2') {
+        const account = await levy.readAccount(CID, 'B1-0101');
+        return { decided, totals: r.right.events[0]!.data as { totals: unknown }, penalty: account.charges.get('property-2025-03')!.outstandingPenalty.toString() };
+      }
+    }
+    throw new Error('unreachable');
+  };
+
+  it('leaves the same penalty and seals the same quarter totals as the payment booked on time', async () => {
+    const onTime = await run(false);
+    const late = await run(true);
+    expect(onTime.decided).toEqual(['PaymentReceived', 'PenaltyAssessed']);
+    expect(late.decided).toEqual(['PenaltyAssessed', 'PaymentReceived', 'PenaltyAdjusted']);
+    // April 16 to May 10 on 250.60 and May 11 to June 30 on 150.60: 1.88 + 2.30 = 4.18 (25 × 0.07518 + 51 × 0.04518, rounded once)
+    expect(onTime.penalty).toBe('4.18');
+    expect(late.penalty).toBe(onTime.penalty);
+    expect(late.totals.totals).toEqual(onTime.totals.totals);
+  });
+});
