@@ -118,7 +118,7 @@ export interface PrincipalMovement {
 
 /**
  * One penalty assessment's days on a charge and what they now come to: the assessment as booked,
- * then as counted again by any {@link PenaltyAdjusted} since (a later-booked entry changed the base).
+ * then as counted again by any PenaltyAdjusted event since (a later-booked entry changed the base).
  */
 export interface PenaltyPiece {
   /** first and last epoch day counted, inclusive */

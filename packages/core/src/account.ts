@@ -648,7 +648,7 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
     if (rest.isPositive()) {
       return refuse(
         'PENALTY_ALREADY_SETTLED',
-        `${r.what} lowers the principal of charge ${c.chargeId} on days whose penalty was assessed through ${iso(c.lastPenaltyDay!)}; counted again, that penalty is ${change.negate().toString()} less, but ${rest.toString()} of it was waived, and a waiver cannot be taken back. Book this entry dated after ${iso(c.lastPenaltyDay!)}, or ask the committee how to correct the waiver`,
+        `${r.what} lowers the principal of charge ${c.chargeId} on days whose penalty was assessed through ${iso(c.lastPenaltyDay!)}; counted again, that penalty is ${change.negate().toString()} less, but ${rest.toString()} of it was waived, and counting again does not undo a waiver: take it to whoever approved the waiver`,
         r.path,
         { chargeId: c.chargeId, lower: change.negate().toString(), waived: rest.toString() },
       );
