@@ -10,7 +10,9 @@
  * UnionPay or bank card, most before the 15th, some late (penalty assessed when they pay), a few
  * prepaying the year by bank transfer, a few chronic debtors who never pay (monthly penalties,
  * reminders at each stage: before the due date, a call at 15 days, a written notice at 30, legal
- * at 60, and the arrears class), irregular payers; penalty waivers with the owners' committee's
+ * at 60, and the arrears class), irregular payers (some of whose bank transfers are booked after
+ * the month-end assessment counted their day, so the penalty is counted again); penalty waivers
+ * with the owners' committee's
  * approval; one installment plan paid on time; one bounced payment reversed and paid again; and
  * quarter closes on the 5th after each quarter.
  *
@@ -267,10 +269,10 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
     return { principal, penalty, chargeIds };
   };
   let txn = 0;
-  const pay = async (unit: SimUnit, amount: Money, channel: Channel = unit.channel): Promise<string | null> => {
+  const pay = async (unit: SimUnit, amount: Money, channel: Channel = unit.channel, receivedOn: number = today): Promise<string | null> => {
     if (!amount.isPositive()) return null;
     const channelTxnId = `${channel.toUpperCase().replace('-', '')}${year}${pad(++txn, 8)}`;
-    const ok = await send(command('ReceivePayment', { channel, channelTxnId, amount: amount.toString(), receivedOn: iso(today), payer: `业主${unit.unitId}` }), unit.unitId);
+    const ok = await send(command('ReceivePayment', { channel, channelTxnId, amount: amount.toString(), receivedOn: iso(receivedOn), payer: `业主${unit.unitId}` }), unit.unitId);
     if (ok) counts.payments++;
     return ok ? channelTxnId : null;
   };
@@ -326,7 +328,17 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
             at(due + between(5, 80), () => payEverything(unit));
             break;
           case 'irregular':
-            if (month % 2 === 0) at(due + between(1, 20), () => payEverything(unit));
+            if (month % 2 === 0) {
+              at(due + between(1, 20), () => payEverything(unit));
+              // every fourth of them also sends a bank transfer the day before month end, which is
+              // booked only after the month-end assessment has counted that day on the full amount
+              // (the decider counts it again: PenaltyAdjusted)
+              if (units.indexOf(unit) % 4 === 0) {
+                at(period.end, async () => {
+                  await pay(unit, owedFor(await account(unit.unitId), null).principal, 'bank-transfer', period.end - 1);
+                });
+              }
+            }
             break;
           case 'chronic':
             break;
