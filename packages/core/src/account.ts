@@ -627,7 +627,9 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
       const now = a.right.amount;
       already = already.add(now);
       if (now.equals(p.amount)) continue;
-      pieces.push({ from: iso(p.from), to: iso(p.to), was: amountOf(p.amount), now: amountOf(now) });
+      // the assessment it corrects, by the id that assessment was booked under (its natural key ends with its last day)
+      const assessment = eventIdFor('PenaltyAssessed', [r.ctx.communityId, r.ctx.unitId, c.chargeId, iso(p.to)]);
+      pieces.push({ assessment, from: iso(p.from), to: iso(p.to), was: amountOf(p.amount), now: amountOf(now) });
       change = change.add(now.subtract(p.amount));
     }
     if (pieces.length === 0) continue;

@@ -692,10 +692,12 @@ describe('penalty counted again when a later-booked entry changes its base', () 
       .when(transfer)
       .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'PenaltyAdjusted']));
     const adjusted = es[1] as EventOf<'PenaltyAdjusted'>;
+    // it names the assessment it corrects by that event's id
+    const assessment = only(run(assessed).events, 'PenaltyAssessed')[0]!.meta.eventId;
     expect(adjusted.data).toEqual({
       chargeId: 'property-2025-03',
       cause: 'payment:wechat-BT-0510',
-      pieces: [{ from: '2025-04-16', to: '2025-05-31', was: '13.80', now: '11.28' }],
+      pieces: [{ assessment, from: '2025-04-16', to: '2025-05-31', was: '13.80', now: '11.28' }],
       amount: '-2.52',
       toCredit: [],
     });

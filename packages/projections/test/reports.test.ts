@@ -370,7 +370,7 @@ describe('penalty counted again (PenaltyAdjusted)', () => {
   const lowered = ev(S2, 'PenaltyAdjusted', '2025-04-02', {
     chargeId: 'c2-2025-01',
     cause: 'payment:wechat-wx-9',
-    pieces: [{ from: '2025-02-16', to: '2025-03-31', was: '6.60', now: '5.40' }],
+    pieces: [{ assessment: '00000000-0000-8000-8000-000000000001', from: '2025-02-16', to: '2025-03-31', was: '6.60', now: '5.40' }],
     amount: '-1.20',
     toCredit: [],
   } as unknown as EventOf<'PenaltyAdjusted'>['data']);

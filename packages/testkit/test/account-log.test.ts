@@ -167,6 +167,12 @@ describe('accountLogArbitrary', () => {
       fc.property(accountLogArbitrary({ units: 1, steps: { min: 60, max: 150 } }), (log) => {
         const { state, events } = log.accounts[0]!;
         adjusted += events.filter((e) => e.type === 'PenaltyAdjusted').length;
+        // each correction points at the assessments it corrects: booked before it, on its charge, through the same day
+        const assessed = new Map<string, { chargeId: string; to: string }>();
+        for (const e of events) {
+          if (e.type === 'PenaltyAssessed') assessed.set(e.meta.eventId, { chargeId: e.data.chargeId, to: e.data.to });
+          if (e.type === 'PenaltyAdjusted') for (const p of e.data.pieces) expect(assessed.get(p.assessment)).toEqual({ chargeId: e.data.chargeId, to: p.to });
+        }
         for (const c of state.charges.values()) {
           if (c.cancelled) continue;
           // each assessment's days counted again, in order, on the final base: together what is assessed now
