@@ -432,7 +432,6 @@ const useCredit = (
   return { lots, openLots, parts };
 };
 
-/** Adds `amount` to lot `lotId` (a new lot at the end of the open ones) on `state`, a fresh copy this evolver made. */
 /** A payment's allocations with `part` less penalty on `chargeId`, taken from its last such lines (a line brought to zero is dropped). */
 const lessPenalty = (allocations: PaymentState['allocations'], chargeId: string, part: Money): PaymentState['allocations'] => {
   const out = [...allocations];
@@ -449,6 +448,7 @@ const lessPenalty = (allocations: PaymentState['allocations'], chargeId: string,
   return out;
 };
 
+/** Adds `amount` to lot `lotId` (a new lot at the end of the open ones) on `state`, a fresh copy this evolver made. */
 const addLot = (state: Mutable<AccountState>, lotId: string, amount: Money, day: number): AccountState => {
   const existing = state.lots.get(lotId);
   let lot: Mutable<CreditLot>;

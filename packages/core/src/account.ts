@@ -640,10 +640,10 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
     for (let i = paid.length - 1; i >= 0 && rest.isPositive(); i--) {
       const p = paid[i]!;
       if (p.reversed) continue;
-      let on = ZERO;
-      for (const a of p.allocations) if (a.chargeId === c.chargeId && a.kind === 'penalty') on = on.add(moneyOf(a.amount));
-      if (!on.isPositive()) continue;
-      const take = Money.min(on, rest);
+      let paidHere = ZERO;
+      for (const a of p.allocations) if (a.chargeId === c.chargeId && a.kind === 'penalty') paidHere = paidHere.add(moneyOf(a.amount));
+      if (!paidHere.isPositive()) continue;
+      const take = Money.min(paidHere, rest);
       rest = rest.subtract(take);
       toCredit.push({ paymentId: p.paymentId as Id, amount: amountOf(take) });
     }

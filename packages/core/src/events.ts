@@ -356,10 +356,10 @@ const accountEvents = {
    * reversal) changed the principal on days already assessed, so each assessment it reached is
    * counted again on the base as it now stands (domain.md: the base is what was unpaid at the start
    * of each day). `pieces` are those assessments (`assessment`: the PenaltyAssessed event each one
-   * corrects) with their days and their penalty before (`was`) and after (`now`); `amount` is the change, Σ(now − was): negative lowers the penalty, positive
-   * raises it. A lowering comes off what is still owed first; where the penalty had been paid, the
-   * rest goes back to the owner as credit, taken from the payments that paid it, latest first
-   * (`toCredit`). `cause` names the entry: `payment:<id>`, `waiver:<id>` or `reversal:<paymentId>`.
+   * corrects) with their days and their penalty before (`was`) and after (`now`); `amount` is the
+   * change, Σ(now − was): negative lowers the penalty, positive raises it. A lowering comes off what
+   * is still owed first; where the penalty had been paid, the rest goes back to the owner as credit,
+   * taken from the payments that paid it, latest first (`toCredit`). `cause` names the entry: `payment:<id>`, `waiver:<id>` or `reversal:<paymentId>`.
    */
   PenaltyAdjusted: struct(
     {
