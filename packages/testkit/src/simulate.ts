@@ -12,8 +12,8 @@
  * reminders at each stage: before the due date, a call at 15 days, a written notice at 30, legal
  * at 60, and the arrears class), irregular payers (some of whose bank transfers are booked after
  * the month-end assessment counted their day, so the penalty is counted again); penalty waivers
- * with the owners' committee's approval; one installment plan paid on time; one bounced payment reversed and paid again; and
- * quarter closes on the 5th after each quarter.
+ * with the owners' committee's approval; one installment plan paid on time; one bounced payment
+ * reversed and paid again; and quarter closes on the 5th after each quarter.
  *
  * Randomness is a seeded mulberry32 here in the testkit; the core stays pure.
  *
