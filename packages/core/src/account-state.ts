@@ -199,6 +199,16 @@ export interface CreditLot {
   readonly day: number;
 }
 
+/** A waiver granted (减免), as {@link AccountState.waivers} keeps it. */
+export interface WaiverState {
+  readonly chargeId: string;
+  readonly kind: ReceivableKind;
+  /** as granted */
+  readonly amount: Money;
+  /** taken off it since by penalty counted again lower than what was waived (always zero for principal) */
+  readonly released: Money;
+}
+
 /** An installment plan (分期). */
 export interface PlanState {
   readonly planId: string;
@@ -238,7 +248,12 @@ export interface AccountState {
   readonly plans: ReadonlyMap<string, PlanState>;
   /** plans in good standing (suspend penalties on their charges) */
   readonly activePlans: number;
-  readonly waivers: ReadonlyMap<string, { readonly chargeId: string; readonly kind: ReceivableKind; readonly amount: Money }>;
+  /**
+   * waivers granted, by waiver id, in the order granted: `amount` as granted; `released`, what
+   * PenaltyAdjusted lowerings took off a penalty waiver since, when the penalty counted again fell
+   * below what had been waived (it now relieves `amount − released`)
+   */
+  readonly waivers: ReadonlyMap<string, WaiverState>;
   readonly refunds: ReadonlyMap<string, Money>;
   readonly reminders: readonly ReminderState[];
   readonly reminderKeys: ReadonlySet<string>;
@@ -769,9 +784,23 @@ const evolvers: Evolvers = {
       if (p === undefined) throw new LevyError(domainError('LOG_INCONSISTENT', `PenaltyAdjusted gives back penalty paid by payment ${t.paymentId}, which this account never received`, ['data', 'toCredit']));
       payments = payments.set(t.paymentId, { ...p, allocations: lessPenalty(p.allocations, d.chargeId, part), penaltyToCredit: p.penaltyToCredit.add(part) });
     }
+    // penalty waived and now lowered: the waivers relieve that much less (negative changes); a raise restores them first (positive)
+    let waivers = s.waivers;
+    let waiverChange = ZERO;
+    for (const w of d.waivers ?? []) {
+      const part = money(w.amount);
+      waiverChange = waiverChange.add(part);
+      const held = waivers.get(w.waiverId);
+      if (held === undefined || held.chargeId !== d.chargeId || held.kind !== 'penalty') {
+        throw new LevyError(domainError('LOG_INCONSISTENT', `PenaltyAdjusted changes waiver ${w.waiverId}, which is not a penalty waiver of charge ${d.chargeId} on this account`, ['data', 'waivers']));
+      }
+      if (waivers === s.waivers) waivers = new Map(s.waivers);
+      (waivers as Map<string, WaiverState>).set(w.waiverId, { ...held, released: held.released.subtract(part) });
+    }
     next.penaltyAssessed = c.penaltyAssessed.add(amount);
     next.penaltyPaid = c.penaltyPaid.subtract(moved);
-    next.outstandingPenalty = c.outstandingPenalty.add(amount).add(moved);
+    next.penaltyWaived = c.penaltyWaived.add(waiverChange);
+    next.outstandingPenalty = c.outstandingPenalty.add(amount).add(moved).subtract(waiverChange);
     // each piece named takes its new amount; the pieces are matched by their first day
     const now = new Map(d.pieces.map((p) => [dayOfIso(p.from), p.now]));
     next.penaltyPieces = c.penaltyPieces.map((p) => {
@@ -781,6 +810,7 @@ const evolvers: Evolvers = {
     // a raise is owed from the day it is booked, like an assessment
     if (amount.isPositive() && (c.penaltyOn === null || on > c.penaltyOn)) next.penaltyOn = on;
     const state = withCharges(s, withCharge(s.charges, next), d.chargeId);
+    state.waivers = waivers;
     if (!moved.isPositive()) return state;
     state.payments = payments;
     return addLot(state, `${d.cause}:${d.chargeId}`, moved, on);
@@ -798,7 +828,7 @@ const evolvers: Evolvers = {
       next.outstandingPenalty = c.outstandingPenalty.subtract(amount);
     }
     const state = withCharges(s, withCharge(s.charges, next), d.chargeId);
-    state.waivers = new Map(s.waivers).set(d.waiverId, { chargeId: d.chargeId, kind: d.kind, amount });
+    state.waivers = new Map(s.waivers).set(d.waiverId, { chargeId: d.chargeId, kind: d.kind, amount, released: ZERO });
     return state;
   },
   InstallmentPlanAgreed: (s, { data: d }) => {

@@ -37,7 +37,7 @@ import { sha256Hex } from './canonical-json.js';
 import { type Amount, type DecimalString, type Id, type IsoDate, amountOf, moneyOf } from './codecs.js';
 import type { AccountCommand, CommandMeta, CommandOf } from './commands.js';
 import { type Decider, dateAfterToday, eventFrom } from './decider.js';
-import { type DomainError, domainError } from './errors.js';
+import { type DomainError, LevyError, domainError } from './errors.js';
 import { eventIdFor } from './event-id.js';
 import type { AccountEvent, EventData, EventOf } from './events.js';
 import { Money } from './money.js';
@@ -591,12 +591,13 @@ interface Recount {
  * assessed on the full amount). Each assessment of each charge `events` change is counted again on
  * the base as it now stands, with the rate and rounding it was booked with and the cap over the
  * pieces in order; a charge whose pieces now come to a different penalty gets a PenaltyAdjusted,
- * dated the later of the command's day and the charge's latest assessment (the correction never
- * reaches back before the penalty it corrects). A lowering comes off the penalty still owed first;
+ * dated the later of the command's day and the charge's latest change (never before the penalty
+ * it corrects, nor before a payment or waiver it changes). A lowering comes off the penalty still owed first;
  * penalty already paid goes back to the owner as credit, off the payments that paid it (latest
- * first; a reversal of such a payment later takes that credit back). Lowering penalty that was
- * waived is refused (PENALTY_ALREADY_SETTLED): a waiver is relief granted with an approval, and
- * cannot be taken back by arithmetic.
+ * first; a reversal of such a payment later takes that credit back). What is left of a lowering
+ * had been waived: the charge's penalty waivers relieve that much less, latest first (a waiver
+ * cannot relieve penalty that is not owed). A raise first gives such waivers back what lowerings
+ * took off them, then is owed.
  */
 const recountPenalties = (state: AccountState, events: readonly AccountEvent[], r: Recount): Decision => {
   // filled in by the visitor below (a set only when some assessed day may change)
@@ -647,19 +648,54 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
       rest = rest.subtract(take);
       toCredit.push({ paymentId: p.paymentId as Id, amount: amountOf(take) });
     }
-    if (rest.isPositive()) {
-      return refuse(
-        'PENALTY_ALREADY_SETTLED',
-        `${r.what} lowers the principal of charge ${c.chargeId} on days whose penalty was assessed through ${iso(c.lastPenaltyDay!)}; counted again, that penalty is ${change.negate().toString()} less, but ${rest.toString()} of it was waived, and counting again does not undo a waiver: take it to whoever approved the waiver`,
-        r.path,
-        { chargeId: c.chargeId, lower: change.negate().toString(), waived: rest.toString() },
-      );
+    const waivers = rest.isPositive() ? releaseWaivers(after, c.chargeId, rest) : change.isPositive() ? restoreWaivers(after, c.chargeId, change) : [];
+    if (rest.isPositive() && !sumOf(waivers).negate().equals(rest)) {
+      // what was assessed is owed, paid or waived: a lowering no waiver covers means the log disagrees with itself
+      throw new LevyError(domainError('LOG_INCONSISTENT', `charge ${c.chargeId}: penalty counted again is ${change.negate().toString()} lower, more than is owed, paid and waived`, ['data', 'chargeId']));
     }
-    const on = c.penaltyOn !== null && c.penaltyOn > r.day ? c.penaltyOn : r.day;
+    // dated no earlier than anything on the charge (its assessments, the payments that paid its
+    // penalty, its waivers): from that day on the split above is what every as-of view sees, so no
+    // day shows credit before the payment it comes from, a waiver relieving less before it was
+    // granted, or the penalty owed below zero
+    const on = Math.max(r.day, c.changedDay);
     const data: EventData<'PenaltyAdjusted'> = { chargeId: c.chargeId as Id, cause: r.cause as EventData<'PenaltyAdjusted'>['cause'], pieces, amount: amountOf(change), toCredit };
+    if (waivers.length > 0) data.waivers = waivers;
     out.push(eventFrom('PenaltyAdjusted', data, r.meta, r.ctx, eventIdFor('PenaltyAdjusted', [r.ctx.communityId, r.ctx.unitId, c.chargeId, r.cause]), { effectiveDate: iso(on) }));
   }
   return E.right(out);
+};
+
+type WaiverChange = NonNullable<EventData<'PenaltyAdjusted'>['waivers']>[number];
+
+const sumOf = (changes: readonly WaiverChange[]): Money => changes.reduce((sum, w) => sum.add(moneyOf(w.amount)), ZERO);
+
+/** A lowering of `lower` that comes off waived penalty: each penalty waiver of the charge relieves less, latest first, down to nothing. */
+const releaseWaivers = (state: AccountState, chargeId: string, lower: Money): WaiverChange[] => {
+  const out: WaiverChange[] = [];
+  const mine = [...state.waivers].filter(([, w]) => w.chargeId === chargeId && w.kind === 'penalty');
+  let rest = lower;
+  for (let i = mine.length - 1; i >= 0 && rest.isPositive(); i--) {
+    const [waiverId, w] = mine[i]!;
+    const take = Money.min(w.amount.subtract(w.released), rest);
+    if (!take.isPositive()) continue;
+    rest = rest.subtract(take);
+    out.push({ waiverId: waiverId as Id, amount: amountOf(take.negate()) });
+  }
+  return out;
+};
+
+/** A raise of `raise` first gives back what lowerings took off the charge's penalty waivers, earliest waiver first, up to what each granted. */
+const restoreWaivers = (state: AccountState, chargeId: string, raise: Money): WaiverChange[] => {
+  const out: WaiverChange[] = [];
+  let rest = raise;
+  for (const [waiverId, w] of state.waivers) {
+    if (!rest.isPositive()) break;
+    if (w.chargeId !== chargeId || w.kind !== 'penalty' || !w.released.isPositive()) continue;
+    const give = Money.min(w.released, rest);
+    rest = rest.subtract(give);
+    out.push({ waiverId: waiverId as Id, amount: amountOf(give) });
+  }
+  return out;
 };
 
 // assessPenalty refuses fields it does not know: hand it the policy without `enabled`, built once per policy object

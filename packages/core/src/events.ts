@@ -359,7 +359,12 @@ const accountEvents = {
    * corrects) with their days and their penalty before (`was`) and after (`now`); `amount` is the
    * change, Σ(now − was): negative lowers the penalty, positive raises it. A lowering comes off what
    * is still owed first; where the penalty had been paid, the rest goes back to the owner as credit,
-   * taken from the payments that paid it, latest first (`toCredit`). `cause` names the entry: `payment:<id>`, `waiver:<id>` or `reversal:<paymentId>`.
+   * taken from the payments that paid it, latest first (`toCredit`); what is left of a lowering
+   * had been waived, and the penalty waivers of the charge relieve that much less, latest first
+   * (`waivers`, each change negative). A raise first restores what such lowerings took off the
+   * waivers, earliest waiver first (`waivers`, each change positive), up to what each waiver
+   * granted; the rest is owed. `waivers` is left out when no waiver changes. `cause` names the
+   * entry: `payment:<id>`, `waiver:<id>` or `reversal:<paymentId>`.
    */
   PenaltyAdjusted: struct(
     {
@@ -369,7 +374,7 @@ const accountEvents = {
       amount: Amount,
       toCredit: t.array(struct({ paymentId: Id, amount: Amount }, {}, 'PenaltyToCredit')),
     },
-    {},
+    { waivers: t.array(struct({ waiverId: Id, amount: Amount }, {}, 'PenaltyWaiverChange')) },
     'PenaltyAdjusted',
   ),
   /** A waiver (减免) of principal or penalty on one charge; the approval is in the envelope. */

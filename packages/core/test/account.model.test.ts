@@ -36,6 +36,8 @@ interface MCharge {
   moves: MMove[];
   /** each assessment's days and what they come to now (counted again when a later-booked entry changes the base) */
   pieces: { from: number; to: number; fen: number }[];
+  /** its penalty waivers in the order granted: what each granted, and what recounts took off it since */
+  penWaivers: { id: string; fen: number; released: number }[];
 }
 interface MLot {
   id: string;
@@ -90,10 +92,10 @@ const penaltyOver = (c: MCharge, from: number, to: number, already: number): num
 /**
  * After an entry that may have changed the base on days already assessed: every assessment counted
  * again. A lowering comes off what is still owed, then goes back to credit off the payments that
- * paid the penalty, latest first; false when some of it was waived, which the decider refuses
- * (PENALTY_ALREADY_SETTLED; the caller puts the model back).
+ * paid the penalty, latest first, and the rest comes off the charge's penalty waivers, latest
+ * first; a raise first gives waivers back what lowerings took off them, earliest first.
  */
-const recount = (m: Model, on: number, cause: string): boolean => {
+const recount = (m: Model, on: number, cause: string): void => {
   const changes: [MCharge, number[], number][] = [];
   for (const c of m.charges) {
     if (c.cancelled || c.pieces.length === 0) continue;
@@ -124,15 +126,27 @@ const recount = (m: Model, on: number, cause: string): boolean => {
       }
       p.allocs = p.allocs.filter((a) => a.fen > 0);
     }
-    if (rest > 0) return false;
+    for (let i = c.penWaivers.length - 1; i >= 0 && rest > 0; i--) {
+      const w = c.penWaivers[i]!;
+      const take = Math.min(w.fen - w.released, rest);
+      rest -= take;
+      w.released += take;
+      c.penWaived -= take;
+    }
+    // what was assessed is owed, paid or waived: nothing can be left
+    expect(rest).toBe(0);
+    let give = Math.max(change, 0);
+    for (const w of c.penWaivers) {
+      const back = Math.min(w.released, give);
+      give -= back;
+      w.released -= back;
+      c.penWaived += back;
+    }
     c.pieces.forEach((p, i) => (p.fen = now[i]!));
     c.pen += change;
     if (change > 0) c.penOn = Math.max(c.penOn ?? on, on);
   }
-  return true;
 };
-const snapshot = (m: Model): Model => structuredClone(m);
-const restore = (m: Model, saved: Model): void => void Object.assign(m, saved);
 
 /** uses `amount` of credit, `first` lot first then oldest first, telling `record` each part */
 const useCredit = (model: Model, amount: number, record: (lot: MLot, part: number) => void, first?: string): void => {
@@ -192,6 +206,8 @@ const agree = (m: Model, s: AccountState): void => {
     const real = s.charges.get(c.id)!;
     expect([c.id, fen(real.outstandingPrincipal), fen(real.outstandingPenalty)]).toEqual([c.id, owedP(c), owedPen(c)]);
     expect(owedP(c)).toBeGreaterThanOrEqual(0);
+    expect([c.id, fen(real.penaltyWaived)]).toEqual([c.id, c.penWaived]);
+    for (const w of c.penWaivers) expect([w.id, fen(s.waivers.get(w.id)!.released)]).toEqual([w.id, w.released]);
   }
   const balance = m.charges.reduce((b, c) => b + owedP(c) + owedPen(c), 0) - m.credit;
   expect(fen(accountBalance(s))).toBe(balance);
@@ -214,7 +230,7 @@ class Issue extends Step {
   }
   predict(m: Model, c: AccountCommand): Predicted {
     const d = (c as Extract<AccountCommand, { type: 'IssueCharge' }>).data;
-    const charge: MCharge = { id: `property-${d.periodKey}`, amount: this.amountFen, due: day(d.dueDate), paid: 0, waived: 0, pen: 0, penPaid: 0, penWaived: 0, cancelled: false, last: null, issued: m.day, penOn: null, reopened: null, moves: [], pieces: [] };
+    const charge: MCharge = { id: `property-${d.periodKey}`, amount: this.amountFen, due: day(d.dueDate), paid: 0, waived: 0, pen: 0, penPaid: 0, penWaived: 0, cancelled: false, last: null, issued: m.day, penOn: null, reopened: null, moves: [], pieces: [], penWaivers: [] };
     m.charges.push(charge);
     const applied = Math.min(m.credit, charge.amount);
     if (applied > 0) {
@@ -248,7 +264,6 @@ class Pay extends Step {
     const existing = m.pays.get(id);
     if (existing !== undefined) return existing.amount === this.amountFen ? { check: (es) => expect(es).toEqual([]) } : { refused: 'PAYMENT_CONFLICT' };
     const received = this.received(m);
-    const saved = snapshot(m);
     // oldest first: all principal by due date, then penalties by due date; only what was owed on the
     // day it was received (charges issued by then, penalty last assessed by then)
     const order = [...m.charges].filter((x) => !x.cancelled).sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : 1));
@@ -285,10 +300,7 @@ class Pay extends Step {
       });
     }
     void c;
-    if (!recount(m, received, `payment:${id}`)) {
-      restore(m, saved);
-      return { refused: 'PENALTY_ALREADY_SETTLED' };
-    }
+    recount(m, received, `payment:${id}`);
     return {
       check: (es) => {
         const p = es[0] as Extract<AccountEvent, { type: 'PaymentReceived' }>;
@@ -342,7 +354,6 @@ class Reverse extends Step {
     for (const a of p.allocs) if (byId.get(a.id)!.cancelled) fromCredit += a.fen;
     for (const [id, f] of lot?.applied ?? []) if (byId.get(id)!.cancelled) fromCredit += f;
     if (fromCredit > m.credit) return { refused: 'REVERSAL_CREDIT_SPENT' };
-    const saved = snapshot(m);
     for (const a of p.allocs) {
       const ch = byId.get(a.id)!;
       if (ch.cancelled) continue;
@@ -362,10 +373,7 @@ class Reverse extends Step {
     lot?.applied.clear();
     p.reversed = true;
     if (fromCredit > 0) useCredit(m, fromCredit, (l, part) => (l.takenBack += part), p.id);
-    if (!recount(m, m.day, `reversal:${p.id}`)) {
-      restore(m, saved);
-      return { refused: 'PENALTY_ALREADY_SETTLED' };
-    }
+    recount(m, m.day, `reversal:${p.id}`);
     return { check: (es) => expect(fen(Money.of((es[0] as Extract<AccountEvent, { type: 'PaymentReversed' }>).data.fromCredit))).toBe(fromCredit) };
   }
   toString(): string {
@@ -426,11 +434,15 @@ class Waive extends Step {
   private fen = 0;
   command(m: Model): AccountCommand | null {
     if (m.charges.length === 0) return null;
-    const c = m.charges[this.pick % m.charges.length]!;
+    const c = this.charge(m);
     // 0 waives all that is owed (a committee writing off a penalty), or nothing when nothing is
     this.fen = this.amountFen > 0 ? this.amountFen : this.penalty ? owedPen(c) : owedP(c);
     if (this.fen === 0) return null;
     return waive(c.id, this.penalty ? 'penalty' : 'principal', yuan(this.fen), isoDateOf(Math.max(START, m.day - this.back)), { approval: committeeApproval } as never, `w${m.waivers++}`);
+  }
+  /** the charge it waives on */
+  charge(m: Model): MCharge {
+    return m.charges[this.pick % m.charges.length]!;
   }
   predict(m: Model, cmd: AccountCommand): Predicted {
     const c = m.charges.find((x) => x.id === (cmd as Extract<AccountCommand, { type: 'GrantWaiver' }>).data.chargeId)!;
@@ -438,20 +450,31 @@ class Waive extends Step {
     if (c.cancelled) return { refused: 'CHARGE_CANCELLED' };
     if (this.fen > (this.penalty ? owedPen(c) : owedP(c))) return { refused: 'WAIVER_EXCEEDS_OWED' };
     if (on < since(c, this.penalty ? 'penalty' : 'principal')) return { refused: 'DATED_BEFORE_ORIGINAL' };
-    if (this.penalty) c.penWaived += this.fen;
-    else {
-      const saved = snapshot(m);
+    if (this.penalty) {
+      c.penWaived += this.fen;
+      c.penWaivers.push({ id: `w${m.waivers - 1}`, fen: this.fen, released: 0 });
+    } else {
       c.waived += this.fen;
       c.moves.push({ from: on + 1, fen: this.fen, source: `waiver:${m.waivers - 1}` });
-      if (!recount(m, on, `waiver:w${m.waivers - 1}`)) {
-        restore(m, saved);
-        return { refused: 'PENALTY_ALREADY_SETTLED' };
-      }
+      recount(m, on, `waiver:w${m.waivers - 1}`);
     }
     return {};
   }
   toString(): string {
     return `Waive(+${this.advance}d, #${this.pick}, ${this.penalty ? 'penalty' : 'principal'}, ${this.amountFen > 0 ? yuan(this.amountFen) : 'all owed'}, -${this.back}d)`;
+  }
+}
+
+/** The committee writes off the penalty a charge owes most of (then a payment booked late may lower penalty that was waived). */
+class WaiveOwedPenalty extends Waive {
+  constructor(advance: number) {
+    super(advance, 0, true, 0);
+  }
+  override charge(m: Model): MCharge {
+    return m.charges.reduce((best, c) => (owedPen(c) > owedPen(best) ? c : best));
+  }
+  override toString(): string {
+    return `WaiveOwedPenalty(+${this.advance}d)`;
   }
 }
 
@@ -510,6 +533,7 @@ const steps = [
   fc.tuple(fc.noBias(fc.integer({ min: 0, max: 60 }))).map(([a]) => new Assess(a)),
   fc.tuple(advance, cents(400_000), fc.nat({ max: 12 }), fc.nat({ max: 20 })).map(([a, f, t, b]) => new PayBeforeAssessed(a, f, t, b)),
   fc.tuple(advance, fc.nat(), fc.boolean(), fc.oneof(cents(50_000), fc.constant(0)), fc.oneof(fc.constant(0), fc.nat({ max: 30 }))).map(([a, p, k, f, b]) => new Waive(a, p, k, f, b)),
+  fc.tuple(advance).map(([a]) => new WaiveOwedPenalty(a)),
   fc.tuple(advance, fc.nat()).map(([a, p]) => new Cancel(a, p)),
   fc.tuple(advance, cents(100_000)).map(([a, f]) => new Refund(a, f)),
 ];

@@ -748,6 +748,8 @@ describe('penalty counted again when a later-booked entry changes its base', () 
       .when(transfer)
       .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'PenaltyAdjusted']));
     expect(es[1]!.data).toMatchObject({ amount: '-2.52', toCredit: [{ paymentId: 'wechat-CASH-1', amount: '2.52' }] });
+    // dated the day the penalty was paid, not the assessment's: no day shows that credit before the payment it comes from
+    expect(es[1]!.meta.effectiveDate).toBe('2025-06-01');
     const { state } = run([...history, transfer]);
     expect(charge(state).outstandingPenalty.toString()).toBe('0.00');
     expect(charge(state).penaltyPaid.toString()).toBe('11.28');
@@ -762,13 +764,52 @@ describe('penalty counted again when a later-booked entry changes its base', () 
     const after = run([...history, transfer, reverse('wechat-CASH-1', '2025-06-10')]).state;
     expect([charge(after).outstandingPenalty.toString(), after.credit.toString()]).toEqual(['11.28', '0.00']);
   });
-  it('refuses to lower penalty that was waived: PENALTY_ALREADY_SETTLED at the received date, nothing decided', () => {
+  it('takes penalty waived but no longer owed off the waiver, and a reversal gives it back to the waiver', () => {
+    // June 1: the whole 13.80 waived; then the May 10 transfer is booked and the penalty is 11.28
     const waived = waive('property-2025-03', 'penalty', '13.80', '2025-06-01', {}, 'w-pen');
-    const refused = spec()
-      .given(run([...assessed, waived]).events)
+    const history = [...assessed, waived];
+    const es = spec()
+      .given(run(history).events)
       .when(transfer)
-      .thenFails('PENALTY_ALREADY_SETTLED', ['data', 'receivedOn']);
-    expect(refused.message).toContain('2.52');
-    expect(refused.details).toMatchObject({ chargeId: 'property-2025-03', lower: '2.52', waived: '2.52' });
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'PenaltyAdjusted']));
+    expect(es[1]!.data).toMatchObject({ amount: '-2.52', toCredit: [], waivers: [{ waiverId: 'w-pen', amount: '-2.52' }] });
+    // dated the waiver's day: a waiver relieves less only once it was granted
+    expect(es[1]!.meta.effectiveDate).toBe('2025-06-01');
+    const { state } = run([...history, transfer]);
+    // nothing owed, nothing given back: the waiver now relieves the 11.28 there is
+    expect([charge(state).penaltyAssessed, charge(state).penaltyWaived, charge(state).outstandingPenalty, state.credit].map(String)).toEqual(['11.28', '11.28', '0.00', '0.00']);
+    expect(state.waivers.get('w-pen')).toMatchObject({ amount: Money.of('13.80'), released: Money.of('2.52') });
+    // the waiver as granted is still the waiver: its retry is nothing
+    spec().given(run([...history, transfer]).events).when(waived).thenNothing();
+    // the transfer bounces: the penalty is 13.80 again, and the waiver relieves all of it again
+    const bounced = spec()
+      .given(run([...history, transfer]).events)
+      .when(reverse('wechat-BT-0510', '2025-06-10'))
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReversed', 'PenaltyAdjusted']));
+    expect(bounced[1]!.data).toMatchObject({ amount: '2.52', waivers: [{ waiverId: 'w-pen', amount: '2.52' }] });
+    expect(bounced[1]!.meta.effectiveDate).toBe('2025-06-10');
+    const after = run([...history, transfer, reverse('wechat-BT-0510', '2025-06-10')]).state;
+    expect([charge(after).penaltyAssessed, charge(after).penaltyWaived, charge(after).outstandingPenalty].map(String)).toEqual(['13.80', '13.80', '0.00']);
+    expect(after.waivers.get('w-pen')!.released.toString()).toBe('0.00');
+  });
+  it('lowers what is owed first, then gives back what was paid, and only then takes off the waiver', () => {
+    // June 1: 1.80 of the penalty paid; June 2: 12.00 waived; nothing owed. The transfer lowers it by 2.52:
+    // 1.80 back to credit, 0.72 off the waiver
+    const penaltyPaid = pay('CASH-1', '1.80', '2025-06-01', { targets: [{ chargeId: 'property-2025-03', kind: 'penalty', amount: '1.80' }] } as never);
+    const waived = waive('property-2025-03', 'penalty', '12.00', '2025-06-02', {}, 'w-pen');
+    const history = [...assessed, penaltyPaid, waived];
+    expect(charge(run(history).state).outstandingPenalty.toString()).toBe('0.00');
+    const es = spec().given(run(history).events).when(transfer).then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'PenaltyAdjusted']));
+    expect(es[1]!.data).toMatchObject({ amount: '-2.52', toCredit: [{ paymentId: 'wechat-CASH-1', amount: '1.80' }], waivers: [{ waiverId: 'w-pen', amount: '-0.72' }] });
+    expect(es[1]!.meta.effectiveDate).toBe('2025-06-02');
+    const { state } = run([...history, transfer]);
+    expect([charge(state).penaltyPaid, charge(state).penaltyWaived, charge(state).outstandingPenalty, state.credit].map(String)).toEqual(['0.00', '11.28', '0.00', '1.80']);
+  });
+  it('leaves a waiver be while penalty is still owed: the lowering comes off that', () => {
+    // 5.00 waived of 13.80: 8.80 still owed, more than the 2.52 lowering
+    const waived = waive('property-2025-03', 'penalty', '5.00', '2025-06-01', {}, 'w-pen');
+    const es = spec().given(run([...assessed, waived]).events).when(transfer).then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'PenaltyAdjusted']));
+    expect(es[1]!.data).not.toHaveProperty('waivers');
+    expect(charge(run([...assessed, waived, transfer]).state).outstandingPenalty.toString()).toBe('6.28');
   });
 });
