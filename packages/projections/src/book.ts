@@ -37,6 +37,7 @@ export type MoveKind =
   | 'penalty-assessed'
   | 'penalty-paid'
   | 'penalty-unpaid'
+  /** penalty waived; negative when penalty counted again lower took it off a waiver (PenaltyAdjusted) */
   | 'penalty-waived'
   /** penalty counted again (PenaltyAdjusted): signed, negative when lowered */
   | 'penalty-adjusted';
@@ -514,13 +515,20 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
       move(state, unit, event, event.data.chargeId, day, seq, PENALTY_ASSESSED, moneyOfAmount(event.data.amount));
       return;
     case 'PenaltyAdjusted': {
-      // penalty already paid and now lowered goes back to credit first, so the charge never shows less than nothing
-      for (const t of event.data.toCredit) {
+      const d = event.data;
+      const a = moneyOfAmount(d.amount);
+      // penalty already paid and now lowered goes back to credit first, and penalty waived comes off
+      // its waivers (a negative penalty-waived movement), so the charge never shows less than nothing
+      for (const t of d.toCredit) {
         const m = moneyOfAmount(t.amount);
-        move(state, unit, event, event.data.chargeId, day, seq, PENALTY_UNPAID, m);
+        move(state, unit, event, d.chargeId, day, seq, PENALTY_UNPAID, m);
         changeCredit(state, unit, event, day, seq, m);
       }
-      move(state, unit, event, event.data.chargeId, day, seq, PENALTY_ADJUSTED, moneyOfAmount(event.data.amount));
+      const waivers = d.waivers ?? [];
+      if (a.isNegative()) for (const w of waivers) move(state, unit, event, d.chargeId, day, seq, PENALTY_WAIVED, moneyOfAmount(w.amount));
+      move(state, unit, event, d.chargeId, day, seq, PENALTY_ADJUSTED, a);
+      // a raise gives waivers back what lowerings took off them: waived again
+      if (!a.isNegative()) for (const w of waivers) move(state, unit, event, d.chargeId, day, seq, PENALTY_WAIVED, moneyOfAmount(w.amount));
       return;
     }
     case 'WaiverGranted':

@@ -96,8 +96,11 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
           else waivedPenalty = waivedPenalty.add(moneyOfAmount(event.data.amount));
           break;
         case 'PenaltyAssessed':
+          penalties = penalties.add(moneyOfAmount(event.data.amount));
+          break;
         case 'PenaltyAdjusted':
           penalties = penalties.add(moneyOfAmount(event.data.amount));
+          for (const w of event.data.waivers ?? []) waivedPenalty = waivedPenalty.add(moneyOfAmount(w.amount));
           break;
         default:
           break;

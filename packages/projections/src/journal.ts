@@ -165,19 +165,25 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
       return;
     }
     case 'PenaltyAdjusted': {
-      // a raise is posted as an assessment is; a lowering as its mirror, where penalty already paid
-      // goes back to the owner's credit instead of off the receivable
+      // a raise is posted as an assessment is, less what it gives back to waivers (the waiver's
+      // contra account again); a lowering as its mirror, where penalty already paid goes back to
+      // the owner's credit and penalty waived comes off the waivers instead of off the receivable
       const a = moneyOfAmount(event.data.amount);
+      let waivers = Money.zero();
+      for (const w of event.data.waivers ?? []) waivers = waivers.add(moneyOfAmount(w.amount));
       if (!a.isNegative()) {
-        emit(sink, ACCOUNT.receivablePenalties, a, DR);
+        emit(sink, ACCOUNT.receivablePenalties, a.subtract(waivers), DR);
+        emit(sink, ACCOUNT.contraWaivers, waivers, DR);
         emit(sink, ACCOUNT.revenuePenalties, a, CR);
         return;
       }
       let toCredit = Money.zero();
       for (const t of event.data.toCredit) toCredit = toCredit.add(moneyOfAmount(t.amount));
+      // waivers are negative here: the part waived
       emit(sink, ACCOUNT.revenuePenalties, a.negate(), DR);
-      emit(sink, ACCOUNT.receivablePenalties, a.negate().subtract(toCredit), CR);
+      emit(sink, ACCOUNT.receivablePenalties, a.negate().subtract(toCredit).add(waivers), CR);
       emit(sink, ACCOUNT.prepaid, toCredit, CR);
+      emit(sink, ACCOUNT.contraWaivers, waivers.negate(), CR);
       return;
     }
     case 'WaiverGranted': {

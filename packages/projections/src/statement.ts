@@ -81,8 +81,15 @@ const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
     case 'PenaltyAdjusted': {
       const d = e.data;
       const pieces = d.pieces.map((p) => `${p.from}..${p.to} ${p.was} → ${p.now}`).join(', ');
-      const back = d.toCredit.map((t) => `${t.amount} paid by ${t.paymentId} back to credit`).join(', ');
-      return { delta: moneyOfAmount(d.amount), text: `滞纳金 on ${d.chargeId} counted again after ${d.cause}, which changed the base: ${pieces}${back === '' ? '' : `; ${back}`}` };
+      const back = d.toCredit.map((t) => `${t.amount} paid by ${t.paymentId} back to credit`);
+      // a waiver change is not owed or given back: the balance moves by the penalty change less it
+      let delta = moneyOfAmount(d.amount);
+      for (const w of d.waivers ?? []) {
+        const m = moneyOfAmount(w.amount);
+        delta = delta.subtract(m);
+        back.push(m.isNegative() ? `waiver ${w.waiverId} relieves ${m.negate().toString()} less` : `waiver ${w.waiverId} relieves ${w.amount} again`);
+      }
+      return { delta, text: `滞纳金 on ${d.chargeId} counted again after ${d.cause}, which changed the base: ${pieces}${back.length === 0 ? '' : `; ${back.join(', ')}`}` };
     }
     case 'WaiverGranted': {
       const a = e.meta.approval;

@@ -435,6 +435,44 @@ describe('penalty counted again (PenaltyAdjusted)', () => {
     expect(s.lines[0]!.description).toContain('1.20 paid by cash-c1 back to credit');
   });
 
+  it('takes penalty waived but no longer owed off the waiver, and a raise gives it back to the waiver', () => {
+    // April 2: the manager waives all 6.60 (waiver w1); the recount then lowers it by 1.20, which was waived
+    const waived = quarterLog().find((e) => e.type === 'WaiverGranted' && e.data.kind === 'penalty')!;
+    const offWaiver = { ...lowered, data: { ...lowered.data, waivers: [{ waiverId: 'w1', amount: '-1.20' }] } } as LoggedEvent;
+    expect(postingsFor(offWaiver).map((p) => `${p.account} ${p.amount.toString()}`)).toEqual([`${ACCOUNT.revenuePenalties} 1.20`, `${ACCOUNT.contraWaivers} -1.20`]);
+    const raised = ev(S2, 'PenaltyAdjusted', '2025-04-05', {
+      ...lowered.data,
+      cause: 'reversal:wechat-wx-9',
+      pieces: [{ assessment: '00000000-0000-8000-8000-000000000001', from: '2025-02-16', to: '2025-03-31', was: '5.40', now: '6.60' }],
+      amount: '1.20',
+      waivers: [{ waiverId: 'w1', amount: '1.20' }],
+    } as unknown as EventOf<'PenaltyAdjusted'>['data']);
+    expect(postingsFor(raised).map((p) => `${p.account} ${p.amount.toString()}`)).toEqual([`${ACCOUNT.contraWaivers} 1.20`, `${ACCOUNT.revenuePenalties} -1.20`]);
+    const v = rebuild(levyProjection, [...closed(), waived, offWaiver, raised]);
+    expect(v.book.anomalies).toEqual([]);
+    expect(trialBalance(v.journal).sum.isZero()).toBe(true);
+    const c = chargeOf(v.book.units.get(S2)!, 'c2-2025-01')!;
+    const on = (iso: string) => {
+      const a = chargeAsOf(c, dayOf(iso));
+      return [a.penalty, a.penaltyAssessed, a.penaltyWaived].map(String);
+    };
+    // nothing owed on any day; assessed and waived move together
+    expect([on('2025-04-02'), on('2025-04-04'), on('2025-04-05')]).toEqual([
+      ['0.00', '5.40', '5.40'],
+      ['0.00', '5.40', '5.40'],
+      ['0.00', '6.60', '6.60'],
+    ]);
+    // the receivable never moved: only revenue and the waivers' contra account did
+    expect(journalBalance(v.journal, ACCOUNT.receivablePenalties, dayOf('2025-04-02')).toString()).toBe(journalBalance(v.journal, ACCOUNT.receivablePenalties).toString());
+    expect(journalBalance(v.journal, ACCOUNT.contraWaivers, dayOf('2025-04-02')).subtract(journalBalance(v.journal, ACCOUNT.contraWaivers, dayOf('2025-04-01'))).toString()).toBe('5.40');
+    // the statement's balance does not move: what the waiver no longer covers was never owed
+    const s = ok(unitStatement(v.book, S2, { from: dayOf('2025-04-02'), to: dayOf('2025-04-05') }));
+    expect(s.lines.filter((l) => l.description.includes('counted again')).map((l) => [l.description.split('; ')[1], l.debit.toString(), l.credit.toString()])).toEqual([
+      ['waiver w1 relieves 1.20 less', '0.00', '0.00'],
+      ['waiver w1 relieves 1.20 again', '0.00', '0.00'],
+    ]);
+  });
+
   it('flags a lowering below what the charge still owes as the anomaly it is', () => {
     const tooMuch = { ...lowered, data: { ...lowered.data, amount: '-7.00' } } as LoggedEvent;
     const v = rebuild(levyProjection, [...closed(), tooMuch]);

@@ -1,0 +1,2 @@
+import { foldBench } from './fold.bench.js';
+foldBench();
