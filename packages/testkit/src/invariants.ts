@@ -8,12 +8,12 @@
  * - the receivable control accounts equal the sum of unit balances, the sum of the aging buckets
  *   and the arrears ledger total; the prepaid liability equals the units' credit;
  * - each unit's net position (owed minus credit) equals charges - cancellations + penalties (as
- *   assessed, and as counted again by PenaltyAdjusted) - waivers - payments + reversed payments +
- *   refunds; no charge is over-paid; credit is never negative; a payment's allocations plus the
- *   credit it made equal the payment;
+ *   assessed, and as counted again by PenaltyAdjusted less what it changes on waivers) - waivers -
+ *   payments + reversed payments + refunds; no charge is over-paid; credit is never negative; a
+ *   payment's allocations plus the credit it made equal the payment;
  * - collection rates stay within [0, 1], and without reversals or cancellations never fall as the
  *   as-of date moves forward (once the period's charges are all issued);
- * - a closed period's figures never change after the close;
+ * - a closed period's figures never change after the close, and agree with the totals it sealed;
  * - rebuilding from scratch equals following incrementally (with a checkpoint) at every prefix,
  *   and the same log gives byte-identical reports.
  *
@@ -61,7 +61,9 @@ export type InvariantName =
   | 'RATE_BOUNDED'
   | 'RATE_MONOTONE'
   | 'CLOSED_PERIOD_FROZEN'
+  | 'CLOSE_TOTALS_AGREE'
   | 'NEVER_NEGATIVE_AS_OF'
+  | 'CORRECTION_DATED_BEFORE'
   | 'REBUILD_EQUALS_INCREMENTAL'
   | 'REPORTS_DETERMINISTIC';
 
@@ -136,7 +138,8 @@ export const checkJournal = (log: CheckedLog, views?: LevyViews): InvariantViola
 /**
  * Receivable control accounts = sum of unit balances = sum of aging buckets = arrears ledger
  * total, and the prepaid liability = the units' credit, on every checked day; and on none is a
- * charge settled beyond what it owed or a unit's credit below zero (NEVER_NEGATIVE_AS_OF).
+ * charge settled beyond what it owed, what was collected or waived on it below zero, or a unit's
+ * credit below zero (NEVER_NEGATIVE_AS_OF).
  *
  * @example
  * checkReceivables(events); // []
@@ -157,6 +160,13 @@ export const checkReceivables = (log: CheckedLog, views?: LevyViews): InvariantV
         // time travel: on no day is a charge settled beyond what it owed then
         if (s.principal.isNegative() || s.penalty.isNegative()) {
           out.push(violation('NEVER_NEGATIVE_AS_OF', `on ${on} charge ${c.chargeId} of ${u.key} owes ${s.principal.toString()} principal and ${s.penalty.toString()} penalty`));
+        }
+        // nor has more been given back or taken off it than was paid or waived by then (a correction dated before what it corrects)
+        const settled = [s.collected, s.waived, s.penaltyCollected, s.penaltyWaived];
+        if (settled.some((m) => m.isNegative())) {
+          out.push(
+            violation('NEVER_NEGATIVE_AS_OF', `on ${on} charge ${c.chargeId} of ${u.key} shows collected ${s.collected.toString()}, waived ${s.waived.toString()}, penalty collected ${s.penaltyCollected.toString()}, penalty waived ${s.penaltyWaived.toString()}`),
+          );
         }
       }
       const unitCredit = creditAsOf(u, d);
@@ -185,7 +195,8 @@ export const checkReceivables = (log: CheckedLog, views?: LevyViews): InvariantV
  * Each unit's net position (owed minus credit) equals charges - cancellations + penalties -
  * waivers - payments + reversed payments + refunds, summed straight from its events; no charge is
  * over-paid and credit never goes negative (the book's anomalies); each payment's allocations plus
- * the credit it made equal it, and each reversal's parts equal it.
+ * the credit it made equal it, and each reversal's parts equal it; and no PenaltyAdjusted is dated
+ * before an assessment, payment or waiver it changes (CORRECTION_DATED_BEFORE).
  *
  * @example
  * checkUnitPositions(events); // []
@@ -199,6 +210,12 @@ export const checkUnitPositions = (log: CheckedLog, views?: LevyViews): Invarian
     expected.set(streamId, (expected.get(streamId) ?? Money.zero()).add(m));
   };
   const sum = (parts: readonly { amount: string }[]): Money => Money.sum(parts.map((p) => moneyOfAmount(p.amount)));
+  // the day of each assessment, payment and waiver a PenaltyAdjusted may change: it is not dated before them
+  const dayOfFact = new Map<string, string>();
+  const datedBefore = (e: LoggedEvent, key: string, what: string): void => {
+    const on = dayOfFact.get(key);
+    if (on !== undefined && on > e.meta.effectiveDate) out.push(violation('CORRECTION_DATED_BEFORE', `${e.type} ${e.meta.eventId} of ${e.streamId} is dated ${e.meta.effectiveDate}, before the ${what} it changes (${on})`));
+  };
   for (const e of events) {
     switch (e.type) {
       case 'ChargeIssued':
@@ -210,13 +227,22 @@ export const checkUnitPositions = (log: CheckedLog, views?: LevyViews): Invarian
         break;
       }
       case 'PenaltyAssessed':
-      case 'PenaltyAdjusted':
         add(e.streamId, moneyOfAmount(e.data.amount));
+        dayOfFact.set(e.meta.eventId, e.meta.effectiveDate);
+        break;
+      case 'PenaltyAdjusted':
+        // less what it changes on waivers: penalty counted again lower that had been waived was never owed
+        add(e.streamId, moneyOfAmount(e.data.amount).subtract(sum(e.data.waivers ?? [])));
+        for (const p of e.data.pieces) datedBefore(e, p.assessment, `assessment ${p.assessment}`);
+        for (const t of e.data.toCredit) datedBefore(e, `${e.streamId}|payment|${t.paymentId}`, `payment ${t.paymentId}`);
+        for (const w of e.data.waivers ?? []) datedBefore(e, `${e.streamId}|waiver|${w.waiverId}`, `waiver ${w.waiverId}`);
         break;
       case 'WaiverGranted':
         add(e.streamId, moneyOfAmount(e.data.amount).negate());
+        dayOfFact.set(`${e.streamId}|waiver|${e.data.waiverId}`, e.meta.effectiveDate);
         break;
       case 'PaymentReceived': {
+        dayOfFact.set(`${e.streamId}|payment|${e.data.paymentId}`, e.meta.effectiveDate);
         const amount = moneyOfAmount(e.data.amount);
         add(e.streamId, amount.negate());
         const parts = sum(e.data.allocations).add(moneyOfAmount(e.data.toCredit));
@@ -302,7 +328,8 @@ export const checkCollectionRates = (log: CheckedLog, views?: LevyViews): Invari
 
 /**
  * A closed period's disclosure and collection rates, as folded right after its PeriodClosed,
- * equal what the whole log says about it.
+ * equal what the whole log says about it; and the totals the close sealed (collected, waived,
+ * penalties) equal what its disclosure adds up from the period's events (CLOSE_TOTALS_AGREE).
  *
  * @example
  * checkClosedPeriods(events); // []
@@ -323,6 +350,18 @@ export const checkClosedPeriods = (log: CheckedLog, views?: LevyViews): Invarian
     const then = figures(atClose, e.data.communityId, e.data.periodKey, end);
     const now = figures(full, e.data.communityId, e.data.periodKey, end);
     if (then !== now) out.push(violation('CLOSED_PERIOD_FROZEN', `the figures of ${e.data.communityId} ${e.data.periodKey} changed after it was closed on ${e.data.closedOn}`));
+    // what the close sealed is what the published disclosure adds up from the period's events
+    const d = disclosure(atClose.book, e.data.communityId, e.data.periodKey);
+    if (d._tag === 'Left') return;
+    const t = e.data.totals;
+    const pairs = [
+      ['collected', d.right.collected, t.collected],
+      ['waived', d.right.waivedPrincipal.add(d.right.waivedPenalty), t.waived],
+      ['penalties', d.right.penalties, t.penalties],
+    ] as const;
+    for (const [name, published, sealed] of pairs) {
+      if (published.toString() !== sealed) out.push(violation('CLOSE_TOTALS_AGREE', `${e.data.communityId} ${e.data.periodKey}: the close sealed ${name} ${sealed}, its disclosure adds up to ${published.toString()}`));
+    }
   });
   return out;
 };

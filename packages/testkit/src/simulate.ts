@@ -12,7 +12,8 @@
  * reminders at each stage: before the due date, a call at 15 days, a written notice at 30, legal
  * at 60, and the arrears class), irregular payers (some of whose bank transfers are booked after
  * the month-end assessment counted their day, so the penalty is counted again); penalty waivers
- * with the owners' committee's approval; one installment plan paid on time; one bounced payment
+ * with the owners' committee's approval, one of them followed by a transfer found on the bank
+ * statement that lowers the penalty it waived; one installment plan paid on time; one bounced payment
  * reversed and paid again; and quarter closes on the 5th after each quarter.
  *
  * Randomness is a seeded mulberry32 here in the testkit; the core stays pure.
@@ -387,6 +388,30 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
       const meta = clerk({ approval, reason: '长期欠费，业委会同意减免滞纳金' } as Partial<CommandMeta>);
       if (await send(command('GrantWaiver', { chargeId: charge.chargeId, kind: 'penalty', amount: charge.outstandingPenalty.toString() }, meta), unit.unitId)) counts.waivers++;
     }
+  });
+
+  // a debtor asks again, and on August 5 the committee waives in full the penalty on the oldest
+  // charge that owes some; on August 8 the bank statement shows a transfer the owner made on July
+  // 15, which July's assessment counted on the full amount. Counted again, that penalty is lower
+  // than what was waived, so the waiver relieves that much less (PenaltyAdjusted with waivers)
+  let relief: { unit: SimUnit; principal: Money } | null = null;
+  at(epochDayOf(year, 8, 5), async () => {
+    for (const unit of units) {
+      if (unit === planUnit || (unit.profile !== 'chronic' && unit.profile !== 'late')) continue;
+      const state = await account(unit.unitId);
+      const charge = [...state.charges.values()].find((c) => c.outstandingPenalty.isPositive() && c.outstandingPrincipal.isPositive());
+      if (charge === undefined) continue;
+      const approval = { approver: '业委会主任 王某', approverRole: 'committee', reference: `YWH-${year}-08-01`, date: iso(today - 1) };
+      const meta = clerk({ approval, reason: '业主申请，业委会同意减免滞纳金' } as Partial<CommandMeta>);
+      if (await send(command('GrantWaiver', { chargeId: charge.chargeId, kind: 'penalty', amount: charge.outstandingPenalty.toString() }, meta), unit.unitId)) {
+        counts.waivers++;
+        relief = { unit, principal: charge.outstandingPrincipal };
+      }
+      return;
+    }
+  });
+  at(epochDayOf(year, 8, 8), async () => {
+    if (relief !== null) await pay(relief.unit, relief.principal, 'bank-transfer', epochDayOf(year, 7, 15));
   });
 
   // one chronic debtor agrees an installment plan (分期) in September and keeps to it

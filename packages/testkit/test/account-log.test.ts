@@ -31,8 +31,12 @@ const balanceFromEvents = (events: readonly AccountEvent[]): number => {
         fen -= m(e.data.outstandingPrincipal) + m(e.data.paidPrincipalToCredit) + m(e.data.outstandingPenalty) + m(e.data.paidPenaltyToCredit);
         break;
       case 'PenaltyAssessed':
-      case 'PenaltyAdjusted':
         fen += m(e.data.amount);
+        break;
+      case 'PenaltyAdjusted':
+        // less what it changes on waivers: lowered penalty that had been waived was never owed
+        fen += m(e.data.amount);
+        for (const w of e.data.waivers ?? []) fen -= m(w.amount);
         break;
       case 'WaiverGranted':
         fen -= m(e.data.amount);
