@@ -87,14 +87,15 @@ export const accountPolicyFrom = (schedule: EventData<'FeeScheduleAdopted'> | nu
 
 const policies = new WeakMap<object, AccountPolicy>();
 
+// a cap as events record it, read into the policy's form: the data-free kinds are shared
+const PRINCIPAL_CAP: PenaltyCap = Object.freeze({ kind: 'principal' });
+const NO_CAP: PenaltyCap = Object.freeze({ kind: 'none' });
+const capOf = (cap: EventData<'FeeScheduleAdopted'>['penalty']['cap']): PenaltyCap =>
+  cap.kind === 'absolute' ? { kind: 'absolute', amount: moneyOf(cap.amount) } : cap.kind === 'percentage' ? { kind: 'percentage', percent: cap.percent } : cap.kind === 'none' ? NO_CAP : PRINCIPAL_CAP;
+
 const policyOf = (schedule: EventData<'FeeScheduleAdopted'>): AccountPolicy => {
   const p = schedule.penalty;
-  const cap: PenaltyCap =
-    p.cap.kind === 'absolute'
-      ? { kind: 'absolute', amount: moneyOf(p.cap.amount) }
-      : p.cap.kind === 'percentage'
-        ? { kind: 'percentage', percent: p.cap.percent }
-        : { kind: p.cap.kind };
+  const cap = capOf(p.cap);
   return Object.freeze({
     penalty: Object.freeze({ enabled: p.enabled, dailyRate: p.dailyRate, graceDays: p.graceDays, cap, rounding: p.rounding }),
     allocation: schedule.allocation,
@@ -126,9 +127,10 @@ export interface PenaltyPiece {
   readonly to: number;
   /** the penalty for these days as it now stands */
   readonly amount: Money;
-  /** the assessment's daily rate and rounding, kept for counting the days again */
+  /** the assessment's daily rate, rounding and cap, kept for counting the days again (cap null: not recorded in the log, the policy in force is used) */
   readonly dailyRate: string;
   readonly rounding: RoundingMode;
+  readonly cap: PenaltyCap | null;
 }
 
 /** One charge on the account, with what was paid, waived and assessed on it. */
@@ -766,7 +768,7 @@ const evolvers: Evolvers = {
     next.outstandingPenalty = c.outstandingPenalty.add(amount);
     next.lastPenaltyDay = dayOfIso(d.to);
     if (c.penaltyOn === null || on > c.penaltyOn) next.penaltyOn = on;
-    next.penaltyPieces = [...c.penaltyPieces, { from: dayOfIso(d.from), to: next.lastPenaltyDay, amount, dailyRate: d.dailyRate, rounding: d.rounding }];
+    next.penaltyPieces = [...c.penaltyPieces, { from: dayOfIso(d.from), to: next.lastPenaltyDay, amount, dailyRate: d.dailyRate, rounding: d.rounding, cap: d.cap === undefined ? null : capOf(d.cap) }];
     return withCharges(s, withCharge(s.charges, next), d.chargeId);
   },
   PenaltyAdjusted: (s, { data: d, meta }) => {

@@ -421,7 +421,6 @@ const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, c
   const received = eventFrom('PaymentReceived', data, cmd.meta, ctx, eventIdFor('PaymentReceived', [d.channel, d.channelTxnId]), { effectiveDate: d.receivedOn });
   const events = recountPenalties(state, [received, ...creditToLaterCharges(state, allocated.right.credit, receivedDay, paymentId, cmd.meta, ctx)], {
     cause: `payment:${paymentId}`,
-    what: `the payment received on ${d.receivedOn}`,
     day: receivedDay,
     path: DATA_RECEIVED_ON,
     meta: cmd.meta,
@@ -539,7 +538,6 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
   };
   return recountPenalties(state, [eventFrom('PaymentReversed', data, cmd.meta, ctx, eventIdFor('PaymentReversed', [ctx.communityId, ctx.unitId, p.paymentId]))], {
     cause: `reversal:${p.paymentId}`,
-    what: `the reversal dated ${cmd.meta.effectiveDate}`,
     day: dayOfIso(cmd.meta.effectiveDate),
     path: ['data', 'paymentId'],
     meta: cmd.meta,
@@ -575,11 +573,9 @@ const forBaseChanges = (e: AccountEvent, visit: (chargeId: string) => void): voi
 interface Recount {
   /** `payment:<id>`, `waiver:<id>` or `reversal:<paymentId>`: the PenaltyAdjusted's cause, and its id's key */
   readonly cause: string;
-  /** the entry in a clerk's words, for a refusal */
-  readonly what: string;
   /** the command's effective day: an adjustment is dated no earlier */
   readonly day: number;
-  /** where a refusal points */
+  /** where an error counting again points (a policy the assessment refuses) */
   readonly path: readonly string[];
   readonly meta: CommandMeta;
   readonly ctx: AccountContext;
@@ -592,12 +588,12 @@ interface Recount {
  * the base as it now stands, with the rate and rounding it was booked with and the cap over the
  * pieces in order; a charge whose pieces now come to a different penalty gets a PenaltyAdjusted,
  * dated the later of the command's day and the charge's latest change (never before the penalty
- * it corrects, nor before a payment or waiver it changes). A lowering comes off the penalty still owed first;
- * penalty already paid goes back to the owner as credit, off the payments that paid it (latest
- * first; a reversal of such a payment later takes that credit back). What is left of a lowering
- * had been waived: the charge's penalty waivers relieve that much less, latest first (a waiver
- * cannot relieve penalty that is not owed). A raise first gives such waivers back what lowerings
- * took off them, then is owed.
+ * it corrects, nor before a payment or waiver it changes). A lowering comes off the penalty still
+ * owed first; penalty already paid goes back to the owner as credit, off the payments that paid it
+ * (latest first; a reversal of such a payment later takes that credit back). What is left of a
+ * lowering had been waived: the charge's penalty waivers relieve that much less, latest first (a
+ * waiver cannot relieve penalty that is not owed). A raise first gives such waivers back what
+ * lowerings took off them, then is owed.
  */
 const recountPenalties = (state: AccountState, events: readonly AccountEvent[], r: Recount): Decision => {
   // filled in by the visitor below (a set only when some assessed day may change)
@@ -622,7 +618,8 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
     let change = ZERO;
     const pieces: EventData<'PenaltyAdjusted'>['pieces'][number][] = [];
     for (const p of c.penaltyPieces) {
-      const policy = { dailyRate: p.dailyRate, graceDays: 0, cap: r.ctx.policy.penalty.cap, rounding: p.rounding };
+      // each assessment's own policy: a schedule adopted since does not change days already counted
+      const policy = { dailyRate: p.dailyRate, graceDays: 0, cap: p.cap ?? r.ctx.policy.penalty.cap, rounding: p.rounding };
       const a = assessPenalty({ principal: c.amount, dueDate: c.dueDay, through: p.to, from: p.from, principalTimeline: timeline, alreadyAssessed: already, policy });
       if (E.isLeft(a)) return E.left({ ...a.left, path: r.path });
       const now = a.right.amount;
@@ -696,6 +693,18 @@ const restoreWaivers = (state: AccountState, chargeId: string, raise: Money): Wa
     out.push({ waiverId: waiverId as Id, amount: amountOf(give) });
   }
   return out;
+};
+
+type CapData = NonNullable<EventData<'PenaltyAssessed'>['cap']>;
+// a policy's cap as an event records it, made once per cap object (schedules share theirs)
+const capDatas = new WeakMap<object, CapData>();
+const capData = (cap: PenaltyPolicy['cap']): CapData => {
+  const known = capDatas.get(cap);
+  if (known !== undefined) return known;
+  const data: CapData =
+    cap.kind === 'absolute' ? { kind: 'absolute', amount: amountOf(cap.amount) } : cap.kind === 'percentage' ? { kind: 'percentage', percent: cap.percent as DecimalString } : cap.kind === 'none' ? { kind: 'none' } : { kind: 'principal' };
+  capDatas.set(cap, data);
+  return data;
 };
 
 // assessPenalty refuses fields it does not know: hand it the policy without `enabled`, built once per policy object
@@ -829,6 +838,7 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
       unrounded: r.unrounded,
       amount: amountOf(r.amount),
       cappedBy: r.cappedBy === null ? null : amountOf(r.cappedBy),
+      cap: capData(policy.cap),
     };
     events.push(eventFrom('PenaltyAssessed', data, cmd.meta, ctx, eventIdFor('PenaltyAssessed', [ctx.communityId, ctx.unitId, c.chargeId, data.to])));
   }
@@ -890,7 +900,6 @@ const grantWaiver = (cmd: CommandOf<'GrantWaiver'>, state: AccountState, ctx: Ac
   );
   const events = recountPenalties(state, [granted], {
     cause: `waiver:${waiverId}`,
-    what: `the waiver dated ${cmd.meta.effectiveDate}`,
     day: dayOfIso(cmd.meta.effectiveDate),
     path: META_EFFECTIVE_DATE,
     meta: cmd.meta,

@@ -333,7 +333,11 @@ const accountEvents = {
     {},
     'PaymentReversed',
   ),
-  /** 滞纳金 assessed on one charge for [from, to]; contiguous with the previous assessment of that charge. */
+  /**
+   * 滞纳金 assessed on one charge for [from, to]; contiguous with the previous assessment of that
+   * charge. `dailyRate`, `rounding` and `cap` are the policy it was assessed under (`cap` is absent
+   * in logs written before it was recorded), so counting its days again later uses them.
+   */
   PenaltyAssessed: struct(
     {
       chargeId: Id,
@@ -348,7 +352,7 @@ const accountEvents = {
       amount: Amount,
       cappedBy: t.union([Amount, t.null]),
     },
-    {},
+    { cap: PenaltyCapC },
     'PenaltyAssessed',
   ),
   /**

@@ -805,6 +805,25 @@ describe('penalty counted again when a later-booked entry changes its base', () 
     const { state } = run([...history, transfer]);
     expect([charge(state).penaltyPaid, charge(state).penaltyWaived, charge(state).outstandingPenalty, state.credit].map(String)).toEqual(['0.00', '11.28', '0.00', '1.80']);
   });
+  it('counts the days again under the cap they were assessed under, not one a schedule adopted since', () => {
+    // assessed under a cap of 10.00: the 46 days come to 13.80, capped at 10.00, and the event records the cap
+    const tenYuan = ctx({ policy: { ...DEFAULT_ACCOUNT_POLICY, penalty: { ...DEFAULT_ACCOUNT_POLICY.penalty, cap: { kind: 'absolute', amount: Money.of('10.00') } } } });
+    const before = run(assessed, tenYuan);
+    expect(only(before.events, 'PenaltyAssessed').map((e) => [e.data.amount, e.data.cappedBy, e.data.cap])).toEqual([['10.00', '10.00', { kind: 'absolute', amount: '10.00' }]]);
+    expect(charge(before.state).penaltyPieces[0]!.cap).toEqual({ kind: 'absolute', amount: Money.of('10.00') });
+    // the schedule now caps at the principal; the transfer makes those days 11.28, still above their 10.00 cap: nothing to correct
+    const decided = accountDecider.decide(transfer, before.state, ctx());
+    expect(E.isRight(decided) && decided.right.map((e) => e.type)).toEqual(['PaymentReceived']);
+    // a log written before assessments recorded their cap is counted under the cap in force: there a
+    // payment would raise the penalty to 11.28, which is why the cap is recorded
+    const legacy = before.events.map((e) => (e.type === 'PenaltyAssessed' ? ({ ...e, data: { ...e.data, cap: undefined } } as AccountEvent) : e)).reduce(accountDecider.evolve, accountDecider.initialState());
+    expect(charge(legacy).penaltyPieces[0]!.cap).toBeNull();
+    const raised = accountDecider.decide(transfer, legacy, ctx());
+    expect(E.isRight(raised) && raised.right.map((e) => [e.type, e.type === 'PenaltyAdjusted' ? e.data.amount : ''])).toEqual([
+      ['PaymentReceived', ''],
+      ['PenaltyAdjusted', '1.28'],
+    ]);
+  });
   it('leaves a waiver be while penalty is still owed: the lowering comes off that', () => {
     // 5.00 waived of 13.80: 8.80 still owed, more than the 2.52 lowering
     const waived = waive('property-2025-03', 'penalty', '5.00', '2025-06-01', {}, 'w-pen');

@@ -182,7 +182,7 @@ describe('accountLogArbitrary', () => {
           // each assessment's days counted again, in order, on the final base: together what is assessed now
           let already = Money.zero();
           for (const p of c.penaltyPieces) {
-            const policy = { dailyRate: p.dailyRate, graceDays: 0, cap: log.policy.penalty.cap, rounding: p.rounding };
+            const policy = { dailyRate: p.dailyRate, graceDays: 0, cap: p.cap ?? log.policy.penalty.cap, rounding: p.rounding };
             const a = assessPenalty({ principal: c.amount, dueDate: c.dueDay, through: p.to, from: p.from, principalTimeline: principalTimeline(c), alreadyAssessed: already, policy });
             if (a._tag === 'Left') throw new Error(a.left.message);
             expect([c.chargeId, p.from, a.right.amount.toString()]).toEqual([c.chargeId, p.from, p.amount.toString()]);
