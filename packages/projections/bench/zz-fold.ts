@@ -1,2 +1,0 @@
-import { foldBench } from './fold.bench.js';
-foldBench();
