@@ -55,7 +55,12 @@ export interface LevyOptions {
   readonly clock?: () => string;
   /** fresh ids for facts without a natural key (a waiver or refund whose command names neither an id nor a meta.commandId); default `<prefix>-<random UUID>` */
   readonly newId?: (prefix: string) => string;
-  /** re-reads after a concurrency conflict before giving up with CONCURRENCY_RETRIES_EXHAUSTED; default 5 */
+  /**
+   * re-reads after a concurrency conflict before giving up with CONCURRENCY_RETRIES_EXHAUSTED;
+   * default 5. An account command's retry after the community stream moved without changing what
+   * the decision reads from it (closed line, policy, time zone: another unit registered) does not
+   * count (up to 1,000 such retries).
+   */
   readonly maxRetries?: number;
   /** applied to every event read, before decoding; default {@link LEVY_UPCASTERS} */
   readonly upcasters?: UpcasterRegistry;
@@ -117,6 +122,22 @@ const ACCOUNT_COMMANDS: ReadonlySet<string> = new Set(ACCOUNT_COMMAND_TYPES);
 const COMMUNITY_EVENTS: ReadonlySet<string> = new Set(COMMUNITY_EVENT_TYPES);
 const ACCOUNT_EVENTS: ReadonlySet<string> = new Set(ACCOUNT_EVENT_TYPES);
 const MAX_RETRIES_LIMIT = 100;
+/** guard conflicts that left what the decision read unchanged, retried without counting against maxRetries */
+const FREE_RETRIES_LIMIT = 1000;
+
+// what an account decision reads from its community: the policy (by value), the closed line and the zone
+const policyReadings = new WeakMap<object, string>();
+const contextReading = (ctx: AccountContext): string => {
+  const p = ctx.policy;
+  let policy = policyReadings.get(p);
+  if (policy === undefined) {
+    const cap = p.penalty.cap;
+    const capText = cap.kind === 'absolute' ? `absolute ${cap.amount.toString()}` : cap.kind === 'percentage' ? `percentage ${cap.percent}` : cap.kind;
+    policy = [p.penalty.enabled, p.penalty.dailyRate, p.penalty.graceDays, capText, p.penalty.rounding, p.allocation, p.managerWaiverLimit.toString(), p.installmentGraceDays].join('|');
+    policyReadings.set(p, policy);
+  }
+  return `${policy}|${ctx.closedThrough ?? '-'}|${ctx.timeZone}`;
+};
 
 const dayOf = (iso: string): number => epochDayOf(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
 
@@ -266,22 +287,22 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
 
   /**
    * Appends with the expected revision (and the guards, where the store takes them); a concurrency
-   * conflict on the stream or a guard (or a concurrent writer's copy of the same fact) returns null
-   * so the caller decides again.
+   * conflict returns which moved, the stream itself (or a concurrent writer's copy of the same
+   * fact landed there) or a stream a guard watches, so the caller decides again.
    */
-  const append = async (streamId: string, events: readonly LevyEvent[], revision: bigint, guards: readonly StreamGuard[] | undefined): Promise<bigint | null> => {
+  const append = async (streamId: string, events: readonly LevyEvent[], revision: bigint, guards: readonly StreamGuard[] | undefined): Promise<bigint | 'stream' | 'guard'> => {
     try {
       const options = guards === undefined ? { expectedRevision: expectedOf(revision) } : { expectedRevision: expectedOf(revision), guards };
       const r = await store.appendToStream(streamId, events as unknown as readonly NewEvent[], options);
       return r.nextExpectedRevision;
     } catch (e) {
-      if (isStoreError(e, 'CONCURRENCY_CONFLICT')) return null;
+      if (isStoreError(e, 'CONCURRENCY_CONFLICT')) return e.error.path[0] === 'guards' ? 'guard' : 'stream';
       if (isStoreError(e, 'EVENT_ID_CONFLICT')) {
         bookedElsewhere(e.error, events);
         // another writer appended the same fact after this command read the stream (a channel that
         // notifies two instances at once, two billing runs): its event differs at least in
         // recordedAt, so the store cannot take this one for a retry. Decide again on what is there now.
-        if (await movedSince(streamId, revision)) return null;
+        if (await movedSince(streamId, revision)) return 'stream';
       }
       throw e;
     }
@@ -297,16 +318,34 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     return false;
   };
 
-  /** Read, decide, append; again on a conflict, at most maxRetries times more. */
+  /**
+   * Read, decide, append; again on a conflict, at most maxRetries times more. An attempt may say
+   * what its decision read from the streams its guards watch (`reading`, a string): a guard
+   * conflict after which the next attempt reads the same there (another unit registered, while the
+   * closed line, policy and zone an account command depends on stayed) decides the same again, so
+   * it does not count against maxRetries (up to FREE_RETRIES_LIMIT of them: each is another
+   * writer's progress).
+   */
   const decideAndAppend = async (
     streamId: string,
-    attempt: (tries: number) => Promise<{ events: readonly LevyEvent[]; revision: bigint; guards?: readonly StreamGuard[] }>,
+    attempt: (tries: number) => Promise<{ events: readonly LevyEvent[]; revision: bigint; guards?: readonly StreamGuard[]; reading?: string }>,
   ): Promise<HandleResult> => {
-    for (let tries = 1; tries <= maxRetries + 1; tries++) {
-      const { events, revision, guards } = await attempt(tries);
+    let retries = 0;
+    let free = 0;
+    // what the attempt before read, when its append failed on a guard
+    let guardedReading: string | undefined;
+    for (let tries = 1; ; tries++) {
+      const { events, revision, guards, reading } = await attempt(tries);
+      if (guardedReading !== undefined && reading === guardedReading && free < FREE_RETRIES_LIMIT) {
+        retries -= 1;
+        free += 1;
+      }
+      if (retries > maxRetries) break;
       if (events.length === 0) return { streamId, events, revision, attempts: tries };
       const next = await append(streamId, events, revision, guards);
-      if (next !== null) return { streamId, events, revision: next, attempts: tries };
+      if (typeof next === 'bigint') return { streamId, events, revision: next, attempts: tries };
+      retries += 1;
+      guardedReading = next === 'guard' ? reading : undefined;
     }
     return fail(
       'CONCURRENCY_RETRIES_EXHAUSTED',
@@ -394,7 +433,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
       if (E.isLeft(decided)) throw new LevyError(decided.left);
       // decided under this reading of the community (its closed line, its policy): written only if it still holds
       const guards = guarded ? [{ streamId: communityStream(target.communityId), expectedRevision: expectedOf(community.revision) }] : undefined;
-      return { events: decided.right, revision: account.revision, guards };
+      return { events: decided.right, revision: account.revision, guards, reading: contextReading(ctx) };
     });
   };
 

@@ -181,6 +181,35 @@ describe('createLevy: concurrency', () => {
     expect(E.isLeft(r) && r.left).toMatchObject({ code: 'CONCURRENCY_RETRIES_EXHAUSTED', details: { attempts: 3 } });
     expect(appends).toBe(3);
   });
+  // another process writes to the community stream each time this one is about to append a payment
+  const interfered = async (racer: (k: number) => LevyCommand, times: number) => {
+    const { store: inner, levy: other } = await setUp();
+    await other.runBilling(CID, '2025-03', meta('2025-04-01'));
+    let k = 0;
+    const busy: EventStore = {
+      ...inner,
+      appendToStream: async (streamId, events, options) => {
+        if (streamId === accountStream(CID, 'B1-0101') && k < times) {
+          const r = await other.handle(racer(++k), { communityId: CID });
+          if (E.isLeft(r)) throw new Error(r.left.message);
+        }
+        return inner.appendToStream(streamId, events, options);
+      },
+    };
+    return createLevy(busy, { clock, newId, maxRetries: 2 });
+  };
+  it('does not count a community move that leaves what the account decision read as it was (units registered in bulk meanwhile)', async () => {
+    const levy = await interfered((k) => registerUnit(`B9-${String(k).padStart(4, '0')}`), 8);
+    const r = await levy.handle(pay('T1', '300'), { communityId: CID, unitId: 'B1-0101' });
+    // eight guard conflicts, each re-read and decided again, none counted against maxRetries 2
+    expect(E.isRight(r) && [r.right.events.map((e) => e.type), r.right.attempts]).toEqual([['PaymentReceived'], 9]);
+    expect((await levy.readCommunity(CID)).units.size).toBe(2 + 8);
+  });
+  it('still counts a community move that changes what it read (a new schedule each time): CONCURRENCY_RETRIES_EXHAUSTED', async () => {
+    const levy = await interfered((k) => adoptSchedule({ version: k + 1, penalty: { enabled: true, dailyRate: `0.000${k + 1}`, graceDays: 0, cap: { kind: 'principal' }, rounding: 'half-up' } }), 8);
+    const r = await levy.handle(pay('T1', '300'), { communityId: CID, unitId: 'B1-0101' });
+    expect(E.isLeft(r) && r.left).toMatchObject({ code: 'CONCURRENCY_RETRIES_EXHAUSTED', details: { attempts: 3 } });
+  });
   it('refuses a maxRetries outside 0 to 100 and a negative cache size', () => {
     expect(() => createLevy(openMemoryEventStore(), { maxRetries: -1 })).toThrow(/maxRetries/);
     expect(() => createLevy(openMemoryEventStore(), { cachedStreams: -1 })).toThrow(/cachedStreams/);
