@@ -571,7 +571,7 @@ const forBaseChanges = (e: AccountEvent, visit: (chargeId: string) => void): voi
 };
 
 interface Recount {
-  /** `payment:<id>`, `waiver:<id>` or `reversal:<paymentId>`: the PenaltyAdjusted's cause, and its id's key */
+  /** `payment:<id>`, `waiver:<id>`, `reversal:<paymentId>` or `credit:<date>:<version>` (ApplyCredit): the PenaltyAdjusted's cause, and its id's key */
   readonly cause: string;
   /** the command's effective day: an adjustment is dated no earlier */
   readonly day: number;
@@ -582,11 +582,11 @@ interface Recount {
 }
 
 /**
- * A payment, principal waiver or reversal booked after a penalty assessment may change the base on
- * days that assessment already counted (a bank transfer of May 10 booked on June 3, after May was
- * assessed on the full amount). Each assessment of each charge `events` change is counted again on
- * the base as it now stands, with the rate and rounding it was booked with and the cap over the
- * pieces in order; a charge whose pieces now come to a different penalty gets a PenaltyAdjusted,
+ * A payment, principal waiver, reversal or credit application booked after a penalty assessment
+ * may change the base on days that assessment already counted (a bank transfer of May 10 booked on
+ * June 3, after May was assessed on the full amount). Each assessment of each charge `events`
+ * change is counted again on the base as it now stands, with the rate, rounding and cap it was
+ * booked with, the cap over the pieces in order; a charge whose pieces now come to a different penalty gets a PenaltyAdjusted,
  * dated the later of the command's day and the charge's latest change (never before the penalty
  * it corrects, nor before a payment or waiver it changes). A lowering comes off the penalty still
  * owed first; penalty already paid goes back to the owner as credit, off the payments that paid it
@@ -1017,6 +1017,59 @@ const refundCredit = (cmd: CommandOf<'RefundCredit'>, state: AccountState, ctx: 
   return E.right([eventFrom('CreditRefunded', data, cmd.meta, ctx, eventId, { effectiveDate: d.refundedOn })]);
 };
 
+// ---------------------------------------------------------------------------------------------
+// ApplyCredit
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Credit the unit holds goes to principal it owes, on the command's effective date: the credit
+ * that had arisen by then (taken in the order evolve takes it, so every part used had), to the
+ * principal owed by then (issued, or re-opened, by that day), in the community's allocation order,
+ * restricted to `chargeIds` when given. Nothing to use or nothing owed decides nothing, so a retry
+ * appends nothing. Dated before a charge's last assessed day, it lowers that penalty's base and
+ * the penalty is counted again.
+ */
+const applyCredit = (cmd: CommandOf<'ApplyCredit'>, state: AccountState, ctx: AccountContext): Decision => {
+  const d = cmd.data;
+  const ids = d.chargeIds;
+  if (ids !== undefined) {
+    for (let i = 0; i < ids.length; i++) {
+      if (!state.charges.has(ids[i]!)) return refuse('CHARGE_NOT_FOUND', `this unit has no charge ${ids[i]!}; credit goes to charges the unit owes`, ['data', 'chargeIds', String(i)]);
+    }
+  }
+  const day = dayOfIso(cmd.meta.effectiveDate);
+  const bad = dateAfterToday(ctx.now, ctx.timeZone, day, META_EFFECTIVE_DATE, 'a credit application') ?? closedMeta(ctx, cmd.meta);
+  if (bad !== null) return E.left(bad);
+  if (!state.credit.isPositive()) return NOTHING;
+  let usable = ZERO;
+  let arose = Number.POSITIVE_INFINITY;
+  for (const part of creditParts(state, state.credit)) {
+    // evolve takes lots in this order: stop at the first that had not arisen by the day
+    if (part.day > day) {
+      arose = part.day;
+      break;
+    }
+    usable = usable.add(part.amount);
+  }
+  if (!usable.isPositive()) return E.left(datedBefore(cmd.meta, arose, 'the credit it would use arose')!);
+  const owed = receivablesOf(state, day).filter((r) => r.kind === 'principal' && (ids === undefined || (ids as readonly string[]).includes(r.chargeId)));
+  if (owed.length === 0) return NOTHING;
+  const allocated = allocatePayment(usable, owed, POLICIES[ctx.policy.allocation]);
+  if (E.isLeft(allocated)) return E.left({ ...allocated.left, path: ['data'] });
+  const events = allocated.right.allocations.map((a) =>
+    eventFrom(
+      'CreditApplied',
+      { chargeId: a.chargeId as Id, amount: amountOf(a.amount) },
+      cmd.meta,
+      ctx,
+      eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, a.chargeId, 'applied', cmd.meta.effectiveDate, String(state.version)]),
+    ),
+  );
+  const recounted = recountPenalties(state, events, { cause: `credit:${cmd.meta.effectiveDate}:${state.version}`, day, path: META_EFFECTIVE_DATE, meta: cmd.meta, ctx });
+  if (E.isLeft(recounted)) return recounted;
+  return E.right(withCompletedPlans(state, recounted.right, cmd.meta, ctx, cmd.meta.effectiveDate));
+};
+
 const recordReminder = (cmd: CommandOf<'RecordReminder'>, state: AccountState, ctx: AccountContext): Decision => {
   const d = cmd.data;
   const key = reminderKey(d);
@@ -1053,6 +1106,7 @@ const deciders: Deciders = {
   AssessPenalty: assessPenalties,
   GrantWaiver: grantWaiver,
   AgreeInstallmentPlan: agreePlan,
+  ApplyCredit: applyCredit,
   RefundCredit: refundCredit,
   RecordReminder: recordReminder,
   ClassifyArrears: classifyArrears,

@@ -126,6 +126,12 @@ const accountCommands = {
     {},
     'AgreeInstallmentPlan',
   ),
+  /**
+   * Use the unit's credit (预收) on principal it owes, as of the command's effective date, in the
+   * community's allocation order (only `chargeIds`, when given): credit a cancellation or a
+   * bounced payment left beside older debts, which new charges alone would never reach.
+   */
+  ApplyCredit: struct({}, { chargeIds: t.array(Id) }, 'ApplyCredit'),
   /** Pay credit back to the owner. */
   RefundCredit: struct({ amount: AmountInput, channel: Channel, refundedOn: IsoDate }, { refundId: Id, channelTxnId: NonEmptyText }, 'RefundCredit'),
   /** Record a reminder made at a stage through a channel. */

@@ -368,7 +368,7 @@ const accountEvents = {
    * (`waivers`, each change negative). A raise first restores what such lowerings took off the
    * waivers, earliest waiver first (`waivers`, each change positive), up to what each waiver
    * granted; the rest is owed. `waivers` is left out when no waiver changes. `cause` names the
-   * entry: `payment:<id>`, `waiver:<id>` or `reversal:<paymentId>`.
+   * entry: `payment:<id>`, `waiver:<id>`, `reversal:<paymentId>` or `credit:<date>:<version>`.
    */
   PenaltyAdjusted: struct(
     {

@@ -522,6 +522,34 @@ class Refund extends Step {
   }
 }
 
+/** ApplyCredit today: all the credit (every lot arose by today) to principal owed, by due date, oldest first. */
+class Apply extends Step {
+  command(m: Model): AccountCommand {
+    return { type: 'ApplyCredit', data: {}, meta: meta(isoDateOf(m.day)) } as AccountCommand;
+  }
+  predict(m: Model): Predicted {
+    const applied: [string, number][] = [];
+    const order = [...m.charges].filter((x) => !x.cancelled).sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : 1));
+    for (const ch of order) {
+      const part = Math.min(m.credit, owedP(ch));
+      if (part <= 0) continue;
+      applied.push([ch.id, part]);
+      useCredit(m, part, (lot, piece) => {
+        lot.applied.set(ch.id, (lot.applied.get(ch.id) ?? 0) + piece);
+        ch.paid += piece;
+        ch.moves.push({ from: m.day + 1, fen: piece, source: `credit:${lot.id}` });
+      });
+    }
+    return {
+      check: (es) =>
+        expect(es.filter((e) => e.type === 'CreditApplied').map((e) => [(e as Extract<AccountEvent, { type: 'CreditApplied' }>).data.chargeId, fen(Money.of((e as Extract<AccountEvent, { type: 'CreditApplied' }>).data.amount))])).toEqual(applied),
+    };
+  }
+  toString(): string {
+    return `Apply(+${this.advance}d)`;
+  }
+}
+
 // days pass evenly (no bias toward 0), so charges fall due and assessments have days to count
 const advance = fc.noBias(fc.integer({ min: 0, max: 20 }));
 const cents = (max: number) => fc.integer({ min: 1, max });
@@ -536,6 +564,7 @@ const steps = [
   fc.tuple(advance).map(([a]) => new WaiveOwedPenalty(a)),
   fc.tuple(advance, fc.nat()).map(([a, p]) => new Cancel(a, p)),
   fc.tuple(advance, cents(100_000)).map(([a, f]) => new Refund(a, f)),
+  fc.tuple(advance).map(([a]) => new Apply(a)),
 ];
 
 describe('account decider against a reference model', () => {

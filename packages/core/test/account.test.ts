@@ -461,6 +461,54 @@ describe('RefundCredit through a channel transaction', () => {
   });
 });
 
+describe('ApplyCredit', () => {
+  // March (1,000.00 due April 15) is owed; April's 1,000.00 was paid on April 10 and cancelled on
+  // April 20 (billed in error): its payment is now credit beside March's debt
+  const april = issue('2025-04', '1000.00', '2025-05-15');
+  const paidApril = pay('T-APR', '1000', '2025-04-10', { targets: [{ chargeId: 'property-2025-04', kind: 'principal', amount: '1000' }] } as never);
+  const history = [march, april, paidApril, cancel('property-2025-04', '2025-04-20')];
+  const apply = (on: string, chargeIds?: string[]): CommandOf<'ApplyCredit'> =>
+    ({ type: 'ApplyCredit', data: chargeIds === undefined ? {} : { chargeIds }, meta: meta(on) }) as CommandOf<'ApplyCredit'>;
+
+  it('uses the credit on principal owed, and the penalty base falls from the next day', () => {
+    const before = run(history).state;
+    expect([before.credit, before.charges.get('property-2025-03')!.outstandingPrincipal].map(String)).toEqual(['1000.00', '1000.00']);
+    const es = spec().given(run(history).events).when(apply('2025-04-25')).then((events) => expect(events.map((e) => e.type)).toEqual(['CreditApplied']));
+    expect([es[0]!.data, es[0]!.meta.effectiveDate]).toEqual([{ chargeId: 'property-2025-03', amount: '1000.00' }, '2025-04-25']);
+    const { state } = run([...history, apply('2025-04-25')]);
+    expect([state.credit, state.charges.get('property-2025-03')!.outstandingPrincipal].map(String)).toEqual(['0.00', '0.00']);
+    // April 16 to April 25 on 1,000.00: 10 days × 0.30 = 3.00, nothing after
+    const assessed = decideAfter([...history, apply('2025-04-25')], assess('2025-05-31'));
+    expect(E.isRight(assessed) && assessed.right.map((e) => (e as EventOf<'PenaltyAssessed'>).data.amount)).toEqual(['3.00']);
+    // a retry finds no credit left: nothing
+    spec().given(run([...history, apply('2025-04-25')]).events).when(apply('2025-04-25')).thenNothing();
+  });
+  it('booked after an assessment that counted those days, counts the penalty again', () => {
+    // assessed May 31 on 1,000.00 from April 16: 46 days, 13.80; the application dated April 25 makes it 3.00
+    const given = run([...history, assess('2025-05-31')]).events;
+    const es = spec().given(given).when(apply('2025-04-25')).then((events) => expect(events.map((e) => e.type)).toEqual(['CreditApplied', 'PenaltyAdjusted']));
+    expect(es[1]!.data).toMatchObject({ amount: '-10.80', pieces: [{ was: '13.80', now: '3.00' }] });
+    expect(es[1]!.meta.effectiveDate).toBe('2025-05-31');
+  });
+  it('goes only to the charges named, and decides nothing when they owe nothing', () => {
+    spec().given(run(history).events).when(apply('2025-04-25', ['property-2025-04'])).thenNothing();
+    const es = spec().given(run(history).events).when(apply('2025-04-25', ['property-2025-03'])).then((events) => expect(events.length).toBe(1));
+    expect(es[0]!.data).toEqual({ chargeId: 'property-2025-03', amount: '1000.00' });
+  });
+  it('refuses an unknown charge, a date before the credit arose, a date after today and a closed period', () => {
+    spec().given(run(history).events).when(apply('2025-04-25', ['property-2025-03', 'nope'])).thenFails('CHARGE_NOT_FOUND', ['data', 'chargeIds', '1']);
+    const early = spec().given(run(history).events).when(apply('2025-04-19')).thenFails('DATED_BEFORE_ORIGINAL', ['meta', 'effectiveDate']);
+    expect(early.details).toMatchObject({ earliest: '2025-04-20' });
+    spec().given(run(history).events).when(apply('2025-07-01')).thenFails('DATE_IN_FUTURE', ['meta', 'effectiveDate']);
+    const closedCtx = ctx({ closedThrough: day('2025-04-30') });
+    const r = accountDecider.decide(apply('2025-04-25'), run(history).state, closedCtx);
+    expect(E.isLeft(r) && r.left.code).toBe('PERIOD_CLOSED');
+  });
+  it('decides nothing without credit', () => {
+    spec().given(run([march]).events).when(apply('2025-04-25')).thenNothing();
+  });
+});
+
 describe('RecordReminder and ClassifyArrears', () => {
   const remind = { type: 'RecordReminder', data: { stage: 'phone', channel: 'phone', on: '2025-04-30', chargeIds: ['property-2025-03'] }, meta: meta('2025-04-30') } as never;
   it('records a reminder once', () => {

@@ -5,6 +5,7 @@ import {
   type EventStore,
   type LevyCommand,
   LevyError,
+  accountOutstanding,
   accountStream,
   communityStream,
   concurrencyConflict,
@@ -61,6 +62,24 @@ describe('createLevy: handle', () => {
     const again = await levy.handle(pay('T1', '300'), { communityId: CID, unitId: 'B1-0101' });
     expect(E.isRight(again) && again.right.events).toEqual([]);
     expect((await collect(store.readStream(accountStream(CID, 'B1-0101')))).length).toBe(2);
+  });
+  it('applies credit that a bounced payment left beside the charge it re-opened (ApplyCredit)', async () => {
+    const { levy } = await setUp();
+    await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
+    const unit = { communityId: CID, unitId: 'B1-0101' };
+    for (const c of [pay('T1', '250.60'), pay('T2', '100'), cmd('ReversePayment', { paymentId: 'wechat-T1', reason: 'bounced' }, meta('2025-04-01'))]) {
+      const r = await levy.handle(c, unit);
+      if (E.isLeft(r)) throw new Error(r.left.message);
+    }
+    const before = await levy.readAccount(CID, 'B1-0101');
+    expect([before.credit.toString(), accountOutstanding(before).principal.toString()]).toEqual(['100.00', '250.60']);
+    const r = await levy.handle(cmd('ApplyCredit', {}, meta('2025-04-01')), unit);
+    expect(E.isRight(r) && r.right.events.map((e) => [e.type, (e.data as { amount?: string }).amount])).toEqual([['CreditApplied', '100.00']]);
+    const after = await levy.readAccount(CID, 'B1-0101');
+    expect([after.credit.toString(), accountOutstanding(after).principal.toString()]).toEqual(['0.00', '150.60']);
+    // again: no credit left, nothing appended
+    const again = await levy.handle(cmd('ApplyCredit', {}, meta('2025-04-01')), unit);
+    expect(E.isRight(again) && again.right.events).toEqual([]);
   });
   it('returns refusals as Lefts, never throwing', async () => {
     const { levy } = await setUp();

@@ -165,6 +165,8 @@ export type AccountStep =
   | { readonly kind: 'cancel'; readonly unit: number; readonly pick: number; readonly advance: number; readonly backDays?: number }
   | { readonly kind: 'plan'; readonly unit: number; readonly pick: number; readonly count: number; readonly installments: number; readonly advance: number }
   | { readonly kind: 'refund'; readonly unit: number; readonly share: number; readonly advance: number; readonly backDays?: number }
+  /** ApplyCredit: the unit's credit to the principal it owes */
+  | { readonly kind: 'apply'; readonly unit: number; readonly advance: number; readonly backDays?: number }
   | { readonly kind: 'remind'; readonly unit: number; readonly pick: number; readonly stage: number; readonly advance: number }
   | { readonly kind: 'classify'; readonly unit: number; readonly cls: number; readonly advance: number };
 
@@ -207,6 +209,7 @@ export const accountStepArbitrary = (units = 1): fc.Arbitrary<AccountStep> => {
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), unit, pick, advance, backDays }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('plan' as const), unit, pick, count: fc.integer({ min: 1, max: 3 }), installments: fc.integer({ min: 1, max: 4 }), advance }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('refund' as const), unit, share, advance, backDays }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('apply' as const), unit, advance, backDays }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('remind' as const), unit, pick, stage: fc.nat({ max: 3 }), advance }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('classify' as const), unit, cls: fc.nat({ max: 3 }), advance }) },
   );
@@ -339,6 +342,9 @@ export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCom
         meta: metaOn(back),
       } as unknown as CommandOf<'RefundCredit'>;
     }
+    case 'apply':
+      if (!state.credit.isPositive()) return null;
+      return { type: 'ApplyCredit', data: {}, meta: metaOn(back) } as unknown as CommandOf<'ApplyCredit'>;
     case 'remind': {
       const c = at(live, step.pick);
       if (c === undefined) return null;
