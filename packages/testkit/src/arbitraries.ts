@@ -152,9 +152,10 @@ export const accountPolicyArbitrary = (): fc.Arbitrary<AccountPolicy> =>
 
 /**
  * One abstract step on a unit's account. `pick` chooses among existing charges or payments by
- * index (modulo their count); a waiver chooses among the charges that owe what it waives. `backDays` dates a charge, waiver, cancellation, reversal or refund
- * that many days before the day it is booked (never before the log's first day): the decider
- * refuses those dated before what they act on, and the rest must keep every invariant.
+ * index (modulo their count); a waiver chooses among the charges that owe what it waives.
+ * `backDays` dates a charge, waiver, cancellation, reversal, refund or credit application that
+ * many days before the day it is booked (never before the log's first day): the decider refuses
+ * those dated before what they act on, and the rest must keep every invariant.
  */
 export type AccountStep =
   | { readonly kind: 'issue'; readonly unit: number; readonly amountFen: number; readonly advance: number; readonly backDays?: number }
