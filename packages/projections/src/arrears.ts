@@ -1,7 +1,8 @@
 /**
  * The arrears ledger (欠费台账) as of any date: each owing unit with its principal, penalty,
- * oldest due date, days overdue, the last reminder stage reached, its installment plan status
- * and its arrears class (hardship, dispute, chronic: domain.md, collection figures). Largest
+ * oldest due date, days overdue, the last reminder stage reached, its installment plan status,
+ * its arrears class (hardship, dispute, chronic: domain.md, collection figures) and the credit it
+ * holds beside the debt (not netted: ApplyCredit puts it on the principal owed). Largest
  * debt first. Its total equals the receivable control accounts (every unit owing anything is
  * listed, with `overdue` saying how much of it is past due).
  *
@@ -10,7 +11,7 @@
  * arrearsLedger(book, { asOf: dayOf('2025-12-31'), top: 20 }).lines[0]?.unitId;
  */
 import type { EpochDay, Money } from '@levy/core';
-import { type BookState, type PlanStatus, arrearsClassAsOf, chargeAsOf, compareText, planStatusAsOf, unitsInOrder } from './book.js';
+import { type BookState, type PlanStatus, arrearsClassAsOf, chargeAsOf, compareText, creditAsOf, planStatusAsOf, unitsInOrder } from './book.js';
 import { ZERO, checkDay, checkLimit, dayOf } from './fields.js';
 
 /** Reminder stages in escalating order (domain.md, chapter 5). */
@@ -39,6 +40,8 @@ export interface ArrearsLine {
   readonly arrearsClass: string;
   /** charges still owing */
   readonly charges: number;
+  /** credit (预收) the unit holds that day, beside what it owes (ApplyCredit puts it on the principal owed) */
+  readonly credit: Money;
 }
 
 /** The arrears ledger. */
@@ -121,6 +124,7 @@ export const arrearsLedger = (book: BookState, options: ArrearsOptions): Arrears
       plan: planStatusAsOf(u, asOf).status,
       arrearsClass: arrearsClassAsOf(u, asOf),
       charges: owing,
+      credit: creditAsOf(u, asOf),
     });
     principalAll = principalAll.add(principal);
     penaltyAll = penaltyAll.add(penalty);

@@ -14,7 +14,7 @@
  */
 import { type EpochDay, LevyError, type Money, describe, domainError } from '@levy/core';
 import { REMINDER_STAGES } from './arrears.js';
-import { type BookState, type ChargeRecord, arrearsClassAsOf, chargeAsOf, compareText, planStatusAsOf, unitsInOrder } from './book.js';
+import { type BookState, type ChargeRecord, arrearsClassAsOf, chargeAsOf, compareText, creditAsOf, planStatusAsOf, unitsInOrder } from './book.js';
 import { ZERO, checkDay, dayOf } from './fields.js';
 
 /** A reminder stage. */
@@ -46,6 +46,8 @@ export interface DunningItem {
   readonly daysOverdue: number;
   /** owed on the charges being dunned */
   readonly owed: Money;
+  /** credit (预收) the unit holds that day: ApplyCredit puts it on what is owed, which may leave nothing to chase */
+  readonly credit: Money;
   readonly lastStageDone: string | null;
   readonly arrearsClass: string;
   /** the charges still owing that are not under an active plan, oldest first */
@@ -155,6 +157,7 @@ export const dunningWorklist = (book: BookState, options: DunningOptions): Dunni
       oldestDue: oldest.dueDay,
       daysOverdue,
       owed,
+      credit: creditAsOf(u, asOf),
       lastStageDone,
       arrearsClass: arrearsClassAsOf(u, asOf),
       chargeIds: owing.map((o) => o.c.chargeId),

@@ -140,6 +140,7 @@ export const renderArrears = (l: ArrearsLedger): string =>
       { header: 'stage' },
       { header: 'plan' },
       { header: 'class' },
+      { header: 'credit', align: 'right' },
     ],
     l.lines.map((x) => [
       x.unitId,
@@ -152,8 +153,9 @@ export const renderArrears = (l: ArrearsLedger): string =>
       x.reminderStage ?? '-',
       x.plan,
       x.arrearsClass,
+      x.credit.isZero() ? '' : x.credit.toString(),
     ]),
-    [['all units', '', l.principal.toString(), l.penalty.toString(), l.total.toString(), '', '', '', '', '']],
+    [['all units', '', l.principal.toString(), l.penalty.toString(), l.total.toString(), '', '', '', '', '', '']],
   );
 
 /**
@@ -220,8 +222,8 @@ export const renderCollectionRates = (r: CollectionRates): string =>
 export const renderDunning = (w: DunningWorklist, top = 20): string =>
   `Dunning worklist for ${dateOf(w.asOf)}: ${w.items.length} units to contact (legal ${w.counts.legal}, written notice ${w.counts['written-notice']}, phone ${w.counts.phone}, reminder ${w.counts.reminder})\n` +
   renderTable(
-    [{ header: 'unit' }, { header: 'stage due' }, { header: 'since' }, { header: 'days', align: 'right' }, { header: 'owed', align: 'right' }, { header: 'last done' }, { header: 'class' }],
-    w.items.slice(0, top).map((i) => [i.unitId, i.stage, dateOf(i.dueSince), String(i.daysOverdue), i.owed.toString(), i.lastStageDone ?? '-', i.arrearsClass]),
+    [{ header: 'unit' }, { header: 'stage due' }, { header: 'since' }, { header: 'days', align: 'right' }, { header: 'owed', align: 'right' }, { header: 'last done' }, { header: 'class' }, { header: 'credit', align: 'right' }],
+    w.items.slice(0, top).map((i) => [i.unitId, i.stage, dateOf(i.dueSince), String(i.daysOverdue), i.owed.toString(), i.lastStageDone ?? '-', i.arrearsClass, i.credit.isZero() ? '' : i.credit.toString()]),
   );
 
 /**

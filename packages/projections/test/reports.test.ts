@@ -26,6 +26,7 @@ import {
   postingsFor,
   rebuild,
   trialBalance,
+  renderArrears,
   unitStatement,
 } from '../src/index.js';
 import { type EventOf, LevyError } from '@levy/core';
@@ -100,6 +101,26 @@ describe('aging and arrears', () => {
       'none',
     ]);
     expect(l.total.toString()).toBe('450.00');
+    expect(x.credit.toString()).toBe('0.00');
+  });
+
+  it('shows the credit an owing unit holds beside its debt, on the ledger and the dunning worklist', () => {
+    // B2-201 owes 450.00; on April 20 a 30.00 transfer arrives with nothing named, and waits as credit
+    const extra = ev(S2, 'PaymentReceived', '2025-04-20', {
+      paymentId: 'p9',
+      channel: 'bank-transfer',
+      channelTxnId: 'bt-9',
+      amount: '30.00',
+      receivedOn: '2025-04-20',
+      allocations: [],
+      toCredit: '30.00',
+    } as unknown as EventOf<'PaymentReceived'>['data']);
+    const { book } = rebuild(levyProjection, [...quarterLog(), extra]);
+    const line = arrearsLedger(book, { asOf: dayOf('2025-04-30') }).lines[0]!;
+    expect([line.unitId, line.total.toString(), line.credit.toString()]).toEqual(['B2-201', '450.00', '30.00']);
+    expect(arrearsLedger(book, { asOf: dayOf('2025-04-19') }).lines[0]!.credit.toString()).toBe('0.00');
+    expect(dunningWorklist(book, { asOf: dayOf('2025-04-30') }).items.map((i) => [i.unitId, i.credit.toString()])).toEqual([['B2-201', '30.00']]);
+    expect(renderArrears(arrearsLedger(book, { asOf: dayOf('2025-04-30') }))).toMatch(/B2-201 .* 30\.00\n/);
   });
 });
 
