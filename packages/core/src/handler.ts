@@ -346,6 +346,8 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
       if (typeof next === 'bigint') return { streamId, events, revision: next, attempts: tries };
       retries += 1;
       guardedReading = next === 'guard' ? reading : undefined;
+      // past the bound, read again only when that read may show this conflict cost nothing
+      if (retries > maxRetries && (guardedReading === undefined || free >= FREE_RETRIES_LIMIT)) break;
     }
     return fail(
       'CONCURRENCY_RETRIES_EXHAUSTED',
