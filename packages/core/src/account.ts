@@ -586,14 +586,14 @@ interface Recount {
  * may change the base on days that assessment already counted (a bank transfer of May 10 booked on
  * June 3, after May was assessed on the full amount). Each assessment of each charge `events`
  * change is counted again on the base as it now stands, with the rate, rounding and cap it was
- * booked with, the cap over the pieces in order; a charge whose pieces now come to a different penalty gets a PenaltyAdjusted,
- * dated the later of the command's day and the charge's latest change (never before the penalty
- * it corrects, nor before a payment or waiver it changes). A lowering comes off the penalty still
- * owed first; penalty already paid goes back to the owner as credit, off the payments that paid it
- * (latest first; a reversal of such a payment later takes that credit back). What is left of a
- * lowering had been waived: the charge's penalty waivers relieve that much less, latest first (a
- * waiver cannot relieve penalty that is not owed). A raise first gives such waivers back what
- * lowerings took off them, then is owed.
+ * booked with, the cap over the pieces in order; a charge whose pieces now come to a different
+ * penalty gets a PenaltyAdjusted, dated the later of the command's day and the charge's latest
+ * change (never before the penalty it corrects, nor before a payment or waiver it changes). A
+ * lowering comes off the penalty still owed first; penalty already paid goes back to the owner as
+ * credit, off the payments that paid it (latest first; a reversal of such a payment later takes
+ * that credit back). What is left of a lowering had been waived: the charge's penalty waivers
+ * relieve that much less, latest first (a waiver cannot relieve penalty that is not owed). A raise
+ * first gives such waivers back what lowerings took off them, then is owed.
  */
 const recountPenalties = (state: AccountState, events: readonly AccountEvent[], r: Recount): Decision => {
   // filled in by the visitor below (a set only when some assessed day may change)
