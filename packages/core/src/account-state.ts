@@ -192,8 +192,10 @@ export interface CreditLot {
   /** the payment id, or `cancel:<chargeId>` */
   readonly lotId: string;
   readonly remaining: Money;
-  /** what it paid on each charge (zero once a reversal re-opened it) */
+  /** what it paid on each charge's principal (zero once a reversal re-opened it) */
   readonly applied: IdTable<Money>;
+  /** what it paid on each charge's penalty (ApplyCredit), less what a PenaltyAdjusted gave back since (zero once a reversal re-opened it) */
+  readonly appliedPenalty: IdTable<Money>;
   readonly refunded: Money;
   /** taken back by payment reversals (its own, or another's whose charge was cancelled meanwhile) */
   readonly takenBack: Money;
@@ -404,7 +406,15 @@ const copyState = (s: AccountState): Mutable<AccountState> => ({
   arrearsClass: s.arrearsClass,
 });
 
-const copyLot = (lot: CreditLot): Mutable<CreditLot> => ({ lotId: lot.lotId, remaining: lot.remaining, applied: lot.applied, refunded: lot.refunded, takenBack: lot.takenBack, day: lot.day });
+const copyLot = (lot: CreditLot): Mutable<CreditLot> => ({
+  lotId: lot.lotId,
+  remaining: lot.remaining,
+  applied: lot.applied,
+  appliedPenalty: lot.appliedPenalty,
+  refunded: lot.refunded,
+  takenBack: lot.takenBack,
+  day: lot.day,
+});
 
 /**
  * The open credit lots in the order credit is used: `first` (when it is open) before the others,
@@ -469,7 +479,7 @@ const lessPenalty = (allocations: PaymentState['allocations'], chargeId: string,
 const addLot = (state: Mutable<AccountState>, lotId: string, amount: Money, day: number): AccountState => {
   const existing = state.lots.get(lotId);
   let lot: Mutable<CreditLot>;
-  if (existing === undefined) lot = { lotId, remaining: amount, applied: IdTable.empty<Money>(), refunded: ZERO, takenBack: ZERO, day };
+  if (existing === undefined) lot = { lotId, remaining: amount, applied: IdTable.empty<Money>(), appliedPenalty: IdTable.empty<Money>(), refunded: ZERO, takenBack: ZERO, day };
   else {
     lot = copyLot(existing);
     lot.remaining = existing.remaining.add(amount);
@@ -663,13 +673,16 @@ const evolvers: Evolvers = {
   },
   CreditApplied: (s, { data: d, meta }) => {
     const amount = money(d.amount);
-    const from = dayOfIso(meta.effectiveDate) + 1;
+    const day = dayOfIso(meta.effectiveDate);
+    const penalty = d.kind === 'penalty';
     let c = chargeOf(s, d.chargeId);
     const used = useCredit(s, amount, (lot, part) => {
-      lot.applied = lot.applied.set(d.chargeId, (lot.applied.get(d.chargeId) ?? ZERO).add(part));
+      if (penalty) lot.appliedPenalty = lot.appliedPenalty.set(d.chargeId, (lot.appliedPenalty.get(d.chargeId) ?? ZERO).add(part));
+      else lot.applied = lot.applied.set(d.chargeId, (lot.applied.get(d.chargeId) ?? ZERO).add(part));
       return lot;
     });
-    for (const p of used.parts) c = payPrincipal(c, p.amount, from, `credit:${p.lotId}`);
+    if (penalty) c = payPenalty(c, amount, day);
+    else for (const p of used.parts) c = payPrincipal(c, p.amount, day + 1, `credit:${p.lotId}`);
     const next = withCharges(s, withCharge(s.charges, c), d.chargeId);
     next.lots = used.lots;
     next.openLots = used.openLots;
@@ -728,14 +741,17 @@ const evolvers: Evolvers = {
     let lots = s.lots;
     const own = s.lots.get(d.paymentId);
     if (own !== undefined && d.creditApplications.length > 0) {
-      let applied = own.applied;
+      const lot = copyLot(own);
       for (const ca of d.creditApplications) {
         const c = charges.get(ca.chargeId) ?? chargeOf(s, ca.chargeId);
-        charges = charges.set(ca.chargeId, reopenPrincipal(c, money(ca.amount), `credit:${d.paymentId}`, day));
-        applied = applied.set(ca.chargeId, ZERO);
+        if (ca.kind === 'penalty') {
+          charges = charges.set(ca.chargeId, reopenPenalty(c, money(ca.amount), day));
+          lot.appliedPenalty = lot.appliedPenalty.set(ca.chargeId, ZERO);
+        } else {
+          charges = charges.set(ca.chargeId, reopenPrincipal(c, money(ca.amount), `credit:${d.paymentId}`, day));
+          lot.applied = lot.applied.set(ca.chargeId, ZERO);
+        }
       }
-      const lot = copyLot(own);
-      lot.applied = applied;
       lots = s.lots.set(d.paymentId, lot);
     }
     const p = s.payments.get(d.paymentId);
@@ -786,6 +802,23 @@ const evolvers: Evolvers = {
       if (p === undefined) throw new LevyError(domainError('LOG_INCONSISTENT', `PenaltyAdjusted gives back penalty paid by payment ${t.paymentId}, which this account never received`, ['data', 'toCredit']));
       payments = payments.set(t.paymentId, { ...p, allocations: lessPenalty(p.allocations, d.chargeId, part), penaltyToCredit: p.penaltyToCredit.add(part) });
     }
+    // penalty that credit paid (ApplyCredit) and is now lowered: back to credit too, off the lots it came from; a
+    // payment's lot counts it as that payment's penalty given back, so a reversal of the payment takes it back
+    let lots = s.lots;
+    for (const t of d.creditPaid ?? []) {
+      const part = money(t.amount);
+      moved = moved.add(part);
+      const lot = lots.get(t.lotId);
+      const had = lot?.appliedPenalty.get(d.chargeId);
+      if (lot === undefined || had === undefined || part.greaterThan(had)) {
+        throw new LevyError(domainError('LOG_INCONSISTENT', `PenaltyAdjusted gives back ${t.amount} of penalty on charge ${d.chargeId} paid by credit ${t.lotId}, which did not pay that much of it`, ['data', 'creditPaid']));
+      }
+      const copy = copyLot(lot);
+      copy.appliedPenalty = lot.appliedPenalty.set(d.chargeId, had.subtract(part));
+      lots = lots.set(t.lotId, copy);
+      const p = payments.get(t.lotId);
+      if (p !== undefined) payments = payments.set(t.lotId, { ...p, penaltyToCredit: p.penaltyToCredit.add(part) });
+    }
     // penalty waived and now lowered: the waivers relieve that much less (negative changes); a raise restores them first (positive)
     let waivers = s.waivers;
     let waiverChange = ZERO;
@@ -815,6 +848,7 @@ const evolvers: Evolvers = {
     state.waivers = waivers;
     if (!moved.isPositive()) return state;
     state.payments = payments;
+    state.lots = lots;
     return addLot(state, `${d.cause}:${d.chargeId}`, moved, on);
   },
   WaiverGranted: (s, { data: d, meta }) => {

@@ -34,7 +34,7 @@ import { type AllocationPolicy, type Receivable, type ReceivableKind, allocatePa
 import { businessDayAt, isoDateOf } from './calendar.js';
 import { canonicalMoney, isCanonicalAmount } from './canonical-amount.js';
 import { sha256Hex } from './canonical-json.js';
-import { type Amount, type DecimalString, type Id, type IsoDate, amountOf, moneyOf } from './codecs.js';
+import { type Amount, type DecimalString, type Id, type IsoDate, type NonEmptyText, amountOf, moneyOf } from './codecs.js';
 import type { AccountCommand, CommandMeta, CommandOf } from './commands.js';
 import { type Decider, dateAfterToday, eventFrom } from './decider.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
@@ -498,12 +498,14 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
     if (state.charges.get(a.chargeId)?.cancelled === true) extraFromCredit = extraFromCredit.add(moneyOf(a.amount));
     else allocations.push(a);
   }
-  const creditApplications: { chargeId: Id; amount: Amount }[] = [];
+  const creditApplications: EventData<'PaymentReversed'>['creditApplications'][number][] = [];
   if (lot !== undefined) {
-    for (const [chargeId, amount] of lot.applied) {
-      if (!amount.isPositive()) continue;
-      if (state.charges.get(chargeId)?.cancelled === true) extraFromCredit = extraFromCredit.add(amount);
-      else creditApplications.push({ chargeId: chargeId as Id, amount: amountOf(amount) });
+    for (const [table, kind] of [[lot.applied, 'principal'], [lot.appliedPenalty, 'penalty']] as const) {
+      for (const [chargeId, amount] of table) {
+        if (!amount.isPositive()) continue;
+        if (state.charges.get(chargeId)?.cancelled === true) extraFromCredit = extraFromCredit.add(amount);
+        else creditApplications.push(kind === 'penalty' ? { chargeId: chargeId as Id, amount: amountOf(amount), kind } : { chargeId: chargeId as Id, amount: amountOf(amount) });
+      }
     }
   }
   // credit it paid to a charge is taken back on the reversal's date: not before that charge was last changed (the application included)
@@ -557,10 +559,10 @@ const forBaseChanges = (e: AccountEvent, visit: (chargeId: string) => void): voi
       return;
     case 'PaymentReversed':
       for (const a of e.data.allocations) if (a.kind === 'principal') visit(a.chargeId);
-      for (const a of e.data.creditApplications) visit(a.chargeId);
+      for (const a of e.data.creditApplications) if (a.kind !== 'penalty') visit(a.chargeId);
       return;
     case 'CreditApplied':
-      visit(e.data.chargeId);
+      if (e.data.kind !== 'penalty') visit(e.data.chargeId);
       return;
     case 'WaiverGranted':
       if (e.data.kind === 'principal') visit(e.data.chargeId);
@@ -645,6 +647,16 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
       rest = rest.subtract(take);
       toCredit.push({ paymentId: p.paymentId as Id, amount: amountOf(take) });
     }
+    // then penalty that credit paid (ApplyCredit), latest lot first
+    const creditPaid: NonNullable<EventData<'PenaltyAdjusted'>['creditPaid']>[number][] = [];
+    const lots = rest.isPositive() ? after.lots.toArray() : [];
+    for (let i = lots.length - 1; i >= 0 && rest.isPositive(); i--) {
+      const paidHere = lots[i]!.appliedPenalty.get(c.chargeId);
+      if (paidHere === undefined || !paidHere.isPositive()) continue;
+      const take = Money.min(paidHere, rest);
+      rest = rest.subtract(take);
+      creditPaid.push({ lotId: lots[i]!.lotId as NonEmptyText, amount: amountOf(take) });
+    }
     const waivers = rest.isPositive() ? releaseWaivers(after, c.chargeId, rest) : change.isPositive() ? restoreWaivers(after, c.chargeId, change) : [];
     if (rest.isPositive() && !sumOf(waivers).negate().equals(rest)) {
       // what was assessed is owed, paid or waived: a lowering no waiver covers means the log disagrees with itself
@@ -657,6 +669,7 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
     const on = Math.max(r.day, c.changedDay);
     const data: EventData<'PenaltyAdjusted'> = { chargeId: c.chargeId as Id, cause: r.cause as EventData<'PenaltyAdjusted'>['cause'], pieces, amount: amountOf(change), toCredit };
     if (waivers.length > 0) data.waivers = waivers;
+    if (creditPaid.length > 0) data.creditPaid = creditPaid;
     out.push(eventFrom('PenaltyAdjusted', data, r.meta, r.ctx, eventIdFor('PenaltyAdjusted', [r.ctx.communityId, r.ctx.unitId, c.chargeId, r.cause]), { effectiveDate: iso(on) }));
   }
   return E.right(out);
@@ -1022,12 +1035,13 @@ const refundCredit = (cmd: CommandOf<'RefundCredit'>, state: AccountState, ctx: 
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Credit the unit holds goes to principal it owes, on the command's effective date: the credit
- * that had arisen by then (taken in the order evolve takes it, so every part used had), to the
- * principal owed by then (issued, or re-opened, by that day), in the community's allocation order,
- * restricted to `chargeIds` when given. Nothing to use or nothing owed decides nothing, so a retry
- * appends nothing. Dated before a charge's last assessed day, it lowers that penalty's base and
- * the penalty is counted again.
+ * Credit the unit holds goes to what it owes, on the command's effective date: the credit that had
+ * arisen by then (taken in the order evolve takes it, so every part used had), to the principal
+ * and penalty owed by then (issued or re-opened by that day; penalty assessed by then), in the
+ * community's allocation order, restricted to `chargeIds` when given. Each part is a
+ * CreditApplied of its kind. Nothing to use or nothing owed decides nothing, so a retry appends
+ * nothing. Principal paid on a day before a charge's last assessed day lowers that penalty's base
+ * and the penalty is counted again; penalty paid from credit changes no base.
  */
 const applyCredit = (cmd: CommandOf<'ApplyCredit'>, state: AccountState, ctx: AccountContext): Decision => {
   const d = cmd.data;
@@ -1052,19 +1066,16 @@ const applyCredit = (cmd: CommandOf<'ApplyCredit'>, state: AccountState, ctx: Ac
     usable = usable.add(part.amount);
   }
   if (!usable.isPositive()) return E.left(datedBefore(cmd.meta, arose, 'the credit it would use arose')!);
-  const owed = receivablesOf(state, day).filter((r) => r.kind === 'principal' && (ids === undefined || (ids as readonly string[]).includes(r.chargeId)));
+  const owed = ids === undefined ? receivablesOf(state, day) : receivablesOf(state, day).filter((r) => (ids as readonly string[]).includes(r.chargeId));
   if (owed.length === 0) return NOTHING;
   const allocated = allocatePayment(usable, owed, POLICIES[ctx.policy.allocation]);
   if (E.isLeft(allocated)) return E.left({ ...allocated.left, path: ['data'] });
-  const events = allocated.right.allocations.map((a) =>
-    eventFrom(
-      'CreditApplied',
-      { chargeId: a.chargeId as Id, amount: amountOf(a.amount) },
-      cmd.meta,
-      ctx,
-      eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, a.chargeId, 'applied', cmd.meta.effectiveDate, String(state.version)]),
-    ),
-  );
+  const events = allocated.right.allocations.map((a) => {
+    const data: EventData<'CreditApplied'> = { chargeId: a.chargeId as Id, amount: amountOf(a.amount) };
+    if (a.kind === 'penalty') data.kind = 'penalty';
+    const key = a.kind === 'penalty' ? 'applied-penalty' : 'applied';
+    return eventFrom('CreditApplied', data, cmd.meta, ctx, eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, a.chargeId, key, cmd.meta.effectiveDate, String(state.version)]));
+  });
   const recounted = recountPenalties(state, events, { cause: `credit:${cmd.meta.effectiveDate}:${state.version}`, day, path: META_EFFECTIVE_DATE, meta: cmd.meta, ctx });
   if (E.isLeft(recounted)) return recounted;
   return E.right(withCompletedPlans(state, recounted.right, cmd.meta, ctx, cmd.meta.effectiveDate));

@@ -297,8 +297,12 @@ const accountEvents = {
     {},
     'ChargeIssued',
   ),
-  /** Credit (预收) applied to a charge; issued right after the charge when the unit has credit (先交后用). */
-  CreditApplied: struct({ chargeId: Id, amount: Amount }, {}, 'CreditApplied'),
+  /**
+   * Credit (预收) applied to a charge: to its principal right after the charge is issued when the
+   * unit has credit (先交后用), and by ApplyCredit to principal or to penalty (`kind`; absent means
+   * principal, as in logs written before credit could pay penalty).
+   */
+  CreditApplied: struct({ chargeId: Id, amount: Amount }, { kind: ReceivableKindC }, 'CreditApplied'),
   /**
    * A charge is cancelled: what was still owed is written off, and what was paid on it (principal
    * and penalty) becomes credit. Penalties still owed on it are cancelled too.
@@ -317,7 +321,8 @@ const accountEvents = {
   /**
    * A payment bounced, was charged back, or was a duplicate: its allocations are re-opened,
    * the credit it created is taken back (`fromCredit`), and where that credit was already applied to
-   * charges those applications are re-opened too (`creditApplications`).
+   * charges those applications are re-opened too (`creditApplications`; `kind` as on CreditApplied,
+   * absent for principal).
    * allocations + fromCredit + creditApplications = amount.
    */
   PaymentReversed: struct(
@@ -328,7 +333,7 @@ const accountEvents = {
       amount: Amount,
       allocations: t.array(AllocationC),
       fromCredit: Amount,
-      creditApplications: t.array(struct({ chargeId: Id, amount: Amount })),
+      creditApplications: t.array(struct({ chargeId: Id, amount: Amount }, { kind: ReceivableKindC }, 'CreditApplicationReversed')),
     },
     {},
     'PaymentReversed',
@@ -363,7 +368,8 @@ const accountEvents = {
    * corrects) with their days and their penalty before (`was`) and after (`now`); `amount` is the
    * change, Σ(now − was): negative lowers the penalty, positive raises it. A lowering comes off what
    * is still owed first; where the penalty had been paid, the rest goes back to the owner as credit,
-   * taken from the payments that paid it, latest first (`toCredit`); what is left of a lowering
+   * taken from the payments that paid it, latest first (`toCredit`), then from the credit that paid
+   * it (ApplyCredit), latest credit lot first (`creditPaid`, left out when none); what is left of a lowering
    * had been waived, and the penalty waivers of the charge relieve that much less, latest first
    * (`waivers`, each change negative). A raise first restores what such lowerings took off the
    * waivers, earliest waiver first (`waivers`, each change positive), up to what each waiver
@@ -378,7 +384,10 @@ const accountEvents = {
       amount: Amount,
       toCredit: t.array(struct({ paymentId: Id, amount: Amount }, {}, 'PenaltyToCredit')),
     },
-    { waivers: t.array(struct({ waiverId: Id, amount: Amount }, {}, 'PenaltyWaiverChange')) },
+    {
+      waivers: t.array(struct({ waiverId: Id, amount: Amount }, {}, 'PenaltyWaiverChange')),
+      creditPaid: t.array(struct({ lotId: NonEmptyText, amount: Amount }, {}, 'PenaltyCreditPaidBack')),
+    },
     'PenaltyAdjusted',
   ),
   /** A waiver (减免) of principal or penalty on one charge; the approval is in the envelope. */

@@ -516,6 +516,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
             case 'PenaltyAdjusted':
               penalties = penalties.add(moneyOf(e.data.amount));
               for (const t of e.data.toCredit) credit = credit.add(moneyOf(t.amount));
+              for (const t of e.data.creditPaid ?? []) credit = credit.add(moneyOf(t.amount));
               for (const w of e.data.waivers ?? []) waived = waived.add(moneyOf(w.amount));
               break;
             case 'CreditApplied':

@@ -1,11 +1,12 @@
 // model-based test of the account decider (TigerBeetle's auditor, STYLE.md): random command
-// sequences run against the real decider and a small reference model in whole fen; after every
+// sequences run against the real decider and a small reference model in whole fen, under the
+// oldest-first or the penalty-first allocation order; after every
 // step the model predicts the refusal code or the outcome, and balances, credit and what each
 // charge owes must agree. The model counts penalty day by day, independently of penalty.ts.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { type AccountCommand, type AccountContext, type AccountEvent, type AccountState, Money, accountBalance, accountDecider, isoDateOf } from '@levy/core';
+import { type AccountCommand, type AccountContext, type AccountEvent, type AccountState, DEFAULT_ACCOUNT_POLICY, Money, accountBalance, accountDecider, isoDateOf } from '@levy/core';
 import { cancel, committeeApproval, ctx as makeCtx, day, issue, meta, pay, refund, reverse, waive } from './account-fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -43,6 +44,8 @@ interface MLot {
   id: string;
   remaining: number;
   applied: Map<string, number>;
+  /** penalty it paid (ApplyCredit), less what recounts gave back since */
+  appliedPen: Map<string, number>;
   refunded: number;
   takenBack: number;
 }
@@ -55,6 +58,8 @@ interface MPay {
   reversed: boolean;
 }
 interface Model {
+  /** the community's allocation order: oldest-first (all principal, then penalty) or penalty-first */
+  kinds: readonly ('principal' | 'penalty')[];
   day: number;
   periods: number;
   charges: MCharge[];
@@ -126,6 +131,18 @@ const recount = (m: Model, on: number, cause: string): void => {
       }
       p.allocs = p.allocs.filter((a) => a.fen > 0);
     }
+    // then penalty credit paid, latest lot first; a payment's lot counts it as that payment's penalty given back
+    for (const lot of [...m.lots].reverse()) {
+      if (rest === 0) break;
+      const take = Math.min(lot.appliedPen.get(c.id) ?? 0, rest);
+      if (take === 0) continue;
+      rest -= take;
+      lot.appliedPen.set(c.id, lot.appliedPen.get(c.id)! - take);
+      c.penPaid -= take;
+      const p = m.pays.get(lot.id);
+      if (p !== undefined) p.moved += take;
+      addLot(m, `${cause}:${c.id}`, take);
+    }
     for (let i = c.penWaivers.length - 1; i >= 0 && rest > 0; i--) {
       const w = c.penWaivers[i]!;
       const take = Math.min(w.fen - w.released, rest);
@@ -163,7 +180,7 @@ const useCredit = (model: Model, amount: number, record: (lot: MLot, part: numbe
   model.credit -= amount;
 };
 const addLot = (model: Model, id: string, amount: number): void => {
-  model.lots.push({ id, remaining: amount, applied: new Map(), refunded: 0, takenBack: 0 });
+  model.lots.push({ id, remaining: amount, applied: new Map(), appliedPen: new Map(), refunded: 0, takenBack: 0 });
   model.credit += amount;
 };
 
@@ -186,7 +203,8 @@ abstract class Step implements fc.Command<Model, Real> {
     const command = this.command(m);
     if (command === null) return;
     // recorded on the model's day, 10:00 in Shanghai: nothing is assessed as of a day not yet begun
-    const decided = accountDecider.decide(command, r.state, makeCtx({ now: `${isoDateOf(m.day)}T02:00:00Z` as AccountContext['now'] }));
+    const policy = m.kinds[0] === 'penalty' ? { ...DEFAULT_ACCOUNT_POLICY, allocation: 'penalty-first' as const } : DEFAULT_ACCOUNT_POLICY;
+    const decided = accountDecider.decide(command, r.state, makeCtx({ now: `${isoDateOf(m.day)}T02:00:00Z` as AccountContext['now'], policy }));
     const predicted = this.predict(m, command);
     if ('refused' in predicted) {
       expect(E.isLeft(decided) ? decided.left.code : `decided ${JSON.stringify(decided.right.map((e) => e.type))}`).toBe(predicted.refused);
@@ -264,12 +282,13 @@ class Pay extends Step {
     const existing = m.pays.get(id);
     if (existing !== undefined) return existing.amount === this.amountFen ? { check: (es) => expect(es).toEqual([]) } : { refused: 'PAYMENT_CONFLICT' };
     const received = this.received(m);
-    // oldest first: all principal by due date, then penalties by due date; only what was owed on the
-    // day it was received (charges issued by then, penalty last assessed by then)
+    // in the community's order (oldest-first: all principal by due date, then penalties by due date;
+    // penalty-first the other way round); only what was owed on the day it was received (charges
+    // issued by then, penalty last assessed by then)
     const order = [...m.charges].filter((x) => !x.cancelled).sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : 1));
     const allocs: MPay['allocs'] = [];
     let left = this.amountFen;
-    for (const kind of ['principal', 'penalty'] as const) {
+    for (const kind of m.kinds) {
       for (const ch of order) {
         const owed = since(ch, kind) > received ? 0 : kind === 'principal' ? owedP(ch) : owedPen(ch);
         const part = Math.min(left, owed);
@@ -352,7 +371,7 @@ class Reverse extends Step {
     const byId = new Map(m.charges.map((x) => [x.id, x]));
     let fromCredit = (lot?.remaining ?? 0) + p.moved;
     for (const a of p.allocs) if (byId.get(a.id)!.cancelled) fromCredit += a.fen;
-    for (const [id, f] of lot?.applied ?? []) if (byId.get(id)!.cancelled) fromCredit += f;
+    for (const [id, f] of [...(lot?.applied ?? []), ...(lot?.appliedPen ?? [])]) if (byId.get(id)!.cancelled) fromCredit += f;
     if (fromCredit > m.credit) return { refused: 'REVERSAL_CREDIT_SPENT' };
     for (const a of p.allocs) {
       const ch = byId.get(a.id)!;
@@ -370,7 +389,14 @@ class Reverse extends Step {
       ch.moves = ch.moves.filter((x) => x.source !== `credit:${p.id}`);
       if (f > 0) ch.reopened = m.day;
     }
+    for (const [id, f] of lot?.appliedPen ?? []) {
+      const ch = byId.get(id)!;
+      if (ch.cancelled) continue;
+      ch.penPaid -= f;
+      if (f > 0) ch.reopened = m.day;
+    }
     lot?.applied.clear();
+    lot?.appliedPen.clear();
     p.reversed = true;
     if (fromCredit > 0) useCredit(m, fromCredit, (l, part) => (l.takenBack += part), p.id);
     recount(m, m.day, `reversal:${p.id}`);
@@ -522,31 +548,69 @@ class Refund extends Step {
   }
 }
 
-/** ApplyCredit today: all the credit (every lot arose by today) to principal owed, by due date, oldest first. */
+/** ApplyCredit today: all the credit (every lot arose by today) to what is owed by today, in the community's order (as a payment). */
 class Apply extends Step {
   command(m: Model): AccountCommand {
     return { type: 'ApplyCredit', data: {}, meta: meta(isoDateOf(m.day)) } as AccountCommand;
   }
   predict(m: Model): Predicted {
-    const applied: [string, number][] = [];
+    const applied: [string, string, number][] = [];
     const order = [...m.charges].filter((x) => !x.cancelled).sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : 1));
-    for (const ch of order) {
-      const part = Math.min(m.credit, owedP(ch));
-      if (part <= 0) continue;
-      applied.push([ch.id, part]);
-      useCredit(m, part, (lot, piece) => {
-        lot.applied.set(ch.id, (lot.applied.get(ch.id) ?? 0) + piece);
-        ch.paid += piece;
-        ch.moves.push({ from: m.day + 1, fen: piece, source: `credit:${lot.id}` });
-      });
+    for (const kind of m.kinds) {
+      for (const ch of order) {
+        const part = since(ch, kind) > m.day ? 0 : Math.min(m.credit, kind === 'principal' ? owedP(ch) : owedPen(ch));
+        if (part <= 0) continue;
+        applied.push([ch.id, kind, part]);
+        useCredit(m, part, (lot, piece) => {
+          if (kind === 'penalty') {
+            lot.appliedPen.set(ch.id, (lot.appliedPen.get(ch.id) ?? 0) + piece);
+            ch.penPaid += piece;
+          } else {
+            lot.applied.set(ch.id, (lot.applied.get(ch.id) ?? 0) + piece);
+            ch.paid += piece;
+            ch.moves.push({ from: m.day + 1, fen: piece, source: `credit:${lot.id}` });
+          }
+        });
+      }
     }
     return {
       check: (es) =>
-        expect(es.filter((e) => e.type === 'CreditApplied').map((e) => [(e as Extract<AccountEvent, { type: 'CreditApplied' }>).data.chargeId, fen(Money.of((e as Extract<AccountEvent, { type: 'CreditApplied' }>).data.amount))])).toEqual(applied),
+        expect(
+          es
+            .filter((e): e is Extract<AccountEvent, { type: 'CreditApplied' }> => e.type === 'CreditApplied')
+            .map((e) => [e.data.chargeId, e.data.kind ?? 'principal', fen(Money.of(e.data.amount))]),
+        ).toEqual(applied),
     };
   }
   toString(): string {
     return `Apply(+${this.advance}d)`;
+  }
+}
+
+/**
+ * ApplyCredit, then at once a payment received before the last assessed day is booked: when credit
+ * paid penalty (penalty-first) and principal is still owed, the payment lowers penalty that credit
+ * paid, which goes back to credit.
+ */
+class ApplyThenPayBefore extends Step {
+  constructor(
+    advance: number,
+    readonly pay: PayBeforeAssessed,
+  ) {
+    super(advance);
+  }
+  override run(m: Model, r: Real): void {
+    new Apply(this.advance).run(m, r);
+    this.pay.run(m, r);
+  }
+  command(): AccountCommand | null {
+    return null;
+  }
+  predict(): Predicted {
+    return {};
+  }
+  toString(): string {
+    return `ApplyThenPayBefore(+${this.advance}d, ${this.pay.toString()})`;
   }
 }
 
@@ -565,14 +629,16 @@ const steps = [
   fc.tuple(advance, fc.nat()).map(([a, p]) => new Cancel(a, p)),
   fc.tuple(advance, cents(100_000)).map(([a, f]) => new Refund(a, f)),
   fc.tuple(advance).map(([a]) => new Apply(a)),
+  fc.tuple(advance, cents(400_000), fc.nat({ max: 12 }), fc.nat({ max: 20 })).map(([a, f, t, b]) => new ApplyThenPayBefore(a, new PayBeforeAssessed(0, f, t, b))),
 ];
 
 describe('account decider against a reference model', () => {
   it('agrees with the model on balances, credit, allocations, penalties and refusals after every command', () => {
     fc.assert(
-      fc.property(fc.commands(steps, { maxCommands: 60, size: 'large' }), (cmds) => {
+      fc.property(fc.commands(steps, { maxCommands: 60, size: 'large' }), fc.boolean(), (cmds, penaltyFirst) => {
+        const kinds = penaltyFirst ? (['penalty', 'principal'] as const) : (['principal', 'penalty'] as const);
         const setup = () => ({
-          model: { day: START, periods: 0, charges: [], pays: new Map(), lots: [], credit: 0, waivers: 0, refunds: 0 } as Model,
+          model: { kinds, day: START, periods: 0, charges: [], pays: new Map(), lots: [], credit: 0, waivers: 0, refunds: 0 } as Model,
           real: { state: accountDecider.initialState() } as Real,
         });
         fc.modelRun(setup, cmds);

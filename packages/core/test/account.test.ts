@@ -507,6 +507,70 @@ describe('ApplyCredit', () => {
   it('decides nothing without credit', () => {
     spec().given(run([march]).events).when(apply('2025-04-25')).thenNothing();
   });
+
+  describe('on penalty', () => {
+    // 1,020.00 received May 20 pays March's 1,000.00; the 20.00 over is credit, since no penalty was
+    // assessed yet. Assessed May 31: April 16 to May 20 (35 days) × 0.30 = 10.50, owed beside the credit
+    const overpaid = [march, pay('OVER', '1020', '2025-05-20'), assess('2025-05-31')];
+    it('pays penalty owed from credit: the owner who overpaid before the assessment owes nothing', () => {
+      const before = run(overpaid).state;
+      expect([before.credit, before.charges.get('property-2025-03')!.outstandingPenalty].map(String)).toEqual(['20.00', '10.50']);
+      const es = spec().given(run(overpaid).events).when(apply('2025-06-01')).then((events) => expect(events.map((e) => e.type)).toEqual(['CreditApplied']));
+      expect(es[0]!.data).toEqual({ chargeId: 'property-2025-03', amount: '10.50', kind: 'penalty' });
+      const { state } = run([...overpaid, apply('2025-06-01')]);
+      const c = state.charges.get('property-2025-03')!;
+      expect([state.credit, c.outstandingPenalty, c.penaltyPaid, accountBalance(state)].map(String)).toEqual(['9.50', '0.00', '10.50', '-9.50']);
+      // paying penalty changes no base: the assessment is not counted again
+      expect(c.penaltyPieces.map((p) => p.amount.toString())).toEqual(['10.50']);
+    });
+    it('does not pay penalty assessed after its date', () => {
+      spec().given(run(overpaid).events).when(apply('2025-05-30')).thenNothing();
+    });
+    it('is re-opened when the payment whose credit paid it bounces', () => {
+      const given = run([...overpaid, apply('2025-06-01')]).events;
+      const es = spec()
+        .given(given)
+        .when(reverse('wechat-OVER', '2025-06-05'))
+        .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReversed']));
+      // 1,000.00 principal + 10.50 penalty paid from its credit + 9.50 credit left = 1,020.00
+      expect(es[0]!.data).toMatchObject({
+        allocations: [{ chargeId: 'property-2025-03', kind: 'principal', amount: '1000.00' }],
+        creditApplications: [{ chargeId: 'property-2025-03', amount: '10.50', kind: 'penalty' }],
+        fromCredit: '9.50',
+      });
+      const reversed = [...overpaid, apply('2025-06-01'), reverse('wechat-OVER', '2025-06-05')];
+      const c = run(reversed).state.charges.get('property-2025-03')!;
+      expect([run(reversed).state.credit, c.outstandingPrincipal, c.outstandingPenalty, c.penaltyPaid].map(String)).toEqual(['0.00', '1000.00', '10.50', '0.00']);
+      // the May 31 assessment counted through May 20, the last day anything was unpaid; the next one
+      // counts from May 21 on the whole 1,000.00 again: 41 days to June 30 × 0.30 = 12.30
+      const next = decideAfter(reversed, assess('2025-06-30'));
+      expect(E.isRight(next) && next.right.map((e) => [(e as EventOf<'PenaltyAssessed'>).data.from, (e as EventOf<'PenaltyAssessed'>).data.amount])).toEqual([['2025-05-21', '12.30']]);
+    });
+    it('gives penalty credit paid back to credit when a later-booked payment lowers it (penalty-first)', () => {
+      // April's 1,000.00 paid and cancelled: 1,000.00 credit. Assessed May 31 on March: 46 days, 13.80.
+      // Penalty first, the credit pays 13.80 of penalty and 986.20 of principal on June 1
+      const c = ctx({ policy: { ...DEFAULT_ACCOUNT_POLICY, allocation: 'penalty-first' } });
+      const given = run([...history, assess('2025-05-31'), apply('2025-06-01')], c).events;
+      expect(given.filter((e) => e.type === 'CreditApplied').map((e) => [(e as EventOf<'CreditApplied'>).data.kind ?? 'principal', (e as EventOf<'CreditApplied'>).data.amount])).toEqual([
+        ['penalty', '13.80'],
+        ['principal', '986.20'],
+      ]);
+      // a 13.80 transfer received May 10, booked June 3: April 16 to May 10 on 1,000.00 is 7.50, May 11
+      // to May 31 on 986.20 is 6.21302; 13.71302 rounds to 13.71, 0.09 lower, all of it paid from credit
+      const late = { ...pay('BT-0510', '13.80', '2025-05-10'), meta: meta('2025-06-03') } as CommandOf<'ReceivePayment'>;
+      const es = spec()
+        .given(given)
+        .when(late, c)
+        .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'PenaltyAdjusted']));
+      expect(es[1]!.data).toMatchObject({ amount: '-0.09', toCredit: [], creditPaid: [{ lotId: 'cancel:property-2025-04', amount: '0.09' }] });
+      // dated the day the credit paid it, not before
+      expect(es[1]!.meta.effectiveDate).toBe('2025-06-01');
+      const { state } = run([...history, assess('2025-05-31'), apply('2025-06-01'), late], c);
+      const charge = state.charges.get('property-2025-03')!;
+      expect([state.credit, charge.outstandingPrincipal, charge.outstandingPenalty, charge.penaltyPaid].map(String)).toEqual(['0.09', '0.00', '0.00', '13.71']);
+      expect(state.lots.get('cancel:property-2025-04')!.appliedPenalty.get('property-2025-03')!.toString()).toBe('13.71');
+    });
+  });
 });
 
 describe('RecordReminder and ClassifyArrears', () => {

@@ -452,7 +452,8 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
     }
     case 'CreditApplied': {
       const a = moneyOfAmount(event.data.amount);
-      move(state, unit, event, event.data.chargeId, day, seq, PAID_FROM_CREDIT, a);
+      // penalty paid from credit is penalty paid (penalty is in no collection rate, so its source need not be kept)
+      move(state, unit, event, event.data.chargeId, day, seq, event.data.kind === 'penalty' ? PENALTY_PAID : PAID_FROM_CREDIT, a);
       changeCredit(state, unit, event, day, seq, a.negate());
       return;
     }
@@ -501,7 +502,8 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
       for (const ca of d.creditApplications) {
         const m = moneyOfAmount(ca.amount);
         sum = sum.add(m);
-        for (const part of creditPaidDays(chargeOf(unit, ca.chargeId), m)) move(state, unit, event, ca.chargeId, day, seq, UNPAID_CREDIT, part.amount, part.day);
+        if (ca.kind === 'penalty') move(state, unit, event, ca.chargeId, day, seq, PENALTY_UNPAID, m);
+        else for (const part of creditPaidDays(chargeOf(unit, ca.chargeId), m)) move(state, unit, event, ca.chargeId, day, seq, UNPAID_CREDIT, part.amount, part.day);
       }
       const fromCredit = moneyOfAmount(d.fromCredit);
       sum = sum.add(fromCredit);
@@ -520,6 +522,11 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
       // penalty already paid and now lowered goes back to credit first, and penalty waived comes off
       // its waivers (a negative penalty-waived movement), so the charge never shows less than nothing
       for (const t of d.toCredit) {
+        const m = moneyOfAmount(t.amount);
+        move(state, unit, event, d.chargeId, day, seq, PENALTY_UNPAID, m);
+        changeCredit(state, unit, event, day, seq, m);
+      }
+      for (const t of d.creditPaid ?? []) {
         const m = moneyOfAmount(t.amount);
         move(state, unit, event, d.chargeId, day, seq, PENALTY_UNPAID, m);
         changeCredit(state, unit, event, day, seq, m);

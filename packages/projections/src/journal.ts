@@ -138,7 +138,7 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
     case 'CreditApplied': {
       const a = moneyOfAmount(event.data.amount);
       emit(sink, ACCOUNT.prepaid, a, DR);
-      emit(sink, ACCOUNT.receivableFees, a, CR);
+      emit(sink, event.data.kind === 'penalty' ? ACCOUNT.receivablePenalties : ACCOUNT.receivableFees, a, CR);
       return;
     }
     case 'PaymentReceived': {
@@ -152,8 +152,13 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
       const d = event.data;
       allocationPostings(sink, d.allocations, DR);
       let reopened = Money.zero();
-      for (const c of d.creditApplications) reopened = reopened.add(moneyOfAmount(c.amount));
+      let reopenedPenalty = Money.zero();
+      for (const c of d.creditApplications) {
+        if (c.kind === 'penalty') reopenedPenalty = reopenedPenalty.add(moneyOfAmount(c.amount));
+        else reopened = reopened.add(moneyOfAmount(c.amount));
+      }
       emit(sink, ACCOUNT.receivableFees, reopened, DR);
+      emit(sink, ACCOUNT.receivablePenalties, reopenedPenalty, DR);
       emit(sink, ACCOUNT.prepaid, moneyOfAmount(d.fromCredit), DR);
       emit(sink, cashOf(d.channel), moneyOfAmount(d.amount), CR);
       return;
@@ -177,8 +182,10 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
         emit(sink, ACCOUNT.revenuePenalties, a, CR);
         return;
       }
+      // penalty paid by payments, and by credit, goes back to credit alike
       let toCredit = Money.zero();
       for (const t of event.data.toCredit) toCredit = toCredit.add(moneyOfAmount(t.amount));
+      for (const t of event.data.creditPaid ?? []) toCredit = toCredit.add(moneyOfAmount(t.amount));
       // waivers are negative here: the part waived
       emit(sink, ACCOUNT.revenuePenalties, a.negate(), DR);
       emit(sink, ACCOUNT.receivablePenalties, a.negate().subtract(toCredit).add(waivers), CR);
@@ -217,7 +224,7 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
  *
  * Charge: Dr Receivable:Fees / Cr Revenue:Fees (酬金制: Cr OwnersFund and Revenue:Commission).
  * Payment: Dr Cash:<channel> / Cr Receivable:Fees, Receivable:Penalties, Liability:Prepaid.
- * CreditApplied: Dr Liability:Prepaid / Cr Receivable:Fees. Waiver: Dr Contra:Waivers / Cr Receivable.
+ * CreditApplied: Dr Liability:Prepaid / Cr Receivable:Fees (Receivable:Penalties when it pays penalty). Waiver: Dr Contra:Waivers / Cr Receivable.
  * Penalty: Dr Receivable:Penalties / Cr Revenue:Penalties; counted again lower: the mirror, with
  * penalty already paid credited to Liability:Prepaid. Refund: Dr Prepaid / Cr Cash.
  * Reversal and cancellation: the mirror of what they undo. Expenditure: Dr Expense:<category> /

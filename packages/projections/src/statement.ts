@@ -52,7 +52,7 @@ const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
       return { delta: moneyOfAmount(d.amount), text: `charge ${d.feeItemId} ${d.periodKey} (${how}), due ${d.dueDate}` };
     }
     case 'CreditApplied':
-      return { delta: ZERO, text: `credit ${e.data.amount} applied to ${e.data.chargeId}` };
+      return { delta: ZERO, text: `credit ${e.data.amount} applied to ${e.data.chargeId}${e.data.kind === 'penalty' ? ' penalty' : ''}` };
     case 'ChargeCancelled': {
       const d = e.data;
       const off = moneyOfAmount(d.outstandingPrincipal).add(moneyOfAmount(d.paidPrincipalToCredit)).add(moneyOfAmount(d.outstandingPenalty)).add(moneyOfAmount(d.paidPenaltyToCredit));
@@ -82,6 +82,7 @@ const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
       const d = e.data;
       const pieces = d.pieces.map((p) => `${p.from}..${p.to} ${p.was} → ${p.now}`).join(', ');
       const back = d.toCredit.map((t) => `${t.amount} paid by ${t.paymentId} back to credit`);
+      for (const t of d.creditPaid ?? []) back.push(`${t.amount} paid from credit ${t.lotId} back to credit`);
       // a waiver change is not owed or given back: the balance moves by the penalty change less it
       let delta = moneyOfAmount(d.amount);
       for (const w of d.waivers ?? []) {

@@ -30,7 +30,7 @@ import {
   unitStatement,
 } from '../src/index.js';
 import { type EventOf, LevyError } from '@levy/core';
-import { S1, S2, charge, ev, quarterLog } from './fixtures.js';
+import { S1, S2, U1, charge, ev, quarterLog } from './fixtures.js';
 import type { LoggedEvent } from '../src/index.js';
 
 const views = () => rebuild(levyProjection, quarterLog());
@@ -498,5 +498,98 @@ describe('penalty counted again (PenaltyAdjusted)', () => {
     const tooMuch = { ...lowered, data: { ...lowered.data, amount: '-7.00' } } as LoggedEvent;
     const v = rebuild(levyProjection, [...closed(), tooMuch]);
     expect(v.book.anomalies.map((a) => a.code)).toEqual(['PENALTY_OVERPAID']);
+  });
+});
+
+describe('credit paying penalty (ApplyCredit)', () => {
+  // B1-101: March's 1,000.00, due April 15; 1,020.00 received May 20 pays it and leaves 20.00 of
+  // credit; May 31 assesses 10.50 (April 16 to May 20); June 1 the credit pays it (CreditApplied,
+  // kind penalty); June 5 the payment bounces, re-opening the principal and that penalty
+  const issued = charge(S1, U1, 'property-2025-03', '2025-03', '2025-03-01', '2025-03-31', '2025-04-15', '1000.00', '2025-04-01');
+  const paid = ev(S1, 'PaymentReceived', '2025-05-20', {
+    paymentId: 'wechat-OVER',
+    channel: 'wechat',
+    channelTxnId: 'OVER',
+    amount: '1020.00',
+    receivedOn: '2025-05-20',
+    allocations: [{ chargeId: 'property-2025-03', kind: 'principal', amount: '1000.00' }],
+    toCredit: '20.00',
+  } as EventOf<'PaymentReceived'>['data']);
+  const assessed = ev(S1, 'PenaltyAssessed', '2025-05-31', {
+    chargeId: 'property-2025-03',
+    asOf: '2025-05-31',
+    from: '2025-04-16',
+    to: '2025-05-20',
+    days: 35,
+    segments: [{ from: '2025-04-16', to: '2025-05-20', days: 35, base: '1000.00' }],
+    dailyRate: '0.0003',
+    rounding: 'half-up',
+    unrounded: '10.5',
+    amount: '10.50',
+    cappedBy: null,
+  } as unknown as EventOf<'PenaltyAssessed'>['data']);
+  const applied = ev(S1, 'CreditApplied', '2025-06-01', { chargeId: 'property-2025-03', amount: '10.50', kind: 'penalty' } as EventOf<'CreditApplied'>['data']);
+  const bounced = ev(S1, 'PaymentReversed', '2025-06-05', {
+    paymentId: 'wechat-OVER',
+    reason: 'bounced',
+    channel: 'wechat',
+    amount: '1020.00',
+    allocations: [{ chargeId: 'property-2025-03', kind: 'principal', amount: '1000.00' }],
+    fromCredit: '9.50',
+    creditApplications: [{ chargeId: 'property-2025-03', amount: '10.50', kind: 'penalty' }],
+  } as EventOf<'PaymentReversed'>['data']);
+
+  it('posts it off the penalty receivable, not the fees, and the book shows the penalty paid', () => {
+    expect(postingsFor(applied).map((p) => `${p.account} ${p.amount.toString()}`)).toEqual([`${ACCOUNT.prepaid} 10.50`, `${ACCOUNT.receivablePenalties} -10.50`]);
+    const v = rebuild(levyProjection, [issued, paid, assessed, applied]);
+    expect(v.book.anomalies).toEqual([]);
+    expect(trialBalance(v.journal).sum.isZero()).toBe(true);
+    expect([ACCOUNT.receivableFees, ACCOUNT.receivablePenalties, ACCOUNT.prepaid].map((a) => journalBalance(v.journal, a).toString())).toEqual(['0.00', '0.00', '-9.50']);
+    const unit = v.book.units.get(S1)!;
+    const c = chargeOf(unit, 'property-2025-03')!;
+    const on = (iso: string) => [chargeAsOf(c, dayOf(iso)).penalty, chargeAsOf(c, dayOf(iso)).penaltyCollected, creditAsOf(unit, dayOf(iso))].map(String);
+    expect([on('2025-05-31'), on('2025-06-01')]).toEqual([
+      ['10.50', '0.00', '20.00'],
+      ['0.00', '10.50', '9.50'],
+    ]);
+    // the statement says what the credit paid; the balance (owed less credit) does not move
+    const s = ok(unitStatement(v.book, S1, { from: dayOf('2025-06-01') }));
+    expect(s.lines.map((l) => [l.description, l.balance.toString()])).toEqual([['credit 10.50 applied to property-2025-03 penalty', '-9.50']]);
+  });
+
+  it('re-opens that penalty when the payment behind the credit bounces', () => {
+    expect(postingsFor(bounced).map((p) => `${p.account} ${p.amount.toString()}`)).toEqual([
+      `${ACCOUNT.receivableFees} 1000.00`,
+      `${ACCOUNT.receivablePenalties} 10.50`,
+      `${ACCOUNT.prepaid} 9.50`,
+      'Cash:wechat -1020.00',
+    ]);
+    const v = rebuild(levyProjection, [issued, paid, assessed, applied, bounced]);
+    expect(v.book.anomalies).toEqual([]);
+    expect(trialBalance(v.journal).sum.isZero()).toBe(true);
+    const unit = v.book.units.get(S1)!;
+    const c = chargeAsOf(chargeOf(unit, 'property-2025-03')!, dayOf('2025-06-05'));
+    expect([c.principal, c.penalty, c.penaltyCollected, creditAsOf(unit, dayOf('2025-06-05'))].map(String)).toEqual(['1000.00', '10.50', '0.00', '0.00']);
+  });
+
+  it('gives penalty that credit paid back to credit when it is counted again lower', () => {
+    // as if a transfer received May 10 were booked later and lowered May 31's 10.50 to 10.41
+    const lower = ev(S1, 'PenaltyAdjusted', '2025-06-03', {
+      chargeId: 'property-2025-03',
+      cause: 'payment:wechat-BT',
+      pieces: [{ assessment: assessed.meta.eventId, from: '2025-04-16', to: '2025-05-20', was: '10.50', now: '10.41' }],
+      amount: '-0.09',
+      toCredit: [],
+      creditPaid: [{ lotId: 'wechat-OVER', amount: '0.09' }],
+    } as unknown as EventOf<'PenaltyAdjusted'>['data']);
+    expect(postingsFor(lower).map((p) => `${p.account} ${p.amount.toString()}`)).toEqual([`${ACCOUNT.revenuePenalties} 0.09`, `${ACCOUNT.prepaid} -0.09`]);
+    const v = rebuild(levyProjection, [issued, paid, assessed, applied, lower]);
+    expect(v.book.anomalies).toEqual([]);
+    expect(trialBalance(v.journal).sum.isZero()).toBe(true);
+    const unit = v.book.units.get(S1)!;
+    const c = chargeAsOf(chargeOf(unit, 'property-2025-03')!, dayOf('2025-06-03'));
+    expect([c.penalty, c.penaltyAssessed, c.penaltyCollected, creditAsOf(unit, dayOf('2025-06-03'))].map(String)).toEqual(['0.00', '10.41', '10.41', '9.59']);
+    const s = ok(unitStatement(v.book, S1, { from: dayOf('2025-06-03') }));
+    expect(s.lines[0]!.description).toContain('0.09 paid from credit wechat-OVER back to credit');
   });
 });

@@ -166,7 +166,7 @@ export type AccountStep =
   | { readonly kind: 'cancel'; readonly unit: number; readonly pick: number; readonly advance: number; readonly backDays?: number }
   | { readonly kind: 'plan'; readonly unit: number; readonly pick: number; readonly count: number; readonly installments: number; readonly advance: number }
   | { readonly kind: 'refund'; readonly unit: number; readonly share: number; readonly advance: number; readonly backDays?: number }
-  /** ApplyCredit: the unit's credit to the principal it owes */
+  /** ApplyCredit: the unit's credit to the principal and penalty it owes */
   | { readonly kind: 'apply'; readonly unit: number; readonly advance: number; readonly backDays?: number }
   | { readonly kind: 'remind'; readonly unit: number; readonly pick: number; readonly stage: number; readonly advance: number }
   | { readonly kind: 'classify'; readonly unit: number; readonly cls: number; readonly advance: number };

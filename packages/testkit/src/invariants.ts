@@ -196,7 +196,7 @@ export const checkReceivables = (log: CheckedLog, views?: LevyViews): InvariantV
  * waivers - payments + reversed payments + refunds, summed straight from its events; no charge is
  * over-paid and credit never goes negative (the book's anomalies); each payment's allocations plus
  * the credit it made equal it, and each reversal's parts equal it; and no PenaltyAdjusted is dated
- * before an assessment, payment or waiver it changes (CORRECTION_DATED_BEFORE).
+ * before an assessment, payment, waiver or credit application to penalty it changes (CORRECTION_DATED_BEFORE).
  *
  * @example
  * checkUnitPositions(events); // []
@@ -236,6 +236,10 @@ export const checkUnitPositions = (log: CheckedLog, views?: LevyViews): Invarian
         for (const p of e.data.pieces) datedBefore(e, p.assessment, `assessment ${p.assessment}`);
         for (const t of e.data.toCredit) datedBefore(e, `${e.streamId}|payment|${t.paymentId}`, `payment ${t.paymentId}`);
         for (const w of e.data.waivers ?? []) datedBefore(e, `${e.streamId}|waiver|${w.waiverId}`, `waiver ${w.waiverId}`);
+        if ((e.data.creditPaid ?? []).length > 0) datedBefore(e, `${e.streamId}|credit-penalty|${e.data.chargeId}`, `credit applied to penalty on ${e.data.chargeId}`);
+        break;
+      case 'CreditApplied':
+        if (e.data.kind === 'penalty') dayOfFact.set(`${e.streamId}|credit-penalty|${e.data.chargeId}`, e.meta.effectiveDate);
         break;
       case 'WaiverGranted':
         add(e.streamId, moneyOfAmount(e.data.amount).negate());
