@@ -56,7 +56,7 @@ const main = async (): Promise<void> => {
   console.log(
     `  ${sim.events.toLocaleString('en-US')} events from ${sim.commands.toLocaleString('en-US')} commands: ${c.charges.toLocaleString('en-US')} charges, ` +
       `${c.payments.toLocaleString('en-US')} payments, ${c.penalties.toLocaleString('en-US')} penalties, ${c.reminders.toLocaleString('en-US')} reminders, ` +
-      `${c.waivers} waivers, ${c.plans} plan, ${c.reversals} bounced payment, ${c.closes} quarter closes; refused: ${Object.keys(sim.refusals).length === 0 ? 'none' : JSON.stringify(sim.refusals)}`,
+      `${c.waivers} waivers, ${c.plans} plan, ${c.reversals} bounced payment, ${c.creditApplications} credit sweeps, ${c.closes} quarter closes; refused: ${Object.keys(sim.refusals).length === 0 ? 'none' : JSON.stringify(sim.refusals)}`,
   );
   console.log(`  payers: ${Object.entries(sim.profiles).map(([k, v]) => `${v} ${k}`).join(', ')}`);
 

@@ -7,7 +7,9 @@
  * graded offices, parking spaces, a few flats handed over during the year) adopt a fee schedule
  * (area price by use type and grade, parking fixed, 日万分之三 penalties, published 公示 a month
  * ahead). Then, day by day: billing on the 1st of each month; owners paying by WeChat, Alipay,
- * UnionPay or bank card, most before the 15th, some late (penalty assessed when they pay), a few
+ * UnionPay or bank card, most before the 15th, some late (penalty assessed when they pay, or, for
+ * a round sum paid at a bank counter, at month end, when the clerk's sweep pays it from the
+ * round-up's credit: ApplyCredit), a few
  * prepaying the year by bank transfer, a few chronic debtors who never pay (monthly penalties,
  * reminders at each stage: before the due date, a call at 15 days, a written notice at 30, legal
  * at 60, and the arrears class), irregular payers (some of whose bank transfers are booked after
@@ -87,6 +89,8 @@ export interface SimulationSummary {
     readonly plans: number;
     readonly reversals: number;
     readonly closes: number;
+    /** month-end ApplyCredit sweeps that used credit on what a unit owed */
+    readonly creditApplications: number;
   };
   /** refused commands by code: a healthy simulation has none */
   readonly refusals: Readonly<Record<string, number>>;
@@ -165,7 +169,7 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
 
   let commands = 0;
   const refusals: Record<string, number> = {};
-  const counts = { charges: 0, payments: 0, penalties: 0, reminders: 0, waivers: 0, plans: 0, reversals: 0, closes: 0 };
+  const counts = { charges: 0, payments: 0, penalties: 0, reminders: 0, waivers: 0, plans: 0, reversals: 0, closes: 0, creditApplications: 0 };
   let firstDate: string | null = null;
   let lastDate = iso(today);
 
@@ -277,8 +281,8 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
     return ok ? channelTxnId : null;
   };
   const assess = async (unit: SimUnit): Promise<void> => {
-    const before = await account(unit.unitId);
-    if (!owedFor(before, null).principal.isPositive()) return;
+    // open charges: owing, or paid after their due date with penalty days not yet assessed
+    if ((await account(unit.unitId)).open.length === 0) return;
     if (await send(command('AssessPenalty', { asOf: iso(today) }, system()), unit.unitId)) counts.penalties++;
   };
   const payEverything = async (unit: SimUnit): Promise<void> => {
@@ -325,7 +329,16 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
             });
             break;
           case 'late':
-            at(due + between(5, 80), () => payEverything(unit));
+            // every third late payer pays a round sum at the bank counter, where nobody assesses the
+            // penalty on the spot: the round-up is credit, and the month-end assessment then counts
+            // the penalty through the day paid, owed beside that credit (the month-end sweep below)
+            if (units.indexOf(unit) % 3 === 0) {
+              at(due + between(5, 80), async () => {
+                const owed = owedFor(await account(unit.unitId), null);
+                const fen = owed.principal.add(owed.penalty).minorUnits;
+                await pay(unit, Money.fromMinorUnits(Math.ceil(fen / 10_000) * 10_000));
+              });
+            } else at(due + between(5, 80), () => payEverything(unit));
             break;
           case 'irregular':
             if (month % 2 === 0) {
@@ -359,9 +372,16 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
         });
       }
     });
-    // month-end penalties for everyone who owes past a due date
+    // month-end penalties for everyone who owes past a due date; then the clerk's credit sweep:
+    // a unit holding credit while it owes penalty (or anything else) has the credit applied
     at(period.end, async () => {
       for (const unit of units) if (unit.profile !== 'prompt' && unit.profile !== 'prepaid') await assess(unit);
+      for (const unit of units) {
+        const state = await account(unit.unitId);
+        const owed = owedFor(state, null);
+        if (!state.credit.isPositive() || !owed.principal.add(owed.penalty).isPositive()) continue;
+        if (await send(command('ApplyCredit', {}), unit.unitId)) counts.creditApplications++;
+      }
     });
   }
 

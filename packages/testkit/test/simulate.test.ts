@@ -29,6 +29,9 @@ describe('simulateCommunityYear', () => {
     expect(summary.counts.reversals).toBe(1);
     expect(summary.counts.waivers).toBeGreaterThan(0);
     expect(summary.eventTypes.InstallmentPlanDefaulted ?? 0).toBe(0);
+    // the month-end sweep pays penalty from the credit a round sum left (CreditApplied on penalty)
+    expect(summary.counts.creditApplications).toBeGreaterThan(0);
+    expect(events.some((e) => e.type === 'CreditApplied' && (e.data as { kind?: string }).kind === 'penalty')).toBe(true);
     expect(events.every((e) => decodeEvent(e)._tag === 'Right')).toBe(true);
     expect(verifyChain(events)).toEqual({ ok: true, count: events.length });
   });
