@@ -504,7 +504,11 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
       for (const [chargeId, amount] of table) {
         if (!amount.isPositive()) continue;
         if (state.charges.get(chargeId)?.cancelled === true) extraFromCredit = extraFromCredit.add(amount);
-        else creditApplications.push(kind === 'penalty' ? { chargeId: chargeId as Id, amount: amountOf(amount), kind } : { chargeId: chargeId as Id, amount: amountOf(amount) });
+        else {
+          const application: (typeof creditApplications)[number] = { chargeId: chargeId as Id, amount: amountOf(amount) };
+          if (kind === 'penalty') application.kind = kind;
+          creditApplications.push(application);
+        }
       }
     }
   }

@@ -768,6 +768,30 @@ describe('evolve on a log it could not have decided', () => {
     }
     expect(thrown instanceof LevyError && thrown.error).toMatchObject({ code: 'LOG_INCONSISTENT', path: ['data', 'chargeId'], details: { chargeId: 'property-2025-03' } });
   });
+  it('throws LOG_INCONSISTENT at data.creditPaid for penalty given back to credit that never paid it, or more than it paid', () => {
+    // 1,020.00 received May 20 leaves 20.00 of credit; May 31 assesses 10.50; the credit pays it on June 1
+    const paidFromCredit = run([march, pay('OVER', '1020', '2025-05-20'), assess('2025-05-31'), { type: 'ApplyCredit', data: {}, meta: meta('2025-06-01') } as CommandOf<'ApplyCredit'>]);
+    const assessment = paidFromCredit.events.find((e) => e.type === 'PenaltyAssessed')!;
+    const back = (lotId: string, amount: string) =>
+      ({
+        type: 'PenaltyAdjusted',
+        data: { chargeId: 'property-2025-03', cause: 'payment:wechat-X', pieces: [{ assessment: assessment.meta.eventId, from: '2025-04-16', to: '2025-05-20', was: '10.50', now: '10.00' }], amount: '-0.50', toCredit: [], creditPaid: [{ lotId, amount }] },
+        meta: { ...assessment.meta, effectiveDate: '2025-06-02' },
+      }) as unknown as AccountEvent;
+    const thrownBy = (e: AccountEvent): unknown => {
+      try {
+        accountDecider.evolve(paidFromCredit.state, e);
+      } catch (error) {
+        return error instanceof LevyError ? { code: error.error.code, path: error.error.path } : error;
+      }
+      return 'no error';
+    };
+    expect(thrownBy(back('cancel:property-2025-09', '0.50'))).toEqual({ code: 'LOG_INCONSISTENT', path: ['data', 'creditPaid'] });
+    expect(thrownBy(back('wechat-OVER', '10.51'))).toEqual({ code: 'LOG_INCONSISTENT', path: ['data', 'creditPaid'] });
+    // what it did pay folds: 0.50 back to credit, and the payment whose lot it was counts it as its penalty given back
+    const folded = accountDecider.evolve(paidFromCredit.state, back('wechat-OVER', '0.50'));
+    expect([folded.credit, folded.lots.get('wechat-OVER')!.appliedPenalty.get('property-2025-03')!, folded.payments.get('wechat-OVER')!.penaltyToCredit].map(String)).toEqual(['10.00', '10.00', '0.50']);
+  });
 });
 
 describe('policy', () => {
