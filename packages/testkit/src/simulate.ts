@@ -335,8 +335,8 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
             if (units.indexOf(unit) % 3 === 0) {
               at(due + between(5, 80), async () => {
                 const owed = owedFor(await account(unit.unitId), null);
-                const fen = owed.principal.add(owed.penalty).minorUnits;
-                await pay(unit, Money.fromMinorUnits(Math.ceil(fen / 10_000) * 10_000));
+                // up to whole hundreds of yuan: hundreds, rounded up to the fen, times 100
+                await pay(unit, owed.principal.add(owed.penalty).times('0.0001', 'up').times(10_000));
               });
             } else at(due + between(5, 80), () => payEverything(unit));
             break;
