@@ -137,7 +137,8 @@ export const checkJournal = (log: CheckedLog, views?: LevyViews): InvariantViola
 
 /**
  * Receivable control accounts = sum of unit balances = sum of aging buckets = arrears ledger
- * total, and the prepaid liability = the units' credit, on every checked day; and on none is a
+ * total, Receivable:Penalties alone = the penalty the units owe, and the prepaid liability = the
+ * units' credit, on every checked day; and on none is a
  * charge settled beyond what it owed, what was collected or waived on it below zero, or a unit's
  * credit below zero (NEVER_NEGATIVE_AS_OF).
  *
@@ -150,13 +151,17 @@ export const checkReceivables = (log: CheckedLog, views?: LevyViews): InvariantV
   const out: InvariantViolation[] = [];
   for (const d of checkDays(events)) {
     const on = isoDateOf(d);
-    const control = journalBalance(v.journal, ACCOUNT.receivableFees, d).add(journalBalance(v.journal, ACCOUNT.receivablePenalties, d));
+    const fees = journalBalance(v.journal, ACCOUNT.receivableFees, d);
+    const penalties = journalBalance(v.journal, ACCOUNT.receivablePenalties, d);
+    const control = fees.add(penalties);
     let units = Money.zero();
+    let unitPenalties = Money.zero();
     let credit = Money.zero();
     for (const u of unitsInOrder(v.book)) {
       for (const c of u.charges) {
         const s = chargeAsOf(c, d);
         units = units.add(s.principal).add(s.penalty);
+        unitPenalties = unitPenalties.add(s.penalty);
         // time travel: on no day is a charge settled beyond what it owed then
         if (s.principal.isNegative() || s.penalty.isNegative()) {
           out.push(violation('NEVER_NEGATIVE_AS_OF', `on ${on} charge ${c.chargeId} of ${u.key} owes ${s.principal.toString()} principal and ${s.penalty.toString()} penalty`));
@@ -182,6 +187,10 @@ export const checkReceivables = (log: CheckedLog, views?: LevyViews): InvariantV
     ] as const;
     for (const [name, m] of figures) {
       if (!m.equals(control)) out.push(violation('RECEIVABLE_RECONCILES', `on ${on} the receivable control accounts hold ${control.toString()} but the ${name} add to ${m.toString()}`));
+    }
+    // and each control account on its own: penalty is not posted against fees, nor fees against penalty
+    if (!penalties.equals(unitPenalties)) {
+      out.push(violation('RECEIVABLE_RECONCILES', `on ${on} ${ACCOUNT.receivablePenalties} holds ${penalties.toString()} but the units owe ${unitPenalties.toString()} of penalty (${ACCOUNT.receivableFees} ${fees.toString()})`));
     }
     const prepaid = journalBalance(v.journal, ACCOUNT.prepaid, d).negate();
     if (!prepaid.equals(credit) || !aging.credit.equals(credit)) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CommandMeta, type EventOf, type EventStore, type LevyCommand, Money, type StoredEvent, createLevy, openMemoryEventStore } from '@levy/core';
+import { type CommandMeta, type EventData, type EventOf, type EventStore, type LevyCommand, Money, type StoredEvent, accountPolicyFrom, createLevy, openMemoryEventStore } from '@levy/core';
 import { type LoggedEvent, applyStored, auditProjection, auditTrail, bookProjection, combine, dayOf, follow, journalProjection, levyProjection, rebuild, reportBundle, reportJson, startCheckpointed } from '@levy/projections';
 import {
   type CheckedLog,
@@ -12,9 +12,12 @@ import {
   checkJournal,
   checkReceivables,
   checkUnitPositions,
+  feeScheduleArbitrary,
   readLog,
+  runAccountSteps,
   simulateCommunityYear,
   storedEventsOf,
+  type AccountStep,
 } from '../src/index.js';
 
 const logs = (steps = 60) => accountLogArbitrary({ units: { min: 1, max: 4 }, steps }).map((log) => storedEventsOf(log) as unknown as LoggedEvent[]);
@@ -70,6 +73,44 @@ describe('invariants over generated account logs', () => {
   });
 });
 
+describe('invariants over credit paying penalty', () => {
+  // one unit, penalty-first: January's bill paid, then credit paid in advance, then the bill's payment
+  // bounces (the credit waits beside it); an assessment, ApplyCredit (the penalty first, then part of
+  // the principal), a transfer received before the assessed day booked late (the penalty counted
+  // again lower gives what credit paid back to credit), and last the advance payment bounces too
+  // (re-opening the penalty its credit paid)
+  const steps = fc.record({ billFen: fc.integer({ min: 10_000, max: 300_000 }), creditFen: fc.integer({ min: 100, max: 300_000 }), share: fc.integer({ min: 1, max: 100 }), lateDays: fc.integer({ min: 8, max: 30 }) }).map(
+    ({ billFen, creditFen, share, lateDays }): AccountStep[] => [
+      { kind: 'issue', unit: 0, amountFen: billFen, advance: 0 },
+      { kind: 'pay', unit: 0, share: 100, extraFen: 0, txn: 1, channel: 0, advance: 1, lateDays: 0 },
+      { kind: 'pay', unit: 0, share: 100, extraFen: creditFen, txn: 2, channel: 0, advance: 1, lateDays: 0 },
+      { kind: 'reverse', unit: 0, pick: 0, advance: 1 },
+      { kind: 'assess', unit: 0, advance: 60 },
+      { kind: 'apply', unit: 0, advance: 1 },
+      { kind: 'pay', unit: 0, share, extraFen: 0, txn: 3, channel: 0, advance: 2, lateDays },
+      { kind: 'reverse', unit: 0, pick: 1, advance: 3 },
+    ],
+  );
+  it('keep every invariant, and the log has what it is about', () => {
+    let reached = { penaltyFromCredit: 0, givenBack: 0, reopened: 0 };
+    fc.assert(
+      fc.property(feeScheduleArbitrary(), steps, (schedule, list) => {
+        const policy = { ...accountPolicyFrom(schedule), allocation: 'penalty-first' as const };
+        const log = runAccountSteps(list, { units: 1, schedule, policy });
+        const events = storedEventsOf(log) as unknown as LoggedEvent[];
+        expect(names(checkInvariants(events))).toEqual([]);
+        for (const e of events) {
+          if (e.type === 'CreditApplied' && e.data.kind === 'penalty') reached = { ...reached, penaltyFromCredit: reached.penaltyFromCredit + 1 };
+          if (e.type === 'PenaltyAdjusted' && (e.data.creditPaid ?? []).length > 0) reached = { ...reached, givenBack: reached.givenBack + 1 };
+          if (e.type === 'PaymentReversed' && e.data.creditApplications.some((a) => a.kind === 'penalty')) reached = { ...reached, reopened: reached.reopened + 1 };
+        }
+      }),
+      { numRuns: 60 },
+    );
+    expect(Object.values(reached).every((n) => n > 0)).toBe(true);
+  });
+});
+
 describe('invariants over a simulated community year', () => {
   it('hold for a year with closes, a plan, a bounced payment and approved waivers', async () => {
     const store = openMemoryEventStore();
@@ -117,6 +158,28 @@ const clean = (): LoggedEvent[] => storedEventsOf(fc.sample(accountLogArbitrary(
 const withData = (e: LoggedEvent, data: Record<string, unknown>): LoggedEvent => ({ ...e, data: { ...e.data, ...data } }) as unknown as LoggedEvent;
 
 describe('the checks catch broken logs', () => {
+  it('reports a journal that posts penalty paid from credit against fees (the control accounts on their own)', () => {
+    // a unit that overpaid before the assessment has its credit pay the penalty (CreditApplied, kind penalty)
+    const log = runAccountSteps(
+      [
+        // January's 1,000.00, due February 15, paid on February 20 with 50.00 over; the February 25
+        // assessment counts February 16 to 20, owed beside the 50.00 of credit, which then pays it
+        { kind: 'issue', unit: 0, amountFen: 100_000, advance: 0 },
+        { kind: 'pay', unit: 0, share: 100, extraFen: 5_000, txn: 1, channel: 0, advance: 50, lateDays: 0 },
+        { kind: 'assess', unit: 0, advance: 5 },
+        { kind: 'apply', unit: 0, advance: 1 },
+      ],
+      { units: 1, schedule: { ...fc.sample(feeScheduleArbitrary(), { numRuns: 1, seed: 3 })[0]!, penalty: { enabled: true, dailyRate: '0.0003', graceDays: 0, cap: { kind: 'principal' }, rounding: 'half-up' } } as EventData<'FeeScheduleAdopted'> },
+    );
+    const events = storedEventsOf(log) as unknown as LoggedEvent[];
+    expect(events.some((e) => e.type === 'CreditApplied' && e.data.kind === 'penalty')).toBe(true);
+    expect(names(checkReceivables(events))).toEqual([]);
+    // the same log, with a journal that read every credit application as principal
+    const asPrincipal = events.map((e) => (e.type === 'CreditApplied' ? withData(e, { kind: undefined }) : e));
+    const views = { ...rebuild(levyProjection, events), journal: rebuild(journalProjection, asPrincipal) };
+    expect(checkReceivables(events, views).map((x) => x.message).join('\n')).toContain('Receivable:Penalties holds');
+  });
+
   it('reports a payment whose allocations do not add up to it', () => {
     const events = clean();
     const i = events.findIndex((e) => e.type === 'PaymentReceived');
