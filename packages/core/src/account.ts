@@ -287,6 +287,8 @@ const cancelCharge = (cmd: CommandOf<'CancelCharge'>, state: AccountState, ctx: 
     outstandingPenalty: amountOf(c.outstandingPenalty),
     paidPenaltyToCredit: amountOf(c.penaltyPaid),
   };
+  // penalty waived on it: no longer a waiver of anything (the journal takes it off the waivers' contra account)
+  if (c.penaltyWaived.isPositive()) data.waivedPenalty = amountOf(c.penaltyWaived);
   return E.right([eventFrom('ChargeCancelled', data, cmd.meta, ctx, eventIdFor('ChargeCancelled', [ctx.communityId, ctx.unitId, c.chargeId]))]);
 };
 

@@ -305,11 +305,14 @@ const accountEvents = {
   CreditApplied: struct({ chargeId: Id, amount: Amount }, { kind: ReceivableKindC }, 'CreditApplied'),
   /**
    * A charge is cancelled: what was still owed is written off, and what was paid on it (principal
-   * and penalty) becomes credit. Penalties still owed on it are cancelled too.
+   * and penalty) becomes credit. Penalties still owed on it are cancelled too, and waivers on it
+   * no longer relieve anything: principal waived is the amount less what was owed and paid;
+   * `waivedPenalty` is the penalty waived (absent when none, and in logs written before it was
+   * recorded, whose journal leaves those penalty waivers standing).
    */
   ChargeCancelled: struct(
     { chargeId: Id, amount: Amount, commission: Amount, outstandingPrincipal: Amount, paidPrincipalToCredit: Amount, outstandingPenalty: Amount, paidPenaltyToCredit: Amount },
-    {},
+    { waivedPenalty: Amount },
     'ChargeCancelled',
   ),
   /** A payment arrives through a channel, with its allocation decided; the excess becomes credit. */

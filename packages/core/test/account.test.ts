@@ -328,6 +328,12 @@ describe('CancelCharge', () => {
     expect(str(state.credit)).toBe('300.00');
     expect(str(accountBalance(state))).toBe('-300.00');
   });
+  it('names the penalty waived on it, which no longer relieves anything (absent when none)', () => {
+    // June 1: 47 days on 1,000.00, 14.10; the manager waives 4.10 of it, then the charge is cancelled
+    const m = { reason: 'billed to the wrong unit', approval: managerApproval } as never;
+    const { events } = run([march, assess('2025-06-01'), waive('property-2025-03', 'penalty', '4.10', '2025-06-02', {}, 'w-pen'), cancel('property-2025-03', '2025-06-05', m)]);
+    expect(only(events, 'ChargeCancelled')[0]!.data).toMatchObject({ outstandingPenalty: '10.00', paidPenaltyToCredit: '0.00', waivedPenalty: '4.10' });
+  });
   it('needs a reason and an approval', () => {
     spec().given(run([march]).events).when(cancel('property-2025-03', '2025-04-01', { approval: managerApproval } as never)).thenFails('REASON_REQUIRED', ['meta', 'reason']);
     spec().given(run([march]).events).when(cancel('property-2025-03', '2025-04-01', { reason: 'error' } as never)).thenFails('APPROVAL_REQUIRED', ['meta', 'approval']);

@@ -130,9 +130,12 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
       emit(sink, ACCOUNT.prepaid, paidPrincipal.add(paidPenalty), CR);
       // principal waived earlier on the charge is no longer a waiver of anything
       emit(sink, ACCOUNT.contraWaivers, amount.subtract(owedPrincipal).subtract(paidPrincipal), CR);
-      // penalties on it are cancelled too: owed ones leave the receivable, paid ones became credit above
-      emit(sink, ACCOUNT.revenuePenalties, owedPenalty.add(paidPenalty), DR);
+      // penalties on it are cancelled too: owed ones leave the receivable, paid ones became credit
+      // above, and waived ones are no longer waivers of anything (as principal waived, above)
+      const waivedPenalty = d.waivedPenalty === undefined ? ZERO : moneyOfAmount(d.waivedPenalty);
+      emit(sink, ACCOUNT.revenuePenalties, owedPenalty.add(paidPenalty).add(waivedPenalty), DR);
       emit(sink, ACCOUNT.receivablePenalties, owedPenalty, CR);
+      emit(sink, ACCOUNT.contraWaivers, waivedPenalty, CR);
       return;
     }
     case 'CreditApplied': {

@@ -593,3 +593,51 @@ describe('credit paying penalty (ApplyCredit)', () => {
     expect(s.lines[0]!.description).toContain('0.09 paid from credit wechat-OVER back to credit');
   });
 });
+
+describe('a cancelled charge takes its penalty waivers with it', () => {
+  // March's 1,000.00 assessed 14.10 on June 1; the manager waives 4.10 on June 2; cancelled June 5
+  const issued = charge(S1, U1, 'property-2025-03', '2025-03', '2025-03-01', '2025-03-31', '2025-04-15', '1000.00', '2025-04-01');
+  const assessed = ev(S1, 'PenaltyAssessed', '2025-06-01', {
+    chargeId: 'property-2025-03',
+    asOf: '2025-06-01',
+    from: '2025-04-16',
+    to: '2025-06-01',
+    days: 47,
+    segments: [{ from: '2025-04-16', to: '2025-06-01', days: 47, base: '1000.00' }],
+    dailyRate: '0.0003',
+    rounding: 'half-up',
+    unrounded: '14.1',
+    amount: '14.10',
+    cappedBy: null,
+  } as unknown as EventOf<'PenaltyAssessed'>['data']);
+  const waived = ev(S1, 'WaiverGranted', '2025-06-02', { waiverId: 'w-pen', chargeId: 'property-2025-03', kind: 'penalty', amount: '4.10' } as EventOf<'WaiverGranted'>['data']);
+  const cancelled = (waivedPenalty?: string) =>
+    ev(S1, 'ChargeCancelled', '2025-06-05', {
+      chargeId: 'property-2025-03',
+      amount: '1000.00',
+      commission: '0.00',
+      outstandingPrincipal: '1000.00',
+      paidPrincipalToCredit: '0.00',
+      outstandingPenalty: '10.00',
+      paidPenaltyToCredit: '0.00',
+      ...(waivedPenalty === undefined ? {} : { waivedPenalty }),
+    } as EventOf<'ChargeCancelled'>['data']);
+
+  it('takes the waived penalty off the waivers and the penalty revenue, as it does principal waived', () => {
+    expect(postingsFor(cancelled('4.10')).map((p) => `${p.account} ${p.amount.toString()}`)).toEqual([
+      `${ACCOUNT.revenueFees} 1000.00`,
+      `${ACCOUNT.receivableFees} -1000.00`,
+      `${ACCOUNT.revenuePenalties} 14.10`,
+      `${ACCOUNT.receivablePenalties} -10.00`,
+      `${ACCOUNT.contraWaivers} -4.10`,
+    ]);
+    const v = rebuild(levyProjection, [issued, assessed, waived, cancelled('4.10')]);
+    expect(trialBalance(v.journal).sum.isZero()).toBe(true);
+    expect([ACCOUNT.contraWaivers, ACCOUNT.revenuePenalties, ACCOUNT.receivablePenalties].map((a) => journalBalance(v.journal, a).toString())).toEqual(['0.00', '0.00', '0.00']);
+  });
+  it('leaves them standing for a log written before the cancellation named them', () => {
+    const v = rebuild(levyProjection, [issued, assessed, waived, cancelled()]);
+    expect(trialBalance(v.journal).sum.isZero()).toBe(true);
+    expect([ACCOUNT.contraWaivers, ACCOUNT.revenuePenalties].map((a) => journalBalance(v.journal, a).toString())).toEqual(['4.10', '-4.10']);
+  });
+});

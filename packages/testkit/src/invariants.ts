@@ -156,12 +156,14 @@ export const checkReceivables = (log: CheckedLog, views?: LevyViews): InvariantV
     const control = fees.add(penalties);
     let units = Money.zero();
     let unitPenalties = Money.zero();
+    let unitWaived = Money.zero();
     let credit = Money.zero();
     for (const u of unitsInOrder(v.book)) {
       for (const c of u.charges) {
         const s = chargeAsOf(c, d);
         units = units.add(s.principal).add(s.penalty);
         unitPenalties = unitPenalties.add(s.penalty);
+        unitWaived = unitWaived.add(s.waived).add(s.penaltyWaived);
         // time travel: on no day is a charge settled beyond what it owed then
         if (s.principal.isNegative() || s.penalty.isNegative()) {
           out.push(violation('NEVER_NEGATIVE_AS_OF', `on ${on} charge ${c.chargeId} of ${u.key} owes ${s.principal.toString()} principal and ${s.penalty.toString()} penalty`));
@@ -192,6 +194,9 @@ export const checkReceivables = (log: CheckedLog, views?: LevyViews): InvariantV
     if (!penalties.equals(unitPenalties)) {
       out.push(violation('RECEIVABLE_RECONCILES', `on ${on} ${ACCOUNT.receivablePenalties} holds ${penalties.toString()} but the units owe ${unitPenalties.toString()} of penalty (${ACCOUNT.receivableFees} ${fees.toString()})`));
     }
+    // the waivers' contra account holds what the waivers standing on live charges relieve
+    const contra = journalBalance(v.journal, ACCOUNT.contraWaivers, d);
+    if (!contra.equals(unitWaived)) out.push(violation('RECEIVABLE_RECONCILES', `on ${on} ${ACCOUNT.contraWaivers} holds ${contra.toString()} but the waivers on live charges relieve ${unitWaived.toString()}`));
     const prepaid = journalBalance(v.journal, ACCOUNT.prepaid, d).negate();
     if (!prepaid.equals(credit) || !aging.credit.equals(credit)) {
       out.push(violation('PREPAID_RECONCILES', `on ${on} Liability:Prepaid holds ${prepaid.toString()}, the units' credit is ${credit.toString()}, aging shows ${aging.credit.toString()}`));

@@ -158,6 +158,25 @@ const clean = (): LoggedEvent[] => storedEventsOf(fc.sample(accountLogArbitrary(
 const withData = (e: LoggedEvent, data: Record<string, unknown>): LoggedEvent => ({ ...e, data: { ...e.data, ...data } }) as unknown as LoggedEvent;
 
 describe('the checks catch broken logs', () => {
+  it('reports waivers left on the contra account after their charge was cancelled', () => {
+    const schedule = { ...fc.sample(feeScheduleArbitrary(), { numRuns: 1, seed: 3 })[0]!, penalty: { enabled: true, dailyRate: '0.0003', graceDays: 0, cap: { kind: 'principal' }, rounding: 'half-up' } } as EventData<'FeeScheduleAdopted'>;
+    const log = runAccountSteps(
+      [
+        { kind: 'issue', unit: 0, amountFen: 100_000, advance: 0 },
+        { kind: 'assess', unit: 0, advance: 60 },
+        { kind: 'waive', unit: 0, pick: 0, penalty: true, share: 50, committee: true, advance: 1 },
+        { kind: 'cancel', unit: 0, pick: 0, advance: 1 },
+      ],
+      { units: 1, schedule },
+    );
+    const events = storedEventsOf(log) as unknown as LoggedEvent[];
+    expect(events.map((e) => e.type).slice(-3)).toEqual(['PenaltyAssessed', 'WaiverGranted', 'ChargeCancelled']);
+    expect(names(checkReceivables(events))).toEqual([]);
+    // the cancellation as logs wrote it before it named the penalty waived
+    const unnamed = events.map((e) => (e.type === 'ChargeCancelled' ? withData(e, { waivedPenalty: undefined }) : e));
+    expect(checkReceivables(unnamed).map((x) => x.message).join('\n')).toContain('Contra:Waivers holds');
+  });
+
   it('reports a journal that posts penalty paid from credit against fees (the control accounts on their own)', () => {
     // a unit that overpaid before the assessment has its credit pay the penalty (CreditApplied, kind penalty)
     const log = runAccountSteps(
