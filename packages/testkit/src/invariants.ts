@@ -137,8 +137,9 @@ export const checkJournal = (log: CheckedLog, views?: LevyViews): InvariantViola
 
 /**
  * Receivable control accounts = sum of unit balances = sum of aging buckets = arrears ledger
- * total, Receivable:Penalties alone = the penalty the units owe, and the prepaid liability = the
- * units' credit, on every checked day; and on none is a
+ * total, Receivable:Penalties alone = the penalty the units owe, Contra:Waivers = what the waivers
+ * on live charges relieve, Revenue:Penalties = the penalty assessed on live charges, and the
+ * prepaid liability = the units' credit, on every checked day; and on none is a
  * charge settled beyond what it owed, what was collected or waived on it below zero, or a unit's
  * credit below zero (NEVER_NEGATIVE_AS_OF).
  *
@@ -157,6 +158,7 @@ export const checkReceivables = (log: CheckedLog, views?: LevyViews): InvariantV
     let units = Money.zero();
     let unitPenalties = Money.zero();
     let unitWaived = Money.zero();
+    let unitAssessed = Money.zero();
     let credit = Money.zero();
     for (const u of unitsInOrder(v.book)) {
       for (const c of u.charges) {
@@ -164,6 +166,7 @@ export const checkReceivables = (log: CheckedLog, views?: LevyViews): InvariantV
         units = units.add(s.principal).add(s.penalty);
         unitPenalties = unitPenalties.add(s.penalty);
         unitWaived = unitWaived.add(s.waived).add(s.penaltyWaived);
+        unitAssessed = unitAssessed.add(s.penaltyAssessed);
         // time travel: on no day is a charge settled beyond what it owed then
         if (s.principal.isNegative() || s.penalty.isNegative()) {
           out.push(violation('NEVER_NEGATIVE_AS_OF', `on ${on} charge ${c.chargeId} of ${u.key} owes ${s.principal.toString()} principal and ${s.penalty.toString()} penalty`));
@@ -197,6 +200,11 @@ export const checkReceivables = (log: CheckedLog, views?: LevyViews): InvariantV
     // the waivers' contra account holds what the waivers standing on live charges relieve
     const contra = journalBalance(v.journal, ACCOUNT.contraWaivers, d);
     if (!contra.equals(unitWaived)) out.push(violation('RECEIVABLE_RECONCILES', `on ${on} ${ACCOUNT.contraWaivers} holds ${contra.toString()} but the waivers on live charges relieve ${unitWaived.toString()}`));
+    // and penalty revenue is the penalty assessed on live charges (counted again included)
+    const penaltyRevenue = journalBalance(v.journal, ACCOUNT.revenuePenalties, d).negate();
+    if (!penaltyRevenue.equals(unitAssessed)) {
+      out.push(violation('RECEIVABLE_RECONCILES', `on ${on} ${ACCOUNT.revenuePenalties} holds ${penaltyRevenue.toString()} but the penalty assessed on live charges is ${unitAssessed.toString()}`));
+    }
     const prepaid = journalBalance(v.journal, ACCOUNT.prepaid, d).negate();
     if (!prepaid.equals(credit) || !aging.credit.equals(credit)) {
       out.push(violation('PREPAID_RECONCILES', `on ${on} Liability:Prepaid holds ${prepaid.toString()}, the units' credit is ${credit.toString()}, aging shows ${aging.credit.toString()}`));

@@ -158,7 +158,7 @@ const clean = (): LoggedEvent[] => storedEventsOf(fc.sample(accountLogArbitrary(
 const withData = (e: LoggedEvent, data: Record<string, unknown>): LoggedEvent => ({ ...e, data: { ...e.data, ...data } }) as unknown as LoggedEvent;
 
 describe('the checks catch broken logs', () => {
-  it('reports waivers left on the contra account after their charge was cancelled', () => {
+  it('reports waivers left on the contra account, and their penalty in revenue, after their charge was cancelled', () => {
     const schedule = { ...fc.sample(feeScheduleArbitrary(), { numRuns: 1, seed: 3 })[0]!, penalty: { enabled: true, dailyRate: '0.0003', graceDays: 0, cap: { kind: 'principal' }, rounding: 'half-up' } } as EventData<'FeeScheduleAdopted'>;
     const log = runAccountSteps(
       [
@@ -174,7 +174,9 @@ describe('the checks catch broken logs', () => {
     expect(names(checkReceivables(events))).toEqual([]);
     // the cancellation as logs wrote it before it named the penalty waived
     const unnamed = events.map((e) => (e.type === 'ChargeCancelled' ? withData(e, { waivedPenalty: undefined }) : e));
-    expect(checkReceivables(unnamed).map((x) => x.message).join('\n')).toContain('Contra:Waivers holds');
+    const messages = checkReceivables(unnamed).map((x) => x.message).join('\n');
+    expect(messages).toContain('Contra:Waivers holds');
+    expect(messages).toContain('Revenue:Penalties holds');
   });
 
   it('reports a journal that posts penalty paid from credit against fees (the control accounts on their own)', () => {
