@@ -501,6 +501,22 @@ describe('penalty counted again (PenaltyAdjusted)', () => {
   });
 });
 
+/** March's 1,000.00 of B1-101, assessed once from April 16 at 日万分之三 on the whole amount */
+const marchAssessed = (asOf: string, to: string, days: number, amount: string): LoggedEvent =>
+  ev(S1, 'PenaltyAssessed', asOf, {
+    chargeId: 'property-2025-03',
+    asOf,
+    from: '2025-04-16',
+    to,
+    days,
+    segments: [{ from: '2025-04-16', to, days, base: '1000.00' }],
+    dailyRate: '0.0003',
+    rounding: 'half-up',
+    unrounded: amount,
+    amount,
+    cappedBy: null,
+  } as unknown as EventOf<'PenaltyAssessed'>['data']);
+
 describe('credit paying penalty (ApplyCredit)', () => {
   // B1-101: March's 1,000.00, due April 15; 1,020.00 received May 20 pays it and leaves 20.00 of
   // credit; May 31 assesses 10.50 (April 16 to May 20); June 1 the credit pays it (CreditApplied,
@@ -515,19 +531,7 @@ describe('credit paying penalty (ApplyCredit)', () => {
     allocations: [{ chargeId: 'property-2025-03', kind: 'principal', amount: '1000.00' }],
     toCredit: '20.00',
   } as EventOf<'PaymentReceived'>['data']);
-  const assessed = ev(S1, 'PenaltyAssessed', '2025-05-31', {
-    chargeId: 'property-2025-03',
-    asOf: '2025-05-31',
-    from: '2025-04-16',
-    to: '2025-05-20',
-    days: 35,
-    segments: [{ from: '2025-04-16', to: '2025-05-20', days: 35, base: '1000.00' }],
-    dailyRate: '0.0003',
-    rounding: 'half-up',
-    unrounded: '10.5',
-    amount: '10.50',
-    cappedBy: null,
-  } as unknown as EventOf<'PenaltyAssessed'>['data']);
+  const assessed = marchAssessed('2025-05-31', '2025-05-20', 35, '10.50');
   const applied = ev(S1, 'CreditApplied', '2025-06-01', { chargeId: 'property-2025-03', amount: '10.50', kind: 'penalty' } as EventOf<'CreditApplied'>['data']);
   const bounced = ev(S1, 'PaymentReversed', '2025-06-05', {
     paymentId: 'wechat-OVER',
@@ -597,19 +601,7 @@ describe('credit paying penalty (ApplyCredit)', () => {
 describe('a cancelled charge takes its penalty waivers with it', () => {
   // March's 1,000.00 assessed 14.10 on June 1; the manager waives 4.10 on June 2; cancelled June 5
   const issued = charge(S1, U1, 'property-2025-03', '2025-03', '2025-03-01', '2025-03-31', '2025-04-15', '1000.00', '2025-04-01');
-  const assessed = ev(S1, 'PenaltyAssessed', '2025-06-01', {
-    chargeId: 'property-2025-03',
-    asOf: '2025-06-01',
-    from: '2025-04-16',
-    to: '2025-06-01',
-    days: 47,
-    segments: [{ from: '2025-04-16', to: '2025-06-01', days: 47, base: '1000.00' }],
-    dailyRate: '0.0003',
-    rounding: 'half-up',
-    unrounded: '14.1',
-    amount: '14.10',
-    cappedBy: null,
-  } as unknown as EventOf<'PenaltyAssessed'>['data']);
+  const assessed = marchAssessed('2025-06-01', '2025-06-01', 47, '14.10');
   const waived = ev(S1, 'WaiverGranted', '2025-06-02', { waiverId: 'w-pen', chargeId: 'property-2025-03', kind: 'penalty', amount: '4.10' } as EventOf<'WaiverGranted'>['data']);
   const cancelled = (waivedPenalty?: string) =>
     ev(S1, 'ChargeCancelled', '2025-06-05', {
