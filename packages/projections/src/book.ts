@@ -521,12 +521,8 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
       const a = moneyOfAmount(d.amount);
       // penalty already paid and now lowered goes back to credit first, and penalty waived comes off
       // its waivers (a negative penalty-waived movement), so the charge never shows less than nothing
-      for (const t of d.toCredit) {
-        const m = moneyOfAmount(t.amount);
-        move(state, unit, event, d.chargeId, day, seq, PENALTY_UNPAID, m);
-        changeCredit(state, unit, event, day, seq, m);
-      }
-      for (const t of d.creditPaid ?? []) {
+      // paid by payments (toCredit) or by credit (creditPaid), it goes back to credit alike
+      for (const t of d.creditPaid === undefined ? d.toCredit : [...d.toCredit, ...d.creditPaid]) {
         const m = moneyOfAmount(t.amount);
         move(state, unit, event, d.chargeId, day, seq, PENALTY_UNPAID, m);
         changeCredit(state, unit, event, day, seq, m);
