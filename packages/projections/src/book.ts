@@ -18,6 +18,7 @@
 import { type EpochDay, type EventOf, Money, accountStream, parseStreamName } from '@levy/core';
 import { ZERO, checkDay, dayOf, moneyOfAmount } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
+import { foldLookingAhead, warmBook } from './look-ahead.js';
 
 // ---------------------------------------------------------------------------------------------
 // records
@@ -643,6 +644,12 @@ export const bookProjection: Projection<BookState> = {
     bookStep(state, event, dayOf(event.meta.effectiveDate));
     return state;
   },
+  // a rebuild looks ahead over runs of events (look-ahead.ts): the same state as apply on each
+  applyAll: (state, events) =>
+    foldLookingAhead(state, events, warmBook, (s, event, unit) => {
+      bookStepKnowing(s, event, dayOf(event.meta.effectiveDate), unit);
+      return s;
+    }),
 };
 
 /**
@@ -653,7 +660,14 @@ export const bookProjection: Projection<BookState> = {
  * @example
  * const unit = bookStep(book, event, dayOf(event.meta.effectiveDate));
  */
-export const bookStep = (state: BookState, event: LoggedEvent, day: EpochDay): UnitRecord | null => {
+export const bookStep = (state: BookState, event: LoggedEvent, day: EpochDay): UnitRecord | null => bookStepKnowing(state, event, day, undefined);
+
+/**
+ * {@link bookStep} with the event's unit when the caller found it already by the event's stream
+ * (`state.units.get(event.streamId)`; undefined: not known). Internal to the package (index.ts does
+ * not export it): a wrong unit would fold the event into another account.
+ */
+export const bookStepKnowing = (state: BookState, event: LoggedEvent, day: EpochDay, known: UnitRecord | undefined): UnitRecord | null => {
   const seq = state.seq++;
   if (state.lastDay === null || day > state.lastDay) state.lastDay = day;
   switch (event.type) {
@@ -707,7 +721,7 @@ export const bookStep = (state: BookState, event: LoggedEvent, day: EpochDay): U
       return null;
     }
     default: {
-      const unit = unitOfStream(state, event.streamId);
+      const unit = known ?? unitOfStream(state, event.streamId);
       if (unit === undefined) {
         // a unit's event outside a unit's stream: the book cannot say whose it is, and says so
         anomaly(state, event, seq, 'EVENT_IN_WRONG_STREAM', `${event.type} sits in ${event.streamId}, which is not a unit's account stream (levy.account-<community>.<unit>): the book leaves it out`);

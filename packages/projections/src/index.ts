@@ -9,7 +9,23 @@ export type { Either, Left, Right } from './either.js';
 export * from './fields.js';
 export * from './fold.js';
 export * from './journal.js';
-export * from './book.js';
+/** The account book (book.ts): all its exports but `bookStepKnowing`, which is the package's own (look-ahead.ts). */
+export type { BookAnomaly, BookState, ChargeAsOf, ChargeMove, ChargeRecord, CommunityRecord, MoveKind, PlanRecord, PlanStatus, UnitRecord } from './book.js';
+export {
+  Movements,
+  arrearsClassAsOf,
+  bookProjection,
+  bookStep,
+  chargeAsOf,
+  chargeOf,
+  compareText,
+  creditAsOf,
+  creditMovesOf,
+  eventsOf,
+  movesOf,
+  planStatusAsOf,
+  unitsInOrder,
+} from './book.js';
 export * from './aging.js';
 export * from './arrears.js';
 export * from './collection-rate.js';
