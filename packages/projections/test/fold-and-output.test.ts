@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type NewEvent, accountStream, openMemoryEventStore } from '@levy/core';
+import { type EventStore, type NewEvent, type StoredEvent, accountStream, openMemoryEventStore } from '@levy/core';
 import {
   DEFAULT_AGING_BUCKETS,
+  type LevyViews,
   type LoggedEvent,
   agingBuckets,
   agingReport,
@@ -30,6 +31,39 @@ import { C, S1, SC, charge, ev, quarterLog } from './fixtures.js';
 const commissionCharge = (): LoggedEvent => {
   const e = charge(S1, 'B1-101', 'cc-1', '2025-05', '2025-05-01', '2025-05-31', '2025-06-15', '300.00', '2025-05-01');
   return { ...e, data: { ...e.data, regime: 'commission', commission: '24.00' } } as LoggedEvent;
+};
+
+// the quarter, then `count` more units billed, paid in part, over-paid, assessed and reminded for
+// three months, interleaved day by day as a store gives them, and a payment sitting in the
+// community's stream (which the book reports)
+const busyLog = (count: number): LoggedEvent[] => {
+  const d = (x: unknown): never => x as never;
+  const log: LoggedEvent[] = quarterLog();
+  const units = Array.from({ length: count }, (_, i) => ({ id: `B9-${String(i).padStart(3, '0')}`, stream: accountStream(C, `B9-${String(i).padStart(3, '0')}`) }));
+  for (const [m, month] of ['05', '06', '07'].entries()) {
+    for (const [i, u] of units.entries()) {
+      // the community's own events between the units' (no unit to look ahead for)
+      if (i % 3 === m) log.push(ev(SC, 'BillingRunCompleted', `2025-${month}-01`, d({ communityId: C, periodKey: `2025-${month}`, scheduleVersion: 1, chargeCount: i, total: '0.00' })));
+      log.push(charge(u.stream, u.id, `c-2025-${month}`, `2025-${month}`, `2025-${month}-01`, `2025-${month}-28`, `2025-${month}-15`, `${100 + i}.00`, `2025-${month}-01`));
+    }
+    for (const [i, u] of units.entries()) {
+      const paid = i % 4 === 0 ? `${100 + i}.00` : i % 4 === 1 ? '50.00' : i % 4 === 2 ? `${120 + i}.00` : null;
+      if (paid === null) continue;
+      const principal = i % 4 === 1 ? '50.00' : `${100 + i}.00`;
+      log.push(
+        ev(u.stream, 'PaymentReceived', `2025-${month}-10`, d({ paymentId: `p-${u.id}-${month}`, channel: 'wechat', channelTxnId: `wx-${u.id}-${month}`, amount: paid, receivedOn: `2025-${month}-10`, allocations: [{ chargeId: `c-2025-${month}`, kind: 'principal', amount: principal }], toCredit: i % 4 === 2 ? '20.00' : '0.00' })),
+      );
+    }
+    for (const [i, u] of units.entries()) {
+      if (i % 4 !== 3) continue;
+      log.push(ev(u.stream, 'ReminderRecorded', `2025-${month}-20`, d({ stage: 'phone', channel: 'phone', on: `2025-${month}-20`, chargeIds: [`c-2025-${month}`] })));
+      log.push(
+        ev(u.stream, 'PenaltyAssessed', `2025-${month}-27`, d({ chargeId: `c-2025-${month}`, asOf: `2025-${month}-27`, from: `2025-${month}-16`, to: `2025-${month}-27`, days: 12, segments: [], dailyRate: '0.0003', rounding: 'half-up', unrounded: '0', amount: '0.40', cappedBy: null })),
+      );
+    }
+  }
+  log.push(ev(SC, 'PaymentReceived', '2025-07-30', d({ paymentId: 'stray', channel: 'cash', channelTxnId: 'cash-1', amount: '1.00', receivedOn: '2025-07-30', allocations: [], toCredit: '1.00' })));
+  return log;
 };
 
 describe('one fold, two ways', () => {
@@ -65,36 +99,9 @@ describe('one fold, two ways', () => {
   });
 
   it('folds an array in runs looking ahead with exactly the result of folding event by event', () => {
-    // 30 units billed, paid in part, over-paid, assessed and reminded, interleaved day by day as a
-    // store gives them: over 200 events, so many runs of the look-ahead, a tail shorter than a run,
-    // units whose first event falls inside a run (their unit is not in the book when the run is
-    // looked at), and a payment sitting in the community's stream, which the book reports
-    const d = (x: unknown): never => x as never;
-    const log: LoggedEvent[] = quarterLog();
-    const units = Array.from({ length: 30 }, (_, i) => ({ id: `B9-${String(i).padStart(3, '0')}`, stream: accountStream(C, `B9-${String(i).padStart(3, '0')}`) }));
-    for (const [m, month] of ['05', '06', '07'].entries()) {
-      for (const [i, u] of units.entries()) {
-        // the community's own events between the units' (no unit to look ahead for)
-        if (i % 3 === m) log.push(ev(SC, 'BillingRunCompleted', `2025-${month}-01`, d({ communityId: C, periodKey: `2025-${month}`, scheduleVersion: 1, chargeCount: i, total: '0.00' })));
-        log.push(charge(u.stream, u.id, `c-2025-${month}`, `2025-${month}`, `2025-${month}-01`, `2025-${month}-28`, `2025-${month}-15`, `${100 + i}.00`, `2025-${month}-01`));
-      }
-      for (const [i, u] of units.entries()) {
-        const paid = i % 4 === 0 ? `${100 + i}.00` : i % 4 === 1 ? '50.00' : i % 4 === 2 ? `${120 + i}.00` : null;
-        if (paid === null) continue;
-        const principal = i % 4 === 1 ? '50.00' : `${100 + i}.00`;
-        log.push(
-          ev(u.stream, 'PaymentReceived', `2025-${month}-10`, d({ paymentId: `p-${u.id}-${month}`, channel: 'wechat', channelTxnId: `wx-${u.id}-${month}`, amount: paid, receivedOn: `2025-${month}-10`, allocations: [{ chargeId: `c-2025-${month}`, kind: 'principal', amount: principal }], toCredit: i % 4 === 2 ? '20.00' : '0.00' })),
-        );
-      }
-      for (const [i, u] of units.entries()) {
-        if (i % 4 !== 3) continue;
-        log.push(ev(u.stream, 'ReminderRecorded', `2025-${month}-20`, d({ stage: 'phone', channel: 'phone', on: `2025-${month}-20`, chargeIds: [`c-2025-${month}`] })));
-        log.push(
-          ev(u.stream, 'PenaltyAssessed', `2025-${month}-27`, d({ chargeId: `c-2025-${month}`, asOf: `2025-${month}-27`, from: `2025-${month}-16`, to: `2025-${month}-27`, days: 12, segments: [], dailyRate: '0.0003', rounding: 'half-up', unrounded: '0', amount: '0.40', cappedBy: null })),
-        );
-      }
-    }
-    log.push(ev(SC, 'PaymentReceived', '2025-07-30', d({ paymentId: 'stray', channel: 'cash', channelTxnId: 'cash-1', amount: '1.00', receivedOn: '2025-07-30', allocations: [], toCredit: '1.00' })));
+    // over 200 events: many runs of the look-ahead, a tail shorter than a run, units whose first
+    // event falls inside a run (their unit is not in the book when the run is looked at)
+    const log = busyLog(30);
     expect(log.length).toBeGreaterThan(200);
     expect(log.length % 64).not.toBe(0);
     const oneByOne = <S>(p: { init(): S; apply(s: S, e: LoggedEvent): S }): S => {
@@ -116,6 +123,48 @@ describe('one fold, two ways', () => {
     // the book alone, and a log that is not an array (folded event by event), agree too
     expect(shape(rebuild(bookProjection, log))).toEqual(shape(stepped.book));
     expect(reportJson(reportBundle(rebuild(levyProjection, log.values()), day))).toBe(reportJson(reportBundle(views, day)));
+  });
+
+  it('rebuilds from a store in runs with the result of following it event by event', async () => {
+    const store = openMemoryEventStore();
+    // more than two runs of 1,024 and a shorter tail
+    const log = busyLog(300);
+    expect(log.length).toBeGreaterThan(2 * 1024);
+    expect(log.length % 1024).not.toBe(0);
+    for (const e of log) {
+      const { streamId, ...rest } = e;
+      await store.appendToStream(streamId, [rest as unknown as NewEvent]);
+    }
+    const rebuilt = await rebuildFromStore(levyProjection, store);
+    const live = await follow(levyProjection, store.subscribeToAll({}), startCheckpointed(levyProjection), { until: (t) => t.checkpoint === BigInt(log.length) });
+    expect(rebuilt.count).toBe(log.length);
+    expect(rebuilt.checkpoint).toBe(BigInt(log.length));
+    const day = dayOf('2025-07-31');
+    expect(reportJson(reportBundle(rebuilt.state, day))).toBe(reportJson(reportBundle(live.state, day)));
+    // and what the log folds to in memory, but for the audit trail, which shows stored events' positions
+    const withoutAudit = (views: LevyViews) => reportJson({ ...reportBundle(views, day), audit: null });
+    expect(withoutAudit(rebuilt.state)).toBe(withoutAudit(rebuild(levyProjection, log)));
+    // a projection without applyAll is folded event by event, as before
+    const journal = await rebuildFromStore(journalProjection, store);
+    expect(journal.count).toBe(log.length);
+    expect(reportJson(trialBalance(journal.state))).toBe(reportJson(trialBalance(rebuilt.state.journal)));
+  });
+
+  it('rebuilds from a store that repeats an event or holds other kinds of events as applyStored would', async () => {
+    const log = quarterLog().slice(0, 6);
+    const stored = log.map((e, i) => ({ ...e, position: BigInt(i + 1) }));
+    // a store read that delivers the fourth event twice and a ticket between the events
+    const ticket = { ...stored[0]!, type: 'TicketOpened', streamId: 'levy.ticket-1', position: 7n };
+    const delivered = [...stored.slice(0, 4), stored[3]!, ...stored.slice(4).map((e) => ({ ...e, position: e.position + 1n })), { ...ticket, position: 8n }];
+    const store = { readAll: async function* () { yield* delivered; } } as unknown as EventStore;
+    const rebuilt = await rebuildFromStore(levyProjection, store);
+    const live = startCheckpointed(levyProjection);
+    for (const e of delivered) applyStored(levyProjection, live, e as unknown as StoredEvent);
+    expect(rebuilt.count).toBe(6);
+    expect(rebuilt.checkpoint).toBe(8n);
+    expect(live.count).toBe(6);
+    const day = dayOf('2025-04-30');
+    expect(reportJson(reportBundle(rebuilt.state, day))).toBe(reportJson(reportBundle(live.state, day)));
   });
 
   it('combines projections into one pass with the same results as each alone', () => {
