@@ -41,8 +41,10 @@ const chargeIdOf = (event: LoggedEvent): string | undefined => {
 export const warmBook = (book: BookState, events: readonly LoggedEvent[], from: number, to: number, units: (UnitRecord | undefined)[]): void => {
   const byStream = book.units;
   // each pass's loads depend on the pass before, not on each other: the CPU overlaps them
-  for (let i = from; i < to; i++) units[i - from] = byStream.get(events[i]!.streamId);
   let sum = 0;
+  // the stream names first (a string's hash sits in its header), then the units by them
+  for (let i = from; i < to; i++) sum += events[i]!.streamId.length;
+  for (let i = from; i < to; i++) units[i - from] = byStream.get(events[i]!.streamId);
   for (let i = from; i < to; i++) {
     const u = units[i - from];
     if (u !== undefined) sum += u.lastEvent + u.chargeAt.length;
