@@ -166,7 +166,9 @@ export const rebuildFromStore = async <S>(projection: Projection<S>, store: Even
 };
 
 /**
- * Several projections folded side by side in one pass.
+ * Several projections folded side by side in one pass. A rebuild from an array folds each part over
+ * the whole array in turn instead, through the part's `applyAll` where it has one (the parts keep
+ * separate states, so the result is the same).
  *
  * @example
  * const both = combine({ journal: journalProjection, audit: auditProjection });
@@ -187,6 +189,14 @@ export const combine = <P extends Record<string, Projection<unknown>>>(
       for (let i = 0; i < list.length; i++) {
         const [k, p] = list[i]!;
         s[k] = p.apply(s[k], event);
+      }
+      return state;
+    },
+    applyAll: (state, events) => {
+      const s = state as Record<string, unknown>;
+      for (const [k, p] of list) {
+        if (p.applyAll !== undefined) s[k] = p.applyAll(s[k], events);
+        else for (const e of events) s[k] = p.apply(s[k], e);
       }
       return state;
     },

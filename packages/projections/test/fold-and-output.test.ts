@@ -7,6 +7,7 @@ import {
   agingBuckets,
   agingReport,
   applyStored,
+  auditProjection,
   balancesAsOf,
   combine,
   creditMovesOf,
@@ -173,6 +174,18 @@ describe('one fold, two ways', () => {
     const v = rebuild(both, log);
     expect(reportJson(trialBalance(v.journal))).toBe(reportJson(trialBalance(rebuild(journalProjection, log))));
     expect(v.book.units.size).toBe(2);
+  });
+
+  it('rebuilds a combination part by part with the result of folding it event by event', () => {
+    const all = combine({ journal: journalProjection, book: bookProjection, audit: auditProjection });
+    const log = busyLog(30);
+    let stepped = all.init();
+    for (const e of log) stepped = all.apply(stepped, e);
+    const rebuilt = rebuild(all, log);
+    const day = dayOf('2025-07-31');
+    expect(reportJson(reportBundle(rebuilt, day))).toBe(reportJson(reportBundle(stepped, day)));
+    expect(reportJson(reportBundle(rebuilt, day))).toBe(reportJson(reportBundle(rebuild(levyProjection, log), day)));
+    expect(rebuilt.audit.events).toEqual(log);
   });
 });
 
