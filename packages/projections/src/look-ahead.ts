@@ -4,10 +4,11 @@
  * A log in effective-date order visits a different unit with nearly every event, and the account
  * book's state for 20,000 units (about 100 MB) is far beyond the CPU caches: each event waits on
  * memory for its unit's record, the unit's charge table and the charge, one load after another,
- * because each address comes out of the load before it. Folding a run of events, these lookups are
- * first made for the whole run (a read of each event's unit, then of each event's charge), where
- * they do not depend on one another and the CPU overlaps the waits; the run is then folded event
- * by event as always, with what it needs already in cache.
+ * because each address comes out of the load before it. Folding a run of events, these reads are
+ * first made for the whole run, one kind at a time (every event's stream name, then every unit,
+ * then every unit's record and charge table, then every charge), so the reads of one kind do not
+ * depend on one another and the CPU overlaps their waits; the run is then folded event by event as
+ * always, with what it needs already in cache.
  *
  * The look-ahead only reads: the state and the events are exactly as they were. The units it
  * found are handed to the fold step, which would otherwise look each up again (a unit, once in the
