@@ -453,7 +453,8 @@ export class Money {
   }
 
   private sameCurrency(other: Money): void {
-    if (this.currency.code !== other.currency.code) throw mismatch(this.currency, other.currency);
+    // nearly every amount carries the one CNY object: compare the objects before their codes
+    if (this.currency !== other.currency && this.currency.code !== other.currency.code) throw mismatch(this.currency, other.currency);
   }
 }
 

@@ -18,6 +18,7 @@ import * as E from './either.js';
 import type { BookAnomaly } from './book.js';
 import { dateOf, dayOf, fixedOffsetOf, limitInvalid, moneyOfAmount, recordedDayWith } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
+import { termDayOf } from './term-day.js';
 
 /** Why an entry is flagged. */
 export type AuditFlagCode =
@@ -158,7 +159,7 @@ export const auditStep = (state: AuditState, event: LoggedEvent, day: EpochDay, 
       break;
     case 'ChargeIssued': {
       const published = rules.published.get(event.data.scheduleVersion);
-      if (published !== undefined && published > dayOf(event.data.periodStart)) {
+      if (published !== undefined && published > termDayOf(event.data.periodStart)) {
         raise(state, index, 'BILLED_BEFORE_PUBLICATION', `charge ${event.data.chargeId} bills ${event.data.periodKey} from schedule ${event.data.scheduleVersion}, published ${dateOf(published)} after the period began`);
       }
       break;

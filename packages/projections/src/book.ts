@@ -19,6 +19,7 @@ import { type EpochDay, type EventOf, Money, accountStream, parseStreamName } fr
 import { ZERO, checkDay, dayOf, moneyOfAmount } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
 import { foldLookingAhead, warmBook } from './look-ahead.js';
+import { termDayOf } from './term-day.js';
 
 // ---------------------------------------------------------------------------------------------
 // records
@@ -432,9 +433,9 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
         unit,
         feeItemId: d.feeItemId,
         periodKey: d.periodKey,
-        periodStart: dayOf(d.periodStart),
-        periodEnd: dayOf(d.periodEnd),
-        dueDay: dayOf(d.dueDate),
+        periodStart: termDayOf(d.periodStart),
+        periodEnd: termDayOf(d.periodEnd),
+        dueDay: termDayOf(d.dueDate),
         issuedDay: day,
         amount,
         commission: moneyOfAmount(d.commission),

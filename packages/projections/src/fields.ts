@@ -10,6 +10,7 @@
  * moneyOfAmount('250.60');      // Money 250.60
  */
 import { type DomainError, type EpochDay, LevyError, Money, describe, domainError, epochDayOf, isEpochDay, isoDateOf } from '@levy/core';
+import { termDayOf } from './term-day.js';
 
 const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
 
@@ -22,7 +23,7 @@ const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
 export const dayOf = (iso: string): EpochDay => {
   // a log in recording order repeats the same date many times in a row: remember the last one
   if (iso === lastIso) return lastDay;
-  const day = epochDayOf(digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3), digit(iso, 5) * 10 + digit(iso, 6), digit(iso, 8) * 10 + digit(iso, 9));
+  const day = termDayOf(iso);
   lastIso = iso;
   lastDay = day;
   return day;

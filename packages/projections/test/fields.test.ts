@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Money, businessDayAt, epochDayOf, isoDateOf } from '@levy/core';
 import { dayOf, fixedOffsetOf, moneyOfAmount, recordedDayOf, recordedDayWith } from '../src/fields.js';
+import { termDayOf } from '../src/term-day.js';
 
 describe('the business day an entry was recorded on', () => {
   it('reads Chinese zones at +08:00 from 1992 on', () => {
@@ -56,6 +57,16 @@ describe("the fold's fast field readers agree with core", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: epochDayOf(1000, 1, 1), max: epochDayOf(9999, 12, 31) }), { minLength: 1, maxLength: 8 }), (days) => {
         for (const d of [...days, ...days.reverse()]) expect(dayOf(isoDateOf(d))).toBe(d);
+      }),
+    );
+  });
+  it('termDayOf (period and due dates, read past dayOf\'s memo) reads every ISO date isoDateOf writes, and dayOf stays right around it', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: epochDayOf(1000, 1, 1), max: epochDayOf(9999, 12, 31) }), fc.array(fc.integer({ min: epochDayOf(1000, 1, 1), max: epochDayOf(9999, 12, 31) }), { maxLength: 4 }), (effective, terms) => {
+        const iso = isoDateOf(effective);
+        expect(dayOf(iso)).toBe(effective);
+        for (const d of terms) expect(termDayOf(isoDateOf(d))).toBe(d);
+        expect(dayOf(iso)).toBe(effective);
       }),
     );
   });
