@@ -28,10 +28,29 @@ let warmth = 0;
 
 /** A charge an event names, if any (its first allocation's for payments and reversals). */
 const chargeIdOf = (event: LoggedEvent): string | undefined => {
-  const d = event.data as { readonly chargeId?: unknown; readonly allocations?: readonly { readonly chargeId: string }[] };
-  if (typeof d.chargeId === 'string') return d.chargeId;
-  const a = d.allocations;
-  return a !== undefined && a.length > 0 ? a[0]!.chargeId : undefined;
+  // by type, so each read of the data is of one shape (a read across all the shapes of event data
+  // is a megamorphic lookup, costlier than the comparisons of the type)
+  switch (event.type) {
+    case 'PaymentReceived':
+    case 'PaymentReversed': {
+      const a = event.data.allocations;
+      return a.length > 0 ? a[0]!.chargeId : undefined;
+    }
+    case 'ChargeIssued':
+      return event.data.chargeId;
+    case 'PenaltyAssessed':
+      return event.data.chargeId;
+    case 'CreditApplied':
+      return event.data.chargeId;
+    case 'WaiverGranted':
+      return event.data.chargeId;
+    case 'PenaltyAdjusted':
+      return event.data.chargeId;
+    case 'ChargeCancelled':
+      return event.data.chargeId;
+    default:
+      return undefined;
+  }
 };
 
 /**
