@@ -267,10 +267,15 @@ const community = (state: BookState, communityId: string): CommunityRecord => {
   return c;
 };
 
-const unitOf = (state: BookState, key: string, communityId: string, unitId: string): UnitRecord => {
-  let u = state.units.get(key);
+// a unit's key as one flat string: a stream name built by `accountStream` (from a UnitRegistered)
+// is a rope, and every lookup by an event's stream name would compare against it through the rope
+const flatKey = (s: string): string => Object.keys({ [s]: 0 })[0]!;
+
+const unitOf = (state: BookState, streamId: string, communityId: string, unitId: string): UnitRecord => {
+  let u = state.units.get(streamId);
   if (u === undefined) {
     const c = community(state, communityId);
+    const key = flatKey(streamId);
     u = {
       key,
       communityId: c.communityId,
