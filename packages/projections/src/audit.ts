@@ -13,12 +13,11 @@
  * const audit = rebuild(auditProjection, events);
  * auditTrail(audit, { flagged: true }).rows.map((r) => `${r.type} ${r.flags.join(',')}`);
  */
-import { type DomainError, type EpochDay, LevyError, type Money, describe, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
+import { type DomainError, type EpochDay, LevyError, type Money, dayOfIso, describe, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
 import * as E from './either.js';
 import type { BookAnomaly } from './book.js';
 import { dateOf, dayOf, fixedOffsetOf, limitInvalid, moneyOfAmount, recordedDayWith } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
-import { termDayOf } from './term-day.js';
 
 /** Why an entry is flagged. */
 export type AuditFlagCode =
@@ -159,7 +158,7 @@ export const auditStep = (state: AuditState, event: LoggedEvent, day: EpochDay, 
       break;
     case 'ChargeIssued': {
       const published = rules.published.get(event.data.scheduleVersion);
-      if (published !== undefined && published > termDayOf(event.data.periodStart)) {
+      if (published !== undefined && published > dayOfIso(event.data.periodStart)) {
         raise(state, index, 'BILLED_BEFORE_PUBLICATION', `charge ${event.data.chargeId} bills ${event.data.periodKey} from schedule ${event.data.scheduleVersion}, published ${dateOf(published)} after the period began`);
       }
       break;

@@ -15,11 +15,10 @@
  * const book = rebuild(bookProjection, events);
  * for (const unit of book.units.values()) for (const c of unit.charges) chargeAsOf(c, asOf).principal;
  */
-import { type EpochDay, type EventOf, Money, accountStream, parseStreamName } from '@levy/core';
+import { type EpochDay, type EventOf, Money, accountStream, dayOfIso, parseStreamName } from '@levy/core';
 import { ZERO, checkDay, dayOf, moneyOfAmount } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
 import { foldLookingAhead, warmBook } from './look-ahead.js';
-import { termDayOf } from './term-day.js';
 
 // ---------------------------------------------------------------------------------------------
 // records
@@ -438,9 +437,10 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
         unit,
         feeItemId: d.feeItemId,
         periodKey: d.periodKey,
-        periodStart: termDayOf(d.periodStart),
-        periodEnd: termDayOf(d.periodEnd),
-        dueDay: termDayOf(d.dueDate),
+        // read past dayOf's one-entry memo, which keeps the effective date the next events share
+        periodStart: dayOfIso(d.periodStart),
+        periodEnd: dayOfIso(d.periodEnd),
+        dueDay: dayOfIso(d.dueDate),
         issuedDay: day,
         amount,
         commission: moneyOfAmount(d.commission),

@@ -9,8 +9,7 @@
  * dayOf('2025-04-15');          // 20193
  * moneyOfAmount('250.60');      // Money 250.60
  */
-import { type DomainError, type EpochDay, LevyError, Money, describe, domainError, epochDayOf, isEpochDay, isoDateOf } from '@levy/core';
-import { termDayOf } from './term-day.js';
+import { type DomainError, type EpochDay, LevyError, Money, dayOfIso, describe, domainError, epochDayOf, isEpochDay, isoDateOf } from '@levy/core';
 
 const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
 
@@ -23,7 +22,7 @@ const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
 export const dayOf = (iso: string): EpochDay => {
   // a log in recording order repeats the same date many times in a row: remember the last one
   if (iso === lastIso) return lastDay;
-  const day = termDayOf(iso);
+  const day = dayOfIso(iso);
   lastIso = iso;
   lastDay = day;
   return day;
