@@ -264,8 +264,20 @@ export interface AccountState {
   readonly arrearsClass: ArrearsClass;
 }
 
+// the empty tables every new account starts from, shared: evolving never changes a table in place
+// (it copies, or IdTable.set builds a new one), and an account's states live for months, so a Map
+// or Set per account that stays empty would only be more for the garbage collector to copy
+const NO_PLANS: ReadonlyMap<string, PlanState> = new Map();
+const NO_WAIVERS: ReadonlyMap<string, WaiverState> = new Map();
+const NO_REFUNDS: ReadonlyMap<string, Money> = new Map();
+const NO_REMINDER_KEYS: ReadonlySet<string> = new Set();
+const NO_IDS: readonly string[] = Object.freeze([]);
+const NO_POSITIONS: readonly number[] = Object.freeze([]);
+const NO_REMINDERS: readonly ReminderState[] = Object.freeze([]);
+
 /**
- * The state of an account with no events. Each call gives fresh tables, so accounts never share an index.
+ * The state of an account with no events. Its tables are empty and shared between accounts: no
+ * fold ever changes a table in place.
  *
  * @example
  * initialAccountState().credit.toString(); // '0.00'
@@ -273,17 +285,17 @@ export interface AccountState {
 export const initialAccountState = (): AccountState => ({
   version: 0,
   charges: IdTable.empty<ChargeState>(),
-  open: [],
+  open: NO_POSITIONS,
   payments: IdTable.empty<PaymentState>(),
   credit: Money.zero(),
   lots: IdTable.empty<CreditLot>(),
-  openLots: [],
-  plans: new Map(),
+  openLots: NO_IDS,
+  plans: NO_PLANS,
   activePlans: 0,
-  waivers: new Map(),
-  refunds: new Map(),
-  reminders: [],
-  reminderKeys: new Set<string>(),
+  waivers: NO_WAIVERS,
+  refunds: NO_REFUNDS,
+  reminders: NO_REMINDERS,
+  reminderKeys: NO_REMINDER_KEYS,
   arrearsClass: 'none',
 });
 

@@ -2,12 +2,18 @@
  * A persistent table of records by id: a `ReadonlyMap` whose `set` returns a new table and leaves
  * the old one as it was. Folding events over an account replaces one record per event; copying a
  * JS `Map` of a dozen entries costs ~2µs, so each table holds its records in an array (copied by
- * `slice`, ~50ns for a dozen) and finds them through an id → position index and an append-only
- * id list that versions of the table share along a line of versions, each version knowing how many
- * of the ids are its own (a prefix). A version checks that the id at a position is within its own
- * prefix, and a version that appends after another version appended (a branch) builds its own
- * index and id list first. So every version stays correct however versions branch, and a fold
- * shares one index and one id list (an append copies only the records).
+ * `slice`, ~50ns for a dozen).
+ *
+ * A small table (up to {@link IdTable.SMALL} records, the usual account: a year of charges, a
+ * credit lot's few charges) finds an id by scanning its own id list, with no index at all: an
+ * account's states stay alive for months, and a `Map` per table (about 240 bytes) was a large part
+ * of what the garbage collector had to copy for them. A larger table finds its records through an
+ * id → position index and an append-only id list that versions of the table share along a line of
+ * versions, each version knowing how many of the ids are its own (a prefix). A version checks that
+ * the id at a position is within its own prefix, and a version that appends after another version
+ * appended (a branch) builds its own index and id list first. So every version stays correct
+ * however versions branch, and a fold shares one index and one id list (an append copies only the
+ * records).
  *
  * @example
  * import { IdTable } from '@levy/core';
@@ -18,27 +24,45 @@
  * [...b.keys()]; // ['c1', 'c2']
  */
 export class IdTable<V> implements ReadonlyMap<string, V> {
+  /** The most records a table holds without an index (found by scanning its ids). */
+  static readonly SMALL = 8;
+
   private constructor(
-    private readonly index: Map<string, number>,
-    // shared along a line of versions and only ever appended to; this version's ids are the first vals.length
+    // null while small: `ids` is then this version's own list, exactly as long as `vals`, never changed
+    private readonly index: Map<string, number> | null,
+    // with an index: shared along a line of versions and only ever appended to; this version's ids are the first vals.length
     private readonly ids: string[],
     private readonly vals: readonly V[],
   ) {}
 
-  /** A table with no records. @example IdTable.empty<string>().size; // 0 */
+  /** A table with no records (one shared empty table: setting on it builds a new one). @example IdTable.empty<string>().size; // 0 */
   static empty<V>(): IdTable<V> {
-    return new IdTable<V>(new Map(), [], []);
+    return IdTable.EMPTY as IdTable<V>;
   }
+
+  private static readonly EMPTY: IdTable<never> = new IdTable<never>(null, [], []);
 
   /** How many records. */
   get size(): number {
     return this.vals.length;
   }
 
+  // the position of an id's record in this version, or -1
+  private find(id: string): number {
+    const n = this.vals.length;
+    const ids = this.ids;
+    if (this.index === null) {
+      for (let i = 0; i < n; i++) if (ids[i] === id) return i;
+      return -1;
+    }
+    const i = this.index.get(id);
+    return i !== undefined && i < n && ids[i] === id ? i : -1;
+  }
+
   /** The record of an id, or undefined. */
   get(id: string): V | undefined {
-    const i = this.index.get(id);
-    return i !== undefined && i < this.vals.length && this.ids[i] === id ? this.vals[i] : undefined;
+    const i = this.find(id);
+    return i < 0 ? undefined : this.vals[i];
   }
 
   /**
@@ -48,14 +72,12 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
    * IdTable.empty<number>().set('a', 1).set('b', 2).indexOf('b'); // 1
    */
   indexOf(id: string): number {
-    const i = this.index.get(id);
-    return i !== undefined && i < this.vals.length && this.ids[i] === id ? i : -1;
+    return this.find(id);
   }
 
   /** Whether the id has a record. */
   has(id: string): boolean {
-    const i = this.index.get(id);
-    return i !== undefined && i < this.vals.length && this.ids[i] === id;
+    return this.find(id) >= 0;
   }
 
   /**
@@ -66,11 +88,25 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
    */
   set(id: string, value: V): IdTable<V> {
     const n = this.vals.length;
-    const i = this.index.get(id);
-    if (i !== undefined && i < n && this.ids[i] === id) {
+    const i = this.find(id);
+    if (i >= 0) {
       const vals = this.vals.slice();
       vals[i] = value;
       return new IdTable(this.index, this.ids, vals);
+    }
+    // written out rather than slice + push, which would allocate the copy and then grow it
+    const vals = new Array<V>(n + 1);
+    for (let j = 0; j < n; j++) vals[j] = this.vals[j]!;
+    vals[n] = value;
+    if (this.index === null) {
+      // small: a fresh id list of exactly n + 1, indexed once it outgrows SMALL
+      const ids = new Array<string>(n + 1);
+      for (let j = 0; j < n; j++) ids[j] = this.ids[j]!;
+      ids[n] = id;
+      if (n < IdTable.SMALL) return new IdTable<V>(null, ids, vals);
+      const index = new Map<string, number>();
+      for (let j = 0; j <= n; j++) index.set(ids[j]!, j);
+      return new IdTable(index, ids, vals);
     }
     let index = this.index;
     let ids = this.ids;
@@ -84,10 +120,6 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
     // at the tip of its line: the ids past n are no version's yet, so appending changes no version's view
     index.set(id, n);
     ids.push(id);
-    // written out rather than slice + push, which would allocate the copy and then grow it
-    const vals = new Array<V>(n + 1);
-    for (let j = 0; j < n; j++) vals[j] = this.vals[j]!;
-    vals[n] = value;
     return new IdTable(index, ids, vals);
   }
 
@@ -120,3 +152,4 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
     return this.vals;
   }
 }
+

@@ -3,9 +3,12 @@ import fc from 'fast-check';
 import { IdTable } from '@levy/core';
 
 describe('IdTable', () => {
+  // more ids than a small table holds, so versions cross from scanning to an index and branch on both sides
+  const IDS = 'abcdefghijklmn'.split('');
   it('leaves every earlier version as it was, however versions branch (against copied Maps)', () => {
+    expect(IDS.length).toBeGreaterThan(IdTable.SMALL);
     // ops: set an id (from a small pool, so updates and re-adds happen) on any earlier version
-    const op = fc.record({ from: fc.nat(), id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), value: fc.integer() });
+    const op = fc.record({ from: fc.nat(), id: fc.constantFrom(...IDS), value: fc.integer() });
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
         const tables: IdTable<number>[] = [IdTable.empty<number>()];
@@ -19,9 +22,11 @@ describe('IdTable', () => {
           const m = models[i]!;
           expect([...t.entries()]).toEqual([...m.entries()]);
           expect(t.size).toBe(m.size);
-          for (const id of ['a', 'b', 'c', 'd', 'e', 'f']) {
+          const order = [...m.keys()];
+          for (const id of IDS) {
             expect(t.get(id)).toBe(m.get(id));
             expect(t.has(id)).toBe(m.has(id));
+            expect(t.indexOf(id)).toBe(order.indexOf(id));
           }
         });
       }),
@@ -42,5 +47,25 @@ describe('IdTable', () => {
     const b = IdTable.empty<number>().set('q', 2);
     expect(a.get('q')).toBeUndefined();
     expect(b.get('p')).toBeUndefined();
+  });
+  it('shares one empty table that setting never changes', () => {
+    const empty = IdTable.empty<number>();
+    expect(IdTable.empty<string>()).toBe(empty);
+    let t = empty;
+    for (const id of IDS) t = t.set(id, id.charCodeAt(0));
+    expect(t.size).toBe(IDS.length);
+    expect(t.get('n')).toBe(110);
+    expect(empty.size).toBe(0);
+    expect(empty.get('a')).toBeUndefined();
+    expect([...empty.keys()]).toEqual([]);
+  });
+  it('finds ids made at run time by their text, indexed or not', () => {
+    let t = IdTable.empty<number>();
+    for (let i = 0; i < 12; i++) {
+      t = t.set(`c-${i}`, i);
+      // a different string object with the same text finds the record, before and after the index is built
+      for (let j = 0; j <= i; j++) expect(t.get(['c', String(j)].join('-'))).toBe(j);
+      expect(t.get(`c-${i + 1}`)).toBeUndefined();
+    }
   });
 });
