@@ -25,7 +25,7 @@
  */
 export class IdTable<V> implements ReadonlyMap<string, V> {
   /** The most records a table holds without an index (found by scanning its ids). */
-  static readonly SMALL = 8;
+  static readonly SMALL = 16;
 
   private constructor(
     // null while small: `ids` is then this version's own list, exactly as long as `vals`, never changed

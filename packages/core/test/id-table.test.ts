@@ -4,17 +4,19 @@ import { IdTable } from '@levy/core';
 
 describe('IdTable', () => {
   // more ids than a small table holds, so versions cross from scanning to an index and branch on both sides
-  const IDS = 'abcdefghijklmn'.split('');
+  const IDS = 'abcdefghijklmnopqrstu'.split('');
   it('leaves every earlier version as it was, however versions branch (against copied Maps)', () => {
     expect(IDS.length).toBeGreaterThan(IdTable.SMALL);
     // ops: set an id (from a small pool, so updates and re-adds happen) on any earlier version
-    const op = fc.record({ from: fc.nat(), id: fc.constantFrom(...IDS), value: fc.integer() });
+    // from: mostly the latest version (long lines of versions that outgrow a small table), else any earlier one (branches)
+    const op = fc.record({ from: fc.oneof({ arbitrary: fc.constant(-1), weight: 3 }, { arbitrary: fc.nat(), weight: 1 }), id: fc.constantFrom(...IDS), value: fc.integer() });
+    let largest = 0;
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      fc.property(fc.array(op, { maxLength: 100, size: 'max' }), (ops) => {
         const tables: IdTable<number>[] = [IdTable.empty<number>()];
         const models: Map<string, number>[] = [new Map()];
         for (const o of ops) {
-          const k = o.from % tables.length;
+          const k = o.from < 0 ? tables.length - 1 : o.from % tables.length;
           tables.push(tables[k]!.set(o.id, o.value));
           models.push(new Map(models[k]!).set(o.id, o.value));
         }
@@ -22,6 +24,7 @@ describe('IdTable', () => {
           const m = models[i]!;
           expect([...t.entries()]).toEqual([...m.entries()]);
           expect(t.size).toBe(m.size);
+          largest = Math.max(largest, t.size);
           const order = [...m.keys()];
           for (const id of IDS) {
             expect(t.get(id)).toBe(m.get(id));
@@ -32,6 +35,8 @@ describe('IdTable', () => {
       }),
       { numRuns: 300 },
     );
+    // the runs reached indexed tables, not only small ones
+    expect(largest).toBeGreaterThan(IdTable.SMALL);
   });
   it('keeps ids in the order they were first set', () => {
     const t = IdTable.empty<number>().set('x', 1).set('y', 2).set('x', 3);
@@ -61,7 +66,7 @@ describe('IdTable', () => {
   });
   it('finds ids made at run time by their text, indexed or not', () => {
     let t = IdTable.empty<number>();
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < IdTable.SMALL + 4; i++) {
       t = t.set(`c-${i}`, i);
       // a different string object with the same text finds the record, before and after the index is built
       for (let j = 0; j <= i; j++) expect(t.get(['c', String(j)].join('-'))).toBe(j);
