@@ -52,7 +52,8 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
     const n = this.vals.length;
     const ids = this.ids;
     if (this.index === null) {
-      for (let i = 0; i < n; i++) if (ids[i] === id) return i;
+      // newest first: an event mostly names what the account got lately (this month's charge)
+      for (let i = n - 1; i >= 0; i--) if (ids[i] === id) return i;
       return -1;
     }
     const i = this.index.get(id);
