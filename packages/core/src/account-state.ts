@@ -369,6 +369,14 @@ const ZERO = Money.zero();
 // evolve reads back amounts decide just wrote, in Money's canonical form: read them digit by digit
 const money = (amount: string): Money => canonicalMoney(amount) ?? moneyOf(amount as Parameters<typeof moneyOf>[0]);
 
+/**
+ * `amount`, or `owed` itself when they are equal: paying off what is owed is the common case, and
+ * one Money object then serves the charge, its movement and the payment (an account keeps them for
+ * months, and each object is more for the garbage collector to copy). Amounts are immutable, so
+ * which of two equal objects is kept changes nothing else.
+ */
+const settling = (amount: Money, owed: Money): Money => (amount.equals(owed) ? owed : amount);
+
 const withCharge = (charges: IdTable<ChargeState>, c: ChargeState): IdTable<ChargeState> => charges.set(c.chargeId, c);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -731,20 +739,21 @@ const evolvers: Evolvers = {
   PaymentReceived: (s, { data: d }) => {
     const receivedDay = dayOfIso(d.receivedOn);
     let charges = s.charges;
+    let paid: Money = ZERO;
     for (const a of d.allocations) {
       const c = charges.get(a.chargeId) ?? chargeOf(s, a.chargeId);
-      const amount = money(a.amount);
-      charges = charges.set(
-        a.chargeId,
-        a.kind === 'principal' ? payPrincipal(c, amount, receivedDay + 1, d.paymentId) : payPenalty(c, amount, receivedDay),
-      );
+      const principal = a.kind === 'principal';
+      const amount = settling(money(a.amount), principal ? c.outstandingPrincipal : c.outstandingPenalty);
+      charges = charges.set(a.chargeId, principal ? payPrincipal(c, amount, receivedDay + 1, d.paymentId) : payPenalty(c, amount, receivedDay));
+      paid = paid.add(amount);
     }
     const toCredit = money(d.toCredit);
     const payment: PaymentState = {
       paymentId: d.paymentId,
       channel: d.channel,
       channelTxnId: d.channelTxnId,
-      amount: money(d.amount),
+      // a payment that only settles (no credit) is the sum of its allocations: the same object when it paid one charge
+      amount: toCredit.isZero() ? settling(money(d.amount), paid) : money(d.amount),
       receivedDay,
       allocations: d.allocations,
       toCredit,
