@@ -4,16 +4,15 @@
  * JS `Map` of a dozen entries costs ~2µs, so each table holds its records in an array (copied by
  * `slice`, ~50ns for a dozen).
  *
- * A small table (up to {@link IdTable.SMALL} records, the usual account: a year of charges, a
- * credit lot's few charges) finds an id by scanning its own id list, with no index at all: an
- * account's states stay alive for months, and a `Map` per table (about 240 bytes) was a large part
- * of what the garbage collector had to copy for them. A larger table finds its records through an
- * id → position index and an append-only id list that versions of the table share along a line of
- * versions, each version knowing how many of the ids are its own (a prefix). A version checks that
- * the id at a position is within its own prefix, and a version that appends after another version
- * appended (a branch) builds its own index and id list first. So every version stays correct
- * however versions branch, and a fold shares one index and one id list (an append copies only the
- * records).
+ * Versions of a table share one append-only id list along a line of versions, each version
+ * knowing how many of the ids are its own (a prefix of the list), so an append copies only the
+ * records; a version that appends after another version appended (a branch) copies its prefix
+ * first. So every version stays correct however versions branch. A small table (up to
+ * {@link IdTable.SMALL} records: a year of monthly charges, a credit lot's few charges) finds an id
+ * by scanning its prefix, newest first, with no index at all: an account's states stay alive for
+ * months, and a `Map` per table (about 240 bytes) was a large part of what the garbage collector
+ * had to copy for them. A larger table also keeps an id → position index, shared along the line
+ * like the ids, and checks that a position it finds is within its own prefix.
  *
  * @example
  * import { IdTable } from '@levy/core';
@@ -28,9 +27,9 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
   static readonly SMALL = 16;
 
   private constructor(
-    // null while small: `ids` is then this version's own list, exactly as long as `vals`, never changed
+    // id → position, or null while small (the ids are then scanned)
     private readonly index: Map<string, number> | null,
-    // with an index: shared along a line of versions and only ever appended to; this version's ids are the first vals.length
+    // shared along a line of versions and only ever appended to; this version's ids are the first vals.length
     private readonly ids: string[],
     private readonly vals: readonly V[],
   ) {}
@@ -99,28 +98,29 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
     const vals = new Array<V>(n + 1);
     for (let j = 0; j < n; j++) vals[j] = this.vals[j]!;
     vals[n] = value;
-    if (this.index === null) {
-      // small: a fresh id list of exactly n + 1, indexed once it outgrows SMALL
-      const ids = new Array<string>(n + 1);
-      for (let j = 0; j < n; j++) ids[j] = this.ids[j]!;
-      ids[n] = id;
-      if (n < IdTable.SMALL) return new IdTable<V>(null, ids, vals);
-      const index = new Map<string, number>();
-      for (let j = 0; j <= n; j++) index.set(ids[j]!, j);
-      return new IdTable(index, ids, vals);
-    }
+    // the first record (on the shared empty table, too): an id list of its own
+    if (n === 0) return new IdTable<V>(null, [id], vals);
     let index = this.index;
     let ids = this.ids;
     if (ids.length !== n) {
-      // another version appended to the shared index and ids: this one gets its own, so
-      // unrelated versions never pile their ids into one map
-      index = new Map();
+      // another version appended to the shared ids (and index) after this one: this one gets its
+      // own, so unrelated versions never pile their ids into one list
       ids = ids.slice(0, n);
-      for (let j = 0; j < n; j++) index.set(ids[j]!, j);
+      if (index !== null) {
+        index = new Map();
+        for (let j = 0; j < n; j++) index.set(ids[j]!, j);
+      }
     }
     // at the tip of its line: the ids past n are no version's yet, so appending changes no version's view
-    index.set(id, n);
     ids.push(id);
+    if (index !== null) {
+      index.set(id, n);
+      return new IdTable(index, ids, vals);
+    }
+    if (n < IdTable.SMALL) return new IdTable<V>(null, ids, vals);
+    // outgrew SMALL: index this version's ids (versions before it go on scanning their prefix)
+    index = new Map<string, number>();
+    for (let j = 0; j <= n; j++) index.set(ids[j]!, j);
     return new IdTable(index, ids, vals);
   }
 
