@@ -15,6 +15,7 @@
  * accountBalance(state).toString(); // what the unit owes, less its credit
  */
 import type { ReceivableKind } from './allocation.js';
+import { appended } from './arrays.js';
 import { epochDayOf } from './calendar.js';
 import { canonicalMoney } from './canonical-amount.js';
 import { amountOf, moneyOf } from './codecs.js';
@@ -381,19 +382,6 @@ const withCharge = (charges: IdTable<ChargeState>, c: ChargeState): IdTable<Char
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/**
- * `list` with `item` after it, in a new array of exactly that length. `[...list, item]` leaves the
- * new array room for 16 more (V8 grows it as it pushes), and an account keeps these lists for
- * months: a charge's movements, its penalty pieces, the open positions, the reminders.
- */
-const append = <T>(list: readonly T[], item: T): T[] => {
-  const n = list.length;
-  const out = new Array<T>(n + 1);
-  for (let i = 0; i < n; i++) out[i] = list[i]!;
-  out[n] = item;
-  return out;
-};
-
 // a new charge's lists, shared until something is appended (evolving never changes a list in place)
 const NO_MOVEMENTS: readonly PrincipalMovement[] = Object.freeze([]);
 const NO_PIECES: readonly PenaltyPiece[] = Object.freeze([]);
@@ -523,7 +511,7 @@ const addLot = (state: Mutable<AccountState>, lotId: string, amount: Money, day:
     if (day > lot.day) lot.day = day;
   }
   state.lots = state.lots.set(lotId, lot);
-  if (!state.openLots.includes(lotId)) state.openLots = append(state.openLots, lotId);
+  if (!state.openLots.includes(lotId)) state.openLots = appended(state.openLots, lotId);
   state.credit = state.credit.add(amount);
   return state;
 };
@@ -539,7 +527,7 @@ const payPrincipal = (c: ChargeState, amount: Money, from: number, source: strin
   const next = changed(c, from - 1);
   next.paidPrincipal = c.paidPrincipal.add(amount);
   next.outstandingPrincipal = c.outstandingPrincipal.subtract(amount);
-  next.movements = append(c.movements, { from, amount, source });
+  next.movements = appended(c.movements, { from, amount, source });
   return next;
 };
 
@@ -637,10 +625,9 @@ const openAfter = (open: readonly number[], charges: IdTable<ChargeState>, touch
   if (want === i >= 0) return open;
   if (!want) return open.length === 1 ? NO_POSITIONS : open.filter((p) => p !== at);
   // a new charge is the last; a re-opened one goes back in its place
-  const out = append(open, at);
+  const out = appended(open, at);
   return open.length === 0 || open[open.length - 1]! < at ? out : out.sort((a, b) => a - b);
 };
-
 
 type Touched = string | readonly { readonly chargeId: string }[];
 
@@ -821,7 +808,7 @@ const evolvers: Evolvers = {
     next.outstandingPenalty = c.outstandingPenalty.add(amount);
     next.lastPenaltyDay = dayOfIso(d.to);
     if (c.penaltyOn === null || on > c.penaltyOn) next.penaltyOn = on;
-    next.penaltyPieces = append(c.penaltyPieces, { from: dayOfIso(d.from), to: next.lastPenaltyDay, amount, dailyRate: d.dailyRate, rounding: d.rounding, cap: d.cap === undefined ? null : capOf(d.cap) });
+    next.penaltyPieces = appended(c.penaltyPieces, { from: dayOfIso(d.from), to: next.lastPenaltyDay, amount, dailyRate: d.dailyRate, rounding: d.rounding, cap: d.cap === undefined ? null : capOf(d.cap) });
     return withCharges(s, withCharge(s.charges, next), d.chargeId);
   },
   PenaltyAdjusted: (s, { data: d, meta }) => {
@@ -895,7 +882,7 @@ const evolvers: Evolvers = {
     if (d.kind === 'principal') {
       next.waivedPrincipal = c.waivedPrincipal.add(amount);
       next.outstandingPrincipal = c.outstandingPrincipal.subtract(amount);
-      next.movements = append(c.movements, { from: dayOfIso(meta.effectiveDate) + 1, amount, source: `waiver:${d.waiverId}` });
+      next.movements = appended(c.movements, { from: dayOfIso(meta.effectiveDate) + 1, amount, source: `waiver:${d.waiverId}` });
     } else {
       next.penaltyWaived = c.penaltyWaived.add(amount);
       next.outstandingPenalty = c.outstandingPenalty.subtract(amount);
@@ -941,7 +928,7 @@ const evolvers: Evolvers = {
   },
   ReminderRecorded: (s, { data: d }) => {
     const next = copyState(s);
-    next.reminders = append(s.reminders, { stage: d.stage, channel: d.channel, on: d.on, chargeIds: d.chargeIds });
+    next.reminders = appended(s.reminders, { stage: d.stage, channel: d.channel, on: d.on, chargeIds: d.chargeIds });
     next.reminderKeys = new Set(s.reminderKeys).add(reminderKey(d));
     return next;
   },

@@ -1,3 +1,5 @@
+import { appended } from './arrays.js';
+
 /**
  * A persistent table of records by id: a `ReadonlyMap` whose `set` returns a new table and leaves
  * the old one as it was. Folding events over an account replaces one record per event; copying a
@@ -94,10 +96,7 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
       vals[i] = value;
       return new IdTable(this.index, this.ids, vals);
     }
-    // written out rather than slice + push, which would allocate the copy and then grow it
-    const vals = new Array<V>(n + 1);
-    for (let j = 0; j < n; j++) vals[j] = this.vals[j]!;
-    vals[n] = value;
+    const vals = appended(this.vals, value);
     // the first record (on the shared empty table, too): an id list of its own
     if (n === 0) return new IdTable<V>(null, [id], vals);
     let index = this.index;
@@ -153,4 +152,3 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
     return this.vals;
   }
 }
-
