@@ -726,21 +726,21 @@ const evolvers: Evolvers = {
   PaymentReceived: (s, { data: d }) => {
     const receivedDay = dayOfIso(d.receivedOn);
     let charges = s.charges;
-    let paid: Money = ZERO;
+    // the amount of the last allocation: a payment of one allocation and no credit is that amount
+    let last: Money = ZERO;
     for (const a of d.allocations) {
       const c = charges.get(a.chargeId) ?? chargeOf(s, a.chargeId);
       const principal = a.kind === 'principal';
       const amount = settling(money(a.amount), principal ? c.outstandingPrincipal : c.outstandingPenalty);
       charges = charges.set(a.chargeId, principal ? payPrincipal(c, amount, receivedDay + 1, d.paymentId) : payPenalty(c, amount, receivedDay));
-      paid = paid.add(amount);
+      last = amount;
     }
     const toCredit = money(d.toCredit);
     const payment: PaymentState = {
       paymentId: d.paymentId,
       channel: d.channel,
       channelTxnId: d.channelTxnId,
-      // a payment that only settles (no credit) is the sum of its allocations: the same object when it paid one charge
-      amount: toCredit.isZero() ? settling(money(d.amount), paid) : money(d.amount),
+      amount: d.allocations.length === 1 && toCredit.isZero() ? settling(money(d.amount), last) : money(d.amount),
       receivedDay,
       allocations: d.allocations,
       toCredit,

@@ -105,10 +105,7 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
       // another version appended to the shared ids (and index) after this one: this one gets its
       // own, so unrelated versions never pile their ids into one list
       ids = ids.slice(0, n);
-      if (index !== null) {
-        index = new Map();
-        for (let j = 0; j < n; j++) index.set(ids[j]!, j);
-      }
+      if (index !== null) index = indexOver(ids, n);
     }
     // at the tip of its line: the ids past n are no version's yet, so appending changes no version's view
     ids.push(id);
@@ -118,9 +115,7 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
     }
     if (n < IdTable.SMALL) return new IdTable<V>(null, ids, vals);
     // outgrew SMALL: index this version's ids (versions before it go on scanning their prefix)
-    index = new Map<string, number>();
-    for (let j = 0; j <= n; j++) index.set(ids[j]!, j);
-    return new IdTable(index, ids, vals);
+    return new IdTable(indexOver(ids, n + 1), ids, vals);
   }
 
   /** The records in the order their ids were first set. */
@@ -152,3 +147,10 @@ export class IdTable<V> implements ReadonlyMap<string, V> {
     return this.vals;
   }
 }
+
+// id → position over the first n ids
+const indexOver = (ids: readonly string[], n: number): Map<string, number> => {
+  const index = new Map<string, number>();
+  for (let j = 0; j < n; j++) index.set(ids[j]!, j);
+  return index;
+};
