@@ -14,6 +14,7 @@
  * auditTrail(audit, { flagged: true }).rows.map((r) => `${r.type} ${r.flags.join(',')}`);
  */
 import { type DomainError, type EpochDay, LevyError, type Money, dayOfIso, describe, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
+import { ChunkedList } from './chunked.js';
 import * as E from './either.js';
 import type { BookAnomaly } from './book.js';
 import { dateOf, dayOf, fixedOffsetOf, limitInvalid, moneyOfAmount, recordedDayWith } from './fields.js';
@@ -57,7 +58,7 @@ interface CommunityRules {
 /** The audit trail's fold state: the events themselves (by reference) and the flags raised. */
 export interface AuditState {
   readonly policy: AuditPolicy;
-  readonly events: LoggedEvent[];
+  readonly events: ChunkedList<LoggedEvent>;
   /** flags by the event's index in `events` */
   readonly flags: Map<number, AuditFlag[]>;
   readonly communities: Map<string, CommunityRules>;
@@ -115,7 +116,7 @@ export const auditProjectionWith = (policy: AuditPolicy): Projection<AuditState>
 
 const auditProjectionOf = (policy: AuditPolicy): Projection<AuditState> => ({
   name: 'audit',
-  init: () => ({ policy, events: [], flags: new Map(), communities: new Map(), last: { communityId: '', accountPrefix: '', communityStream: '' }, lastRules: null }),
+  init: () => ({ policy, events: new ChunkedList(), flags: new Map(), communities: new Map(), last: { communityId: '', accountPrefix: '', communityStream: '' }, lastRules: null }),
   apply: (state, event) => auditStep(state, event, dayOf(event.meta.effectiveDate), undefined),
 });
 
@@ -267,7 +268,7 @@ export const auditTrail = (state: AuditState, query: AuditQuery = {}, anomalies:
   const rows: AuditRow[] = [];
   let matched = 0;
   for (let i = 0; i < state.events.length; i++) {
-    const e = state.events[i]!;
+    const e = state.events.at(i)!;
     if (unitKey !== undefined && e.streamId !== unitKey) continue;
     if (query.actor !== undefined && e.meta.actor.id !== query.actor) continue;
     if (query.type !== undefined && e.type !== query.type) continue;

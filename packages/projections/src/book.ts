@@ -16,6 +16,7 @@
  * for (const unit of book.units.values()) for (const c of unit.charges) chargeAsOf(c, asOf).principal;
  */
 import { type EpochDay, type EventOf, Money, accountStream, dayOfIso, parseStreamName } from '@levy/core';
+import { ChunkedList } from './chunked.js';
 import { ZERO, checkDay, dayOf, moneyOfAmount } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
 import { foldLookingAhead, warmBook } from './look-ahead.js';
@@ -81,7 +82,7 @@ export class Movements {
   paidDay = new Int32Array(1024);
   /** the previous movement of the same list, or -1 */
   prev = new Int32Array(1024);
-  amount: Money[] = [];
+  amount = new ChunkedList<Money>();
   length = 0;
 
   /** appends a movement after `last` (-1: the first of its list) and returns its index: the list's new last */
@@ -241,7 +242,7 @@ export interface BookState {
    */
   readonly chargeKeys: Map<string, number>;
   /** account events in log order, each linked to the previous event of its unit through `eventPrev` */
-  readonly events: LoggedEvent[];
+  readonly events: ChunkedList<LoggedEvent>;
   eventPrev: Int32Array;
   /** the fold sequence number (`seq`) of each event in `events` */
   eventSeq: Int32Array;
@@ -416,7 +417,7 @@ const creditPaidDays = (charge: ChargeRecord | undefined, amount: Money): { day:
 const paymentDayOf = (state: BookState, unit: UnitRecord, paymentId: string): EpochDay | undefined => {
   // the latest receipt of that id (walking back from the unit's latest event)
   for (let i = unit.lastEvent; i >= 0; i = state.eventPrev[i]!) {
-    const e = state.events[i]!;
+    const e = state.events.at(i)!;
     if (e.type === 'PaymentReceived' && e.data.paymentId === paymentId) return dayOf(e.meta.effectiveDate);
   }
   return undefined;
@@ -610,7 +611,7 @@ const checkSeal = (state: BookState, c: CommunityRecord, close: EventOf<'PeriodC
     const head = sealed.get(u.key) ?? -1;
     let after = u.eventCount - 1 - head;
     for (let i = u.lastEvent; after > 0 && i >= 0; i = state.eventPrev[i]!, after--) {
-      const e = state.events[i]!;
+      const e = state.events.at(i)!;
       const day = dayOf(e.meta.effectiveDate);
       if (day < start || day > end) continue;
       anomaly(
@@ -639,7 +640,7 @@ export const bookProjection: Projection<BookState> = {
     anomalies: [],
     moves: new Movements(),
     chargeKeys: new Map(),
-    events: [],
+    events: new ChunkedList(),
     eventPrev: new Int32Array(1024),
     eventSeq: new Int32Array(1024),
     lastUnit: null,
@@ -755,7 +756,7 @@ export const movesOf = (c: ChargeRecord): ChargeMove[] => {
   const mv = c.unit.moves;
   for (let i = c.lastMove; i >= 0; i = mv.prev[i]!) {
     const paidDay = mv.paidDay[i]!;
-    const m = { day: mv.day[i]!, kind: MOVE_KINDS[mv.kind[i]!]!, amount: mv.amount[i]! };
+    const m = { day: mv.day[i]!, kind: MOVE_KINDS[mv.kind[i]!]!, amount: mv.amount.at(i)! };
     out.push(paidDay === NO_DAY ? m : { ...m, paidDay });
   }
   return out.reverse();
@@ -770,7 +771,7 @@ export const movesOf = (c: ChargeRecord): ChargeMove[] => {
 export const creditMovesOf = (u: UnitRecord): { day: EpochDay; amount: Money }[] => {
   const out: { day: EpochDay; amount: Money }[] = [];
   const mv = u.moves;
-  for (let i = u.lastCredit; i >= 0; i = mv.prev[i]!) out.push({ day: mv.day[i]!, amount: mv.amount[i]! });
+  for (let i = u.lastCredit; i >= 0; i = mv.prev[i]!) out.push({ day: mv.day[i]!, amount: mv.amount.at(i)! });
   return out.reverse();
 };
 
@@ -782,7 +783,7 @@ export const creditMovesOf = (u: UnitRecord): { day: EpochDay; amount: Money }[]
  */
 export const eventsOf = (book: BookState, u: UnitRecord): LoggedEvent[] => {
   const out: LoggedEvent[] = [];
-  for (let i = u.lastEvent; i >= 0; i = book.eventPrev[i]!) out.push(book.events[i]!);
+  for (let i = u.lastEvent; i >= 0; i = book.eventPrev[i]!) out.push(book.events.at(i)!);
   return out.reverse();
 };
 
@@ -820,7 +821,7 @@ export const chargeAsOf = (c: ChargeRecord, asOf?: EpochDay): ChargeAsOf => {
   const mv = c.unit.moves;
   for (let i = c.lastMove; i >= 0; i = mv.prev[i]!) {
     if (mv.day[i]! > d) continue;
-    const amount = mv.amount[i]!;
+    const amount = mv.amount.at(i)!;
     switch (mv.kind[i]) {
       case PAID:
       case PAID_FROM_CREDIT:
@@ -871,7 +872,7 @@ export const creditAsOf = (u: UnitRecord, asOf?: EpochDay): Money => {
   checkDay(asOf, ['asOf']);
   let sum = ZERO;
   const mv = u.moves;
-  for (let i = u.lastCredit; i >= 0; i = mv.prev[i]!) if (mv.day[i]! <= asOf) sum = sum.add(mv.amount[i]!);
+  for (let i = u.lastCredit; i >= 0; i = mv.prev[i]!) if (mv.day[i]! <= asOf) sum = sum.add(mv.amount.at(i)!);
   return sum;
 };
 

@@ -8,6 +8,7 @@
 export type { Either, Left, Right } from './either.js';
 export * from './fields.js';
 export * from './fold.js';
+export * from './chunked.js';
 export * from './journal.js';
 /** The account book (book.ts): all its exports but `bookStepKnowing`, which is the package's own (look-ahead.ts). */
 export type { BookAnomaly, BookState, ChargeAsOf, ChargeMove, ChargeRecord, CommunityRecord, MoveKind, PlanRecord, PlanStatus, UnitRecord } from './book.js';
