@@ -595,6 +595,57 @@ const roundingStep = (twiceRemainder: number, divisor: number, quotient: number,
   }
 };
 
+/**
+ * A running total that adds amounts in place: no `Money` is made per addition, only when the total
+ * is read ({@link MoneyTotal.value}). For folds that sum millions of postings into a few totals
+ * (the journal's totals per account and day), where a `Money` per addition would be garbage.
+ * Exact and checked as {@link Money.add} is: an amount in another currency than the total's is
+ * `CURRENCY_MISMATCH`, a total beyond the largest exact amount `AMOUNT_TOO_LARGE`, and a refused
+ * addition leaves the total as it was.
+ *
+ * @example
+ * const total = new MoneyTotal();
+ * total.add(Money.of('0.10'));
+ * total.add(Money.of('0.20'));
+ * total.subtract(Money.of('1.00'));
+ * total.value().toString(); // '-0.70'
+ */
+export class MoneyTotal {
+  private minor = 0;
+
+  /** A zero total in `currency` (CNY unless given). */
+  constructor(readonly currency: Currency = CNY) {}
+
+  /** Adds `amount` to the total. */
+  add(amount: Money): void {
+    const c = amount.currency;
+    if (c !== this.currency && c.code !== this.currency.code) throw mismatch(this.currency, c);
+    this.minor = checked(this.minor + amount.minorUnits, 'the sum');
+  }
+
+  /** Takes `amount` off the total. */
+  subtract(amount: Money): void {
+    const c = amount.currency;
+    if (c !== this.currency && c.code !== this.currency.code) throw mismatch(this.currency, c);
+    this.minor = checked(this.minor - amount.minorUnits, 'the difference');
+  }
+
+  /** Whether the total is zero. */
+  isZero(): boolean {
+    return this.minor === 0;
+  }
+
+  /** The total as an amount. */
+  value(): Money {
+    return this.minor === 0 && this.currency === CNY ? ZERO_CNY : Money.fromMinorUnits(this.minor, this.currency);
+  }
+
+  /** Back to zero, in the same currency. */
+  reset(): void {
+    this.minor = 0;
+  }
+}
+
 const mismatch = (a: Currency, b: Currency): LevyError =>
   new LevyError(domainError('CURRENCY_MISMATCH', `cannot combine ${a.code} with ${b.code}`, [], { expected: a.code, actual: b.code }));
 

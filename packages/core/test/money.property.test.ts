@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import Decimal from 'decimal.js';
 import * as E from 'fp-ts/lib/Either.js';
-import { Money, ROUNDING_MODES, type RoundingMode } from '@levy/core';
+import { Money, MoneyTotal, ROUNDING_MODES, type RoundingMode, currency } from '@levy/core';
 
 const RUN = { seed: 20251127, numRuns: 200 } as const;
 const fen = (max = 1_000_000_000_00) => fc.integer({ min: -max, max });
@@ -144,5 +144,49 @@ describe('Money#times edge cases', () => {
   });
   it('refuses products beyond the largest exact amount', () => {
     expect(() => Money.of('90000000000000.00').times('1000')).toThrow(/AMOUNT_TOO_LARGE/);
+  });
+});
+
+describe('MoneyTotal, the running total that adds in place', () => {
+  it('ends where adding and subtracting Money one by one ends, and decimal.js agrees', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(money(), fc.boolean()), { maxLength: 40 }), (steps) => {
+        const total = new MoneyTotal();
+        let chained = Money.zero();
+        let ref = new Decimal(0);
+        for (const [m, add] of steps) {
+          if (add) total.add(m);
+          else total.subtract(m);
+          chained = add ? chained.add(m) : chained.subtract(m);
+          ref = add ? ref.plus(m.toString()) : ref.minus(m.toString());
+        }
+        expect(total.value().equals(chained)).toBe(true);
+        expect(total.value().toString()).toBe(ref.toFixed(2));
+        expect(total.isZero()).toBe(chained.isZero());
+        total.reset();
+        expect(total.value().isZero()).toBe(true);
+      }),
+      RUN,
+    );
+  });
+
+  it('refuses another currency and a total beyond the largest exact amount, and keeps the total it had', () => {
+    const usd = currency('USD', 2);
+    const total = new MoneyTotal();
+    total.add(Money.of('1.00'));
+    expect(() => total.add(Money.of('1.00', usd))).toThrow(expect.objectContaining({ code: 'CURRENCY_MISMATCH' }));
+    expect(() => total.subtract(Money.of('1.00', usd))).toThrow(expect.objectContaining({ code: 'CURRENCY_MISMATCH' }));
+    const largest = Money.fromMinorUnits(Number.MAX_SAFE_INTEGER);
+    expect(() => total.add(largest)).toThrow(expect.objectContaining({ code: 'AMOUNT_TOO_LARGE' }));
+    expect(total.value().toString()).toBe('1.00');
+    const debt = new MoneyTotal();
+    debt.subtract(Money.of('1.00'));
+    expect(() => debt.subtract(largest)).toThrow(expect.objectContaining({ code: 'AMOUNT_TOO_LARGE' }));
+    expect(debt.value().toString()).toBe('-1.00');
+    // a total in its own currency
+    const dollars = new MoneyTotal(usd);
+    dollars.add(Money.of('2.50', usd));
+    expect([dollars.value().toString(), dollars.value().currency.code]).toEqual(['2.50', 'USD']);
+    expect(() => dollars.add(Money.of('1.00'))).toThrow(expect.objectContaining({ code: 'CURRENCY_MISMATCH' }));
   });
 });
