@@ -97,8 +97,17 @@ export class Movements {
     return i;
   }
 
+  /** makes room for at least `capacity` movements in all (a rebuild that knows its length grows the columns once) */
+  reserve(capacity: number): void {
+    // never less than doubling: a store's rebuild reserves run by run
+    if (capacity > this.day.length) this.growTo(Math.max(capacity, this.day.length * 2));
+  }
+
   private grow(): void {
-    const n = this.day.length * 2;
+    this.growTo(this.day.length * 2);
+  }
+
+  private growTo(n: number): void {
     const day = new Int32Array(n);
     day.set(this.day);
     const kind = new Uint8Array(n);
@@ -581,17 +590,31 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
   }
 };
 
+const growEventColumns = (state: BookState, n: number): void => {
+  const prev = new Int32Array(n);
+  prev.set(state.eventPrev);
+  state.eventPrev = prev;
+  const seqs = new Int32Array(n);
+  seqs.set(state.eventSeq);
+  state.eventSeq = seqs;
+};
+
+/**
+ * Makes room in the book's columns for `n` more events before a rebuild folds them, so that they
+ * grow once instead of doubling their way up (each doubling copies the columns into fresh memory).
+ * A payment can make more than one movement: the movement columns still double past the room made.
+ */
+export const reserveBook = (state: BookState, n: number): void => {
+  const events = state.events.length + n;
+  // never less than doubling: a store's rebuild reserves run by run
+  if (events > state.eventPrev.length) growEventColumns(state, Math.max(events, state.eventPrev.length * 2));
+  state.moves.reserve(state.moves.length + n);
+};
+
 const linkEvent = (state: BookState, unit: UnitRecord, event: LoggedEvent, seq: number): void => {
   const i = state.events.length;
   state.events.push(event);
-  if (i === state.eventPrev.length) {
-    const prev = new Int32Array(i * 2);
-    prev.set(state.eventPrev);
-    state.eventPrev = prev;
-    const seqs = new Int32Array(i * 2);
-    seqs.set(state.eventSeq);
-    state.eventSeq = seqs;
-  }
+  if (i === state.eventPrev.length) growEventColumns(state, i * 2);
   // only the new row is written: the unit's earlier events are not touched
   state.eventPrev[i] = unit.lastEvent;
   state.eventSeq[i] = seq;
@@ -655,11 +678,13 @@ export const bookProjection: Projection<BookState> = {
     return state;
   },
   // a rebuild looks ahead over runs of events (look-ahead.ts): the same state as apply on each
-  applyAll: (state, events) =>
-    foldLookingAhead(state, events, warmBook, (s, event, unit) => {
+  applyAll: (state, events) => {
+    reserveBook(state, events.length);
+    return foldLookingAhead(state, events, warmBook, (s, event, unit) => {
       bookStepKnowing(s, event, dayOf(event.meta.effectiveDate), unit);
       return s;
-    }),
+    });
+  },
 };
 
 /**

@@ -14,7 +14,7 @@ import { type EpochDay, Money, isoDateOf } from '@levy/core';
 import { agingReport } from './aging.js';
 import { arrearsLedger } from './arrears.js';
 import { type AuditState, auditProjection, auditStep, auditTrail } from './audit.js';
-import { type BookState, type UnitRecord, bookProjection, bookStepKnowing, chargeAsOf, creditAsOf, unitsInOrder } from './book.js';
+import { type BookState, type UnitRecord, bookProjection, bookStepKnowing, chargeAsOf, creditAsOf, reserveBook, unitsInOrder } from './book.js';
 import { collectionRates } from './collection-rate.js';
 import { checkDay, dayOf } from './fields.js';
 import { disclosure } from './disclosure.js';
@@ -54,7 +54,10 @@ export const levyProjection: Projection<LevyViews> = {
   name: 'levy',
   init: () => ({ journal: journalProjection.init(), book: bookProjection.init(), audit: auditProjection.init() }),
   apply: (views, event) => levyStep(views, event, undefined),
-  applyAll: (views, events) => foldLookingAhead(views, events, warmViews, levyStep),
+  applyAll: (views, events) => {
+    reserveBook(views.book, events.length);
+    return foldLookingAhead(views, events, warmViews, levyStep);
+  },
 };
 
 /**

@@ -27,6 +27,7 @@ import {
   startCheckpointed,
   trialBalance,
 } from '../src/index.js';
+import { reserveBook } from '../src/book.js';
 import { C, S1, SC, charge, ev, quarterLog } from './fixtures.js';
 
 const commissionCharge = (): LoggedEvent => {
@@ -149,6 +150,28 @@ describe('one fold, two ways', () => {
     const journal = await rebuildFromStore(journalProjection, store);
     expect(journal.count).toBe(log.length);
     expect(reportJson(trialBalance(journal.state))).toBe(reportJson(trialBalance(rebuilt.state.journal)));
+  });
+
+  it('makes room for a rebuild once when it knows the length, and at least doubles when reserved run by run', () => {
+    const book = bookProjection.init();
+    expect([book.eventPrev.length, book.eventSeq.length, book.moves.day.length]).toEqual([1024, 1024, 1024]);
+    reserveBook(book, 5_000);
+    expect([book.eventPrev.length, book.eventSeq.length, book.moves.day.length, book.moves.kind.length, book.moves.paidDay.length, book.moves.prev.length]).toEqual([5_000, 5_000, 5_000, 5_000, 5_000, 5_000]);
+    // a store's rebuild reserves 1,024 at a time: the columns double rather than grow by a run each time
+    reserveBook(book, 5_001);
+    expect([book.eventPrev.length, book.moves.day.length]).toEqual([10_000, 10_000]);
+    reserveBook(book, 10);
+    expect([book.eventPrev.length, book.moves.day.length]).toEqual([10_000, 10_000]);
+    // and a fold into the room made gives what a fold without it gives
+    const log = busyLog(30);
+    const roomy = bookProjection.init();
+    reserveBook(roomy, 100_000);
+    const stepped = log.reduce((s, e) => bookProjection.apply(s, e), roomy);
+    const rebuilt = rebuild(bookProjection, log);
+    expect(stepped.events.toArray()).toEqual(rebuilt.events.toArray());
+    const chains = (b: typeof book) => [...b.units.values()].map((u) => eventsOf(b, u).map((e) => e.meta.eventId));
+    expect(chains(stepped)).toEqual(chains(rebuilt));
+    expect(chains(stepped).flat().length).toBe(stepped.events.length);
   });
 
   it('rebuilds from a store that repeats an event or holds other kinds of events as applyStored would', async () => {
