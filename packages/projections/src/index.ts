@@ -10,7 +10,7 @@ export * from './fields.js';
 export * from './fold.js';
 export * from './chunked.js';
 export * from './journal.js';
-/** The account book (book.ts): all its exports but `bookStepKnowing`, which is the package's own (look-ahead.ts). */
+/** The account book (book.ts): all its exports but `bookStepKnowing` and `reserveBook`, which are the package's own (views.ts, look-ahead.ts). */
 export type { BookAnomaly, BookState, ChargeAsOf, ChargeMove, ChargeRecord, CommunityRecord, MoveKind, PlanRecord, PlanStatus, UnitRecord } from './book.js';
 export {
   Movements,
