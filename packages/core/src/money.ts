@@ -358,13 +358,13 @@ export class Money {
       const list = amounts as readonly Money[];
       for (let i = 0; i < list.length; i++) {
         const m = list[i] as Money;
-        if (m.currency !== currency && m.currency.code !== currency.code) throw mismatch(currency, m.currency);
+        checkCurrency(currency, m.currency);
         acc += m.minorUnits;
         if (acc > Number.MAX_SAFE_INTEGER || acc < -Number.MAX_SAFE_INTEGER) throw tooLarge('the sum');
       }
     } else {
       for (const m of amounts) {
-        if (m.currency !== currency && m.currency.code !== currency.code) throw mismatch(currency, m.currency);
+        checkCurrency(currency, m.currency);
         acc += m.minorUnits;
         if (acc > Number.MAX_SAFE_INTEGER || acc < -Number.MAX_SAFE_INTEGER) throw tooLarge('the sum');
       }
@@ -453,8 +453,7 @@ export class Money {
   }
 
   private sameCurrency(other: Money): void {
-    // nearly every amount carries the one CNY object: compare the objects before their codes
-    if (this.currency !== other.currency && this.currency.code !== other.currency.code) throw mismatch(this.currency, other.currency);
+    checkCurrency(this.currency, other.currency);
   }
 }
 
@@ -618,15 +617,13 @@ export class MoneyTotal {
 
   /** Adds `amount` to the total. */
   add(amount: Money): void {
-    const c = amount.currency;
-    if (c !== this.currency && c.code !== this.currency.code) throw mismatch(this.currency, c);
+    checkCurrency(this.currency, amount.currency);
     this.minor = checked(this.minor + amount.minorUnits, 'the sum');
   }
 
   /** Takes `amount` off the total. */
   subtract(amount: Money): void {
-    const c = amount.currency;
-    if (c !== this.currency && c.code !== this.currency.code) throw mismatch(this.currency, c);
+    checkCurrency(this.currency, amount.currency);
     this.minor = checked(this.minor - amount.minorUnits, 'the difference');
   }
 
@@ -648,5 +645,10 @@ export class MoneyTotal {
 
 const mismatch = (a: Currency, b: Currency): LevyError =>
   new LevyError(domainError('CURRENCY_MISMATCH', `cannot combine ${a.code} with ${b.code}`, [], { expected: a.code, actual: b.code }));
+
+// nearly every amount carries the one CNY object: compare the objects before their codes
+const checkCurrency = (expected: Currency, actual: Currency): void => {
+  if (actual !== expected && actual.code !== expected.code) throw mismatch(expected, actual);
+};
 
 const ZERO_CNY = Money.fromMinorUnits(0);
