@@ -91,6 +91,9 @@ export const checkLimit = (value: unknown, path: readonly string[]): number | un
  */
 export const dateOf = (day: EpochDay): string => isoDateOf(day);
 
+/** Zero yuan, shared. */
+export const ZERO: Money = Money.zero();
+
 const AMOUNT_CACHE_LIMIT = 4096;
 let amounts = new Map<string, Money>();
 
@@ -104,6 +107,9 @@ let amounts = new Map<string, Money>();
 export const moneyOfAmount = (amount: string): Money => {
   // several projections read the same field of the same event one after another
   if (amount === lastAmount) return lastMoney;
+  // zero (a payment's credit, a lump-sum charge's commission) is answered without the cache and
+  // leaves the memo alone: the event's other amount, read again by the next projection, stays in it
+  if (amount === '0.00') return ZERO;
   let m = amounts.get(amount);
   if (m === undefined) {
     m = Money.of(amount);
@@ -116,9 +122,6 @@ export const moneyOfAmount = (amount: string): Money => {
 };
 let lastAmount = '0.00';
 let lastMoney: Money = Money.zero();
-
-/** Zero yuan, shared. */
-export const ZERO: Money = Money.zero();
 
 // fixed offsets in minutes for the zones Levy's communities use; others go through Intl once per minute (per second before 1973)
 const FIXED_OFFSETS: ReadonlyMap<string, number> = new Map([

@@ -69,8 +69,12 @@ describe("the fold's fast field readers agree with core", () => {
       }),
     );
   });
-  it('moneyOfAmount gives the Money that Money.of gives, however often an amount repeats', () => {
-    const amount = fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 15n })).map(([neg, fen]) => Money.fromMinorUnits(neg ? -fen : fen).toString());
+  it('moneyOfAmount gives the Money that Money.of gives, however often an amount repeats, with zeros between', () => {
+    // zero is answered apart from the cache and its memo: it comes often, between the other amounts
+    const amount = fc.oneof(
+      fc.tuple(fc.boolean(), fc.bigInt({ min: 0n, max: 10n ** 15n })).map(([neg, fen]) => Money.fromMinorUnits(neg ? -fen : fen).toString()),
+      fc.constant('0.00'),
+    );
     fc.assert(
       fc.property(fc.array(amount, { minLength: 1, maxLength: 8 }), (list) => {
         for (const a of [...list, ...list]) expect(moneyOfAmount(a).equals(Money.of(a)) && moneyOfAmount(a).toString()).toBe(a);
