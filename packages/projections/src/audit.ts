@@ -50,6 +50,9 @@ interface CommunityRules {
   timeZone: string;
   /** the zone's fixed offset in minutes, or null to ask Intl */
   offset: number | null;
+  /** the last recorded instant read in this zone and its business day: a command's events share one instant */
+  lastInstant: string | null;
+  lastRecorded: EpochDay;
   closedThrough: EpochDay | null;
   managerWaiverLimit: Money | null;
   readonly published: Map<number, EpochDay>;
@@ -71,7 +74,7 @@ export interface AuditState {
 const rulesOf = (state: AuditState, communityId: string): CommunityRules => {
   let r = state.communities.get(communityId);
   if (r === undefined) {
-    r = { communityId, timeZone: 'Asia/Shanghai', offset: fixedOffsetOf('Asia/Shanghai'), closedThrough: null, managerWaiverLimit: null, published: new Map() };
+    r = { communityId, timeZone: 'Asia/Shanghai', offset: fixedOffsetOf('Asia/Shanghai'), lastInstant: null, lastRecorded: 0, closedThrough: null, managerWaiverLimit: null, published: new Map() };
     state.communities.set(communityId, r);
   }
   state.lastRules = r;
@@ -135,7 +138,14 @@ export const auditStep = (state: AuditState, event: LoggedEvent, day: EpochDay, 
   if (id === null) return state;
   const last = state.lastRules;
   const rules = last !== null && last.communityId === id ? last : rulesOf(state, id);
-  const recorded = recordedDayWith(event.meta.recordedAt, rules.offset, rules.timeZone);
+  const instant = event.meta.recordedAt;
+  let recorded: EpochDay;
+  if (instant === rules.lastInstant) recorded = rules.lastRecorded;
+  else {
+    recorded = recordedDayWith(instant, rules.offset, rules.timeZone);
+    rules.lastInstant = instant;
+    rules.lastRecorded = recorded;
+  }
   if (recorded - day > state.policy.backdateDays) {
     raise(state, index, 'BACKDATED', `effective ${event.meta.effectiveDate} but recorded ${dateOf(recorded)}, ${recorded - day} days later`);
   }
@@ -144,6 +154,7 @@ export const auditStep = (state: AuditState, event: LoggedEvent, day: EpochDay, 
     case 'CommunityRegistered':
       rules.timeZone = event.data.timeZone;
       rules.offset = fixedOffsetOf(event.data.timeZone);
+      rules.lastInstant = null;
       return state;
     case 'FeeScheduleAdopted':
       rules.published.set(event.data.version, dayOf(event.data.publishedOn));

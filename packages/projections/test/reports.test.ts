@@ -29,8 +29,8 @@ import {
   renderArrears,
   unitStatement,
 } from '../src/index.js';
-import { type EventOf, LevyError } from '@levy/core';
-import { S1, S2, U1, charge, ev, quarterLog } from './fixtures.js';
+import { type EventOf, LevyError, accountStream, communityStream } from '@levy/core';
+import { C, S1, S2, SC, U1, charge, ev, quarterLog } from './fixtures.js';
 import type { LoggedEvent } from '../src/index.js';
 
 const views = () => rebuild(levyProjection, quarterLog());
@@ -213,6 +213,28 @@ describe('audit trail', () => {
     const v = views();
     const t = ok(auditTrail(v.audit, { flagged: true }, v.book.anomalies));
     expect(t.rows.map((r) => `${r.type} ${r.flags.join(',')}`)).toEqual(['WaiverGranted BACKDATED,WAIVER_WITHOUT_APPROVAL']);
+  });
+
+  it('reads a repeated recorded instant in the zone of each community, also after the zone is registered', () => {
+    // 20:00 UTC on Jan 10 is Jan 11 in Shanghai and Jan 10 in UTC; effective Jan 3, more than 7
+    // days before Jan 11 but not before Jan 10. A community's events share one instant here, as a
+    // billing run's do: the step remembers the last instant's day, and must forget it when the
+    // zone changes and keep it apart per community
+    const at = '2025-01-10T20:00:00Z';
+    const other = 'harbour';
+    const reminder = (stream: string) => ev(stream, 'ReminderRecorded', '2025-01-03', { stage: 'reminder', channel: 'sms', on: '2025-01-03', chargeIds: [] } as never, { recordedAt: at });
+    const log = [
+      reminder(S1),
+      ev(communityStream(other), 'CommunityRegistered', '2025-01-10', { communityId: other, name: 'Harbour', timeZone: 'UTC', closeCycle: 'quarter' } as never, { recordedAt: at }),
+      reminder(accountStream(other, 'A-1')),
+      reminder(S2),
+      ev(SC, 'CommunityRegistered', '2025-01-10', { communityId: C, name: 'Sunrise Garden', timeZone: 'UTC', closeCycle: 'quarter' } as never, { recordedAt: at }),
+      reminder(S1),
+    ];
+    const v = rebuild(levyProjection, log);
+    const flagged = ok(auditTrail(v.audit, { flagged: true }, v.book.anomalies)).rows.map((r) => `${r.streamId} ${r.flags.join(',')}`);
+    // before sunrise named its zone it was read in Shanghai's; harbour reads UTC from the start
+    expect(flagged).toEqual([`${S1} BACKDATED`, `${S2} BACKDATED`]);
   });
 
   it('answers by unit, actor, type and period', () => {
