@@ -121,7 +121,7 @@ export const moneyOfAmount = (amount: string): Money => {
   return m;
 };
 let lastAmount = '0.00';
-let lastMoney: Money = Money.zero();
+let lastMoney: Money = ZERO;
 
 // fixed offsets in minutes for the zones Levy's communities use; others go through Intl once per minute (per second before 1973)
 const FIXED_OFFSETS: ReadonlyMap<string, number> = new Map([
