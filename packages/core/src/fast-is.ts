@@ -111,8 +111,10 @@ class Compiler {
   // io-ts: an interface, a partial or an intersection of them first asks UnknownRecord.is(u)
   // (not null, an object, not an array); an intersection is every member's `is` on the same value
   private objectBody(node: CodecNode): string[] {
-    const lines = ['if (u === null || typeof u !== "object" || Array.isArray(u)) return false;', 'var v;'];
     const members = node._tag === 'IntersectionType' ? (node.types ?? []) : [node];
+    // the record test once, where an object member asks for it (an intersection of, say, two
+    // string refinements asks for none)
+    const lines = members.some(isObjectKind) ? ['if (u === null || typeof u !== "object" || Array.isArray(u)) return false;', 'var v;'] : ['var v;'];
     for (const member of members) {
       if (!isObjectKind(member) || member.props === undefined) {
         lines.push(`if (!(${this.expr(member, 'u')})) return false;`);
@@ -140,13 +142,12 @@ class Compiler {
  * isMeta(event.meta) === EventMeta.is(event.meta); // always
  */
 export const compileIs = <A>(codec: t.Type<A, unknown, unknown>): ((u: unknown) => u is A) => {
-  const fallback = (u: unknown): u is A => codec.is(u);
   try {
     const compiler = new Compiler();
     const entry = compiler.expr(codec as unknown as CodecNode, 'u');
     const source = `"use strict";\nvar h = Object.prototype.hasOwnProperty;\n${compiler.functions.join('\n')}\nreturn function (u) { return ${entry}; };`;
     return new Function('r', source)(compiler.refs) as (u: unknown) => u is A;
   } catch {
-    return fallback;
+    return (u: unknown): u is A => codec.is(u);
   }
 };

@@ -71,6 +71,15 @@ describe('compileIs', () => {
     ]);
   });
 
+  it('tests for an object only where a member of an intersection asks for one', () => {
+    const Short = t.brand(t.string, (s): s is t.Branded<string, { readonly Short: unique symbol }> => s.length < 4, 'Short');
+    const Lower = t.brand(t.string, (s): s is t.Branded<string, { readonly Lower: unique symbol }> => s === s.toLowerCase(), 'Lower');
+    const ShortLower = t.intersection([Short, Lower]);
+    const check = compileIs(ShortLower);
+    for (const value of ['abc', 'ABC', 'abcd', '', 3, null, {}]) expect(check(value)).toBe(ShortLower.is(value));
+    expect(check('abc')).toBe(true);
+  });
+
   it("falls back to the codec's own is where code cannot be generated (a content security policy)", () => {
     let refused = 0;
     vi.stubGlobal('Function', function NoEval() {
