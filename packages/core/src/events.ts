@@ -487,8 +487,8 @@ export const isLevyEvent = (raw: unknown): raw is LevyEvent => {
 // the codecs' `is`, compiled on first use (fast-is.ts): exactly what io-ts answers, read faster
 let fastChecks: { readonly data: Readonly<Record<string, (u: unknown) => boolean>>; readonly meta: (u: unknown) => boolean } | undefined;
 const compileChecks = (): NonNullable<typeof fastChecks> => ({
-  data: Object.fromEntries(Object.entries(eventDataCodecs).map(([type, codec]) => [type, compileIs(codec as unknown as t.Type<unknown, unknown, unknown>)])),
-  meta: compileIs(EventMeta as unknown as t.Type<unknown, unknown, unknown>),
+  data: Object.fromEntries(Object.entries(eventDataCodecs).map(([type, codec]) => [type, compileIs<unknown>(codec)])),
+  meta: compileIs(EventMeta),
 });
 
 // ---------------------------------------------------------------------------------------------

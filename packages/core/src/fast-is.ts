@@ -141,7 +141,7 @@ class Compiler {
  * const isMeta = compileIs(EventMeta);
  * isMeta(event.meta) === EventMeta.is(event.meta); // always
  */
-export const compileIs = <A>(codec: t.Type<A, unknown, unknown>): ((u: unknown) => u is A) => {
+export const compileIs = <A>(codec: { readonly is: t.Is<A> }): ((u: unknown) => u is A) => {
   try {
     const compiler = new Compiler();
     const entry = compiler.expr(codec as unknown as CodecNode, 'u');
