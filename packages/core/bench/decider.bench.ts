@@ -3,8 +3,9 @@
 // in advance, some late, a few twice through the same channel notification); the month's
 // penalties are assessed; late payers get a reminder; now and then a waiver, a bounced payment or
 // a refund. Commands are built before the clock starts: only decide + evolve is timed.
+import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import { type AccountCommand, type AccountContext, type AccountState, DEFAULT_ACCOUNT_POLICY, accountDecider, epochDayOf, eventFrom, eventIdFor, isoDateOf } from '@levy/core';
+import { type AccountCommand, type AccountContext, type AccountState, DEFAULT_ACCOUNT_POLICY, accountDecider, canonicalJson, epochDayOf, eventFrom, eventIdFor, isoDateOf } from '@levy/core';
 import { report } from './report.js';
 
 const UNITS = 10_000;
@@ -148,4 +149,25 @@ export const benchDecider = (): void => {
   report({ name: 'account decide+evolve, the same commands one account at a time', value: byUnit.length / replay.seconds, unit: 'commands/s', baseline: target });
   // the target is on one core: wall time lets the collector's helper threads use the second core, CPU time does not
   report({ name: 'the same, one account at a time, per CPU second of the process', value: byUnit.length / replay.cpuSeconds, unit: 'commands/s', baseline: target });
+  // what the bench decided, as one digest (untimed): a faster decider must decide exactly these events
+  console.log(`  SHA-256 of the decided events' canonical JSON, month by month: ${decidedDigest(work, contexts)}`);
+};
+
+const decidedDigest = (work: readonly { unit: number; command: AccountCommand }[], contexts: readonly AccountContext[]): string => {
+  const states: AccountState[] = Array.from({ length: UNITS }, () => accountDecider.initialState());
+  const hash = createHash('sha256');
+  for (const { unit, command } of work) {
+    const decided = accountDecider.decide(command, states[unit]!, contexts[unit]!);
+    if (E.isLeft(decided)) {
+      hash.update(`refused ${decided.left.code}\n`);
+      continue;
+    }
+    let s = states[unit]!;
+    for (const e of decided.right) {
+      hash.update(`${canonicalJson(e)}\n`);
+      s = accountDecider.evolve(s, e);
+    }
+    states[unit] = s;
+  }
+  return hash.digest('hex');
 };
