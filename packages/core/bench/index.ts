@@ -8,5 +8,5 @@ import { benchDecider } from './decider.bench.js';
 benchMoney();
 benchCalendar();
 benchFeeMath();
-benchDecider();
+await benchDecider();
 await benchHandler();

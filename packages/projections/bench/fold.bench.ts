@@ -3,7 +3,7 @@
 // fold starts from a collected heap (the garbage of the run before is not charged to it).
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { report } from '../../core/bench/report.js';
+import { type CollectorPauses, describePauses, now as perfNow, report, watchCollector } from '../../core/bench/report.js';
 import { dayOf, moneyOfAmount } from '../src/fields.js';
 import { type LoggedEvent, rebuild } from '../src/fold.js';
 import { agingReport } from '../src/aging.js';
@@ -24,24 +24,30 @@ interface FoldTimes {
   /** of the run with the least CPU time: the kernel's share of it, and the fresh pages it mapped in */
   readonly system: number;
   readonly pageFaults: number;
+  /** of the same run: the collector's pauses of the main thread during the fold */
+  readonly pauses: CollectorPauses;
 }
 
-const NONE: FoldTimes = { wall: Number.POSITIVE_INFINITY, cpu: Number.POSITIVE_INFINITY, system: 0, pageFaults: 0 };
+const NONE: FoldTimes = { wall: Number.POSITIVE_INFINITY, cpu: Number.POSITIVE_INFINITY, system: 0, pageFaults: 0, pauses: { scavenges: 0, scavengeMs: 0, otherMs: 0 } };
+
+const collector = watchCollector();
 
 // the best of `runs` folds: wall seconds, and CPU seconds of this process (the machine may be shared)
-const foldSeconds = (events: readonly LoggedEvent[], runs: number): FoldTimes => {
+const foldSeconds = async (events: readonly LoggedEvent[], runs: number): Promise<FoldTimes> => {
   let best = NONE;
   for (let i = 0; i < runs; i++) {
     gc();
     const f0 = process.resourceUsage().minorPageFault;
+    const from = perfNow();
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const views = rebuild(levyProjection, events);
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     const c = process.cpuUsage(c0);
     const pageFaults = process.resourceUsage().minorPageFault - f0;
+    const pauses = await collector.pausesBetween(from, perfNow());
     // best wall and best CPU time, each over the runs
-    best = bestOf(best, { wall, cpu: (c.user + c.system) / 1e6, system: c.system / 1e6, pageFaults });
+    best = bestOf(best, { wall, cpu: (c.user + c.system) / 1e6, system: c.system / 1e6, pageFaults, pauses });
     // the generated log is valid: it must fold without anomalies and balance
     if (views.book.anomalies.length !== 0 || !trialBalance(views.journal).sum.isZero()) throw new Error('the generated log should fold cleanly');
   }
@@ -50,7 +56,7 @@ const foldSeconds = (events: readonly LoggedEvent[], runs: number): FoldTimes =>
 
 const bestOf = (a: FoldTimes, b: FoldTimes): FoldTimes => {
   const lessCpu = b.cpu < a.cpu ? b : a;
-  return { wall: Math.min(a.wall, b.wall), cpu: lessCpu.cpu, system: lessCpu.system, pageFaults: lessCpu.pageFaults };
+  return { wall: Math.min(a.wall, b.wall), cpu: lessCpu.cpu, system: lessCpu.system, pageFaults: lessCpu.pageFaults, pauses: lessCpu.pauses };
 };
 
 // the floor: what any fold by unit must do at least, in the same run: find the event's stream in a
@@ -73,21 +79,21 @@ const floorSeconds = (events: readonly LoggedEvent[], runs: number): number => {
   return best;
 };
 
-export const foldBench = (): void => {
+export const foldBench = async (): Promise<void> => {
   const big = generateYear(20_000);
   gc();
   const heapEvents = process.memoryUsage().heapUsed;
   // 10x the events: the whole year against its first tenth (the same 20,000 units, a tenth of the history)
   const small = big.slice(0, Math.round(big.length / 10));
   const smallCount = small.length;
-  foldSeconds(small, 2); // warm up the JIT
+  await foldSeconds(small, 2); // warm up the JIT
   // the tenth and the whole year take turns, so a change in the machine's speed over the run
   // (other tenants on these VMs) weighs on both sides of the 10x ratio alike
   let smallSeconds = NONE;
   let bigSeconds = NONE;
   for (let round = 0; round < 3; round++) {
-    smallSeconds = bestOf(smallSeconds, foldSeconds(small, 2));
-    bigSeconds = bestOf(bigSeconds, foldSeconds(big, 1));
+    smallSeconds = bestOf(smallSeconds, await foldSeconds(small, 2));
+    bigSeconds = bestOf(bigSeconds, await foldSeconds(big, 1));
   }
   const floor = floorSeconds(big, 3);
   gc();
@@ -120,6 +126,8 @@ export const foldBench = (): void => {
   // each timed fold follows a collection that gave the tenth's pages back, so it maps its views' memory afresh, as a new process would
   report({ name: 'projections: system CPU time of that fold (the kernel mapping fresh pages)', value: bigSeconds.system * 1000, unit: 'ms', baseline: null });
   report({ name: 'projections: minor page faults of that fold', value: bigSeconds.pageFaults, unit: 'faults', baseline: null });
+  console.log(`that fold: ${describePauses(bigSeconds.pauses, bigSeconds.cpu * 1000, 'its CPU time,')}`);
+  report({ name: "projections: that fold's collector pauses, share of its CPU time", value: (100 * (bigSeconds.pauses.scavengeMs + bigSeconds.pauses.otherMs)) / (bigSeconds.cpu * 1000), unit: '%', baseline: null });
   report({ name: 'projections: peak rss (events and views in memory)', value: process.resourceUsage().maxRSS / 1024, unit: 'MiB', baseline: { name: 'limit', value: 1024, unit: 'MiB' } });
   report({ name: 'projections: heap of the decoded events', value: heapEvents / MiB, unit: 'MiB', baseline: null });
   report({ name: 'projections: heap of the views alone', value: (heapAll - heapEvents) / MiB, unit: 'MiB', baseline: null });
@@ -132,4 +140,5 @@ export const foldBench = (): void => {
     baseline: { name: 'limit', value: 11, unit: 'x' },
   });
   report({ name: `projections: wall time for ${(big.length / smallCount).toFixed(1)}x the events`, value: bigSeconds.wall / smallSeconds.wall, unit: 'x', baseline: null });
+  collector.stop();
 };

@@ -1,3 +1,3 @@
 import { foldBench } from './fold.bench.js';
 
-foldBench();
+await foldBench();
