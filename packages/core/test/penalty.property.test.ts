@@ -4,7 +4,7 @@ import Decimal from 'decimal.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { DEFAULT_PENALTY_POLICY, Money, assessPenalty, type PenaltyAssessment, type PenaltyCap, type PenaltyInput, type PenaltyPolicy } from '@levy/core';
 
-const RUN = { seed: 20251127, numRuns: 200 } as const;
+const RUN = { numRuns: 200 } as const;
 const ok = (input: PenaltyInput): PenaltyAssessment => {
   const r = assessPenalty(input);
   if (E.isLeft(r)) throw new Error(`${r.left.code}: ${r.left.message}`);

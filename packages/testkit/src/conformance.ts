@@ -619,7 +619,7 @@ export const storeConformanceSuite = (name: string, open: () => Promise<EventSto
               await s.close();
             }
           }),
-          { seed: 20251127, numRuns: 40 },
+          { seed: fc.readConfigureGlobal().seed ?? 20251127, numRuns: 40 },
         );
       });
     });

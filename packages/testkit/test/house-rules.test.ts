@@ -1,5 +1,6 @@
 // House rules that a linter does not check: every export carries JSDoc, packages meet only through
-// their public entries, and the pure core reads no clock, randomness or environment.
+// their public entries, the pure core reads no clock, randomness or environment, and every
+// property takes its seed from the shared setup.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,5 +58,24 @@ describe('house rules', () => {
       }
     }
     expect(impure).toEqual([]);
+  });
+
+  it('lets LEVY_FC_SEED reach every property: no test or source gives fast-check a seed of its own', () => {
+    // vitest.setup.ts sets one seed for all (LEVY_FC_SEED, fixed in CI); a number written beside
+    // numRuns would pin that property to one seed however the suite is run. A one-run fc.sample
+    // (a fixed example) may keep its seed.
+    const tests = packages.flatMap((p) => (statSync(join(root, 'packages', p, 'test'), { throwIfNoEntry: false })?.isDirectory() ? walk(join(root, 'packages', p, 'test')) : []));
+    const pinned: string[] = [];
+    for (const file of [...tests, ...sources.map((s) => s.file)]) {
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          const fixedExample = /numRuns:\s*1\b/.test(line);
+          // a seed beside a run count, or in a shared RUN options object
+          if (/\bseed:\s*\d/.test(line) && ((/numRuns/.test(line) && !fixedExample) || /\bRUN\s*=/.test(line))) pinned.push(`${relative(root, file)}:${i + 1}`);
+        });
+    }
+    expect(tests.length).toBeGreaterThan(30);
+    expect(pinned).toEqual([]);
   });
 });
