@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { type AccountCommand, type AccountContext, type AccountState, DEFAULT_ACCOUNT_POLICY, accountDecider, canonicalJson, epochDayOf, eventFrom, eventIdFor, isoDateOf } from '@levy/core';
-import { type CollectorPauses, describePauses, now as perfNow, report, watchCollector } from './report.js';
+import { type CollectorPauses, describePauses, pauseShare, perfNow, report, watchCollector } from './report.js';
 
 const UNITS = 10_000;
 const MONTHS = 12;
@@ -150,7 +150,7 @@ export const benchDecider = async (): Promise<void> => {
   });
   // where month by month loses its time: the collector's pauses of the main thread in that pass
   console.log(`  month by month, ${describePauses(live.pauses, live.seconds * 1000, "the pass's")}`);
-  report({ name: 'the same, month by month: collector pauses, share of the pass', value: (100 * (live.pauses.scavengeMs + live.pauses.otherMs)) / (live.seconds * 1000), unit: '%', baseline: null });
+  report({ name: 'the same, month by month: collector pauses, share of the pass', value: pauseShare(live.pauses, live.seconds * 1000), unit: '%', baseline: null });
   // a replay folds one account at a time: the states between an account's commands die young, and only
   // each account's last state lives on (the bench keeps all 10,000), so the collector promotes far less
   const byUnit = [...work].sort((a, b) => a.unit - b.unit);
@@ -159,7 +159,7 @@ export const benchDecider = async (): Promise<void> => {
   // the target is on one core: wall time lets the collector's helper threads use the second core, CPU time does not
   report({ name: 'the same, one account at a time, per CPU second of the process', value: byUnit.length / replay.cpuSeconds, unit: 'commands/s', baseline: target });
   console.log(`  one account at a time, ${describePauses(replay.pauses, replay.seconds * 1000, "the pass's")}`);
-  report({ name: 'the same, one account at a time: collector pauses, share of the pass', value: (100 * (replay.pauses.scavengeMs + replay.pauses.otherMs)) / (replay.seconds * 1000), unit: '%', baseline: null });
+  report({ name: 'the same, one account at a time: collector pauses, share of the pass', value: pauseShare(replay.pauses, replay.seconds * 1000), unit: '%', baseline: null });
   collector.stop();
   // what the bench decided, as one digest (untimed): a faster decider must decide exactly these events
   console.log(`  SHA-256 of the decided events' canonical JSON, month by month: ${decidedDigest(work, contexts)}`);

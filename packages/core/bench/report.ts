@@ -80,10 +80,13 @@ export const watchCollector = (): { pausesBetween: (start: number, end: number) 
 };
 
 /** `performance.now()`, for the stretches `watchCollector` reads. */
-export const now = (): number => performance.now();
+export const perfNow = (): number => performance.now();
+
+/** The pauses as a percentage of a stretch of `ms`. */
+export const pauseShare = (p: CollectorPauses, ms: number): number => (100 * (p.scavengeMs + p.otherMs)) / ms;
 
 /** One line on the collector's share of a timed stretch: `of` names the stretch's time (`"the pass's 3,227 ms"`), `ms` is it. */
 export const describePauses = (p: CollectorPauses, ms: number, of: string): string =>
-  `collector pauses ${whole(p.scavengeMs + p.otherMs)} ms of ${of} ${whole(ms)} ms (${((100 * (p.scavengeMs + p.otherMs)) / ms).toFixed(0)}%): ${p.scavenges} scavenges ${whole(p.scavengeMs)} ms, other pauses ${whole(p.otherMs)} ms`;
+  `collector pauses ${whole(p.scavengeMs + p.otherMs)} ms of ${of} ${whole(ms)} ms (${pauseShare(p, ms).toFixed(0)}%): ${p.scavenges} scavenges ${whole(p.scavengeMs)} ms, other pauses ${whole(p.otherMs)} ms`;
 
 const whole = (v: number): string => Math.round(v).toLocaleString('en-US');

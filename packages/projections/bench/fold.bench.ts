@@ -3,7 +3,7 @@
 // fold starts from a collected heap (the garbage of the run before is not charged to it).
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { type CollectorPauses, describePauses, now as perfNow, report, watchCollector } from '../../core/bench/report.js';
+import { type CollectorPauses, describePauses, pauseShare, perfNow, report, watchCollector } from '../../core/bench/report.js';
 import { dayOf, moneyOfAmount } from '../src/fields.js';
 import { type LoggedEvent, rebuild } from '../src/fold.js';
 import { agingReport } from '../src/aging.js';
@@ -127,7 +127,7 @@ export const foldBench = async (): Promise<void> => {
   report({ name: 'projections: system CPU time of that fold (the kernel mapping fresh pages)', value: bigSeconds.system * 1000, unit: 'ms', baseline: null });
   report({ name: 'projections: minor page faults of that fold', value: bigSeconds.pageFaults, unit: 'faults', baseline: null });
   console.log(`that fold: ${describePauses(bigSeconds.pauses, bigSeconds.cpu * 1000, 'its CPU time,')}`);
-  report({ name: "projections: that fold's collector pauses, share of its CPU time", value: (100 * (bigSeconds.pauses.scavengeMs + bigSeconds.pauses.otherMs)) / (bigSeconds.cpu * 1000), unit: '%', baseline: null });
+  report({ name: "projections: that fold's collector pauses, share of its CPU time", value: pauseShare(bigSeconds.pauses, bigSeconds.cpu * 1000), unit: '%', baseline: null });
   report({ name: 'projections: peak rss (events and views in memory)', value: process.resourceUsage().maxRSS / 1024, unit: 'MiB', baseline: { name: 'limit', value: 1024, unit: 'MiB' } });
   report({ name: 'projections: heap of the decoded events', value: heapEvents / MiB, unit: 'MiB', baseline: null });
   report({ name: 'projections: heap of the views alone', value: (heapAll - heapEvents) / MiB, unit: 'MiB', baseline: null });
