@@ -5,8 +5,9 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { type AccountCommand, type AccountContext, type AccountEvent, type AccountPolicy, type AccountState, DEFAULT_ACCOUNT_POLICY, Money, accountDecider, isoDateOf } from '@levy/core';
 import { assess, ctx, day, issue, pay, plan } from './account-fixtures.js';
+import { runs } from '../../testkit/test/support/properties.js';
 
-const RUN = { numRuns: 150 } as const;
+const RUN = { numRuns: runs(150) } as const;
 const fen = (m: Money): bigint => BigInt(m.toString().replace('.', ''));
 const owedOn = (s: AccountState, chargeId: string): bigint => {
   const c = s.charges.get(chargeId)!;

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { type AccountCommand, type AccountContext, type AccountEvent, type AccountState, DEFAULT_ACCOUNT_POLICY, Money, accountBalance, accountDecider, isoDateOf } from '@levy/core';
 import { cancel, committeeApproval, ctx as makeCtx, day, issue, meta, pay, refund, reverse, waive } from './account-fixtures.js';
+import { runs } from '../../testkit/test/support/properties.js';
 
 // ---------------------------------------------------------------------------------------------
 // the reference model: plain integers of fen, plain arrays
@@ -643,7 +644,7 @@ describe('account decider against a reference model', () => {
         });
         fc.modelRun(setup, cmds);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

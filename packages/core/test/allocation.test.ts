@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { Money, allocatePayment, type AllocationPolicy, type AllocationResult, type DomainError, type Receivable, type ReceivableKind } from '@levy/core';
+import { runs } from '../../testkit/test/support/properties.js';
 
 const ok = (r: E.Either<DomainError, AllocationResult>): AllocationResult => {
   if (E.isLeft(r)) throw new Error(`${r.left.code}: ${r.left.message}`);
@@ -155,7 +156,7 @@ describe('allocation properties', () => {
         // credit exists only when everything owed is paid
         expect(r.credit.equals(Money.max(payment.subtract(totalOwed), Money.zero()))).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -168,7 +169,7 @@ describe('allocation properties', () => {
         const penaltyFirst = kindsOf({ kind: 'penalty-first' });
         expect(penaltyFirst.indexOf('principal') === -1 || penaltyFirst.lastIndexOf('penalty') < penaltyFirst.indexOf('principal')).toBe(true);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 
@@ -183,7 +184,7 @@ describe('allocation properties', () => {
         expect(r.allocations).toHaveLength(targets.length);
         expect(r.credit.equals(Money.fromMinorUnits(extraFen + 1))).toBe(true);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });

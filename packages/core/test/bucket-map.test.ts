@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BucketMap } from '../src/bucket-map.js';
+import { runs } from '../../testkit/test/support/properties.js';
 
 describe('BucketMap', () => {
   it('behaves like a Map for any sequence of sets, and never changes a map once made', () => {
@@ -21,7 +22,7 @@ describe('BucketMap', () => {
         }
         expect(m.has('\u0000never')).toBe(false);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
   it('offers keys, values and forEach over every entry', () => {

@@ -19,6 +19,7 @@ import {
   validateTimeZone,
   weekdayOf,
 } from '@levy/core';
+import { runs } from '../../testkit/test/support/properties.js';
 
 const EPOCH = Temporal.PlainDate.from('1970-01-01');
 // days since 1970-01-01 the slow, trusted way
@@ -76,7 +77,7 @@ describe('epoch days', () => {
         expect(epochDayOf(year, month, day)).toBe(d);
         expect(weekdayOf(d)).toBe(date.dayOfWeek);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
   it('parses what it prints for four-digit years', () => {
@@ -84,7 +85,7 @@ describe('epoch days', () => {
       fc.property(fc.integer({ min: epochDayOf(0, 1, 1), max: epochDayOf(9999, 12, 31) }), (d) => {
         expect(parseIsoDate(isoDateOf(d))).toEqual(E.right(d));
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
   it('reads a PlainDate in another calendar by its ISO date', () => {
@@ -215,7 +216,7 @@ describe('businessDayAt: the business day of an instant string, for code inside'
           expect([at.toString(), zone, on(at.toString(), zone)]).toEqual([at.toString(), zone, E.right(businessDayOf(at, zone))]);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
   it('agrees with businessDayOf for a clock walking across a change of offset (days of 23 or 25 hours, or none)', () => {
@@ -236,7 +237,7 @@ describe('businessDayAt: the business day of an instant string, for code inside'
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
   it('refuses what is not a UTC instant with INSTANT_INVALID naming the path, and an unknown zone with TIME_ZONE_INVALID', () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalMoney, isCanonicalAmount } from '../src/canonical-amount.js';
 import { Money } from '../src/money.js';
+import { FC_SEED, runs } from '../../testkit/test/support/properties.js';
 
 const CANONICAL = /^-?(0|[1-9][0-9]{0,12})\.[0-9]{2}$/;
 
@@ -28,7 +29,7 @@ describe('canonicalMoney', () => {
           expect(fast).toBeUndefined();
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -50,7 +51,7 @@ describe('isCanonicalAmount', () => {
         expect(isCanonicalAmount(s)).toBe(fast !== undefined && !s.startsWith('-'));
         if (isCanonicalAmount(s)) expect(fast?.toString()).toBe(s);
       }),
-      { seed: (fc.readConfigureGlobal().seed ?? 20251127) + 1, numRuns: 2000 },
+      { seed: FC_SEED + 1, numRuns: runs(2000) },
     );
   });
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { type CommunityCommand, Money, canonicalJson, epochDayOf, isoDateOf, parsePeriodKey, planBilling } from '@levy/core';
 import { adoptSchedule, ctx, eventsOf, meta, registerCommunity, registerUnit, stateOf } from './community-fixtures.js';
+import { runs } from '../../testkit/test/support/properties.js';
 
 const unitArb = fc.record({
   area: fc.tuple(fc.integer({ min: 20, max: 400 }), fc.integer({ min: 0, max: 99 })).map(([w, f]) => `${w}.${String(f).padStart(2, '0')}`),
@@ -46,7 +47,7 @@ describe('planBilling, for any community', () => {
         expect(canonicalJson(planBilling(state, key, meta('2026-01-01'), ctx))).toBe(canonicalJson(plan));
         return true;
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
   it('never bills a unit handed over mid-period more than a unit there all period', () => {
@@ -60,7 +61,7 @@ describe('planBilling, for any community', () => {
         const first = part.right.charges[0];
         return first === undefined || Money.of(first.command.data.amount).lessThanOrEqual(whole);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 });

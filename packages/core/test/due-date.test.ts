@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { type DueRule, type Period, DEFAULT_DUE_RULE, LevyError, dueDateOf, epochDayOf, isoDateOf, parsePeriodKey, periodOf, validateDueRule } from '@levy/core';
+import { runs } from '../../testkit/test/support/properties.js';
 
 const parsed = (key: string): Period => {
   const r = parsePeriodKey(key);
@@ -119,7 +120,7 @@ describe('due date properties', () => {
           expect(at - month.start + 1).toBe(Math.min(day, month.days));
         },
       ),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

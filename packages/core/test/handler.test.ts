@@ -13,6 +13,7 @@ import {
   openMemoryEventStore,
 } from '@levy/core';
 import { CID, adoptSchedule, cmd, meta, registerCommunity, registerUnit } from './community-fixtures.js';
+import { runs } from '../../testkit/test/support/properties.js';
 
 const clock = () => '2025-04-01T02:00:00Z';
 let ids = 0;
@@ -437,7 +438,7 @@ describe('createLevy: a close and account commands in one instance', () => {
           }
         }
       }),
-      { numRuns: 25 },
+      { numRuns: runs(25) },
     );
   });
   it('waits for account commands already under way before it reads the heads, so they are sealed', async () => {

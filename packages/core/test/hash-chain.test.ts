@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { type StoredEvent, LevyError, canonicalJson, canonicalJsonFast, checkAppend, hashOf, sealChecked, sealEvent, sha256Hex, verifyChain } from '@levy/core';
+import { runs } from '../../testkit/test/support/properties.js';
 
 // plain JSON as events carry it: safe integers only, strings with any code units
 const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
@@ -17,7 +18,7 @@ const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
 
 describe('canonical JSON on the append path', () => {
   it('writes exactly the bytes canonicalJson writes, for any plain JSON value', () => {
-    fc.assert(fc.property(json, (v) => canonicalJsonFast(v) === canonicalJson(v)), { numRuns: 500 });
+    fc.assert(fc.property(json, (v) => canonicalJsonFast(v) === canonicalJson(v)), { numRuns: runs(500) });
   });
   it('refuses what canonicalJson refuses, with the same error', () => {
     for (const bad of [{ a: 1.5 }, { a: [Number.NaN] }, { a: 2n }, { f: () => 1 }]) {
@@ -48,7 +49,7 @@ describe('sealing', () => {
         expect(row.sealedMetaJson).toBe(canonicalJson({ ...bare, prevHash: prev, hash: row.hash }));
         expect(row.hash).toBe(hashOf('s', rev, { type: 'T', data: { m }, meta: { ...bare, eventId: 'e', prevHash: prev } }));
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

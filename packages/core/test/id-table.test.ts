@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { IdTable } from '@levy/core';
+import { runs } from '../../testkit/test/support/properties.js';
 
 describe('IdTable', () => {
   // more ids than a small table holds, so versions cross from scanning to an index and branch on both sides
@@ -33,7 +34,7 @@ describe('IdTable', () => {
           }
         });
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
     // the runs reached indexed tables, not only small ones
     expect(largest).toBeGreaterThan(IdTable.SMALL);

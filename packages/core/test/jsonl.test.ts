@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { type StoredEvent, canonicalJson, createLevy, decodeJsonLines, openMemoryEventStore, parseJsonLines, toJsonLines } from '@levy/core';
 import { CID, adoptSchedule, meta, registerCommunity, registerUnit } from './community-fixtures.js';
+import { runs } from '../../testkit/test/support/properties.js';
 
 const exportAll = async () => {
   const store = openMemoryEventStore();
@@ -54,7 +55,7 @@ describe('JSON Lines', () => {
         const back = parseJsonLines(text);
         return E.isRight(back) && toJsonLines(back.right) === text && back.right.length === events.length;
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
   it('reports every bad line with its number and field', () => {

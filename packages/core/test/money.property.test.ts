@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import Decimal from 'decimal.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { Money, MoneyTotal, ROUNDING_MODES, type RoundingMode, currency } from '@levy/core';
+import { runs } from '../../testkit/test/support/properties.js';
 
-const RUN = { numRuns: 200 } as const;
+const RUN = { numRuns: runs(200) } as const;
 const fen = (max = 1_000_000_000_00) => fc.integer({ min: -max, max });
 const money = (max?: number) => fen(max).map((n) => Money.fromMinorUnits(n));
 const decimalString = fc
@@ -42,7 +43,7 @@ describe('Money properties', () => {
       fc.property(anyFen, (n) => {
         expect(Money.fromMinorUnits(n).toString()).toBe(new Ref(n).dividedBy(100).toFixed(2));
       }),
-      { ...RUN, numRuns: 2000 },
+      { ...RUN, numRuns: runs(2000) },
     );
   });
 
@@ -100,7 +101,7 @@ describe('Money properties', () => {
         else expect(m.times(factors, mode).toString()).toBe(expected);
         expect(m.times(factors[0]!, mode).toString()).toBe(referenceTimes(m, [factors[0]!], mode));
       }),
-      { ...RUN, numRuns: 2000 },
+      { ...RUN, numRuns: runs(2000) },
     );
   });
 

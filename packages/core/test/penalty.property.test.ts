@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import Decimal from 'decimal.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { DEFAULT_PENALTY_POLICY, Money, assessPenalty, type PenaltyAssessment, type PenaltyCap, type PenaltyInput, type PenaltyPolicy } from '@levy/core';
+import { runs } from '../../testkit/test/support/properties.js';
 
-const RUN = { numRuns: 200 } as const;
+const RUN = { numRuns: runs(200) } as const;
 const ok = (input: PenaltyInput): PenaltyAssessment => {
   const r = assessPenalty(input);
   if (E.isLeft(r)) throw new Error(`${r.left.code}: ${r.left.message}`);

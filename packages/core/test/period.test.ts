@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { type Period, type PeriodKind, PERIOD_KINDS, epochDayOf, isoDateOf, monthsOf, nextPeriod, parsePeriodKey, periodContains, periodOf, previousPeriod, quarterOf } from '@levy/core';
+import { runs } from '../../testkit/test/support/properties.js';
 
 const parsed = (key: string): Period => {
   const r = parsePeriodKey(key);
@@ -112,7 +113,7 @@ describe('period properties', () => {
         expect(p.days).toBe(p.end - p.start + 1);
         expect(parsePeriodKey(p.key)).toEqual(E.right(p));
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
   it('consecutive periods tile the days with no gap or overlap', () => {
@@ -128,7 +129,7 @@ describe('period properties', () => {
         expect(months[months.length - 1]!.end).toBe(p.end);
         expect(months.reduce((s, m) => s + m.days, 0)).toBe(p.days);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 });

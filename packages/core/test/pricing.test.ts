@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { Money, areaCharge, fixedCharge, meteredCharge, priceFor, proratedAreaCharge, splitIntoMonths, type ChargeCalculation, type DomainError } from '@levy/core';
+import { runs } from '../../testkit/test/support/properties.js';
 
 const right = (r: E.Either<DomainError, ChargeCalculation>): ChargeCalculation => {
   if (E.isLeft(r)) throw new Error(`expected a charge, got ${r.left.code}: ${r.left.message}`);
@@ -78,7 +79,7 @@ describe('prorated first month (area × price × days billed / days in month)', 
         const prorated = right(proratedAreaCharge({ areaM2, pricePerM2PerMonth: price, daysBilled: d, daysInMonth: d }));
         expect(prorated.amount.equals(whole.amount)).toBe(true);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
   it('refuses days outside the month', () => {
@@ -126,7 +127,7 @@ describe('splitting a yearly charge into months', () => {
         const total = Money.fromMinorUnits(fen);
         expect(Money.sum(splitIntoMonths(total, months)).equals(total)).toBe(true);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });

@@ -21,6 +21,7 @@ import {
   workingDaysBetween,
 } from '@levy/core';
 import { CN_ARRANGEMENT_YEARS, CN_HOLIDAYS, CN_WORKDAYS } from '../src/holidays-cn.js';
+import { runs } from '../../testkit/test/support/properties.js';
 
 const day = (iso: string): number => {
   const r = parseIsoDate(iso);
@@ -242,7 +243,7 @@ describe('working-day properties', () => {
         if (lo >= 1) expect(CHINA_WORKING_DAYS.isWorkingDay(rl.date)).toBe(true);
         expect(CHINA_WORKING_DAYS.isWorkingDay(rh.date) || hi === 0).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
   it('counting the working days back gives n, and assumed years are exactly the uncovered years crossed', () => {
@@ -254,7 +255,7 @@ describe('working-day properties', () => {
         for (let x = d + 1; x <= r.date; x++) crossed.add(Number(isoDateOf(x).slice(0, 4)));
         expect(r.assumedWeekendsOnly).toEqual([...crossed].filter((y) => y > 2026 || y < 2004).sort((p, q) => p - q));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
   it('a later instant never gets an earlier deadline', () => {
@@ -267,7 +268,7 @@ describe('working-day properties', () => {
         expect(f(lo)).toBeLessThanOrEqual(f(hi));
         expect(f(hi)).toBeGreaterThanOrEqual(base + hi);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });

@@ -16,6 +16,7 @@ import {
   principalTimeline,
 } from '@levy/core';
 import { type AccountStep, accountLogArbitrary, accountStepArbitrary, commandOfStep, feeScheduleArbitrary, fenOf, runAccountSteps, storedEventsOf } from '../src/index.js';
+import { runs } from './support/properties.js';
 
 const m = (s: string): number => fenOf(Money.of(s));
 
@@ -79,7 +80,7 @@ describe('accountLogArbitrary', () => {
           expect(canonicalJson(d.right)).toBe(canonicalJson(event));
         }
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -93,7 +94,7 @@ describe('accountLogArbitrary', () => {
           expect(fenOf(accountBalance(again))).toBe(fenOf(accountBalance(a.state)));
         }
       }),
-      { numRuns: 80 },
+      { numRuns: runs(80) },
     );
   });
 
@@ -106,7 +107,7 @@ describe('accountLogArbitrary', () => {
           checkState(s);
         }
       }),
-      { numRuns: 80 },
+      { numRuns: runs(80) },
     );
   });
 
@@ -121,7 +122,7 @@ describe('accountLogArbitrary', () => {
           }
         }
       }),
-      { numRuns: 80 },
+      { numRuns: runs(80) },
     );
   });
 
@@ -142,7 +143,7 @@ describe('accountLogArbitrary', () => {
           for (const c of s.charges.values()) if (!c.cancelled && (c.outstandingPrincipal.isPositive() || c.outstandingPenalty.isPositive())) expect(isOpen(c)).toBe(true);
         }
       }),
-      { numRuns: 120 },
+      { numRuns: runs(120) },
     );
     // the logs must settle charges, or the index was never asked to drop one
     expect(closedSeen).toBeGreaterThan(0);
@@ -161,7 +162,7 @@ describe('accountLogArbitrary', () => {
           last.set(e.data.chargeId, e.data.to);
         }
       }),
-      { numRuns: 80 },
+      { numRuns: runs(80) },
     );
   });
 
@@ -191,7 +192,7 @@ describe('accountLogArbitrary', () => {
           expect(already.toString()).toBe(c.penaltyAssessed.toString());
         }
       }),
-      { numRuns: 80 },
+      { numRuns: runs(80) },
     );
     // late-booked entries must have changed assessed days in some logs, or this checked nothing new
     expect(adjusted).toBeGreaterThan(0);
@@ -215,7 +216,7 @@ describe('accountLogArbitrary', () => {
           cursor.states[0] = after;
         }
       }),
-      { numRuns: 80 },
+      { numRuns: runs(80) },
     );
   });
 
@@ -233,7 +234,7 @@ describe('accountLogArbitrary', () => {
           perStream.set(e.streamId, e.revision + 1n);
         }
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 
@@ -243,7 +244,7 @@ describe('accountLogArbitrary', () => {
       fc.property(accountLogArbitrary({ units: 2, steps: { min: 40, max: 80 } }), (log) => {
         for (const { event } of log.entries) seen.add(event.type);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
     expect([...seen].sort()).toEqual(
       expect.arrayContaining([

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { EVENT_TYPES, EventMeta, eventDataCodecs, isLevyEvent } from '@levy/core';
 import { accountLogArbitrary } from '../src/index.js';
+import { runs } from './support/properties.js';
 
 // isLevyEvent runs the event codecs' `is` compiled into plain JavaScript (core's fast-is.ts). It
 // must answer exactly what io-ts answers, for valid events and for every way of breaking one.
@@ -116,7 +117,7 @@ describe('isLevyEvent (the event codecs compiled)', () => {
         seen[expected ? 'valid' : 'invalid'] += 1;
         expect(isLevyEvent(broken)).toBe(expected);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
     // the mutations must both break events and leave some valid (an extra member, a value swapped for a valid one)
     expect(seen.invalid).toBeGreaterThan(0);
@@ -133,7 +134,7 @@ describe('isLevyEvent (the event codecs compiled)', () => {
           expect(isLevyEvent(broken)).toBe(ioTsIs(broken));
         }
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 

@@ -1,6 +1,6 @@
 // House rules that a linter does not check: every export carries JSDoc, packages meet only through
 // their public entries, the pure core reads no clock, randomness or environment, and every
-// property takes its seed from the shared setup.
+// property takes its seed and its run count from the shared policy.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,22 +60,28 @@ describe('house rules', () => {
     expect(impure).toEqual([]);
   });
 
-  it('lets LEVY_FC_SEED reach every property: no test or source gives fast-check a seed of its own', () => {
-    // vitest.setup.ts sets one seed for all (LEVY_FC_SEED, fixed in CI); a number written beside
-    // numRuns would pin that property to one seed however the suite is run. A one-run fc.sample
-    // (a fixed example) may keep its seed.
+  it('lets LEVY_FC_SEED and LEVY_FC_SCALE reach every property: no seed of its own, every count through runs()', () => {
+    // test/support/properties.ts holds the policy and vitest.setup.ts applies the seed. A number
+    // written beside numRuns would pin that property to one seed however the suite is run; a bare
+    // count would not grow with LEVY_FC_SCALE. A one-run fc.sample (a fixed example) may keep its
+    // seed. The store conformance suite (testkit's source) runs in embedders' projects and keeps its count.
     const tests = packages.flatMap((p) => (statSync(join(root, 'packages', p, 'test'), { throwIfNoEntry: false })?.isDirectory() ? walk(join(root, 'packages', p, 'test')) : []));
     const pinned: string[] = [];
+    const bareCounts: string[] = [];
     for (const file of [...tests, ...sources.map((s) => s.file)]) {
+      const isTest = tests.includes(file);
       readFileSync(file, 'utf8')
         .split('\n')
         .forEach((line, i) => {
+          const at = `${relative(root, file)}:${i + 1}`;
           const fixedExample = /numRuns:\s*1\b/.test(line);
           // a seed beside a run count, or in a shared RUN options object
-          if (/\bseed:\s*\d/.test(line) && ((/numRuns/.test(line) && !fixedExample) || /\bRUN\s*=/.test(line))) pinned.push(`${relative(root, file)}:${i + 1}`);
+          if (/\bseed:\s*\d/.test(line) && ((/numRuns/.test(line) && !fixedExample) || /\bRUN\s*=/.test(line))) pinned.push(at);
+          if (isTest && /numRuns:\s*\d/.test(line) && !fixedExample) bareCounts.push(at);
         });
     }
     expect(tests.length).toBeGreaterThan(30);
     expect(pinned).toEqual([]);
+    expect(bareCounts).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ import {
   storedEventsOf,
   type AccountStep,
 } from '../src/index.js';
+import { runs } from './support/properties.js';
 
 const logs = (steps = 60) => accountLogArbitrary({ units: { min: 1, max: 4 }, steps }).map((log) => storedEventsOf(log) as unknown as LoggedEvent[]);
 
@@ -63,13 +64,13 @@ describe('invariants over generated account logs', () => {
     const long = accountLogArbitrary({ units: { min: 1, max: 3 }, steps: { min: 80, max: 160 } }).map((log) => storedEventsOf(log) as unknown as LoggedEvent[]);
     fc.assert(fc.property(long, (events) => {
         expect(names(checkInvariants(events, { every: 25 }))).toEqual([]);
-      }), { numRuns: 30 });
+      }), { numRuns: runs(30) });
   });
 
   it('rebuilding equals following with a checkpoint at every prefix, and reports are byte-identical', () => {
     fc.assert(fc.property(logs(30), (events) => {
         expect(names(checkIncremental(events))).toEqual([]);
-      }), { numRuns: 40 });
+      }), { numRuns: runs(40) });
   });
 });
 
@@ -105,7 +106,7 @@ describe('invariants over credit paying penalty', () => {
           if (e.type === 'PaymentReversed' && e.data.creditApplications.some((a) => a.kind === 'penalty')) reached = { ...reached, reopened: reached.reopened + 1 };
         }
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
     expect(Object.values(reached).every((n) => n > 0)).toBe(true);
   });
