@@ -113,6 +113,19 @@ describe('invariants over credit paying penalty', () => {
 });
 
 describe('invariants over a simulated community year', () => {
+  it('hold, with nothing refused, for a small year of any seed of the simulator', async () => {
+    // the whole path (handler, deciders, store, projections) over years the examples below do not pick
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 32 - 1 }), async (seed) => {
+        const store = openMemoryEventStore();
+        const summary = await simulateCommunityYear({ seed, units: 16, store });
+        expect(summary.refusals).toEqual({});
+        expect(names(checkInvariants(await readLog(store), { every: 400 }))).toEqual([]);
+      }),
+      { numRuns: runs(6) },
+    );
+  });
+
   it('hold for a year with closes, a plan, a bounced payment and approved waivers', async () => {
     const store = openMemoryEventStore();
     await simulateCommunityYear({ seed: 3, units: 40, store });
