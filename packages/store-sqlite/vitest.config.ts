@@ -1,4 +1,5 @@
 import { defineProject } from 'vitest/config';
+import { TEST_TIMEOUT_MS } from '../testkit/test/support/properties.js';
 
 export default defineProject({
   resolve: { conditions: ['levy-source'] },
@@ -7,6 +8,7 @@ export default defineProject({
     name: 'store-sqlite',
     include: ['test/**/*.test.ts'],
     setupFiles: ['../testkit/vitest.setup.ts'],
-    testTimeout: 60_000,
+    // a minute, longer under LEVY_FC_SCALE (test/support/properties.ts in testkit)
+    testTimeout: TEST_TIMEOUT_MS,
   },
 });

@@ -31,3 +31,6 @@ export const runs = (count: number): number => Math.max(1, Math.round(count * FC
 
 /** The run count of a property that names none (LEVY_FC_RUNS, 100 by default), scaled like the rest. */
 export const FC_DEFAULT_RUNS = runs(positive('LEVY_FC_RUNS', 100));
+
+/** How long one test may run (every package's vitest config): a minute at scale 1, growing with LEVY_FC_SCALE. */
+export const TEST_TIMEOUT_MS = Math.round(60_000 * Math.max(1, FC_SCALE));
