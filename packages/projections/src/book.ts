@@ -398,22 +398,38 @@ const move = (state: BookState, unit: UnitRecord, event: LoggedEvent, chargeId: 
   }
 };
 
-/** the days on which the principal now re-opened from credit had been paid from credit, latest first */
-const creditPaidDays = (charge: ChargeRecord | undefined, amount: Money): { day: EpochDay; amount: Money }[] => {
+/**
+ * The days on which the principal a reversal now re-opens from credit had been paid from credit.
+ * The reversed payment's credit existed only from `since` (the day that payment was booked), and
+ * the decider spends the oldest credit first, so credit applied from then on comes first, oldest
+ * first; then any earlier, latest first (a log that disagrees with itself); then the charge's
+ * issue day. Each day's credit payments count less what earlier reversals already re-opened from
+ * that day, so no day re-opens more than credit paid on it, and no period's collections go below
+ * nothing. (The events do not say which credit lot paid what, so while one older lot is still
+ * open, the day can be one where that lot paid.)
+ */
+const creditPaidDays = (charge: ChargeRecord | undefined, amount: Money, since: EpochDay): { day: EpochDay; amount: Money }[] => {
   const out: { day: EpochDay; amount: Money }[] = [];
   if (charge === undefined) return out;
-  let left = amount;
-  let reopened = ZERO;
   const moves = movesOf(charge);
-  for (const m of moves) if (m.kind === 'unpaid-credit') reopened = reopened.add(m.amount);
-  // skip the credit payments already re-opened (latest first), then take from the next ones
-  for (let i = moves.length - 1; i >= 0 && left.isPositive(); i--) {
+  // what earlier reversals re-opened, by the day of the credit payment each re-opened
+  const reopened = new Map<EpochDay, Money>();
+  const fromCredit: number[] = [];
+  moves.forEach((m, i) => {
+    if (m.kind === 'unpaid-credit') reopened.set(m.paidDay ?? m.day, (reopened.get(m.paidDay ?? m.day) ?? ZERO).add(m.amount));
+    else if (m.kind === 'paid-from-credit') fromCredit.push(i);
+  });
+  const latestFirst = fromCredit.reverse();
+  const order = [...latestFirst.filter((i) => moves[i]!.day >= since).reverse(), ...latestFirst.filter((i) => moves[i]!.day < since)];
+  let left = amount;
+  for (const i of order) {
+    if (!left.isPositive()) break;
     const m = moves[i]!;
-    if (m.kind !== 'paid-from-credit') continue;
     let avail = m.amount;
-    if (reopened.isPositive()) {
-      const skip = Money.min(reopened, avail);
-      reopened = reopened.subtract(skip);
+    const done = reopened.get(m.day);
+    if (done !== undefined && done.isPositive()) {
+      const skip = Money.min(done, avail);
+      reopened.set(m.day, done.subtract(skip));
       avail = avail.subtract(skip);
     }
     if (!avail.isPositive()) continue;
@@ -523,7 +539,7 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
         const m = moneyOfAmount(ca.amount);
         sum = sum.add(m);
         if (ca.kind === 'penalty') move(state, unit, event, ca.chargeId, day, seq, PENALTY_UNPAID, m);
-        else for (const part of creditPaidDays(chargeOf(unit, ca.chargeId), m)) move(state, unit, event, ca.chargeId, day, seq, UNPAID_CREDIT, part.amount, part.day);
+        else for (const part of creditPaidDays(chargeOf(unit, ca.chargeId), m, paidDay)) move(state, unit, event, ca.chargeId, day, seq, UNPAID_CREDIT, part.amount, part.day);
       }
       const fromCredit = moneyOfAmount(d.fromCredit);
       sum = sum.add(fromCredit);

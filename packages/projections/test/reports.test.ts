@@ -313,6 +313,53 @@ describe("a unit's event outside an account stream", () => {
   });
 });
 
+describe('two payments behind credit, both bounced', () => {
+  // B1-101: January's 406.56, due February 15. 11.85 received February 28 goes to credit and pays
+  // January on March 1, and bounces on April 1. 4.03 received March 31 (booked April 1) goes to
+  // credit, pays January on April 1, and bounces too. Each reversal re-opens what its own
+  // payment's credit paid, on the day it paid it. The second once re-opened March 1's credit
+  // payment again (found by seed 10010 at LEVY_FC_SCALE=10), so March's arrears recovery came
+  // out below zero.
+  const credit = (id: string, on: string, amount: string) =>
+    ev(S1, 'PaymentReceived', on, { paymentId: `wechat-${id}`, channel: 'wechat', channelTxnId: id, amount, receivedOn: on, allocations: [], toCredit: amount } as unknown as EventOf<'PaymentReceived'>['data']);
+  const applied = (on: string, amount: string) => ev(S1, 'CreditApplied', on, { chargeId: 'property-2025-01', amount } as EventOf<'CreditApplied'>['data']);
+  const bounced = (id: string, amount: string) =>
+    ev(S1, 'PaymentReversed', '2025-04-01', {
+      paymentId: `wechat-${id}`,
+      reason: 'bounced',
+      channel: 'wechat',
+      amount,
+      allocations: [],
+      fromCredit: '0.00',
+      creditApplications: [{ chargeId: 'property-2025-01', amount }],
+    } as unknown as EventOf<'PaymentReversed'>['data']);
+  const log = () => [
+    charge(S1, U1, 'property-2025-01', '2025-01', '2025-01-01', '2025-01-31', '2025-02-15', '406.56', '2025-01-01'),
+    credit('A', '2025-02-28', '11.85'),
+    applied('2025-03-01', '11.85'),
+    bounced('A', '11.85'),
+    credit('B', '2025-03-31', '4.03'),
+    applied('2025-04-01', '4.03'),
+    bounced('B', '4.03'),
+  ];
+
+  it("re-opens each payment's own credit payment, on the day it paid", () => {
+    const { book } = rebuild(levyProjection, log());
+    expect(book.anomalies).toEqual([]);
+    const c = chargeOf(book.units.get(S1)!, 'property-2025-01')!;
+    expect(movesOf(c).filter((m) => m.kind === 'unpaid-credit').map((m) => `${m.amount.toString()} paid ${dateOf(m.paidDay!)}`)).toEqual(['11.85 paid 2025-03-01', '4.03 paid 2025-04-01']);
+  });
+
+  it("keeps March's arrears recovery at what March kept: nothing, not less", () => {
+    const { book } = rebuild(levyProjection, log());
+    const march = ok(collectionRates(book, { period: '2025-03', asOf: dayOf('2025-04-01') })).total;
+    expect([march.arrearsOpen.toString(), march.arrearsCollected.toString(), march.recoveryRate.value]).toEqual(['406.56', '0.00', '0.0000']);
+    // April's recovery counts the 4.03 paid and taken back on April 1: nothing either
+    const april = ok(collectionRates(book, { period: '2025-04', asOf: dayOf('2025-04-01') })).total;
+    expect(april.arrearsCollected.toString()).toBe('0.00');
+  });
+});
+
 describe('account book readings', () => {
   it("reads a charge's movements, a unit's credit changes and its events in the order they were folded", () => {
     const log = quarterLog();
