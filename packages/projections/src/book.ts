@@ -419,8 +419,8 @@ const creditPaidDays = (charge: ChargeRecord | undefined, amount: Money, since: 
     if (m.kind === 'unpaid-credit') reopened.set(m.paidDay ?? m.day, (reopened.get(m.paidDay ?? m.day) ?? ZERO).add(m.amount));
     else if (m.kind === 'paid-from-credit') fromCredit.push(i);
   });
-  const latestFirst = fromCredit.reverse();
-  const order = [...latestFirst.filter((i) => moves[i]!.day >= since).reverse(), ...latestFirst.filter((i) => moves[i]!.day < since)];
+  // fromCredit is in the order the book folded the credit payments: oldest first
+  const order = [...fromCredit.filter((i) => moves[i]!.day >= since), ...fromCredit.filter((i) => moves[i]!.day < since).reverse()];
   let left = amount;
   for (const i of order) {
     if (!left.isPositive()) break;
