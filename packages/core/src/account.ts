@@ -1141,7 +1141,32 @@ const deciders: Deciders = {
 export const decideAccount = (command: AccountCommand, state: AccountState, context: AccountContext): Decision => {
   const decide = deciders[command.type] as ((c: AccountCommand, s: AccountState, x: AccountContext) => Decision) | undefined;
   if (decide === undefined) return refuse('COMMAND_NOT_FOR_ACCOUNT', `${String((command as { type?: unknown }).type)} is not an account command`, ['type']);
-  return decide(command, state, context);
+  return withCreditLots(decide(command, state, context), state);
+};
+
+/**
+ * The decided events with each CreditApplied's `lots`: the credit lots evolve takes it from, oldest
+ * first. They are found by evolving the decision's events in order on a trial state, since a
+ * CreditApplied can follow events of its own decision that change the lots (the payment whose
+ * excess it applies). A reversal then re-opens exactly the days its own credit paid.
+ */
+const withCreditLots = (decision: Decision, state: AccountState): Decision => {
+  if (E.isLeft(decision)) return decision;
+  const events = decision.right;
+  let last = -1;
+  for (let i = 0; i < events.length; i++) if (events[i]!.type === 'CreditApplied') last = i;
+  if (last < 0) return decision;
+  const out = events.slice();
+  let s = state;
+  for (let i = 0; i <= last; i++) {
+    const e = out[i]!;
+    if (e.type === 'CreditApplied' && e.data.lots === undefined) {
+      const lots = creditParts(s, moneyOf(e.data.amount)).map((p) => ({ lotId: p.lotId as NonEmptyText, amount: amountOf(p.amount) }));
+      out[i] = { ...e, data: { ...e.data, lots } };
+    }
+    if (i < last) s = evolveAccount(s, out[i]!);
+  }
+  return E.right(out);
 };
 
 /**

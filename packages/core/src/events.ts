@@ -301,9 +301,12 @@ const accountEvents = {
   /**
    * Credit (预收) applied to a charge: to its principal right after the charge is issued when the
    * unit has credit (先交后用), and by ApplyCredit to principal or to penalty (`kind`; absent means
-   * principal, as in logs written before credit could pay penalty).
+   * principal, as in logs written before credit could pay penalty). `lots` says whose credit it
+   * was: the credit lots it was taken from, oldest first, each with its part (a lot is a payment's
+   * excess, by payment id, or a cancelled charge's paid part, `cancel:<chargeId>`); the parts sum
+   * to `amount`. Absent in logs written before it was recorded.
    */
-  CreditApplied: struct({ chargeId: Id, amount: Amount }, { kind: ReceivableKindC }, 'CreditApplied'),
+  CreditApplied: struct({ chargeId: Id, amount: Amount }, { kind: ReceivableKindC, lots: t.array(struct({ lotId: NonEmptyText, amount: Amount }, {}, 'CreditLotPart')) }, 'CreditApplied'),
   /**
    * A charge is cancelled: what was still owed is written off, and what was paid on it (principal
    * and penalty) becomes credit. Penalties still owed on it are cancelled too, and waivers on it

@@ -167,6 +167,9 @@ const recount = (m: Model, on: number, cause: string): void => {
 };
 
 /** uses `amount` of credit, `first` lot first then oldest first, telling `record` each part */
+/** A CreditApplied's lots as [lot id, fen] pairs: what the model's lots predict */
+const lotsOf = (e: AccountEvent): [string, number][] => (e.type === 'CreditApplied' ? (e.data.lots ?? []).map((l): [string, number] => [l.lotId, fen(Money.of(l.amount))]) : []);
+
 const useCredit = (model: Model, amount: number, record: (lot: MLot, part: number) => void, first?: string): void => {
   const order = [...model.lots.filter((l) => l.id === first), ...model.lots.filter((l) => l.id !== first)];
   let left = amount;
@@ -252,14 +255,22 @@ class Issue extends Step {
     const charge: MCharge = { id: `property-${d.periodKey}`, amount: this.amountFen, due: day(d.dueDate), paid: 0, waived: 0, pen: 0, penPaid: 0, penWaived: 0, cancelled: false, last: null, issued: m.day, penOn: null, reopened: null, moves: [], pieces: [], penWaivers: [] };
     m.charges.push(charge);
     const applied = Math.min(m.credit, charge.amount);
+    const lots: [string, number][] = [];
     if (applied > 0) {
       useCredit(m, applied, (lot, part) => {
         lot.applied.set(charge.id, (lot.applied.get(charge.id) ?? 0) + part);
         charge.paid += part;
         charge.moves.push({ from: m.day + 1, fen: part, source: `credit:${lot.id}` });
+        lots.push([lot.id, part]);
       });
     }
-    return { check: (es) => expect(es.map((e) => e.type)).toEqual(applied > 0 ? ['ChargeIssued', 'CreditApplied'] : ['ChargeIssued']) };
+    return {
+      check: (es) => {
+        expect(es.map((e) => e.type)).toEqual(applied > 0 ? ['ChargeIssued', 'CreditApplied'] : ['ChargeIssued']);
+        // whose credit it was: the model's lots, oldest first
+        if (applied > 0) expect(lotsOf(es[1]!)).toEqual(lots);
+      },
+    };
   }
   toString(): string {
     return `Issue(+${this.advance}d, ${yuan(this.amountFen)})`;
@@ -306,17 +317,19 @@ class Pay extends Step {
     const toCredit = left;
     if (left > 0) addLot(m, id, left);
     // what is left goes, as credit, to charges issued after the day received, as it would have when they were issued
-    const later: [string, number, number][] = [];
+    const later: [string, number, number, [string, number][]][] = [];
     for (const ch of m.charges) {
       const from = since(ch, 'principal');
       if (left <= 0 || ch.cancelled || from <= received || owedP(ch) <= 0) continue;
       const part = Math.min(left, owedP(ch));
       left -= part;
-      later.push([ch.id, part, from]);
+      const lots: [string, number][] = [];
+      later.push([ch.id, part, from, lots]);
       useCredit(m, part, (lot, piece) => {
         lot.applied.set(ch.id, (lot.applied.get(ch.id) ?? 0) + piece);
         ch.paid += piece;
         ch.moves.push({ from: from + 1, fen: piece, source: `credit:${lot.id}` });
+        lots.push([lot.id, piece]);
       });
     }
     void c;
@@ -327,7 +340,7 @@ class Pay extends Step {
         expect(p.data.allocations.map((a) => [a.chargeId, a.kind, fen(Money.of(a.amount))])).toEqual(allocs.map((a) => [a.id, a.kind, a.fen]));
         expect(fen(Money.of(p.data.toCredit))).toBe(toCredit);
         const applied = es.slice(1).filter((e): e is Extract<AccountEvent, { type: 'CreditApplied' }> => e.type === 'CreditApplied');
-        expect(applied.map((e) => [e.data.chargeId, fen(Money.of(e.data.amount)), day(e.meta.effectiveDate)])).toEqual(later);
+        expect(applied.map((e) => [e.data.chargeId, fen(Money.of(e.data.amount)), day(e.meta.effectiveDate), lotsOf(e)])).toEqual(later);
       },
     };
   }
@@ -555,14 +568,16 @@ class Apply extends Step {
     return { type: 'ApplyCredit', data: {}, meta: meta(isoDateOf(m.day)) } as AccountCommand;
   }
   predict(m: Model): Predicted {
-    const applied: [string, string, number][] = [];
+    const applied: [string, string, number, [string, number][]][] = [];
     const order = [...m.charges].filter((x) => !x.cancelled).sort((a, b) => a.due - b.due || (a.id < b.id ? -1 : 1));
     for (const kind of m.kinds) {
       for (const ch of order) {
         const part = since(ch, kind) > m.day ? 0 : Math.min(m.credit, kind === 'principal' ? owedP(ch) : owedPen(ch));
         if (part <= 0) continue;
-        applied.push([ch.id, kind, part]);
+        const lots: [string, number][] = [];
+        applied.push([ch.id, kind, part, lots]);
         useCredit(m, part, (lot, piece) => {
+          lots.push([lot.id, piece]);
           if (kind === 'penalty') {
             lot.appliedPen.set(ch.id, (lot.appliedPen.get(ch.id) ?? 0) + piece);
             ch.penPaid += piece;
@@ -579,7 +594,7 @@ class Apply extends Step {
         expect(
           es
             .filter((e): e is Extract<AccountEvent, { type: 'CreditApplied' }> => e.type === 'CreditApplied')
-            .map((e) => [e.data.chargeId, e.data.kind ?? 'principal', fen(Money.of(e.data.amount))]),
+            .map((e) => [e.data.chargeId, e.data.kind ?? 'principal', fen(Money.of(e.data.amount)), lotsOf(e)]),
         ).toEqual(applied),
     };
   }

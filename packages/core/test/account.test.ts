@@ -36,9 +36,37 @@ describe('IssueCharge', () => {
   it('applies credit paid in advance to a new charge at once (先交后用)', () => {
     const { events, state } = run([pay('adv', '300', '2025-02-20'), march]);
     expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'ChargeIssued', 'CreditApplied']);
-    expect(events[2]!.data).toEqual({ chargeId: 'property-2025-03', amount: '300.00' });
+    expect(events[2]!.data).toEqual({ chargeId: 'property-2025-03', amount: '300.00', lots: [{ lotId: 'wechat-adv', amount: '300.00' }] });
     expect(str(state.credit)).toBe('0.00');
     expect(str(state.charges.get('property-2025-03')!.outstandingPrincipal)).toBe('700.00');
+  });
+  it("says whose credit paid it: the oldest lot first, then the next (CreditApplied's lots)", () => {
+    // 300.00 paid ahead on February 10 and 500.00 on February 20: March's 1,000.00 takes all of the
+    // first and all of the second, April's 1,000.00 finds nothing left
+    const { events, state } = run([pay('adv1', '300', '2025-02-10'), pay('adv2', '500', '2025-02-20'), march]);
+    expect(events.slice(2).map((e) => [e.type, e.data])).toEqual([
+      ['ChargeIssued', expect.objectContaining({ chargeId: 'property-2025-03' })],
+      ['CreditApplied', { chargeId: 'property-2025-03', amount: '800.00', lots: [{ lotId: 'wechat-adv1', amount: '300.00' }, { lotId: 'wechat-adv2', amount: '500.00' }] }],
+    ]);
+    // a reversal of the second payment re-opens what its own lot paid, 500.00
+    const bounced = spec().given(events).when(reverse('wechat-adv2', '2025-03-05')).then((es) => expect(es[0]!.type).toBe('PaymentReversed'));
+    expect(bounced[0]!.data).toMatchObject({ creditApplications: [{ chargeId: 'property-2025-03', amount: '500.00' }], fromCredit: '0.00' });
+    expect(str(state.credit)).toBe('0.00');
+  });
+  it("names the lots a decision's own payment made: a late-booked payment's credit applied to a charge issued since", () => {
+    // 120.00 paid ahead on February 10 pays March at its issue; 400.00 received on March 20 and
+    // booked on April 3, after April was issued (April 1), pays what March still owed on March 20
+    // and goes to credit for the rest, which April then takes, dated its issue day
+    const marchSmall = issue('2025-03', '200.00', '2025-04-15');
+    const april = { ...issue('2025-04', '300.00', '2025-05-15'), meta: meta('2025-04-01') } as CommandOf<'IssueCharge'>;
+    const late = { ...pay('BT-0320', '400', '2025-03-20'), meta: meta('2025-04-03') } as CommandOf<'ReceivePayment'>;
+    const given = run([pay('adv', '120', '2025-02-10'), marchSmall, april]).events;
+    const es = spec()
+      .given(given)
+      .when(late)
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'CreditApplied']));
+    expect(es[0]!.data).toMatchObject({ allocations: [{ chargeId: 'property-2025-03', kind: 'principal', amount: '80.00' }], toCredit: '320.00' });
+    expect([es[1]!.meta.effectiveDate, es[1]!.data]).toEqual(['2025-04-01', { chargeId: 'property-2025-04', amount: '300.00', lots: [{ lotId: 'wechat-BT-0320', amount: '300.00' }] }]);
   });
 });
 
@@ -480,7 +508,7 @@ describe('ApplyCredit', () => {
     const before = run(history).state;
     expect([before.credit, before.charges.get('property-2025-03')!.outstandingPrincipal].map(String)).toEqual(['1000.00', '1000.00']);
     const es = spec().given(run(history).events).when(apply('2025-04-25')).then((events) => expect(events.map((e) => e.type)).toEqual(['CreditApplied']));
-    expect([es[0]!.data, es[0]!.meta.effectiveDate]).toEqual([{ chargeId: 'property-2025-03', amount: '1000.00' }, '2025-04-25']);
+    expect([es[0]!.data, es[0]!.meta.effectiveDate]).toEqual([{ chargeId: 'property-2025-03', amount: '1000.00', lots: [{ lotId: 'cancel:property-2025-04', amount: '1000.00' }] }, '2025-04-25']);
     const { state } = run([...history, apply('2025-04-25')]);
     expect([state.credit, state.charges.get('property-2025-03')!.outstandingPrincipal].map(String)).toEqual(['0.00', '0.00']);
     // April 16 to April 25 on 1,000.00: 10 days × 0.30 = 3.00, nothing after
@@ -499,7 +527,7 @@ describe('ApplyCredit', () => {
   it('goes only to the charges named, and decides nothing when they owe nothing', () => {
     spec().given(run(history).events).when(apply('2025-04-25', ['property-2025-04'])).thenNothing();
     const es = spec().given(run(history).events).when(apply('2025-04-25', ['property-2025-03'])).then((events) => expect(events.length).toBe(1));
-    expect(es[0]!.data).toEqual({ chargeId: 'property-2025-03', amount: '1000.00' });
+    expect(es[0]!.data).toEqual({ chargeId: 'property-2025-03', amount: '1000.00', lots: [{ lotId: 'cancel:property-2025-04', amount: '1000.00' }] });
   });
   it('refuses an unknown charge, a date before the credit arose, a date after today and a closed period', () => {
     spec().given(run(history).events).when(apply('2025-04-25', ['property-2025-03', 'nope'])).thenFails('CHARGE_NOT_FOUND', ['data', 'chargeIds', '1']);
@@ -522,7 +550,7 @@ describe('ApplyCredit', () => {
       const before = run(overpaid).state;
       expect([before.credit, before.charges.get('property-2025-03')!.outstandingPenalty].map(String)).toEqual(['20.00', '10.50']);
       const es = spec().given(run(overpaid).events).when(apply('2025-06-01')).then((events) => expect(events.map((e) => e.type)).toEqual(['CreditApplied']));
-      expect(es[0]!.data).toEqual({ chargeId: 'property-2025-03', amount: '10.50', kind: 'penalty' });
+      expect(es[0]!.data).toEqual({ chargeId: 'property-2025-03', amount: '10.50', kind: 'penalty', lots: [{ lotId: 'wechat-OVER', amount: '10.50' }] });
       const { state } = run([...overpaid, apply('2025-06-01')]);
       const c = state.charges.get('property-2025-03')!;
       expect([state.credit, c.outstandingPenalty, c.penaltyPaid, accountBalance(state)].map(String)).toEqual(['9.50', '0.00', '10.50', '-9.50']);
@@ -607,7 +635,7 @@ describe('ReceivePayment booked after charges issued since it was received', () 
       .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'CreditApplied']));
     expect(es[0]!.data).toMatchObject({ allocations: [], toCredit: '300.00' });
     expect(es[0]!.meta.effectiveDate).toBe('2025-03-31');
-    expect(es[1]!.data).toEqual({ chargeId: 'property-2025-03', amount: '250.60' });
+    expect(es[1]!.data).toEqual({ chargeId: 'property-2025-03', amount: '250.60', lots: [{ lotId: 'wechat-BT-0331', amount: '250.60' }] });
     // the same history as if the transfer had been booked on March 31: credit that day, applied at issue
     expect(es[1]!.meta.effectiveDate).toBe('2025-04-01');
     const { state } = run([marchOnApril1, late('300')]);
@@ -643,7 +671,7 @@ describe('ReceivePayment booked after charges issued since it was received', () 
       .then((events) => expect(events.map((e) => e.type)).toEqual(['PaymentReceived', 'CreditApplied']));
     // on March 22 the charge was paid (by the cheque): the transfer could not pay it again that day
     expect(es[0]!.data).toMatchObject({ allocations: [], toCredit: '1000.00' });
-    expect(es[1]!.data).toEqual({ chargeId: 'property-2025-03', amount: '1000.00' });
+    expect(es[1]!.data).toEqual({ chargeId: 'property-2025-03', amount: '1000.00', lots: [{ lotId: 'wechat-BT-0322', amount: '1000.00' }] });
     expect(es[1]!.meta.effectiveDate).toBe('2025-03-25');
     // nor can a waiver or a cancellation be dated before the reversal that re-opened it
     const m = { reason: 'billed in error', approval: committeeApproval } as never;
@@ -708,7 +736,7 @@ describe('dated before what they act on: DATED_BEFORE_ORIGINAL', () => {
       .given(run([pay('adv', '300', '2025-03-15')]).events)
       .when(issuedMar1)
       .then((events) => expect(events.map((e) => [e.type, e.meta.effectiveDate])).toEqual([['ChargeIssued', '2025-03-01'], ['CreditApplied', '2025-03-15']]));
-    expect(es[1]!.data).toEqual({ chargeId: 'property-2025-03', amount: '300.00' });
+    expect(es[1]!.data).toEqual({ chargeId: 'property-2025-03', amount: '300.00', lots: [{ lotId: 'wechat-adv', amount: '300.00' }] });
     // issued on or after the day the credit arose, it is the one CreditApplied of the issue, as always
     const onTime = spec()
       .given(run([pay('adv', '300', '2025-03-15')]).events)

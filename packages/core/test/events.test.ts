@@ -27,6 +27,13 @@ describe('event codecs', () => {
       expect(r.left.every((e) => e.code === 'DECODE_FAILED')).toBe(true);
     }
   });
+  it("reads CreditApplied's lots, and names each bad part by its path", () => {
+    const lots = [{ lotId: 'wechat-adv1', amount: '3.00' }, { lotId: 'cancel:property-2025-02', amount: '2.00' }];
+    const r = decodeEvent({ type: 'CreditApplied', data: { chargeId: 'c1', amount: '5.00', lots }, meta });
+    expect(E.isRight(r) && r.right.type === 'CreditApplied' && r.right.data.lots).toEqual(lots);
+    const bad = decodeEvent({ type: 'CreditApplied', data: { chargeId: 'c1', amount: '5.00', lots: [{ lotId: '', amount: '3.00' }, { lotId: 'wechat-adv1', amount: '2' }] }, meta });
+    expect(E.isLeft(bad) && bad.left.map((e) => e.path.join('.')).sort()).toEqual(['data.lots.0.lotId', 'data.lots.1.amount']);
+  });
   it('names an unknown event type', () => {
     const r = decodeEvent({ type: 'ChargeEdited', data: {}, meta });
     expect(E.isLeft(r) && r.left[0]?.code).toBe('EVENT_TYPE_UNKNOWN');
