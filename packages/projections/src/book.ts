@@ -227,6 +227,7 @@ export interface BookAnomaly {
     | 'CREDIT_NEGATIVE'
     | 'PAYMENT_UNBALANCED'
     | 'REVERSAL_UNBALANCED'
+    | 'CREDIT_LOTS_UNBALANCED'
     | 'PAYMENT_UNKNOWN'
     | 'CHARGE_CANCELLED_TWICE'
     | 'MISSED_BY_CLOSE'
@@ -399,44 +400,50 @@ const move = (state: BookState, unit: UnitRecord, event: LoggedEvent, chargeId: 
 };
 
 /**
- * The days on which the principal a reversal now re-opens from credit had been paid from credit.
- * The reversed payment's credit existed only from `since` (the day that payment was booked), and
- * the decider spends the oldest credit first, so credit applied from then on comes first, oldest
- * first; then any earlier, latest first (a log that disagrees with itself); then the charge's
- * issue day. Each day's credit payments count less what earlier reversals already re-opened from
- * that day, so no day re-opens more than credit paid on it, and no period's collections go below
- * nothing. (The events do not say which credit lot paid what, so while one older lot is still
- * open, the day can be one where that lot paid.)
+ * The days on which the principal a reversal of `paymentId` now re-opens on `chargeId` had been
+ * paid from that payment's credit, so that each day's collections lose what was collected on it.
+ *
+ * Exact from the lots the charge's CreditApplied events record: the parts taken from the payment's
+ * own lot, oldest first. What those do not cover (a log written before CreditApplied recorded its
+ * lots) is dated as the decider spends credit: the reversed payment's credit existed only from
+ * `since` (the day that payment was booked) and the oldest credit goes first, so credit payments
+ * from then on come first, oldest first; then any earlier, latest first (a log that disagrees with
+ * itself); then the charge's issue day. There, while an older lot is still open, the day can be one
+ * on which that lot paid. Either way no day re-opens more than credit paid on it, less what earlier
+ * reversals re-opened from it, so no period's collections go below nothing.
+ *
+ * Looked up only on a reversal (rare), by walking the unit's events, so folding keeps no index.
  */
-const creditPaidDays = (charge: ChargeRecord | undefined, amount: Money, since: EpochDay): { day: EpochDay; amount: Money }[] => {
+const reopenedCreditDays = (state: BookState, unit: UnitRecord, chargeId: string, amount: Money, paymentId: string, since: EpochDay): { day: EpochDay; amount: Money }[] => {
   const out: { day: EpochDay; amount: Money }[] = [];
+  const charge = chargeOf(unit, chargeId);
   if (charge === undefined) return out;
   const moves = movesOf(charge);
-  // what earlier reversals re-opened, by the day of the credit payment each re-opened
-  const reopened = new Map<EpochDay, Money>();
-  const fromCredit: number[] = [];
-  moves.forEach((m, i) => {
-    if (m.kind === 'unpaid-credit') reopened.set(m.paidDay ?? m.day, (reopened.get(m.paidDay ?? m.day) ?? ZERO).add(m.amount));
-    else if (m.kind === 'paid-from-credit') fromCredit.push(i);
-  });
-  // fromCredit is in the order the book folded the credit payments: oldest first
-  const order = [...fromCredit.filter((i) => moves[i]!.day >= since), ...fromCredit.filter((i) => moves[i]!.day < since).reverse()];
+  // room on each day: credit paid on it, less what earlier reversals re-opened from it
+  const room = new Map<EpochDay, Money>();
+  const paidFromCredit = moves.filter((m) => m.kind === 'paid-from-credit');
+  for (const m of paidFromCredit) room.set(m.day, (room.get(m.day) ?? ZERO).add(m.amount));
+  for (const m of moves) if (m.kind === 'unpaid-credit') room.set(m.paidDay ?? m.day, (room.get(m.paidDay ?? m.day) ?? ZERO).subtract(m.amount));
   let left = amount;
-  for (const i of order) {
-    if (!left.isPositive()) break;
-    const m = moves[i]!;
-    let avail = m.amount;
-    const done = reopened.get(m.day);
-    if (done !== undefined && done.isPositive()) {
-      const skip = Money.min(done, avail);
-      reopened.set(m.day, done.subtract(skip));
-      avail = avail.subtract(skip);
-    }
-    if (!avail.isPositive()) continue;
-    const take = Money.min(avail, left);
-    out.push({ day: m.day, amount: take });
-    left = left.subtract(take);
+  const take = (day: EpochDay, most: Money): void => {
+    const r = room.get(day) ?? ZERO;
+    const t = Money.min(Money.min(r, most), left);
+    if (!t.isPositive()) return;
+    room.set(day, r.subtract(t));
+    out.push({ day, amount: t });
+    left = left.subtract(t);
+  };
+  // the recorded parts of the payment's lot (found latest first: taken oldest first)
+  const recorded: { day: EpochDay; amount: Money }[] = [];
+  for (let i = unit.lastEvent; i >= 0; i = state.eventPrev[i]!) {
+    const e = state.events.at(i)!;
+    if (e.type !== 'CreditApplied' || e.data.chargeId !== chargeId || e.data.kind === 'penalty' || e.data.lots === undefined) continue;
+    for (const part of e.data.lots) if (part.lotId === paymentId) recorded.push({ day: dayOf(e.meta.effectiveDate), amount: moneyOfAmount(part.amount) });
   }
+  for (let i = recorded.length - 1; i >= 0; i--) take(recorded[i]!.day, recorded[i]!.amount);
+  // what no recorded part covers: credit payments in the order the decider spends credit
+  for (const m of paidFromCredit) if (m.day >= since) take(m.day, m.amount);
+  for (let i = paidFromCredit.length - 1; i >= 0; i--) if (paidFromCredit[i]!.day < since) take(paidFromCredit[i]!.day, paidFromCredit[i]!.amount);
   if (left.isPositive()) out.push({ day: charge.issuedDay, amount: left });
   return out;
 };
@@ -491,6 +498,13 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
       // penalty paid from credit is penalty paid (penalty is in no collection rate, so its source need not be kept)
       move(state, unit, event, event.data.chargeId, day, seq, event.data.kind === 'penalty' ? PENALTY_PAID : PAID_FROM_CREDIT, a);
       changeCredit(state, unit, event, day, seq, a.negate());
+      // the lots it names are what a reversal re-opens by: they must account for all of it
+      const lots = event.data.lots;
+      if (lots !== undefined) {
+        let parts = ZERO;
+        for (const part of lots) parts = parts.add(moneyOfAmount(part.amount));
+        if (!parts.equals(a)) anomaly(state, event, seq, 'CREDIT_LOTS_UNBALANCED', `credit applied to ${event.data.chargeId} of ${unit.key}: its lots add to ${parts.toString()}, not ${a.toString()}`);
+      }
       return;
     }
     case 'ChargeCancelled': {
@@ -539,7 +553,7 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
         const m = moneyOfAmount(ca.amount);
         sum = sum.add(m);
         if (ca.kind === 'penalty') move(state, unit, event, ca.chargeId, day, seq, PENALTY_UNPAID, m);
-        else for (const part of creditPaidDays(chargeOf(unit, ca.chargeId), m, paidDay)) move(state, unit, event, ca.chargeId, day, seq, UNPAID_CREDIT, part.amount, part.day);
+        else for (const part of reopenedCreditDays(state, unit, ca.chargeId, m, d.paymentId, paidDay)) move(state, unit, event, ca.chargeId, day, seq, UNPAID_CREDIT, part.amount, part.day);
       }
       const fromCredit = moneyOfAmount(d.fromCredit);
       sum = sum.add(fromCredit);

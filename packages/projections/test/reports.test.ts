@@ -360,6 +360,61 @@ describe('two payments behind credit, both bounced', () => {
   });
 });
 
+describe('credit whose lots are recorded', () => {
+  // B1-101: January's 406.56, due February 15. 100.00 received February 10 and 50.00 received
+  // February 20 go to credit (lots A and B). On March 1, 80.00 of credit pays January, all from A,
+  // the older lot; on April 1, 70.00 more: A's last 20.00 and B's 50.00. B bounces on April 10.
+  const credit = (id: string, on: string, amount: string) =>
+    ev(S1, 'PaymentReceived', on, { paymentId: `wechat-${id}`, channel: 'wechat', channelTxnId: id, amount, receivedOn: on, allocations: [], toCredit: amount } as unknown as EventOf<'PaymentReceived'>['data']);
+  const applied = (on: string, amount: string, lots?: { lotId: string; amount: string }[]) =>
+    ev(S1, 'CreditApplied', on, (lots === undefined ? { chargeId: 'property-2025-01', amount } : { chargeId: 'property-2025-01', amount, lots }) as EventOf<'CreditApplied'>['data']);
+  const log = (withLots: boolean) => [
+    charge(S1, U1, 'property-2025-01', '2025-01', '2025-01-01', '2025-01-31', '2025-02-15', '406.56', '2025-01-01'),
+    credit('A', '2025-02-10', '100.00'),
+    credit('B', '2025-02-20', '50.00'),
+    applied('2025-03-01', '80.00', withLots ? [{ lotId: 'wechat-A', amount: '80.00' }] : undefined),
+    applied('2025-04-01', '70.00', withLots ? [{ lotId: 'wechat-A', amount: '20.00' }, { lotId: 'wechat-B', amount: '50.00' }] : undefined),
+    ev(S1, 'PaymentReversed', '2025-04-10', {
+      paymentId: 'wechat-B',
+      reason: 'bounced',
+      channel: 'wechat',
+      amount: '50.00',
+      allocations: [],
+      fromCredit: '0.00',
+      creditApplications: [{ chargeId: 'property-2025-01', amount: '50.00' }],
+    } as unknown as EventOf<'PaymentReversed'>['data']),
+  ];
+  const reopened = (withLots: boolean): string[] => {
+    const { book } = rebuild(levyProjection, log(withLots));
+    expect(book.anomalies).toEqual([]);
+    return movesOf(chargeOf(book.units.get(S1)!, 'property-2025-01')!)
+      .filter((m) => m.kind === 'unpaid-credit')
+      .map((m) => `${m.amount.toString()} paid ${dateOf(m.paidDay!)}`);
+  };
+  const recovered = (withLots: boolean, period: string): string => {
+    const { book } = rebuild(levyProjection, log(withLots));
+    return ok(collectionRates(book, { period, asOf: dayOf('2025-04-30') })).total.arrearsCollected.toString();
+  };
+
+  it("re-opens B's credit on the day B's credit paid, as its lots say", () => {
+    expect(reopened(true)).toEqual(['50.00 paid 2025-04-01']);
+    // March keeps the 80.00 that A paid; April keeps A's 20.00 and loses B's 50.00
+    expect([recovered(true, '2025-03'), recovered(true, '2025-04')]).toEqual(['80.00', '20.00']);
+  });
+
+  it('without lots (a log written before they were recorded) dates it as the decider spends credit, from the oldest credit payment since B was booked', () => {
+    expect(reopened(false)).toEqual(['50.00 paid 2025-03-01']);
+    expect([recovered(false, '2025-03'), recovered(false, '2025-04')]).toEqual(['30.00', '70.00']);
+  });
+
+  it('flags lots that do not add up to the credit applied, and still folds the application', () => {
+    const bad = [...log(true).slice(0, 3), applied('2025-03-01', '80.00', [{ lotId: 'wechat-A', amount: '70.00' }])];
+    const { book } = rebuild(levyProjection, bad);
+    expect(book.anomalies.map((a) => [a.code, a.message])).toEqual([['CREDIT_LOTS_UNBALANCED', `credit applied to property-2025-01 of ${S1}: its lots add to 70.00, not 80.00`]]);
+    expect(creditAsOf(book.units.get(S1)!).toString()).toBe('70.00');
+  });
+});
+
 describe('account book readings', () => {
   it("reads a charge's movements, a unit's credit changes and its events in the order they were folded", () => {
     const log = quarterLog();
