@@ -42,6 +42,9 @@ export interface UnitStatement {
   readonly closing: Money;
 }
 
+// the id of the credit lot a cancelled charge's paid part makes: `cancel:<chargeId>`
+const CANCEL_LOT = 'cancel:';
+
 /** What an event does to the unit's net position, and how to say it. */
 const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
   switch (e.type) {
@@ -51,8 +54,11 @@ const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
       const how = c.basis === 'area' ? `${c.quantity} m² × ${c.unitPrice}/m²/month × ${c.months}` : c.basis === 'metered' ? `${c.quantity} × ${c.unitPrice}` : `${c.unitPrice} × ${c.months}`;
       return { delta: moneyOfAmount(d.amount), text: `charge ${d.feeItemId} ${d.periodKey} (${how}), due ${d.dueDate}` };
     }
-    case 'CreditApplied':
-      return { delta: ZERO, text: `credit ${e.data.amount} applied to ${e.data.chargeId}${e.data.kind === 'penalty' ? ' penalty' : ''}` };
+    case 'CreditApplied': {
+      // whose credit it was, where the event records it: a payment's excess, or a cancelled charge's paid part
+      const lots = e.data.lots === undefined ? '' : `, from ${e.data.lots.map((l) => (l.lotId.startsWith(CANCEL_LOT) ? `cancelled ${l.lotId.slice(CANCEL_LOT.length)}` : `payment ${l.lotId}`) + ` ${l.amount}`).join(', ')}`;
+      return { delta: ZERO, text: `credit ${e.data.amount} applied to ${e.data.chargeId}${e.data.kind === 'penalty' ? ' penalty' : ''}${lots}` };
+    }
     case 'ChargeCancelled': {
       const d = e.data;
       const off = moneyOfAmount(d.outstandingPrincipal).add(moneyOfAmount(d.paidPrincipalToCredit)).add(moneyOfAmount(d.outstandingPenalty)).add(moneyOfAmount(d.paidPenaltyToCredit));

@@ -407,6 +407,14 @@ describe('credit whose lots are recorded', () => {
     expect([recovered(false, '2025-03'), recovered(false, '2025-04')]).toEqual(['30.00', '70.00']);
   });
 
+  it("says on the owner's statement whose credit paid what", () => {
+    const line = (log: LoggedEvent[]) => ok(unitStatement(rebuild(levyProjection, log).book, S1, { from: dayOf('2025-04-01'), to: dayOf('2025-04-01') })).lines.map((l) => l.description);
+    expect(line(log(true))).toEqual(['credit 70.00 applied to property-2025-01, from payment wechat-A 20.00, payment wechat-B 50.00']);
+    expect(line(log(false))).toEqual(['credit 70.00 applied to property-2025-01']);
+    const fromCancelled = [...log(true).slice(0, 3), applied('2025-04-01', '5.00', [{ lotId: 'cancel:parking-2025-01', amount: '5.00' }])];
+    expect(line(fromCancelled)).toEqual(['credit 5.00 applied to property-2025-01, from cancelled parking-2025-01 5.00']);
+  });
+
   it('flags lots that do not add up to the credit applied, and still folds the application', () => {
     const bad = [...log(true).slice(0, 3), applied('2025-03-01', '80.00', [{ lotId: 'wechat-A', amount: '70.00' }])];
     const { book } = rebuild(levyProjection, bad);
