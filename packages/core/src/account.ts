@@ -157,6 +157,30 @@ const creditParts = (state: AccountState, amount: Money, first?: string): { lotI
   return out;
 };
 
+/**
+ * Credit as a decision's CreditApplied events take it, one after another, each from the oldest lot
+ * left, as evolve takes it: each call gives the lots of the next application (its `lots`). `added`
+ * is a lot the decision's own earlier event makes (a payment's excess), newest of all.
+ */
+const lotTaker = (state: AccountState, added?: { lotId: string; amount: Money }): ((amount: Money) => NonNullable<EventData<'CreditApplied'>['lots']>) => {
+  const left = creditParts(state, state.credit).map((p) => ({ lotId: p.lotId as NonEmptyText, amount: p.amount }));
+  if (added !== undefined && added.amount.isPositive()) left.push({ lotId: added.lotId as NonEmptyText, amount: added.amount });
+  let k = 0;
+  return (amount) => {
+    const lots: NonNullable<EventData<'CreditApplied'>['lots']> = [];
+    let rest = amount;
+    while (rest.isPositive() && k < left.length) {
+      const lot = left[k]!;
+      const part = Money.min(rest, lot.amount);
+      lots.push({ lotId: lot.lotId, amount: amountOf(part) });
+      rest = rest.subtract(part);
+      lot.amount = lot.amount.subtract(part);
+      if (!lot.amount.isPositive()) k++;
+    }
+    return lots;
+  };
+};
+
 // ---------------------------------------------------------------------------------------------
 // IssueCharge
 // ---------------------------------------------------------------------------------------------
@@ -248,13 +272,15 @@ const issueCharge = (cmd: CommandOf<'IssueCharge'>, state: AccountState, ctx: Ac
     byDay.set(on, (byDay.get(on) ?? ZERO).add(part.amount));
   }
   const events: AccountEvent[] = [issued];
+  const take = lotTaker(state);
   for (const day of [...byDay.keys()].sort((a, b) => a - b)) {
     const applied = byDay.get(day)!;
+    const data: EventData<'CreditApplied'> = { chargeId, amount: amountOf(applied), lots: take(applied) };
     if (day === issueDay) {
-      events.push(eventFrom('CreditApplied', { chargeId, amount: amountOf(applied) }, cmd.meta, ctx, eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, chargeId, 'on-issue'])));
+      events.push(eventFrom('CreditApplied', data, cmd.meta, ctx, eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, chargeId, 'on-issue'])));
     } else {
       const id = eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, chargeId, 'on-issue', iso(day)]);
-      events.push(eventFrom('CreditApplied', { chargeId, amount: amountOf(applied) }, cmd.meta, ctx, id, { effectiveDate: iso(day) as IsoDate }));
+      events.push(eventFrom('CreditApplied', data, cmd.meta, ctx, id, { effectiveDate: iso(day) as IsoDate }));
     }
   }
   return E.right(events);
@@ -443,6 +469,8 @@ const creditToLaterCharges = (state: AccountState, credit: Money, receivedDay: n
   if (!credit.isPositive() || state.open.length === 0) return [];
   const out: AccountEvent[] = [];
   const all = state.charges.toArray();
+  // after the payment's own event, which made its excess a lot
+  const take = lotTaker(state, { lotId: paymentId, amount: credit });
   let left = credit;
   for (let k = 0; k < state.open.length && left.isPositive(); k++) {
     const c = all[state.open[k]!]!;
@@ -451,7 +479,7 @@ const creditToLaterCharges = (state: AccountState, credit: Money, receivedDay: n
     const applied = Money.min(left, c.outstandingPrincipal);
     left = left.subtract(applied);
     const id = eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, c.chargeId, 'payment', paymentId]);
-    out.push(eventFrom('CreditApplied', { chargeId: c.chargeId as Id, amount: amountOf(applied) }, meta, ctx, id, { effectiveDate: iso(since) as IsoDate }));
+    out.push(eventFrom('CreditApplied', { chargeId: c.chargeId as Id, amount: amountOf(applied), lots: take(applied) }, meta, ctx, id, { effectiveDate: iso(since) as IsoDate }));
   }
   return out;
 };
@@ -1076,9 +1104,9 @@ const applyCredit = (cmd: CommandOf<'ApplyCredit'>, state: AccountState, ctx: Ac
   if (owed.length === 0) return NOTHING;
   const allocated = allocatePayment(usable, owed, POLICIES[ctx.policy.allocation]);
   if (E.isLeft(allocated)) return E.left({ ...allocated.left, path: ['data'] });
+  const take = lotTaker(state);
   const events = allocated.right.allocations.map((a) => {
-    const data: EventData<'CreditApplied'> = { chargeId: a.chargeId as Id, amount: amountOf(a.amount) };
-    if (a.kind === 'penalty') data.kind = 'penalty';
+    const data: EventData<'CreditApplied'> = a.kind === 'penalty' ? { chargeId: a.chargeId as Id, amount: amountOf(a.amount), kind: 'penalty', lots: take(a.amount) } : { chargeId: a.chargeId as Id, amount: amountOf(a.amount), lots: take(a.amount) };
     const key = a.kind === 'penalty' ? 'applied-penalty' : 'applied';
     return eventFrom('CreditApplied', data, cmd.meta, ctx, eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, a.chargeId, key, cmd.meta.effectiveDate, String(state.version)]));
   });
@@ -1141,32 +1169,7 @@ const deciders: Deciders = {
 export const decideAccount = (command: AccountCommand, state: AccountState, context: AccountContext): Decision => {
   const decide = deciders[command.type] as ((c: AccountCommand, s: AccountState, x: AccountContext) => Decision) | undefined;
   if (decide === undefined) return refuse('COMMAND_NOT_FOR_ACCOUNT', `${String((command as { type?: unknown }).type)} is not an account command`, ['type']);
-  return withCreditLots(decide(command, state, context), state);
-};
-
-/**
- * The decided events with each CreditApplied's `lots`: the credit lots evolve takes it from, oldest
- * first. They are found by evolving the decision's events in order on a trial state, since a
- * CreditApplied can follow events of its own decision that change the lots (the payment whose
- * excess it applies). A reversal then re-opens exactly the days its own credit paid.
- */
-const withCreditLots = (decision: Decision, state: AccountState): Decision => {
-  if (E.isLeft(decision)) return decision;
-  const events = decision.right;
-  let last = -1;
-  for (let i = 0; i < events.length; i++) if (events[i]!.type === 'CreditApplied') last = i;
-  if (last < 0) return decision;
-  const out = events.slice();
-  let s = state;
-  for (let i = 0; i <= last; i++) {
-    const e = out[i]!;
-    if (e.type === 'CreditApplied' && e.data.lots === undefined) {
-      const lots = creditParts(s, moneyOf(e.data.amount)).map((p) => ({ lotId: p.lotId as NonEmptyText, amount: amountOf(p.amount) }));
-      out[i] = { ...e, data: { ...e.data, lots } };
-    }
-    if (i < last) s = evolveAccount(s, out[i]!);
-  }
-  return E.right(out);
+  return decide(command, state, context);
 };
 
 /**
