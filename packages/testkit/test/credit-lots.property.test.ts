@@ -13,8 +13,10 @@ import { runs } from './support/properties.js';
 // hand-built example in projections' reports tests is one where it does not.
 const creditStep = (): fc.Arbitrary<AccountStep> => {
   const advance = fc.integer({ min: 0, max: 20 });
+  // a charge issued back-dated before credit arose takes that credit in one application per day it arose
+  const backDays = fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 30 }) });
   return fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('issue' as const), unit: fc.constant(0), amountFen: fc.integer({ min: 1, max: 60_000 }), advance }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('issue' as const), unit: fc.constant(0), amountFen: fc.integer({ min: 1, max: 60_000 }), advance, backDays }) },
     {
       weight: 3,
       arbitrary: fc.record({
@@ -29,7 +31,7 @@ const creditStep = (): fc.Arbitrary<AccountStep> => {
       }),
     },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('reverse' as const), unit: fc.constant(0), pick: fc.nat({ max: 50 }), advance }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('apply' as const), unit: fc.constant(0), advance }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('apply' as const), unit: fc.constant(0), advance, backDays }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), unit: fc.constant(0), pick: fc.nat({ max: 50 }), advance }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('assess' as const), unit: fc.constant(0), advance }) },
   );
@@ -40,6 +42,7 @@ const key = (chargeId: string, day: string): string => `${chargeId} paid ${day}`
 describe("a reversal re-opens its payment's credit where the lots say", () => {
   it('on the days its lots paid, every fen of it, and every invariant holds', () => {
     let reversalsOfCredit = 0;
+    let spanningLots = 0;
     fc.assert(
       fc.property(feeScheduleArbitrary(), fc.array(creditStep(), { minLength: 4, maxLength: 40 }), (schedule, steps) => {
         const log = runAccountSteps(steps, { units: 1, schedule });
@@ -49,6 +52,7 @@ describe("a reversal re-opens its payment's credit where the lots say", () => {
         const lotPaid = new Map<string, Map<string, number>>();
         const expected = new Map<string, number>();
         for (const { event: e } of log.entries as readonly { event: LevyEvent }[]) {
+          if (e.type === 'CreditApplied' && (e.data.lots ?? []).length > 1) spanningLots++;
           if (e.type === 'CreditApplied' && e.data.kind !== 'penalty') {
             for (const part of e.data.lots ?? []) {
               const byDay = lotPaid.get(`${part.lotId}|${e.data.chargeId}`) ?? new Map<string, number>();
@@ -89,5 +93,6 @@ describe("a reversal re-opens its payment's credit where the lots say", () => {
     );
     // the runs above must have reached the case they are about
     expect(reversalsOfCredit).toBeGreaterThan(0);
+    expect(spanningLots).toBeGreaterThan(0);
   });
 });
