@@ -159,12 +159,12 @@ const creditParts = (state: AccountState, amount: Money, first?: string): { lotI
 
 /**
  * Credit as a decision's CreditApplied events take it, one after another, each from the oldest lot
- * left, as evolve takes it: each call gives the lots of the next application (its `lots`). `added`
- * is a lot the decision's own earlier event makes (a payment's excess), newest of all.
+ * left, as evolve takes it: each call gives the lots of the next application (its `lots`). `parts`
+ * are the credit's parts in that order ({@link creditParts}), then any lot the decision's own
+ * earlier event makes (a payment's excess), newest of all.
  */
-const lotTaker = (state: AccountState, added?: { lotId: string; amount: Money }): ((amount: Money) => NonNullable<EventData<'CreditApplied'>['lots']>) => {
-  const left = creditParts(state, state.credit).map((p) => ({ lotId: p.lotId as NonEmptyText, amount: p.amount }));
-  if (added !== undefined && added.amount.isPositive()) left.push({ lotId: added.lotId as NonEmptyText, amount: added.amount });
+const lotTaker = (parts: readonly { readonly lotId: string; readonly amount: Money }[]): ((amount: Money) => NonNullable<EventData<'CreditApplied'>['lots']>) => {
+  const left = parts.map((p) => ({ lotId: p.lotId as NonEmptyText, amount: p.amount }));
   let k = 0;
   return (amount) => {
     const lots: NonNullable<EventData<'CreditApplied'>['lots']> = [];
@@ -267,12 +267,13 @@ const issueCharge = (cmd: CommandOf<'IssueCharge'>, state: AccountState, ctx: Ac
   // day it is issued; credit that arose later (a charge issued back-dated) goes to it on that later day
   const issueDay = dayOfIso(cmd.meta.effectiveDate);
   const byDay = new Map<number, Money>();
-  for (const part of creditParts(state, Money.min(state.credit, amount.right))) {
+  const parts = creditParts(state, Money.min(state.credit, amount.right));
+  for (const part of parts) {
     const on = Math.max(issueDay, part.day);
     byDay.set(on, (byDay.get(on) ?? ZERO).add(part.amount));
   }
   const events: AccountEvent[] = [issued];
-  const take = lotTaker(state);
+  const take = lotTaker(parts);
   for (const day of [...byDay.keys()].sort((a, b) => a - b)) {
     const applied = byDay.get(day)!;
     const data: EventData<'CreditApplied'> = { chargeId, amount: amountOf(applied), lots: take(applied) };
@@ -469,8 +470,8 @@ const creditToLaterCharges = (state: AccountState, credit: Money, receivedDay: n
   if (!credit.isPositive() || state.open.length === 0) return [];
   const out: AccountEvent[] = [];
   const all = state.charges.toArray();
-  // after the payment's own event, which made its excess a lot
-  const take = lotTaker(state, { lotId: paymentId, amount: credit });
+  // the credit there was, then the payment's excess: its own event made that a lot
+  const take = lotTaker([...creditParts(state, state.credit), { lotId: paymentId, amount: credit }]);
   let left = credit;
   for (let k = 0; k < state.open.length && left.isPositive(); k++) {
     const c = all[state.open[k]!]!;
@@ -1091,7 +1092,8 @@ const applyCredit = (cmd: CommandOf<'ApplyCredit'>, state: AccountState, ctx: Ac
   if (!state.credit.isPositive()) return NOTHING;
   let usable = ZERO;
   let arose = Number.POSITIVE_INFINITY;
-  for (const part of creditParts(state, state.credit)) {
+  const parts = creditParts(state, state.credit);
+  for (const part of parts) {
     // evolve takes lots in this order: stop at the first that had not arisen by the day
     if (part.day > day) {
       arose = part.day;
@@ -1104,7 +1106,7 @@ const applyCredit = (cmd: CommandOf<'ApplyCredit'>, state: AccountState, ctx: Ac
   if (owed.length === 0) return NOTHING;
   const allocated = allocatePayment(usable, owed, POLICIES[ctx.policy.allocation]);
   if (E.isLeft(allocated)) return E.left({ ...allocated.left, path: ['data'] });
-  const take = lotTaker(state);
+  const take = lotTaker(parts);
   const events = allocated.right.allocations.map((a) => {
     const data: EventData<'CreditApplied'> = a.kind === 'penalty' ? { chargeId: a.chargeId as Id, amount: amountOf(a.amount), kind: 'penalty', lots: take(a.amount) } : { chargeId: a.chargeId as Id, amount: amountOf(a.amount), lots: take(a.amount) };
     const key = a.kind === 'penalty' ? 'applied-penalty' : 'applied';
