@@ -313,6 +313,10 @@ describe("a unit's event outside an account stream", () => {
   });
 });
 
+// a payment to S1 through wechat that all goes to credit (nothing owed that day)
+const credit = (id: string, on: string, amount: string) =>
+  ev(S1, 'PaymentReceived', on, { paymentId: `wechat-${id}`, channel: 'wechat', channelTxnId: id, amount, receivedOn: on, allocations: [], toCredit: amount } as unknown as EventOf<'PaymentReceived'>['data']);
+
 describe('two payments behind credit, both bounced', () => {
   // B1-101: January's 406.56, due February 15. 11.85 received February 28 goes to credit and pays
   // January on March 1, and bounces on April 1. 4.03 received March 31 (booked April 1) goes to
@@ -320,8 +324,6 @@ describe('two payments behind credit, both bounced', () => {
   // payment's credit paid, on the day it paid it. The second once re-opened March 1's credit
   // payment again (found by seed 10010 at LEVY_FC_SCALE=10), so March's arrears recovery came
   // out below zero.
-  const credit = (id: string, on: string, amount: string) =>
-    ev(S1, 'PaymentReceived', on, { paymentId: `wechat-${id}`, channel: 'wechat', channelTxnId: id, amount, receivedOn: on, allocations: [], toCredit: amount } as unknown as EventOf<'PaymentReceived'>['data']);
   const applied = (on: string, amount: string) => ev(S1, 'CreditApplied', on, { chargeId: 'property-2025-01', amount } as EventOf<'CreditApplied'>['data']);
   const bounced = (id: string, amount: string) =>
     ev(S1, 'PaymentReversed', '2025-04-01', {
@@ -364,8 +366,6 @@ describe('credit whose lots are recorded', () => {
   // B1-101: January's 406.56, due February 15. 100.00 received February 10 and 50.00 received
   // February 20 go to credit (lots A and B). On March 1, 80.00 of credit pays January, all from A,
   // the older lot; on April 1, 70.00 more: A's last 20.00 and B's 50.00. B bounces on April 10.
-  const credit = (id: string, on: string, amount: string) =>
-    ev(S1, 'PaymentReceived', on, { paymentId: `wechat-${id}`, channel: 'wechat', channelTxnId: id, amount, receivedOn: on, allocations: [], toCredit: amount } as unknown as EventOf<'PaymentReceived'>['data']);
   const applied = (on: string, amount: string, lots?: { lotId: string; amount: string }[]) =>
     ev(S1, 'CreditApplied', on, (lots === undefined ? { chargeId: 'property-2025-01', amount } : { chargeId: 'property-2025-01', amount, lots }) as EventOf<'CreditApplied'>['data']);
   const log = (withLots: boolean) => [
