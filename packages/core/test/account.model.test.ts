@@ -65,7 +65,10 @@ interface Model {
   periods: number;
   charges: MCharge[];
   pays: Map<string, MPay>;
+  /** every lot, in the order each was first made ("latest lot first" reads them backwards) */
   lots: MLot[];
+  /** the ids of the lots with credit left, in the order credit is spent: a lot topped up keeps its place, one emptied and topped up again goes last */
+  open: string[];
   credit: number;
   waivers: number;
   refunds: number;
@@ -166,25 +169,31 @@ const recount = (m: Model, on: number, cause: string): void => {
   }
 };
 
-/** uses `amount` of credit, `first` lot first then oldest first, telling `record` each part */
 /** A CreditApplied's lots as [lot id, fen] pairs: what the model's lots predict */
 const lotsOf = (e: AccountEvent): [string, number][] => (e.type === 'CreditApplied' ? (e.data.lots ?? []).map((l): [string, number] => [l.lotId, fen(Money.of(l.amount))]) : []);
 
+/** uses `amount` of credit, `first` lot first then the open lots in order, telling `record` each part */
 const useCredit = (model: Model, amount: number, record: (lot: MLot, part: number) => void, first?: string): void => {
-  const order = [...model.lots.filter((l) => l.id === first), ...model.lots.filter((l) => l.id !== first)];
+  const order = [...model.open.filter((id) => id === first), ...model.open.filter((id) => id !== first)];
   let left = amount;
-  for (const lot of order) {
+  for (const id of order) {
     if (left === 0) break;
+    const lot = model.lots.find((l) => l.id === id)!;
     const part = Math.min(left, lot.remaining);
     if (part === 0) continue;
     lot.remaining -= part;
     left -= part;
     record(lot, part);
   }
+  model.open = model.open.filter((id) => model.lots.find((l) => l.id === id)!.remaining > 0);
   model.credit -= amount;
 };
+/** adds `amount` to lot `id`: a new lot, or more on the one of that id (which goes last if it had none left) */
 const addLot = (model: Model, id: string, amount: number): void => {
-  model.lots.push({ id, remaining: amount, applied: new Map(), appliedPen: new Map(), refunded: 0, takenBack: 0 });
+  const lot = model.lots.find((l) => l.id === id);
+  if (lot === undefined) model.lots.push({ id, remaining: amount, applied: new Map(), appliedPen: new Map(), refunded: 0, takenBack: 0 });
+  else lot.remaining += amount;
+  if (!model.open.includes(id)) model.open.push(id);
   model.credit += amount;
 };
 
@@ -654,7 +663,7 @@ describe('account decider against a reference model', () => {
       fc.property(fc.commands(steps, { maxCommands: 60, size: 'large' }), fc.boolean(), (cmds, penaltyFirst) => {
         const kinds = penaltyFirst ? (['penalty', 'principal'] as const) : (['principal', 'penalty'] as const);
         const setup = () => ({
-          model: { kinds, day: START, periods: 0, charges: [], pays: new Map(), lots: [], credit: 0, waivers: 0, refunds: 0 } as Model,
+          model: { kinds, day: START, periods: 0, charges: [], pays: new Map(), lots: [], open: [], credit: 0, waivers: 0, refunds: 0 } as Model,
           real: { state: accountDecider.initialState() } as Real,
         });
         fc.modelRun(setup, cmds);
