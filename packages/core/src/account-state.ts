@@ -188,9 +188,55 @@ export interface PaymentState {
   readonly reversed: boolean;
 }
 
+const CANCEL_LOT = 'cancel:';
+
+/**
+ * The id of the credit lot a cancelled charge's paid part becomes: `cancel:<chargeId>`. Ids hold no
+ * colon, so a lot id tells its origin ({@link creditLotOrigin}).
+ *
+ * @example
+ * cancellationLotId('property-2025-03'); // 'cancel:property-2025-03'
+ */
+export const cancellationLotId = (chargeId: string): string => `${CANCEL_LOT}${chargeId}`;
+
+/**
+ * The id of the credit lot that penalty paid and then lowered by a recount (PenaltyAdjusted) becomes:
+ * `<cause>:<chargeId>`, the adjustment's cause (`payment:<id>`, `reversal:<paymentId>`,
+ * `waiver:<id>`, `credit:<date>:<version>`) and the charge.
+ *
+ * @example
+ * recountLotId('payment:wechat-4200001234', 'property-2025-03'); // 'payment:wechat-4200001234:property-2025-03'
+ */
+export const recountLotId = (cause: string, chargeId: string): string => `${cause}:${chargeId}`;
+
+/**
+ * Where a credit lot's credit came from: a payment's excess (the lot is the payment's id), what was
+ * paid on a charge cancelled since, or penalty paid on a charge and given back by a recount.
+ */
+export type CreditLotOrigin =
+  | { readonly kind: 'payment'; readonly paymentId: string }
+  | { readonly kind: 'cancellation'; readonly chargeId: string }
+  | { readonly kind: 'penalty-recount'; readonly cause: string; readonly chargeId: string };
+
+/**
+ * Where the credit of a lot id (as events name it in `lots`, `fromCreditLots` and `creditPaid`)
+ * came from.
+ *
+ * @example
+ * creditLotOrigin('wechat-4200001234');       // { kind: 'payment', paymentId: 'wechat-4200001234' }
+ * creditLotOrigin('cancel:property-2025-03'); // { kind: 'cancellation', chargeId: 'property-2025-03' }
+ * creditLotOrigin('reversal:wechat-42:property-2025-03'); // { kind: 'penalty-recount', cause: 'reversal:wechat-42', chargeId: 'property-2025-03' }
+ */
+export const creditLotOrigin = (lotId: string): CreditLotOrigin => {
+  const last = lotId.lastIndexOf(':');
+  if (last < 0) return { kind: 'payment', paymentId: lotId };
+  if (lotId.startsWith(CANCEL_LOT)) return { kind: 'cancellation', chargeId: lotId.slice(CANCEL_LOT.length) };
+  return { kind: 'penalty-recount', cause: lotId.slice(0, last), chargeId: lotId.slice(last + 1) };
+};
+
 /** Credit from one source: what is left of it, which charges it paid, and how much of it was refunded. */
 export interface CreditLot {
-  /** the payment id, or `cancel:<chargeId>` */
+  /** the payment id, `cancel:<chargeId>` ({@link cancellationLotId}) or `<cause>:<chargeId>` ({@link recountLotId}) */
   readonly lotId: string;
   readonly remaining: Money;
   /** what it paid on each charge's principal (zero once a reversal re-opened it) */
@@ -721,7 +767,7 @@ const evolvers: Evolvers = {
     cancelled.outstandingPrincipal = ZERO;
     cancelled.outstandingPenalty = ZERO;
     const next = withCharges(s, withCharge(s.charges, cancelled), d.chargeId);
-    return toCredit.isPositive() ? addLot(next, `cancel:${d.chargeId}`, toCredit, day) : next;
+    return toCredit.isPositive() ? addLot(next, cancellationLotId(d.chargeId), toCredit, day) : next;
   },
   PaymentReceived: (s, { data: d }) => {
     const receivedDay = dayOfIso(d.receivedOn);
@@ -873,7 +919,7 @@ const evolvers: Evolvers = {
     if (!moved.isPositive()) return state;
     state.payments = payments;
     state.lots = lots;
-    return addLot(state, `${d.cause}:${d.chargeId}`, moved, on);
+    return addLot(state, recountLotId(d.cause, d.chargeId), moved, on);
   },
   WaiverGranted: (s, { data: d, meta }) => {
     const c = chargeOf(s, d.chargeId);

@@ -157,6 +157,10 @@ const creditParts = (state: AccountState, amount: Money, first?: string): { lotI
   return out;
 };
 
+/** Credit parts as events name them (`lots`, `fromCreditLots`): each lot's id and its part. */
+const lotParts = (parts: readonly { readonly lotId: string; readonly amount: Money }[]): NonNullable<EventData<'CreditRefunded'>['lots']> =>
+  parts.map((p) => ({ lotId: p.lotId as NonEmptyText, amount: amountOf(p.amount) }));
+
 /**
  * Credit as a decision's CreditApplied events take it, one after another, each from the oldest lot
  * left, as evolve takes it: each call gives the lots of the next application (its `lots`). `parts`
@@ -550,12 +554,6 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
     if (early !== null) return E.left(early);
   }
   fromCredit = fromCredit.add(extraFromCredit);
-  // and the credit it takes back must have arisen by the reversal's date (a charge it paid, cancelled since, turned into credit)
-  if (fromCredit.isPositive() && !fromCredit.greaterThan(state.credit)) {
-    const arose = creditParts(state, fromCredit, p.paymentId).reduce((latest, part) => Math.max(latest, part.day), Number.NEGATIVE_INFINITY);
-    const early = datedBefore(cmd.meta, arose, 'the credit it takes back arose');
-    if (early !== null) return E.left(early);
-  }
   if (fromCredit.greaterThan(state.credit)) {
     return refuse(
       'REVERSAL_CREDIT_SPENT',
@@ -564,6 +562,12 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
       { needed: fromCredit.toString(), credit: state.credit.toString() },
     );
   }
+  // the lots it takes back, its own first as evolve takes them; that credit must have arisen by the
+  // reversal's date (a charge it paid, cancelled since, turned into credit)
+  const fromLots = fromCredit.isPositive() ? creditParts(state, fromCredit, p.paymentId) : [];
+  const arose = fromLots.reduce((latest, part) => Math.max(latest, part.day), Number.NEGATIVE_INFINITY);
+  const early = datedBefore(cmd.meta, arose, 'the credit it takes back arose');
+  if (early !== null) return E.left(early);
   const data: EventData<'PaymentReversed'> = {
     paymentId: p.paymentId as Id,
     reason: cmd.data.reason,
@@ -573,6 +577,7 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
     fromCredit: amountOf(fromCredit),
     creditApplications,
   };
+  if (fromLots.length > 0) data.fromCreditLots = lotParts(fromLots);
   return recountPenalties(state, [eventFrom('PaymentReversed', data, cmd.meta, ctx, eventIdFor('PaymentReversed', [ctx.communityId, ctx.unitId, p.paymentId]))], {
     cause: `reversal:${p.paymentId}`,
     day: dayOfIso(cmd.meta.effectiveDate),
@@ -1050,14 +1055,15 @@ const refundCredit = (cmd: CommandOf<'RefundCredit'>, state: AccountState, ctx: 
   }
   const refundedDay = dayOfIso(d.refundedOn);
   // the credit paid back is the oldest (as evolve takes it): it must have arisen by the refund's date
-  const arose = creditParts(state, amount.right).reduce((latest, p) => Math.max(latest, p.day), Number.NEGATIVE_INFINITY);
+  const parts = creditParts(state, amount.right);
+  const arose = parts.reduce((latest, p) => Math.max(latest, p.day), Number.NEGATIVE_INFINITY);
   const bad =
     dateAfterToday(ctx.now, ctx.timeZone, refundedDay, DATA_REFUNDED_ON, 'a refund') ??
     dateBefore(d.refundedOn, DATA_REFUNDED_ON, arose, 'the credit it pays back arose') ??
     closed(ctx, refundedDay, DATA_REFUNDED_ON) ??
     closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
-  const data: EventData<'CreditRefunded'> = { refundId, amount: amountOf(amount.right), channel: d.channel, refundedOn: d.refundedOn };
+  const data: EventData<'CreditRefunded'> = { refundId, amount: amountOf(amount.right), channel: d.channel, refundedOn: d.refundedOn, lots: lotParts(parts) };
   if (d.channelTxnId !== undefined) data.channelTxnId = d.channelTxnId;
   // a refund paid out through a channel is keyed by its channel transaction alone, like a payment: the
   // store then refuses the same transaction on a second account (REFUND_BOOKED_ELSEWHERE, the handler)

@@ -271,6 +271,9 @@ export const CalculationC = struct(
   'Calculation',
 );
 
+/** A part of a credit movement taken from one credit lot: the lot (a payment's id, `cancel:<chargeId>`, or `<cause>:<chargeId>` for penalty a recount gave back; `creditLotOrigin` reads it) and the amount. */
+export const CreditLotPartC = struct({ lotId: NonEmptyText, amount: Amount }, {}, 'CreditLotPart');
+
 /** One constant-base run of a penalty assessment. */
 export const PenaltySegmentC = struct({ from: IsoDate, to: IsoDate, days: Count, base: Amount, unrounded: t.string }, {}, 'PenaltySegment');
 
@@ -303,10 +306,11 @@ const accountEvents = {
    * unit has credit (先交后用), and by ApplyCredit to principal or to penalty (`kind`; absent means
    * principal, as in logs written before credit could pay penalty). `lots` says whose credit it
    * was: the credit lots it was taken from, oldest first, each with its part (a lot is a payment's
-   * excess, by payment id, or a cancelled charge's paid part, `cancel:<chargeId>`); the parts sum
-   * to `amount`. Absent in logs written before it was recorded.
+   * excess, by payment id; a cancelled charge's paid part, `cancel:<chargeId>`; or penalty paid and
+   * given back by a recount, `<cause>:<chargeId>`); the parts sum to `amount`. Absent in logs
+   * written before it was recorded.
    */
-  CreditApplied: struct({ chargeId: Id, amount: Amount }, { kind: ReceivableKindC, lots: t.array(struct({ lotId: NonEmptyText, amount: Amount }, {}, 'CreditLotPart')) }, 'CreditApplied'),
+  CreditApplied: struct({ chargeId: Id, amount: Amount }, { kind: ReceivableKindC, lots: t.array(CreditLotPartC) }, 'CreditApplied'),
   /**
    * A charge is cancelled: what was still owed is written off, and what was paid on it (principal
    * and penalty) becomes credit. Penalties still owed on it are cancelled too, and waivers on it
@@ -331,6 +335,10 @@ const accountEvents = {
    * charges those applications are re-opened too (`creditApplications`; `kind` as on CreditApplied,
    * absent for principal).
    * allocations + fromCredit + creditApplications = amount.
+   * `fromCreditLots` says whose credit `fromCredit` was, as CreditApplied's `lots` do: the payment's
+   * own lot first, then the oldest (a charge it paid, cancelled since, left its part in that
+   * charge's `cancel:` lot); the parts sum to `fromCredit`. Absent when nothing came from credit,
+   * and in logs written before it was recorded.
    */
   PaymentReversed: struct(
     {
@@ -342,7 +350,7 @@ const accountEvents = {
       fromCredit: Amount,
       creditApplications: t.array(struct({ chargeId: Id, amount: Amount }, { kind: ReceivableKindC }, 'CreditApplicationReversed')),
     },
-    {},
+    { fromCreditLots: t.array(CreditLotPartC) },
     'PaymentReversed',
   ),
   /**
@@ -415,8 +423,12 @@ const accountEvents = {
   InstallmentPlanDefaulted: struct({ planId: Id, missedSeq: Count, missedDueDate: IsoDate, on: IsoDate }, {}, 'InstallmentPlanDefaulted'),
   /** Everything a plan covered is paid. */
   InstallmentPlanCompleted: struct({ planId: Id, on: IsoDate }, {}, 'InstallmentPlanCompleted'),
-  /** Credit paid back to the owner (多退少补), never more than the credit. */
-  CreditRefunded: struct({ refundId: Id, amount: Amount, channel: Channel, refundedOn: IsoDate }, { channelTxnId: NonEmptyText }, 'CreditRefunded'),
+  /**
+   * Credit paid back to the owner (多退少补), never more than the credit. `lots` says whose credit
+   * it was, oldest first, as CreditApplied's do; the parts sum to `amount`. Absent in logs written
+   * before it was recorded.
+   */
+  CreditRefunded: struct({ refundId: Id, amount: Amount, channel: Channel, refundedOn: IsoDate }, { channelTxnId: NonEmptyText, lots: t.array(CreditLotPartC) }, 'CreditRefunded'),
   /** A reminder (催缴) was sent or made, at a stage, through a channel. */
   ReminderRecorded: struct({ stage: ReminderStage, channel: ReminderChannel, on: IsoDate, chargeIds: t.array(Id) }, { note: NonEmptyText }, 'ReminderRecorded'),
   /** The account's arrears class for the arrears ledger. */

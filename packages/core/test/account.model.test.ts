@@ -169,8 +169,10 @@ const recount = (m: Model, on: number, cause: string): void => {
   }
 };
 
-/** A CreditApplied's lots as [lot id, fen] pairs: what the model's lots predict */
-const lotsOf = (e: AccountEvent): [string, number][] => (e.type === 'CreditApplied' ? (e.data.lots ?? []).map((l): [string, number] => [l.lotId, fen(Money.of(l.amount))]) : []);
+/** credit lot parts as [lot id, fen] pairs (none when absent): what the model's lots predict */
+const partsOf = (parts: readonly { lotId: string; amount: string }[] | undefined): [string, number][] => (parts ?? []).map((l): [string, number] => [l.lotId, fen(Money.of(l.amount))]);
+/** A CreditApplied's lots as [lot id, fen] pairs */
+const lotsOf = (e: AccountEvent): [string, number][] => (e.type === 'CreditApplied' ? partsOf(e.data.lots) : []);
 
 /** uses `amount` of credit, `first` lot first then the open lots in order, telling `record` each part */
 const useCredit = (model: Model, amount: number, record: (lot: MLot, part: number) => void, first?: string): void => {
@@ -421,9 +423,26 @@ class Reverse extends Step {
     lot?.applied.clear();
     lot?.appliedPen.clear();
     p.reversed = true;
-    if (fromCredit > 0) useCredit(m, fromCredit, (l, part) => (l.takenBack += part), p.id);
+    // whose credit it takes back: its own lot first, then the oldest
+    const taken: [string, number][] = [];
+    if (fromCredit > 0)
+      useCredit(
+        m,
+        fromCredit,
+        (l, part) => {
+          l.takenBack += part;
+          taken.push([l.id, part]);
+        },
+        p.id,
+      );
     recount(m, m.day, `reversal:${p.id}`);
-    return { check: (es) => expect(fen(Money.of((es[0] as Extract<AccountEvent, { type: 'PaymentReversed' }>).data.fromCredit))).toBe(fromCredit) };
+    return {
+      check: (es) => {
+        const d = (es[0] as Extract<AccountEvent, { type: 'PaymentReversed' }>).data;
+        expect(fen(Money.of(d.fromCredit))).toBe(fromCredit);
+        expect(partsOf(d.fromCreditLots)).toEqual(taken);
+      },
+    };
   }
   toString(): string {
     return `Reverse(+${this.advance}d, #${this.pick})`;
@@ -563,8 +582,13 @@ class Refund extends Step {
   }
   predict(m: Model): Predicted {
     if (this.amountFen > m.credit) return { refused: 'REFUND_EXCEEDS_CREDIT' };
-    useCredit(m, this.amountFen, (lot, part) => (lot.refunded += part));
-    return {};
+    // whose credit is paid back: the oldest lots first
+    const paid: [string, number][] = [];
+    useCredit(m, this.amountFen, (lot, part) => {
+      lot.refunded += part;
+      paid.push([lot.id, part]);
+    });
+    return { check: (es) => expect(partsOf((es[0] as Extract<AccountEvent, { type: 'CreditRefunded' }>).data.lots)).toEqual(paid) };
   }
   toString(): string {
     return `Refund(+${this.advance}d, ${yuan(this.amountFen)})`;

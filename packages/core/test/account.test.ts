@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { DEFAULT_ACCOUNT_POLICY, DeciderSpecification, LevyError, Money, accountBalance, accountDecider, accountPolicyFrom, eventIdFor, paymentIdFor, type AccountContext, type AccountEvent, type CommandOf, type EventOf } from '@levy/core';
+import { DEFAULT_ACCOUNT_POLICY, DeciderSpecification, LevyError, Money, accountBalance, accountDecider, accountPolicyFrom, cancellationLotId, creditLotOrigin, eventIdFor, paymentIdFor, recountLotId, type AccountContext, type AccountEvent, type CommandOf, type EventOf } from '@levy/core';
 import { assess, cancel, committeeApproval, ctx, day, decideAfter, issue, managerApproval, meta, pay, plan, refund, reverse, run, str, waive } from './account-fixtures.js';
 
 const march = issue('2025-03', '1000.00', '2025-04-15');
@@ -246,6 +246,8 @@ describe('ReversePayment', () => {
     const { events, state } = run([march, pay('b', '1000', '2025-04-15'), assess('2025-05-01'), reverse('wechat-b', '2025-05-10'), assess('2025-05-15')]);
     const r = only(events, 'PaymentReversed')[0]!;
     expect(r.data).toMatchObject({ allocations: [{ chargeId: 'property-2025-03', kind: 'principal', amount: '1000.00' }], fromCredit: '0.00', creditApplications: [] });
+    // nothing came from credit, so no lots are named
+    expect(r.data.fromCreditLots).toBeUndefined();
     const p = only(events, 'PenaltyAssessed');
     expect(p.map((e) => [e.data.from, e.data.to, e.data.amount])).toEqual([['2025-04-16', '2025-05-15', '9.00']]);
     expect(str(accountBalance(state))).toBe('1009.00');
@@ -259,9 +261,16 @@ describe('ReversePayment', () => {
       allocations: [{ chargeId: 'property-2025-03', kind: 'principal', amount: '1000.00' }],
       fromCredit: '100.00',
       creditApplications: [{ chargeId: 'property-2025-04', amount: '400.00' }],
+      fromCreditLots: [{ lotId: 'wechat-big', amount: '100.00' }],
     });
     expect(str(state.credit)).toBe('0.00');
     expect(str(accountBalance(state))).toBe('1400.00');
+  });
+  it('says whose credit it takes back: its own lot first, though older credit is there (fromCreditLots)', () => {
+    // 300.00 paid ahead on March 1 and 200.00 on March 2, no charge yet: the second bounces and takes back its own 200.00
+    const { events, state } = run([pay('adv', '300', '2025-03-01'), pay('x', '200', '2025-03-02'), reverse('wechat-x', '2025-03-05')]);
+    expect(only(events, 'PaymentReversed')[0]!.data).toMatchObject({ fromCredit: '200.00', fromCreditLots: [{ lotId: 'wechat-x', amount: '200.00' }] });
+    expect([state.credit, state.lots.get('wechat-adv')!.remaining].map(String)).toEqual(['300.00', '300.00']);
   });
   it('does nothing when the payment was already reversed', () => {
     spec().given(run([march, pay('b', '10', '2025-04-15'), reverse('wechat-b', '2025-05-10')]).events).when(reverse('wechat-b', '2025-05-11')).thenNothing();
@@ -277,7 +286,8 @@ describe('ReversePayment', () => {
   });
   it('takes back from credit what it paid on a charge cancelled since', () => {
     const { events, state } = run([march, pay('p', '1000', '2025-04-10'), cancel('property-2025-03', '2025-04-12'), reverse('wechat-p', '2025-04-20')]);
-    expect(only(events, 'PaymentReversed')[0]!.data).toMatchObject({ allocations: [], fromCredit: '1000.00' });
+    // what it paid on March went to credit as March's cancellation lot, and comes back from there
+    expect(only(events, 'PaymentReversed')[0]!.data).toMatchObject({ allocations: [], fromCredit: '1000.00', fromCreditLots: [{ lotId: 'cancel:property-2025-03', amount: '1000.00' }] });
     expect(str(state.credit)).toBe('0.00');
     expect(str(accountBalance(state))).toBe('0.00');
   });
@@ -460,10 +470,30 @@ describe('RefundCredit', () => {
     spec().given(given).when(refund('300', '2025-03-05')).then((es) => expect(es[0]!.data).toMatchObject({ amount: '300.00', refundId: 'refund-1' }));
     spec().given(given).when(refund('300.01', '2025-03-05')).thenFails('REFUND_EXCEEDS_CREDIT', ['data', 'amount']);
   });
+  it("says whose credit it pays back, the oldest first (CreditRefunded's lots)", () => {
+    // 300.00 paid ahead on March 1 and 500.00 on March 2: a refund of 400.00 takes all of the first and 100.00 of the second
+    const { events, state } = run([pay('a', '300', '2025-03-01'), pay('b', '500', '2025-03-02'), refund('400', '2025-03-05')]);
+    expect(only(events, 'CreditRefunded')[0]!.data.lots).toEqual([
+      { lotId: 'wechat-a', amount: '300.00' },
+      { lotId: 'wechat-b', amount: '100.00' },
+    ]);
+    expect([state.credit, state.lots.get('wechat-a')!.refunded, state.lots.get('wechat-b')!.refunded].map(String)).toEqual(['400.00', '300.00', '100.00']);
+  });
   it('is idempotent by refund id, and refuses the id with another amount: REFUND_CONFLICT', () => {
     const given = run([pay('adv', '300', '2025-03-01'), refund('100', '2025-03-05', 'r1')]).events;
     spec().given(given).when(refund('100', '2025-03-05', 'r1')).thenNothing();
     spec().given(given).when(refund('50', '2025-03-05', 'r1')).thenFails('REFUND_CONFLICT');
+  });
+});
+
+describe('credit lot ids: where credit came from', () => {
+  it('tells a payment, a cancelled charge and a penalty recount apart, and makes the ids evolve keeps', () => {
+    expect(creditLotOrigin('wechat-4200001234')).toEqual({ kind: 'payment', paymentId: 'wechat-4200001234' });
+    expect(creditLotOrigin(cancellationLotId('property-2025-03'))).toEqual({ kind: 'cancellation', chargeId: 'property-2025-03' });
+    expect(creditLotOrigin(recountLotId('credit:2025-06-01:7', 'property-2025-03'))).toEqual({ kind: 'penalty-recount', cause: 'credit:2025-06-01:7', chargeId: 'property-2025-03' });
+    // the lots a cancellation and a recount make carry these ids
+    const { state } = run([march, pay('p', '1000', '2025-04-10'), cancel('property-2025-03', '2025-04-12')]);
+    expect(state.lots.toArray().map((l) => [l.lotId, creditLotOrigin(l.lotId).kind])).toEqual([['cancel:property-2025-03', 'cancellation']]);
   });
 });
 

@@ -34,6 +34,19 @@ describe('event codecs', () => {
     const bad = decodeEvent({ type: 'CreditApplied', data: { chargeId: 'c1', amount: '5.00', lots: [{ lotId: '', amount: '3.00' }, { lotId: 'wechat-adv1', amount: '2' }] }, meta });
     expect(E.isLeft(bad) && bad.left.map((e) => e.path.join('.')).sort()).toEqual(['data.lots.0.lotId', 'data.lots.1.amount']);
   });
+  it("reads CreditRefunded's lots and PaymentReversed's fromCreditLots, and names each bad part by its path", () => {
+    const lots = [{ lotId: 'wechat-adv1', amount: '3.00' }];
+    const refunded = { refundId: 'r1', amount: '3.00', channel: 'wechat', refundedOn: '2025-03-15' };
+    const r = decodeEvent({ type: 'CreditRefunded', data: { ...refunded, lots }, meta });
+    expect(E.isRight(r) && r.right.type === 'CreditRefunded' && r.right.data.lots).toEqual(lots);
+    const badRefund = decodeEvent({ type: 'CreditRefunded', data: { ...refunded, lots: [{ lotId: 'wechat-adv1', amount: '3' }] }, meta });
+    expect(E.isLeft(badRefund) && badRefund.left.map((e) => e.path.join('.'))).toEqual(['data.lots.0.amount']);
+    const reversed = { paymentId: 'wechat-adv1', reason: 'bounced', channel: 'wechat', amount: '3.00', allocations: [], fromCredit: '3.00', creditApplications: [] };
+    const v = decodeEvent({ type: 'PaymentReversed', data: { ...reversed, fromCreditLots: lots }, meta });
+    expect(E.isRight(v) && v.right.type === 'PaymentReversed' && v.right.data.fromCreditLots).toEqual(lots);
+    const badReversal = decodeEvent({ type: 'PaymentReversed', data: { ...reversed, fromCreditLots: [{ amount: '3.00' }] }, meta });
+    expect(E.isLeft(badReversal) && badReversal.left.map((e) => e.path.join('.'))).toEqual(['data.fromCreditLots.0.lotId']);
+  });
   it('names an unknown event type', () => {
     const r = decodeEvent({ type: 'ChargeEdited', data: {}, meta });
     expect(E.isLeft(r) && r.left[0]?.code).toBe('EVENT_TYPE_UNKNOWN');
