@@ -499,12 +499,7 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
       move(state, unit, event, event.data.chargeId, day, seq, event.data.kind === 'penalty' ? PENALTY_PAID : PAID_FROM_CREDIT, a);
       changeCredit(state, unit, event, day, seq, a.negate());
       // the lots it names are what a reversal re-opens by: they must account for all of it
-      const lots = event.data.lots;
-      if (lots !== undefined) {
-        let parts = ZERO;
-        for (const part of lots) parts = parts.add(moneyOfAmount(part.amount));
-        if (!parts.equals(a)) anomaly(state, event, seq, 'CREDIT_LOTS_UNBALANCED', `credit applied to ${event.data.chargeId} of ${unit.key}: its lots add to ${parts.toString()}, not ${a.toString()}`);
-      }
+      checkLots(state, event, seq, event.data.lots, a, `credit applied to ${event.data.chargeId} of ${unit.key}`);
       return;
     }
     case 'ChargeCancelled': {
@@ -558,6 +553,7 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
       const fromCredit = moneyOfAmount(d.fromCredit);
       sum = sum.add(fromCredit);
       changeCredit(state, unit, event, day, seq, fromCredit.negate());
+      checkLots(state, event, seq, d.fromCreditLots, fromCredit, `credit taken back by the reversal of ${d.paymentId} in ${unit.key}`);
       if (!sum.equals(moneyOfAmount(d.amount))) {
         anomaly(state, event, seq, 'REVERSAL_UNBALANCED', `reversal of ${d.paymentId}: allocations, credit applications and credit taken back add to ${sum.toString()}, not ${d.amount}`);
       }
@@ -606,9 +602,12 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
       if (p !== undefined) p.completedDay = day;
       return;
     }
-    case 'CreditRefunded':
-      changeCredit(state, unit, event, day, seq, moneyOfAmount(event.data.amount).negate());
+    case 'CreditRefunded': {
+      const a = moneyOfAmount(event.data.amount);
+      changeCredit(state, unit, event, day, seq, a.negate());
+      checkLots(state, event, seq, event.data.lots, a, `refund ${event.data.refundId} of ${unit.key}`);
       return;
+    }
     case 'ReminderRecorded':
       unit.reminders.push(event);
       return;
@@ -618,6 +617,14 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
     default:
       return;
   }
+};
+
+/** Flags credit lot parts an event names (`lots`, `fromCreditLots`) that do not add up to the credit it moved. */
+const checkLots = (state: BookState, event: LoggedEvent, seq: number, lots: readonly { readonly amount: string }[] | undefined, amount: Money, what: string): void => {
+  if (lots === undefined) return;
+  let parts = ZERO;
+  for (const part of lots) parts = parts.add(moneyOfAmount(part.amount));
+  if (!parts.equals(amount)) anomaly(state, event, seq, 'CREDIT_LOTS_UNBALANCED', `${what}: its lots add to ${parts.toString()}, not ${amount.toString()}`);
 };
 
 const growEventColumns = (state: BookState, n: number): void => {

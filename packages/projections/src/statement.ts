@@ -9,9 +9,9 @@
  * const s = unitStatement(book, 'levy.account-sunrise.B1-1203', { from: dayOf('2025-01-01') });
  * s.lines.map((l) => `${l.date} ${l.description} ${l.balance}`);
  */
-import { type DomainError, type EpochDay, Money, domainError } from '@levy/core';
+import { type CreditLotOrigin, type DomainError, type EpochDay, Money, cancellationLotId, creditLotOrigin, domainError, recountLotId } from '@levy/core';
 import * as E from './either.js';
-import { type BookState, compareText, eventsOf } from './book.js';
+import { type BookState, type UnitRecord, compareText, eventsOf } from './book.js';
 import { ZERO, dateOf, dayInvalid, dayOf, moneyOfAmount } from './fields.js';
 import type { LoggedEvent } from './fold.js';
 
@@ -42,8 +42,17 @@ export interface UnitStatement {
   readonly closing: Money;
 }
 
-// the id of the credit lot a cancelled charge's paid part makes: `cancel:<chargeId>`
-const CANCEL_LOT = 'cancel:';
+// whose credit it was, where the event records it: a payment's excess, a cancelled charge's paid part, or penalty a recount gave back
+const fromLots = (lots: readonly { readonly lotId: string; readonly amount: string }[] | undefined): string => {
+  if (lots === undefined || lots.length === 0) return '';
+  const parts = lots.map((l) => {
+    const origin = creditLotOrigin(l.lotId);
+    const whose =
+      origin.kind === 'payment' ? `payment ${origin.paymentId}` : origin.kind === 'cancellation' ? `cancelled ${origin.chargeId}` : `penalty on ${origin.chargeId} given back (${origin.cause})`;
+    return `${whose} ${l.amount}`;
+  });
+  return `, from ${parts.join(', ')}`;
+};
 
 /** What an event does to the unit's net position, and how to say it. */
 const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
@@ -54,11 +63,8 @@ const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
       const how = c.basis === 'area' ? `${c.quantity} m² × ${c.unitPrice}/m²/month × ${c.months}` : c.basis === 'metered' ? `${c.quantity} × ${c.unitPrice}` : `${c.unitPrice} × ${c.months}`;
       return { delta: moneyOfAmount(d.amount), text: `charge ${d.feeItemId} ${d.periodKey} (${how}), due ${d.dueDate}` };
     }
-    case 'CreditApplied': {
-      // whose credit it was, where the event records it: a payment's excess, or a cancelled charge's paid part
-      const lots = e.data.lots === undefined ? '' : `, from ${e.data.lots.map((l) => (l.lotId.startsWith(CANCEL_LOT) ? `cancelled ${l.lotId.slice(CANCEL_LOT.length)}` : `payment ${l.lotId}`) + ` ${l.amount}`).join(', ')}`;
-      return { delta: ZERO, text: `credit ${e.data.amount} applied to ${e.data.chargeId}${e.data.kind === 'penalty' ? ' penalty' : ''}${lots}` };
-    }
+    case 'CreditApplied':
+      return { delta: ZERO, text: `credit ${e.data.amount} applied to ${e.data.chargeId}${e.data.kind === 'penalty' ? ' penalty' : ''}${fromLots(e.data.lots)}` };
     case 'ChargeCancelled': {
       const d = e.data;
       const off = moneyOfAmount(d.outstandingPrincipal).add(moneyOfAmount(d.paidPrincipalToCredit)).add(moneyOfAmount(d.outstandingPenalty)).add(moneyOfAmount(d.paidPenaltyToCredit));
@@ -76,8 +82,11 @@ const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
       if (d.toCredit !== '0.00') parts.push(`credit ${d.toCredit}`);
       return { delta: moneyOfAmount(d.amount).negate(), text: `payment ${d.channel} ${d.channelTxnId}: ${parts.join(', ')}` };
     }
-    case 'PaymentReversed':
-      return { delta: moneyOfAmount(e.data.amount), text: `payment ${e.data.paymentId} reversed (${e.data.reason})` };
+    case 'PaymentReversed': {
+      const d = e.data;
+      const back = moneyOfAmount(d.fromCredit).isZero() ? '' : `, ${d.fromCredit} taken back from credit${fromLots(d.fromCreditLots)}`;
+      return { delta: moneyOfAmount(d.amount), text: `payment ${d.paymentId} reversed (${d.reason})${back}` };
+    }
     case 'PenaltyAssessed': {
       const d = e.data;
       const segs = d.segments.map((s) => `${s.base} × ${d.dailyRate} × ${s.days} d`).join(' + ');
@@ -103,7 +112,7 @@ const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
       return { delta: moneyOfAmount(e.data.amount).negate(), text: `waiver of ${e.data.kind} on ${e.data.chargeId}${a === undefined ? '' : ` approved by ${a.approver} (${a.reference})`}` };
     }
     case 'CreditRefunded':
-      return { delta: moneyOfAmount(e.data.amount), text: `credit refunded ${e.data.channel}` };
+      return { delta: moneyOfAmount(e.data.amount), text: `credit refunded ${e.data.channel}${fromLots(e.data.lots)}` };
     case 'InstallmentPlanAgreed':
       return { delta: ZERO, text: `installment plan ${e.data.planId}: ${e.data.installments.length} installments, ${e.data.total}` };
     case 'InstallmentPlanDefaulted':
@@ -118,6 +127,19 @@ const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
       return null;
   }
 };
+
+/** A unit named by its account stream id or `{ communityId, unitId }`, or UNIT_UNKNOWN at `unit`. */
+const unitNamed = (book: BookState, unit: string | { readonly communityId: string; readonly unitId: string }): E.Either<DomainError, UnitRecord> => {
+  const key = typeof unit === 'string' ? unit : `levy.account-${unit.communityId}.${unit.unitId}`;
+  const u = book.units.get(key);
+  return u === undefined ? E.left(domainError('UNIT_UNKNOWN', `there is no account ${key} in this log`, ['unit'])) : E.right(u);
+};
+
+/** A unit's events by effective date; events of one day keep their log order (the sort is stable). */
+const byDay = (book: BookState, u: UnitRecord): { event: LoggedEvent; day: EpochDay }[] =>
+  eventsOf(book, u)
+    .map((event) => ({ event, day: dayOf(event.meta.effectiveDate) }))
+    .sort((a, b) => a.day - b.day);
 
 /**
  * A unit's statement between two days (both included; open ends when omitted). `unit` is the
@@ -136,11 +158,10 @@ export const unitStatement = (
     const bad = range[end] === undefined ? null : dayInvalid(range[end], ['range', end]);
     if (bad !== null) return E.left(bad);
   }
-  const key = typeof unit === 'string' ? unit : `levy.account-${unit.communityId}.${unit.unitId}`;
-  const u = book.units.get(key);
-  if (u === undefined) return E.left(domainError('UNIT_UNKNOWN', `there is no account ${key} in this log`, ['unit']));
-  // by effective date; events of one day keep their log order (the sort is stable)
-  const entries = eventsOf(book, u).map((event) => ({ event, day: dayOf(event.meta.effectiveDate) })).sort((a, b) => a.day - b.day);
+  const found = unitNamed(book, unit);
+  if (E.isLeft(found)) return found;
+  const u = found.right;
+  const entries = byDay(book, u);
   let balance = ZERO;
   let opening = ZERO;
   const lines: StatementLine[] = [];
@@ -185,3 +206,121 @@ export const netPositionOf = (book: BookState, unit: string, asOf?: EpochDay): M
  * unitKeys(book)[0]; // 'levy.account-sunrise.B1-0101'
  */
 export const unitKeys = (book: BookState): string[] => [...book.units.keys()].sort(compareText);
+
+/** One credit lot (预收) of a unit as of a day: where its credit came from and where it went. */
+export interface CreditLotLine {
+  /** as events name it: a payment id, `cancel:<chargeId>` or `<cause>:<chargeId>` */
+  readonly lotId: string;
+  readonly origin: CreditLotOrigin;
+  /** the first day credit came into it */
+  readonly arose: EpochDay;
+  /** credit that came into it: a payment's excess, a cancelled charge's paid part, penalty a recount gave back */
+  readonly credited: Money;
+  /** applied to charges (CreditApplied) */
+  readonly applied: Money;
+  /** paid back to the owner (CreditRefunded) */
+  readonly refunded: Money;
+  /** taken back by the reversal of a payment (PaymentReversed's fromCredit) */
+  readonly takenBack: Money;
+  /** credited less applied, refunded and taken back */
+  readonly remaining: Money;
+}
+
+/** A unit's credit by lot as of a day: {@link creditLots}. */
+export interface CreditLotsReport {
+  readonly unit: string;
+  readonly asOf: EpochDay | null;
+  /** every lot credit came into by the day, in the order they arose (ties in log order) */
+  readonly lots: readonly CreditLotLine[];
+  /** the lots' remaining credit, summed */
+  readonly total: Money;
+  /**
+   * credit that went out by events that do not name their lots (logs written before they were
+   * recorded): the lots cannot say whose it was, so `total` overstates the credit by this much
+   */
+  readonly unattributed: Money;
+  /** the unit's credit as of the day: `total` less `unattributed`, the same as `creditAsOf` */
+  readonly credit: Money;
+}
+
+/**
+ * A unit's credit (预收) by lot as of a day (the end of the log when omitted): for each payment's
+ * excess, cancelled charge or penalty given back, what came in, what was applied, refunded and
+ * taken back, and what is left. Read from the lots the events name (`CreditApplied.lots`,
+ * `CreditRefunded.lots`, `PaymentReversed.fromCreditLots`); credit that went out in an event of an
+ * older log, which names none, is `unattributed`. An unknown unit is `UNIT_UNKNOWN`, an as-of that
+ * is not a day `AS_OF_INVALID`.
+ *
+ * @example
+ * const r = creditLots(book, 'levy.account-sunrise.B1-1203', { asOf: dayOf('2025-06-30') });
+ * // r.right.lots[0]: { lotId: 'wechat-4200001234', credited: 300.00, applied: 250.00, remaining: 50.00, ... }
+ */
+export const creditLots = (
+  book: BookState,
+  unit: string | { readonly communityId: string; readonly unitId: string },
+  options: { readonly asOf?: EpochDay } = {},
+): E.Either<DomainError, CreditLotsReport> => {
+  const asOf = options.asOf;
+  const bad = asOf === undefined ? null : dayInvalid(asOf, ['asOf']);
+  if (bad !== null) return E.left(bad);
+  const found = unitNamed(book, unit);
+  if (E.isLeft(found)) return found;
+  type Lot = { lotId: string; arose: EpochDay; credited: Money; applied: Money; refunded: Money; takenBack: Money };
+  const lots = new Map<string, Lot>();
+  const lotOf = (lotId: string, day: EpochDay): Lot => {
+    let lot = lots.get(lotId);
+    if (lot === undefined) lots.set(lotId, (lot = { lotId, arose: day, credited: ZERO, applied: ZERO, refunded: ZERO, takenBack: ZERO }));
+    return lot;
+  };
+  const into = (lotId: string, amount: Money, day: EpochDay): void => {
+    if (!amount.isPositive()) return;
+    const lot = lotOf(lotId, day);
+    lot.credited = lot.credited.add(amount);
+  };
+  let unattributed = ZERO;
+  // credit out, by the lots the event names, or unattributed when it names none
+  const out = (parts: readonly { readonly lotId: string; readonly amount: string }[] | undefined, amount: string, day: EpochDay, field: 'applied' | 'refunded' | 'takenBack'): void => {
+    if (parts === undefined) {
+      unattributed = unattributed.add(moneyOfAmount(amount));
+      return;
+    }
+    for (const p of parts) {
+      const lot = lotOf(p.lotId, day);
+      lot[field] = lot[field].add(moneyOfAmount(p.amount));
+    }
+  };
+  for (const { event: e, day } of byDay(book, found.right)) {
+    if (asOf !== undefined && day > asOf) break;
+    switch (e.type) {
+      case 'PaymentReceived':
+        into(e.data.paymentId, moneyOfAmount(e.data.toCredit), day);
+        break;
+      case 'ChargeCancelled':
+        into(cancellationLotId(e.data.chargeId), moneyOfAmount(e.data.paidPrincipalToCredit).add(moneyOfAmount(e.data.paidPenaltyToCredit)), day);
+        break;
+      case 'PenaltyAdjusted': {
+        let back = ZERO;
+        for (const t of e.data.toCredit) back = back.add(moneyOfAmount(t.amount));
+        for (const t of e.data.creditPaid ?? []) back = back.add(moneyOfAmount(t.amount));
+        into(recountLotId(e.data.cause, e.data.chargeId), back, day);
+        break;
+      }
+      case 'CreditApplied':
+        out(e.data.lots, e.data.amount, day, 'applied');
+        break;
+      case 'CreditRefunded':
+        out(e.data.lots, e.data.amount, day, 'refunded');
+        break;
+      case 'PaymentReversed':
+        if (!moneyOfAmount(e.data.fromCredit).isZero()) out(e.data.fromCreditLots, e.data.fromCredit, day, 'takenBack');
+        break;
+      default:
+        break;
+    }
+  }
+  const lines = [...lots.values()]
+    .map((l): CreditLotLine => ({ ...l, origin: creditLotOrigin(l.lotId), remaining: l.credited.subtract(l.applied).subtract(l.refunded).subtract(l.takenBack) }))
+    .sort((a, b) => a.arose - b.arose);
+  const total = Money.sum(lines.map((l) => l.remaining));
+  return E.right({ unit: found.right.key, asOf: asOf ?? null, lots: lines, total, unattributed, credit: total.subtract(unattributed) });
+};

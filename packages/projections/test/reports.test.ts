@@ -6,6 +6,7 @@ import {
   auditProjectionWith,
   chargeAsOf,
   creditAsOf,
+  creditLots,
   journalBalance,
   reportBundle,
   agingReport,
@@ -420,6 +421,89 @@ describe('credit whose lots are recorded', () => {
     const { book } = rebuild(levyProjection, bad);
     expect(book.anomalies.map((a) => [a.code, a.message])).toEqual([['CREDIT_LOTS_UNBALANCED', `credit applied to property-2025-01 of ${S1}: its lots add to 70.00, not 80.00`]]);
     expect(creditAsOf(book.units.get(S1)!).toString()).toBe('70.00');
+  });
+
+  // credit going out: a refund of 120.00 on March 5 (all of A, 20.00 of B), and a third payment, C,
+  // all credit, bounced on March 10 and taken back from its own lot
+  const refunded = (lots: { lotId: string; amount: string }[]) =>
+    ev(S1, 'CreditRefunded', '2025-03-05', { refundId: 'r1', amount: '120.00', channel: 'wechat', refundedOn: '2025-03-05', lots } as EventOf<'CreditRefunded'>['data']);
+  const reversedC = (fromCreditLots: { lotId: string; amount: string }[]) =>
+    ev(S1, 'PaymentReversed', '2025-03-10', {
+      paymentId: 'wechat-C',
+      reason: 'bounced',
+      channel: 'wechat',
+      amount: '40.00',
+      allocations: [],
+      fromCredit: '40.00',
+      creditApplications: [],
+      fromCreditLots,
+    } as unknown as EventOf<'PaymentReversed'>['data']);
+  const outgoing = (refundLots: { lotId: string; amount: string }[], reversalLots: { lotId: string; amount: string }[]) => [
+    ...log(true).slice(0, 3),
+    credit('C', '2025-02-25', '40.00'),
+    refunded(refundLots),
+    reversedC(reversalLots),
+  ];
+
+  it("says on the owner's statement whose credit a refund paid back and a reversal took back", () => {
+    const { book } = rebuild(levyProjection, outgoing([{ lotId: 'wechat-A', amount: '100.00' }, { lotId: 'wechat-B', amount: '20.00' }], [{ lotId: 'wechat-C', amount: '40.00' }]));
+    expect(book.anomalies).toEqual([]);
+    const lines = ok(unitStatement(book, S1, { from: dayOf('2025-03-05'), to: dayOf('2025-03-10') })).lines.map((l) => [l.description, l.debit.toString()]);
+    expect(lines).toEqual([
+      ['credit refunded wechat, from payment wechat-A 100.00, payment wechat-B 20.00', '120.00'],
+      ['payment wechat-C reversed (bounced), 40.00 taken back from credit, from payment wechat-C 40.00', '40.00'],
+    ]);
+    // 190.00 of credit less 120.00 refunded and 40.00 taken back
+    expect(creditAsOf(book.units.get(S1)!).toString()).toBe('30.00');
+  });
+
+  it('reads the unit\'s credit by lot: where each lot came from and where it went (creditLots)', () => {
+    const { book } = rebuild(levyProjection, outgoing([{ lotId: 'wechat-A', amount: '100.00' }, { lotId: 'wechat-B', amount: '20.00' }], [{ lotId: 'wechat-C', amount: '40.00' }]));
+    const table = (asOf?: string) => {
+      const r = ok(creditLots(book, S1, asOf === undefined ? {} : { asOf: dayOf(asOf) }));
+      return {
+        lots: r.lots.map((l) => [l.lotId, l.origin.kind, dateOf(l.arose), ...[l.credited, l.applied, l.refunded, l.takenBack, l.remaining].map(String)]),
+        sums: [r.total, r.unattributed, r.credit].map(String),
+      };
+    };
+    // before the refund: three payments' excess, nothing gone out
+    expect(table('2025-03-01')).toEqual({
+      lots: [
+        ['wechat-A', 'payment', '2025-02-10', '100.00', '0.00', '0.00', '0.00', '100.00'],
+        ['wechat-B', 'payment', '2025-02-20', '50.00', '0.00', '0.00', '0.00', '50.00'],
+        ['wechat-C', 'payment', '2025-02-25', '40.00', '0.00', '0.00', '0.00', '40.00'],
+      ],
+      sums: ['190.00', '0.00', '190.00'],
+    });
+    // at the end: A refunded, B refunded in part, C taken back; 30.00 left, all of it B's
+    expect(table()).toEqual({
+      lots: [
+        ['wechat-A', 'payment', '2025-02-10', '100.00', '0.00', '100.00', '0.00', '0.00'],
+        ['wechat-B', 'payment', '2025-02-20', '50.00', '0.00', '20.00', '0.00', '30.00'],
+        ['wechat-C', 'payment', '2025-02-25', '40.00', '0.00', '0.00', '40.00', '0.00'],
+      ],
+      sums: ['30.00', '0.00', '30.00'],
+    });
+    expect(creditAsOf(book.units.get(S1)!).toString()).toBe('30.00');
+  });
+
+  it('says how much credit went out unattributed in a log written before lots were recorded, and refuses a bad unit or day', () => {
+    const { book } = rebuild(levyProjection, log(false));
+    const r = ok(creditLots(book, S1));
+    // 80.00 and 70.00 applied without lots: the lots still hold all 150.00, the unit none
+    expect([r.lots.map((l) => `${l.lotId} ${l.remaining.toString()}`), r.total.toString(), r.unattributed.toString(), r.credit.toString()]).toEqual([['wechat-A 100.00', 'wechat-B 50.00'], '150.00', '150.00', '0.00']);
+    expect(creditAsOf(book.units.get(S1)!).toString()).toBe('0.00');
+    expect(creditLots(book, 'levy.account-sunrise.nobody')).toMatchObject({ _tag: 'Left', left: { code: 'UNIT_UNKNOWN', path: ['unit'] } });
+    expect(creditLots(book, S1, { asOf: '2025-03-01' as never })).toMatchObject({ _tag: 'Left', left: { code: 'AS_OF_INVALID', path: ['asOf'] } });
+  });
+
+  it("flags a refund's or a reversal's lots that do not add up to the credit it moved", () => {
+    const { book } = rebuild(levyProjection, outgoing([{ lotId: 'wechat-A', amount: '100.00' }], [{ lotId: 'wechat-C', amount: '30.00' }, { lotId: 'wechat-B', amount: '20.00' }]));
+    expect(book.anomalies.map((a) => [a.code, a.message])).toEqual([
+      ['CREDIT_LOTS_UNBALANCED', `refund r1 of ${S1}: its lots add to 100.00, not 120.00`],
+      ['CREDIT_LOTS_UNBALANCED', `credit taken back by the reversal of wechat-C in ${S1}: its lots add to 50.00, not 40.00`],
+    ]);
+    expect(creditAsOf(book.units.get(S1)!).toString()).toBe('30.00');
   });
 });
 
