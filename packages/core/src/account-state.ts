@@ -497,13 +497,21 @@ const copyLot = (lot: CreditLot): Mutable<CreditLot> => ({
 export const creditOrder = (state: AccountState, first?: string): readonly string[] =>
   first !== undefined && state.openLots.includes(first) ? [first, ...state.openLots.filter((l) => l !== first)] : state.openLots;
 
-/** Uses `amount` of credit in {@link creditOrder}, recording each part with `record`. */
+/**
+ * Uses `amount` of credit, recording each part with `record`: from the lots the event names
+ * (`named`: CreditApplied's and CreditRefunded's `lots`, PaymentReversed's `fromCreditLots`), which
+ * the decider chose among the lots open on the event's day; in logs written before lots were
+ * recorded, in {@link creditOrder}.
+ */
 const useCredit = (
   state: AccountState,
   amount: Money,
   record: (lot: Mutable<CreditLot>, part: Money) => CreditLot,
-  first?: string,
+  first: string | undefined,
+  named: readonly { readonly lotId: string; readonly amount: string }[] | undefined,
+  field: 'lots' | 'fromCreditLots' = 'lots',
 ): { lots: IdTable<CreditLot>; openLots: string[]; parts: { lotId: string; amount: Money }[] } => {
+  if (named !== undefined) return useNamedCredit(state, amount, record, named, ['data', field]);
   let lots = state.lots;
   const order = creditOrder(state, first);
   const openLots: string[] = [];
@@ -527,6 +535,34 @@ const useCredit = (
   }
   // keep the original age order of the lots that stay open
   if (first !== undefined) openLots.sort((a, b) => state.openLots.indexOf(a) - state.openLots.indexOf(b));
+  return { lots, openLots, parts };
+};
+
+/** {@link useCredit} from the lots an event names: each must hold its part, and the parts must add up to `amount`. */
+const useNamedCredit = (
+  state: AccountState,
+  amount: Money,
+  record: (lot: Mutable<CreditLot>, part: Money) => CreditLot,
+  named: readonly { readonly lotId: string; readonly amount: string }[],
+  path: readonly string[],
+): { lots: IdTable<CreditLot>; openLots: string[]; parts: { lotId: string; amount: Money }[] } => {
+  let lots = state.lots;
+  const parts: { lotId: string; amount: Money }[] = [];
+  let sum = ZERO;
+  for (const n of named) {
+    const part = money(n.amount);
+    const lot = lots.get(n.lotId);
+    if (lot === undefined || part.greaterThan(lot.remaining)) {
+      throw new LevyError(domainError('LOG_INCONSISTENT', `an event takes ${n.amount} of credit from lot ${n.lotId}, which holds ${lot === undefined ? 'nothing' : lot.remaining.toString()}`, path));
+    }
+    const copy = copyLot(lot);
+    copy.remaining = lot.remaining.subtract(part);
+    lots = lots.set(n.lotId, record(copy, part));
+    parts.push({ lotId: n.lotId, amount: part });
+    sum = sum.add(part);
+  }
+  if (!sum.equals(amount)) throw new LevyError(domainError('LOG_INCONSISTENT', `an event takes ${amount.toString()} of credit, but the lots it names add up to ${sum.toString()}`, path));
+  const openLots = state.openLots.filter((id) => lots.get(id)!.remaining.isPositive());
   return { lots, openLots, parts };
 };
 
@@ -745,11 +781,17 @@ const evolvers: Evolvers = {
     const day = dayOfIso(meta.effectiveDate);
     const penalty = d.kind === 'penalty';
     let c = chargeOf(s, d.chargeId);
-    const used = useCredit(s, amount, (lot, part) => {
-      if (penalty) lot.appliedPenalty = lot.appliedPenalty.set(d.chargeId, (lot.appliedPenalty.get(d.chargeId) ?? ZERO).add(part));
-      else lot.applied = lot.applied.set(d.chargeId, (lot.applied.get(d.chargeId) ?? ZERO).add(part));
-      return lot;
-    });
+    const used = useCredit(
+      s,
+      amount,
+      (lot, part) => {
+        if (penalty) lot.appliedPenalty = lot.appliedPenalty.set(d.chargeId, (lot.appliedPenalty.get(d.chargeId) ?? ZERO).add(part));
+        else lot.applied = lot.applied.set(d.chargeId, (lot.applied.get(d.chargeId) ?? ZERO).add(part));
+        return lot;
+      },
+      undefined,
+      d.lots,
+    );
     if (penalty) c = payPenalty(c, amount, day);
     else for (const p of used.parts) c = payPrincipal(c, p.amount, day + 1, `credit:${p.lotId}`);
     const next = withCharges(s, withCharge(s.charges, c), d.chargeId);
@@ -839,6 +881,8 @@ const evolvers: Evolvers = {
         return lot;
       },
       d.paymentId,
+      d.fromCreditLots,
+      'fromCreditLots',
     );
     base.lots = used.lots;
     base.openLots = used.openLots;
@@ -961,10 +1005,16 @@ const evolvers: Evolvers = {
   InstallmentPlanCompleted: (s, { data: d }) => planStatus(s, d.planId, 'completed'),
   CreditRefunded: (s, { data: d }) => {
     const amount = money(d.amount);
-    const used = useCredit(s, amount, (lot, part) => {
-      lot.refunded = lot.refunded.add(part);
-      return lot;
-    });
+    const used = useCredit(
+      s,
+      amount,
+      (lot, part) => {
+        lot.refunded = lot.refunded.add(part);
+        return lot;
+      },
+      undefined,
+      d.lots,
+    );
     const next = copyState(s);
     next.lots = used.lots;
     next.openLots = used.openLots;

@@ -142,46 +142,66 @@ const dateBefore = (date: string, path: readonly string[], earliest: number, wha
   );
 };
 
-/** The parts of `amount` of credit, taken from the lots in {@link creditOrder} as evolve takes them, each with the day its credit arose. */
-const creditParts = (state: AccountState, amount: Money, first?: string): { lotId: string; amount: Money; day: number }[] => {
-  const out: { lotId: string; amount: Money; day: number }[] = [];
-  let left = amount;
-  const order = creditOrder(state, first);
-  for (let i = 0; i < order.length && left.isPositive(); i++) {
-    const lot = state.lots.get(order[i]!);
-    if (lot === undefined || !lot.remaining.isPositive()) continue;
-    const part = Money.min(left, lot.remaining);
-    left = left.subtract(part);
-    out.push({ lotId: lot.lotId, amount: part, day: lot.day });
-  }
-  return out;
-};
-
-/** Credit parts as events name them (`lots`, `fromCreditLots`): each lot's id and its part. */
-const lotParts = (parts: readonly { readonly lotId: string; readonly amount: Money }[]): NonNullable<EventData<'CreditRefunded'>['lots']> =>
-  parts.map((p) => ({ lotId: p.lotId as NonEmptyText, amount: amountOf(p.amount) }));
+/** Credit lot parts as events name them (`lots`, `fromCreditLots`). */
+type LotParts = NonNullable<EventData<'CreditApplied'>['lots']>;
 
 /**
- * Credit as a decision's CreditApplied events take it, one after another, each from the oldest lot
- * left, as evolve takes it: each call gives the lots of the next application (its `lots`). `parts`
- * are the credit's parts in that order ({@link creditParts}), then any lot the decision's own
- * earlier event makes (a payment's excess), newest of all.
+ * The unit's credit as one decision takes it, lot by lot. Each take is from the lots whose credit
+ * had arisen by the day it is dated, in {@link creditOrder} (`first` first, then oldest first), and
+ * the event names the parts it took (`lots`), so no event names a lot before its credit arose;
+ * evolve takes the lots an event names. `extra` is a lot the decision's own earlier event makes (a
+ * payment's excess), last in the order.
  */
-const lotTaker = (parts: readonly { readonly lotId: string; readonly amount: Money }[]): ((amount: Money) => NonNullable<EventData<'CreditApplied'>['lots']>) => {
-  const left = parts.map((p) => ({ lotId: p.lotId as NonEmptyText, amount: p.amount }));
-  let k = 0;
-  return (amount) => {
-    const lots: NonNullable<EventData<'CreditApplied'>['lots']> = [];
-    let rest = amount;
-    while (rest.isPositive() && k < left.length) {
-      const lot = left[k]!;
-      const part = Money.min(rest, lot.amount);
-      lots.push({ lotId: lot.lotId, amount: amountOf(part) });
-      rest = rest.subtract(part);
-      lot.amount = lot.amount.subtract(part);
-      if (!lot.amount.isPositive()) k++;
-    }
-    return lots;
+interface CreditPool {
+  /** the credit open on `day`: what a take dated that day can have */
+  available(day: number): Money;
+  /** the first day after `day` on which more credit arises, or null when none does */
+  nextDay(day: number): number | null;
+  /** the first day on which `amount` of credit is open, or null when it never is */
+  dayHaving(amount: Money): number | null;
+  /** takes `amount` (at most what is open on `day`) and names the parts */
+  take(amount: Money, day: number): LotParts;
+}
+
+const creditPool = (state: AccountState, first?: string, extra?: { readonly lotId: string; readonly amount: Money; readonly day: number }): CreditPool => {
+  const lots: { lotId: NonEmptyText; left: Money; day: number }[] = [];
+  for (const id of creditOrder(state, first)) {
+    const lot = state.lots.get(id);
+    if (lot !== undefined && lot.remaining.isPositive()) lots.push({ lotId: lot.lotId as NonEmptyText, left: lot.remaining, day: lot.day });
+  }
+  if (extra !== undefined && extra.amount.isPositive()) lots.push({ lotId: extra.lotId as NonEmptyText, left: extra.amount, day: extra.day });
+  return {
+    available: (day) => {
+      let sum = ZERO;
+      for (const l of lots) if (l.day <= day) sum = sum.add(l.left);
+      return sum;
+    },
+    nextDay: (day) => {
+      let next: number | null = null;
+      for (const l of lots) if (l.day > day && l.left.isPositive() && (next === null || l.day < next)) next = l.day;
+      return next;
+    },
+    dayHaving: (amount) => {
+      let sum = ZERO;
+      for (const l of [...lots].sort((a, b) => a.day - b.day)) {
+        sum = sum.add(l.left);
+        if (!sum.lessThan(amount)) return l.day;
+      }
+      return null;
+    },
+    take: (amount, day) => {
+      const parts: LotParts = [];
+      let rest = amount;
+      for (let i = 0; i < lots.length && rest.isPositive(); i++) {
+        const l = lots[i]!;
+        if (l.day > day || !l.left.isPositive()) continue;
+        const part = Money.min(rest, l.left);
+        parts.push({ lotId: l.lotId, amount: amountOf(part) });
+        rest = rest.subtract(part);
+        l.left = l.left.subtract(part);
+      }
+      return parts;
+    },
   };
 };
 
@@ -270,17 +290,14 @@ const issueCharge = (cmd: CommandOf<'IssueCharge'>, state: AccountState, ctx: Ac
   // 先交后用: credit paid in advance goes to the new charge at once (domain.md, pricing), on the
   // day it is issued; credit that arose later (a charge issued back-dated) goes to it on that later day
   const issueDay = dayOfIso(cmd.meta.effectiveDate);
-  const byDay = new Map<number, Money>();
-  const parts = creditParts(state, Money.min(state.credit, amount.right));
-  for (const part of parts) {
-    const on = Math.max(issueDay, part.day);
-    byDay.set(on, (byDay.get(on) ?? ZERO).add(part.amount));
-  }
+  const pool = creditPool(state);
   const events: AccountEvent[] = [issued];
-  const take = lotTaker(parts);
-  for (const day of [...byDay.keys()].sort((a, b) => a - b)) {
-    const applied = byDay.get(day)!;
-    const data: EventData<'CreditApplied'> = { chargeId, amount: amountOf(applied), lots: take(applied) };
+  let need = Money.min(state.credit, amount.right);
+  for (let day: number | null = issueDay; day !== null && need.isPositive(); day = pool.nextDay(day)) {
+    const applied = Money.min(need, pool.available(day));
+    if (!applied.isPositive()) continue;
+    need = need.subtract(applied);
+    const data: EventData<'CreditApplied'> = { chargeId, amount: amountOf(applied), lots: pool.take(applied, day) };
     if (day === issueDay) {
       events.push(eventFrom('CreditApplied', data, cmd.meta, ctx, eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, chargeId, 'on-issue'])));
     } else {
@@ -474,8 +491,8 @@ const creditToLaterCharges = (state: AccountState, credit: Money, receivedDay: n
   if (!credit.isPositive() || state.open.length === 0) return [];
   const out: AccountEvent[] = [];
   const all = state.charges.toArray();
-  // the credit there was, then the payment's excess: its own event made that a lot
-  const take = lotTaker([...creditParts(state, state.credit), { lotId: paymentId, amount: credit }]);
+  // the credit there was, then the payment's excess: its own event made that a lot, open since the day received
+  const pool = creditPool(state, undefined, { lotId: paymentId, amount: credit, day: receivedDay });
   let left = credit;
   for (let k = 0; k < state.open.length && left.isPositive(); k++) {
     const c = all[state.open[k]!]!;
@@ -484,7 +501,7 @@ const creditToLaterCharges = (state: AccountState, credit: Money, receivedDay: n
     const applied = Money.min(left, c.outstandingPrincipal);
     left = left.subtract(applied);
     const id = eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, c.chargeId, 'payment', paymentId]);
-    out.push(eventFrom('CreditApplied', { chargeId: c.chargeId as Id, amount: amountOf(applied), lots: take(applied) }, meta, ctx, id, { effectiveDate: iso(since) as IsoDate }));
+    out.push(eventFrom('CreditApplied', { chargeId: c.chargeId as Id, amount: amountOf(applied), lots: pool.take(applied, since) }, meta, ctx, id, { effectiveDate: iso(since) as IsoDate }));
   }
   return out;
 };
@@ -562,12 +579,12 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
       { needed: fromCredit.toString(), credit: state.credit.toString() },
     );
   }
-  // the lots it takes back, its own first as evolve takes them; that credit must have arisen by the
-  // reversal's date (a charge it paid, cancelled since, turned into credit)
-  const fromLots = fromCredit.isPositive() ? creditParts(state, fromCredit, p.paymentId) : [];
-  const arose = fromLots.reduce((latest, part) => Math.max(latest, part.day), Number.NEGATIVE_INFINITY);
-  const early = datedBefore(cmd.meta, arose, 'the credit it takes back arose');
-  if (early !== null) return E.left(early);
+  // the lots it takes back, its own first; that credit must have arisen by the reversal's date (a
+  // charge it paid, cancelled since, turned into credit)
+  const reversalDay = dayOfIso(cmd.meta.effectiveDate);
+  const pool = creditPool(state, p.paymentId);
+  if (pool.available(reversalDay).lessThan(fromCredit)) return E.left(datedBefore(cmd.meta, pool.dayHaving(fromCredit)!, 'the credit it takes back arose')!);
+  const fromLots = fromCredit.isPositive() ? pool.take(fromCredit, reversalDay) : [];
   const data: EventData<'PaymentReversed'> = {
     paymentId: p.paymentId as Id,
     reason: cmd.data.reason,
@@ -577,7 +594,7 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
     fromCredit: amountOf(fromCredit),
     creditApplications,
   };
-  if (fromLots.length > 0) data.fromCreditLots = lotParts(fromLots);
+  if (fromLots.length > 0) data.fromCreditLots = fromLots;
   return recountPenalties(state, [eventFrom('PaymentReversed', data, cmd.meta, ctx, eventIdFor('PaymentReversed', [ctx.communityId, ctx.unitId, p.paymentId]))], {
     cause: `reversal:${p.paymentId}`,
     day: dayOfIso(cmd.meta.effectiveDate),
@@ -1054,16 +1071,15 @@ const refundCredit = (cmd: CommandOf<'RefundCredit'>, state: AccountState, ctx: 
     });
   }
   const refundedDay = dayOfIso(d.refundedOn);
-  // the credit paid back is the oldest (as evolve takes it): it must have arisen by the refund's date
-  const parts = creditParts(state, amount.right);
-  const arose = parts.reduce((latest, p) => Math.max(latest, p.day), Number.NEGATIVE_INFINITY);
+  // the credit paid back is the oldest open on the refund's date: enough of it must have arisen by then
+  const pool = creditPool(state);
   const bad =
     dateAfterToday(ctx.now, ctx.timeZone, refundedDay, DATA_REFUNDED_ON, 'a refund') ??
-    dateBefore(d.refundedOn, DATA_REFUNDED_ON, arose, 'the credit it pays back arose') ??
+    (pool.available(refundedDay).lessThan(amount.right) ? dateBefore(d.refundedOn, DATA_REFUNDED_ON, pool.dayHaving(amount.right)!, 'the credit it pays back arose') : null) ??
     closed(ctx, refundedDay, DATA_REFUNDED_ON) ??
     closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
-  const data: EventData<'CreditRefunded'> = { refundId, amount: amountOf(amount.right), channel: d.channel, refundedOn: d.refundedOn, lots: lotParts(parts) };
+  const data: EventData<'CreditRefunded'> = { refundId, amount: amountOf(amount.right), channel: d.channel, refundedOn: d.refundedOn, lots: pool.take(amount.right, refundedDay) };
   if (d.channelTxnId !== undefined) data.channelTxnId = d.channelTxnId;
   // a refund paid out through a channel is keyed by its channel transaction alone, like a payment: the
   // store then refuses the same transaction on a second account (REFUND_BOOKED_ELSEWHERE, the handler)
@@ -1096,25 +1112,17 @@ const applyCredit = (cmd: CommandOf<'ApplyCredit'>, state: AccountState, ctx: Ac
   const bad = dateAfterToday(ctx.now, ctx.timeZone, day, META_EFFECTIVE_DATE, 'a credit application') ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   if (!state.credit.isPositive()) return NOTHING;
-  let usable = ZERO;
-  let arose = Number.POSITIVE_INFINITY;
-  const parts = creditParts(state, state.credit);
-  for (const part of parts) {
-    // evolve takes lots in this order: stop at the first that had not arisen by the day
-    if (part.day > day) {
-      arose = part.day;
-      break;
-    }
-    usable = usable.add(part.amount);
-  }
-  if (!usable.isPositive()) return E.left(datedBefore(cmd.meta, arose, 'the credit it would use arose')!);
+  // only credit that had arisen by the day can be used on it
+  const pool = creditPool(state);
+  const usable = pool.available(day);
+  if (!usable.isPositive()) return E.left(datedBefore(cmd.meta, pool.nextDay(day)!, 'the credit it would use arose')!);
   const owed = ids === undefined ? receivablesOf(state, day) : receivablesOf(state, day).filter((r) => (ids as readonly string[]).includes(r.chargeId));
   if (owed.length === 0) return NOTHING;
   const allocated = allocatePayment(usable, owed, POLICIES[ctx.policy.allocation]);
   if (E.isLeft(allocated)) return E.left({ ...allocated.left, path: ['data'] });
-  const take = lotTaker(parts);
   const events = allocated.right.allocations.map((a) => {
-    const data: EventData<'CreditApplied'> = a.kind === 'penalty' ? { chargeId: a.chargeId as Id, amount: amountOf(a.amount), kind: 'penalty', lots: take(a.amount) } : { chargeId: a.chargeId as Id, amount: amountOf(a.amount), lots: take(a.amount) };
+    const lots = pool.take(a.amount, day);
+    const data: EventData<'CreditApplied'> = a.kind === 'penalty' ? { chargeId: a.chargeId as Id, amount: amountOf(a.amount), kind: 'penalty', lots } : { chargeId: a.chargeId as Id, amount: amountOf(a.amount), lots };
     const key = a.kind === 'penalty' ? 'applied-penalty' : 'applied';
     return eventFrom('CreditApplied', data, cmd.meta, ctx, eventIdFor('CreditApplied', [ctx.communityId, ctx.unitId, a.chargeId, key, cmd.meta.effectiveDate, String(state.version)]));
   });

@@ -305,10 +305,10 @@ const accountEvents = {
    * Credit (预收) applied to a charge: to its principal right after the charge is issued when the
    * unit has credit (先交后用), and by ApplyCredit to principal or to penalty (`kind`; absent means
    * principal, as in logs written before credit could pay penalty). `lots` says whose credit it
-   * was: the credit lots it was taken from, oldest first, each with its part (a lot is a payment's
-   * excess, by payment id; a cancelled charge's paid part, `cancel:<chargeId>`; or penalty paid and
-   * given back by a recount, `<cause>:<chargeId>`); the parts sum to `amount`. Absent in logs
-   * written before it was recorded.
+   * was: the credit lots it was taken from, each with its part, the oldest of those open on its
+   * date; evolve takes the lots named. A lot is a payment's excess, by payment id; a cancelled
+   * charge's paid part, `cancel:<chargeId>`; or penalty paid and given back by a recount,
+   * `<cause>:<chargeId>`. The parts sum to `amount`. Absent in logs written before it was recorded.
    */
   CreditApplied: struct({ chargeId: Id, amount: Amount }, { kind: ReceivableKindC, lots: t.array(CreditLotPartC) }, 'CreditApplied'),
   /**

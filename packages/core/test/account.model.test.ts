@@ -49,6 +49,12 @@ interface MLot {
   appliedPen: Map<string, number>;
   refunded: number;
   takenBack: number;
+  /**
+   * the day its credit arose (the latest top-up's), or null until read: a penalty a recount gave
+   * back arises on the recount's date, which depends on every change to the charge, so the model
+   * reads that one day from the real state after the step (evolve keeps it) rather than repeat the rule
+   */
+  day: number | null;
 }
 interface MPay {
   id: string;
@@ -131,7 +137,7 @@ const recount = (m: Model, on: number, cause: string): void => {
         a.fen -= take;
         p.moved += take;
         c.penPaid -= take;
-        addLot(m, `${cause}:${c.id}`, take);
+        addLot(m, `${cause}:${c.id}`, take, null);
       }
       p.allocs = p.allocs.filter((a) => a.fen > 0);
     }
@@ -145,7 +151,7 @@ const recount = (m: Model, on: number, cause: string): void => {
       c.penPaid -= take;
       const p = m.pays.get(lot.id);
       if (p !== undefined) p.moved += take;
-      addLot(m, `${cause}:${c.id}`, take);
+      addLot(m, `${cause}:${c.id}`, take, null);
     }
     for (let i = c.penWaivers.length - 1; i >= 0 && rest > 0; i--) {
       const w = c.penWaivers[i]!;
@@ -174,13 +180,14 @@ const partsOf = (parts: readonly { lotId: string; amount: string }[] | undefined
 /** A CreditApplied's lots as [lot id, fen] pairs */
 const lotsOf = (e: AccountEvent): [string, number][] => (e.type === 'CreditApplied' ? partsOf(e.data.lots) : []);
 
-/** uses `amount` of credit, `first` lot first then the open lots in order, telling `record` each part */
-const useCredit = (model: Model, amount: number, record: (lot: MLot, part: number) => void, first?: string): void => {
+/** uses `amount` of credit, `first` lot first then the open lots in order, of those whose credit had arisen by day `by`, telling `record` each part */
+const useCredit = (model: Model, amount: number, by: number, record: (lot: MLot, part: number) => void, first?: string): void => {
   const order = [...model.open.filter((id) => id === first), ...model.open.filter((id) => id !== first)];
   let left = amount;
   for (const id of order) {
     if (left === 0) break;
     const lot = model.lots.find((l) => l.id === id)!;
+    if (lot.day! > by) continue;
     const part = Math.min(left, lot.remaining);
     if (part === 0) continue;
     lot.remaining -= part;
@@ -190,11 +197,14 @@ const useCredit = (model: Model, amount: number, record: (lot: MLot, part: numbe
   model.open = model.open.filter((id) => model.lots.find((l) => l.id === id)!.remaining > 0);
   model.credit -= amount;
 };
-/** adds `amount` to lot `id`: a new lot, or more on the one of that id (which goes last if it had none left) */
-const addLot = (model: Model, id: string, amount: number): void => {
+/** adds `amount` to lot `id`, arisen on `day` (null: read from the real state after the step): a new lot, or more on the one of that id (which goes last if it had none left) */
+const addLot = (model: Model, id: string, amount: number, day: number | null): void => {
   const lot = model.lots.find((l) => l.id === id);
-  if (lot === undefined) model.lots.push({ id, remaining: amount, applied: new Map(), appliedPen: new Map(), refunded: 0, takenBack: 0 });
-  else lot.remaining += amount;
+  if (lot === undefined) model.lots.push({ id, remaining: amount, applied: new Map(), appliedPen: new Map(), refunded: 0, takenBack: 0, day });
+  else {
+    lot.remaining += amount;
+    lot.day = day === null || lot.day === null ? null : Math.max(lot.day, day);
+  }
   if (!model.open.includes(id)) model.open.push(id);
   model.credit += amount;
 };
@@ -228,6 +238,7 @@ abstract class Step implements fc.Command<Model, Real> {
     if (E.isLeft(decided)) throw new Error(`${this.toString()} refused: ${decided.left.code}: ${decided.left.message}`);
     predicted.check?.(decided.right);
     r.state = decided.right.reduce(accountDecider.evolve, r.state);
+    for (const lot of m.lots) if (lot.day === null) lot.day = r.state.lots.get(lot.id)!.day;
     agree(m, r.state);
   }
 }
@@ -268,7 +279,7 @@ class Issue extends Step {
     const applied = Math.min(m.credit, charge.amount);
     const lots: [string, number][] = [];
     if (applied > 0) {
-      useCredit(m, applied, (lot, part) => {
+      useCredit(m, applied, m.day, (lot, part) => {
         lot.applied.set(charge.id, (lot.applied.get(charge.id) ?? 0) + part);
         charge.paid += part;
         charge.moves.push({ from: m.day + 1, fen: part, source: `credit:${lot.id}` });
@@ -326,7 +337,7 @@ class Pay extends Step {
     }
     m.pays.set(id, { id, amount: this.amountFen, allocs, moved: 0, reversed: false });
     const toCredit = left;
-    if (left > 0) addLot(m, id, left);
+    if (left > 0) addLot(m, id, left, received);
     // what is left goes, as credit, to charges issued after the day received, as it would have when they were issued
     const later: [string, number, number, [string, number][]][] = [];
     for (const ch of m.charges) {
@@ -336,7 +347,8 @@ class Pay extends Step {
       left -= part;
       const lots: [string, number][] = [];
       later.push([ch.id, part, from, lots]);
-      useCredit(m, part, (lot, piece) => {
+      // from the lots whose credit had arisen by the day the charge has been owed since
+      useCredit(m, part, from, (lot, piece) => {
         lot.applied.set(ch.id, (lot.applied.get(ch.id) ?? 0) + piece);
         ch.paid += piece;
         ch.moves.push({ from: from + 1, fen: piece, source: `credit:${lot.id}` });
@@ -429,6 +441,7 @@ class Reverse extends Step {
       useCredit(
         m,
         fromCredit,
+        m.day,
         (l, part) => {
           l.takenBack += part;
           taken.push([l.id, part]);
@@ -562,7 +575,7 @@ class Cancel extends Step {
     if (c.cancelled) return { check: (es) => expect(es).toEqual([]) };
     const toCredit = c.paid + c.penPaid;
     c.cancelled = true;
-    if (toCredit > 0) addLot(m, `cancel:${c.id}`, toCredit);
+    if (toCredit > 0) addLot(m, `cancel:${c.id}`, toCredit, m.day);
     return {};
   }
   toString(): string {
@@ -584,7 +597,7 @@ class Refund extends Step {
     if (this.amountFen > m.credit) return { refused: 'REFUND_EXCEEDS_CREDIT' };
     // whose credit is paid back: the oldest lots first
     const paid: [string, number][] = [];
-    useCredit(m, this.amountFen, (lot, part) => {
+    useCredit(m, this.amountFen, m.day, (lot, part) => {
       lot.refunded += part;
       paid.push([lot.id, part]);
     });
@@ -609,7 +622,7 @@ class Apply extends Step {
         if (part <= 0) continue;
         const lots: [string, number][] = [];
         applied.push([ch.id, kind, part, lots]);
-        useCredit(m, part, (lot, piece) => {
+        useCredit(m, part, m.day, (lot, piece) => {
           lots.push([lot.id, piece]);
           if (kind === 'penalty') {
             lot.appliedPen.set(ch.id, (lot.appliedPen.get(ch.id) ?? 0) + piece);

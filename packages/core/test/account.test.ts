@@ -53,6 +53,39 @@ describe('IssueCharge', () => {
     expect(bounced[0]!.data).toMatchObject({ creditApplications: [{ chargeId: 'property-2025-03', amount: '500.00' }], fromCredit: '0.00' });
     expect(str(state.credit)).toBe('0.00');
   });
+  it('names on each day only lots whose credit had arisen by then, though the older lot in spending order arose later', () => {
+    // February's 200.00, paid March 5, is cancelled March 20: its 200.00 is credit from March 20 (the
+    // lot cancel:property-2025-02, first in spending order). 300.00 received March 10 is booked on
+    // March 25: credit from March 10 (wechat-late, after it in spending order). March's 1,000.00 is
+    // then issued back-dated to March 15: on March 15 only wechat-late's 300.00 had arisen, and the
+    // cancelled charge's 200.00 follows on March 20
+    const feb = { ...issue('2025-02', '200.00', '2025-03-15'), meta: meta('2025-03-01') } as CommandOf<'IssueCharge'>;
+    const late = { ...pay('late', '300', '2025-03-10'), meta: meta('2025-03-25') } as CommandOf<'ReceivePayment'>;
+    const marchBack = { ...march, meta: meta('2025-03-15') } as CommandOf<'IssueCharge'>;
+    const { events, state } = run([feb, pay('feb', '200', '2025-03-05'), cancel('property-2025-02', '2025-03-20'), late, marchBack]);
+    expect(only(events, 'CreditApplied').map((e) => [e.meta.effectiveDate, e.data])).toEqual([
+      ['2025-03-15', { chargeId: 'property-2025-03', amount: '300.00', lots: [{ lotId: 'wechat-late', amount: '300.00' }] }],
+      ['2025-03-20', { chargeId: 'property-2025-03', amount: '200.00', lots: [{ lotId: 'cancel:property-2025-02', amount: '200.00' }] }],
+    ]);
+    // evolve took the lots the events name
+    expect([state.credit, ...['wechat-late', 'cancel:property-2025-02'].map((id) => state.lots.get(id)!.applied.get('property-2025-03'))].map(String)).toEqual(['0.00', '300.00', '200.00']);
+  });
+  it('evolves by the lots an event names, and refuses lots the account does not hold: LOG_INCONSISTENT', () => {
+    const { events, state } = run([pay('adv1', '300', '2025-02-10'), pay('adv2', '500', '2025-02-20'), march]);
+    const applied = only(events, 'CreditApplied')[0]!;
+    // the same 800.00 named the other way round: evolve takes them as named (a log is the record)
+    const swapped = { ...applied, data: { ...applied.data, amount: '100.00', lots: [{ lotId: 'wechat-adv2', amount: '100.00' }] } } as AccountEvent;
+    const before = run([pay('adv1', '300', '2025-02-10'), pay('adv2', '500', '2025-02-20'), { ...march, data: { ...march.data, amount: '100.00' } } as CommandOf<'IssueCharge'>]);
+    const issuedOnly = before.events.filter((e) => e.type !== 'CreditApplied').reduce(accountDecider.evolve, accountDecider.initialState());
+    const s = accountDecider.evolve(issuedOnly, swapped);
+    expect([s.lots.get('wechat-adv1')!.remaining, s.lots.get('wechat-adv2')!.remaining].map(String)).toEqual(['300.00', '400.00']);
+    expect(s.openLots).toEqual(['wechat-adv1', 'wechat-adv2']);
+    const bad = (lots: { lotId: string; amount: string }[]) => () => accountDecider.evolve(issuedOnly, { ...swapped, data: { ...swapped.data, lots } } as AccountEvent);
+    expect(bad([{ lotId: 'wechat-adv1', amount: '300.01' }])).toThrow(LevyError);
+    expect(bad([{ lotId: 'wechat-none', amount: '100.00' }])).toThrow(/lot wechat-none, which holds nothing/);
+    expect(bad([{ lotId: 'wechat-adv1', amount: '60.00' }])).toThrow(/the lots it names add up to 60.00/);
+    expect(str(state.credit)).toBe('0.00');
+  });
   it("names the lots a decision's own payment made: a late-booked payment's credit applied to a charge issued since", () => {
     // 120.00 paid ahead on February 10 pays March at its issue; 400.00 received on March 20 and
     // booked on April 3, after April was issued (April 1), pays what March still owed on March 20
