@@ -207,6 +207,64 @@ export const netPositionOf = (book: BookState, unit: string, asOf?: EpochDay): M
  */
 export const unitKeys = (book: BookState): string[] => [...book.units.keys()].sort(compareText);
 
+/** What one event does to a unit's credit lots: {@link creditLotMovesOf}. */
+export interface CreditLotMove {
+  /** the lot, or null for credit that went out in an event naming no lots (logs written before they were recorded) */
+  readonly lotId: string | null;
+  /** credit into the lot, or out of it to a charge, to the owner, or back with a reversed payment */
+  readonly kind: 'credited' | 'applied' | 'refunded' | 'takenBack';
+  /** positive */
+  readonly amount: Money;
+}
+
+/**
+ * What an event does to its unit's credit lots, part by part: credit into a lot (a payment's
+ * excess, a cancelled charge's paid part, penalty a recount gave back) and out of the lots it names
+ * (`CreditApplied.lots`, `CreditRefunded.lots`, `PaymentReversed.fromCreditLots`). The parts add
+ * up to the event's change of the unit's credit. {@link creditLots} sums them by lot; the testkit's
+ * CREDIT_LOTS_RECONCILE checks them day by day.
+ *
+ * @example
+ * creditLotMovesOf(refund); // [{ lotId: 'wechat-A', kind: 'refunded', amount: 100.00 }, ...]
+ */
+export const creditLotMovesOf = (e: LoggedEvent): CreditLotMove[] => {
+  const out: CreditLotMove[] = [];
+  const into = (lotId: string, amount: Money): void => {
+    if (amount.isPositive()) out.push({ lotId, kind: 'credited', amount });
+  };
+  const from = (parts: readonly { readonly lotId: string; readonly amount: string }[] | undefined, amount: string, kind: 'applied' | 'refunded' | 'takenBack'): void => {
+    if (parts === undefined) out.push({ lotId: null, kind, amount: moneyOfAmount(amount) });
+    else for (const p of parts) out.push({ lotId: p.lotId, kind, amount: moneyOfAmount(p.amount) });
+  };
+  switch (e.type) {
+    case 'PaymentReceived':
+      into(e.data.paymentId, moneyOfAmount(e.data.toCredit));
+      break;
+    case 'ChargeCancelled':
+      into(cancellationLotId(e.data.chargeId), moneyOfAmount(e.data.paidPrincipalToCredit).add(moneyOfAmount(e.data.paidPenaltyToCredit)));
+      break;
+    case 'PenaltyAdjusted': {
+      let back = ZERO;
+      for (const t of e.data.toCredit) back = back.add(moneyOfAmount(t.amount));
+      for (const t of e.data.creditPaid ?? []) back = back.add(moneyOfAmount(t.amount));
+      into(recountLotId(e.data.cause, e.data.chargeId), back);
+      break;
+    }
+    case 'CreditApplied':
+      from(e.data.lots, e.data.amount, 'applied');
+      break;
+    case 'CreditRefunded':
+      from(e.data.lots, e.data.amount, 'refunded');
+      break;
+    case 'PaymentReversed':
+      if (!moneyOfAmount(e.data.fromCredit).isZero()) from(e.data.fromCreditLots, e.data.fromCredit, 'takenBack');
+      break;
+    default:
+      break;
+  }
+  return out;
+};
+
 /** One credit lot (预收) of a unit as of a day: where its credit came from and where it went. */
 export interface CreditLotLine {
   /** as events name it: a payment id, `cancel:<chargeId>` or `<cause>:<chargeId>` */
@@ -267,55 +325,17 @@ export const creditLots = (
   if (E.isLeft(found)) return found;
   type Lot = { lotId: string; arose: EpochDay; credited: Money; applied: Money; refunded: Money; takenBack: Money };
   const lots = new Map<string, Lot>();
-  const lotOf = (lotId: string, day: EpochDay): Lot => {
-    let lot = lots.get(lotId);
-    if (lot === undefined) lots.set(lotId, (lot = { lotId, arose: day, credited: ZERO, applied: ZERO, refunded: ZERO, takenBack: ZERO }));
-    return lot;
-  };
-  const into = (lotId: string, amount: Money, day: EpochDay): void => {
-    if (!amount.isPositive()) return;
-    const lot = lotOf(lotId, day);
-    lot.credited = lot.credited.add(amount);
-  };
   let unattributed = ZERO;
-  // credit out, by the lots the event names, or unattributed when it names none
-  const out = (parts: readonly { readonly lotId: string; readonly amount: string }[] | undefined, amount: string, day: EpochDay, field: 'applied' | 'refunded' | 'takenBack'): void => {
-    if (parts === undefined) {
-      unattributed = unattributed.add(moneyOfAmount(amount));
-      return;
-    }
-    for (const p of parts) {
-      const lot = lotOf(p.lotId, day);
-      lot[field] = lot[field].add(moneyOfAmount(p.amount));
-    }
-  };
-  for (const { event: e, day } of byDay(book, found.right)) {
+  for (const { event, day } of byDay(book, found.right)) {
     if (asOf !== undefined && day > asOf) break;
-    switch (e.type) {
-      case 'PaymentReceived':
-        into(e.data.paymentId, moneyOfAmount(e.data.toCredit), day);
-        break;
-      case 'ChargeCancelled':
-        into(cancellationLotId(e.data.chargeId), moneyOfAmount(e.data.paidPrincipalToCredit).add(moneyOfAmount(e.data.paidPenaltyToCredit)), day);
-        break;
-      case 'PenaltyAdjusted': {
-        let back = ZERO;
-        for (const t of e.data.toCredit) back = back.add(moneyOfAmount(t.amount));
-        for (const t of e.data.creditPaid ?? []) back = back.add(moneyOfAmount(t.amount));
-        into(recountLotId(e.data.cause, e.data.chargeId), back, day);
-        break;
+    for (const m of creditLotMovesOf(event)) {
+      if (m.lotId === null) {
+        unattributed = unattributed.add(m.amount);
+        continue;
       }
-      case 'CreditApplied':
-        out(e.data.lots, e.data.amount, day, 'applied');
-        break;
-      case 'CreditRefunded':
-        out(e.data.lots, e.data.amount, day, 'refunded');
-        break;
-      case 'PaymentReversed':
-        if (!moneyOfAmount(e.data.fromCredit).isZero()) out(e.data.fromCreditLots, e.data.fromCredit, day, 'takenBack');
-        break;
-      default:
-        break;
+      let lot = lots.get(m.lotId);
+      if (lot === undefined) lots.set(m.lotId, (lot = { lotId: m.lotId, arose: day, credited: ZERO, applied: ZERO, refunded: ZERO, takenBack: ZERO }));
+      lot[m.kind] = lot[m.kind].add(m.amount);
     }
   }
   const lines = [...lots.values()]

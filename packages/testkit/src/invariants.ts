@@ -11,6 +11,8 @@
  *   assessed, and as counted again by PenaltyAdjusted less what it changes on waivers) - waivers -
  *   payments + reversed payments + refunds; no charge is over-paid; credit is never negative; a
  *   payment's allocations plus the credit it made equal the payment;
+ * - every fen of credit the events name by lot is traced to where it came from: no lot gives more
+ *   than came into it by any day, and the lots' movements add up to the unit's credit;
  * - collection rates stay within [0, 1], and without reversals or cancellations never fall as the
  *   as-of date moves forward (once the period's charges are all issued);
  * - a closed period's figures never change after the close, and agree with the totals it sealed;
@@ -34,9 +36,11 @@ import {
   chargeAsOf,
   collectionRates,
   creditAsOf,
+  creditLotMovesOf,
   dayOf,
   disclosure,
   entryImbalance,
+  eventsOf,
   isLevyStored,
   levyProjection,
   moneyOfAmount,
@@ -58,6 +62,7 @@ export type InvariantName =
   | 'UNIT_POSITION'
   | 'BOOK_ANOMALY'
   | 'PAYMENT_ALLOCATED'
+  | 'CREDIT_LOTS_RECONCILE'
   | 'RATE_BOUNDED'
   | 'RATE_MONOTONE'
   | 'CLOSED_PERIOD_FROZEN'
@@ -209,6 +214,49 @@ export const checkReceivables = (log: CheckedLog, views?: LevyViews): InvariantV
     if (!prepaid.equals(credit) || !aging.credit.equals(credit)) {
       out.push(violation('PREPAID_RECONCILES', `on ${on} Liability:Prepaid holds ${prepaid.toString()}, the units' credit is ${credit.toString()}, aging shows ${aging.credit.toString()}`));
     }
+  }
+  return out;
+};
+
+/**
+ * The credit trail (预收明细): walking each unit's events by effective date, no credit lot has given
+ * more than came into it by the end of any day (a lot named before its credit arose, or beyond what
+ * it held), and the lots' movements (credit less what went out naming no lot, in older logs) add
+ * up to the unit's credit (CREDIT_LOTS_RECONCILE). What an event does to the lots is
+ * `creditLotMovesOf` (@levy/projections).
+ *
+ * @example
+ * checkCreditLots(events); // []
+ */
+export const checkCreditLots = (log: CheckedLog, views?: LevyViews): InvariantViolation[] => {
+  const events = levyEvents(log);
+  const v = views ?? rebuild(levyProjection, events);
+  const out: InvariantViolation[] = [];
+  for (const u of unitsInOrder(v.book)) {
+    const byDay = eventsOf(v.book, u)
+      .map((event) => ({ event, day: dayOf(event.meta.effectiveDate) }))
+      .sort((a, b) => a.day - b.day);
+    const lots = new Map<string, Money>();
+    let total = Money.zero();
+    const touched = new Set<string>();
+    for (let i = 0; i < byDay.length; i++) {
+      const { event, day } = byDay[i]!;
+      for (const m of creditLotMovesOf(event)) {
+        const change = m.kind === 'credited' ? m.amount : m.amount.negate();
+        total = total.add(change);
+        if (m.lotId === null) continue;
+        lots.set(m.lotId, (lots.get(m.lotId) ?? Money.zero()).add(change));
+        touched.add(m.lotId);
+      }
+      // at the end of each day, the lots moved that day
+      if (i + 1 < byDay.length && byDay[i + 1]!.day === day) continue;
+      for (const id of touched) {
+        const held = lots.get(id)!;
+        if (held.isNegative()) out.push(violation('CREDIT_LOTS_RECONCILE', `on ${isoDateOf(day)} credit lot ${id} of ${u.key} has given ${held.negate().toString()} more than came into it`));
+      }
+      touched.clear();
+    }
+    if (!total.equals(u.credit)) out.push(violation('CREDIT_LOTS_RECONCILE', `the credit lots of ${u.key} move ${total.toString()} in all, but its credit is ${u.credit.toString()}`));
   }
   return out;
 };
@@ -469,6 +517,7 @@ export const checkInvariants = (log: CheckedLog, options: InvariantOptions = {})
     ...checkJournal(events, views),
     ...checkReceivables(events, views),
     ...checkUnitPositions(events, views),
+    ...checkCreditLots(events, views),
     ...checkCollectionRates(events, views),
     ...(options.skipClosedPeriods === true ? [] : checkClosedPeriods(events, views)),
     ...(options.skipIncremental === true ? [] : checkIncremental(events, options)),

@@ -7,6 +7,7 @@ import {
   accountLogArbitrary,
   checkClosedPeriods,
   checkCollectionRates,
+  checkCreditLots,
   checkIncremental,
   checkInvariants,
   checkJournal,
@@ -41,6 +42,12 @@ describe('invariants over generated account logs', () => {
   it('each unit nets to its charges, penalties, waivers, payments, reversals and refunds; nothing over-paid, credit never negative', () => {
     fc.assert(fc.property(logs(), (events) => {
         expect(names(checkUnitPositions(events))).toEqual([]);
+      }));
+  });
+
+  it('every fen of credit named by lot came into that lot first, and the lots add up to the credit', () => {
+    fc.assert(fc.property(logs(), (events) => {
+        expect(names(checkCreditLots(events))).toEqual([]);
       }));
   });
 
@@ -224,6 +231,30 @@ describe('the checks catch broken logs', () => {
     const v = checkUnitPositions(events).map((x) => x.invariant);
     expect(v).toContain('PAYMENT_ALLOCATED');
     expect(v).toContain('BOOK_ANOMALY');
+  });
+
+  it('reports credit taken from a lot that never held it, or before it arose', () => {
+    // one unit: 300.00 paid ahead on 2025-01-01 (lot wechat-T0x0), then a charge issued on 2025-01-03 that the credit pays
+    const log = runAccountSteps(
+      [
+        { kind: 'pay', unit: 0, share: 1, extraFen: 30_000, txn: 0, channel: 0, advance: 0, lateDays: 0 },
+        { kind: 'issue', unit: 0, amountFen: 10_000, advance: 2 },
+      ],
+      { units: 1, schedule: fc.sample(feeScheduleArbitrary(), { numRuns: 1, seed: 3 })[0]! },
+    );
+    const events = storedEventsOf(log) as unknown as LoggedEvent[];
+    const i = events.findIndex((e) => e.type === 'CreditApplied');
+    const applied = events[i] as Extract<LoggedEvent, { type: 'CreditApplied' }>;
+    expect([applied.meta.effectiveDate, applied.data.lots]).toEqual(['2025-01-03', [{ lotId: 'wechat-T0x0', amount: '100.00' }]]);
+    expect(names(checkCreditLots(events))).toEqual([]);
+    const unit = applied.streamId;
+    // a lot no event put credit into
+    const ghost = events.map((e, k) => (k === i ? withData(e, { lots: [{ lotId: 'wechat-ghost', amount: '100.00' }] }) : e));
+    expect(names(checkCreditLots(ghost))).toEqual([`CREDIT_LOTS_RECONCILE: on 2025-01-03 credit lot wechat-ghost of ${unit} has given 100.00 more than came into it`]);
+    // the right lot, but on a day before the payment that made it
+    const early = events.map((e, k) => (k === i ? ({ ...e, meta: { ...e.meta, effectiveDate: '2024-12-31' } } as LoggedEvent) : e));
+    expect(names(checkCreditLots(early))).toEqual([`CREDIT_LOTS_RECONCILE: on 2024-12-31 credit lot wechat-T0x0 of ${unit} has given 100.00 more than came into it`]);
+    expect(names(checkInvariants(ghost, { skipIncremental: true }))).toContain(`CREDIT_LOTS_RECONCILE: on 2025-01-03 credit lot wechat-ghost of ${unit} has given 100.00 more than came into it`);
   });
 
   it('reports a charge paid twice over', () => {
