@@ -489,7 +489,10 @@ const copyLot = (lot: CreditLot): Mutable<CreditLot> => ({
 
 /**
  * The open credit lots in the order credit is used: `first` (when it is open) before the others,
- * then oldest first. Evolve takes credit in this order; the decider reads it to date what it takes.
+ * then oldest first (the order the lots were made, a lot emptied and topped up again going last).
+ * The decider takes credit in this order from the lots whose credit had arisen by the day it is
+ * used, and names the lots in the event; evolve takes the lots named, and this order only for
+ * events of logs written before lots were recorded.
  *
  * @example
  * creditOrder(state, 'wechat-4200001234'); // that payment's own lot first
