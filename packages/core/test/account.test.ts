@@ -592,6 +592,23 @@ describe('ApplyCredit', () => {
     const es = spec().given(run(history).events).when(apply('2025-04-25', ['property-2025-03'])).then((events) => expect(events.length).toBe(1));
     expect(es[0]!.data).toEqual({ chargeId: 'property-2025-03', amount: '1000.00', lots: [{ lotId: 'cancel:property-2025-04', amount: '1000.00' }] });
   });
+  it('uses every lot whose credit had arisen by its date, though a lot before it in spending order arose later', () => {
+    // April's payment turns into credit only when April is cancelled on June 1 (the lot
+    // cancel:property-2025-04, first in spending order). 1,100.00 received May 25 and booked June 2
+    // pays March's 1,000.00 and leaves 100.00 of credit from May 25 (wechat-LATE, second). March's
+    // penalty was assessed May 31: April 16 to May 25 on 1,000.00 once the payment is in, 40 days, 12.00
+    const late = { ...pay('LATE', '1100', '2025-05-25'), meta: meta('2025-06-02') } as CommandOf<'ReceivePayment'>;
+    const given = run([march, april, paidApril, assess('2025-05-31'), cancel('property-2025-04', '2025-06-01'), late]).events;
+    const es = spec()
+      .given(given)
+      .when(apply('2025-05-31'))
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['CreditApplied']));
+    // on May 31 only the late payment's credit had arisen: it pays the penalty
+    expect(es[0]!.data).toEqual({ chargeId: 'property-2025-03', amount: '12.00', kind: 'penalty', lots: [{ lotId: 'wechat-LATE', amount: '12.00' }] });
+    // before May 25 no credit had arisen: refused, naming the first day some did
+    const early = spec().given(given).when(apply('2025-05-24')).thenFails('DATED_BEFORE_ORIGINAL', ['meta', 'effectiveDate']);
+    expect(early.details).toMatchObject({ earliest: '2025-05-25' });
+  });
   it('refuses an unknown charge, a date before the credit arose, a date after today and a closed period', () => {
     spec().given(run(history).events).when(apply('2025-04-25', ['property-2025-03', 'nope'])).thenFails('CHARGE_NOT_FOUND', ['data', 'chargeIds', '1']);
     const early = spec().given(run(history).events).when(apply('2025-04-19')).thenFails('DATED_BEFORE_ORIGINAL', ['meta', 'effectiveDate']);
