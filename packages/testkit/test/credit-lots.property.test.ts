@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type LevyEvent, Money } from '@levy/core';
 import { type LoggedEvent, creditAsOf, creditLots, dateOf, dayOf, levyProjection, movesOf, rebuild } from '@levy/projections';
-import { type AccountStep, checkInvariants, feeScheduleArbitrary, fenOf, runAccountSteps, storedEventsOf } from '../src/index.js';
+import { type AccountLog, type AccountStep, checkInvariants, feeScheduleArbitrary, fenOf, runAccountSteps, storedEventsOf } from '../src/index.js';
 import { runs } from './support/properties.js';
 
 // Steps for one unit that keep making credit and taking it back: payments with more than is owed,
@@ -40,13 +40,16 @@ const creditStep = (): fc.Arbitrary<AccountStep> => {
 
 const key = (chargeId: string, day: string): string => `${chargeId} paid ${day}`;
 
+/** A property over one unit's log, decided from credit-heavy steps under a generated fee schedule (a counterexample prints the schedule and the steps). */
+const overCreditLogs = (check: (log: AccountLog) => void) =>
+  fc.property(feeScheduleArbitrary(), fc.array(creditStep(), { minLength: 4, maxLength: 40 }), (schedule, steps) => check(runAccountSteps(steps, { units: 1, schedule })));
+
 describe("a reversal re-opens its payment's credit where the lots say", () => {
   it('on the days its lots paid, every fen of it, and every invariant holds', () => {
     let reversalsOfCredit = 0;
     let spanningLots = 0;
     fc.assert(
-      fc.property(feeScheduleArbitrary(), fc.array(creditStep(), { minLength: 4, maxLength: 40 }), (schedule, steps) => {
-        const log = runAccountSteps(steps, { units: 1, schedule });
+      overCreditLogs((log) => {
         const stored = storedEventsOf(log);
         expect(checkInvariants(stored).map((v) => `${v.invariant}: ${v.message}`)).toEqual([]);
         // from the events alone: the fen of each payment's lot that paid each charge, by day
@@ -103,8 +106,7 @@ describe('a unit\'s credit by lot, read from the lots the events name', () => {
     let refunds = 0;
     let takenBack = 0;
     fc.assert(
-      fc.property(feeScheduleArbitrary(), fc.array(creditStep(), { minLength: 4, maxLength: 40 }), (schedule, steps) => {
-        const log = runAccountSteps(steps, { units: 1, schedule });
+      overCreditLogs((log) => {
         const { book } = rebuild(levyProjection, storedEventsOf(log) as unknown as readonly LoggedEvent[]);
         for (const account of log.accounts) {
           const unit = book.units.get(account.streamId);
