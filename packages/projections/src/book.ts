@@ -852,6 +852,18 @@ export const eventsOf = (book: BookState, u: UnitRecord): LoggedEvent[] => {
   return out.reverse();
 };
 
+/**
+ * A unit's account events by effective date, each with its day; events of one day keep their log
+ * order (the sort is stable). Statements and the credit by lot read them in this order.
+ *
+ * @example
+ * for (const { event, day } of eventsByDay(book, unit)) if (day > asOf) break;
+ */
+export const eventsByDay = (book: BookState, u: UnitRecord): { event: LoggedEvent; day: EpochDay }[] =>
+  eventsOf(book, u)
+    .map((event) => ({ event, day: dayOf(event.meta.effectiveDate) }))
+    .sort((a, b) => a.day - b.day);
+
 /** A charge as it stood at the end of a day. */
 export interface ChargeAsOf {
   /** issued by then and not cancelled */

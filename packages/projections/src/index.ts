@@ -22,6 +22,7 @@ export {
   compareText,
   creditAsOf,
   creditMovesOf,
+  eventsByDay,
   eventsOf,
   movesOf,
   planStatusAsOf,

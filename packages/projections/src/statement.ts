@@ -11,8 +11,8 @@
  */
 import { type CreditLotOrigin, type DomainError, type EpochDay, Money, cancellationLotId, creditLotOrigin, domainError, recountLotId } from '@levy/core';
 import * as E from './either.js';
-import { type BookState, type UnitRecord, compareText, eventsOf } from './book.js';
-import { ZERO, dateOf, dayInvalid, dayOf, moneyOfAmount } from './fields.js';
+import { type BookState, type UnitRecord, compareText, eventsByDay } from './book.js';
+import { ZERO, dateOf, dayInvalid, moneyOfAmount } from './fields.js';
 import type { LoggedEvent } from './fold.js';
 
 /** One statement line. */
@@ -135,12 +135,6 @@ const unitNamed = (book: BookState, unit: string | { readonly communityId: strin
   return u === undefined ? E.left(domainError('UNIT_UNKNOWN', `there is no account ${key} in this log`, ['unit'])) : E.right(u);
 };
 
-/** A unit's events by effective date; events of one day keep their log order (the sort is stable). */
-const byDay = (book: BookState, u: UnitRecord): { event: LoggedEvent; day: EpochDay }[] =>
-  eventsOf(book, u)
-    .map((event) => ({ event, day: dayOf(event.meta.effectiveDate) }))
-    .sort((a, b) => a.day - b.day);
-
 /**
  * A unit's statement between two days (both included; open ends when omitted). `unit` is the
  * account stream id or `{ communityId, unitId }`; an unknown unit is `UNIT_UNKNOWN`, an end of the
@@ -161,7 +155,7 @@ export const unitStatement = (
   const found = unitNamed(book, unit);
   if (E.isLeft(found)) return found;
   const u = found.right;
-  const entries = byDay(book, u);
+  const entries = eventsByDay(book, u);
   let balance = ZERO;
   let opening = ZERO;
   const lines: StatementLine[] = [];
@@ -326,7 +320,7 @@ export const creditLots = (
   type Lot = { lotId: string; arose: EpochDay; credited: Money; applied: Money; refunded: Money; takenBack: Money };
   const lots = new Map<string, Lot>();
   let unattributed = ZERO;
-  for (const { event, day } of byDay(book, found.right)) {
+  for (const { event, day } of eventsByDay(book, found.right)) {
     if (asOf !== undefined && day > asOf) break;
     for (const m of creditLotMovesOf(event)) {
       if (m.lotId === null) {

@@ -21,6 +21,7 @@ import {
   disclosure,
   dunningWorklist,
   entryImbalance,
+  eventsByDay,
   eventsOf,
   levyProjection,
   movesOf,
@@ -508,6 +509,22 @@ describe('credit whose lots are recorded', () => {
 });
 
 describe('account book readings', () => {
+  it("reads a unit's events by effective date, those of one day in log order (eventsByDay)", () => {
+    // logged: the charge, A received February 10, B received February 1, C received February 10
+    const log = [
+      charge(S1, U1, 'property-2025-01', '2025-01', '2025-01-01', '2025-01-31', '2025-02-15', '406.56', '2025-01-01'),
+      credit('A', '2025-02-10', '1.00'),
+      credit('B', '2025-02-01', '2.00'),
+      credit('C', '2025-02-10', '3.00'),
+    ];
+    const { book } = rebuild(levyProjection, log);
+    const u = book.units.get(S1)!;
+    const ids = (es: readonly LoggedEvent[]) => es.map((e) => (e.type === 'PaymentReceived' ? e.data.paymentId : e.type));
+    expect(ids(eventsOf(book, u))).toEqual(['ChargeIssued', 'wechat-A', 'wechat-B', 'wechat-C']);
+    const byDay = eventsByDay(book, u);
+    expect(ids(byDay.map((x) => x.event))).toEqual(['ChargeIssued', 'wechat-B', 'wechat-A', 'wechat-C']);
+    expect(byDay.map((x) => dateOf(x.day))).toEqual(['2025-01-01', '2025-02-01', '2025-02-10', '2025-02-10']);
+  });
   it("reads a charge's movements, a unit's credit changes and its events in the order they were folded", () => {
     const log = quarterLog();
     const { book } = rebuild(levyProjection, log);

@@ -40,7 +40,7 @@ import {
   dayOf,
   disclosure,
   entryImbalance,
-  eventsOf,
+  eventsByDay,
   isLevyStored,
   levyProjection,
   moneyOfAmount,
@@ -233,9 +233,7 @@ export const checkCreditLots = (log: CheckedLog, views?: LevyViews): InvariantVi
   const v = views ?? rebuild(levyProjection, events);
   const out: InvariantViolation[] = [];
   for (const u of unitsInOrder(v.book)) {
-    const byDay = eventsOf(v.book, u)
-      .map((event) => ({ event, day: dayOf(event.meta.effectiveDate) }))
-      .sort((a, b) => a.day - b.day);
+    const byDay = eventsByDay(v.book, u);
     const lots = new Map<string, Money>();
     let total = Money.zero();
     const touched = new Set<string>();
