@@ -6,8 +6,9 @@
  * event and a state once returned never changes.
  *
  * Credit (预收) is kept as lots, one per source (a payment's excess, a cancelled charge's paid
- * part), used oldest first: a reversal can then tell which charges its own credit paid and whether
- * it was refunded meanwhile.
+ * part, penalty a recount gave back), used oldest first among those open on the day, as the events
+ * name them: a reversal can then tell which charges its own credit paid and whether it was refunded
+ * meanwhile.
  *
  * @example
  * import { evolveAccount, initialAccountState, accountBalance } from '@levy/core';
@@ -294,7 +295,7 @@ export interface AccountState {
   /** unapplied credit (预收): the sum of the lots' remaining amounts */
   readonly credit: Money;
   readonly lots: IdTable<CreditLot>;
-  /** lots with something left, oldest first: credit is used in this order */
+  /** lots with something left, oldest first: credit is used in this order, among the lots open on the day ({@link creditOrder}) */
   readonly openLots: readonly string[];
   readonly plans: ReadonlyMap<string, PlanState>;
   /** plans in good standing (suspend penalties on their charges) */

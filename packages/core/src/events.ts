@@ -425,8 +425,8 @@ const accountEvents = {
   InstallmentPlanCompleted: struct({ planId: Id, on: IsoDate }, {}, 'InstallmentPlanCompleted'),
   /**
    * Credit paid back to the owner (多退少补), never more than the credit. `lots` says whose credit
-   * it was, oldest first, as CreditApplied's do; the parts sum to `amount`. Absent in logs written
-   * before it was recorded.
+   * it was: the oldest of the lots open on `refundedOn`, named and taken as CreditApplied's are; the
+   * parts sum to `amount`. Absent in logs written before it was recorded.
    */
   CreditRefunded: struct({ refundId: Id, amount: Amount, channel: Channel, refundedOn: IsoDate }, { channelTxnId: NonEmptyText, lots: t.array(CreditLotPartC) }, 'CreditRefunded'),
   /** A reminder (催缴) was sent or made, at a stage, through a channel. */
