@@ -1,16 +1,18 @@
 // pnpm demo [file]: a seeded community year (about 1,200 units) written through the real command
 // handler into a SQLite file, then read back and folded into the projections: the collection rate
 // by month, AR aging, the top of the arrears ledger, the dunning worklist for one date, a unit
-// statement, the disclosure of a closed quarter, the audit flags, and a trial balance that sums to
+// statement, one unit's credit by lot, the disclosure of a closed quarter, the audit flags, and a trial balance that sums to
 // zero. The same seed prints the same bytes (apart from the timings line).
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   type CollectionRates,
+  type CreditLotsReport,
   agingReport,
   arrearsLedger,
   auditTrail,
   collectionRates,
+  creditLots,
   dayOf,
   disclosure,
   dunningWorklist,
@@ -21,12 +23,14 @@ import {
   renderArrears,
   renderAudit,
   renderCollectionSeries,
+  renderCreditLots,
   renderDisclosure,
   renderDunning,
   renderStatement,
   renderTrialBalance,
   trialBalance,
   unitStatement,
+  unitsInOrder,
 } from '@levy/projections';
 import { openSqliteEventStore } from '@levy/store-sqlite';
 import { checkInvariants, readLog, simulateCommunityYear } from '@levy/testkit';
@@ -102,6 +106,14 @@ const main = async (): Promise<void> => {
     const unit = unitWith(type);
     if (unit === undefined) continue;
     console.log(renderStatement(unwrap(unitStatement(book, unit, { from: dayOf(from), to: dayOf(to) }))));
+    console.log();
+  }
+  // the credit (预收) of the unit whose credit came from the most sources, lot by lot
+  const lotted = unitsInOrder(book)
+    .map((u) => unwrap(creditLots(book, u.key, { asOf: yearEnd })))
+    .reduce<CreditLotsReport | undefined>((best, r) => (best === undefined || r.lots.length > best.lots.length ? r : best), undefined);
+  if (lotted !== undefined && lotted.lots.length > 0) {
+    console.log(renderCreditLots(lotted));
     console.log();
   }
   const close = book.communities.get(community)?.closes[0];

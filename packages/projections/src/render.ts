@@ -18,7 +18,7 @@ import type { Disclosure } from './disclosure.js';
 import type { DunningWorklist } from './dunning.js';
 import { dateOf } from './fields.js';
 import type { TrialBalance } from './journal.js';
-import type { UnitStatement } from './statement.js';
+import type { CreditLotsReport, UnitStatement } from './statement.js';
 
 // ---------------------------------------------------------------------------------------------
 // tables
@@ -241,6 +241,41 @@ export const renderStatement = (s: UnitStatement): string =>
       ...s.lines.map((l) => [l.date, l.description, l.debit.isZero() ? '' : l.debit.toString(), l.credit.isZero() ? '' : l.credit.toString(), l.balance.toString()]),
     ],
     [['', 'closing balance', '', '', s.closing.toString()]],
+  );
+
+/**
+ * A unit's credit by lot (预收明细): each lot with where it came from, what came in, went out and is
+ * left; under it the total, and for an older log the credit that went out naming no lot.
+ *
+ * @example
+ * console.log(renderCreditLots(unwrap(creditLots(book, 'levy.account-sunrise.B1-1203'))));
+ */
+export const renderCreditLots = (r: CreditLotsReport): string =>
+  `Credit by lot (预收明细) ${r.unit}${r.asOf === null ? '' : ` as of ${dateOf(r.asOf)}`}\n` +
+  renderTable(
+    [
+      { header: 'lot' },
+      { header: 'from' },
+      { header: 'arose' },
+      { header: 'in', align: 'right' },
+      { header: 'applied', align: 'right' },
+      { header: 'refunded', align: 'right' },
+      { header: 'taken back', align: 'right' },
+      { header: 'left', align: 'right' },
+    ],
+    r.lots.map((l) => [
+      l.lotId,
+      l.origin.kind === 'payment' ? 'payment' : l.origin.kind === 'cancellation' ? 'cancelled charge' : 'penalty given back',
+      dateOf(l.arose),
+      ...[l.credited, l.applied, l.refunded, l.takenBack, l.remaining].map((m) => m.toString()),
+    ]),
+    r.unattributed.isZero()
+      ? [['total', '', '', '', '', '', '', r.total.toString()]]
+      : [
+          ['total', '', '', '', '', '', '', r.total.toString()],
+          ['went out naming no lot (older log)', '', '', '', '', '', '', r.unattributed.negate().toString()],
+          ['credit', '', '', '', '', '', '', r.credit.toString()],
+        ],
   );
 
 /**

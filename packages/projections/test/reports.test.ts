@@ -29,6 +29,7 @@ import {
   rebuild,
   trialBalance,
   renderArrears,
+  renderCreditLots,
   unitStatement,
 } from '../src/index.js';
 import { type EventOf, LevyError, accountStream, communityStream } from '@levy/core';
@@ -486,6 +487,18 @@ describe('credit whose lots are recorded', () => {
       sums: ['30.00', '0.00', '30.00'],
     });
     expect(creditAsOf(book.units.get(S1)!).toString()).toBe('30.00');
+  });
+
+  it('renders the credit by lot as a table, with the credit that went out naming no lot under an older log', () => {
+    const { book } = rebuild(levyProjection, outgoing([{ lotId: 'wechat-A', amount: '100.00' }, { lotId: 'wechat-B', amount: '20.00' }], [{ lotId: 'wechat-C', amount: '40.00' }]));
+    const text = renderCreditLots(ok(creditLots(book, S1, { asOf: dayOf('2025-03-31') })));
+    expect(text.split('\n')[0]).toBe(`Credit by lot (预收明细) ${S1} as of 2025-03-31`);
+    expect(text).toMatch(/wechat-B +payment +2025-02-20 +50\.00 +0\.00 +20\.00 +0\.00 +30\.00\n/);
+    expect(text).toMatch(/total +30\.00/);
+    expect(text).not.toContain('naming no lot');
+    const old = renderCreditLots(ok(creditLots(rebuild(levyProjection, log(false)).book, S1)));
+    expect(old).toMatch(/went out naming no lot \(older log\) +-150\.00\n/);
+    expect(old).toMatch(/credit +0\.00/);
   });
 
   it('says how much credit went out unattributed in a log written before lots were recorded, and refuses a bad unit or day', () => {
