@@ -433,14 +433,11 @@ const reopenedCreditDays = (state: BookState, unit: UnitRecord, chargeId: string
     out.push({ day, amount: t });
     left = left.subtract(t);
   };
-  // the recorded parts of the payment's lot (found latest first: taken oldest first)
-  const recorded: { day: EpochDay; amount: Money }[] = [];
-  for (let i = unit.lastEvent; i >= 0; i = state.eventPrev[i]!) {
-    const e = state.events.at(i)!;
+  // the recorded parts of the payment's lot, oldest first
+  for (const e of eventsOf(state, unit)) {
     if (e.type !== 'CreditApplied' || e.data.chargeId !== chargeId || e.data.kind === 'penalty' || e.data.lots === undefined) continue;
-    for (const part of e.data.lots) if (part.lotId === paymentId) recorded.push({ day: dayOf(e.meta.effectiveDate), amount: moneyOfAmount(part.amount) });
+    for (const part of e.data.lots) if (part.lotId === paymentId) take(dayOf(e.meta.effectiveDate), moneyOfAmount(part.amount));
   }
-  for (let i = recorded.length - 1; i >= 0; i--) take(recorded[i]!.day, recorded[i]!.amount);
   // what no recorded part covers: credit payments in the order the decider spends credit
   for (const m of paidFromCredit) if (m.day >= since) take(m.day, m.amount);
   for (let i = paidFromCredit.length - 1; i >= 0; i--) if (paidFromCredit[i]!.day < since) take(paidFromCredit[i]!.day, paidFromCredit[i]!.amount);
