@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -69,6 +69,23 @@ describe('the built packages', () => {
       }
     });
   }
+
+  it('@levy/testkit/conformance loads from its build inside vitest (it registers vitest cases, so it loads nowhere else), with every export of its source declared', async (ctx) => {
+    const why = unbuilt('testkit');
+    if (why !== null) {
+      console.log(`skipped: ${why}`);
+      ctx.skip(why);
+    }
+    const expected = Object.keys(await import('../src/conformance.js')).sort();
+    const dist = join(root, 'packages', 'testkit', 'dist');
+    const built = (await import(/* @vite-ignore */ pathToFileURL(join(dist, 'conformance.js')).href)) as Record<string, unknown>;
+    expect(Object.keys(built).sort()).toEqual(expected);
+    expect(typeof built.storeConformanceSuite).toBe('function');
+    for (const file of ['conformance.d.ts', 'conformance.d.cts']) {
+      const declared = readFileSync(join(dist, file), 'utf8');
+      expect(expected.filter((name) => !new RegExp(`\\b${name}\\b`).test(declared)), file).toEqual([]);
+    }
+  });
 
   it('computes exact sums through the built core, ESM and CommonJS, and folds a simulated year through the built packages to a zero trial balance with every invariant holding', (ctx) => {
     const why = unbuilt('core') ?? unbuilt('projections') ?? unbuilt('testkit');
