@@ -4,7 +4,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { type CollectorPauses, describePauses, pauseShare, perfNow, report, watchCollector } from '../../core/bench/report.js';
-import { dayOf, moneyOfAmount } from '../src/fields.js';
+import { dayOf, dayOfDecoded, moneyOfAmount } from '../src/fields.js';
 import { type LoggedEvent, rebuild } from '../src/fold.js';
 import { agingReport } from '../src/aging.js';
 import { arrearsLedger } from '../src/arrears.js';
@@ -70,7 +70,7 @@ const floorSeconds = (events: readonly LoggedEvent[], runs: number): number => {
     for (const e of events) {
       let u = units.get(e.streamId);
       if (u === undefined) units.set(e.streamId, (u = { days: 0, list: [] }));
-      u.days += dayOf(e.meta.effectiveDate);
+      u.days += dayOfDecoded(e.meta.effectiveDate);
       if (e.type === 'ChargeIssued') moneyOfAmount(e.data.amount);
       u.list.push(e);
     }

@@ -10,10 +10,11 @@
  * aging.totals.map(String); // ['12000.00', '3400.00', ...]
  */
 import { type DomainError, type EpochDay, LevyError, Money, describe, domainError } from '@levy/core';
-import { type BookState, chargeAsOf, creditAsOf, unitsInOrder } from './book.js';
+import { type BookState, chargeAsOf, communityInvalid, creditAsOf, unitsInOrder } from './book.js';
 import * as E from './either.js';
 import type { Either } from './either.js';
 import { ZERO, checkDay } from './fields.js';
+import { type OptionSpec, checkOptions } from './options.js';
 
 /** One aging bucket: charges overdue by `fromDays` to `toDays` days (inclusive; null: no upper end). */
 export interface AgingBucket {
@@ -35,21 +36,24 @@ export const DEFAULT_AGING_BUCKETS: readonly AgingBucket[] = Object.freeze([
 
 /**
  * Buckets from their upper bounds in days overdue: `[0, 30, 60]` gives current (≤ 0), 1-30, 31-60
- * and >60. Bounds must be whole numbers, ascending, the first 0 or more; otherwise
- * `AGING_BUCKETS_INVALID` naming the offending bound.
+ * and >60. Bounds must be a list of whole numbers, ascending, the first 0 or more; otherwise
+ * `AGING_BUCKETS_INVALID` naming the offending bound (or `buckets` for no list at all).
  *
  * @example
  * agingBuckets([0, 30, 60, 90, 180, 365]); // right(the default buckets)
  * agingBuckets([30, 10]);                  // left({ code: 'AGING_BUCKETS_INVALID', path: ['buckets', '1'] })
  */
 export const agingBuckets = (upperBounds: readonly number[]): Either<DomainError, AgingBucket[]> => {
+  if (!Array.isArray(upperBounds)) {
+    return E.left(domainError('AGING_BUCKETS_INVALID', `give the upper bounds as a list of days, such as [0, 30, 60], not ${describe(upperBounds)}`, ['buckets'], { input: describe(upperBounds) }));
+  }
   if (upperBounds.length === 0) return E.left(domainError('AGING_BUCKETS_INVALID', 'give at least one upper bound, such as [0, 30, 60]', ['buckets']));
   const out: AgingBucket[] = [];
   let from = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < upperBounds.length; i++) {
     const to = upperBounds[i]!;
     if (!Number.isSafeInteger(to) || to < 0 || (i > 0 && to <= upperBounds[i - 1]!)) {
-      return E.left(domainError('AGING_BUCKETS_INVALID', `bound ${String(to)} must be a whole number of days, 0 or more, above the one before`, ['buckets', String(i)]));
+      return E.left(domainError('AGING_BUCKETS_INVALID', `bound ${typeof to === 'number' ? String(to) : describe(to)} must be a whole number of days, 0 or more, above the one before`, ['buckets', String(i)]));
     }
     out.push({ label: i === 0 && to === 0 ? 'current' : from === Number.NEGATIVE_INFINITY ? `<=${to}` : `${from}-${to}`, fromDays: from, toDays: to });
     from = to + 1;
@@ -127,17 +131,24 @@ const checkBuckets = (buckets: unknown): readonly AgingBucket[] => {
   return buckets as readonly AgingBucket[];
 };
 
+const AGING_OPTIONS: OptionSpec = { asOf: 'checked', buckets: 'checked', communityId: 'string' };
+
 /**
  * The aging as of the end of `asOf`. A charge's age is `asOf - dueDate` in days (≤ 0: current);
- * its penalty ages with it. Throws a {@link LevyError} for an `asOf` that is not a day
- * (`AS_OF_INVALID`) or buckets that leave a gap or overlap (`AGING_BUCKETS_INVALID`).
+ * its penalty ages with it. Throws a {@link LevyError} for options that are not an object or
+ * hold a key it does not take (`OPTIONS_INVALID`, `OPTIONS_UNKNOWN_FIELD`), an `asOf` that is
+ * not a day (`AS_OF_INVALID`), buckets that leave a gap or overlap (`AGING_BUCKETS_INVALID`) or
+ * a `communityId` the book does not know (`COMMUNITY_UNKNOWN`).
  *
  * @example
  * agingReport(book, { asOf, buckets: [{ label: 'current', fromDays: -Infinity, toDays: 0 }, { label: 'overdue', fromDays: 1, toDays: null }] });
  */
 export const agingReport = (book: BookState, options: AgingOptions): AgingReport => {
+  checkOptions(options, AGING_OPTIONS, 'the aging report', ['options']);
   const asOf = checkDay(options.asOf, ['asOf']);
-  const buckets = checkBuckets(options.buckets ?? DEFAULT_AGING_BUCKETS);
+  const buckets = options.buckets === undefined ? DEFAULT_AGING_BUCKETS : checkBuckets(options.buckets);
+  const unknown = communityInvalid(book, options.communityId);
+  if (unknown !== null) throw new LevyError(unknown);
   const totals: Money[] = buckets.map(() => ZERO);
   const lines: AgingLine[] = [];
   let principalAll = ZERO;

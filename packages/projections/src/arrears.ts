@@ -10,9 +10,10 @@
  * import { arrearsLedger, dayOf } from '@levy/projections';
  * arrearsLedger(book, { asOf: dayOf('2025-12-31'), top: 20 }).lines[0]?.unitId;
  */
-import type { EpochDay, Money } from '@levy/core';
-import { type BookState, type PlanStatus, arrearsClassAsOf, chargeAsOf, compareText, creditAsOf, planStatusAsOf, unitsInOrder } from './book.js';
-import { ZERO, checkDay, checkLimit, dayOf } from './fields.js';
+import { type EpochDay, LevyError, type Money } from '@levy/core';
+import { type BookState, type PlanStatus, arrearsClassAsOf, chargeAsOf, communityInvalid, compareText, creditAsOf, planStatusAsOf, unitsInOrder } from './book.js';
+import { ZERO, checkDay, checkLimit, dayOfDecoded } from './fields.js';
+import { type OptionSpec, checkOptions } from './options.js';
 
 /** Reminder stages in escalating order (domain.md, chapter 5). */
 export const REMINDER_STAGES = ['reminder', 'phone', 'written-notice', 'legal'] as const;
@@ -66,16 +67,24 @@ export interface ArrearsOptions {
   readonly top?: number;
 }
 
+const ARREARS_OPTIONS: OptionSpec = { asOf: 'checked', communityId: 'string', overdueOnly: 'boolean', top: 'checked' };
+
 /**
- * The arrears ledger as of the end of `asOf`. Throws a {@link LevyError} for an `asOf` that is not
- * a day (`AS_OF_INVALID`) or a `top` that is not a whole number, 0 or more (`LIMIT_INVALID`).
+ * The arrears ledger as of the end of `asOf`. Throws a {@link LevyError} for options that are not
+ * an object, hold a key it does not take (`limit` is `top` here) or an `overdueOnly` that is not
+ * true or false (`OPTIONS_INVALID`, `OPTIONS_UNKNOWN_FIELD`), an `asOf` that is not a day
+ * (`AS_OF_INVALID`), a `top` that is not a whole number, 0 or more (`LIMIT_INVALID`), or a
+ * `communityId` the book does not know (`COMMUNITY_UNKNOWN`).
  *
  * @example
  * const ledger = arrearsLedger(book, { asOf, overdueOnly: true });
  */
 export const arrearsLedger = (book: BookState, options: ArrearsOptions): ArrearsLedger => {
+  checkOptions(options, ARREARS_OPTIONS, 'the arrears ledger', ['options']);
   const asOf = checkDay(options.asOf, ['asOf']);
   const top = checkLimit(options.top, ['top']);
+  const unknown = communityInvalid(book, options.communityId);
+  if (unknown !== null) throw new LevyError(unknown);
   const lines: ArrearsLine[] = [];
   let principalAll = ZERO;
   let penaltyAll = ZERO;
@@ -102,7 +111,7 @@ export const arrearsLedger = (book: BookState, options: ArrearsOptions): Arrears
     let stage: string | null = null;
     let last: EpochDay | null = null;
     for (const { data: r } of u.reminders) {
-      const day = dayOf(r.on);
+      const day = dayOfDecoded(r.on);
       if (day > asOf) continue;
       if (stage === null || REMINDER_STAGES.indexOf(r.stage) > REMINDER_STAGES.indexOf(stage as never)) stage = r.stage;
       if (last === null || day > last) last = day;

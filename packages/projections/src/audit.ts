@@ -13,12 +13,13 @@
  * const audit = rebuild(auditProjection, events);
  * auditTrail(audit, { flagged: true }).rows.map((r) => `${r.type} ${r.flags.join(',')}`);
  */
-import { type DomainError, type EpochDay, LevyError, type Money, dayOfIso, describe, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
+import { type DomainError, EVENT_TYPES, type EpochDay, LevyError, type Money, dayOfIso, describe, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
 import { ChunkedList } from './chunked.js';
 import * as E from './either.js';
 import type { BookAnomaly } from './book.js';
-import { dateOf, dayOf, fixedOffsetOf, limitInvalid, moneyOfAmount, recordedDayWith } from './fields.js';
+import { dateOf, dayOfDecoded, fixedOffsetOf, limitInvalid, moneyOfAmount, recordedDayWith } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
+import { type OptionSpec, checkOptions, optionsInvalid } from './options.js';
 
 /** Why an entry is flagged. */
 export type AuditFlagCode =
@@ -104,7 +105,8 @@ const COMMITTEE = new Set(['committee', 'assembly']);
 /**
  * The audit trail as a projection, with a policy (see {@link DEFAULT_AUDIT_POLICY}). A
  * `backdateDays` that is not a whole number, 0 or more, throws a {@link LevyError}
- * `AUDIT_POLICY_INVALID`: NaN would flag nothing as backdated, and say nothing.
+ * `AUDIT_POLICY_INVALID`: NaN would flag nothing as backdated, and say nothing. A field the
+ * policy does not have is `OPTIONS_UNKNOWN_FIELD`.
  *
  * @example
  * const audit = rebuild(auditProjectionWith({ backdateDays: 3 }), events);
@@ -114,13 +116,16 @@ export const auditProjectionWith = (policy: AuditPolicy): Projection<AuditState>
   if (typeof days !== 'number' || !Number.isSafeInteger(days) || days < 0) {
     throw new LevyError(domainError('AUDIT_POLICY_INVALID', `backdateDays must be a whole number of days, 0 or more, not ${describe(days)}`, ['backdateDays']));
   }
+  checkOptions(policy, AUDIT_POLICY_SPEC, 'the audit policy', ['policy']);
   return auditProjectionOf(policy);
 };
+
+const AUDIT_POLICY_SPEC: OptionSpec = { backdateDays: 'checked' };
 
 const auditProjectionOf = (policy: AuditPolicy): Projection<AuditState> => ({
   name: 'audit',
   init: () => ({ policy, events: new ChunkedList(), flags: new Map(), communities: new Map(), last: { communityId: '', accountPrefix: '', communityStream: '' }, lastRules: null }),
-  apply: (state, event) => auditStep(state, event, dayOf(event.meta.effectiveDate), undefined),
+  apply: (state, event) => auditStep(state, event, dayOfDecoded(event.meta.effectiveDate), undefined),
 });
 
 /**
@@ -157,11 +162,11 @@ export const auditStep = (state: AuditState, event: LoggedEvent, day: EpochDay, 
       rules.lastInstant = null;
       return state;
     case 'FeeScheduleAdopted':
-      rules.published.set(event.data.version, dayOf(event.data.publishedOn));
+      rules.published.set(event.data.version, dayOfDecoded(event.data.publishedOn));
       rules.managerWaiverLimit = moneyOfAmount(event.data.managerWaiverLimit);
       return state;
     case 'PeriodClosed': {
-      const end = dayOf(event.data.periodEnd);
+      const end = dayOfDecoded(event.data.periodEnd);
       if (rules.closedThrough === null || end > rules.closedThrough) rules.closedThrough = end;
       return state;
     }
@@ -247,14 +252,38 @@ export interface AuditTrail {
   readonly flagCounts: Readonly<Record<string, number>>;
 }
 
+const AUDIT_QUERY: OptionSpec = { unit: 'string', actor: 'string', type: 'string', period: 'checked', communityId: 'string', flagged: 'boolean', limit: 'checked' };
+const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
+
 /**
  * Queries the trail in log order. `anomalies` (from the account book, {@link BookState}) join the
- * flags. A bad period key is `PERIOD_KEY_INVALID`.
+ * flags. Refused, as a `Left`: a query that is not an object, holds a key it does not take or a
+ * field of the wrong type (`flagged: 'true'`, `unit: 42`) (`OPTIONS_INVALID`,
+ * `OPTIONS_UNKNOWN_FIELD`), anomalies that are not a list (`OPTIONS_INVALID` at `anomalies`), a
+ * bad period key (`PERIOD_KEY_INVALID`), a bad `limit` (`LIMIT_INVALID`), a `type` that is no
+ * event type (`EVENT_TYPE_UNKNOWN`), and a `communityId` the trail has no event of
+ * (`COMMUNITY_UNKNOWN`): each would otherwise match nothing, or everything, without a word.
  *
  * @example
  * auditTrail(audit, { actor: 'clerk-7', period: '2025-Q2' }, book.anomalies);
  */
 export const auditTrail = (state: AuditState, query: AuditQuery = {}, anomalies: readonly BookAnomaly[] = []): E.Either<DomainError, AuditTrail> => {
+  const badQuery = optionsInvalid(query, AUDIT_QUERY, 'the audit trail', ['query']);
+  if (badQuery !== null) return E.left(badQuery);
+  if (!Array.isArray(anomalies)) {
+    return E.left(domainError('OPTIONS_INVALID', `anomalies must be a list, such as book.anomalies, not ${describe(anomalies)}`, ['anomalies'], { input: describe(anomalies) }));
+  }
+  if (query.type !== undefined && !EVENT_TYPE_SET.has(query.type)) {
+    return E.left(domainError('EVENT_TYPE_UNKNOWN', `${describe(query.type)} is not an event type; write one such as "PaymentReceived" or "WaiverGranted" (case matters)`, ['type'], { input: describe(query.type) }));
+  }
+  if (query.communityId !== undefined && !state.communities.has(query.communityId)) {
+    const known = [...state.communities.keys()].sort();
+    return E.left(
+      domainError('COMMUNITY_UNKNOWN', `there is no community ${describe(query.communityId)} in this trail (${known.length === 0 ? 'it holds none' : `it holds ${known.slice(0, 10).map((c) => JSON.stringify(c)).join(', ')}${known.length > 10 ? ` and ${known.length - 10} more` : ''}`})`, ['communityId'], {
+        input: describe(query.communityId),
+      }),
+    );
+  }
   let range: { start: EpochDay; end: EpochDay } | null = null;
   if (query.period !== undefined) {
     const p = parsePeriodKey(query.period, ['period']);
@@ -285,7 +314,7 @@ export const auditTrail = (state: AuditState, query: AuditQuery = {}, anomalies:
     if (query.type !== undefined && e.type !== query.type) continue;
     if (query.communityId !== undefined && parseStreamName(e.streamId)?.communityId !== query.communityId) continue;
     if (range !== null) {
-      const d = dayOf(e.meta.effectiveDate);
+      const d = dayOfDecoded(e.meta.effectiveDate);
       if (d < range.start || d > range.end) continue;
     }
     const flags = [...(state.flags.get(i) ?? []), ...(extra.get(i) ?? [])];

@@ -15,9 +15,9 @@
  * const book = rebuild(bookProjection, events);
  * for (const unit of book.units.values()) for (const c of unit.charges) chargeAsOf(c, asOf).principal;
  */
-import { type EpochDay, type EventOf, Money, accountStream, dayOfIso, parseStreamName } from '@levy/core';
+import { type DomainError, type EpochDay, type EventOf, LevyError, Money, accountStream, dayOfIso, describe, domainError, parseStreamName } from '@levy/core';
 import { ChunkedList } from './chunked.js';
-import { ZERO, checkDay, dayOf, moneyOfAmount } from './fields.js';
+import { ZERO, checkDay, dayOfDecoded, moneyOfAmount } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
 import { foldLookingAhead, warmBook } from './look-ahead.js';
 
@@ -436,7 +436,7 @@ const reopenedCreditDays = (state: BookState, unit: UnitRecord, chargeId: string
   // the recorded parts of the payment's lot, oldest first
   for (const e of eventsOf(state, unit)) {
     if (e.type !== 'CreditApplied' || e.data.chargeId !== chargeId || e.data.kind === 'penalty' || e.data.lots === undefined) continue;
-    for (const part of e.data.lots) if (part.lotId === paymentId) take(dayOf(e.meta.effectiveDate), moneyOfAmount(part.amount));
+    for (const part of e.data.lots) if (part.lotId === paymentId) take(dayOfDecoded(e.meta.effectiveDate), moneyOfAmount(part.amount));
   }
   // what no recorded part covers: credit payments in the order the decider spends credit
   for (const m of paidFromCredit) if (m.day >= since) take(m.day, m.amount);
@@ -450,7 +450,7 @@ const paymentDayOf = (state: BookState, unit: UnitRecord, paymentId: string): Ep
   // the latest receipt of that id (walking back from the unit's latest event)
   for (let i = unit.lastEvent; i >= 0; i = state.eventPrev[i]!) {
     const e = state.events.at(i)!;
-    if (e.type === 'PaymentReceived' && e.data.paymentId === paymentId) return dayOf(e.meta.effectiveDate);
+    if (e.type === 'PaymentReceived' && e.data.paymentId === paymentId) return dayOfDecoded(e.meta.effectiveDate);
   }
   return undefined;
 };
@@ -470,7 +470,7 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
         unit,
         feeItemId: d.feeItemId,
         periodKey: d.periodKey,
-        // read past dayOf's one-entry memo, which keeps the effective date the next events share
+        // read past dayOfDecoded's one-entry memo, which keeps the effective date the next events share
         periodStart: dayOfIso(d.periodStart),
         periodEnd: dayOfIso(d.periodEnd),
         dueDay: dayOfIso(d.dueDate),
@@ -609,7 +609,7 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
       unit.reminders.push(event);
       return;
     case 'ArrearsClassified':
-      unit.classes.push({ day: dayOf(event.data.on), arrearsClass: event.data.arrearsClass, seq });
+      unit.classes.push({ day: dayOfDecoded(event.data.on), arrearsClass: event.data.arrearsClass, seq });
       return;
     default:
       return;
@@ -672,7 +672,7 @@ const checkSeal = (state: BookState, c: CommunityRecord, close: EventOf<'PeriodC
     let after = u.eventCount - 1 - head;
     for (let i = u.lastEvent; after > 0 && i >= 0; i = state.eventPrev[i]!, after--) {
       const e = state.events.at(i)!;
-      const day = dayOf(e.meta.effectiveDate);
+      const day = dayOfDecoded(e.meta.effectiveDate);
       if (day < start || day > end) continue;
       anomaly(
         state,
@@ -708,14 +708,14 @@ export const bookProjection: Projection<BookState> = {
     lastDay: null,
   }),
   apply: (state, event) => {
-    bookStep(state, event, dayOf(event.meta.effectiveDate));
+    bookStep(state, event, dayOfDecoded(event.meta.effectiveDate));
     return state;
   },
   // a rebuild looks ahead over runs of events (look-ahead.ts): the same state as apply on each
   applyAll: (state, events) => {
     reserveBook(state, events.length);
     return foldLookingAhead(state, events, warmBook, (s, event, unit) => {
-      bookStepKnowing(s, event, dayOf(event.meta.effectiveDate), unit);
+      bookStepKnowing(s, event, dayOfDecoded(event.meta.effectiveDate), unit);
       return s;
     });
   },
@@ -778,9 +778,9 @@ export const bookStepKnowing = (state: BookState, event: LoggedEvent, day: Epoch
     case 'PeriodClosed': {
       const d = event.data;
       const c = community(state, d.communityId);
-      const start = dayOf(d.periodStart);
-      const end = dayOf(d.periodEnd);
-      c.closes.push({ periodKey: d.periodKey, start, end, closedDay: dayOf(d.closedOn), seq, event });
+      const start = dayOfDecoded(d.periodStart);
+      const end = dayOfDecoded(d.periodEnd);
+      c.closes.push({ periodKey: d.periodKey, start, end, closedDay: dayOfDecoded(d.closedOn), seq, event });
       checkSeal(state, c, d, start, end);
       return null;
     }
@@ -858,7 +858,7 @@ export const eventsOf = (book: BookState, u: UnitRecord): LoggedEvent[] => {
  */
 export const eventsByDay = (book: BookState, u: UnitRecord): { event: LoggedEvent; day: EpochDay }[] =>
   eventsOf(book, u)
-    .map((event) => ({ event, day: dayOf(event.meta.effectiveDate) }))
+    .map((event) => ({ event, day: dayOfDecoded(event.meta.effectiveDate) }))
     .sort((a, b) => a.day - b.day);
 
 /** A charge as it stood at the end of a day. */
@@ -983,13 +983,33 @@ export const planStatusAsOf = (u: UnitRecord, asOf: EpochDay): { status: PlanSta
 };
 
 /**
- * Units in a stable order (community, then unit id), optionally of one community.
+ * Why a community filter given to a report names no community of the book, or null (undefined: no
+ * filter). A community is known once the log holds any event of it (registered, a schedule, a
+ * unit), units or none: a typo (`'sunrsie'`) or `''` would otherwise give an empty report that
+ * reads as "all clear". `COMMUNITY_UNKNOWN` at `path`. Internal to the package.
+ *
+ * @example
+ * communityInvalid(book, 'sunrsie'); // { code: 'COMMUNITY_UNKNOWN', path: ['communityId'], ... }
+ */
+export const communityInvalid = (book: BookState, communityId: unknown, path: readonly string[] = ['communityId']): DomainError | null => {
+  if (communityId === undefined || (typeof communityId === 'string' && book.communities.has(communityId))) return null;
+  const known = [...book.communities.keys()].sort(compareText);
+  const held = known.length === 0 ? 'this log holds none' : `this log holds ${known.slice(0, 10).map((c) => JSON.stringify(c)).join(', ')}${known.length > 10 ? ` and ${known.length - 10} more` : ''}`;
+  return domainError('COMMUNITY_UNKNOWN', `there is no community ${describe(communityId)} in this log (${held})`, path, { input: describe(communityId) });
+};
+
+/**
+ * Units in a stable order (community, then unit id), optionally of one community. A community the
+ * book does not know throws a {@link LevyError} `COMMUNITY_UNKNOWN` at `communityId` (a known
+ * community with no units yet gives none).
  *
  * @example
  * for (const u of unitsInOrder(book, 'sunrise')) console.log(u.unitId);
  */
 export const unitsInOrder = (book: BookState, communityId?: string): UnitRecord[] => {
-  const list = communityId === undefined ? [...book.units.values()] : [...(book.communities.get(communityId)?.units ?? [])];
+  const bad = communityInvalid(book, communityId);
+  if (bad !== null) throw new LevyError(bad);
+  const list = communityId === undefined ? [...book.units.values()] : [...book.communities.get(communityId)!.units];
   return list.sort((a, b) => (a.communityId === b.communityId ? compareText(a.unitId, b.unitId) : compareText(a.communityId, b.communityId)));
 };
 

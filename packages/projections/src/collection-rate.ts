@@ -15,10 +15,11 @@
  * const q1 = collectionRates(book, { period: '2025-Q1', asOf: dayOf('2025-04-15'), by: 'building' });
  * // right({ rows: [{ key: 'B1', amountRate: { value: '0.9120', ... }, ... }], total: { ... } })
  */
-import { type DomainError, type EpochDay, ExactDecimal, type Money, type Period, domainError, parsePeriodKey } from '@levy/core';
+import { type DomainError, type EpochDay, ExactDecimal, LevyError, type Money, type Period, describe, domainError, parseDecimal, parsePeriodKey } from '@levy/core';
 import * as E from './either.js';
-import { type BookState, type ChargeRecord, type UnitRecord, chargeAsOf, compareText, movesOf, unitsInOrder } from './book.js';
+import { type BookState, type ChargeRecord, type UnitRecord, chargeAsOf, communityInvalid, compareText, movesOf, unitsInOrder } from './book.js';
 import { ZERO, dayInvalid } from './fields.js';
+import { type OptionSpec, optionsInvalid } from './options.js';
 
 /** What rates are grouped by. */
 export type RateDimension = 'community' | 'building' | 'feeItem' | 'useType';
@@ -73,12 +74,30 @@ export interface CollectionRateOptions {
 }
 
 /**
- * A quotient of two non-negative amounts or counts, 4 decimal places, half-up.
+ * A quotient of two non-negative amounts or counts, 4 decimal places, half-up. Each must be a
+ * plain decimal string, 0 or more; anything else (`'abc'`, `'-1'`, a number) throws a
+ * {@link LevyError} `RATE_INPUT_INVALID` at `numerator` or `denominator`.
  *
  * @example
  * rateOf('783.00', '1000.00').value; // '0.7830'
+ * rateOf('-1', '3');                 // throws LevyError RATE_INPUT_INVALID at numerator
  */
 export const rateOf = (numerator: string, denominator: string): Rate => {
+  for (const [field, input] of [
+    ['numerator', numerator],
+    ['denominator', denominator],
+  ] as const) {
+    const d = parseDecimal(input, [field]);
+    if (d._tag === 'Left' || d.right.isNegative()) {
+      throw new LevyError(domainError('RATE_INPUT_INVALID', `${field} must be an amount or a count written as a decimal, 0 or more (such as "783.00"), not ${describe(input)}`, [field], { input: describe(input) }));
+    }
+  }
+  return quotient(numerator, denominator);
+};
+
+// the rates of a report: its own canonical amounts and counts, read without the checks (an
+// anomalous log can make one negative; the audit trail flags that, and the report still shows it)
+const quotient = (numerator: string, denominator: string): Rate => {
   const den = new ExactDecimal(denominator);
   const value = den.isZero() ? null : new ExactDecimal(numerator).dividedBy(den).toFixed(4, ExactDecimal.ROUND_HALF_UP);
   return { numerator, denominator, value };
@@ -110,23 +129,31 @@ const collectedWithin = (c: ChargeRecord, from: EpochDay, to: EpochDay, asOf: Ep
   return sum;
 };
 
+const RATE_OPTIONS: OptionSpec = { period: 'checked', asOf: 'checked', by: 'checked', communityId: 'string' };
+
 /**
- * The collection rates of `period` as they stood at the end of `asOf`. A bad period key,
- * dimension or day is a `DomainError` (`PERIOD_KEY_INVALID`, `RATE_DIMENSION_INVALID`,
- * `AS_OF_INVALID`).
+ * The collection rates of `period` as they stood at the end of `asOf`. Bad options are a
+ * `DomainError`: not an object or a key it does not take (`OPTIONS_INVALID`,
+ * `OPTIONS_UNKNOWN_FIELD`), a bad period key (`PERIOD_KEY_INVALID`), a `by` that is not one of
+ * {@link RATE_DIMENSIONS} (`RATE_DIMENSION_INVALID`; leave it out for community), a day that is
+ * not one (`AS_OF_INVALID`), or a `communityId` the book does not know (`COMMUNITY_UNKNOWN`).
  *
  * @example
  * collectionRates(book, { period: '2025-03', asOf: dayOf('2025-03-31') });
  */
 export const collectionRates = (book: BookState, options: CollectionRateOptions): E.Either<DomainError, CollectionRates> => {
-  const by = options.by ?? 'community';
+  const badOptions = optionsInvalid(options, RATE_OPTIONS, 'the collection rates report', ['options']);
+  if (badOptions !== null) return E.left(badOptions);
+  const by = options.by === undefined ? 'community' : options.by;
   if (!RATE_DIMENSIONS.includes(by)) {
-    return E.left(domainError('RATE_DIMENSION_INVALID', `${JSON.stringify(by)} is not a grouping; use one of ${RATE_DIMENSIONS.join(', ')}`, ['by']));
+    return E.left(domainError('RATE_DIMENSION_INVALID', `${describe(by)} is not a grouping; use one of ${RATE_DIMENSIONS.join(', ')}`, ['by'], { input: describe(by) }));
   }
   const parsed = parsePeriodKey(options.period, ['period']);
   if (E.isLeft(parsed)) return parsed;
   const badDay = dayInvalid(options.asOf, ['asOf']);
   if (badDay !== null) return E.left(badDay);
+  const unknown = communityInvalid(book, options.communityId);
+  if (unknown !== null) return E.left(unknown);
   return E.right(ratesFor(book, parsed.right, options.asOf, by, options.communityId));
 };
 
@@ -203,13 +230,13 @@ const toRow = (a: Acc): CollectionRateRow => {
     billed: a.billed,
     waived: a.waived,
     collected: a.collected,
-    amountRate: rateOf(a.collected.toString(), due.toString()),
-    grossRate: rateOf(a.collected.toString(), a.billed.toString()),
+    amountRate: quotient(a.collected.toString(), due.toString()),
+    grossRate: quotient(a.collected.toString(), a.billed.toString()),
     unitsBilled: a.unitsBilled,
     unitsClear: a.unitsClear,
-    householdRate: rateOf(String(a.unitsClear), String(a.unitsBilled)),
+    householdRate: quotient(String(a.unitsClear), String(a.unitsBilled)),
     arrearsOpen: a.arrearsOpen,
     arrearsCollected: a.arrearsCollected,
-    recoveryRate: rateOf(a.arrearsCollected.toString(), a.arrearsOpen.toString()),
+    recoveryRate: quotient(a.arrearsCollected.toString(), a.arrearsOpen.toString()),
   };
 };

@@ -13,8 +13,8 @@
  */
 import { type DomainError, type EpochDay, Money, domainError, parsePeriodKey } from '@levy/core';
 import * as E from './either.js';
-import { type BookState, chargeAsOf, compareText, creditAsOf, eventsOf } from './book.js';
-import { ZERO, dateOf, dayOf, moneyOfAmount } from './fields.js';
+import { type BookState, chargeAsOf, communityInvalid, compareText, creditAsOf, eventsOf } from './book.js';
+import { ZERO, dateOf, dayOfDecoded, moneyOfAmount } from './fields.js';
 
 /** The published figures of a closed period. */
 export interface Disclosure {
@@ -51,10 +51,9 @@ const within = (day: EpochDay, start: EpochDay, end: EpochDay): boolean => day >
  * const d = disclosure(book, 'sunrise', '2025-Q1');
  */
 export const disclosure = (book: BookState, communityId: string, periodKey: string): E.Either<DomainError, Disclosure> => {
-  const community = book.communities.get(communityId);
-  if (community === undefined) {
-    return E.left(domainError('COMMUNITY_UNKNOWN', `there is no community ${JSON.stringify(communityId)} in this log`, ['communityId']));
-  }
+  const unknown = communityInvalid(book, communityId ?? null);
+  if (unknown !== null) return E.left(unknown);
+  const community = book.communities.get(communityId)!;
   const key = parsePeriodKey(periodKey, ['periodKey']);
   if (E.isLeft(key)) return key;
   const close = community.closes.find((c) => c.periodKey === periodKey);
@@ -80,7 +79,7 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
       outstanding = outstanding.add(s.principal);
     }
     for (const event of eventsOf(book, u)) {
-      if (!within(dayOf(event.meta.effectiveDate), start, end)) continue;
+      if (!within(dayOfDecoded(event.meta.effectiveDate), start, end)) continue;
       switch (event.type) {
         case 'PaymentReceived':
           collected = collected.add(moneyOfAmount(event.data.amount));

@@ -14,8 +14,9 @@
  */
 import { type EpochDay, LevyError, type Money, describe, domainError } from '@levy/core';
 import { REMINDER_STAGES } from './arrears.js';
-import { type BookState, type ChargeRecord, arrearsClassAsOf, chargeAsOf, compareText, creditAsOf, planStatusAsOf, unitsInOrder } from './book.js';
-import { ZERO, checkDay, dayOf } from './fields.js';
+import { type BookState, type ChargeRecord, arrearsClassAsOf, chargeAsOf, communityInvalid, compareText, creditAsOf, planStatusAsOf, unitsInOrder } from './book.js';
+import { ZERO, checkDay, dayOfDecoded } from './fields.js';
+import { type OptionSpec, checkOptions } from './options.js';
 
 /** A reminder stage. */
 export type DunningStage = (typeof REMINDER_STAGES)[number];
@@ -81,13 +82,16 @@ const stageFor = (policy: DunningPolicy, daysOverdue: number): DunningStage | nu
 };
 
 const POLICY_FIELDS = ['reminderDays', 'phoneDays', 'writtenNoticeDays', 'legalDays'] as const;
+const POLICY_SPEC: OptionSpec = Object.fromEntries(POLICY_FIELDS.map((f) => [f, 'checked']));
 
-/** A policy given as a value, checked: whole numbers of days, each stage no earlier than the one before. */
+/** A policy given as a value, checked: whole numbers of days, each stage no earlier than the one before, no other field. */
 const checkPolicy = (policy: unknown): DunningPolicy => {
   if (policy === DEFAULT_DUNNING_POLICY) return DEFAULT_DUNNING_POLICY;
-  if (typeof policy !== 'object' || policy === null) {
+  if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) {
     throw new LevyError(domainError('DUNNING_POLICY_INVALID', `the policy is { ${POLICY_FIELDS.join(', ')} }, not ${describe(policy)}`, ['policy']));
   }
+  // a misspelt stage (legalDay) beside a spread default would leave the default in force without a word
+  checkOptions(policy, POLICY_SPEC, 'the dunning policy', ['policy'], ['policy']);
   const p = policy as Record<string, unknown>;
   for (let i = 0; i < POLICY_FIELDS.length; i++) {
     const field = POLICY_FIELDS[i]!;
@@ -101,17 +105,24 @@ const checkPolicy = (policy: unknown): DunningPolicy => {
   return policy as DunningPolicy;
 };
 
+const DUNNING_OPTIONS: OptionSpec = { asOf: 'checked', policy: 'checked', communityId: 'string' };
+
 /**
  * The worklist as of the end of `asOf`: most severe stage first, then longest overdue. Throws a
- * {@link LevyError} for an `asOf` that is not a day (`AS_OF_INVALID`) or a policy whose stages are
- * not whole days in order (`DUNNING_POLICY_INVALID`).
+ * {@link LevyError} for options that are not an object or hold a key it does not take
+ * (`OPTIONS_INVALID`, `OPTIONS_UNKNOWN_FIELD`, also for a policy's), an `asOf` that is not a day
+ * (`AS_OF_INVALID`), a policy whose stages are not whole days in order (`DUNNING_POLICY_INVALID`)
+ * or a `communityId` the book does not know (`COMMUNITY_UNKNOWN`).
  *
  * @example
  * const list = dunningWorklist(book, { asOf, policy: { ...DEFAULT_DUNNING_POLICY, legalDays: 90 } });
  */
 export const dunningWorklist = (book: BookState, options: DunningOptions): DunningWorklist => {
+  checkOptions(options, DUNNING_OPTIONS, 'the dunning worklist', ['options']);
   const asOf = checkDay(options.asOf, ['asOf']);
-  const policy = checkPolicy(options.policy ?? DEFAULT_DUNNING_POLICY);
+  const policy = options.policy === undefined ? DEFAULT_DUNNING_POLICY : checkPolicy(options.policy);
+  const unknown = communityInvalid(book, options.communityId);
+  if (unknown !== null) throw new LevyError(unknown);
   const items: DunningItem[] = [];
   for (const u of unitsInOrder(book, options.communityId)) {
     const plan = planStatusAsOf(u, asOf);
@@ -134,7 +145,7 @@ export const dunningWorklist = (book: BookState, options: DunningOptions): Dunni
     let lastStageDone: string | null = null;
     let done = false;
     for (const { data: r } of u.reminders) {
-      const day = dayOf(r.on);
+      const day = dayOfDecoded(r.on);
       if (day > asOf) continue;
       const covers = r.chargeIds.length === 0 || r.chargeIds.includes(oldest.chargeId as (typeof r.chargeIds)[number]);
       if (!covers) continue;

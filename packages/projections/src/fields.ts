@@ -2,24 +2,51 @@
  * Reading event fields once on the hot path: ISO dates to integer epoch days without Temporal or
  * regexes, canonical amounts to {@link Money} through a small cache (a billing run repeats the
  * same few amounts thousands of times), instants to the community's business day. Events reaching
- * a fold are already decoded, so nothing here validates again (DESIGN.md, principle 5).
+ * a fold are already decoded, so the fold's readers do not validate again (DESIGN.md, principle 5);
+ * the ones a caller hands its own input ({@link dayOf}, {@link dateOf}, {@link recordedDayOf})
+ * check it and refuse with a typed error.
  *
  * @example
  * import { dayOf, moneyOfAmount } from '@levy/projections';
  * dayOf('2025-04-15');          // 20193
  * moneyOfAmount('250.60');      // Money 250.60
  */
-import { type DomainError, type EpochDay, LevyError, Money, dayOfIso, describe, domainError, epochDayOf, isEpochDay, isoDateOf } from '@levy/core';
+import { type DomainError, type EpochDay, InstantString, LevyError, Money, dayOfIso, describe, domainError, epochDayOf, isEpochDay, isoDateOf, parseIsoDate, validateTimeZone } from '@levy/core';
 
 const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
 
 /**
- * The epoch day of a decoded ISO date `'YYYY-MM-DD'` (no validation: codecs did that).
+ * The epoch day of an ISO date `'YYYY-MM-DD'` given by a caller (the way to build an `asOf`),
+ * checked: anything that is not a real calendar date (`'2025-02-30'`, `'2025-13-01'`, `''`, not a
+ * string) throws a {@link LevyError} `DATE_INVALID` at `date` naming the input, never a day
+ * nobody meant.
  *
  * @example
  * dayOf('1970-01-02'); // 1
+ * dayOf('2025-02-30'); // throws LevyError DATE_INVALID: February 2025 has 28 days
  */
 export const dayOf = (iso: string): EpochDay => {
+  // a caller reading days off a list of dates repeats one often: remember the last one checked
+  if (iso === lastCheckedIso) return lastCheckedDay;
+  const parsed = parseIsoDate(iso, ['date']);
+  if (parsed._tag === 'Left') throw new LevyError(parsed.left);
+  lastCheckedIso = iso;
+  lastCheckedDay = parsed.right;
+  return parsed.right;
+};
+// a true pair to start from, so no input is read as a day it is not ('' is not 1970-01-01)
+let lastCheckedIso = '1970-01-01';
+let lastCheckedDay: EpochDay = 0;
+
+/**
+ * The epoch day of an ISO date read from a decoded event (no validation: codecs did that). The
+ * fold's hot path; internal to the package (index.ts does not export it): callers use the checked
+ * {@link dayOf}.
+ *
+ * @example
+ * dayOfDecoded(event.meta.effectiveDate);
+ */
+export const dayOfDecoded = (iso: string): EpochDay => {
   // a log in recording order repeats the same date many times in a row: remember the last one
   if (iso === lastIso) return lastDay;
   const day = dayOfIso(iso);
@@ -27,8 +54,9 @@ export const dayOf = (iso: string): EpochDay => {
   lastDay = day;
   return day;
 };
-let lastIso = '';
-let lastDay = 0;
+// a true pair to start from: the memo never answers for a string it has not read
+let lastIso = '1970-01-01';
+let lastDay: EpochDay = 0;
 
 /**
  * Why a day given to a report is not one, or null: it must be a whole epoch day, as {@link dayOf}
@@ -84,12 +112,20 @@ export const checkLimit = (value: unknown, path: readonly string[]): number | un
 };
 
 /**
- * The ISO date of an epoch day (re-exported from core for report code).
+ * The ISO date of an epoch day (core's `isoDateOf`, for report code). A value that is not a whole
+ * epoch day (NaN, a fraction, a date string) throws a {@link LevyError} `DATE_INVALID` at `day`
+ * rather than printing a date that is not one.
  *
  * @example
  * dateOf(20193); // '2025-04-15'
+ * dateOf(Number.NaN); // throws LevyError DATE_INVALID at day
  */
-export const dateOf = (day: EpochDay): string => isoDateOf(day);
+export const dateOf = (day: EpochDay): string => {
+  if (!isEpochDay(day)) {
+    throw new LevyError(domainError('DATE_INVALID', `a day must be a whole number of days since 1970-01-01, such as dayOf('2025-04-15'), not ${describe(day)}`, ['day'], { input: describe(day) }));
+  }
+  return isoDateOf(day);
+};
 
 /** Zero yuan, shared. */
 export const ZERO: Money = Money.zero();
@@ -146,16 +182,32 @@ const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
 const zonedDayCache = new Map<string, EpochDay>();
 
 /**
- * The business day (in `timeZone`) of a decoded instant `'2025-03-15T02:30:00Z'`: the day the
- * entry was recorded on, as the community's clerks see it. China has kept one offset since 1992,
- * so Chinese zones are plain arithmetic from then on (earlier instants, from the summer-time years
- * 1986-1991 back, and other IANA zones are resolved through Intl, cached per minute, or per
- * second before 1973, when some zones' offsets were not whole minutes).
+ * The business day (in `timeZone`) of an instant `'2025-03-15T02:30:00Z'`: the day the entry was
+ * recorded on, as the community's clerks see it. China has kept one offset since 1992, so Chinese
+ * zones are plain arithmetic from then on (earlier instants, from the summer-time years 1986-1991
+ * back, and other IANA zones are resolved through Intl, cached per minute, or per second before
+ * 1973, when some zones' offsets were not whole minutes). The input is checked: a malformed
+ * instant throws a {@link LevyError} `INSTANT_INVALID` at `instant`, an unknown zone
+ * `TIME_ZONE_INVALID` at `timeZone` (the fold reads decoded events with {@link recordedDayWith}).
  *
  * @example
  * recordedDayOf('2025-01-31T16:30:00Z', 'Asia/Shanghai'); // the epoch day of 2025-02-01
+ * recordedDayOf('2025-01-31T16:30:00Z', 'Mars/Base');     // throws LevyError TIME_ZONE_INVALID at timeZone
  */
-export const recordedDayOf = (instant: string, timeZone: string): EpochDay => recordedDayWith(instant, fixedOffsetOf(timeZone), timeZone);
+export const recordedDayOf = (instant: string, timeZone: string): EpochDay => {
+  if (!InstantString.is(instant)) {
+    throw new LevyError(domainError('INSTANT_INVALID', `${describe(instant)} is not an instant written like "2025-03-31T17:30:00Z" (UTC, ending in Z)`, ['instant'], { input: describe(instant) }));
+  }
+  if (typeof timeZone !== 'string' || !zonesChecked.has(timeZone)) {
+    const zone = validateTimeZone(timeZone, ['timeZone']);
+    if (zone._tag === 'Left') throw new LevyError(zone.left);
+    if (zonesChecked.size >= 1024) zonesChecked.clear();
+    zonesChecked.add(timeZone);
+  }
+  return recordedDayWith(instant, fixedOffsetOf(timeZone), timeZone);
+};
+// zones recordedDayOf has found valid (a handful in practice; bounded all the same)
+const zonesChecked = new Set<string>();
 
 /**
  * The fixed UTC offset of a zone in minutes, or null when it needs Intl (for {@link recordedDayWith}).
@@ -189,15 +241,27 @@ export const recordedDayWith = (instant: string, offset: number | null, timeZone
   if (day === undefined) {
     let f = zoneFormatters.get(timeZone);
     if (f === undefined) {
-      f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      f = zoneFormatter(timeZone);
       zoneFormatters.set(timeZone, f);
     }
     // a leap second (:60) is read as the second before it, as Temporal reads it
-    day = dayOf(f.format(new Date(at.length === 16 ? `${at}:00Z` : `${at}Z`)));
+    day = dayOfDecoded(f.format(new Date(at.length === 16 ? `${at}:00Z` : `${at}Z`)));
     if (zonedDayCache.size > 100_000) zonedDayCache.clear();
     zonedDayCache.set(key, day);
   }
   return day;
+};
+
+// made once per zone: Intl's RangeError for a zone it does not know becomes the typed refusal
+const zoneFormatter = (timeZone: string): Intl.DateTimeFormat => {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new LevyError(domainError('TIME_ZONE_INVALID', `${describe(timeZone)} is not a time zone such as "Asia/Shanghai"`, ['timeZone'], { input: describe(timeZone) }));
+    }
+    throw e;
+  }
 };
 
 const offsetOf = (zone: string): number => (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));

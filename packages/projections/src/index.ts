@@ -6,11 +6,12 @@
  * @packageDocumentation
  */
 export type { Either, Left, Right } from './either.js';
-export * from './fields.js';
+/** The field readers (fields.ts): all but `dayOfDecoded`, the fold's unchecked reader of decoded dates, which is the package's own: callers use the checked `dayOf`. */
+export { ZERO, checkDay, checkLimit, dateOf, dayInvalid, dayOf, fixedOffsetOf, limitInvalid, moneyOfAmount, recordedDayOf, recordedDayWith } from './fields.js';
 export * from './fold.js';
 export * from './chunked.js';
 export * from './journal.js';
-/** The account book (book.ts): all its exports but `bookStepKnowing` and `reserveBook`, which are the package's own (views.ts, look-ahead.ts). */
+/** The account book (book.ts): all its exports but `bookStepKnowing`, `reserveBook` and `communityInvalid`, which are the package's own (views.ts, look-ahead.ts, the reports). */
 export type { BookAnomaly, BookState, ChargeAsOf, ChargeMove, ChargeRecord, CommunityRecord, MoveKind, PlanRecord, PlanStatus, UnitRecord } from './book.js';
 export {
   Movements,

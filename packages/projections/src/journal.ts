@@ -14,7 +14,7 @@
  * // ['Receivable:Fees 250.60', 'Revenue:Fees -250.60']
  */
 import { type EpochDay, type LevyEvent, Money, MoneyTotal } from '@levy/core';
-import { ZERO, checkDay, dayOf, moneyOfAmount } from './fields.js';
+import { ZERO, checkDay, dayOfDecoded, moneyOfAmount } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -264,7 +264,7 @@ const allocationPostings = (sink: PostingSink, allocations: readonly { chargeId:
 export const entryFor = (event: LevyEvent, regimeOf?: (chargeId: string) => RegimeKind | undefined): JournalEntry => ({
   eventId: event.meta.eventId,
   type: event.type,
-  day: dayOf(event.meta.effectiveDate),
+  day: dayOfDecoded(event.meta.effectiveDate),
   postings: postingsFor(event, regimeOf),
 });
 
@@ -413,7 +413,7 @@ export const journalProjection: Projection<JournalState> = {
     state.tools = toolsFor(state);
     return state;
   },
-  apply: (state, event: LoggedEvent) => journalStep(state, event, dayOf(event.meta.effectiveDate)),
+  apply: (state, event: LoggedEvent) => journalStep(state, event, dayOfDecoded(event.meta.effectiveDate)),
 };
 
 /**

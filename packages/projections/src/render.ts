@@ -16,7 +16,7 @@ import type { AuditTrail } from './audit.js';
 import type { CollectionRates, Rate } from './collection-rate.js';
 import type { Disclosure } from './disclosure.js';
 import type { DunningWorklist } from './dunning.js';
-import { dateOf } from './fields.js';
+import { checkLimit, dateOf } from './fields.js';
 import type { TrialBalance } from './journal.js';
 import type { CreditLotsReport, UnitStatement } from './statement.js';
 
@@ -95,12 +95,14 @@ export const renderTrialBalance = (tb: TrialBalance): string =>
   );
 
 /**
- * The aging totals by bucket, and the `top` units with the most owed.
+ * The aging totals by bucket, and the `top` units with the most owed (0: none). A `top` that is
+ * not a whole number, 0 or more, throws a {@link LevyError} `LIMIT_INVALID` at `top`.
  *
  * @example
  * console.log(renderAging(agingReport(book, { asOf }), 10));
  */
 export const renderAging = (a: AgingReport, top = 0): string => {
+  checkLimit(top, ['top']);
   const head = `AR aging as of ${dateOf(a.asOf)} (${a.lines.length} units; credit shown apart)\n`;
   const totals = renderTable(
     [{ header: 'bucket' }, { header: 'owed', align: 'right' }],
@@ -214,17 +216,23 @@ export const renderCollectionRates = (r: CollectionRates): string =>
   );
 
 /**
- * The dunning worklist, most severe first.
+ * The dunning worklist, most severe first: its first `top` items. A `top` that is not a whole
+ * number, 0 or more, throws a {@link LevyError} `LIMIT_INVALID` at `top` (-1 would drop the last
+ * item under a header counting it).
  *
  * @example
  * console.log(renderDunning(dunningWorklist(book, { asOf }), 20));
  */
-export const renderDunning = (w: DunningWorklist, top = 20): string =>
-  `Dunning worklist for ${dateOf(w.asOf)}: ${w.items.length} units to contact (legal ${w.counts.legal}, written notice ${w.counts['written-notice']}, phone ${w.counts.phone}, reminder ${w.counts.reminder})\n` +
-  renderTable(
-    [{ header: 'unit' }, { header: 'stage due' }, { header: 'since' }, { header: 'days', align: 'right' }, { header: 'owed', align: 'right' }, { header: 'last done' }, { header: 'class' }, { header: 'credit', align: 'right' }],
-    w.items.slice(0, top).map((i) => [i.unitId, i.stage, dateOf(i.dueSince), String(i.daysOverdue), i.owed.toString(), i.lastStageDone ?? '-', i.arrearsClass, i.credit.isZero() ? '' : i.credit.toString()]),
+export const renderDunning = (w: DunningWorklist, top = 20): string => {
+  checkLimit(top, ['top']);
+  return (
+    `Dunning worklist for ${dateOf(w.asOf)}: ${w.items.length} units to contact (legal ${w.counts.legal}, written notice ${w.counts['written-notice']}, phone ${w.counts.phone}, reminder ${w.counts.reminder})\n` +
+    renderTable(
+      [{ header: 'unit' }, { header: 'stage due' }, { header: 'since' }, { header: 'days', align: 'right' }, { header: 'owed', align: 'right' }, { header: 'last done' }, { header: 'class' }, { header: 'credit', align: 'right' }],
+      w.items.slice(0, top).map((i) => [i.unitId, i.stage, dateOf(i.dueSince), String(i.daysOverdue), i.owed.toString(), i.lastStageDone ?? '-', i.arrearsClass, i.credit.isZero() ? '' : i.credit.toString()]),
+    )
   );
+};
 
 /**
  * A unit statement with its running balance.
@@ -302,24 +310,29 @@ export const renderDisclosure = (d: Disclosure): string =>
   );
 
 /**
- * Audit rows (at most `top`).
+ * Audit rows (at most `top`). A `top` that is not a whole number, 0 or more, throws a
+ * {@link LevyError} `LIMIT_INVALID` at `top`.
  *
  * @example
  * console.log(renderAudit(trail, 10));
  */
-export const renderAudit = (t: AuditTrail, top = 20): string =>
-  `Audit trail: ${t.matched} entries${Object.keys(t.flagCounts).length === 0 ? '' : `; flags ${Object.entries(t.flagCounts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k} ${v}`).join(', ')}`}\n` +
-  renderTable(
-    [{ header: 'effective' }, { header: 'recorded' }, { header: 'type' }, { header: 'actor' }, { header: 'approval' }, { header: 'flags' }],
-    t.rows.slice(0, top).map((r) => [r.effectiveDate, r.recordedAt, r.type, `${r.actor} (${r.role})`, r.approval ?? '-', r.flags.join(',')]),
+export const renderAudit = (t: AuditTrail, top = 20): string => {
+  checkLimit(top, ['top']);
+  return (
+    `Audit trail: ${t.matched} entries${Object.keys(t.flagCounts).length === 0 ? '' : `; flags ${Object.entries(t.flagCounts).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k} ${v}`).join(', ')}`}\n` +
+    renderTable(
+      [{ header: 'effective' }, { header: 'recorded' }, { header: 'type' }, { header: 'actor' }, { header: 'approval' }, { header: 'flags' }],
+      t.rows.slice(0, top).map((r) => [r.effectiveDate, r.recordedAt, r.type, `${r.actor} (${r.role})`, r.approval ?? '-', r.flags.join(',')]),
+    )
   );
+};
 
 // ---------------------------------------------------------------------------------------------
 // JSON
 // ---------------------------------------------------------------------------------------------
 
 /** Fields that hold epoch days in report objects: JSON writes them as ISO dates. */
-const DAY_FIELDS = new Set(['asOf', 'day', 'oldestDue', 'dueSince', 'lastReminder', 'periodStart', 'periodEnd', 'from', 'to']);
+const DAY_FIELDS = new Set(['asOf', 'day', 'oldestDue', 'dueSince', 'lastReminder', 'periodStart', 'periodEnd', 'from', 'to', 'arose']);
 
 const jsonable = (value: unknown, key: string | null): unknown => {
   if (typeof value === 'number' && key !== null && DAY_FIELDS.has(key)) return dateOf(value);

@@ -9,10 +9,11 @@
  * const s = unitStatement(book, 'levy.account-sunrise.B1-1203', { from: dayOf('2025-01-01') });
  * s.lines.map((l) => `${l.date} ${l.description} ${l.balance}`);
  */
-import { type CreditLotOrigin, type DomainError, type EpochDay, Money, cancellationLotId, creditLotOrigin, domainError, recountLotId } from '@levy/core';
+import { type CreditLotOrigin, type DomainError, type EpochDay, Money, cancellationLotId, creditLotOrigin, describe, domainError, recountLotId } from '@levy/core';
 import * as E from './either.js';
 import { type BookState, type UnitRecord, compareText, eventsByDay } from './book.js';
 import { ZERO, dateOf, dayInvalid, moneyOfAmount } from './fields.js';
+import { type OptionSpec, optionsInvalid } from './options.js';
 import type { LoggedEvent } from './fold.js';
 
 /** One statement line. */
@@ -128,17 +129,32 @@ const effectOf = (e: LoggedEvent): { delta: Money; text: string } | null => {
   }
 };
 
-/** A unit named by its account stream id or `{ communityId, unitId }`, or UNIT_UNKNOWN at `unit`. */
-const unitNamed = (book: BookState, unit: string | { readonly communityId: string; readonly unitId: string }): E.Either<DomainError, UnitRecord> => {
-  const key = typeof unit === 'string' ? unit : `levy.account-${unit.communityId}.${unit.unitId}`;
+/** A unit named by its account stream id or `{ communityId, unitId }`, or UNIT_UNKNOWN at `unit` (also for a value that names no unit at all). */
+const unitNamed = (book: BookState, unit: unknown): E.Either<DomainError, UnitRecord> => {
+  const named = unit as { readonly communityId?: unknown; readonly unitId?: unknown } | null;
+  const key =
+    typeof unit === 'string'
+      ? unit
+      : typeof named === 'object' && named !== null && typeof named.communityId === 'string' && typeof named.unitId === 'string'
+        ? `levy.account-${named.communityId}.${named.unitId}`
+        : null;
+  if (key === null) {
+    return E.left(
+      domainError('UNIT_UNKNOWN', `name the unit by its account, such as "levy.account-sunrise.B1-1203", or as { communityId, unitId }, not ${describe(unit)}`, ['unit'], { input: describe(unit) }),
+    );
+  }
   const u = book.units.get(key);
-  return u === undefined ? E.left(domainError('UNIT_UNKNOWN', `there is no account ${key} in this log`, ['unit'])) : E.right(u);
+  return u === undefined ? E.left(domainError('UNIT_UNKNOWN', `there is no account ${key} in this log`, ['unit'], { input: key })) : E.right(u);
 };
+
+const RANGE_OPTIONS: OptionSpec = { from: 'checked', to: 'checked' };
 
 /**
  * A unit's statement between two days (both included; open ends when omitted). `unit` is the
- * account stream id or `{ communityId, unitId }`; an unknown unit is `UNIT_UNKNOWN`, an end of the
- * range that is not a day `AS_OF_INVALID`.
+ * account stream id or `{ communityId, unitId }`; an unknown unit is `UNIT_UNKNOWN`, a range that
+ * is not an object or holds another key (`until`) `OPTIONS_INVALID` / `OPTIONS_UNKNOWN_FIELD`, an
+ * end of the range that is not a day `AS_OF_INVALID`, and a `from` after the `to`
+ * `RANGE_INVALID` (it would give no lines, as if nothing had happened).
  *
  * @example
  * unitStatement(book, { communityId: 'sunrise', unitId: 'B1-1203' }, { to: dayOf('2025-06-30') });
@@ -148,9 +164,19 @@ export const unitStatement = (
   unit: string | { readonly communityId: string; readonly unitId: string },
   range: { readonly from?: EpochDay; readonly to?: EpochDay } = {},
 ): E.Either<DomainError, UnitStatement> => {
+  const badRange = optionsInvalid(range, RANGE_OPTIONS, 'the statement', ['range'], ['range']);
+  if (badRange !== null) return E.left(badRange);
   for (const end of ['from', 'to'] as const) {
     const bad = range[end] === undefined ? null : dayInvalid(range[end], ['range', end]);
     if (bad !== null) return E.left(bad);
+  }
+  if (range.from !== undefined && range.to !== undefined && range.from > range.to) {
+    return E.left(
+      domainError('RANGE_INVALID', `range.from (${dateOf(range.from)}) is after range.to (${dateOf(range.to)}): give the earlier day as from`, ['range', 'from'], {
+        from: dateOf(range.from),
+        to: dateOf(range.to),
+      }),
+    );
   }
   const found = unitNamed(book, unit);
   if (E.isLeft(found)) return found;
@@ -183,14 +209,19 @@ export const unitStatement = (
 };
 
 /**
- * A unit's net position (owed minus credit) as of a day, from its statement lines.
+ * A unit's net position (owed minus credit) as of a day (the end of the log when omitted), from
+ * its statement lines. As the statement does, it refuses an unknown unit (`UNIT_UNKNOWN` at
+ * `unit`) and an as-of that is not a day (`AS_OF_INVALID` at `asOf`) rather than answer 0.00.
  *
  * @example
- * netPositionOf(book, 'levy.account-sunrise.B1-1203').toString(); // '-49.40'
+ * netPositionOf(book, 'levy.account-sunrise.B1-1203'); // right(Money -49.40)
+ * netPositionOf(book, 'levy.account-sunrise.NOPE');    // left({ code: 'UNIT_UNKNOWN', path: ['unit'] })
  */
-export const netPositionOf = (book: BookState, unit: string, asOf?: EpochDay): Money => {
+export const netPositionOf = (book: BookState, unit: string | { readonly communityId: string; readonly unitId: string }, asOf?: EpochDay): E.Either<DomainError, Money> => {
+  const bad = asOf === undefined ? null : dayInvalid(asOf, ['asOf']);
+  if (bad !== null) return E.left(bad);
   const s = unitStatement(book, unit, asOf === undefined ? {} : { to: asOf });
-  return E.isRight(s) ? s.right.closing : Money.zero();
+  return E.isLeft(s) ? s : E.right(s.right.closing);
 };
 
 /**
@@ -295,13 +326,16 @@ export interface CreditLotsReport {
   readonly credit: Money;
 }
 
+const CREDIT_LOTS_OPTIONS: OptionSpec = { asOf: 'checked' };
+
 /**
  * A unit's credit (预收) by lot as of a day (the end of the log when omitted): for each payment's
  * excess, cancelled charge or penalty given back, what came in, what was applied, refunded and
  * taken back, and what is left. Read from the lots the events name (`CreditApplied.lots`,
  * `CreditRefunded.lots`, `PaymentReversed.fromCreditLots`); credit that went out in an event of an
  * older log, which names none, is `unattributed`. An unknown unit is `UNIT_UNKNOWN`, an as-of that
- * is not a day `AS_OF_INVALID`.
+ * is not a day `AS_OF_INVALID`, options that are not an object or hold another key
+ * `OPTIONS_INVALID` / `OPTIONS_UNKNOWN_FIELD`.
  *
  * @example
  * const r = creditLots(book, 'levy.account-sunrise.B1-1203', { asOf: dayOf('2025-06-30') });
@@ -312,6 +346,8 @@ export const creditLots = (
   unit: string | { readonly communityId: string; readonly unitId: string },
   options: { readonly asOf?: EpochDay } = {},
 ): E.Either<DomainError, CreditLotsReport> => {
+  const badOptions = optionsInvalid(options, CREDIT_LOTS_OPTIONS, 'the credit by lot', ['options']);
+  if (badOptions !== null) return E.left(badOptions);
   const asOf = options.asOf;
   const bad = asOf === undefined ? null : dayInvalid(asOf, ['asOf']);
   if (bad !== null) return E.left(bad);

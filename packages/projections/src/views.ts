@@ -16,7 +16,7 @@ import { arrearsLedger } from './arrears.js';
 import { type AuditState, auditProjection, auditStep, auditTrail } from './audit.js';
 import { type BookState, type UnitRecord, bookProjection, bookStepKnowing, chargeAsOf, creditAsOf, reserveBook, unitsInOrder } from './book.js';
 import { collectionRates } from './collection-rate.js';
-import { checkDay, dayOf } from './fields.js';
+import { checkDay, dayOfDecoded } from './fields.js';
 import { disclosure } from './disclosure.js';
 import { dunningWorklist } from './dunning.js';
 import type { LoggedEvent, Projection } from './fold.js';
@@ -33,7 +33,7 @@ export interface LevyViews {
 // the same as combine() of the three, with the event's day read once for all three and its
 // stream resolved once: the book finds the unit, and the audit takes the unit's community from it
 const levyStep = (views: LevyViews, event: LoggedEvent, known: UnitRecord | undefined): LevyViews => {
-  const day = dayOf(event.meta.effectiveDate);
+  const day = dayOfDecoded(event.meta.effectiveDate);
   journalStep(views.journal, event, day);
   const unit = bookStepKnowing(views.book, event, day, known);
   auditStep(views.audit, event, day, unit === null ? undefined : unit.community.communityId);

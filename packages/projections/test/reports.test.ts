@@ -30,6 +30,7 @@ import {
   trialBalance,
   renderArrears,
   renderCreditLots,
+  reportJson,
   unitStatement,
 } from '../src/index.js';
 import { type EventOf, LevyError, accountStream, communityStream } from '@levy/core';
@@ -496,6 +497,9 @@ describe('credit whose lots are recorded', () => {
     expect(text).toMatch(/wechat-B +payment +2025-02-20 +50\.00 +0\.00 +20\.00 +0\.00 +30\.00\n/);
     expect(text).toMatch(/total +30\.00/);
     expect(text).not.toContain('naming no lot');
+    // as JSON every day is a date, the day a lot arose too
+    const json = JSON.parse(reportJson(ok(creditLots(book, S1, { asOf: dayOf('2025-03-31') })))) as { asOf: string; lots: { lotId: string; arose: unknown }[] };
+    expect([json.asOf, ...json.lots.map((l) => `${l.lotId} ${String(l.arose)}`)]).toEqual(['2025-03-31', 'wechat-A 2025-02-10', 'wechat-B 2025-02-20', 'wechat-C 2025-02-25']);
     const old = renderCreditLots(ok(creditLots(rebuild(levyProjection, log(false)).book, S1)));
     expect(old).toMatch(/went out naming no lot \(older log\) +-150\.00\n/);
     expect(old).toMatch(/credit +0\.00/);
