@@ -24,7 +24,7 @@
  * const violations = checkInvariants(events);
  * if (violations.length > 0) console.table(violations);
  */
-import { type EpochDay, type EventStore, ExactDecimal, LevyError, Money, type StoredEvent, domainError, isoDateOf, parsePeriodKey } from '@levy/core';
+import { type EpochDay, type EventStore, ExactDecimal, LevyError, Money, type StoredEvent, dayOfIso, domainError, isoDateOf, parsePeriodKey } from '@levy/core';
 import {
   ACCOUNT,
   type LevyViews,
@@ -37,7 +37,6 @@ import {
   collectionRates,
   creditAsOf,
   creditLotMovesOf,
-  dayOf,
   disclosure,
   entryImbalance,
   eventsByDay,
@@ -104,14 +103,14 @@ const checkDays = (events: readonly LoggedEvent[]): EpochDay[] => {
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   for (const e of events) {
-    const d = dayOf(e.meta.effectiveDate);
+    const d = dayOfIso(e.meta.effectiveDate);
     if (d < first) first = d;
     if (d > last) last = d;
   }
   const days = new Set<EpochDay>([first, last]);
   for (let d = first; d <= last; d++) if (isoDateOf(d + 1).endsWith('-01')) days.add(d);
   // and the eve of each day a receivable was raised: a payment dated before it must not have paid it
-  for (const e of events) if ((e.type === 'ChargeIssued' || e.type === 'PenaltyAssessed' || e.type === 'PenaltyAdjusted') && dayOf(e.meta.effectiveDate) > first) days.add(dayOf(e.meta.effectiveDate) - 1);
+  for (const e of events) if ((e.type === 'ChargeIssued' || e.type === 'PenaltyAssessed' || e.type === 'PenaltyAdjusted') && dayOfIso(e.meta.effectiveDate) > first) days.add(dayOfIso(e.meta.effectiveDate) - 1);
   return [...days].sort((a, b) => a - b);
 };
 
@@ -418,7 +417,7 @@ export const checkClosedPeriods = (log: CheckedLog, views?: LevyViews): Invarian
   events.forEach((e, i) => {
     if (e.type !== 'PeriodClosed') return;
     const atClose = rebuild(levyProjection, events.slice(0, i + 1));
-    const end = dayOf(e.data.periodEnd);
+    const end = dayOfIso(e.data.periodEnd);
     const then = figures(atClose, e.data.communityId, e.data.periodKey, end);
     const now = figures(full, e.data.communityId, e.data.periodKey, end);
     if (then !== now) out.push(violation('CLOSED_PERIOD_FROZEN', `the figures of ${e.data.communityId} ${e.data.periodKey} changed after it was closed on ${e.data.closedOn}`));
@@ -463,7 +462,7 @@ export const checkIncremental = (log: CheckedLog, options: IncrementalOptions = 
   const live = startCheckpointed(levyProjection);
   const asOf = (n: number): EpochDay => {
     let last = 0;
-    for (let i = 0; i < n; i++) last = Math.max(last, dayOf(events[i]!.meta.effectiveDate));
+    for (let i = 0; i < n; i++) last = Math.max(last, dayOfIso(events[i]!.meta.effectiveDate));
     return last;
   };
   for (let i = 0; i < events.length; i++) {
