@@ -30,7 +30,7 @@ import {
   owedSince,
   settledFrom,
 } from './account-state.js';
-import { type AllocationPolicy, type Receivable, type ReceivableKind, allocatePayment } from './allocation.js';
+import { type AllocationPolicy, type Receivable, type ReceivableKind, allocatePaymentUnchecked } from './allocation.js';
 import { businessDayAt, isoDateOf } from './calendar.js';
 import { canonicalMoney, isCanonicalAmount } from './canonical-amount.js';
 import { sha256Hex } from './canonical-json.js';
@@ -41,7 +41,7 @@ import { type DomainError, LevyError, domainError } from './errors.js';
 import { eventIdFor } from './event-id.js';
 import type { AccountEvent, EventData, EventOf } from './events.js';
 import { Money } from './money.js';
-import { type PenaltyPolicy, assessPenalty } from './penalty.js';
+import { type PenaltyPolicy, assessPenaltyUnchecked } from './penalty.js';
 
 export * from './account-state.js';
 
@@ -401,16 +401,16 @@ const owedSinceWhat = (c: ChargeState, since: number): string =>
  * each installment on time keeps the plan in good standing even when newer charges are open: under
  * oldest-first alone, a later installment would pay newer principal before the plan's penalties.
  */
-const allocatePlanFirst = (payment: Money, state: AccountState, policy: AllocationPolicy, receivedDay: number): ReturnType<typeof allocatePayment> => {
+const allocatePlanFirst = (payment: Money, state: AccountState, policy: AllocationPolicy, receivedDay: number): ReturnType<typeof allocatePaymentUnchecked> => {
   const inPlan: Receivable[] = [];
   const rest: Receivable[] = [];
   for (const r of receivablesOf(state, receivedDay)) {
     const planId = state.charges.get(r.chargeId)?.planId ?? null;
     (planId !== null && state.plans.get(planId)?.status === 'active' ? inPlan : rest).push(r);
   }
-  const first = allocatePayment(payment, inPlan, policy);
+  const first = allocatePaymentUnchecked(payment, inPlan, policy);
   if (E.isLeft(first) || rest.length === 0 || !first.right.credit.isPositive()) return first;
-  const second = allocatePayment(first.right.credit, rest, policy);
+  const second = allocatePaymentUnchecked(first.right.credit, rest, policy);
   if (E.isLeft(second)) return second;
   return E.right({ allocations: [...first.right.allocations, ...second.right.allocations], credit: second.right.credit });
 };
@@ -456,7 +456,7 @@ const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, c
     policy = { kind: 'explicit', targets };
   }
   const allocated =
-    policy.kind !== 'explicit' && state.activePlans > 0 ? allocatePlanFirst(amount.right, state, policy, receivedDay) : allocatePayment(amount.right, receivablesOf(state, receivedDay), policy);
+    policy.kind !== 'explicit' && state.activePlans > 0 ? allocatePlanFirst(amount.right, state, policy, receivedDay) : allocatePaymentUnchecked(amount.right, receivablesOf(state, receivedDay), policy);
   if (E.isLeft(allocated)) return E.left({ ...allocated.left, path: ['data', ...allocated.left.path.filter((p) => p !== 'policy')] });
   const data: EventData<'PaymentReceived'> = {
     paymentId,
@@ -679,7 +679,7 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
     for (const p of c.penaltyPieces) {
       // each assessment's own policy: a schedule adopted since does not change days already counted
       const policy = { dailyRate: p.dailyRate, graceDays: 0, cap: p.cap ?? r.ctx.policy.penalty.cap, rounding: p.rounding };
-      const a = assessPenalty({ principal: c.amount, dueDate: c.dueDay, through: p.to, from: p.from, principalTimeline: timeline, alreadyAssessed: already, policy });
+      const a = assessPenaltyUnchecked({ principal: c.amount, dueDate: c.dueDay, through: p.to, from: p.from, principalTimeline: timeline, alreadyAssessed: already, policy });
       if (E.isLeft(a)) return E.left({ ...a.left, path: r.path });
       const now = a.right.amount;
       already = already.add(now);
@@ -891,7 +891,7 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
     if (c.outstandingPrincipal.isZero()) to = Math.min(to, settledFrom(c) - 1);
     if (to < from) continue;
     const timeline = principalTimeline(c);
-    const a = assessPenalty({ principal: c.amount, dueDate: c.dueDay, through: to, from, principalTimeline: timeline, alreadyAssessed: c.penaltyAssessed, policy });
+    const a = assessPenaltyUnchecked({ principal: c.amount, dueDate: c.dueDay, through: to, from, principalTimeline: timeline, alreadyAssessed: c.penaltyAssessed, policy });
     if (E.isLeft(a)) return E.left({ ...a.left, path: ['data', 'asOf'] });
     // nothing to book yet (a tiny base, or the cap reached): a later assessment counts these days, rounded once
     if (!a.right.amount.isPositive()) continue;
@@ -1118,7 +1118,7 @@ const applyCredit = (cmd: CommandOf<'ApplyCredit'>, state: AccountState, ctx: Ac
   if (!usable.isPositive()) return E.left(datedBefore(cmd.meta, pool.nextDay(day)!, 'the credit it would use arose')!);
   const owed = ids === undefined ? receivablesOf(state, day) : receivablesOf(state, day).filter((r) => (ids as readonly string[]).includes(r.chargeId));
   if (owed.length === 0) return NOTHING;
-  const allocated = allocatePayment(usable, owed, POLICIES[ctx.policy.allocation]);
+  const allocated = allocatePaymentUnchecked(usable, owed, POLICIES[ctx.policy.allocation]);
   if (E.isLeft(allocated)) return E.left({ ...allocated.left, path: ['data'] });
   const events = allocated.right.allocations.map((a) => {
     const lots = pool.take(a.amount, day);

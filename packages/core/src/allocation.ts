@@ -17,6 +17,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe } from './decimal.js';
 import { type DomainError, domainError } from './errors.js';
 import { Money } from './money.js';
+import { describeInput, isInputObject, unknownField } from './unknown-field.js';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -72,11 +73,17 @@ const MAX_RECEIVABLES = 100_000;
  * outstanding amount; receivables with nothing outstanding are skipped; the rest is credit.
  * Allocations are listed in the order they were applied, zero amounts left out.
  *
- * Refuses: a payment of zero or below (`PAYMENT_NOT_POSITIVE`); a negative outstanding
+ * Refuses: a payment of zero or below (`PAYMENT_NOT_POSITIVE`); `owed` that is not a list
+ * (`RECEIVABLES_INVALID`, path `['owed']`) or holds something that is not an object
+ * (`RECEIVABLE_INVALID`, `['owed', i]`); a charge id that is not a non-empty string
+ * (`RECEIVABLE_CHARGE_ID_INVALID`, `['owed', i, 'chargeId']`); a negative outstanding
  * (`RECEIVABLE_NEGATIVE`); the same charge and kind twice (`RECEIVABLE_DUPLICATE`); a due date
  * that is not a whole epoch day (`RECEIVABLE_DUE_DATE_INVALID`); mixed currencies
- * (`CURRENCY_MISMATCH`); an unknown policy (`ALLOCATION_POLICY_INVALID`). For explicit targets:
- * an amount of zero or below (`ALLOCATION_TARGET_NOT_POSITIVE`), a receivable not owed
+ * (`CURRENCY_MISMATCH`); a policy that is not an object, of an unknown kind, or with a field its
+ * kind does not have (`ALLOCATION_POLICY_INVALID`, path `['policy']`, `['policy', 'kind']`,
+ * `['policy', field]`). For explicit targets: one that is not an object or whose charge id is
+ * not a non-empty string (`ALLOCATION_TARGET_INVALID`, `['policy', 'targets', i]` or
+ * `[..., 'chargeId']`), an amount of zero or below (`ALLOCATION_TARGET_NOT_POSITIVE`), a receivable not owed
  * (`ALLOCATION_TARGET_UNKNOWN`), more than it owes (`ALLOCATION_TARGET_EXCEEDS_OUTSTANDING`), the
  * same receivable twice (`ALLOCATION_TARGET_DUPLICATE`), more than the payment in all
  * (`ALLOCATION_EXCEEDS_PAYMENT`).
@@ -94,6 +101,63 @@ export const allocatePayment = (
   owed: readonly Receivable[],
   policy: AllocationPolicy = DEFAULT_ALLOCATION_POLICY,
 ): E.Either<DomainError, AllocationResult> => {
+  const bad = checkShapes(owed, policy);
+  return bad === null ? allocatePaymentUnchecked(payment, owed, policy) : E.left(bad);
+};
+
+const POLICY_FIELDS: ReadonlySet<string> = new Set(['kind']);
+const EXPLICIT_FIELDS: ReadonlySet<string> = new Set(['kind', 'targets']);
+
+const isChargeId = (id: unknown): boolean => typeof id === 'string' && id.length > 0;
+
+// the shapes of owed and policy, which the account decider builds itself and so does not ask again
+const checkShapes = (owed: unknown, policy: unknown): DomainError | null => {
+  if (!Array.isArray(owed)) return domainError('RECEIVABLES_INVALID', `what is owed must be a list of receivables, not ${describeInput(owed)}`, ['owed']);
+  // a list beyond the bound is refused by the allocation itself, before it reads any entry
+  const n = owed.length <= MAX_RECEIVABLES ? owed.length : 0;
+  for (let i = 0; i < n; i++) {
+    const r: unknown = owed[i];
+    if (!isInputObject(r)) {
+      return domainError('RECEIVABLE_INVALID', `a receivable must be an object { chargeId, kind, dueDate, outstanding }, not ${describeInput(r)}`, ['owed', String(i)]);
+    }
+    if (!isChargeId(r.chargeId)) {
+      return domainError('RECEIVABLE_CHARGE_ID_INVALID', `a receivable's charge id must be a non-empty string, not ${describe(r.chargeId)}`, ['owed', String(i), 'chargeId']);
+    }
+  }
+  if (!isInputObject(policy)) {
+    return domainError('ALLOCATION_POLICY_INVALID', `the allocation policy must be an object such as { kind: 'oldest-first' }, not ${describeInput(policy)}`, ['policy']);
+  }
+  // an unknown kind is refused by the allocation itself, naming the kind
+  const known = policy.kind === 'oldest-first' || policy.kind === 'penalty-first' || policy.kind === 'largest-first' || policy.kind === 'explicit';
+  const unknown = known ? unknownField(policy, policy.kind === 'explicit' ? EXPLICIT_FIELDS : POLICY_FIELDS) : undefined;
+  if (unknown !== undefined) {
+    const fields = policy.kind === 'explicit' ? 'kind and targets' : 'kind only; targets go with kind explicit';
+    return domainError('ALLOCATION_POLICY_INVALID', `an allocation policy ${describe(policy.kind)} has no field ${describe(unknown)}; it has ${fields}`, ['policy', unknown]);
+  }
+  const targets = policy.targets;
+  if (policy.kind !== 'explicit' || !Array.isArray(targets)) return null;
+  for (let i = 0; i < targets.length; i++) {
+    const t: unknown = targets[i];
+    if (!isInputObject(t)) {
+      return domainError('ALLOCATION_TARGET_INVALID', `a target must be an object { chargeId, kind, amount }, not ${describeInput(t)}`, ['policy', 'targets', String(i)]);
+    }
+    if (!isChargeId(t.chargeId)) {
+      return domainError('ALLOCATION_TARGET_INVALID', `a target's charge id must be a non-empty string, not ${describe(t.chargeId)}`, ['policy', 'targets', String(i), 'chargeId']);
+    }
+  }
+  return null;
+};
+
+/**
+ * {@link allocatePayment} without the checks of the inputs' shapes (owed a list of objects with
+ * string charge ids, the policy an object with only its kind's fields, the targets objects), for
+ * the account decider, whose receivables and policy it builds itself. Internal to @levy/core: not
+ * exported from its index. Every other check still applies.
+ *
+ * @example
+ * allocatePaymentUnchecked(Money.of('120.00'), owed, DEFAULT_ALLOCATION_POLICY); // as allocatePayment
+ */
+export const allocatePaymentUnchecked = (payment: Money, owed: readonly Receivable[], policy: AllocationPolicy): E.Either<DomainError, AllocationResult> => {
   if (!(payment instanceof Money)) return E.left(domainError('AMOUNT_INVALID', `the payment must be a Money amount, not ${describe(payment)}`, ['payment']));
   if (!payment.isPositive()) return E.left(domainError('PAYMENT_NOT_POSITIVE', `a payment must be above zero, not ${payment.toString()}`, ['payment']));
   const bad = checkReceivables(payment, owed);

@@ -1,8 +1,10 @@
 /**
  * Canonical JSON: the one byte form of a value that hashes, signatures and byte-identical
  * reports rely on. Object keys are sorted by UTF-16 code unit, no whitespace, `undefined`
- * members are dropped (as JSON does), amounts are already canonical strings, and anything that
- * is not plain JSON (a float, a bigint, NaN, a function) is refused rather than guessed at.
+ * members of an object are dropped (as JSON does), amounts are already canonical strings, and
+ * anything that is not plain JSON (a float, a bigint, NaN, a function, `undefined` or a hole in an
+ * array, a Map, a Set, a Date, a class instance) is refused rather than guessed at: a Map would
+ * otherwise be written `{}`, its entries lost.
  *
  * @example
  * import { canonicalJson } from '@levy/core';
@@ -13,10 +15,15 @@ import { LevyError, domainError } from './errors.js';
 
 /**
  * Serialises a JSON value canonically. Numbers must be safe integers (amounts travel as
- * strings); objects with a `toJSON` (Money, Temporal values) are serialised through it.
+ * strings); objects with a `toJSON` (Money, Temporal values) are serialised through it. Throws a
+ * `LevyError` naming the place (`['$.lines[0]']`): `CANONICAL_JSON_NUMBER` for a number that is
+ * not a safe integer, `CANONICAL_JSON_TYPE` for anything else without a single JSON form (a
+ * bigint, a function, a symbol, `undefined` at the top or inside an array, a Date, and any object
+ * that is neither a plain object, an array nor has a `toJSON`: a Map, a Set, a class instance).
  *
  * @example
- * canonicalJson({ z: 1, a: 'x' }); // '{"a":"x","z":1}'
+ * canonicalJson({ z: 1, a: 'x' });            // '{"a":"x","z":1}'
+ * canonicalJson({ lines: new Map([['a', 1]]) }); // throws CANONICAL_JSON_TYPE at ['$.lines']
  */
 export const canonicalJson = (value: unknown): string => {
   const out: string[] = [];
@@ -45,6 +52,8 @@ const write = (value: unknown, out: string[], path: string): void => {
     case 'object': {
       const withToJson = value as { toJSON?: () => unknown };
       if (typeof withToJson.toJSON === 'function') {
+        // a Date's toJSON is an instant in UTC, or null for an invalid one: say which date was meant
+        if (value instanceof Date) throw notJson('a Date', path, 'write a date as "YYYY-MM-DD" or an instant as an ISO string');
         write(withToJson.toJSON(), out, path);
         return;
       }
@@ -52,11 +61,16 @@ const write = (value: unknown, out: string[], path: string): void => {
         out.push('[');
         for (let i = 0; i < value.length; i++) {
           if (i > 0) out.push(',');
-          write(value[i] === undefined ? null : value[i], out, `${path}[${i}]`);
+          const item: unknown = value[i];
+          // JSON.stringify would write null for a gap: a value that was never there is not a null
+          if (item === undefined) throw notJson('nothing (undefined, or a gap)', `${path}[${i}]`, 'an array holds values only; write null for a value that is absent');
+          write(item, out, `${path}[${i}]`);
         }
         out.push(']');
         return;
       }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw notJson(kindOf(value), path, 'use a plain object or an array');
       const obj = value as Record<string, unknown>;
       const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
       out.push('{');
@@ -71,6 +85,15 @@ const write = (value: unknown, out: string[], path: string): void => {
     default:
       throw new LevyError(domainError('CANONICAL_JSON_TYPE', `a ${typeof value} at ${path} has no JSON form`, [path]));
   }
+};
+
+const notJson = (what: string, path: string, fix: string): LevyError =>
+  new LevyError(domainError('CANONICAL_JSON_TYPE', `${what} at ${path} has no JSON form: ${fix}`, [path]));
+
+// 'a Map', 'a Set', 'a Charge' (a class instance): for the message only
+const kindOf = (value: object): string => {
+  const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object that is not a plain object';
 };
 
 /**

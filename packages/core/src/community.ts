@@ -32,7 +32,7 @@ import { BucketMap } from './bucket-map.js';
 import { Money } from './money.js';
 import { validatePenaltyPolicy } from './penalty.js';
 import { type Period, monthsOf, parsePeriodKey, periodOf } from './period.js';
-import { type ChargeCalculation, areaCharge, fixedCharge, meteredCharge, priceFor, proratedAreaCharge } from './pricing.js';
+import { type ChargeCalculation, areaChargeUnchecked, fixedChargeUnchecked, meteredChargeUnchecked, priceForUnchecked, proratedAreaChargeUnchecked } from './pricing.js';
 
 // ---------------------------------------------------------------------------------------------
 // state
@@ -484,7 +484,7 @@ const validatePricing = (pricing: CommandData<'AdoptFeeSchedule'>['items'][numbe
       ];
       for (const [table, prices] of tables) {
         for (const [key, price] of Object.entries(prices ?? {})) {
-          const r = areaCharge({ areaM2: '1', pricePerM2PerMonth: price, months: 1 });
+          const r = areaChargeUnchecked({ areaM2: '1', pricePerM2PerMonth: price, months: 1 });
           if (E.isLeft(r)) return E.left({ ...r.left, path: [...at, table, key] });
         }
       }
@@ -496,11 +496,11 @@ const validatePricing = (pricing: CommandData<'AdoptFeeSchedule'>['items'][numbe
       return E.right(undefined);
     }
     case 'fixed': {
-      const r = fixedCharge({ amountPerMonth: moneyOf(pricing.amountPerMonth), months: 1 });
+      const r = fixedChargeUnchecked({ amountPerMonth: moneyOf(pricing.amountPerMonth), months: 1 });
       return E.isLeft(r) ? E.left(withPath(r.left, [...at])) : E.right(undefined);
     }
     case 'metered': {
-      const r = meteredCharge({ previousReading: '0', currentReading: '1', unitPrice: pricing.unitPrice });
+      const r = meteredChargeUnchecked({ previousReading: '0', currentReading: '1', unitPrice: pricing.unitPrice });
       return E.isLeft(r) ? E.left(withPath(r.left, [...at])) : E.right(undefined);
     }
   }
@@ -669,15 +669,15 @@ const chargeFor = (pricing: EventData<'FeeScheduleAdopted'>['items'][number]['pr
   const startsMidPeriod = unit.handoverDay > period.start;
   switch (pricing.kind) {
     case 'area': {
-      const price = priceFor(pricing, unit.useType, unit.grade);
+      const price = priceForUnchecked(pricing, unit.useType, unit.grade);
       if (E.isLeft(price)) return price;
       const areaM2 = areaOn(unit, Math.max(period.start, unit.handoverDay));
-      if (!startsMidPeriod) return priced(areaCharge({ areaM2, pricePerM2PerMonth: price.right, months: period.months }));
+      if (!startsMidPeriod) return priced(areaChargeUnchecked({ areaM2, pricePerM2PerMonth: price.right, months: period.months }));
       return priced(proratedFromHandover(areaM2, price.right, period, unit.handoverDay));
     }
     case 'fixed': {
       const months = startsMidPeriod ? monthsOf(period).filter((m) => m.end >= unit.handoverDay).length : period.months;
-      return priced(fixedCharge({ amountPerMonth: moneyOf(pricing.amountPerMonth), months }));
+      return priced(fixedChargeUnchecked({ amountPerMonth: moneyOf(pricing.amountPerMonth), months }));
     }
     case 'metered':
       return E.left(domainError('METERED_NOT_BILLED', 'metered items need readings and are issued one by one', []));
@@ -689,9 +689,9 @@ const proratedFromHandover = (areaM2: string, price: string, period: Period, han
   const first = periodOf('month', handoverDay);
   const daysBilled = first.end - handoverDay + 1;
   const wholeAfter = monthsOf(period).filter((m) => m.start > first.end).length;
-  const firstOnly = proratedAreaCharge({ areaM2, pricePerM2PerMonth: price, daysBilled, daysInMonth: first.days });
+  const firstOnly = proratedAreaChargeUnchecked({ areaM2, pricePerM2PerMonth: price, daysBilled, daysInMonth: first.days });
   if (wholeAfter === 0 || E.isLeft(firstOnly)) return firstOnly;
-  if (daysBilled === first.days) return areaCharge({ areaM2, pricePerM2PerMonth: price, months: wholeAfter + 1 });
+  if (daysBilled === first.days) return areaChargeUnchecked({ areaM2, pricePerM2PerMonth: price, months: wholeAfter + 1 });
   // one exact product, rounded once: area × price × (whole × days-in-month + days) / days-in-month
   const numerator: ExactDecimal = dec(areaM2).times(dec(price)).times(wholeAfter * first.days + daysBilled);
   const share = numerator.dividedBy(first.days);

@@ -20,9 +20,36 @@ export * from './decider.js';
 export * from './store.js';
 export * from './hash-chain.js';
 export * from './memory-store.js';
-export * from './pricing.js';
-export * from './penalty.js';
-export * from './allocation.js';
+// fee math: listed by name, so the unchecked variants the deciders call (assessPenaltyUnchecked,
+// allocatePaymentUnchecked, areaChargeUnchecked, ...) stay internal; a test keeps the lists whole
+export {
+  type ChargeCalculation,
+  areaCharge,
+  fixedCharge,
+  meteredCharge,
+  priceFor,
+  proratedAreaCharge,
+  splitIntoMonths,
+} from './pricing.js';
+export {
+  DEFAULT_PENALTY_POLICY,
+  type PenaltyAssessment,
+  type PenaltyCap,
+  type PenaltyInput,
+  type PenaltyPolicy,
+  type PenaltySegment,
+  assessPenalty,
+  validatePenaltyPolicy,
+} from './penalty.js';
+export {
+  type Allocation,
+  type AllocationPolicy,
+  type AllocationResult,
+  DEFAULT_ALLOCATION_POLICY,
+  type Receivable,
+  type ReceivableKind,
+  allocatePayment,
+} from './allocation.js';
 // the event envelope codec wins over the store port's structural EventMeta of the same name
 export { EventMeta } from './events.js';
 export * from './account.js';

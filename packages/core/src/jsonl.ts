@@ -55,10 +55,59 @@ export const JSONL_LIMITS = Object.freeze({ maxLines: 50_000_000, maxLineChars: 
 const LINE_KEYS: ReadonlySet<string> = new Set(['stream', 'revision', 'type', 'data', 'meta']);
 
 /**
+ * The path of the first key said twice in one object of a line that is valid JSON, or undefined.
+ * JSON.parse keeps the last of repeated keys without a word, so a line that says
+ * `"stream":"a","stream":"b"` would be read as stream b. The cheap test runs first: when
+ * JSON.stringify of the parsed value gives the line back byte for byte, the line is a
+ * serialisation of an object, which has each key once. Lines written by {@link toJsonLines} pass
+ * it unless a key looks like an array index (objects list those first). Any other line (spaces,
+ * another key order, escapes) is scanned: strings skipped whole, each object's keys collected.
+ */
+const repeatedKey = (line: string, value: unknown): string[] | undefined => {
+  if (JSON.stringify(value) === line) return undefined;
+  // per open object or array: its keys so far (null for an array), and where the reader stands in it
+  const keys: (Set<string> | null)[] = [];
+  const path: string[] = [];
+  let expectKey = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i + 1;
+      while (line.charCodeAt(j) !== 0x22) j += line.charCodeAt(j) === 0x5c ? 2 : 1;
+      if (expectKey) {
+        const key = JSON.parse(line.slice(i, j + 1)) as string;
+        const seen = keys[keys.length - 1]!;
+        path[path.length - 1] = key;
+        if (seen.has(key)) return path;
+        seen.add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === 0x7b || c === 0x5b) {
+      const isObject = c === 0x7b;
+      keys.push(isObject ? new Set<string>() : null);
+      path.push(isObject ? '' : '0');
+      expectKey = isObject;
+    } else if (c === 0x7d || c === 0x5d) {
+      keys.pop();
+      path.pop();
+      expectKey = false;
+    } else if (c === 0x2c) {
+      const top = keys[keys.length - 1];
+      if (top === null) path[path.length - 1] = String(Number(path[path.length - 1]) + 1);
+      expectKey = top !== null;
+    }
+  }
+  return undefined;
+};
+
+/**
  * Parses JSON Lines into placed events. Blank lines are skipped (a trailing newline is normal).
  * Each line must be a JSON object with `stream` (non-empty string), `revision` (a decimal string),
  * `type` (string), `data` and `meta` (objects), and nothing else. Every bad line is reported (up
  * to 100) with its 1-based line number in the message and the path (`['line', '7', 'revision']`).
+ * A key said twice in one object, anywhere on the line, is refused too (`['line', '7', 'stream']`,
+ * `['line', '7', 'data', 'amount']`): JSON.parse would keep the last one without a word.
  * It checks the envelope only: decode the events with {@link decodeJsonLines}; the hash chain
  * (`verifyChain`) shows a line missing or repeated within a stream.
  *
@@ -73,9 +122,10 @@ export const parseJsonLines = (text: string): E.Either<readonly DomainError[], r
   if (lines.length > JSONL_LIMITS.maxLines) {
     return E.left([domainError('JSONL_TOO_LARGE', `an import holds at most ${JSONL_LIMITS.maxLines} lines; split the file`, [])]);
   }
-  const fail = (n: number, field: string | null, message: string): void => {
+  const fail = (n: number, field: string | readonly string[] | null, message: string): void => {
     if (errors.length < JSONL_LIMITS.maxErrors) {
-      errors.push(domainError('JSONL_INVALID', `line ${n}: ${message}`, field === null ? ['line', String(n)] : ['line', String(n), field], { line: n }));
+      const at = field === null ? [] : typeof field === 'string' ? [field] : field;
+      errors.push(domainError('JSONL_INVALID', `line ${n}: ${message}`, ['line', String(n), ...at], { line: n }));
     }
   };
   for (let i = 0; i < lines.length; i++) {
@@ -95,6 +145,11 @@ export const parseJsonLines = (text: string): E.Either<readonly DomainError[], r
     }
     if (!isObject(value)) {
       fail(n, null, 'each line must be one JSON object {stream, revision, type, data, meta}');
+      continue;
+    }
+    const repeated = repeatedKey(line, value);
+    if (repeated !== undefined) {
+      fail(n, repeated, `the key ${JSON.stringify(repeated[repeated.length - 1])} appears twice in one object${repeated.length > 1 ? ` (at ${repeated.slice(0, -1).join('.')})` : ''}; say each field once`);
       continue;
     }
     const { stream, revision, type, data, meta } = value;

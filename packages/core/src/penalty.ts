@@ -19,6 +19,7 @@ import { isEpochDay } from './calendar.js';
 import { describe, parseDecimal } from './decimal.js';
 import { type DomainError, domainError } from './errors.js';
 import { Money, ROUNDING_MODES, type RoundingMode } from './money.js';
+import { describeInput, isInputObject, unknownField } from './unknown-field.js';
 
 // ---------------------------------------------------------------------------------------------
 // policy
@@ -57,14 +58,22 @@ export const DEFAULT_PENALTY_POLICY: PenaltyPolicy = Object.freeze({
 // limits on everything (STYLE.md, TigerBeetle): a rate above 100% a day or grace beyond ten years is a typo
 const MAX_DAILY_RATE = '1';
 const MAX_GRACE_DAYS = 3650;
-const POLICY_FIELDS = new Set(['dailyRate', 'graceDays', 'cap', 'rounding']);
+const POLICY_FIELDS: ReadonlySet<string> = new Set(['dailyRate', 'graceDays', 'cap', 'rounding']);
+// the fields each kind of cap has: `{ kind: 'principal', amount: '50.00' }` is a misunderstanding, not a 50.00 cap
+const CAP_FIELDS: Readonly<Record<PenaltyCap['kind'], ReadonlySet<string>>> = {
+  principal: new Set(['kind']),
+  none: new Set(['kind']),
+  absolute: new Set(['kind', 'amount']),
+  percentage: new Set(['kind', 'percent']),
+};
 
 /**
  * Decodes a penalty policy from configuration (a fee schedule, a command). Missing fields take
  * the defaults of {@link DEFAULT_PENALTY_POLICY}; a field that is there must be right:
  * `PENALTY_RATE_INVALID` (not a decimal from 0 to 1), `PENALTY_GRACE_INVALID` (not a whole number
  * of days from 0 to 3650), `PENALTY_CAP_NEGATIVE`, `PENALTY_CAP_INVALID`, `ROUNDING_INVALID`,
- * `PENALTY_POLICY_UNKNOWN_FIELD` (a misspelt field is never silently ignored).
+ * `PENALTY_POLICY_UNKNOWN_FIELD` (a misspelt field is never silently ignored, nor a field the
+ * cap's kind does not have, such as an `amount` on a `principal` cap: path `['cap', 'amount']`).
  *
  * @example
  * validatePenaltyPolicy({ dailyRate: '0.0005', graceDays: 5 }, ['schedule', 'penalty']);
@@ -77,10 +86,9 @@ export const validatePenaltyPolicy = (input: unknown, path: readonly string[] = 
     return E.left(domainError('PENALTY_POLICY_INVALID', `a penalty policy must be an object with dailyRate, graceDays, cap and rounding, not ${describe(input)}`, path));
   }
   const o = input as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!POLICY_FIELDS.has(key)) {
-      return E.left(domainError('PENALTY_POLICY_UNKNOWN_FIELD', `a penalty policy has no field ${describe(key)}; the fields are dailyRate, graceDays, cap, rounding`, [...path, key]));
-    }
+  const unknown = unknownField(o, POLICY_FIELDS);
+  if (unknown !== undefined) {
+    return E.left(domainError('PENALTY_POLICY_UNKNOWN_FIELD', `a penalty policy has no field ${describe(unknown)}; the fields are dailyRate, graceDays, cap, rounding`, [...path, unknown]));
   }
   const dailyRate = o.dailyRate ?? DEFAULT_PENALTY_POLICY.dailyRate;
   const rate = parseDecimal(dailyRate, [...path, 'dailyRate']);
@@ -109,6 +117,16 @@ export const validatePenaltyPolicy = (input: unknown, path: readonly string[] = 
 const validateCap = (input: unknown, path: readonly string[]): E.Either<DomainError, PenaltyCap> => {
   const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
   const o = input as Record<string, unknown>;
+  if (typeof kind === 'string' && Object.hasOwn(CAP_FIELDS, kind)) {
+    const fields = CAP_FIELDS[kind as PenaltyCap['kind']];
+    const unknown = unknownField(o, fields);
+    if (unknown !== undefined) {
+      const hint = kind === 'principal' || kind === 'none' ? '; a cap of a fixed amount is kind absolute, a share of the principal kind percentage' : '';
+      return E.left(
+        domainError('PENALTY_POLICY_UNKNOWN_FIELD', `a penalty cap of kind ${kind} has no field ${describe(unknown)}; its fields are ${[...fields].join(', ')}${hint}`, [...path, unknown]),
+      );
+    }
+  }
   switch (kind) {
     case 'principal':
     case 'none':
@@ -229,8 +247,12 @@ const amountIn = (value: unknown, principal: Money, path: readonly string[], wha
  * sum of `base × rate × days` is rounded once, then limited to the cap less `alreadyAssessed`.
  * `through` before `from` is 0 days and a zero penalty, not an error.
  *
- * Refuses: dates that are not whole epoch days (`PENALTY_DATE_INVALID`), a negative principal,
- * outstanding or earlier penalty (`PENALTY_AMOUNT_NEGATIVE`), outstanding above the principal
+ * Refuses: an input that is not an object, a timeline that is not a list of objects
+ * (`PENALTY_INPUT_INVALID`, path `[]`, `['principalTimeline']` or `['principalTimeline', i]`), a
+ * field the input does not have, such as a misspelt `alreadyAssessed` (`PENALTY_INPUT_UNKNOWN_FIELD`,
+ * path `['alreadyAsessed']` or `['principalTimeline', i, 'field']`), dates that are not whole epoch
+ * days (`PENALTY_DATE_INVALID`), a negative principal, outstanding or earlier penalty
+ * (`PENALTY_AMOUNT_NEGATIVE`), outstanding above the principal
  * (`PENALTY_OUTSTANDING_ABOVE_PRINCIPAL`), a timeline out of order (`PENALTY_TIMELINE_UNSORTED`),
  * `from` inside grace (`PENALTY_FROM_IN_GRACE`), a bad policy (see {@link validatePenaltyPolicy}).
  *
@@ -244,6 +266,49 @@ const amountIn = (value: unknown, principal: Money, path: readonly string[], wha
  * });
  */
 export const assessPenalty = (input: PenaltyInput): E.Either<DomainError, PenaltyAssessment> => {
+  const bad = checkPenaltyInput(input);
+  return bad === null ? assessPenaltyUnchecked(input) : E.left(bad);
+};
+
+const INPUT_FIELDS: ReadonlySet<string> = new Set(['principal', 'dueDate', 'through', 'from', 'principalTimeline', 'alreadyAssessed', 'policy']);
+const TIMELINE_FIELDS: ReadonlySet<string> = new Set(['from', 'outstanding']);
+
+// the shape of the input, which the account decider builds itself and so does not ask again
+const checkPenaltyInput = (input: unknown): DomainError | null => {
+  if (!isInputObject(input)) {
+    return domainError('PENALTY_INPUT_INVALID', `what to assess must be an object with principal, dueDate, through and policy, not ${describeInput(input)}`, []);
+  }
+  const unknown = unknownField(input, INPUT_FIELDS);
+  if (unknown !== undefined) {
+    return domainError('PENALTY_INPUT_UNKNOWN_FIELD', `a penalty assessment has no field ${describe(unknown)}; the fields are ${[...INPUT_FIELDS].join(', ')}`, [unknown]);
+  }
+  const timeline = input.principalTimeline;
+  if (timeline === undefined) return null;
+  if (!Array.isArray(timeline)) {
+    return domainError('PENALTY_INPUT_INVALID', `principalTimeline must be a list of { from, outstanding }, not ${describeInput(timeline)}`, ['principalTimeline']);
+  }
+  for (let i = 0; i < timeline.length; i++) {
+    const entry: unknown = timeline[i];
+    if (!isInputObject(entry)) {
+      return domainError('PENALTY_INPUT_INVALID', `a timeline entry must be an object { from, outstanding }, not ${describeInput(entry)}`, ['principalTimeline', String(i)]);
+    }
+    const extra = unknownField(entry, TIMELINE_FIELDS);
+    if (extra !== undefined) {
+      return domainError('PENALTY_INPUT_UNKNOWN_FIELD', `a timeline entry has no field ${describe(extra)}; the fields are from, outstanding`, ['principalTimeline', String(i), extra]);
+    }
+  }
+  return null;
+};
+
+/**
+ * {@link assessPenalty} without the checks of the input's shape (an object, no unknown fields, the
+ * timeline a list of objects), for the account decider, whose inputs it builds itself. Internal to
+ * @levy/core: not exported from its index. Every other check still applies.
+ *
+ * @example
+ * assessPenaltyUnchecked({ principal: Money.of('1000.00'), dueDate: 20000, through: 20047, policy: DEFAULT_PENALTY_POLICY }); // as assessPenalty
+ */
+export const assessPenaltyUnchecked = (input: PenaltyInput): E.Either<DomainError, PenaltyAssessment> => {
   const checked = checkPolicy(input.policy);
   if (E.isLeft(checked)) return checked;
   const policy = checked.right;

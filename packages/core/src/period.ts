@@ -16,9 +16,9 @@
  * parsePeriodKey('2025-13');    // left({ code: 'PERIOD_KEY_INVALID', ... })
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { type EpochDay, civilOf, daysInMonth, epochDayOf } from './calendar.js';
+import { type EpochDay, civilOf, daysInMonth, epochDayOf, isEpochDay } from './calendar.js';
 import { describe } from './decimal.js';
-import { type DomainError, domainError } from './errors.js';
+import { type DomainError, LevyError, domainError } from './errors.js';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -64,14 +64,18 @@ const quarterPeriod = (year: number, quarter: number): Period => make('quarter',
 const yearPeriod = (year: number): Period => make('year', yearKey(year), year, 1, 12);
 
 /**
- * The period of a kind that contains a day.
+ * The period of a kind that contains a day. Throws a `LevyError` for a kind other than month,
+ * quarter or year (`PERIOD_KIND_INVALID`, path `['kind']`) and for a day that is not a whole epoch
+ * day, such as NaN or a date string (`DATE_INVALID`, path `['day']`).
  *
  * @example
  * periodOf('month', epochDayOf(2024, 2, 29)).key;   // '2024-02'
  * periodOf('quarter', epochDayOf(2025, 12, 31)).key; // '2025-Q4'
  * periodOf('year', epochDayOf(2025, 6, 1)).days;     // 365
+ * periodOf('week', epochDayOf(2025, 6, 1));          // throws PERIOD_KIND_INVALID at ['kind']
  */
 export const periodOf = (kind: PeriodKind, day: EpochDay): Period => {
+  if (!isEpochDay(day)) throw new LevyError(domainError('DATE_INVALID', `${describe(day)} is not an epoch day (a whole number of days since 1970-01-01)`, ['day'], { input: describe(day) }));
   const { year, month } = civilOf(day);
   switch (kind) {
     case 'month':
@@ -80,6 +84,8 @@ export const periodOf = (kind: PeriodKind, day: EpochDay): Period => {
       return quarterPeriod(year, Math.floor((month - 1) / 3) + 1);
     case 'year':
       return yearPeriod(year);
+    default:
+      throw new LevyError(domainError('PERIOD_KIND_INVALID', `a period kind is month, quarter or year, not ${describe(kind)}`, ['kind'], { input: describe(kind) }));
   }
 };
 

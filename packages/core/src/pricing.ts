@@ -12,8 +12,9 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { ExactDecimal, describe, parseDecimal } from './decimal.js';
-import { type DomainError, domainError } from './errors.js';
+import { type DomainError, LevyError, domainError } from './errors.js';
 import { Money, ROUNDING_MODES, type RoundingMode } from './money.js';
+import { describeInput, isInputObject, unknownField } from './unknown-field.js';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -66,6 +67,27 @@ const roundingMode = (rounding: unknown): Checked<RoundingMode> =>
 const moneyField = (m: unknown, field: string): Checked<Money> =>
   m instanceof Money ? E.right(m) : E.left(domainError('AMOUNT_INVALID', `${field} must be a Money amount, not ${describe(m)}`, [field]));
 
+// an input object with these fields and no others: a misspelt `roundng` would otherwise leave half-up in force
+const checkInput = (input: unknown, fields: ReadonlySet<string>, what: string): DomainError | null => {
+  if (!isInputObject(input)) return domainError('CHARGE_INPUT_INVALID', `${what} needs an object with ${[...fields].join(', ')}, not ${describeInput(input)}`, []);
+  const unknown = unknownField(input, fields);
+  return unknown === undefined ? null : domainError('CHARGE_INPUT_UNKNOWN_FIELD', `${what} has no field ${describe(unknown)}; the fields are ${[...fields].join(', ')}`, [unknown]);
+};
+
+const AREA_FIELDS: ReadonlySet<string> = new Set(['areaM2', 'pricePerM2PerMonth', 'months', 'rounding']);
+const PRORATED_FIELDS: ReadonlySet<string> = new Set(['areaM2', 'pricePerM2PerMonth', 'daysBilled', 'daysInMonth', 'rounding']);
+const FIXED_FIELDS: ReadonlySet<string> = new Set(['amountPerMonth', 'months']);
+const METERED_FIELDS: ReadonlySet<string> = new Set(['previousReading', 'currentReading', 'unitPrice', 'rounding']);
+
+// Money refuses an amount beyond 2^53 - 1 fen by throwing: a charge returns it as a Left, naming
+// the field most likely at fault (a unit's area, a reading, an amount per month) and the product
+const tooLarge = (e: unknown, field: string, what: string, product: string, details: Readonly<Record<string, unknown>>): Checked<never> => {
+  if (!(e instanceof LevyError) || e.code !== 'AMOUNT_TOO_LARGE') throw e;
+  return E.left(
+    domainError('AMOUNT_TOO_LARGE', `${product} is beyond the largest amount Levy holds exactly (${Number.MAX_SAFE_INTEGER} fen); check ${what}`, [field], details),
+  );
+};
+
 // ---------------------------------------------------------------------------------------------
 // charges
 // ---------------------------------------------------------------------------------------------
@@ -74,7 +96,11 @@ const moneyField = (m: unknown, field: string): Checked<Money> =>
  * A charge by building area: `area × price per m² per month × months`, rounded once (domain.md,
  * pricing: "rounded per charge"). Refuses an area of zero or below (`AREA_NOT_POSITIVE`), a
  * negative price (`PRICE_NEGATIVE`), months that are not a whole number of at least 1
- * (`MONTHS_INVALID`) and anything that is not a plain decimal string (`DECIMAL_INVALID`).
+ * (`MONTHS_INVALID`), anything that is not a plain decimal string (`DECIMAL_INVALID`), an
+ * unknown rounding (`ROUNDING_INVALID`), an input that is not an object (`CHARGE_INPUT_INVALID`,
+ * path `[]`), a field it does not have, such as a misspelt `roundng` (`CHARGE_INPUT_UNKNOWN_FIELD`,
+ * path `['roundng']`), and a product beyond the largest exact amount (`AMOUNT_TOO_LARGE`, path
+ * `['areaM2']`).
  *
  * @example
  * areaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', months: 1 });  // amount 250.60
@@ -87,6 +113,19 @@ export const areaCharge = (input: {
   months: number;
   rounding?: RoundingMode;
 }): E.Either<DomainError, ChargeCalculation> => {
+  const bad = checkInput(input, AREA_FIELDS, 'an area charge');
+  return bad === null ? areaChargeUnchecked(input) : E.left(bad);
+};
+
+/**
+ * {@link areaCharge} without the checks of the input's shape (an object, no unknown fields), for
+ * the community decider, which builds its inputs itself. Internal to @levy/core: not exported from
+ * its index.
+ *
+ * @example
+ * areaChargeUnchecked({ areaM2: '89.50', pricePerM2PerMonth: '2.80', months: 1 }); // as areaCharge
+ */
+export const areaChargeUnchecked = (input: Parameters<typeof areaCharge>[0]): E.Either<DomainError, ChargeCalculation> => {
   const area = areaOf(input.areaM2);
   if (E.isLeft(area)) return area;
   const price = priceOf(input.pricePerM2PerMonth, 'pricePerM2PerMonth', 'the price per m² per month');
@@ -96,8 +135,15 @@ export const areaCharge = (input: {
   const rounding = roundingMode(input.rounding);
   if (E.isLeft(rounding)) return rounding;
   const exact = area.right.times(price.right).times(months.right);
+  let amount: Money;
+  try {
+    amount = Money.round(exact, rounding.right);
+  } catch (e) {
+    const product = `${input.areaM2} m² × ${input.pricePerM2PerMonth} per m² per month × ${months.right} months = ${exact.toString()}`;
+    return tooLarge(e, 'areaM2', 'the area (m²) and the price', product, { areaM2: input.areaM2, pricePerM2PerMonth: input.pricePerM2PerMonth, months: months.right, unrounded: exact.toString() });
+  }
   return E.right({
-    amount: Money.round(exact, rounding.right),
+    amount,
     basis: 'area',
     quantity: input.areaM2,
     unitPrice: input.pricePerM2PerMonth,
@@ -110,7 +156,8 @@ export const areaCharge = (input: {
 /**
  * A partial first month by days: `area × price × (daysBilled / daysInMonth)`, rounded once. The
  * month has 28 to 31 days (`DAYS_IN_MONTH_INVALID`); days billed run from 1 to the days in the
- * month (`PRORATION_DAYS_INVALID`); area and price as in {@link areaCharge}.
+ * month (`PRORATION_DAYS_INVALID`); area, price, the input's shape and a product too large as in
+ * {@link areaCharge}.
  *
  * @example
  * // moved in on 15 March: 17 of 31 days. 89.50 × 2.80 × 17/31 = 4260.2/31 = 137.4258... → 137.43
@@ -124,6 +171,18 @@ export const proratedAreaCharge = (input: {
   daysInMonth: number;
   rounding?: RoundingMode;
 }): E.Either<DomainError, ChargeCalculation> => {
+  const bad = checkInput(input, PRORATED_FIELDS, 'a prorated area charge');
+  return bad === null ? proratedAreaChargeUnchecked(input) : E.left(bad);
+};
+
+/**
+ * {@link proratedAreaCharge} without the checks of the input's shape, for the community decider.
+ * Internal to @levy/core: not exported from its index.
+ *
+ * @example
+ * proratedAreaChargeUnchecked({ areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 17, daysInMonth: 31 }); // as proratedAreaCharge
+ */
+export const proratedAreaChargeUnchecked = (input: Parameters<typeof proratedAreaCharge>[0]): E.Either<DomainError, ChargeCalculation> => {
   const area = areaOf(input.areaM2);
   if (E.isLeft(area)) return area;
   const price = priceOf(input.pricePerM2PerMonth, 'pricePerM2PerMonth', 'the price per m² per month');
@@ -143,8 +202,15 @@ export const proratedAreaCharge = (input: {
   // a share of d ≤ 31 that does not terminate is at least 1/62 fen from a tie, so 60 digits round it right
   const share = numerator.dividedBy(daysInMonth);
   const terminates = terminatesWhenDividedBy(numerator, daysInMonth);
+  let amount: Money;
+  try {
+    amount = Money.round(share, rounding.right);
+  } catch (e) {
+    const product = `${input.areaM2} m² × ${input.pricePerM2PerMonth} per m² per month × ${daysBilled}/${daysInMonth} of a month = ${numerator.toString()}/${daysInMonth}`;
+    return tooLarge(e, 'areaM2', 'the area (m²) and the price', product, { areaM2: input.areaM2, pricePerM2PerMonth: input.pricePerM2PerMonth, daysBilled, daysInMonth });
+  }
   return E.right({
-    amount: Money.round(share, rounding.right),
+    amount,
     basis: 'area',
     quantity: input.areaM2,
     unitPrice: input.pricePerM2PerMonth,
@@ -157,12 +223,25 @@ export const proratedAreaCharge = (input: {
 /**
  * A fixed amount per month (a parking space, a flat service fee) times whole months. Exact, so
  * no rounding happens; `rounding` is recorded as half-up for a uniform shape. A negative amount
- * is `AMOUNT_NEGATIVE`.
+ * is `AMOUNT_NEGATIVE`; a total beyond the largest exact amount `AMOUNT_TOO_LARGE` (path
+ * `['amountPerMonth']`); the input's shape as in {@link areaCharge}.
  *
  * @example
  * fixedCharge({ amountPerMonth: Money.of('150.00'), months: 3 }); // amount 450.00, quantity '1', unitPrice '150.00', months '3'
  */
 export const fixedCharge = (input: { amountPerMonth: Money; months: number }): E.Either<DomainError, ChargeCalculation> => {
+  const bad = checkInput(input, FIXED_FIELDS, 'a fixed charge');
+  return bad === null ? fixedChargeUnchecked(input) : E.left(bad);
+};
+
+/**
+ * {@link fixedCharge} without the checks of the input's shape, for the community decider.
+ * Internal to @levy/core: not exported from its index.
+ *
+ * @example
+ * fixedChargeUnchecked({ amountPerMonth: Money.of('150.00'), months: 3 }); // as fixedCharge
+ */
+export const fixedChargeUnchecked = (input: Parameters<typeof fixedCharge>[0]): E.Either<DomainError, ChargeCalculation> => {
   const perMonth = moneyField(input.amountPerMonth, 'amountPerMonth');
   if (E.isLeft(perMonth)) return perMonth;
   if (perMonth.right.isNegative()) {
@@ -170,7 +249,12 @@ export const fixedCharge = (input: { amountPerMonth: Money; months: number }): E
   }
   const months = wholeMonths(input.months);
   if (E.isLeft(months)) return months;
-  const amount = perMonth.right.timesInteger(months.right);
+  let amount: Money;
+  try {
+    amount = perMonth.right.timesInteger(months.right);
+  } catch (e) {
+    return tooLarge(e, 'amountPerMonth', 'the amount per month and the months', `${perMonth.right.toString()} a month × ${months.right} months`, { amountPerMonth: perMonth.right.toString(), months: months.right });
+  }
   return E.right({
     amount,
     basis: 'fixed',
@@ -185,7 +269,9 @@ export const fixedCharge = (input: { amountPerMonth: Money; months: number }): E
 /**
  * A metered charge for shared utilities (公摊): `(current − previous reading) × unit price`,
  * rounded once. Readings are non-negative decimals (`READING_NEGATIVE`); the current reading
- * may not be below the previous one (`READING_DECREASED`: a meter swap is two charges).
+ * may not be below the previous one (`READING_DECREASED`: a meter swap is two charges); a product
+ * beyond the largest exact amount is `AMOUNT_TOO_LARGE` (path `['currentReading']`); the input's
+ * shape as in {@link areaCharge}.
  *
  * @example
  * meteredCharge({ previousReading: '1024.5', currentReading: '1144.5', unitPrice: '0.65' }); // 120 × 0.65 = 78.00
@@ -196,6 +282,18 @@ export const meteredCharge = (input: {
   unitPrice: string;
   rounding?: RoundingMode;
 }): E.Either<DomainError, ChargeCalculation> => {
+  const bad = checkInput(input, METERED_FIELDS, 'a metered charge');
+  return bad === null ? meteredChargeUnchecked(input) : E.left(bad);
+};
+
+/**
+ * {@link meteredCharge} without the checks of the input's shape, for the community decider.
+ * Internal to @levy/core: not exported from its index.
+ *
+ * @example
+ * meteredChargeUnchecked({ previousReading: '1024.5', currentReading: '1144.5', unitPrice: '0.65' }); // as meteredCharge
+ */
+export const meteredChargeUnchecked = (input: Parameters<typeof meteredCharge>[0]): E.Either<DomainError, ChargeCalculation> => {
   const previous = E.flatMap(decimalField(input.previousReading, 'previousReading'), nonNegative('previousReading', 'READING_NEGATIVE', 'the previous reading'));
   if (E.isLeft(previous)) return previous;
   const current = E.flatMap(decimalField(input.currentReading, 'currentReading'), nonNegative('currentReading', 'READING_NEGATIVE', 'the current reading'));
@@ -216,8 +314,15 @@ export const meteredCharge = (input: {
   if (E.isLeft(rounding)) return rounding;
   const delta = current.right.minus(previous.right);
   const exact = delta.times(price.right);
+  let amount: Money;
+  try {
+    amount = Money.round(exact, rounding.right);
+  } catch (e) {
+    const product = `(${input.currentReading} − ${input.previousReading}) × ${input.unitPrice} = ${exact.toString()}`;
+    return tooLarge(e, 'currentReading', 'the readings and the unit price', product, { previousReading: input.previousReading, currentReading: input.currentReading, unitPrice: input.unitPrice, unrounded: exact.toString() });
+  }
   return E.right({
-    amount: Money.round(exact, rounding.right),
+    amount,
     basis: 'metered',
     quantity: delta.toString(),
     unitPrice: input.unitPrice,
@@ -245,7 +350,10 @@ export const splitIntoMonths = (total: Money, months: number): readonly Money[] 
 /**
  * The price that applies to a unit: its grade's price when the unit has a grade and the schedule
  * lists it (commercial and office buildings, domain.md 3.2), else its use type's price. Neither
- * is `PRICE_NOT_FOUND`. The price is returned as written; pricing functions validate it.
+ * is `PRICE_NOT_FOUND`. The price is returned as written; pricing functions validate it. Prices
+ * that are not `{ byUseType, byGrade? }` with objects for tables, or a use type or grade that is
+ * not a string, are `PRICES_INVALID` (path `['prices']`, `['prices', 'byUseType']`,
+ * `['prices', 'byGrade']`, `['useType']` or `['grade']`).
  *
  * @example
  * const prices = { byUseType: { residential: '2.80', commercial: '6.50' }, byGrade: { 'office-A': '9.00' } };
@@ -258,12 +366,39 @@ export const priceFor = (
   useType: string,
   grade?: string,
 ): E.Either<DomainError, string> => {
+  const bad = checkPrices(prices, useType, grade);
+  return bad === null ? priceForUnchecked(prices, useType, grade) : E.left(bad);
+};
+
+/**
+ * {@link priceFor} without the checks of the prices' shape and of the use type and grade being
+ * strings, for the community decider, whose fee schedule is already validated. Internal to
+ * @levy/core: not exported from its index.
+ *
+ * @example
+ * priceForUnchecked({ byUseType: { residential: '2.80' } }, 'residential'); // right('2.80')
+ */
+export const priceForUnchecked = (
+  prices: { byUseType: Readonly<Record<string, string>>; byGrade?: Readonly<Record<string, string>> },
+  useType: string,
+  grade?: string,
+): E.Either<DomainError, string> => {
   if (grade !== undefined && prices.byGrade !== undefined && Object.hasOwn(prices.byGrade, grade)) {
     return E.right(prices.byGrade[grade] as string);
   }
   if (Object.hasOwn(prices.byUseType, useType)) return E.right(prices.byUseType[useType] as string);
   const where = grade === undefined ? `use type ${describe(useType)}` : `grade ${describe(grade)} or use type ${describe(useType)}`;
   return E.left(domainError('PRICE_NOT_FOUND', `the fee schedule has no price for ${where}`, grade === undefined ? ['useType'] : ['grade'], { useType, grade }));
+};
+
+const checkPrices = (prices: unknown, useType: unknown, grade: unknown): DomainError | null => {
+  const invalid = (message: string, path: readonly string[]): DomainError => domainError('PRICES_INVALID', message, path);
+  if (!isInputObject(prices)) return invalid(`the prices must be an object { byUseType, byGrade? }, not ${describeInput(prices)}`, ['prices']);
+  if (!isInputObject(prices.byUseType)) return invalid(`byUseType must be an object of prices by use type, not ${describeInput(prices.byUseType)}`, ['prices', 'byUseType']);
+  if (prices.byGrade !== undefined && !isInputObject(prices.byGrade)) return invalid(`byGrade must be an object of prices by grade, not ${describeInput(prices.byGrade)}`, ['prices', 'byGrade']);
+  if (typeof useType !== 'string') return invalid(`the use type must be a string such as "residential", not ${describeInput(useType)}`, ['useType']);
+  if (grade !== undefined && typeof grade !== 'string') return invalid(`the grade must be a string such as "office-A", not ${describeInput(grade)}`, ['grade']);
+  return null;
 };
 
 /** Whether `n / d` is a finite decimal: d, stripped of its 2s and 5s, divides n's digits. */

@@ -339,6 +339,22 @@ export const checkGuardsOption = (streamId: string, guards: unknown): readonly S
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+// for a message: 'null', 'an array', 'a Map', 'a string'
+const describeValue = (v: unknown): string => {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v !== 'object') return `a ${typeof v}`;
+  const name: unknown = (v as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object';
+};
+
+// what event data and meta must be: an object whose own keys are all it holds (not a Map, a Set, a class instance)
+const isJsonObject = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
 const invalid = (message: string, path: readonly string[], details?: Readonly<Record<string, unknown>>): StoreError => storeError('EVENT_INVALID', message, path, details);
 
 /**
@@ -368,12 +384,11 @@ export const checkStreamId = (streamId: unknown): string => {
   return streamId;
 };
 
-// a plain object of primitives, copied with its keys in sorted order: native JSON.stringify on it
-// writes canonical bytes several times faster. Not for keys that are array indices (objects
-// list those first whatever the order of insertion) or __proto__ (assigning it sets the prototype).
+// a plain object (the caller checked its prototype) of primitives, copied with its keys in sorted
+// order: native JSON.stringify on it writes canonical bytes several times faster. Not for keys that
+// are array indices (objects list those first whatever the order of insertion) or __proto__
+// (assigning it sets the prototype).
 const flatCopy = (obj: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> | undefined => {
-  const proto: unknown = Object.getPrototypeOf(obj);
-  if (proto !== Object.prototype && proto !== null) return undefined;
   const copy: Record<string, unknown> = {};
   for (const k of keys) {
     const x = obj[k];
@@ -412,16 +427,23 @@ const writeFast = (v: unknown): string => {
       throw NOT_PLAIN;
     case 'object': {
       const withToJson = v as { toJSON?: () => unknown };
-      if (typeof withToJson.toJSON === 'function') return writeFast(withToJson.toJSON());
+      if (typeof withToJson.toJSON === 'function') {
+        if (v instanceof Date) throw NOT_PLAIN;
+        return writeFast(withToJson.toJSON());
+      }
       if (Array.isArray(v)) {
         let out = '[';
         for (let i = 0; i < v.length; i++) {
           if (i > 0) out += ',';
           const x: unknown = v[i];
-          out += x === undefined ? 'null' : writeFast(x);
+          if (x === undefined) throw NOT_PLAIN;
+          out += writeFast(x);
         }
         return `${out}]`;
       }
+      // a Map, a Set, a class instance: Object.keys would see none of what it holds
+      const proto: unknown = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
       const obj = v as Record<string, unknown>;
       const keys = Object.keys(obj).sort();
       const flat = flatCopy(obj, keys);
@@ -460,9 +482,13 @@ export const canonicalJsonFast = (value: unknown): string => {
 
 /**
  * Checks and serialises an append once, before any engine touches storage: every event has a
- * type, a JSON object `data` (safe integers only), a `meta` with an `eventId`; ids are not
+ * type, a plain JSON object `data` (safe integers only), a `meta` with an `eventId`; ids are not
  * repeated within the batch. Throws a {@link StoreError} (`EVENT_INVALID`, `EVENT_ID_CONFLICT`,
- * `OPTIONS_INVALID`) naming the offending field.
+ * `OPTIONS_INVALID`) naming the offending field. Nothing is dropped on the way to the store: a
+ * value without a single JSON form anywhere in `data` or `meta` (a Map, a Set, a Date, a class
+ * instance, `undefined` or a gap in an array, a float, a bigint) is `EVENT_INVALID`, with the path
+ * `canonicalJson` gives after the event's index (`['events', '0', '$.lines']`); `data` or `meta`
+ * that is itself not a plain object is refused at `['events', '0', 'data']` (or `'meta'`).
  *
  * @example
  * checkAppend('s-1', [{ type: 'T', data: {}, meta: { eventId: 'e-1' } }], 'no-stream').events.length; // 1
@@ -484,8 +510,8 @@ export const checkAppend = (streamId: unknown, events: unknown, expectedRevision
     if (typeof type !== 'string' || type.length === 0 || type.length > STORE_LIMITS.typeLength) {
       throw invalid(`event type must be a non-empty string of at most ${STORE_LIMITS.typeLength} characters`, ['events', String(i), 'type']);
     }
-    if (!isPlainObject(data)) throw invalid('event data must be a JSON object', ['events', String(i), 'data']);
-    if (!isPlainObject(meta)) throw invalid('event meta must be an object with an eventId', ['events', String(i), 'meta']);
+    if (!isJsonObject(data)) throw invalid(`event data must be a plain JSON object, not ${describeValue(data)}`, ['events', String(i), 'data']);
+    if (!isJsonObject(meta)) throw invalid(`event meta must be a plain object with an eventId, not ${describeValue(meta)}`, ['events', String(i), 'meta']);
     const eventId = meta.eventId;
     if (typeof eventId !== 'string' || eventId.length === 0 || eventId.length > STORE_LIMITS.eventIdLength) {
       throw invalid(`meta.eventId must be a non-empty string of at most ${STORE_LIMITS.eventIdLength} characters`, ['events', String(i), 'meta', 'eventId']);
@@ -498,8 +524,11 @@ export const checkAppend = (streamId: unknown, events: unknown, expectedRevision
     let dataJson: string;
     const metaKeys: string[] = [];
     const metaEntries: string[] = [];
+    // canonicalJson's path starts at '$' for data and meta alike: the message says which
+    let part: 'data' | 'meta' = 'data';
     try {
       dataJson = canonicalJsonFast(data);
+      part = 'meta';
       try {
         for (const k of Object.keys(meta).sort()) {
           const x = meta[k];
@@ -514,7 +543,7 @@ export const checkAppend = (streamId: unknown, events: unknown, expectedRevision
       }
     } catch (err) {
       if (err instanceof LevyError) {
-        throw invalid(`event ${JSON.stringify(eventId)} is not plain JSON: ${err.error.message}`, ['events', String(i), ...err.error.path], { eventId });
+        throw invalid(`the ${part} of event ${JSON.stringify(eventId)} is not plain JSON: ${err.error.message}`, ['events', String(i), ...err.error.path], { eventId, part });
       }
       throw err;
     }

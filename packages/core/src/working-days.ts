@@ -23,6 +23,7 @@ import { type EpochDay, DEFAULT_TIME_ZONE, civilOf, epochDayOf, isEpochDay, pars
 import { describe } from './decimal.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
 import { CN_ARRANGEMENT_YEARS, CN_HOLIDAYS, CN_WORKDAYS } from './holidays-cn.js';
+import { describeInput, isInputObject, unknownField } from './unknown-field.js';
 
 // ---------------------------------------------------------------------------------------------
 // calendars
@@ -205,6 +206,28 @@ const advance = (from: EpochDay, n: number, cal: WorkingDayCalendar): WorkingDay
   return Object.freeze({ date: d, assumedWeekendsOnly: Object.freeze(assumed) });
 };
 
+// a calendar from JavaScript may be anything: say so rather than fail inside with a TypeError
+const checkCalendar = (cal: unknown): WorkingDayCalendar => {
+  const c = cal as Partial<WorkingDayCalendar> | null;
+  if (
+    !isInputObject(c) ||
+    typeof c.isWorkingDay !== 'function' ||
+    (c.coversYear !== undefined && typeof c.coversYear !== 'function') ||
+    (c.coversYear === undefined && !Array.isArray(c.publishedYears))
+  ) {
+    throw new LevyError(
+      domainError(
+        'WORKING_CALENDAR_INVALID',
+        `${describeInput(cal)} is not a working-day calendar: expected { isWorkingDay, publishedYears } such as CHINA_WORKING_DAYS, weekendsOnly or one from workingDayCalendar`,
+        ['calendar'],
+      ),
+    );
+  }
+  return c as WorkingDayCalendar;
+};
+
+const INSTANT_OPTIONS: ReadonlySet<string> = new Set(['timeZone', 'calendar']);
+
 const checkCount = (n: number): void => {
   if (!Number.isSafeInteger(n) || n < 0 || n > MAX_WORKING_DAYS) {
     throw new LevyError(domainError('WORKING_DAYS_INVALID', `${describe(n)} working days: the count must be a whole number from 0 to ${MAX_WORKING_DAYS}`, ['n']));
@@ -213,8 +236,10 @@ const checkCount = (n: number): void => {
 
 /**
  * The day that is `n` working days after `from` (`from` itself is not counted; `n = 0` gives
- * `from`). With `n >= 1` the result is always a working day. Throws a `LevyError`
- * (`WORKING_DAYS_INVALID`) for a count that is not a whole number from 0 to {@link MAX_WORKING_DAYS}.
+ * `from`). With `n >= 1` the result is always a working day. Throws a `LevyError`:
+ * `WORKING_DAYS_INVALID` for a count that is not a whole number from 0 to {@link MAX_WORKING_DAYS},
+ * `DATE_INVALID` for a `from` that is not an epoch day, `WORKING_CALENDAR_INVALID` (path
+ * `['calendar']`) for a calendar that is not one (`null`, `{}`).
  *
  * @example
  * // Spring Festival 2025: Jan 28 – Feb 4 off, Sunday Jan 26 and Saturday Feb 8 worked
@@ -225,7 +250,7 @@ const checkCount = (n: number): void => {
 export const addWorkingDays = (from: EpochDay, n: number, cal: WorkingDayCalendar = CHINA_WORKING_DAYS): WorkingDaysResult => {
   checkCount(n);
   if (!isEpochDay(from)) throw new LevyError(domainError('DATE_INVALID', `${describe(from)} is not an epoch day`, ['from']));
-  return advance(from, n, cal);
+  return advance(from, n, checkCalendar(cal));
 };
 
 /**
@@ -242,6 +267,13 @@ export const addWorkingDays = (from: EpochDay, n: number, cal: WorkingDayCalenda
  *
  * `assumedWeekendsOnly` lists the years, `from`'s own included, that had no published arrangement.
  *
+ * Throws a `LevyError`: `INSTANT_INVALID` (path `['from']`) for a `from` that is not a
+ * `Temporal.Instant` (an ISO string is not one: `Temporal.Instant.from(s)` makes one),
+ * `WORKING_DAYS_INVALID` for the count, `OPTIONS_INVALID` for options that are not an object or
+ * hold a field other than `timeZone` and `calendar` (a misspelt `timezone` would otherwise leave
+ * Asia/Shanghai in force: path `['timezone']`), `TIME_ZONE_INVALID` for an unknown zone,
+ * `WORKING_CALENDAR_INVALID` (path `['calendar']`) for a calendar that is not one.
+ *
  * @example
  * // Friday 2025-09-26 10:00 in Shanghai + 2 working days: Sunday Sep 28 is a 调休 working day
  * addWorkingDaysToInstant(Temporal.Instant.from('2025-09-26T02:00:00Z'), 2).instant.toString(); // '2025-09-29T02:00:00Z'
@@ -253,9 +285,22 @@ export const addWorkingDaysToInstant = (
   n: number,
   opts?: { timeZone?: string; calendar?: WorkingDayCalendar },
 ): { instant: Temporal.Instant; assumedWeekendsOnly: readonly number[] } => {
+  // by what it can do rather than instanceof, so an Instant from another copy of the polyfill still counts
+  if (typeof (from as Partial<Temporal.Instant> | null)?.toZonedDateTimeISO !== 'function') {
+    throw new LevyError(domainError('INSTANT_INVALID', `from must be a Temporal.Instant, not ${describeInput(from)}; make one with Temporal.Instant.from('2025-09-26T02:00:00Z')`, ['from']));
+  }
   checkCount(n);
-  const timeZone = opts?.timeZone ?? DEFAULT_TIME_ZONE;
-  const cal = opts?.calendar ?? CHINA_WORKING_DAYS;
+  if (opts !== undefined) {
+    if (!isInputObject(opts)) throw new LevyError(domainError('OPTIONS_INVALID', `the options must be an object { timeZone?, calendar? }, not ${describeInput(opts)}`, []));
+    const unknown = unknownField(opts, INSTANT_OPTIONS);
+    if (unknown !== undefined) {
+      throw new LevyError(domainError('OPTIONS_INVALID', `${JSON.stringify(unknown)} is not an option of addWorkingDaysToInstant; the options are timeZone and calendar`, [unknown]));
+    }
+  }
+  // null is not absent: it is refused below, as createLevy refuses a null option
+  const timeZone: unknown = opts?.timeZone === undefined ? DEFAULT_TIME_ZONE : opts.timeZone;
+  if (typeof timeZone !== 'string') throw new LevyError(domainError('TIME_ZONE_INVALID', `the time zone must be a string such as "Asia/Shanghai", not ${describeInput(timeZone)}`, ['timeZone']));
+  const cal = checkCalendar(opts?.calendar === undefined ? CHINA_WORKING_DAYS : opts.calendar);
   const start = zonedDateTimeOf(from, timeZone);
   const day = epochDayOf(start.year, start.month, start.day);
   const working = cal.isWorkingDay(day);
@@ -287,6 +332,7 @@ export const workingDaysBetween = (
   if (to - from > MAX_WORKING_DAYS * 2) {
     throw new LevyError(domainError('WORKING_DAYS_INVALID', `from ${from} to ${to} spans more than ${MAX_WORKING_DAYS * 2} days`, ['to']));
   }
+  checkCalendar(cal);
   const covers = coverOf(cal);
   const assumed: number[] = [];
   let days = 0;

@@ -111,6 +111,37 @@ describe('allocation refusals', () => {
   });
 });
 
+describe('allocation input shapes (audit: TypeErrors, and empty or numeric charge ids allocated to)', () => {
+  const one = Money.of('1.00');
+  const owedOne = (chargeId: unknown): Receivable[] => [{ chargeId: chargeId as string, kind: 'principal', dueDate: 1, outstanding: one }];
+  it.each<[string, () => E.Either<DomainError, AllocationResult>, string, string[]]>([
+    ['a null policy', () => allocatePayment(one, [], null as never), 'ALLOCATION_POLICY_INVALID', ['policy']],
+    ['a policy that is a string', () => allocatePayment(one, [], 'oldest-first' as never), 'ALLOCATION_POLICY_INVALID', ['policy']],
+    ['targets on a policy that is not explicit', () => allocatePayment(one, owedOne('c1'), { kind: 'oldest-first', targets: [] } as never), 'ALLOCATION_POLICY_INVALID', ['policy', 'targets']],
+    ['a misspelt field on an explicit policy', () => allocatePayment(one, owedOne('c1'), { kind: 'explicit', targets: [], target: [] } as never), 'ALLOCATION_POLICY_INVALID', ['policy', 'target']],
+    ['owed of null', () => allocatePayment(one, null as never), 'RECEIVABLES_INVALID', ['owed']],
+    ['owed of an object', () => allocatePayment(one, { c1: one } as never), 'RECEIVABLES_INVALID', ['owed']],
+    ['a null receivable', () => allocatePayment(one, [null] as never), 'RECEIVABLE_INVALID', ['owed', '0']],
+    ['an empty charge id', () => allocatePayment(one, owedOne('')), 'RECEIVABLE_CHARGE_ID_INVALID', ['owed', '0', 'chargeId']],
+    ['a numeric charge id', () => allocatePayment(one, owedOne(42)), 'RECEIVABLE_CHARGE_ID_INVALID', ['owed', '0', 'chargeId']],
+    ['a missing charge id', () => allocatePayment(one, owedOne(undefined)), 'RECEIVABLE_CHARGE_ID_INVALID', ['owed', '0', 'chargeId']],
+    ['a null target', () => allocatePayment(one, owedOne('c1'), { kind: 'explicit', targets: [null] } as never), 'ALLOCATION_TARGET_INVALID', ['policy', 'targets', '0']],
+    [
+      'a numeric target charge id',
+      () => allocatePayment(one, owedOne('42'), { kind: 'explicit', targets: [{ chargeId: 42, kind: 'principal', amount: one }] } as never),
+      'ALLOCATION_TARGET_INVALID',
+      ['policy', 'targets', '0', 'chargeId'],
+    ],
+  ])('refuses %s', (_what, allocate, code, path) => {
+    const e = refused(allocate());
+    expect(e.code).toBe(code);
+    expect(e.path).toEqual(path);
+  });
+  it('still refuses an unknown policy kind by its kind', () => {
+    expect(refused(allocatePayment(one, [], { kind: 'newest-first', targets: [] } as never))).toMatchObject({ code: 'ALLOCATION_POLICY_INVALID', path: ['policy', 'kind'] });
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // properties
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // the fee-math shapes the account and community deciders code against (issue 2): a change here is
 // a breaking change, and `pnpm typecheck` fails on it before any caller does
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import * as core from '@levy/core';
 import type * as E from 'fp-ts/lib/Either.js';
 import {
   type Allocation,
@@ -58,5 +59,20 @@ describe('fee-math API shapes', () => {
     expectTypeOf<AllocationResult['allocations']>().toEqualTypeOf<readonly Allocation[]>();
     expectTypeOf<AllocationPolicy['kind']>().toEqualTypeOf<'oldest-first' | 'penalty-first' | 'largest-first' | 'explicit'>();
     expect(DEFAULT_ALLOCATION_POLICY).toEqual({ kind: 'oldest-first' });
+  });
+});
+
+// the index lists the fee-math modules by name so the unchecked variants the deciders call stay
+// internal: every other value they export must still be public
+describe('fee-math exports', () => {
+  it('exports every fee-math value but the unchecked variants, and none of those', async () => {
+    const modules = [await import('../src/pricing.js'), await import('../src/penalty.js'), await import('../src/allocation.js')];
+    const names = modules.flatMap((m) => Object.keys(m));
+    const unchecked = names.filter((n) => n.endsWith('Unchecked'));
+    expect(unchecked.sort()).toEqual(['allocatePaymentUnchecked', 'areaChargeUnchecked', 'assessPenaltyUnchecked', 'fixedChargeUnchecked', 'meteredChargeUnchecked', 'priceForUnchecked', 'proratedAreaChargeUnchecked']);
+    const exported = new Set(Object.keys(core));
+    expect(names.filter((n) => !n.endsWith('Unchecked') && !exported.has(n))).toEqual([]);
+    expect(unchecked.filter((n) => exported.has(n))).toEqual([]);
+    expect(Object.keys(core).filter((n) => n.endsWith('Unchecked'))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type StoredEvent, LevyError, canonicalJson, canonicalJsonFast, checkAppend, hashOf, sealChecked, sealEvent, sha256Hex, verifyChain } from '@levy/core';
+import { type StoredEvent, LevyError, canonicalHash, canonicalJson, canonicalJsonFast, checkAppend, hashOf, sealChecked, sealEvent, sha256Hex, verifyChain } from '@levy/core';
 import { runs } from '../../testkit/test/support/properties.js';
 
 // plain JSON as events carry it: safe integers only, strings with any code units
@@ -21,7 +21,9 @@ describe('canonical JSON on the append path', () => {
     fc.assert(fc.property(json, (v) => canonicalJsonFast(v) === canonicalJson(v)), { numRuns: runs(500) });
   });
   it('refuses what canonicalJson refuses, with the same error', () => {
-    for (const bad of [{ a: 1.5 }, { a: [Number.NaN] }, { a: 2n }, { f: () => 1 }]) {
+    // eslint-disable-next-line no-sparse-arrays
+    const gap = [1, , 2];
+    for (const bad of [{ a: 1.5 }, { a: [Number.NaN] }, { a: 2n }, { f: () => 1 }, new Map([['x', 1]]), { a: new Set([1]) }, { a: new Date(0) }, { a: [1, undefined] }, { a: gap }, { a: new (class Charge {})() }]) {
       let fast: unknown;
       let slow: unknown;
       try { canonicalJsonFast(bad); } catch (e) { fast = e; }
@@ -29,6 +31,51 @@ describe('canonical JSON on the append path', () => {
       expect(fast).toBeInstanceOf(LevyError);
       expect((fast as LevyError).error).toEqual((slow as LevyError).error);
     }
+  });
+});
+
+describe('canonical JSON refuses what has no single JSON form', () => {
+  const refusal = (value: unknown): { code: string; path: readonly string[] } => {
+    try {
+      canonicalJson(value);
+    } catch (e) {
+      if (e instanceof LevyError) return { code: e.error.code, path: e.error.path };
+      throw e;
+    }
+    throw new Error('expected a refusal');
+  };
+  // audit: canonicalHash(new Map([['x', 1]])) was canonicalHash({})
+  it('refuses a Map, a Set and a class instance rather than writing {}', () => {
+    expect(() => canonicalHash(new Map([['x', 1]]))).toThrow(LevyError);
+    expect(refusal(new Map([['x', 1]]))).toEqual({ code: 'CANONICAL_JSON_TYPE', path: ['$'] });
+    expect(refusal({ lines: new Map() })).toEqual({ code: 'CANONICAL_JSON_TYPE', path: ['$.lines'] });
+    expect(refusal({ when: [new Set([1])] })).toEqual({ code: 'CANONICAL_JSON_TYPE', path: ['$.when[0]'] });
+    class Charge {
+      readonly amount = '1.00';
+    }
+    expect(refusal({ c: new Charge() })).toEqual({ code: 'CANONICAL_JSON_TYPE', path: ['$.c'] });
+    expect(refusal({ bytes: new Uint8Array([1]) })).toEqual({ code: 'CANONICAL_JSON_TYPE', path: ['$.bytes'] });
+  });
+  it('refuses a Date, whose toJSON would pick a zone and turn an invalid date into null', () => {
+    expect(refusal({ at: new Date(0) })).toEqual({ code: 'CANONICAL_JSON_TYPE', path: ['$.at'] });
+    expect(refusal({ at: new Date(Number.NaN) })).toEqual({ code: 'CANONICAL_JSON_TYPE', path: ['$.at'] });
+  });
+  it('refuses undefined and gaps inside arrays instead of writing null', () => {
+    expect(refusal({ a: [1, undefined] })).toEqual({ code: 'CANONICAL_JSON_TYPE', path: ['$.a[1]'] });
+    expect(refusal(new Array(2))).toEqual({ code: 'CANONICAL_JSON_TYPE', path: ['$[0]'] });
+  });
+  it('still refuses what it refused: floats, NaN, infinity, bigints, functions, symbols, undefined', () => {
+    expect(refusal({ a: 1.5 })).toEqual({ code: 'CANONICAL_JSON_NUMBER', path: ['$.a'] });
+    expect(refusal({ a: Number.NaN }).code).toBe('CANONICAL_JSON_NUMBER');
+    expect(refusal({ a: Number.NEGATIVE_INFINITY }).code).toBe('CANONICAL_JSON_NUMBER');
+    expect(refusal({ a: 1n })).toEqual({ code: 'CANONICAL_JSON_TYPE', path: ['$.a'] });
+    expect(refusal({ a: () => 1 }).code).toBe('CANONICAL_JSON_TYPE');
+    expect(refusal({ a: Symbol('x') }).code).toBe('CANONICAL_JSON_TYPE');
+    expect(refusal(undefined)).toEqual({ code: 'CANONICAL_JSON_TYPE', path: ['$'] });
+  });
+  it('still writes plain objects, objects without a prototype, toJSON values, and drops undefined members', () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: 'x' });
+    expect(canonicalJson({ bare, m: { toJSON: () => '2.00' }, gone: undefined, list: [null, true] })).toBe('{"bare":{"a":"x","b":1},"list":[null,true],"m":"2.00"}');
   });
 });
 

@@ -72,6 +72,45 @@ describe('JSON Lines', () => {
     expect(E.isLeft(r) && r.left).toEqual([expect.objectContaining({ code: 'JSONL_INVALID', path: ['line', '1', 'hash'] })]);
     expect(E.isLeft(r) && r.left[0]!.message).toBe('line 1: unknown field "hash": a line holds stream, revision, type, data and meta only');
   });
+  // audit: JSON.parse keeps the last of repeated keys, so "stream":"a","stream":"b" was read as b
+  it('refuses a key said twice on a line, at any depth, naming it', () => {
+    const cases: [string, string[]][] = [
+      ['{"stream":"a","stream":"b","revision":"0","type":"T","data":{},"meta":{}}', ['line', '1', 'stream']],
+      ['{"data":{"amount":"1.00","amount":"100.00"},"meta":{},"revision":"0","stream":"s","type":"T"}', ['line', '1', 'data', 'amount']],
+      ['{"data":{"lines":[{"fee":"a"},{"fee":"b","fee":"c"}]},"meta":{},"revision":"0","stream":"s","type":"T"}', ['line', '1', 'data', 'lines', '1', 'fee']],
+      // not canonical (spaces, escapes), so the slow scan finds it
+      ['{ "stream" : "s", "revision": "0", "type": "T", "data": {}, "meta": { "eventId": "e", "\\u0065ventId": "f" } }', ['line', '1', 'meta', 'eventId']],
+    ];
+    for (const [line, path] of cases) {
+      const r = parseJsonLines(`${line}\n`);
+      expect(E.isLeft(r) && r.left, line).toEqual([expect.objectContaining({ code: 'JSONL_INVALID', path })]);
+    }
+    const r = parseJsonLines(`${cases[0]![0]}\n`);
+    expect(E.isLeft(r) && r.left[0]!.message).toBe('line 1: the key "stream" appears twice in one object; say each field once');
+  });
+  it('does not take the same key in different objects, or a key-like string in a value, for a repeat', () => {
+    const lines = [
+      '{"data":{"a":{"x":1},"b":{"x":2},"c":["a","a"],"d":"\\\\","e":"\\"x\\":1,\\"e\\":2"},"meta":{"x":1},"revision":"0","stream":"s","type":"T"}',
+      '{ "data": { "10": 1, "2": 2, "x": [ { "k": 1 }, { "k": 2 } ] }, "meta": {}, "revision": "0", "stream": "s", "type": "T" }',
+    ];
+    for (const line of lines) expect(E.isRight(parseJsonLines(`${line}\n`)), line).toBe(true);
+  });
+  it('finds a repeated key in any data, however the line is spaced, and no repeat where there is none', () => {
+    const scalar = fc.oneof(fc.string(), fc.boolean(), fc.constant(null), fc.maxSafeInteger());
+    const value = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), scalar, { maxKeys: 3 }));
+    const data = fc.dictionary(fc.string({ maxLength: 5 }), value, { minKeys: 1, maxKeys: 4 });
+    fc.assert(
+      fc.property(data, fc.boolean(), (d, spaced) => {
+        const dataJson = spaced ? JSON.stringify(d, null, 1).replace(/\n/g, ' ') : JSON.stringify(d);
+        const line = (inner: string): string => `{"data":${inner},"meta":{},"revision":"0","stream":"s","type":"T"}\n`;
+        expect(E.isRight(parseJsonLines(line(dataJson)))).toBe(true);
+        const key = Object.keys(d)[0]!;
+        const repeated = parseJsonLines(line(`{${JSON.stringify(key)}:0,${dataJson.slice(1)}`));
+        expect(E.isLeft(repeated) && repeated.left[0]!.path).toEqual(['line', '1', 'data', key]);
+      }),
+      { numRuns: runs(200) },
+    );
+  });
   it('names the line of an event that does not decode', async () => {
     const events = await exportAll();
     const lines = toJsonLines(events).split('\n');

@@ -225,9 +225,41 @@ describe('penalty policy validation', () => {
     [{ cap: { kind: 'court' } }, 'PENALTY_CAP_INVALID', ['schedule', 'cap', 'kind']],
     [{ rounding: 'nearest' }, 'ROUNDING_INVALID', ['schedule', 'rounding']],
     [{ graceDay: 5 }, 'PENALTY_POLICY_UNKNOWN_FIELD', ['schedule', 'graceDay']],
+    // a field the cap's kind does not have: a principal cap with an amount is not a 50.00 cap
+    [{ cap: { kind: 'principal', amount: '50.00' } }, 'PENALTY_POLICY_UNKNOWN_FIELD', ['schedule', 'cap', 'amount']],
+    [{ cap: { kind: 'none', percent: '50' } }, 'PENALTY_POLICY_UNKNOWN_FIELD', ['schedule', 'cap', 'percent']],
+    [{ cap: { kind: 'absolute', amount: '50.00', percent: '50' } }, 'PENALTY_POLICY_UNKNOWN_FIELD', ['schedule', 'cap', 'percent']],
+    [{ cap: { kind: 'percentage', percent: '50', amount: '50.00' } }, 'PENALTY_POLICY_UNKNOWN_FIELD', ['schedule', 'cap', 'amount']],
+    [{ cap: { kind: 'absolute', amout: '50.00' } }, 'PENALTY_POLICY_UNKNOWN_FIELD', ['schedule', 'cap', 'amout']],
   ])('refuses %j with %s', (input, code, path) => {
     const r = validatePenaltyPolicy(input, ['schedule']);
     expect(E.isLeft(r) && r.left.code).toBe(code);
     expect(E.isLeft(r) && r.left.path).toEqual(path);
+  });
+});
+
+describe('input shape (audit: a misspelt field was ignored and its default used)', () => {
+  const base: PenaltyInput = { principal: thousand, dueDate: due, through: due + 300, policy: DEFAULT_PENALTY_POLICY };
+  it('caps at the principal less what was already assessed, when the field is spelt right', () => {
+    expect(ok({ ...base, alreadyAssessed: thousand }).amount.toString()).toBe('0.00');
+    expect(ok(base).amount.toString()).toBe('90.00');
+  });
+  it.each<[string, unknown, string, string[]]>([
+    ['a misspelt alreadyAssessed', { ...base, alreadyAsessed: thousand }, 'PENALTY_INPUT_UNKNOWN_FIELD', ['alreadyAsessed']],
+    ['a misspelt from', { ...base, fromDay: due + 100 }, 'PENALTY_INPUT_UNKNOWN_FIELD', ['fromDay']],
+    ['a field of the policy given beside it', { ...base, graceDays: 5 }, 'PENALTY_INPUT_UNKNOWN_FIELD', ['graceDays']],
+    ['null', null, 'PENALTY_INPUT_INVALID', []],
+    ['an array', [base], 'PENALTY_INPUT_INVALID', []],
+    ['a timeline that is not a list', { ...base, principalTimeline: { from: due + 3, outstanding: thousand } }, 'PENALTY_INPUT_INVALID', ['principalTimeline']],
+    ['a timeline entry that is null', { ...base, principalTimeline: [null] }, 'PENALTY_INPUT_INVALID', ['principalTimeline', '0']],
+    ['a timeline entry with a field it does not have', { ...base, principalTimeline: [{ from: due + 3, outstanding: thousand, note: 'waived' }] }, 'PENALTY_INPUT_UNKNOWN_FIELD', ['principalTimeline', '0', 'note']],
+  ])('refuses %s', (_what, input, code, path) => {
+    const e = refused(input as PenaltyInput);
+    expect(e.code).toBe(code);
+    expect(e.path).toEqual(path);
+  });
+  it('refuses a cap with a field its kind does not have, inside an assessment too', () => {
+    const e = refused({ ...base, policy: { ...DEFAULT_PENALTY_POLICY, cap: { kind: 'principal', amount: '50.00' } as never } });
+    expect(e).toMatchObject({ code: 'PENALTY_POLICY_UNKNOWN_FIELD', path: ['policy', 'cap', 'amount'] });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { type Period, type PeriodKind, PERIOD_KINDS, epochDayOf, isoDateOf, monthsOf, nextPeriod, parsePeriodKey, periodContains, periodOf, previousPeriod, quarterOf } from '@levy/core';
+import { LevyError, type Period, type PeriodKind, PERIOD_KINDS, epochDayOf, isoDateOf, monthsOf, nextPeriod, parsePeriodKey, periodContains, periodOf, previousPeriod, quarterOf } from '@levy/core';
 import { runs } from '../../testkit/test/support/properties.js';
 
 const parsed = (key: string): Period => {
@@ -131,5 +131,27 @@ describe('period properties', () => {
       }),
       { numRuns: runs(500) },
     );
+  });
+});
+
+describe('periodOf inputs (audit: a week gave undefined and NaN gave the key "+000NaN-NaN")', () => {
+  const thrown = (f: () => unknown): { code: string; path: readonly string[] } => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof LevyError) return { code: e.error.code, path: e.error.path };
+      throw e;
+    }
+    throw new Error('expected a LevyError');
+  };
+  it.each<[string, unknown, unknown, string, string[]]>([
+    ['a week', 'week', epochDayOf(2025, 6, 1), 'PERIOD_KIND_INVALID', ['kind']],
+    ['a kind in capitals', 'Month', epochDayOf(2025, 6, 1), 'PERIOD_KIND_INVALID', ['kind']],
+    ['NaN', 'month', Number.NaN, 'DATE_INVALID', ['day']],
+    ['a fraction of a day', 'quarter', 20_000.5, 'DATE_INVALID', ['day']],
+    ['infinity', 'year', Number.POSITIVE_INFINITY, 'DATE_INVALID', ['day']],
+    ['a date string', 'month', '2025-06-01', 'DATE_INVALID', ['day']],
+  ])('refuses %s', (_what, kind, day, code, path) => {
+    expect(thrown(() => periodOf(kind as PeriodKind, day as number))).toEqual({ code, path });
   });
 });

@@ -146,3 +146,63 @@ describe('price by use type and grade', () => {
     expect(left(priceFor({ byUseType: {} }, 'toString')).code).toBe('PRICE_NOT_FOUND');
   });
 });
+
+describe('charges beyond the largest exact amount (audit: they threw)', () => {
+  // 2^53 - 1 fen is 90,071,992,547,409.91: a typo in an area or a reading, not a fee
+  it('returns AMOUNT_TOO_LARGE for an area charge, naming the area', () => {
+    const e = left(areaCharge({ areaM2: '100000000000000', pricePerM2PerMonth: '1000', months: 12 }));
+    expect(e.code).toBe('AMOUNT_TOO_LARGE');
+    expect(e.path).toEqual(['areaM2']);
+    expect(e.details).toMatchObject({ areaM2: '100000000000000', pricePerM2PerMonth: '1000', months: 12 });
+  });
+  it('returns AMOUNT_TOO_LARGE for a prorated area charge, naming the area', () => {
+    const e = left(proratedAreaCharge({ areaM2: '100000000000000', pricePerM2PerMonth: '1000', daysBilled: 17, daysInMonth: 31 }));
+    expect(e).toMatchObject({ code: 'AMOUNT_TOO_LARGE', path: ['areaM2'] });
+  });
+  it('returns AMOUNT_TOO_LARGE for a fixed charge, naming the amount per month', () => {
+    const e = left(fixedCharge({ amountPerMonth: Money.of('90000000000.00'), months: 1_000_000 }));
+    expect(e).toMatchObject({ code: 'AMOUNT_TOO_LARGE', path: ['amountPerMonth'] });
+  });
+  it('returns AMOUNT_TOO_LARGE for a metered charge, naming the current reading', () => {
+    const e = left(meteredCharge({ previousReading: '0', currentReading: '100000000000000', unitPrice: '1000' }));
+    expect(e).toMatchObject({ code: 'AMOUNT_TOO_LARGE', path: ['currentReading'] });
+  });
+  it('still charges the largest amount that fits', () => {
+    expect(right(areaCharge({ areaM2: '90071992547409.91', pricePerM2PerMonth: '1', months: 1 })).amount.toString()).toBe('90071992547409.91');
+    expect(left(areaCharge({ areaM2: '90071992547409.92', pricePerM2PerMonth: '1', months: 1 })).code).toBe('AMOUNT_TOO_LARGE');
+  });
+});
+
+describe('charge inputs (audit: a misspelt roundng used half-up without a word)', () => {
+  it('rounds down when rounding is spelt right, and refuses the misspelling', () => {
+    expect(right(areaCharge({ areaM2: '1', pricePerM2PerMonth: '0.005', months: 1, rounding: 'down' })).amount.toString()).toBe('0.00');
+    const e = left(areaCharge({ areaM2: '1', pricePerM2PerMonth: '0.005', months: 1, roundng: 'down' } as never));
+    expect(e).toMatchObject({ code: 'CHARGE_INPUT_UNKNOWN_FIELD', path: ['roundng'] });
+  });
+  it.each<[string, () => E.Either<DomainError, ChargeCalculation>, string, string[]]>([
+    ['a prorated charge with daysBiled', () => proratedAreaCharge({ areaM2: '1', pricePerM2PerMonth: '1', daysInMonth: 31, daysBilled: 3, daysBiled: 17 } as never), 'CHARGE_INPUT_UNKNOWN_FIELD', ['daysBiled']],
+    ['a fixed charge with rounding (it has none)', () => fixedCharge({ amountPerMonth: Money.of('1.00'), months: 1, rounding: 'down' } as never), 'CHARGE_INPUT_UNKNOWN_FIELD', ['rounding']],
+    ['a metered charge with a misspelt unit price', () => meteredCharge({ previousReading: '0', currentReading: '1', unitPrice: '1', unitprice: '2' } as never), 'CHARGE_INPUT_UNKNOWN_FIELD', ['unitprice']],
+    ['an area charge of null', () => areaCharge(null as never), 'CHARGE_INPUT_INVALID', []],
+    ['a prorated charge of nothing', () => proratedAreaCharge(undefined as never), 'CHARGE_INPUT_INVALID', []],
+    ['a fixed charge of an array', () => fixedCharge([] as never), 'CHARGE_INPUT_INVALID', []],
+    ['a metered charge of a string', () => meteredCharge('1144.5' as never), 'CHARGE_INPUT_INVALID', []],
+  ])('refuses %s', (_what, charge, code, path) => {
+    const e = left(charge());
+    expect(e.code).toBe(code);
+    expect(e.path).toEqual(path);
+  });
+});
+
+describe('price lists (audit: null threw a TypeError)', () => {
+  it.each<[string, unknown, unknown, unknown, string[]]>([
+    ['no prices', null, 'residential', undefined, ['prices']],
+    ['prices without byUseType', {}, 'residential', undefined, ['prices', 'byUseType']],
+    ['a byGrade that is not an object', { byUseType: {}, byGrade: 'office-A' }, 'commercial', 'office-A', ['prices', 'byGrade']],
+    ['a use type that is not a string', { byUseType: { '42': '1.00' } }, 42, undefined, ['useType']],
+    ['a grade that is not a string', { byUseType: { residential: '1.00' } }, 'residential', null, ['grade']],
+  ])('refuses %s with PRICES_INVALID', (_what, prices, useType, grade, path) => {
+    const e = left(priceFor(prices as never, useType as never, grade as never));
+    expect(e).toMatchObject({ code: 'PRICES_INVALID', path });
+  });
+});

@@ -272,3 +272,44 @@ describe('working-day properties', () => {
     );
   });
 });
+
+describe('working-day inputs from JavaScript (audit: TypeErrors, and a misspelt timeZone ignored)', () => {
+  const at = Temporal.Instant.from('2025-09-26T20:00:00Z');
+  const thrown = (f: () => unknown): { code: string; path: readonly string[] } => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof LevyError) return { code: e.error.code, path: e.error.path };
+      throw e;
+    }
+    throw new Error('expected a LevyError');
+  };
+  it('refuses a misspelt timeZone rather than counting in Asia/Shanghai', () => {
+    // the spelling matters: in UTC the deadline is four hours later than in Shanghai
+    expect(addWorkingDaysToInstant(at, 1, { timeZone: 'UTC' }).instant.toString()).toBe('2025-09-28T20:00:00Z');
+    expect(addWorkingDaysToInstant(at, 1).instant.toString()).toBe('2025-09-28T16:00:00Z');
+    expect(thrown(() => addWorkingDaysToInstant(at, 1, { timezone: 'UTC' } as never))).toEqual({ code: 'OPTIONS_INVALID', path: ['timezone'] });
+  });
+  it.each<[string, () => unknown, string, string[]]>([
+    ['an instant given as a string', () => addWorkingDaysToInstant('2025-09-26T02:00:00Z' as never, 1), 'INSTANT_INVALID', ['from']],
+    ['an instant given as epoch milliseconds', () => addWorkingDaysToInstant(1_758_852_000_000 as never, 1), 'INSTANT_INVALID', ['from']],
+    ['no instant', () => addWorkingDaysToInstant(null as never, 1), 'INSTANT_INVALID', ['from']],
+    ['a calendar that is an empty object', () => addWorkingDaysToInstant(at, 1, { calendar: {} as never }), 'WORKING_CALENDAR_INVALID', ['calendar']],
+    ['a calendar of null', () => addWorkingDaysToInstant(at, 1, { calendar: null as never }), 'WORKING_CALENDAR_INVALID', ['calendar']],
+    ['options that are not an object', () => addWorkingDaysToInstant(at, 1, 'UTC' as never), 'OPTIONS_INVALID', []],
+    ['a time zone that is not a string', () => addWorkingDaysToInstant(at, 1, { timeZone: 8 as never }), 'TIME_ZONE_INVALID', ['timeZone']],
+    ['a time zone of null', () => addWorkingDaysToInstant(at, 1, { timeZone: null as never }), 'TIME_ZONE_INVALID', ['timeZone']],
+    ['a null calendar for a date', () => addWorkingDays(day('2025-09-30'), 1, null as never), 'WORKING_CALENDAR_INVALID', ['calendar']],
+    ['a calendar without isWorkingDay', () => addWorkingDays(day('2025-09-30'), 1, { publishedYears: [] } as never), 'WORKING_CALENDAR_INVALID', ['calendar']],
+    ['a calendar without years or coversYear', () => addWorkingDays(day('2025-09-30'), 1, { isWorkingDay: () => true } as never), 'WORKING_CALENDAR_INVALID', ['calendar']],
+    ['a calendar whose coversYear is not a function', () => addWorkingDays(day('2025-09-30'), 1, { isWorkingDay: () => true, publishedYears: [], coversYear: true } as never), 'WORKING_CALENDAR_INVALID', ['calendar']],
+    ['a null calendar for counting back', () => workingDaysBetween(day('2025-09-30'), day('2025-10-09'), null as never), 'WORKING_CALENDAR_INVALID', ['calendar']],
+  ])('refuses %s', (_what, f, code, path) => {
+    expect(thrown(f)).toEqual({ code, path });
+  });
+  it('still takes an undefined option and a hand-made calendar with coversYear only', () => {
+    expect(addWorkingDaysToInstant(at, 1, { timeZone: undefined }).instant.toString()).toBe('2025-09-28T16:00:00Z');
+    const mine = { isWorkingDay: (d: number) => weekdayOf(d) <= 5, coversYear: () => true } as unknown as WorkingDayCalendar;
+    expect(isoDateOf(addWorkingDays(day('2025-09-30'), 1, mine).date)).toBe('2025-10-01');
+  });
+});
