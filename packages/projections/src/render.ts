@@ -341,6 +341,8 @@ const jsonable = (value: unknown, key: string | null): unknown => {
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
   if (Array.isArray(value)) return value.map((v) => jsonable(v, null));
   if (value instanceof Map) return Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), jsonable(v, null)]));
+  // a Set as the list of what it holds, in its order (written as an object it would come out {})
+  if (value instanceof Set) return [...value].map((v) => jsonable(v, null));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = jsonable(v, k);
   return out;

@@ -500,6 +500,8 @@ describe('credit whose lots are recorded', () => {
     // as JSON every day is a date, the day a lot arose too
     const json = JSON.parse(reportJson(ok(creditLots(book, S1, { asOf: dayOf('2025-03-31') })))) as { asOf: string; lots: { lotId: string; arose: unknown }[] };
     expect([json.asOf, ...json.lots.map((l) => `${l.lotId} ${String(l.arose)}`)]).toEqual(['2025-03-31', 'wechat-A 2025-02-10', 'wechat-B 2025-02-20', 'wechat-C 2025-02-25']);
+    // a Map as an object, a Set as the list of what it holds (as an object it would come out {})
+    expect(reportJson({ m: new Map([['b', 1]]), s: new Set(['b', 'a']), asOf: dayOf('2025-03-31') })).toBe('{"asOf":"2025-03-31","m":{"b":1},"s":["b","a"]}');
     const old = renderCreditLots(ok(creditLots(rebuild(levyProjection, log(false)).book, S1)));
     expect(old).toMatch(/went out naming no lot \(older log\) +-150\.00\n/);
     expect(old).toMatch(/credit +0\.00/);
