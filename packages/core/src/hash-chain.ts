@@ -97,7 +97,8 @@ export const hashOf = (streamId: string, revision: bigint, event: NewEvent): str
  * sealEvent('levy.ticket-7', 1n, first.meta.hash, { type: 'TicketAssigned', data: { to: 'w-3' }, meta: { eventId: 't7-a' } });
  */
 export const sealEvent = (streamId: string, revision: bigint, prevHash: string | null, event: NewEvent): SealedEvent => {
-  const checked = checkAppend(streamId, [event], 'any').events[0]!;
+  // a stored event may be given (to recompute its hash): its place (stream, revision, position) is not what is sealed
+  const checked = checkAppend(streamId, [{ type: event.type, data: event.data, meta: event.meta }], 'any').events[0]!;
   const row = sealChecked(streamId, revision, prevHash, checked);
   return { type: event.type, data: JSON.parse(row.dataJson) as SealedEvent['data'], meta: JSON.parse(row.sealedMetaJson) as SealedEvent['meta'] };
 };

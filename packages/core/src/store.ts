@@ -488,7 +488,8 @@ export const canonicalJsonFast = (value: unknown): string => {
  * value without a single JSON form anywhere in `data` or `meta` (a Map, a Set, a Date, a class
  * instance, `undefined` or a gap in an array, a float, a bigint) is `EVENT_INVALID`, with the path
  * `canonicalJson` gives after the event's index (`['events', '0', '$.lines']`); `data` or `meta`
- * that is itself not a plain object is refused at `['events', '0', 'data']` (or `'meta'`).
+ * that is itself not a plain object is refused at `['events', '0', 'data']` (or `'meta'`), and a
+ * field beside type, data and meta, which no store would keep, at `['events', '0', <field>]`.
  *
  * @example
  * checkAppend('s-1', [{ type: 'T', data: {}, meta: { eventId: 'e-1' } }], 'no-stream').events.length; // 1
@@ -507,6 +508,10 @@ export const checkAppend = (streamId: unknown, events: unknown, expectedRevision
     const e: unknown = events[i];
     if (!isPlainObject(e)) throw invalid('an event must be an object with type, data and meta', ['events', String(i)]);
     const { type, data, meta } = e;
+    // an event is its type, data and meta: anything else beside them would not be stored, so it is refused, not dropped
+    for (const k in e) {
+      if (k !== 'type' && k !== 'data' && k !== 'meta') throw invalid(`an event holds only type, data and meta; ${JSON.stringify(k)} would not be stored: put it in data or meta`, ['events', String(i), k]);
+    }
     if (typeof type !== 'string' || type.length === 0 || type.length > STORE_LIMITS.typeLength) {
       throw invalid(`event type must be a non-empty string of at most ${STORE_LIMITS.typeLength} characters`, ['events', String(i), 'type']);
     }

@@ -362,6 +362,8 @@ export const storeConformanceSuite = (name: string, open: () => Promise<EventSto
           [{ type: 'T', data: { at: new Date(0) }, meta: { eventId: 'x' } }, ['events', '1', '$.at']],
           [{ type: 'T', data: { list: [1, undefined] }, meta: { eventId: 'x' } }, ['events', '1', '$.list[1]']],
           [{ type: 'T', data: {}, meta: { eventId: 'x', tags: new Set(['a']) } }, ['events', '1', '$.tags']],
+          // beside type, data and meta nothing is stored: an extra field is refused, not dropped
+          [{ type: 'T', data: {}, meta: { eventId: 'x' }, payer: '张伟' }, ['events', '1', 'payer']],
         ];
         for (const [bad, path] of cases) {
           const e = await errorOf(s.appendToStream('a', [storeTestEvent('ok'), bad as NewEvent]));
