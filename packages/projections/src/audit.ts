@@ -13,7 +13,7 @@
  * const audit = rebuild(auditProjection, events);
  * auditTrail(audit, { flagged: true }).rows.map((r) => `${r.type} ${r.flags.join(',')}`);
  */
-import { type DomainError, EVENT_TYPES, type EpochDay, LevyError, type Money, dayOfIso, describe, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
+import { type DomainError, EVENT_TYPES, type EpochDay, LevyError, type Money, accountStream, dayOfIso, describe, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
 import { ChunkedList } from './chunked.js';
 import * as E from './either.js';
 import type { BookAnomaly } from './book.js';
@@ -261,8 +261,9 @@ const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
  * field of the wrong type (`flagged: 'true'`, `unit: 42`) (`OPTIONS_INVALID`,
  * `OPTIONS_UNKNOWN_FIELD`), anomalies that are not a list (`OPTIONS_INVALID` at `anomalies`), a
  * bad period key (`PERIOD_KEY_INVALID`), a bad `limit` (`LIMIT_INVALID`), a `type` that is no
- * event type (`EVENT_TYPE_UNKNOWN`), and a `communityId` the trail has no event of
- * (`COMMUNITY_UNKNOWN`): each would otherwise match nothing, or everything, without a word.
+ * event type (`EVENT_TYPE_UNKNOWN`), a `communityId` the trail has no event of
+ * (`COMMUNITY_UNKNOWN`), and a `unit` it has no event of and no registration
+ * (`UNIT_UNKNOWN`): each would otherwise match nothing, or everything, without a word.
  *
  * @example
  * auditTrail(audit, { actor: 'clerk-7', period: '2025-Q2' }, book.anomalies);
@@ -307,9 +308,15 @@ export const auditTrail = (state: AuditState, query: AuditQuery = {}, anomalies:
   for (const f of extra.values()) count(f);
   const rows: AuditRow[] = [];
   let matched = 0;
+  // a unit filter must name a unit of the trail: one with events of its own, or registered
+  let unitKnown = unitKey === undefined;
   for (let i = 0; i < state.events.length; i++) {
     const e = state.events.at(i)!;
-    if (unitKey !== undefined && e.streamId !== unitKey) continue;
+    if (unitKey !== undefined && e.streamId !== unitKey) {
+      if (!unitKnown && e.type === 'UnitRegistered' && accountStream(e.data.communityId, e.data.unitId) === unitKey) unitKnown = true;
+      continue;
+    }
+    unitKnown = true;
     if (query.actor !== undefined && e.meta.actor.id !== query.actor) continue;
     if (query.type !== undefined && e.type !== query.type) continue;
     if (query.communityId !== undefined && parseStreamName(e.streamId)?.communityId !== query.communityId) continue;
@@ -338,6 +345,9 @@ export const auditTrail = (state: AuditState, query: AuditQuery = {}, anomalies:
       flags: flags.map((f) => f.code),
       notes: flags.map((f) => f.message),
     });
+  }
+  if (!unitKnown) {
+    return E.left(domainError('UNIT_UNKNOWN', `there is no unit ${describe(query.unit)} in this trail: name it as its account stream (levy.account-<community>.<unit>) or as <community>.<unit>`, ['unit'], { input: describe(query.unit) }));
   }
   return E.right({ rows, matched, flagCounts });
 };

@@ -28,7 +28,7 @@ import {
   unitStatement,
   unitsInOrder,
 } from '../src/index.js';
-import { S1, ev, quarterLog } from './fixtures.js';
+import { C, S1, SC, U1, ev, quarterLog } from './fixtures.js';
 
 const views = () => rebuild(levyProjection, quarterLog());
 const any = (x: unknown) => x as never;
@@ -91,6 +91,18 @@ describe('a community filter that names no community is refused, not an empty re
     expect(trail._tag === 'Right' && trail.right.matched).toBe(1);
     // the filter still works for the community that has units
     expect(agingReport(book, { asOf, communityId: 'sunrise' }).total.toString()).toBe('450.00');
+  });
+});
+
+describe('an audit unit filter that names no unit is refused, not an empty trail', () => {
+  it('refuses a unit the trail has no event or registration of, in either spelling, and answers a registered unit with no account events yet', () => {
+    const v = views();
+    for (const unit of ['sunrise.B1-999', 'levy.account-sunrise.B1-999', 'sunrsie.B1-101']) expect(leftOf(auditTrail(v.audit, { unit }))).toEqual({ code: 'UNIT_UNKNOWN', path: ['unit'] });
+    const known = auditTrail(v.audit, { unit: `${C}.${U1}` });
+    expect(known._tag === 'Right' && known.right.matched).toBeGreaterThan(0);
+    const log = [...quarterLog(), ev(SC, 'UnitRegistered', '2025-04-01', any({ communityId: C, unitId: 'B9-901', building: 'B9', areaM2: '80', useType: 'residential', owner: { ownerId: 'o9', name: 'Wang Fang' }, handoverDate: '2025-04-01' }))];
+    const quiet = auditTrail(rebuild(levyProjection, log).audit, { unit: `${C}.B9-901` });
+    expect(quiet._tag === 'Right' && quiet.right.matched).toBe(0);
   });
 });
 
