@@ -30,6 +30,7 @@ import {
   type EventData,
   type LevyEvent,
   type StoredEvent,
+  Id,
   accountDecider,
   accountPolicyFrom,
   accountStream,
@@ -40,6 +41,7 @@ import {
   isoDateOf,
   Money,
 } from '@levy/core';
+import { countRange, invalidOption, optionsOf, wholeNumber } from './options.js';
 
 // ---------------------------------------------------------------------------------------------
 // amounts and policies
@@ -62,12 +64,19 @@ export const fenOf = (m: Money): number => {
 };
 
 /**
- * A positive amount as a canonical string, from `min` to `max` fen.
+ * A positive amount as a canonical string, from `min` to `max` fen: whole numbers from 1 to
+ * `Number.MAX_SAFE_INTEGER`, min not above max (`OPTIONS_INVALID` at `minFen` or `maxFen`).
  *
  * @example
  * fc.sample(amountArbitrary(100, 100_000), 1); // ['512.37']
  */
-export const amountArbitrary = (minFen = 1, maxFen = 500_000): fc.Arbitrary<string> => fc.integer({ min: minFen, max: maxFen }).map(yuanOfFen);
+export const amountArbitrary = (minFen = 1, maxFen = 500_000): fc.Arbitrary<string> => {
+  // a positive amount Money holds exactly: whole fen from 1 to the largest safe integer
+  const lo = wholeNumber(minFen, ['minFen'], 1, Number.MAX_SAFE_INTEGER);
+  const hi = wholeNumber(maxFen, ['maxFen'], 1, Number.MAX_SAFE_INTEGER);
+  if (lo > hi) invalidOption(['minFen'], lo, `at most maxFen (${hi})`);
+  return fc.integer({ min: lo, max: hi }).map(yuanOfFen);
+};
 
 type ScheduleData = EventData<'FeeScheduleAdopted'>;
 
@@ -390,12 +399,21 @@ export interface AccountLog {
   readonly lastDay: number;
 }
 
-/** Options of {@link accountLogArbitrary}. */
+// the most a generated log holds: enough for any property, and far from running out of memory
+const MAX_LOG_UNITS = 1_000;
+const MAX_LOG_STEPS = 100_000;
+
+/**
+ * Options of {@link accountLogArbitrary}. Checked when the arbitrary is made: an unknown key is
+ * `OPTIONS_UNKNOWN_FIELD`, a count out of range or a community id that is not an id
+ * `OPTIONS_INVALID`, each at the field.
+ */
 export interface AccountLogOptions {
+  /** an id (no dots): it is part of every stream name; default `sunrise` */
   readonly communityId?: string;
-  /** how many units (accounts): a number, or a range; default 1 to 3 */
+  /** how many units (accounts): a number from 1 to 1,000, or a range; default 1 to 3 */
   readonly units?: number | { readonly min: number; readonly max: number };
-  /** how many steps across all units: a number (the most), or a range; default 0 to 40 */
+  /** how many steps across all units: a number (the most) from 0 to 100,000, or a range; default 0 to 40 */
   readonly steps?: number | { readonly min: number; readonly max: number };
   /** a fixed policy instead of a generated schedule's */
   readonly policy?: AccountPolicy;
@@ -495,8 +513,11 @@ const communityEvents = (communityId: string, unitIds: readonly string[], schedu
  * fc.assert(fc.property(accountLogArbitrary({ units: { min: 1, max: 5 }, steps: 60 }), (log) => checkInvariants(log)));
  */
 export const accountLogArbitrary = (options: AccountLogOptions = {}): fc.Arbitrary<AccountLog> => {
-  const u = range(options.units, { min: 1, max: 3 });
-  const s = range(options.steps, { min: 0, max: 40 });
+  const o = optionsOf(options, ['communityId', 'units', 'steps', 'policy'], 'accountLogArbitrary');
+  if (o.communityId !== undefined && !Id.is(o.communityId)) invalidOption(['communityId'], o.communityId, 'an id (letters, digits, _ and -, no dots: it is part of every stream name)');
+  if (o.policy !== undefined && (typeof o.policy !== 'object' || o.policy === null)) invalidOption(['policy'], o.policy, 'an account policy (accountPolicyFrom of a schedule)');
+  const u = range(o.units === undefined ? undefined : countRange(o.units, ['units'], 1, MAX_LOG_UNITS), { min: 1, max: 3 });
+  const s = range(o.steps === undefined ? undefined : countRange(o.steps, ['steps'], 0, MAX_LOG_STEPS), { min: 0, max: 40 });
   return fc.integer({ min: u.min, max: u.max }).chain((units) =>
     fc
       .tuple(feeScheduleArbitrary(options.communityId ?? 'sunrise'), fc.array(accountStepArbitrary(units), { minLength: s.min, maxLength: s.max }))

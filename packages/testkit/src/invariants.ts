@@ -51,6 +51,7 @@ import {
   trialBalance,
   unitsInOrder,
 } from '@levy/projections';
+import { invalidOption, optionsOf } from './options.js';
 
 /** Names of the invariants. */
 export type InvariantName =
@@ -80,8 +81,10 @@ export interface InvariantViolation {
 /** A log to check: logged events (or stored events from any store; non-Levy ones are skipped). */
 export type CheckedLog = readonly (LoggedEvent | StoredEvent)[];
 
-const levyEvents = (log: CheckedLog): LoggedEvent[] =>
-  log.filter((e): e is LoggedEvent => isLevyStored(e as StoredEvent));
+const levyEvents = (log: CheckedLog): LoggedEvent[] => {
+  if (!Array.isArray(log)) invalidOption(['log'], log, 'a list of events (as a store reads them, or LoggedEvents)');
+  return log.filter((e): e is LoggedEvent => isLevyStored(e as StoredEvent));
+};
 
 const violation = (invariant: InvariantName, message: string): InvariantViolation => ({ invariant, message });
 
@@ -452,6 +455,7 @@ export interface IncrementalOptions {
  * checkIncremental(events, { every: 10 }); // []
  */
 export const checkIncremental = (log: CheckedLog, options: IncrementalOptions = {}): InvariantViolation[] => {
+  optionsOf(options, ['every'], 'checkIncremental');
   const events = levyEvents(log);
   const out: InvariantViolation[] = [];
   const every = options.every ?? 1;
@@ -508,6 +512,8 @@ export interface InvariantOptions extends IncrementalOptions {
  * expect(checkInvariants(events)).toEqual([]);
  */
 export const checkInvariants = (log: CheckedLog, options: InvariantOptions = {}): InvariantViolation[] => {
+  const o = optionsOf(options, ['every', 'skipIncremental', 'skipClosedPeriods'], 'checkInvariants');
+  for (const key of ['skipIncremental', 'skipClosedPeriods'] as const) if (o[key] !== undefined && typeof o[key] !== 'boolean') invalidOption([key], o[key], 'true or false');
   const events = levyEvents(log);
   const views = rebuild(levyProjection, events);
   return [
@@ -516,7 +522,7 @@ export const checkInvariants = (log: CheckedLog, options: InvariantOptions = {})
     ...checkUnitPositions(events, views),
     ...checkCreditLots(events, views),
     ...checkCollectionRates(events, views),
-    ...(options.skipClosedPeriods === true ? [] : checkClosedPeriods(events, views)),
-    ...(options.skipIncremental === true ? [] : checkIncremental(events, options)),
+    ...(o.skipClosedPeriods === true ? [] : checkClosedPeriods(events, views)),
+    ...(o.skipIncremental === true ? [] : checkIncremental(events, o.every === undefined ? {} : { every: o.every as number })),
   ];
 };

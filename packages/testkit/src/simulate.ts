@@ -33,18 +33,18 @@ import {
   type CommandOf,
   type DomainError,
   type EventStore,
+  Id,
   type LevyCommand,
-  LevyError,
   Money,
   accountStream,
   communityStream,
   createLevy,
-  domainError,
   epochDayOf,
   isoDateOf,
   paymentIdFor,
   periodOf,
 } from '@levy/core';
+import { invalidOption, optionsOf, wholeNumber } from './options.js';
 
 // ---------------------------------------------------------------------------------------------
 // options and summary
@@ -52,7 +52,7 @@ import {
 
 /** What to simulate. */
 export interface SimulateOptions {
-  /** the seed: the same seed gives the same log */
+  /** the seed, a whole number from 0 to 2³² − 1: the same seed gives the same log */
   readonly seed: number;
   /** where the events go (an empty store, or one without this community) */
   readonly store: EventStore;
@@ -146,17 +146,19 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
  * s.refusals; // {}
  */
 export const simulateCommunityYear = async (options: SimulateOptions): Promise<SimulationSummary> => {
-  const invalid = (field: string, why: string): never => {
-    throw new LevyError(domainError('OPTIONS_INVALID', `${field} must be ${why}`, [field]));
-  };
-  const unitCount = options.units ?? 1200;
-  if (!Number.isSafeInteger(unitCount) || unitCount < 1 || unitCount > MAX_UNITS) invalid('units', `a whole number from 1 to ${MAX_UNITS}`);
-  const year = options.year ?? 2025;
+  if (options === undefined) invalidOption(['options'], options, 'an object with seed and store');
+  const o = optionsOf(options, ['seed', 'store', 'units', 'year', 'communityId'], 'simulateCommunityYear');
+  const unitCount = o.units === undefined ? 1200 : wholeNumber(o.units, ['units'], 1, MAX_UNITS);
   // dates have four-digit years, and the year before (handover, the first schedule) and the one after (the last close) are written too
-  if (!Number.isSafeInteger(year) || year < 1001 || year > 9998) invalid('year', 'a whole number from 1001 to 9998');
-  const seed = options.seed;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) invalid('seed', 'a number (the same seed gives the same log)');
-  const communityId = options.communityId ?? `sim-${seed >>> 0}`;
+  const year = o.year === undefined ? 2025 : wholeNumber(o.year, ['year'], 1001, 9998);
+  // the generator takes 32 bits: a seed beyond them, or a fraction, would give another seed's log under its own name
+  const seed = wholeNumber(o.seed, ['seed'], 0, 0xffff_ffff);
+  const store = o.store as EventStore;
+  if (typeof store !== 'object' || store === null || typeof store.appendToStream !== 'function' || typeof store.readStream !== 'function') {
+    invalidOption(['store'], o.store, 'an event store (openMemoryEventStore(), openSqliteEventStore(path))');
+  }
+  if (o.communityId !== undefined && !Id.is(o.communityId)) invalidOption(['communityId'], o.communityId, 'an id (letters, digits, _ and -, no dots)');
+  const communityId = (o.communityId as string | undefined) ?? `sim-${seed}`;
   const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const between = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
@@ -165,7 +167,7 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
   let today = epochDayOf(year - 1, 12, 1);
   const iso = (d: number): string => isoDateOf(d);
   let ids = 0;
-  const levy = createLevy(options.store, { clock: () => `${iso(today)}T02:00:00Z`, newId: (p) => `${p}-${++ids}` });
+  const levy = createLevy(store, { clock: () => `${iso(today)}T02:00:00Z`, newId: (p) => `${p}-${++ids}` });
 
   let commands = 0;
   const refusals: Record<string, number> = {};
@@ -498,7 +500,7 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
   const eventTypes: Record<string, number> = {};
   let events = 0;
   for (const prefix of [communityStream(communityId), accountStream(communityId, '')]) {
-    for await (const e of options.store.readAll({ filter: { streamPrefix: prefix } })) {
+    for await (const e of store.readAll({ filter: { streamPrefix: prefix } })) {
       eventTypes[e.type] = (eventTypes[e.type] ?? 0) + 1;
       events++;
     }
