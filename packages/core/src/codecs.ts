@@ -260,7 +260,9 @@ export const oneOf = <const L extends readonly [string, ...string[]]>(values: L,
 
 /**
  * An object codec with required and optional members, exact (unknown keys are stripped on decode
- * by io-ts `exact`, so events never carry stray fields into hashes).
+ * by io-ts `exact`, so events never carry stray fields into hashes). Stripping is what an event read
+ * from a log needs; a command must not lose a key silently, so `decodeCommand` also asks
+ * {@link undeclaredKeys} and refuses what a struct would strip.
  *
  * @example
  * const Owner = struct({ ownerId: Id, name: NonEmptyText }, { phone: t.string }, 'Owner');
@@ -299,4 +301,134 @@ export const decodeMessage = <M>(
   const m = decodeWith(metaCodec, meta, ['meta']);
   if (E.isLeft(d) || E.isLeft(m)) return E.left([...(E.isLeft(d) ? d.left : []), ...(E.isLeft(m) ? m.left : [])]);
   return E.right({ type, data: d.right, meta: m.right });
+};
+
+// ---------------------------------------------------------------------------------------------
+// keys a codec does not declare
+// ---------------------------------------------------------------------------------------------
+
+/** The parts of an io-ts codec {@link undeclaredKeys} reads (io-ts sets `_tag` on every built-in kind). */
+interface KeyNode {
+  readonly _tag?: string;
+  readonly name: string;
+  readonly is: (u: unknown) => boolean;
+  readonly type?: KeyNode;
+  readonly types?: readonly KeyNode[];
+  readonly props?: Readonly<Record<string, KeyNode>>;
+  readonly codomain?: KeyNode;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const SIMPLE_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+
+/** The members an object codec declares (an interface, a partial, an intersection of them, under exact/refinement/readonly), or undefined for a codec that is not one. */
+const declaredProps = (node: KeyNode): Readonly<Record<string, KeyNode>> | undefined => {
+  switch (node._tag) {
+    case 'InterfaceType':
+    case 'PartialType':
+      return node.props;
+    case 'ExactType':
+    case 'RefinementType':
+    case 'ReadonlyType':
+      return node.type === undefined ? undefined : declaredProps(node.type);
+    case 'IntersectionType': {
+      let merged: Record<string, KeyNode> | undefined;
+      for (const member of node.types ?? []) {
+        const props = declaredProps(member);
+        if (props !== undefined) merged = { ...merged, ...props };
+      }
+      return merged;
+    }
+    default:
+      return undefined;
+  }
+};
+
+// declared members of each exact codec, computed once
+const exactProps = new WeakMap<KeyNode, { readonly props: Readonly<Record<string, KeyNode>>; readonly names: readonly string[] }>();
+const exactPropsOf = (node: KeyNode): { readonly props: Readonly<Record<string, KeyNode>>; readonly names: readonly string[] } => {
+  let known = exactProps.get(node);
+  if (known === undefined) {
+    const props = declaredProps(node) ?? {};
+    known = { props, names: Object.keys(props) };
+    exactProps.set(node, known);
+  }
+  return known;
+};
+
+const walkKeys = (node: KeyNode, u: unknown, path: readonly string[], out: DomainError[]): void => {
+  // only an object or an array can hold a key
+  if (typeof u !== 'object' || u === null) return;
+  switch (node._tag) {
+    case 'ExactType': {
+      if (Array.isArray(u)) return;
+      const { props, names } = exactPropsOf(node);
+      // every own name, as io-ts exact strips them
+      for (const key of Object.getOwnPropertyNames(u)) {
+        if (!hasOwn.call(props, key)) {
+          // a struct's own name (ReceivePayment, Owner), else where it sits (data.dueRule)
+          const where = SIMPLE_NAME.test(node.name) ? node.name : path.length > 0 ? path.join('.') : 'the input';
+          const fields = names.length > 0 ? `its fields are ${names.join(', ')}` : 'it has no fields';
+          out.push(
+            domainError(
+              'DECODE_FAILED',
+              `${JSON.stringify(key)} is not a field of ${where}: ${fields}; a misspelt or extra field is refused, not ignored`,
+              [...path, key],
+              { field: key, declared: names, expected: 'no such field', actual: describe((u as Record<string, unknown>)[key]) },
+            ),
+          );
+        } else walkKeys(props[key]!, (u as Record<string, unknown>)[key], [...path, key], out);
+      }
+      return;
+    }
+    case 'InterfaceType':
+    case 'PartialType':
+    case 'IntersectionType': {
+      // not exact: io-ts keeps keys it does not declare, so none is lost; look inside the declared ones
+      const props = declaredProps(node);
+      if (props === undefined || Array.isArray(u)) return;
+      for (const key of Object.keys(props)) if (hasOwn.call(u, key)) walkKeys(props[key]!, (u as Record<string, unknown>)[key], [...path, key], out);
+      return;
+    }
+    case 'UnionType': {
+      // the member decoding takes: the first that accepts the value (an exact member's `is` ignores extra keys)
+      const member = node.types?.find((m) => m.is(u));
+      if (member !== undefined) walkKeys(member, u, path, out);
+      return;
+    }
+    case 'ArrayType':
+    case 'ReadonlyArrayType':
+      if (!Array.isArray(u) || node.type === undefined) return;
+      for (let i = 0; i < u.length; i++) walkKeys(node.type, u[i], [...path, String(i)], out);
+      return;
+    case 'DictionaryType':
+      // a record declares every key; look inside its values
+      if (Array.isArray(u) || node.codomain === undefined) return;
+      for (const key of Object.keys(u)) walkKeys(node.codomain, (u as Record<string, unknown>)[key], [...path, key], out);
+      return;
+    case 'RefinementType':
+    case 'ReadonlyType':
+      if (node.type !== undefined) walkKeys(node.type, u, path, out);
+      return;
+    default:
+      return;
+  }
+};
+
+/**
+ * Every key in `input` that an exact object codec in `codec` (a {@link struct}) does not declare and
+ * so would strip on decode, at every depth (members of objects, entries of arrays and records, the
+ * member of a union that takes the value), as `DECODE_FAILED` errors at the key's path (prefixed by
+ * `path`), each naming the key and the fields declared there. Empty when nothing would be lost.
+ * Values that do not decode are left to {@link decodeWith}; this only reads keys, and never
+ * changes `input`. `decodeCommand` uses it; event decoding does not (see {@link struct}).
+ *
+ * @example
+ * undeclaredKeys(struct({ amount: AmountInput }, { targets: t.array(t.string) }), { amount: '5', targts: [] }, ['data']);
+ * // [{ code: 'DECODE_FAILED', path: ['data', 'targts'], message: '"targts" is not a field of data: its fields are amount, targets; ...' }]
+ */
+export const undeclaredKeys = (codec: t.Decoder<unknown, unknown>, input: unknown, path: readonly string[] = []): readonly DomainError[] => {
+  const out: DomainError[] = [];
+  walkKeys(codec as unknown as KeyNode, input, path, out);
+  return out;
 };

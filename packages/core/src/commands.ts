@@ -8,10 +8,11 @@
  * import { decodeCommand } from '@levy/core';
  * decodeCommand({ type: 'ReceivePayment', data: { channel: 'wechat', channelTxnId: '42', amount: '300', receivedOn: '2025-04-10' }, meta });
  */
-import type * as E from 'fp-ts/lib/Either.js';
+import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { AmountInput, Count, DecimalString, Id, IsoDate, NonEmptyText, PeriodKey, Uuid, decodeMessage, oneOf, struct } from './codecs.js';
-import type { DomainError } from './errors.js';
+import { AmountInput, Count, DecimalString, Id, IsoDate, NonEmptyText, PeriodKey, Uuid, decodeMessage, oneOf, struct, undeclaredKeys } from './codecs.js';
+import { describe } from './decimal.js';
+import { type DomainError, domainError } from './errors.js';
 import {
   Actor,
   AllocationPolicyName,
@@ -163,16 +164,47 @@ export type CommunityCommand = CommandOf<keyof typeof communityCommands>;
 export type AccountCommand = CommandOf<keyof typeof accountCommands>;
 
 
+const COMMAND_KEYS: ReadonlySet<string> = new Set(['type', 'data', 'meta']);
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /**
- * Decodes a raw command `{ type, data, meta }`, returning every problem with its path.
+ * Decodes a raw command `{ type, data, meta }`, returning every problem with its path. Strict: a
+ * key the command does not declare, at any depth (a top-level `dryRun`, `meta.comandId`,
+ * `data.targts`, a target's `amout`), is `DECODE_FAILED` at that key, never dropped. Those come
+ * first, then every value that does not decode. (Events are not read this strictly:
+ * `decodeEvent` strips such keys, so a log holding them reads as it always has.)
  *
  * @example
  * decodeCommand({ type: 'AssessPenalty', data: { asOf: '2025-13-01' }, meta });
  * // left([{ code: 'DECODE_FAILED', path: ['data', 'asOf'], ... }])
+ * decodeCommand({ type: 'AssessPenalty', data: { asOf: '2025-03-01', asof: '2025-03-01' }, meta });
+ * // left([{ code: 'DECODE_FAILED', path: ['data', 'asof'], message: '"asof" is not a field of AssessPenalty: its fields are asOf; ...' }])
  */
-export const decodeCommand = (raw: unknown): E.Either<readonly DomainError[], LevyCommand> =>
-  decodeMessage(raw, commandDataCodecs, CommandMeta as t.Type<CommandMeta, unknown, unknown>, {
+export const decodeCommand = (raw: unknown): E.Either<readonly DomainError[], LevyCommand> => {
+  const decoded = decodeMessage(raw, commandDataCodecs, CommandMeta as t.Type<CommandMeta, unknown, unknown>, {
     invalid: 'COMMAND_INVALID',
     unknown: 'COMMAND_TYPE_UNKNOWN',
     noun: 'command',
   }) as E.Either<readonly DomainError[], LevyCommand>;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return decoded;
+  const { type, data, meta } = raw as { type?: unknown; data?: unknown; meta?: unknown };
+  let top: string[] | undefined;
+  for (const key of Object.getOwnPropertyNames(raw)) if (!COMMAND_KEYS.has(key)) (top ??= []).push(key);
+  // io-ts hands back the very object it was given when decoding changed nothing, and a struct that
+  // strips a key returns a new one (and so does every object and array around it): the same data
+  // and meta mean no key was dropped at any depth, and the walk below is skipped
+  if (top === undefined && decoded._tag === 'Right' && decoded.right.data === data && decoded.right.meta === meta) return decoded;
+  const unknown: DomainError[] = (top ?? []).map((key) =>
+    domainError('DECODE_FAILED', `${JSON.stringify(key)} is not part of a command: a command is { type, data, meta } only; a misspelt or extra key is refused, not ignored`, [key], {
+      field: key,
+      declared: [...COMMAND_KEYS],
+      expected: 'no such key',
+      actual: describe((raw as Record<string, unknown>)[key]),
+    }),
+  );
+  const codec = typeof type === 'string' && hasOwn.call(commandDataCodecs, type) ? commandDataCodecs[type as CommandType] : undefined;
+  if (codec !== undefined) unknown.push(...undeclaredKeys(codec, data, ['data']));
+  unknown.push(...undeclaredKeys(CommandMeta, meta, ['meta']));
+  if (unknown.length === 0) return decoded;
+  return E.left(decoded._tag === 'Left' ? [...unknown, ...decoded.left] : unknown);
+};

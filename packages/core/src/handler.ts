@@ -23,7 +23,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { type AccountContext, type AccountState, accountDecider, accountPolicyFrom } from './account.js';
 import { DEFAULT_TIME_ZONE, epochDayOf } from './calendar.js';
-import { Id, type InstantString, moneyOf } from './codecs.js';
+import { Id, InstantString, moneyOf } from './codecs.js';
 import { type AccountCommand, type CommandMeta, type CommandOf, type CommunityCommand, type LevyCommand, ACCOUNT_COMMAND_TYPES, decodeCommand } from './commands.js';
 import { type CommunityContext, type CommunityState, type PeriodCloseInputs, communityDecider, planBilling, scheduleOn } from './community.js';
 import type { Decider } from './decider.js';
@@ -34,6 +34,7 @@ import {
   type LevyEvent,
   ACCOUNT_EVENT_TYPES,
   COMMUNITY_EVENT_TYPES,
+  EVENT_TYPES,
   accountStream,
   communityStream,
   decodeEvent,
@@ -43,6 +44,7 @@ import { describe } from './decimal.js';
 import { Money } from './money.js';
 import { parsePeriodKey } from './period.js';
 import { type EventStore, type ExpectedRevision, type NewEvent, type StoredEvent, type StreamGuard, isStoreError } from './store.js';
+import { describeInput, isInputObject } from './unknown-field.js';
 import { type UpcasterRegistry, LEVY_UPCASTERS, upcastEvent } from './upcast.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -188,7 +190,34 @@ const bookedElsewhere = (conflict: DomainError, events: readonly LevyEvent[]): v
   );
 };
 
+/** What a clock or newId option returned, for a message: a string as written, else its kind. */
+const describeReturned = (value: unknown): string =>
+  typeof value === 'string' ? JSON.stringify(value) : value instanceof Date ? 'a Date object (return its toISOString())' : describeInput(value);
+
 const LEVY_OPTION_NAMES: ReadonlySet<string> = new Set(['clock', 'newId', 'maxRetries', 'upcasters', 'cachedStreams']);
+const EVENT_TYPE_NAMES: ReadonlySet<string> = new Set(EVENT_TYPES);
+const VERSION_KEY = /^(0|[1-9][0-9]{0,8})$/;
+
+/**
+ * The `upcasters` option, checked: upcasters by Levy event type, then by the whole-number version
+ * they upcast from, each a function. An entry that would never be applied (a misspelt type, a
+ * version that is not a number) or could not be (not a function) is OPTIONS_INVALID at its path.
+ */
+const checkUpcasters = (registry: unknown): UpcasterRegistry => {
+  const refuse: (message: string, path: readonly string[]) => never = (message, path) => {
+    throw new LevyError(domainError('OPTIONS_INVALID', message, ['upcasters', ...path]));
+  };
+  if (!isInputObject(registry)) return refuse(`upcasters must be an object of upcasters by event type, such as LEVY_UPCASTERS, not ${describeInput(registry)}`, []);
+  for (const [type, steps] of Object.entries(registry)) {
+    if (!EVENT_TYPE_NAMES.has(type)) refuse(`${JSON.stringify(type)} is not a Levy event type: its upcasters would never be applied`, [type]);
+    if (!isInputObject(steps)) refuse(`the upcasters of ${type} must be an object of functions by the version they upcast from, such as { 0: (data) => data }, not ${describeInput(steps)}`, [type]);
+    for (const [version, step] of Object.entries(steps)) {
+      if (!VERSION_KEY.test(version)) refuse(`${JSON.stringify(version)} is not a schema version: an upcaster of ${type} is keyed by the whole number it upcasts from`, [type, version]);
+      if (typeof step !== 'function') refuse(`the upcaster of ${type} from version ${version} must be a function (data, meta) => data, not ${describeInput(step)}`, [type, version]);
+    }
+  }
+  return registry as UpcasterRegistry;
+};
 
 interface Loaded<S> {
   readonly state: S;
@@ -209,6 +238,7 @@ interface Loaded<S> {
  * await levy.runBilling('sunrise', '2025-03', meta);
  */
 export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy => {
+  if (!isInputObject(options as unknown)) throw new LevyError(domainError('OPTIONS_INVALID', `the options of createLevy must be an object such as { clock, newId }, not ${describeInput(options)}`, ['options']));
   // a misspelt option (`maxRetry`) would otherwise be ignored without a word
   for (const name of Object.keys(options)) {
     if (!LEVY_OPTION_NAMES.has(name)) throw new LevyError(domainError('OPTIONS_INVALID', `${JSON.stringify(name)} is not an option of createLevy; the options are ${[...LEVY_OPTION_NAMES].join(', ')}`, [name]));
@@ -221,19 +251,39 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
   // random, not clock and counter: two instances over one store reading the same millisecond (or a
   // clock stepped back) would give a second waiver or refund the first one's id, and it would be
   // taken for a retry of the first and dropped. The shell may draw randomness; decisions may not.
-  const newId = options.newId ?? ((prefix: string): string => `${prefix.slice(0, 24)}-${randomUUID()}`);
-  const maxRetries = options.maxRetries ?? 5;
+  const freshId = options.newId ?? ((prefix: string): string => `${prefix.slice(0, 24)}-${randomUUID()}`);
+  // left out is the default; null is not (it would otherwise stand for the default without a word)
+  const maxRetries = options.maxRetries === undefined ? 5 : options.maxRetries;
   if (!Number.isSafeInteger(maxRetries) || maxRetries < 0 || maxRetries > MAX_RETRIES_LIMIT) {
     throw new LevyError(domainError('OPTIONS_INVALID', `maxRetries must be a whole number from 0 to ${MAX_RETRIES_LIMIT}`, ['maxRetries']));
   }
-  const upcasters = options.upcasters ?? LEVY_UPCASTERS;
-  const cacheLimit = options.cachedStreams ?? 50_000;
+  const upcasters = options.upcasters === undefined ? LEVY_UPCASTERS : checkUpcasters(options.upcasters);
+  const cacheLimit = options.cachedStreams === undefined ? 50_000 : options.cachedStreams;
   if (!Number.isSafeInteger(cacheLimit) || cacheLimit < 0 || cacheLimit > 10_000_000) {
     throw new LevyError(domainError('OPTIONS_INVALID', 'cachedStreams must be a whole number from 0 to 10,000,000', ['cachedStreams']));
   }
   const cache = new Map<string, Loaded<unknown>>();
 
-  const now = (): InstantString => clock() as InstantString;
+  // What the clock and newId return is written into events as is: a reading the codecs would not
+  // read back (a date without a time, an id with a dot) would leave the stream unreadable for good.
+  // So each is checked where it is taken, and the command refused before anything is appended.
+  const now = (): InstantString => {
+    const reading: unknown = clock();
+    if (typeof reading === 'string' && InstantString.is(reading)) return reading;
+    return fail('CLOCK_INVALID', `the clock option returned ${describeReturned(reading)}, not an instant in UTC such as "2025-04-10T02:00:00Z" (date, T, time of day, Z); the command is refused and none of its events is appended`, ['clock'], {
+      input: describeReturned(reading),
+    });
+  };
+  const newId = (prefix: string): string => {
+    const id: unknown = freshId(prefix);
+    if (typeof id === 'string' && Id.is(id)) return id;
+    return fail(
+      'NEW_ID_INVALID',
+      `the newId option returned ${describeReturned(id)} for ${JSON.stringify(prefix)}, not an id such as "${prefix}-1" (a letter or digit, then letters, digits, _ or -, at most 64); the command is refused and none of its events is appended`,
+      ['newId'],
+      { prefix, input: describeReturned(id) },
+    );
+  };
 
   /** Reads, upcasts and decodes one stored event; an unreadable event is a LevyError naming it. */
   const decodeStored = (raw: StoredEvent, allowed: ReadonlySet<string>): LevyEvent => {
