@@ -238,6 +238,11 @@ interface Loaded<S> {
  * await levy.runBilling('sunrise', '2025-03', meta);
  */
 export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy => {
+  // a missing store would fail at the first command, far from the mistake
+  const port = store as Partial<EventStore> | null | undefined;
+  if (typeof port !== 'object' || port === null || typeof port.appendToStream !== 'function' || typeof port.readStream !== 'function' || typeof port.readAll !== 'function') {
+    throw new LevyError(domainError('OPTIONS_INVALID', `createLevy needs an event store (openMemoryEventStore(), openSqliteEventStore(path)), not ${describeInput(store)}`, ['store']));
+  }
   if (!isInputObject(options as unknown)) throw new LevyError(domainError('OPTIONS_INVALID', `the options of createLevy must be an object such as { clock, newId }, not ${describeInput(options)}`, ['options']));
   // a misspelt option (`maxRetry`) would otherwise be ignored without a word
   for (const name of Object.keys(options)) {

@@ -216,6 +216,11 @@ describe('createLevy: options that are not what it reads', () => {
     expect(thrown(() => createLevy(openMemoryEventStore(), undefined))).toBe('no refusal');
     expect(thrown(() => createLevy(openMemoryEventStore(), {}))).toBe('no refusal');
   });
+  it('refuses a store that is not one with OPTIONS_INVALID at store (it failed at the first command, a TypeError)', () => {
+    for (const store of [null, undefined, {}, { appendToStream: () => undefined }, 'levy.db']) {
+      expect(thrown(() => createLevy(store as unknown as EventStore))).toEqual({ code: 'OPTIONS_INVALID', path: ['store'] });
+    }
+  });
   it('refuses upcasters that are not a registry, naming the entry at fault', () => {
     const refused = (upcasters: unknown) => thrown(() => createLevy(openMemoryEventStore(), { upcasters } as LevyOptions));
     for (const u of [5, null, 'LEVY', [], () => ({})]) expect(refused(u)).toEqual({ code: 'OPTIONS_INVALID', path: ['upcasters'] });
