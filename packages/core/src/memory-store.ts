@@ -24,10 +24,11 @@ import {
   type SubscribeOptions,
   catchUpSubscription,
   checkAppend,
+  checkAppendOptions,
   checkGuards,
-  checkBigint,
-  checkFilter,
-  checkMax,
+  checkOptionNames,
+  checkReadAllOptions,
+  checkReadStreamOptions,
   checkStreamId,
   concurrencyConflict,
   contentKeyOf,
@@ -53,13 +54,18 @@ const deepFreeze = <T>(value: T): T => {
 };
 
 /**
- * Opens an empty in-memory event store.
+ * Opens an empty in-memory event store (or one holding `seed`). Options that are not an object,
+ * a key other than `seed`, or a `seed` that is not iterable throw `OPTIONS_INVALID` at once.
  *
  * @example
  * const store = openMemoryEventStore();
  * await store.close();
  */
-export const openMemoryEventStore = (options: MemoryEventStoreOptions = {}): EventStore => {
+export const openMemoryEventStore = (options?: MemoryEventStoreOptions): EventStore => {
+  const { seed } = checkOptionNames(options, ['seed'], 'the in-memory store') as MemoryEventStoreOptions;
+  if (seed !== undefined && (typeof seed !== 'object' || seed === null || typeof (seed as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function')) {
+    throw storeError('OPTIONS_INVALID', 'seed must be an iterable of stored events (an array read from another store)', ['seed']);
+  }
   const all: StoredEvent[] = []; // position p sits at index p - 1
   const streams = new Map<string, StoredEvent[]>();
   const ids = new Map<string, StoredEvent>();
@@ -73,7 +79,7 @@ export const openMemoryEventStore = (options: MemoryEventStoreOptions = {}): Eve
     stream.push(event);
     ids.set(event.meta.eventId, event);
   };
-  for (const e of options.seed ?? []) {
+  for (const e of seed ?? []) {
     place(deepFreeze({ streamId: e.streamId, revision: e.revision, position: BigInt(all.length + 1), type: e.type, data: structuredClone(e.data), meta: structuredClone(e.meta) }));
   }
 
@@ -91,8 +97,9 @@ export const openMemoryEventStore = (options: MemoryEventStoreOptions = {}): Eve
     return stream === undefined || stream.length === 0 ? -1n : stream[stream.length - 1]!.revision;
   };
 
-  const append = (streamId: string, events: readonly NewEvent[], expectedRevision: unknown, guards: unknown): AppendResult => {
+  const append = (streamId: string, events: readonly NewEvent[], options: unknown): AppendResult => {
     ensureOpen();
+    const { expectedRevision, guards } = checkAppendOptions(options);
     const checked = checkAppend(streamId, events, expectedRevision, guards);
     const retry = idempotentRetry(checked, lookup);
     if (retry !== undefined) return retry;
@@ -123,15 +130,13 @@ export const openMemoryEventStore = (options: MemoryEventStoreOptions = {}): Eve
     return { nextExpectedRevision: revision, position: BigInt(all.length) };
   };
 
-  async function* readStream(streamId: string, options: ReadStreamOptions = {}): AsyncGenerator<StoredEvent> {
+  async function* readStream(streamId: string, options?: ReadStreamOptions): AsyncGenerator<StoredEvent> {
     ensureOpen();
     checkStreamId(streamId);
-    const max = checkMax(options.max);
-    const backwards = options.direction === 'backwards';
-    if (options.direction !== undefined && options.direction !== 'forwards' && !backwards) throw storeError('OPTIONS_INVALID', "direction must be 'forwards' or 'backwards'", ['direction']);
+    const { max, backwards, from: given } = checkReadStreamOptions(options);
     const stream = streams.get(streamId);
     if (stream === undefined) throw storeError('STREAM_NOT_FOUND', `stream ${JSON.stringify(streamId)} has no events`, ['streamId'], { streamId });
-    const from = checkBigint(options.from, 'from', backwards ? BigInt(stream.length - 1) : 0n);
+    const from = given ?? (backwards ? BigInt(stream.length - 1) : 0n);
     let n = 0;
     if (backwards) {
       for (let i = Math.min(Number(from), stream.length - 1); i >= 0 && n < max; i--, n++) yield stream[i]!;
@@ -149,12 +154,11 @@ export const openMemoryEventStore = (options: MemoryEventStoreOptions = {}): Eve
     return out;
   };
 
-  async function* readAll(options: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
+  async function* readAll(options?: ReadAllOptions): AsyncGenerator<StoredEvent> {
     ensureOpen();
-    const max = checkMax(options.max);
-    const filter = checkFilter(options.filter);
+    const { fromPosition, max, filter } = checkReadAllOptions(options);
     let n = 0;
-    for (let i = Math.max(0, Number(checkBigint(options.fromPosition, 'fromPosition', 0n)) - 1); i < all.length && n < max; i++) {
+    for (let i = Math.max(0, Number(fromPosition) - 1); i < all.length && n < max; i++) {
       const e = all[i]!;
       if (!matchesFilter(filter, e.streamId, e.type)) continue;
       n++;
@@ -163,7 +167,7 @@ export const openMemoryEventStore = (options: MemoryEventStoreOptions = {}): Eve
   }
 
   return {
-    appendToStream: async (streamId, events, options) => append(streamId, events, options?.expectedRevision, options?.guards),
+    appendToStream: async (streamId, events, options) => append(streamId, events, options),
     supportsGuards: true,
     readStream,
     readAll,

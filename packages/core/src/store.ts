@@ -297,6 +297,7 @@ export interface CheckedAppend {
 }
 
 const NO_GUARDS: readonly StreamGuard[] = Object.freeze([]);
+const GUARD_KEYS: readonly string[] = ['streamId', 'expectedRevision'];
 
 /**
  * Checks the guards option of an append to `streamId`: an array of at most
@@ -317,6 +318,8 @@ export const checkGuardsOption = (streamId: string, guards: unknown): readonly S
   for (let i = 0; i < guards.length; i++) {
     const g: unknown = guards[i];
     if (!isPlainObject(g)) throw storeError('OPTIONS_INVALID', 'a guard must be an object { streamId, expectedRevision }', ['guards', String(i)]);
+    // a misspelt key (streamID, expected) would otherwise leave the guard checking something else
+    refuseUnknownKeys(g, GUARD_KEYS, `guard ${i}`, ['guards', String(i)]);
     let id: string;
     let expected: ExpectedRevision;
     try {
@@ -342,6 +345,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 // for a message: 'null', 'an array', 'a Map', 'a string'
 const describeValue = (v: unknown): string => {
   if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
   if (Array.isArray(v)) return 'an array';
   if (typeof v !== 'object') return `a ${typeof v}`;
   const name: unknown = (v as { constructor?: { name?: unknown } }).constructor?.name;
@@ -356,6 +360,109 @@ const isJsonObject = (v: unknown): v is Record<string, unknown> => {
 };
 
 const invalid = (message: string, path: readonly string[], details?: Readonly<Record<string, unknown>>): StoreError => storeError('EVENT_INVALID', message, path, details);
+
+// String.prototype.isWellFormed (Node 20; ES2024, so not in this lib's types), else a regex: one
+// native scan per string, cheap enough for every event of an append
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+const isWellFormed: (s: string) => boolean = typeof nativeIsWellFormed === 'function' ? (s) => nativeIsWellFormed.call(s) : (s) => !LONE_SURROGATE.test(s);
+
+// for a message, once a string is known not to be well formed: which code unit and where
+const loneSurrogate = (s: string): string => {
+  const m = LONE_SURROGATE.exec(s);
+  return m === null ? 'a lone UTF-16 surrogate' : `a lone UTF-16 surrogate (\\u${m[0].charCodeAt(0).toString(16).toUpperCase()} at index ${m.index})`;
+};
+
+// a string with a lone surrogate has no UTF-8 form: SQLite would keep U+FFFD in its place, so two
+// ids would read back as one and the hash sealed over the original would no longer match
+const notWellFormed = (what: string, s: string): string =>
+  `${what} holds ${loneSurrogate(s)}, which has no UTF-8 form: a store would keep U+FFFD in its place and read back another string`;
+
+const editDistance = (a: string, b: string): number => {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+};
+
+// names people reach for that are spelt nothing like the option they mean
+const OPTION_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['limit', 'max'],
+  ['count', 'max'],
+]);
+
+// the known name a misspelt one most likely meant: close in spelling, or one containing the other
+const didYouMean = (key: string, names: readonly string[]): string | undefined => {
+  const k = key.toLowerCase().slice(0, 64);
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const name of names) {
+    const d = editDistance(k, name.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(k.length / 3))) return best;
+  if (k.length >= 3) {
+    for (const name of names) {
+      const n = name.toLowerCase();
+      if (n.includes(k) || k.includes(n)) return name;
+    }
+  }
+  const alias = OPTION_ALIASES.get(k);
+  return alias !== undefined && names.includes(alias) ? alias : undefined;
+};
+
+// refuses a key `obj` has beyond `names`: a misspelt option would otherwise be ignored without a word
+const refuseUnknownKeys = (obj: object, names: readonly string[], what: string, at: readonly string[]): void => {
+  for (const key of Object.keys(obj)) {
+    if (names.includes(key)) continue;
+    const hint = didYouMean(key, names);
+    throw storeError(
+      'OPTIONS_INVALID',
+      `${JSON.stringify(key)} is not an option of ${what}${hint === undefined ? '' : ` (did you mean ${JSON.stringify(hint)}?)`}; the options are ${names.join(', ')}`,
+      [...at, key],
+      hint === undefined ? { option: key, options: names } : { option: key, options: names, didYouMean: hint },
+    );
+  }
+};
+
+const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * Checks an options argument: left out (`undefined`) it is no options; otherwise it must be a
+ * plain object (not `null`, an array, a Map or a primitive: `OPTIONS_INVALID` at `['options']`)
+ * whose keys are all among `names` (`OPTIONS_INVALID` at the key, suggesting the name it most
+ * likely meant), so a misspelt option is refused rather than ignored. `what` names the call in
+ * the message. Returns the object, or an empty one.
+ *
+ * @example
+ * checkOptionNames({ max: 5 }, ['fromPosition', 'max', 'filter'], 'readAll'); // { max: 5 }
+ * checkOptionNames({ limit: 5 }, ['fromPosition', 'max', 'filter'], 'readAll'); // throws OPTIONS_INVALID at ['limit'] (did you mean "max"?)
+ */
+export const checkOptionNames = (options: unknown, names: readonly string[], what: string): Readonly<Record<string, unknown>> => {
+  if (options === undefined) return NO_OPTIONS;
+  if (!isJsonObject(options)) {
+    throw storeError('OPTIONS_INVALID', `the options of ${what} must be an object (or left out), not ${describeValue(options)}`, ['options'], { options: names });
+  }
+  refuseUnknownKeys(options, names, what, []);
+  return options;
+};
+
+const APPEND_OPTIONS: readonly string[] = ['expectedRevision', 'guards'];
+
+/**
+ * Checks the options object of `appendToStream` (see {@link checkOptionNames}): only
+ * `expectedRevision` and `guards`, so `{ expectedRevison: 'no-stream' }` or `{ gaurds: [...] }`
+ * is refused instead of appending without the check it meant. The values are checked by
+ * {@link checkAppend}, which the engine calls with them.
+ *
+ * @example
+ * const o = checkAppendOptions({ expectedRevision: 'no-stream' });
+ * checkAppend('s-1', events, o.expectedRevision, o.guards);
+ */
+export const checkAppendOptions = (options: unknown): AppendOptions => checkOptionNames(options, APPEND_OPTIONS, 'appendToStream') as AppendOptions;
 
 /**
  * Checks an expected revision option.
@@ -372,7 +479,8 @@ export const checkExpectedRevision = (expected: unknown): ExpectedRevision => {
 };
 
 /**
- * Checks a stream id: a non-empty string of at most {@link STORE_LIMITS}.streamIdLength.
+ * Checks a stream id: a non-empty, well-formed (no lone UTF-16 surrogate) string of at most
+ * {@link STORE_LIMITS}.streamIdLength.
  *
  * @example
  * checkStreamId('levy.account-c1.101');
@@ -381,6 +489,7 @@ export const checkStreamId = (streamId: unknown): string => {
   if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > STORE_LIMITS.streamIdLength) {
     throw storeError('OPTIONS_INVALID', `stream id must be a non-empty string of at most ${STORE_LIMITS.streamIdLength} characters`, ['streamId'], { streamId });
   }
+  if (!isWellFormed(streamId)) throw storeError('OPTIONS_INVALID', notWellFormed('the stream id', streamId), ['streamId'], { streamId });
   return streamId;
 };
 
@@ -490,6 +599,9 @@ export const canonicalJsonFast = (value: unknown): string => {
  * `canonicalJson` gives after the event's index (`['events', '0', '$.lines']`); `data` or `meta`
  * that is itself not a plain object is refused at `['events', '0', 'data']` (or `'meta'`), and a
  * field beside type, data and meta, which no store would keep, at `['events', '0', <field>]`.
+ * The stream id, each type and each `meta.eventId` must be well formed (no lone UTF-16
+ * surrogate, which has no UTF-8 form and would come back from a file as U+FFFD). The options
+ * object itself is checked first by {@link checkAppendOptions}.
  *
  * @example
  * checkAppend('s-1', [{ type: 'T', data: {}, meta: { eventId: 'e-1' } }], 'no-stream').events.length; // 1
@@ -515,12 +627,14 @@ export const checkAppend = (streamId: unknown, events: unknown, expectedRevision
     if (typeof type !== 'string' || type.length === 0 || type.length > STORE_LIMITS.typeLength) {
       throw invalid(`event type must be a non-empty string of at most ${STORE_LIMITS.typeLength} characters`, ['events', String(i), 'type']);
     }
+    if (!isWellFormed(type)) throw invalid(notWellFormed('the event type', type), ['events', String(i), 'type']);
     if (!isJsonObject(data)) throw invalid(`event data must be a plain JSON object, not ${describeValue(data)}`, ['events', String(i), 'data']);
     if (!isJsonObject(meta)) throw invalid(`event meta must be a plain object with an eventId, not ${describeValue(meta)}`, ['events', String(i), 'meta']);
     const eventId = meta.eventId;
     if (typeof eventId !== 'string' || eventId.length === 0 || eventId.length > STORE_LIMITS.eventIdLength) {
       throw invalid(`meta.eventId must be a non-empty string of at most ${STORE_LIMITS.eventIdLength} characters`, ['events', String(i), 'meta', 'eventId']);
     }
+    if (!isWellFormed(eventId)) throw invalid(notWellFormed('meta.eventId', eventId), ['events', String(i), 'meta', 'eventId']);
     if (seen.has(eventId)) {
       throw storeError('EVENT_ID_CONFLICT', `event id ${JSON.stringify(eventId)} appears twice in one append`, ['events', String(i), 'meta', 'eventId'], { eventId, streamId: id });
     }
@@ -638,33 +752,135 @@ export const checkMax = (max: unknown): number => {
   return max;
 };
 
+// the largest revision or position any store can hold: SQLite's largest integer
+const MAX_STORE_INTEGER = 2n ** 63n - 1n;
+
 /**
- * Checks a non-negative bigint option (a revision or a position); throws `OPTIONS_INVALID`.
+ * Checks a non-negative bigint option (a revision or a position) of at most `max` (by default
+ * 2n ** 63n - 1n, the largest any store can hold, so no engine's driver meets a number it cannot
+ * bind); throws `OPTIONS_INVALID` at `[name]`.
  *
  * @example
  * checkBigint(5n, 'from', 0n); // 5n
+ * checkBigint(2n ** 64n, 'from', 0n); // throws OPTIONS_INVALID at ['from']
  */
-export const checkBigint = (value: unknown, name: string, fallback: bigint): bigint => {
+export const checkBigint = (value: unknown, name: string, fallback: bigint, max: bigint = MAX_STORE_INTEGER): bigint => {
   if (value === undefined) return fallback;
-  if (typeof value !== 'bigint' || value < 0n) throw storeError('OPTIONS_INVALID', `${name} must be a bigint, 0n or more (like 3n)`, [name]);
+  if (typeof value !== 'bigint' || value < 0n || value > max) {
+    const seen = typeof value === 'bigint' ? `${value}n` : describeValue(value);
+    throw storeError('OPTIONS_INVALID', `${name} must be a bigint from 0n to ${max}n (like 3n), not ${seen}`, [name]);
+  }
   return value;
 };
 
+const FILTER_KEYS: readonly string[] = ['streamPrefix', 'types'];
+
 /**
- * Checks a filter; throws `OPTIONS_INVALID`.
+ * Checks a filter: a plain object with only `streamPrefix` (a well-formed string) and `types`
+ * (an array of well-formed strings); throws `OPTIONS_INVALID` at the field (`['filter', 'prefix']`
+ * for a key it does not know). Returns a copy, so a caller changing its object later changes
+ * nothing a read or a subscription has begun.
  *
  * @example
  * checkFilter({ streamPrefix: 'levy.account-c1.' });
  */
 export const checkFilter = (filter: unknown): AllFilter | undefined => {
   if (filter === undefined) return undefined;
-  if (!isPlainObject(filter)) throw storeError('OPTIONS_INVALID', 'filter must be an object', ['filter']);
+  if (!isJsonObject(filter)) throw storeError('OPTIONS_INVALID', `filter must be an object { streamPrefix?, types? }, not ${describeValue(filter)}`, ['filter']);
+  refuseUnknownKeys(filter, FILTER_KEYS, 'a filter', ['filter']);
   const { streamPrefix, types } = filter;
-  if (streamPrefix !== undefined && typeof streamPrefix !== 'string') throw storeError('OPTIONS_INVALID', 'filter.streamPrefix must be a string', ['filter', 'streamPrefix']);
-  if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string'))) {
-    throw storeError('OPTIONS_INVALID', 'filter.types must be an array of event type strings', ['filter', 'types']);
+  const out: { streamPrefix?: string; types?: readonly string[] } = {};
+  if (streamPrefix !== undefined) {
+    if (typeof streamPrefix !== 'string') throw storeError('OPTIONS_INVALID', 'filter.streamPrefix must be a string', ['filter', 'streamPrefix']);
+    if (!isWellFormed(streamPrefix)) throw storeError('OPTIONS_INVALID', notWellFormed('filter.streamPrefix', streamPrefix), ['filter', 'streamPrefix']);
+    out.streamPrefix = streamPrefix;
   }
-  return filter as AllFilter;
+  if (types !== undefined) {
+    if (!Array.isArray(types)) throw storeError('OPTIONS_INVALID', 'filter.types must be an array of event type strings', ['filter', 'types']);
+    const copy = new Array<string>(types.length);
+    for (let i = 0; i < types.length; i++) {
+      const t: unknown = types[i];
+      if (typeof t !== 'string') throw storeError('OPTIONS_INVALID', `filter.types must be an array of event type strings; item ${i} is ${describeValue(t)}`, ['filter', 'types', String(i)]);
+      if (!isWellFormed(t)) throw storeError('OPTIONS_INVALID', notWellFormed(`filter.types item ${i}`, t), ['filter', 'types', String(i)]);
+      copy[i] = t;
+    }
+    out.types = copy;
+  }
+  return out;
+};
+
+const READ_STREAM_OPTIONS: readonly string[] = ['from', 'max', 'direction'];
+const READ_ALL_OPTIONS: readonly string[] = ['fromPosition', 'max', 'filter'];
+const SUBSCRIBE_OPTIONS: readonly string[] = ['checkpoint', 'filter'];
+
+/** {@link ReadStreamOptions} once checked by {@link checkReadStreamOptions}. */
+export interface CheckedReadStreamOptions {
+  /** the revision given, or undefined for the default (0n forwards, the last revision backwards) */
+  readonly from: StreamRevision | undefined;
+  /** Infinity when not given */
+  readonly max: number;
+  readonly backwards: boolean;
+}
+
+/**
+ * Checks the options of `readStream`: only `from`, `max` and `direction`, each valid; throws
+ * `OPTIONS_INVALID` at the field (`['dir']` for a key it does not know, `['options']` for
+ * options that are not an object).
+ *
+ * @example
+ * checkReadStreamOptions({ direction: 'backwards', max: 1 }); // { from: undefined, max: 1, backwards: true }
+ */
+export const checkReadStreamOptions = (options: unknown): CheckedReadStreamOptions => {
+  const o = checkOptionNames(options, READ_STREAM_OPTIONS, 'readStream');
+  const max = checkMax(o.max);
+  const direction = o.direction;
+  if (direction !== undefined && direction !== 'forwards' && direction !== 'backwards') {
+    throw storeError('OPTIONS_INVALID', `direction must be 'forwards' or 'backwards', not ${typeof direction === 'string' ? JSON.stringify(direction) : describeValue(direction)}`, ['direction']);
+  }
+  const from = o.from === undefined ? undefined : checkBigint(o.from, 'from', 0n);
+  return { from, max, backwards: direction === 'backwards' };
+};
+
+/** {@link ReadAllOptions} once checked by {@link checkReadAllOptions}. */
+export interface CheckedReadAllOptions {
+  readonly fromPosition: GlobalPosition;
+  /** Infinity when not given */
+  readonly max: number;
+  readonly filter: AllFilter | undefined;
+}
+
+/**
+ * Checks the options of `readAll`: only `fromPosition`, `max` and `filter`, each valid; throws
+ * `OPTIONS_INVALID` at the field (`['from']` for a key it does not know, `['options']` for
+ * options that are not an object).
+ *
+ * @example
+ * checkReadAllOptions({ fromPosition: 3n }); // { fromPosition: 3n, max: Infinity, filter: undefined }
+ */
+export const checkReadAllOptions = (options: unknown): CheckedReadAllOptions => {
+  const o = checkOptionNames(options, READ_ALL_OPTIONS, 'readAll');
+  return { fromPosition: checkBigint(o.fromPosition, 'fromPosition', 0n), max: checkMax(o.max), filter: checkFilter(o.filter) };
+};
+
+/** {@link SubscribeOptions} once checked by {@link checkSubscribeOptions}. */
+export interface CheckedSubscribeOptions {
+  /** 0n when not given: the subscription starts at position 1 */
+  readonly checkpoint: GlobalPosition;
+  readonly filter: AllFilter | undefined;
+}
+
+/**
+ * Checks the options of `subscribeToAll`: only `checkpoint` and `filter`, each valid; throws
+ * `OPTIONS_INVALID` at the field (`['checkPoint']` for a key it does not know, `['options']` for
+ * options that are not an object). {@link catchUpSubscription} calls it.
+ *
+ * @example
+ * checkSubscribeOptions({ checkpoint: 41n }).checkpoint; // 41n
+ */
+export const checkSubscribeOptions = (options: unknown): CheckedSubscribeOptions => {
+  const o = checkOptionNames(options, SUBSCRIBE_OPTIONS, 'subscribeToAll');
+  // the subscription reads from checkpoint + 1n, which must still be a position a store can hold
+  return { checkpoint: checkBigint(o.checkpoint, 'checkpoint', 0n, MAX_STORE_INTEGER - 1n), filter: checkFilter(o.filter) };
 };
 
 /**
@@ -701,15 +917,16 @@ const SUBSCRIPTION_PAGE = 512;
 /**
  * A catch-up subscription over an engine's {@link SubscriptionSource}: reads history after the
  * checkpoint page by page, then waits for appends and reads again. One consumer; ends when
- * closed, when the consumer leaves its loop, or when the store closes.
+ * closed, when the consumer leaves its loop, or when the store closes. Throws `OPTIONS_INVALID`
+ * at once for options {@link checkSubscribeOptions} refuses.
  *
  * @example
  * const sub = catchUpSubscription(source, { checkpoint: 41n });
  * for await (const e of sub) { project(e); save(e.position); }
  */
-export const catchUpSubscription = (source: SubscriptionSource, options: SubscribeOptions = {}): Subscription => {
-  const filter = checkFilter(options.filter);
-  let next = checkBigint(options.checkpoint, 'checkpoint', 0n) + 1n;
+export const catchUpSubscription = (source: SubscriptionSource, options?: SubscribeOptions): Subscription => {
+  const { checkpoint, filter } = checkSubscribeOptions(options);
+  let next = checkpoint + 1n;
   let closed = false;
   let buffer: readonly StoredEvent[] = [];
   let index = 0;

@@ -4,9 +4,36 @@
  * newer Levy wrote, is refused before anything is written to it.
  */
 import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { storeError } from '@levy/core';
+import { type StoreError, storeError } from '@levy/core';
 import { driverError } from './driver-error.js';
+
+// a failure to open the file is about the path the caller gave: say so (STORE_BUSY stays as it is, it is retried)
+const openingError = (e: unknown, path: string): StoreError => {
+  const err = driverError(e, `opening ${path}`);
+  return err.code === 'STORE_IO' && err.error.path.length === 0 ? storeError('STORE_IO', err.error.message, ['path'], { ...err.error.details, path }) : err;
+};
+
+// better-sqlite3 would say only that "the directory does not exist", without naming it
+const checkDirectory = (path: string): void => {
+  if (path === ':memory:') return;
+  const directory = dirname(path);
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(directory, { throwIfNoEntry: false });
+  } catch (e) {
+    // ENOTDIR (a file on the way), EACCES
+    const code = e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : null;
+    throw storeError('STORE_IO', `the directory ${JSON.stringify(directory)} for the store file ${JSON.stringify(path)} cannot be reached (${e instanceof Error ? e.message : String(e)})`, ['path'], { path, directory, driverCode: code });
+  }
+  if (stat === undefined) {
+    throw storeError('STORE_IO', `the directory ${JSON.stringify(directory)} for the store file ${JSON.stringify(path)} does not exist; create it first`, ['path'], { path, directory });
+  }
+  if (!stat.isDirectory()) {
+    throw storeError('STORE_IO', `${JSON.stringify(directory)}, where the store file ${JSON.stringify(path)} would go, is not a directory`, ['path'], { path, directory });
+  }
+};
 
 /** `PRAGMA application_id` of every Levy store: 'Levy' in ASCII. */
 export const LEVY_APPLICATION_ID = 0x4c657679;
@@ -70,7 +97,7 @@ const inspect = (path: string): Verdict => {
     if (e instanceof Error && 'code' in e && typeof e.code === 'string' && (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT')) {
       throw storeError('STORE_NOT_LEVY', `${path} is not an SQLite database, so not a Levy event store; it was left untouched`, ['path'], { path });
     }
-    throw driverError(e, `opening ${path}`);
+    throw openingError(e, path);
   } finally {
     db?.close();
   }
@@ -87,6 +114,7 @@ export interface ConnectionOptions {
  * mode with the requested durability, integers as bigint.
  */
 export const openLevyDatabase = (path: string, options: ConnectionOptions): Database.Database => {
+  checkDirectory(path);
   inspect(path);
   let db: Database.Database | undefined;
   try {
@@ -99,7 +127,7 @@ export const openLevyDatabase = (path: string, options: ConnectionOptions): Data
     return db;
   } catch (e) {
     db?.close();
-    throw driverError(e, `opening ${path}`);
+    throw openingError(e, path);
   }
 };
 

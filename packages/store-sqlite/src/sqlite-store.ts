@@ -20,6 +20,7 @@ import {
   type ChainHead,
   type ChainVerdict,
   type CheckedAppend,
+  type CheckedReadStreamOptions,
   type DomainError,
   type EventStore,
   type ExistingEvent,
@@ -32,12 +33,13 @@ import {
   type Subscription,
   catchUpSubscription,
   checkAppend,
+  checkAppendOptions,
   checkGuards,
-  checkBigint,
-  checkFilter,
   checkLink,
-  checkMax,
+  checkOptionNames,
   checkOwnHash,
+  checkReadAllOptions,
+  checkReadStreamOptions,
   checkStreamId,
   concurrencyConflict,
   contentKeyOf,
@@ -66,7 +68,10 @@ export interface SqliteEventStoreOptions {
   readonly verifyOnRead?: boolean;
   /**
    * Hook for the full event codec (io-ts, from core's codecs) applied to every event read, after
-   * the store's own structural check. A Left rejects the read with `EVENT_INVALID`.
+   * the store's own structural check. A Left rejects the read with `EVENT_INVALID` (its code in
+   * `details.code`); so does a hook that throws, returns something that is not an Either, a Left
+   * that is not a DomainError, or a Right that is not the stored event (the same stream,
+   * revision and position), each naming the event.
    */
   readonly decodeEvent?: (event: StoredEvent) => DecodedEvent;
   /** subscriptions look for other processes' appends this often; default 200 ms */
@@ -84,8 +89,12 @@ export interface SqliteEventStoreOptions {
   readonly streamCacheEvents?: number;
 }
 
-/** What the codec hook returns: an fp-ts `Either<DomainError, StoredEvent>` (structurally, so this package needs no fp-ts). */
-export type DecodedEvent = { readonly _tag: 'Left'; readonly left: DomainError } | { readonly _tag: 'Right'; readonly right: StoredEvent };
+/**
+ * What the codec hook returns: an fp-ts `Either<DomainError, StoredEvent>` (structurally, so this
+ * package needs no fp-ts). A Left may also hold a non-empty array of DomainErrors, as core's
+ * `decodeEvent` gives; the first is reported.
+ */
+export type DecodedEvent = { readonly _tag: 'Left'; readonly left: DomainError | readonly DomainError[] } | { readonly _tag: 'Right'; readonly right: StoredEvent };
 
 /** The SQLite store: the port, plus a few things only a file has. */
 export interface SqliteEventStore extends EventStore {
@@ -136,7 +145,7 @@ const deepFreeze = <T>(value: T): T => {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-const OPTION_NAMES: ReadonlySet<string> = new Set([
+const OPTION_NAMES: readonly string[] = [
   'synchronous',
   'busyTimeoutMs',
   'busyRetries',
@@ -146,13 +155,54 @@ const OPTION_NAMES: ReadonlySet<string> = new Set([
   'maxAppendsPerCommit',
   'readPageSize',
   'streamCacheEvents',
-]);
+];
 
-// a misspelt option (`synchronus`) would otherwise be ignored without a word
-const checkOptionNames = (options: object): void => {
-  for (const name of Object.keys(options)) {
-    if (!OPTION_NAMES.has(name)) throw storeError('OPTIONS_INVALID', `${JSON.stringify(name)} is not an option of the SQLite store; the options are ${[...OPTION_NAMES].join(', ')}`, [name]);
+// for a message: 'null', 'an array', 'a string'
+const describeValue = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+
+// a DomainError as a codec's Left carries it: a code, a message and a path of strings
+const isDomainError = (v: unknown): v is DomainError =>
+  isPlainObject(v) && typeof v.code === 'string' && typeof v.message === 'string' && Array.isArray(v.path) && v.path.every((p) => typeof p === 'string');
+
+// what a codec's Right must still be: the event read, at the same place, with what reads rely on
+const isSameStoredEvent = (v: unknown, e: StoredEvent): v is StoredEvent =>
+  v === e ||
+  (isPlainObject(v) &&
+    v.streamId === e.streamId &&
+    v.revision === e.revision &&
+    v.position === e.position &&
+    typeof v.type === 'string' &&
+    isPlainObject(v.data) &&
+    isPlainObject(v.meta) &&
+    typeof v.meta.eventId === 'string' &&
+    typeof v.meta.hash === 'string');
+
+// the decode hook's verdict on one event; every way a hook can fail is EVENT_INVALID naming the event
+const decodeWith = (hook: (event: StoredEvent) => DecodedEvent, e: StoredEvent): StoredEvent => {
+  const refuse = (reason: string, path: readonly string[] = [], more: Readonly<Record<string, unknown>> = {}): StoreError =>
+    storeError(
+      'EVENT_INVALID',
+      `the stored event at position ${e.position} (${JSON.stringify(e.meta.eventId)}, revision ${e.revision} of stream ${JSON.stringify(e.streamId)}) ${reason}`,
+      ['position', ...path],
+      { position: e.position, streamId: e.streamId, revision: e.revision, eventId: e.meta.eventId, ...more },
+    );
+  let d: unknown;
+  try {
+    d = hook(e);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw refuse(`could not be decoded: the decodeEvent hook threw ${err instanceof Error ? err.name : describeValue(err)}: ${message}`, [], { thrown: message });
   }
+  if (isPlainObject(d) && d._tag === 'Right') {
+    if (isSameStoredEvent(d.right, e)) return d.right;
+    throw refuse('came back from the decodeEvent hook as a Right that is not that stored event (a Right must hold it, at the same stream, revision and position, with its type, data and meta)');
+  }
+  if (isPlainObject(d) && d._tag === 'Left') {
+    const left: unknown = Array.isArray(d.left) ? d.left[0] : d.left;
+    if (isDomainError(left)) throw refuse(`does not decode: ${left.message}`, left.path, { code: left.code });
+    throw refuse(`was refused by the decodeEvent hook with a Left that is not a DomainError { code, message, path }: ${describeValue(left)}`);
+  }
+  throw refuse(`could not be decoded: the decodeEvent hook returned ${describeValue(d)}, not an Either ({ _tag: 'Right', right } or { _tag: 'Left', left })`);
 };
 
 // a whole number in [min, max], or the default when not given
@@ -173,12 +223,13 @@ const wholeOption = <K extends keyof SqliteEventStoreOptions>(options: SqliteEve
  * @example
  * const store = await openSqliteEventStore('/var/lib/levy/levy.db', { verifyOnRead: true });
  */
-export const openSqliteEventStore = async (path: string, options: SqliteEventStoreOptions = {}): Promise<SqliteEventStore> => {
+export const openSqliteEventStore = async (path: string, opts?: SqliteEventStoreOptions): Promise<SqliteEventStore> => {
   // an empty path is SQLite's private temporary file, deleted on close: an unset setting, not a store
   if (typeof path !== 'string' || path.length === 0) {
     throw storeError('OPTIONS_INVALID', `the store needs a file path, or ':memory:' for a store in memory; not ${path === '' ? 'an empty string' : typeof path}`, ['path']);
   }
-  checkOptionNames(options);
+  // a misspelt option (`synchronus`) would otherwise be ignored without a word
+  const options = checkOptionNames(opts, OPTION_NAMES, 'the SQLite store') as SqliteEventStoreOptions;
   const synchronous = options.synchronous ?? 'FULL';
   if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw storeError('OPTIONS_INVALID', "synchronous must be 'FULL' or 'NORMAL'", ['synchronous']);
   const busyTimeoutMs = wholeOption(options, 'busyTimeoutMs', 5000, 0, 3_600_000);
@@ -378,7 +429,8 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
     new Promise<AppendResult>((resolve, reject) => {
       try {
         ensureOpen();
-        const append = checkAppend(streamId, events, opts?.expectedRevision, opts?.guards);
+        const { expectedRevision, guards } = checkAppendOptions(opts);
+        const append = checkAppend(streamId, events, expectedRevision, guards);
         queue.push({ append, resolve, reject });
         schedule();
       } catch (e) {
@@ -390,13 +442,8 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
   const decodePage = (rows: readonly Row[]): StoredEvent[] => {
     const out = new Array<StoredEvent>(rows.length);
     for (let i = 0; i < rows.length; i++) {
-      let e = toEvent(rows[i]!);
-      if (decodeEvent !== undefined) {
-        const d = decodeEvent(e);
-        if (d._tag === 'Left') throw storeError('EVENT_INVALID', `the stored event at position ${e.position} does not decode: ${d.left.message}`, ['position', ...d.left.path], { position: e.position, code: d.left.code });
-        e = d.right;
-      }
-      out[i] = e;
+      const e = toEvent(rows[i]!);
+      out[i] = decodeEvent === undefined ? e : decodeWith(decodeEvent, e);
     }
     return out;
   };
@@ -465,13 +512,10 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
   };
 
   // a forward read served from the stream cache, or undefined when the file must be paged
-  const readCached = (streamId: string, opts: ReadStreamOptions): StoredEvent[] | undefined => {
-    ensureOpen();
-    checkStreamId(streamId);
-    const max = checkMax(opts.max);
-    if (opts.direction !== undefined && opts.direction !== 'forwards' && opts.direction !== 'backwards') throw storeError('OPTIONS_INVALID', "direction must be 'forwards' or 'backwards'", ['direction']);
-    const from = checkBigint(opts.from, 'from', 0n);
-    if (opts.direction === 'backwards' || cacheLimit === 0) return undefined;
+  const readCached = (streamId: string, opts: CheckedReadStreamOptions): StoredEvent[] | undefined => {
+    const { max } = opts;
+    const from = opts.from ?? 0n;
+    if (opts.backwards || cacheLimit === 0) return undefined;
     const cached = cachedStream(streamId);
     if (cached === 'missing') throw storeError('STREAM_NOT_FOUND', `stream ${JSON.stringify(streamId)} has no events`, ['streamId'], { streamId });
     if (cached === 'too-long') return undefined;
@@ -481,7 +525,7 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
 
   // a plain iterator over the cached slice: cheaper per event than an async generator, and
   // command handlers read whole unit streams on every command
-  const readStream = (streamId: string, opts: ReadStreamOptions = {}): AsyncIterable<StoredEvent> => ({
+  const readStream = (streamId: string, options?: ReadStreamOptions): AsyncIterable<StoredEvent> => ({
     [Symbol.asyncIterator]: (): AsyncIterator<StoredEvent> => {
       let items: StoredEvent[] | undefined;
       let index = 0;
@@ -490,6 +534,9 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
         next: async (): Promise<IteratorResult<StoredEvent>> => {
           if (paged !== undefined) return paged.next();
           if (items === undefined) {
+            ensureOpen();
+            checkStreamId(streamId);
+            const opts = checkReadStreamOptions(options);
             items = readCached(streamId, opts);
             if (items === undefined) {
               paged = readStreamFromFile(streamId, opts);
@@ -507,11 +554,10 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
     },
   });
 
-  async function* readStreamFromFile(streamId: string, opts: ReadStreamOptions): AsyncGenerator<StoredEvent> {
+  async function* readStreamFromFile(streamId: string, opts: CheckedReadStreamOptions): AsyncGenerator<StoredEvent> {
     ensureOpen();
-    const max = checkMax(opts.max);
-    const backwards = opts.direction === 'backwards';
-    let from = checkBigint(opts.from, 'from', backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n);
+    const { max, backwards } = opts;
+    let from = opts.from ?? (backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n);
     let remaining = max;
     let first = true;
     const verify = verifyOnRead ? forwardVerifier() : undefined;
@@ -556,11 +602,10 @@ export const openSqliteEventStore = async (path: string, options: SqliteEventSto
         : (stmt.allFiltered.all({ from: fromPosition, prefix: filter.streamPrefix ?? null, types: filter.types === undefined ? null : JSON.stringify(filter.types), limit }) as Row[]),
     );
 
-  async function* readAll(opts: ReadAllOptions = {}): AsyncGenerator<StoredEvent> {
+  async function* readAll(options?: ReadAllOptions): AsyncGenerator<StoredEvent> {
     ensureOpen();
-    const max = checkMax(opts.max);
-    const filter = checkFilter(opts.filter);
-    let from = checkBigint(opts.fromPosition, 'fromPosition', 0n);
+    const { max, filter, fromPosition } = checkReadAllOptions(options);
+    let from = fromPosition;
     let remaining = max;
     const verify = verifyOnRead ? forwardVerifier() : undefined;
     while (remaining > 0) {

@@ -151,7 +151,7 @@ describe('locks and driver errors', () => {
     });
     await s.appendToStream('a', [ev('a0'), { type: 'Bad', data: {}, meta: { eventId: 'b' } }]);
     const e = await failure(collect(s.readAll()));
-    expect(isStoreError(e, 'EVENT_INVALID') && e.error.details).toEqual({ position: 2n, code: 'EVENT_TYPE_UNKNOWN' });
+    expect(isStoreError(e, 'EVENT_INVALID') && e.error.details).toEqual({ position: 2n, streamId: 'a', revision: 1n, eventId: 'b', code: 'EVENT_TYPE_UNKNOWN' });
     expect(seen).toEqual([1n, 2n]);
     await s.close();
   });
