@@ -374,6 +374,34 @@ export const storeConformanceSuite = (name: string, open: () => Promise<EventSto
         expect(await codeOf(s.appendToStream('a', Array.from({ length: 10_001 }, (_, i) => storeTestEvent(`e${i}`))))).toBe('EVENT_INVALID');
         expect(await collect(s.readAll())).toEqual([]);
       });
+      it('refuses lone UTF-16 surrogates in stream ids, types and event ids (no engine can keep them as they are)', async () => {
+        const s = await fresh();
+        expect(await refusalOf(s.appendToStream('\uD800', [storeTestEvent('x')]))).toMatchObject({ code: 'OPTIONS_INVALID', path: ['streamId'] });
+        expect(await refusalOf(s.appendToStream('a', [storeTestEvent('x', {}, 'T\uDC00')]))).toMatchObject({ code: 'EVENT_INVALID', path: ['events', '0', 'type'] });
+        expect(await refusalOf(s.appendToStream('a', [storeTestEvent('x\uD83D')]))).toMatchObject({ code: 'EVENT_INVALID', path: ['events', '0', 'meta', 'eventId'] });
+        expect(await collect(s.readAll())).toEqual([]);
+      });
+    });
+
+    describe('options', () => {
+      it('refuses unknown or malformed options at the key, never ignoring them: a misspelt expectedRevision would drop the concurrency check, a misspelt read option return everything', async () => {
+        const s = await fresh();
+        await s.appendToStream('a', [storeTestEvent('a0')]);
+        const at = async (p: Promise<unknown>, path: string[]): Promise<void> => {
+          expect(await refusalOf(p)).toMatchObject({ code: 'OPTIONS_INVALID', path });
+        };
+        await at(s.appendToStream('a', [storeTestEvent('x')], { expectedRevison: 'no-stream' } as never), ['expectedRevison']);
+        await at(s.appendToStream('a', [storeTestEvent('x')], { gaurds: [] } as never), ['gaurds']);
+        for (const o of [null, 0n, [], 'any']) await at(s.appendToStream('a', [storeTestEvent('x')], o as never), ['options']);
+        await at(collect(s.readAll({ from: 1n } as never)), ['from']);
+        await at(collect(s.readAll({ filter: { prefix: 'a' } } as never)), ['filter', 'prefix']);
+        await at(collect(s.readAll(null as never)), ['options']);
+        await at(collect(s.readStream('a', { dir: 'backwards' } as never)), ['dir']);
+        await at(collect(s.readAll({ fromPosition: 2n ** 64n })), ['fromPosition']);
+        await at(collect(s.readStream('a', { direction: 'backwards', from: 2n ** 70n })), ['from']);
+        expect(await codeOf(async () => s.subscribeToAll({ checkPoint: 1n } as never))).toBe('OPTIONS_INVALID');
+        expect((await collect(s.readAll())).map((e) => e.meta.eventId)).toEqual(['a0']);
+      });
     });
 
     describe('volume and payloads', () => {
