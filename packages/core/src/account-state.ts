@@ -269,6 +269,8 @@ export interface PlanState {
   readonly total: Money;
   readonly graceDays: number;
   readonly status: 'active' | 'defaulted' | 'completed';
+  /** epoch day the plan was agreed (its event's effective date): penalties on its charges are suspended from then while it is in good standing, and stay so for those days once it completes */
+  readonly agreedDay: number;
 }
 
 /** A reminder made (催缴). */
@@ -985,7 +987,7 @@ const evolvers: Evolvers = {
     state.waivers = new Map(s.waivers).set(d.waiverId, { chargeId: d.chargeId, kind: d.kind, amount, released: ZERO });
     return state;
   },
-  InstallmentPlanAgreed: (s, { data: d }) => {
+  InstallmentPlanAgreed: (s, { data: d, meta }) => {
     const plan: PlanState = {
       planId: d.planId,
       chargeIds: d.chargeIds,
@@ -993,6 +995,7 @@ const evolvers: Evolvers = {
       total: money(d.total),
       graceDays: d.graceDays,
       status: 'active',
+      agreedDay: dayOfIso(meta.effectiveDate),
     };
     let charges = s.charges;
     for (const id of d.chargeIds) {

@@ -888,7 +888,13 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
     if (from > asOfDay) continue;
     // once paid in full, count only through the last day something was unpaid; a reversal re-opens the rest
     let to = asOfDay;
-    if (c.outstandingPrincipal.isZero()) to = Math.min(to, settledFrom(c) - 1);
+    if (c.outstandingPrincipal.isZero()) {
+      to = Math.min(to, settledFrom(c) - 1);
+      // paid off through a plan kept to the end: the plan's days stayed suspended (the plan covered
+      // the penalty owed when it was agreed); only days before it that were never assessed remain
+      const plan = c.planId === null ? undefined : state.plans.get(c.planId);
+      if (plan !== undefined && plan.status === 'completed') to = Math.min(to, plan.agreedDay - 1);
+    }
     if (to < from) continue;
     const timeline = principalTimeline(c);
     const a = assessPenaltyUnchecked({ principal: c.amount, dueDate: c.dueDay, through: to, from, principalTimeline: timeline, alreadyAssessed: c.penaltyAssessed, policy });

@@ -436,6 +436,24 @@ describe('AgreeInstallmentPlan and its default', () => {
     const { events, state } = run([jan, agreed, pay('i1', '500', '2025-03-10'), pay('i2', '500', '2025-04-10')]);
     expect(events.at(-1)).toMatchObject({ type: 'InstallmentPlanCompleted', data: { planId: 'plan-1', on: '2025-04-10' } });
     expect(state.plans.get('plan-1')!.status).toBe('completed');
+    expect(state.plans.get('plan-1')!.agreedDay).toBe(day('2025-03-01'));
+  });
+  it('keeps the days of a plan kept to the end free of penalty: an assessment after it completes counts none of them', () => {
+    // assessed through 03-01 (13.50), the plan covers 1,013.50 and is paid on 03-10 and 04-10.
+    // Before the fix an assessment on 05-01 counted March 2..April 10, the very days the plan
+    // suspended: 1,000 × 9 days (2.70) + 493.25 × 31 days (4.5875) at 0.0003, 7.29, so the owner who
+    // kept the plan paid as if there had been none.
+    const kept = [jan, assess('2025-03-01'), plan('plan-k', ['property-2025-01'], [['2025-03-15', '506.75'], ['2025-04-15', '506.75']], '2025-03-01'), pay('k1', '506.75', '2025-03-10'), pay('k2', '506.75', '2025-04-10')];
+    const { events, state } = run([...kept, assess('2025-05-01')]);
+    expect(only(events, 'PenaltyAssessed').map((e) => e.data.amount)).toEqual(['13.50']);
+    expect(str(state.charges.get('property-2025-01')!.outstandingPenalty)).toBe('0.00');
+    // days before the plan that were never assessed are still owed: assessed only through 02-15 this time
+    const late = [jan, assess('2025-02-15'), plan('plan-l', ['property-2025-01'], [['2025-03-15', '504.65'], ['2025-04-15', '504.65']], '2025-03-01'), pay('l1', '504.65', '2025-03-10'), pay('l2', '504.65', '2025-04-10'), assess('2025-05-01')];
+    // January 16..February 15 is 31 days (9.30), then February 16..28 on 1,000: 13 days, 3.90
+    expect(only(run(late).events, 'PenaltyAssessed').map((e) => [e.data.from, e.data.to, e.data.amount])).toEqual([
+      ['2025-01-16', '2025-02-15', '9.30'],
+      ['2025-02-16', '2025-02-28', '3.90'],
+    ]);
   });
   describe('payments while a plan is in good standing pay the plan first', () => {
     // January: 1,000.00 due 01-15, assessed 03-01: January 16..March 1 is 45 days, 13.50 of penalty.
