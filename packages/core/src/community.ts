@@ -460,8 +460,16 @@ export const validateSchedule = (d: CommandData<'AdoptFeeSchedule'>): Result<voi
       if (rate.isNegative() || rate.greaterThan(1)) {
         return E.left(domainError('COMMISSION_RATE_INVALID', `the commission rate must be a decimal from 0 to 1 (0.10 is 10%), not ${d.regime.rate}`, ['data', 'regime', 'rate']));
       }
-    } else if (moneyOf(d.regime.amountPerPeriod).isNegative()) {
-      return E.left(domainError('AMOUNT_NEGATIVE', `the commission per period must not be below zero, not ${d.regime.amountPerPeriod}`, ['data', 'regime', 'amountPerPeriod']));
+    } else {
+      // each charge carries the company's share (ChargeIssued.commission), and a fixed sum per period
+      // has no share of a charge yet: billing would book none of it, so the books would be wrong
+      return E.left(
+        domainError(
+          'COMMISSION_BASIS_UNSUPPORTED',
+          `a commission of a fixed ${d.regime.amountPerPeriod} per period is not booked by Levy yet: no charge would carry any of it, and Revenue:Commission would stay 0.00; adopt the commission as a rate (basis "percentage") until it is`,
+          ['data', 'regime', 'basis'],
+        ),
+      );
     }
   }
   const limit = Money.parse(d.managerWaiverLimit, ['data', 'managerWaiverLimit']);

@@ -166,6 +166,9 @@ describe('AdoptFeeSchedule', () => {
     given().when(adoptSchedule({ regime: { kind: 'commission', basis: 'percentage', rate: '1.5' } })).thenFails('COMMISSION_RATE_INVALID', ['data', 'regime', 'rate']);
     given().when(adoptSchedule({ managerWaiverLimit: '-1' })).thenFails('AMOUNT_NEGATIVE', ['data', 'managerWaiverLimit']);
   });
+  it('refuses a fixed commission per period, which no charge would carry (Revenue:Commission stayed 0.00), rather than adopting it and booking none of it', () => {
+    given().when(adoptSchedule({ regime: { kind: 'commission', basis: 'fixed', amountPerPeriod: '100.00' } })).thenFails('COMMISSION_BASIS_UNSUPPORTED', ['data', 'regime', 'basis']);
+  });
 });
 
 describe('RunBilling and planBilling', () => {
