@@ -991,6 +991,9 @@ const grantWaiver = (cmd: CommandOf<'GrantWaiver'>, state: AccountState, ctx: Ac
 
 const agreePlan = (cmd: CommandOf<'AgreeInstallmentPlan'>, state: AccountState, ctx: AccountContext): Decision => {
   const d = cmd.data;
+  // a plan is relief (分期, domain.md): every relief records who approved it and why
+  if (cmd.meta.reason === undefined) return refuse('REASON_REQUIRED', 'say why the plan is agreed (meta.reason); every relief records why', ['meta', 'reason']);
+  if (cmd.meta.approval === undefined) return refuse('APPROVAL_REQUIRED', 'an installment plan needs an approval (who approved it, the reference, the date); every relief records who approved it', ['meta', 'approval']);
   const installments: { seq: number; dueDate: IsoDate; amount: Money }[] = [];
   for (let i = 0; i < d.installments.length; i++) {
     const inst = d.installments[i]!;

@@ -73,8 +73,14 @@ export const waive = (chargeId: string, kind: 'principal' | 'penalty', amount: s
 export const cancel = (chargeId: string, on: string, m: Partial<CommandMeta> = { reason: 'billed in error', approval: managerApproval } as Partial<CommandMeta>): CommandOf<'CancelCharge'> =>
   ({ type: 'CancelCharge', data: { chargeId }, meta: meta(on, m) }) as CommandOf<'CancelCharge'>;
 
-export const plan = (planId: string, chargeIds: string[], installments: [string, string][], on: string): CommandOf<'AgreeInstallmentPlan'> =>
-  ({ type: 'AgreeInstallmentPlan', data: { planId, chargeIds, installments: installments.map(([dueDate, amount]) => ({ dueDate, amount })) }, meta: meta(on) }) as CommandOf<'AgreeInstallmentPlan'>;
+export const plan = (
+  planId: string,
+  chargeIds: string[],
+  installments: [string, string][],
+  on: string,
+  m: Partial<CommandMeta> = { reason: 'hardship: pays in parts', approval: managerApproval } as Partial<CommandMeta>,
+): CommandOf<'AgreeInstallmentPlan'> =>
+  ({ type: 'AgreeInstallmentPlan', data: { planId, chargeIds, installments: installments.map(([dueDate, amount]) => ({ dueDate, amount })) }, meta: meta(on, m) }) as CommandOf<'AgreeInstallmentPlan'>;
 
 export const refund = (amount: string, on: string, refundId?: string): CommandOf<'RefundCredit'> =>
   ({ type: 'RefundCredit', data: { amount, channel: 'bank-transfer', refundedOn: on, ...(refundId === undefined ? {} : { refundId }) }, meta: meta(on) }) as CommandOf<'RefundCredit'>;

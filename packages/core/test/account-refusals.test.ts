@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { type AccountCommand, accountDecider } from '@levy/core';
-import { cancel, ctx, day, decideAfter, issue, meta, pay, plan, refund, reverse, run, waive } from './account-fixtures.js';
+import { cancel, ctx, day, decideAfter, issue, managerApproval, meta, pay, plan, refund, reverse, run, waive } from './account-fixtures.js';
 
 const march = issue('2025-03', '1000.00', '2025-04-15');
 const jan = issue('2025-01', '1000.00', '2025-01-15');
@@ -22,6 +22,9 @@ const rows: { rule: string; given: AccountCommand[]; when: AccountCommand; code:
     when: reverse('wechat-p', '2025-04-20'),
     code: 'REVERSAL_CREDIT_SPENT',
   },
+  // a plan is relief: who approved it and why are recorded (domain.md); a plan without them was agreed
+  { rule: 'a plan without a reason', given: [jan], when: plan('p', ['property-2025-01'], [['2025-04-15', '1000']], '2025-03-01', { approval: managerApproval } as never), code: 'REASON_REQUIRED', path: ['meta', 'reason'] },
+  { rule: 'a plan without an approval', given: [jan], when: plan('p', ['property-2025-01'], [['2025-04-15', '1000']], '2025-03-01', { reason: 'hardship' } as never), code: 'APPROVAL_REQUIRED', path: ['meta', 'approval'] },
   { rule: 'a plan naming a charge twice', given: [jan], when: plan('p', ['property-2025-01', 'property-2025-01'], [['2025-04-15', '2000']], '2025-03-01'), code: 'PLAN_CHARGE_DUPLICATE', path: ['data', 'chargeIds', '1'] },
   {
     rule: 'a plan of more than 120 installments',

@@ -28,6 +28,7 @@ export type AuditFlagCode =
   | 'WAIVER_WITHOUT_APPROVAL'
   | 'CANCELLATION_WITHOUT_APPROVAL'
   | 'EXPENDITURE_WITHOUT_APPROVAL'
+  | 'PLAN_WITHOUT_APPROVAL'
   | 'BILLED_BEFORE_PUBLICATION'
   | BookAnomaly['code'];
 
@@ -182,6 +183,10 @@ export const auditStep = (state: AuditState, event: LoggedEvent, day: EpochDay, 
     }
     case 'ChargeCancelled':
       if (approval === undefined) raise(state, index, 'CANCELLATION_WITHOUT_APPROVAL', `charge ${event.data.chargeId} was cancelled without an approval`);
+      break;
+    case 'InstallmentPlanAgreed':
+      // relief records who approved it (domain.md); the decider refuses a plan without, older logs may hold one
+      if (approval === undefined) raise(state, index, 'PLAN_WITHOUT_APPROVAL', `installment plan ${event.data.planId} was agreed without an approval`);
       break;
     case 'WaiverGranted': {
       const d = event.data;

@@ -219,6 +219,15 @@ describe('audit trail', () => {
     expect(t.rows.map((r) => `${r.type} ${r.flags.join(',')}`)).toEqual(['WaiverGranted BACKDATED,WAIVER_WITHOUT_APPROVAL']);
   });
 
+  it('flags an installment plan agreed without an approval (an older log: the decider now refuses one), and not one with', () => {
+    const planOf = (planId: string, meta: object) =>
+      ev(S1, 'InstallmentPlanAgreed', '2025-04-20', { planId, chargeIds: ['c1-2025-01'], installments: [{ seq: 1, dueDate: '2025-04-15', amount: '280.00' }], total: '280.00', graceDays: 15 } as never, meta as never);
+    const log = [...quarterLog(), planOf('plan-old', {}), planOf('plan-new', { reason: 'hardship', approval: { approver: 'Manager Li', approverRole: 'manager', reference: 'M-1', date: '2025-04-20' } })];
+    const v = rebuild(levyProjection, log);
+    const t = ok(auditTrail(v.audit, { type: 'InstallmentPlanAgreed' }));
+    expect(t.rows.map((r) => r.flags)).toEqual([['PLAN_WITHOUT_APPROVAL'], []]);
+  });
+
   it('reads a repeated recorded instant in the zone of each community, also after the zone is registered', () => {
     // 20:00 UTC on Jan 10 is Jan 11 in Shanghai and Jan 10 in UTC; effective Jan 3, more than 7
     // days before Jan 11 but not before Jan 10. A community's events share one instant here, as a

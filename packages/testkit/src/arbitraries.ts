@@ -341,7 +341,8 @@ export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCom
           chargeIds: chosen.map((c) => c.chargeId),
           installments: parts.map((amount, i) => ({ dueDate: isoDateOf(day + 30 * (i + 1)), amount: amount.toString() })),
         },
-        meta: metaOn(day),
+        // relief: who approved it and why (domain.md)
+        meta: metaOn(day, { reason: 'hardship: pays in parts', approval: manager } as Partial<CommandMeta>),
       } as unknown as CommandOf<'AgreeInstallmentPlan'>;
     }
     case 'refund': {

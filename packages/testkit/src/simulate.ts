@@ -446,7 +446,8 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
       const dueDays = [epochDayOf(year, 10, 15), epochDayOf(year, 11, 15), epochDayOf(year, 12, 15)];
       const parts = Money.split(total, dueDays.length);
       const installments = dueDays.map((d, i) => ({ dueDate: iso(d), amount: (parts[i] as Money).toString() }));
-      const meta = clerk({ reason: '业主经济困难，协商分期' } as Partial<CommandMeta>);
+      const approval = { approver: '客服主管 李某', approverRole: 'manager', reference: `FQ-${year}-09-01`, date: iso(today) };
+      const meta = clerk({ approval, reason: '业主经济困难，协商分期' } as Partial<CommandMeta>);
       if (!(await send(command('AgreeInstallmentPlan', { planId: `plan-${planUnit.unitId}`, chargeIds: owed.chargeIds, installments }, meta), planUnit.unitId))) return;
       counts.plans++;
       // installments are paid to the plan's charges (penalty, then principal), not by the general allocation policy
