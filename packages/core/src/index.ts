@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 export * from './errors.js';
+/** `closestName`, the "did you mean" of every unknown-key refusal (unknown-field.ts; the rest of that module is core's own). */
+export { closestName } from './unknown-field.js';
 export * from './decimal.js';
 export * from './money.js';
 export * from './canonical-json.js';

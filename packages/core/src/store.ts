@@ -23,6 +23,7 @@
  */
 import { canonicalJson } from './canonical-json.js';
 import { LevyError, domainError, type DomainError } from './errors.js';
+import { closestName } from './unknown-field.js';
 
 // ---------------------------------------------------------------------------------------------
 // the port
@@ -378,39 +379,17 @@ const loneSurrogate = (s: string): string => {
 const notWellFormed = (what: string, s: string): string =>
   `${what} holds ${loneSurrogate(s)}, which has no UTF-8 form: a store would keep U+FFFD in its place and read back another string`;
 
-const editDistance = (a: string, b: string): number => {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length]!;
-};
-
 // names people reach for that are spelt nothing like the option they mean
 const OPTION_ALIASES: ReadonlyMap<string, string> = new Map([
   ['limit', 'max'],
   ['count', 'max'],
 ]);
 
-// the known name a misspelt one most likely meant: close in spelling, or one containing the other
+// the known name a misspelt one most likely meant (closestName), or the one an alias stands for
 const didYouMean = (key: string, names: readonly string[]): string | undefined => {
-  const k = key.toLowerCase().slice(0, 64);
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const name of names) {
-    const d = editDistance(k, name.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [name, d];
-  }
-  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(k.length / 3))) return best;
-  if (k.length >= 3) {
-    for (const name of names) {
-      const n = name.toLowerCase();
-      if (n.includes(k) || k.includes(n)) return name;
-    }
-  }
-  const alias = OPTION_ALIASES.get(k);
+  const close = closestName(key, names);
+  if (close !== undefined) return close;
+  const alias = OPTION_ALIASES.get(key.toLowerCase());
   return alias !== undefined && names.includes(alias) ? alias : undefined;
 };
 

@@ -42,3 +42,42 @@ export const describeInput = (value: unknown): string => {
   if (typeof value === 'number') return `the number ${String(value)}`;
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 };
+
+const editDistance = (a: string, b: string): number => {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+};
+
+/**
+ * The name among `names` that a misspelt `key` most likely meant, for a refusal's "did you mean":
+ * the closest in spelling (case aside) when it is at most two edits away, or a third of the key's
+ * length; else, for a key of three letters or more, a name containing it or contained in it; else
+ * undefined. Every package's unknown-key refusal asks this one, so they suggest alike.
+ *
+ * @example
+ * closestName('bucket', ['asOf', 'buckets', 'top']); // 'buckets'
+ * closestName('yr', ['seed', 'year']);                // 'year'
+ * closestName('colour', ['asOf', 'top']);             // undefined
+ */
+export const closestName = (key: string, names: readonly string[]): string | undefined => {
+  const k = key.toLowerCase().slice(0, 64);
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const name of names) {
+    const d = editDistance(k, name.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(k.length / 3))) return best;
+  if (k.length >= 3) {
+    for (const name of names) {
+      const n = name.toLowerCase();
+      if (n.includes(k) || k.includes(n)) return name;
+    }
+  }
+  return undefined;
+};

@@ -8,6 +8,7 @@ import {
   type NewEvent,
   checkAppendOptions,
   checkFilter,
+  closestName,
   checkOptionNames,
   checkReadAllOptions,
   checkReadStreamOptions,
@@ -213,5 +214,18 @@ describe('the shared checks', () => {
     expect(checkFilter({})).toEqual({});
     // eslint-disable-next-line no-sparse-arrays
     expect(() => checkFilter({ types: ['a', , 'b'] })).toThrow(/item 1 is undefined/);
+  });
+});
+
+describe('closestName, the "did you mean" every package asks', () => {
+  it('suggests the name a typo meant, by spelling or containment, and nothing for a stranger', () => {
+    expect(closestName('bucket', ['asOf', 'buckets', 'top'])).toBe('buckets');
+    expect(closestName('yr', ['seed', 'year'])).toBe('year');
+    expect(closestName('expectedRevison', ['expectedRevision', 'guards'])).toBe('expectedRevision');
+    expect(closestName('Timezone', ['timeZone', 'calendar'])).toBe('timeZone');
+    expect(closestName('skipIncremantal', ['every', 'skipIncremental', 'skipClosedPeriods'])).toBe('skipIncremental');
+    expect(closestName('streamPrefixes', ['streamPrefix', 'types'])).toBe('streamPrefix');
+    expect(closestName('colour', ['asOf', 'top'])).toBeUndefined();
+    expect(closestName('x', [])).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@
  * @example
  * checkOptions(options, { asOf: 'checked', communityId: 'string', overdueOnly: 'boolean' }, 'the arrears ledger', ['options']);
  */
-import { type DomainError, LevyError, describe, domainError } from '@levy/core';
+import { type DomainError, LevyError, closestName, describe, domainError } from '@levy/core';
 
 /** How an option's value is checked here: its type (`string`, `boolean`), or `checked` when the report checks it itself. */
 export type OptionKind = 'string' | 'boolean' | 'checked';
@@ -17,19 +17,6 @@ export type OptionKind = 'string' | 'boolean' | 'checked';
 /** The options a report takes, by name. */
 export type OptionSpec = Readonly<Record<string, OptionKind>>;
 
-// the known key a misspelt one most likely meant: same letters in another case, or one or two edits away
-const closest = (key: string, known: readonly string[]): string | undefined => {
-  const distance = (a: string, b: string): number => {
-    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const next = [i];
-      for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-      row = next;
-    }
-    return row[b.length]!;
-  };
-  return known.find((k) => k.toLowerCase() === key.toLowerCase()) ?? known.find((k) => distance(k.toLowerCase(), key.toLowerCase()) <= 2);
-};
 
 /**
  * Why `options` are not options of `spec`, or null. `what` names the report in the message (`'the
@@ -52,7 +39,7 @@ export const optionsInvalid = (options: unknown, spec: OptionSpec, what: string,
   const given = options as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (!Object.prototype.hasOwnProperty.call(spec, key)) {
-      const meant = closest(key, known);
+      const meant = closestName(key, known);
       return domainError('OPTIONS_UNKNOWN_FIELD', `${what} takes no ${describe(key)} in its ${path.join('.')}${meant === undefined ? '' : ` (did you mean ${meant}?)`}; it takes ${known.join(', ')}`, [...keyPath, key], {
         input: key,
       });

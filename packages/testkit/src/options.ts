@@ -8,7 +8,7 @@
  * @example
  * const o = optionsOf(options, ['units', 'steps'], 'accountLogArbitrary');
  */
-import { LevyError, describe, domainError } from '@levy/core';
+import { LevyError, closestName, describe, domainError } from '@levy/core';
 
 /**
  * `options` as a record when it is an object holding only `known` keys (undefined: no options).
@@ -25,7 +25,7 @@ export const optionsOf = (options: unknown, known: readonly string[], what: stri
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      const meant = known.find((k) => k.toLowerCase() === key.toLowerCase() || near(k.toLowerCase(), key.toLowerCase()));
+      const meant = closestName(key, known);
       throw new LevyError(
         domainError('OPTIONS_UNKNOWN_FIELD', `${what} takes no ${JSON.stringify(key)}${meant === undefined ? '' : ` (did you mean ${meant}?)`}; it takes ${known.join(', ')}`, [...at, key], { input: key }),
       );
@@ -34,17 +34,6 @@ export const optionsOf = (options: unknown, known: readonly string[], what: stri
   return options as Readonly<Record<string, unknown>>;
 };
 
-// one or two edits apart (Levenshtein): a typo, not another word
-const near = (a: string, b: string): boolean => {
-  if (Math.abs(a.length - b.length) > 2) return false;
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    row = next;
-  }
-  return row[b.length]! <= 2;
-};
 
 /**
  * Throws `OPTIONS_INVALID` at `path` saying what `value` must be.
