@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { LevyError, type Period, type PeriodKind, PERIOD_KINDS, epochDayOf, isoDateOf, monthsOf, nextPeriod, parsePeriodKey, periodContains, periodOf, previousPeriod, quarterOf } from '@levy/core';
+import { type Period, type PeriodKind, PERIOD_KINDS, epochDayOf, isoDateOf, monthsOf, nextPeriod, parsePeriodKey, periodContains, periodOf, previousPeriod, quarterOf } from '@levy/core';
 import { runs } from '../../testkit/test/support/properties.js';
+import { thrown } from '../../testkit/test/support/refusals.js';
 
 const parsed = (key: string): Period => {
   const r = parsePeriodKey(key);
@@ -135,15 +136,6 @@ describe('period properties', () => {
 });
 
 describe('periodOf inputs (audit: a week gave undefined and NaN gave the key "+000NaN-NaN")', () => {
-  const thrown = (f: () => unknown): { code: string; path: readonly string[] } => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof LevyError) return { code: e.error.code, path: e.error.path };
-      throw e;
-    }
-    throw new Error('expected a LevyError');
-  };
   it.each<[string, unknown, unknown, string, string[]]>([
     ['a week', 'week', epochDayOf(2025, 6, 1), 'PERIOD_KIND_INVALID', ['kind']],
     ['a kind in capitals', 'Month', epochDayOf(2025, 6, 1), 'PERIOD_KIND_INVALID', ['kind']],

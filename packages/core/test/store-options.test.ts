@@ -13,25 +13,12 @@ import {
   checkReadAllOptions,
   checkReadStreamOptions,
   checkSubscribeOptions,
-  isStoreError,
   openMemoryEventStore,
 } from '@levy/core';
+import { collect, storeRefusal } from '../../testkit/test/support/refusals.js';
 
 const ev = (eventId: string, type = 'T'): NewEvent => ({ type, data: {}, meta: { eventId } });
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const x of items) out.push(x);
-  return out;
-};
-// the DomainError a call refused with, whether it threw or rejected
-const refusal = async (f: () => unknown): Promise<unknown> => {
-  try {
-    await f();
-  } catch (e) {
-    return isStoreError(e) ? e.error : e;
-  }
-  return 'no error';
-};
+const refusal = storeRefusal;
 const seeded = async (): Promise<EventStore> => {
   const s = openMemoryEventStore();
   await s.appendToStream('a', [ev('a0'), ev('a1'), ev('a2')]);

@@ -22,6 +22,7 @@ import {
 } from '@levy/core';
 import { CN_ARRANGEMENT_YEARS, CN_HOLIDAYS, CN_WORKDAYS } from '../src/holidays-cn.js';
 import { runs } from '../../testkit/test/support/properties.js';
+import { thrown } from '../../testkit/test/support/refusals.js';
 
 const day = (iso: string): number => {
   const r = parseIsoDate(iso);
@@ -275,15 +276,6 @@ describe('working-day properties', () => {
 
 describe('working-day inputs from JavaScript (audit: TypeErrors, and a misspelt timeZone ignored)', () => {
   const at = Temporal.Instant.from('2025-09-26T20:00:00Z');
-  const thrown = (f: () => unknown): { code: string; path: readonly string[] } => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof LevyError) return { code: e.error.code, path: e.error.path };
-      throw e;
-    }
-    throw new Error('expected a LevyError');
-  };
   it('refuses a misspelt timeZone rather than counting in Asia/Shanghai', () => {
     // the spelling matters: in UTC the deadline is four hours later than in Shanghai
     expect(addWorkingDaysToInstant(at, 1, { timeZone: 'UTC' }).instant.toString()).toBe('2025-09-28T20:00:00Z');

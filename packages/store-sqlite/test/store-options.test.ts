@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type EventStore, type NewEvent, type StoredEvent, decodeEvent, isStoreError, openMemoryEventStore } from '@levy/core';
+import { type EventStore, type NewEvent, type StoredEvent, decodeEvent, openMemoryEventStore } from '@levy/core';
 import { type DecodedEvent, openSqliteEventStore } from '../src/index.js';
+import { collect, storeRefusal } from '../../testkit/test/support/refusals.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'levy-options-'));
 let n = 0;
@@ -15,20 +16,7 @@ const file = (): string => join(dir, `t-${n++}.db`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ev = (eventId: string, type = 'T'): NewEvent => ({ type, data: {}, meta: { eventId } });
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const x of items) out.push(x);
-  return out;
-};
-// the DomainError a call refused with, whether it threw or rejected
-const refusal = async (f: () => unknown): Promise<unknown> => {
-  try {
-    await f();
-  } catch (e) {
-    return isStoreError(e) ? e.error : e;
-  }
-  return 'no error';
-};
+const refusal = storeRefusal;
 
 const engines: Array<[string, () => Promise<EventStore>]> = [
   ['sqlite', () => openSqliteEventStore(file())],
