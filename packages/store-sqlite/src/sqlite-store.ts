@@ -178,31 +178,33 @@ const isSameStoredEvent = (v: unknown, e: StoredEvent): v is StoredEvent =>
     typeof v.meta.hash === 'string');
 
 // the decode hook's verdict on one event; every way a hook can fail is EVENT_INVALID naming the event
+// EVENT_INVALID naming the stored event `e` and why (made only on a failure: reads decode every event)
+const undecodable = (e: StoredEvent, reason: string, path: readonly string[] = [], more: Readonly<Record<string, unknown>> = {}): StoreError =>
+  storeError(
+    'EVENT_INVALID',
+    `the stored event at position ${e.position} (${JSON.stringify(e.meta.eventId)}, revision ${e.revision} of stream ${JSON.stringify(e.streamId)}) ${reason}`,
+    ['position', ...path],
+    { position: e.position, streamId: e.streamId, revision: e.revision, eventId: e.meta.eventId, ...more },
+  );
+
 const decodeWith = (hook: (event: StoredEvent) => DecodedEvent, e: StoredEvent): StoredEvent => {
-  const refuse = (reason: string, path: readonly string[] = [], more: Readonly<Record<string, unknown>> = {}): StoreError =>
-    storeError(
-      'EVENT_INVALID',
-      `the stored event at position ${e.position} (${JSON.stringify(e.meta.eventId)}, revision ${e.revision} of stream ${JSON.stringify(e.streamId)}) ${reason}`,
-      ['position', ...path],
-      { position: e.position, streamId: e.streamId, revision: e.revision, eventId: e.meta.eventId, ...more },
-    );
   let d: unknown;
   try {
     d = hook(e);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw refuse(`could not be decoded: the decodeEvent hook threw ${err instanceof Error ? err.name : describeValue(err)}: ${message}`, [], { thrown: message });
+    throw undecodable(e, `could not be decoded: the decodeEvent hook threw ${err instanceof Error ? err.name : describeValue(err)}: ${message}`, [], { thrown: message });
   }
   if (isPlainObject(d) && d._tag === 'Right') {
     if (isSameStoredEvent(d.right, e)) return d.right;
-    throw refuse('came back from the decodeEvent hook as a Right that is not that stored event (a Right must hold it, at the same stream, revision and position, with its type, data and meta)');
+    throw undecodable(e, 'came back from the decodeEvent hook as a Right that is not that stored event (a Right must hold it, at the same stream, revision and position, with its type, data and meta)');
   }
   if (isPlainObject(d) && d._tag === 'Left') {
     const left: unknown = Array.isArray(d.left) ? d.left[0] : d.left;
-    if (isDomainError(left)) throw refuse(`does not decode: ${left.message}`, left.path, { code: left.code });
-    throw refuse(`was refused by the decodeEvent hook with a Left that is not a DomainError { code, message, path }: ${describeValue(left)}`);
+    if (isDomainError(left)) throw undecodable(e, `does not decode: ${left.message}`, left.path, { code: left.code });
+    throw undecodable(e, `was refused by the decodeEvent hook with a Left that is not a DomainError { code, message, path }: ${describeValue(left)}`);
   }
-  throw refuse(`could not be decoded: the decodeEvent hook returned ${describeValue(d)}, not an Either ({ _tag: 'Right', right } or { _tag: 'Left', left })`);
+  throw undecodable(e, `could not be decoded: the decodeEvent hook returned ${describeValue(d)}, not an Either ({ _tag: 'Right', right } or { _tag: 'Left', left })`);
 };
 
 // a whole number in [min, max], or the default when not given
