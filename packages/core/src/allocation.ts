@@ -17,7 +17,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describe } from './decimal.js';
 import { type DomainError, domainError } from './errors.js';
 import { Money } from './money.js';
-import { describeInput, isInputObject, unknownField } from './unknown-field.js';
+import { isInputObject, unknownField } from './unknown-field.js';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -112,20 +112,20 @@ const isChargeId = (id: unknown): boolean => typeof id === 'string' && id.length
 
 // the shapes of owed and policy, which the account decider builds itself and so does not ask again
 const checkShapes = (owed: unknown, policy: unknown): DomainError | null => {
-  if (!Array.isArray(owed)) return domainError('RECEIVABLES_INVALID', `what is owed must be a list of receivables, not ${describeInput(owed)}`, ['owed']);
+  if (!Array.isArray(owed)) return domainError('RECEIVABLES_INVALID', `what is owed must be a list of receivables, not ${describe(owed)}`, ['owed']);
   // a list beyond the bound is refused by the allocation itself, before it reads any entry
   const n = owed.length <= MAX_RECEIVABLES ? owed.length : 0;
   for (let i = 0; i < n; i++) {
     const r: unknown = owed[i];
     if (!isInputObject(r)) {
-      return domainError('RECEIVABLE_INVALID', `a receivable must be an object { chargeId, kind, dueDate, outstanding }, not ${describeInput(r)}`, ['owed', String(i)]);
+      return domainError('RECEIVABLE_INVALID', `a receivable must be an object { chargeId, kind, dueDate, outstanding }, not ${describe(r)}`, ['owed', String(i)]);
     }
     if (!isChargeId(r.chargeId)) {
       return domainError('RECEIVABLE_CHARGE_ID_INVALID', `a receivable's charge id must be a non-empty string, not ${describe(r.chargeId)}`, ['owed', String(i), 'chargeId']);
     }
   }
   if (!isInputObject(policy)) {
-    return domainError('ALLOCATION_POLICY_INVALID', `the allocation policy must be an object such as { kind: 'oldest-first' }, not ${describeInput(policy)}`, ['policy']);
+    return domainError('ALLOCATION_POLICY_INVALID', `the allocation policy must be an object such as { kind: 'oldest-first' }, not ${describe(policy)}`, ['policy']);
   }
   // an unknown kind is refused by the allocation itself, naming the kind
   const known = policy.kind === 'oldest-first' || policy.kind === 'penalty-first' || policy.kind === 'largest-first' || policy.kind === 'explicit';
@@ -139,7 +139,7 @@ const checkShapes = (owed: unknown, policy: unknown): DomainError | null => {
   for (let i = 0; i < targets.length; i++) {
     const t: unknown = targets[i];
     if (!isInputObject(t)) {
-      return domainError('ALLOCATION_TARGET_INVALID', `a target must be an object { chargeId, kind, amount }, not ${describeInput(t)}`, ['policy', 'targets', String(i)]);
+      return domainError('ALLOCATION_TARGET_INVALID', `a target must be an object { chargeId, kind, amount }, not ${describe(t)}`, ['policy', 'targets', String(i)]);
     }
     if (!isChargeId(t.chargeId)) {
       return domainError('ALLOCATION_TARGET_INVALID', `a target's charge id must be a non-empty string, not ${describe(t.chargeId)}`, ['policy', 'targets', String(i), 'chargeId']);

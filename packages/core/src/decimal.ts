@@ -55,11 +55,24 @@ export const dec = (input: string | number | bigint | Decimal): ExactDecimal => 
   return parsed.right;
 };
 
-/** How a value is shown in an error message: strings quoted, everything else by type. */
+/**
+ * How a value is shown in an error message: strings quoted, numbers as numbers, an array, an
+ * object, an instance by its class (`a Map`, `a Date`), everything else by type. The one describer
+ * every refusal's message uses.
+ *
+ * @example
+ * describe('2025-13'); // '"2025-13"'
+ * describe(new Map()); // 'a Map'
+ */
 export const describe = (input: unknown): string => {
   if (typeof input === 'string') return JSON.stringify(input);
   if (typeof input === 'number') return `the number ${String(input)}`;
   if (input === null) return 'null';
   if (input === undefined) return 'nothing';
+  if (Array.isArray(input)) return 'an array';
+  if (typeof input === 'object') {
+    const name: unknown = (input as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object';
+  }
   return `a ${typeof input}`;
 };

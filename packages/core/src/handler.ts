@@ -44,7 +44,7 @@ import { describe } from './decimal.js';
 import { Money } from './money.js';
 import { parsePeriodKey } from './period.js';
 import { type EventStore, type ExpectedRevision, type NewEvent, type StoredEvent, type StreamGuard, isStoreError } from './store.js';
-import { describeInput, isInputObject } from './unknown-field.js';
+import { isInputObject } from './unknown-field.js';
 import { type UpcasterRegistry, LEVY_UPCASTERS, upcastEvent } from './upcast.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ const bookedElsewhere = (conflict: DomainError, events: readonly LevyEvent[]): v
 
 /** What a clock or newId option returned, for a message: a string as written, else its kind. */
 const describeReturned = (value: unknown): string =>
-  typeof value === 'string' ? JSON.stringify(value) : value instanceof Date ? 'a Date object (return its toISOString())' : describeInput(value);
+  typeof value === 'string' ? JSON.stringify(value) : value instanceof Date ? 'a Date object (return its toISOString())' : describe(value);
 
 const LEVY_OPTION_NAMES: ReadonlySet<string> = new Set(['clock', 'newId', 'maxRetries', 'upcasters', 'cachedStreams']);
 const EVENT_TYPE_NAMES: ReadonlySet<string> = new Set(EVENT_TYPES);
@@ -207,13 +207,13 @@ const checkUpcasters = (registry: unknown): UpcasterRegistry => {
   const refuse: (message: string, path: readonly string[]) => never = (message, path) => {
     throw new LevyError(domainError('OPTIONS_INVALID', message, ['upcasters', ...path]));
   };
-  if (!isInputObject(registry)) return refuse(`upcasters must be an object of upcasters by event type, such as LEVY_UPCASTERS, not ${describeInput(registry)}`, []);
+  if (!isInputObject(registry)) return refuse(`upcasters must be an object of upcasters by event type, such as LEVY_UPCASTERS, not ${describe(registry)}`, []);
   for (const [type, steps] of Object.entries(registry)) {
     if (!EVENT_TYPE_NAMES.has(type)) refuse(`${JSON.stringify(type)} is not a Levy event type: its upcasters would never be applied`, [type]);
-    if (!isInputObject(steps)) refuse(`the upcasters of ${type} must be an object of functions by the version they upcast from, such as { 0: (data) => data }, not ${describeInput(steps)}`, [type]);
+    if (!isInputObject(steps)) refuse(`the upcasters of ${type} must be an object of functions by the version they upcast from, such as { 0: (data) => data }, not ${describe(steps)}`, [type]);
     for (const [version, step] of Object.entries(steps)) {
       if (!VERSION_KEY.test(version)) refuse(`${JSON.stringify(version)} is not a schema version: an upcaster of ${type} is keyed by the whole number it upcasts from`, [type, version]);
-      if (typeof step !== 'function') refuse(`the upcaster of ${type} from version ${version} must be a function (data, meta) => data, not ${describeInput(step)}`, [type, version]);
+      if (typeof step !== 'function') refuse(`the upcaster of ${type} from version ${version} must be a function (data, meta) => data, not ${describe(step)}`, [type, version]);
     }
   }
   return registry as UpcasterRegistry;
@@ -241,9 +241,9 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
   // a missing store would fail at the first command, far from the mistake
   const port = store as Partial<EventStore> | null | undefined;
   if (typeof port !== 'object' || port === null || typeof port.appendToStream !== 'function' || typeof port.readStream !== 'function' || typeof port.readAll !== 'function') {
-    throw new LevyError(domainError('OPTIONS_INVALID', `createLevy needs an event store (openMemoryEventStore(), openSqliteEventStore(path)), not ${describeInput(store)}`, ['store']));
+    throw new LevyError(domainError('OPTIONS_INVALID', `createLevy needs an event store (openMemoryEventStore(), openSqliteEventStore(path)), not ${describe(store)}`, ['store']));
   }
-  if (!isInputObject(options as unknown)) throw new LevyError(domainError('OPTIONS_INVALID', `the options of createLevy must be an object such as { clock, newId }, not ${describeInput(options)}`, ['options']));
+  if (!isInputObject(options as unknown)) throw new LevyError(domainError('OPTIONS_INVALID', `the options of createLevy must be an object such as { clock, newId }, not ${describe(options)}`, ['options']));
   // a misspelt option (`maxRetry`) would otherwise be ignored without a word
   for (const name of Object.keys(options)) {
     if (!LEVY_OPTION_NAMES.has(name)) throw new LevyError(domainError('OPTIONS_INVALID', `${JSON.stringify(name)} is not an option of createLevy; the options are ${[...LEVY_OPTION_NAMES].join(', ')}`, [name]));

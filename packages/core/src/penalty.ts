@@ -19,7 +19,7 @@ import { isEpochDay } from './calendar.js';
 import { describe, parseDecimal } from './decimal.js';
 import { type DomainError, domainError } from './errors.js';
 import { Money, ROUNDING_MODES, type RoundingMode } from './money.js';
-import { describeInput, isInputObject, unknownField } from './unknown-field.js';
+import { isInputObject, unknownField } from './unknown-field.js';
 
 // ---------------------------------------------------------------------------------------------
 // policy
@@ -276,7 +276,7 @@ const TIMELINE_FIELDS: ReadonlySet<string> = new Set(['from', 'outstanding']);
 // the shape of the input, which the account decider builds itself and so does not ask again
 const checkPenaltyInput = (input: unknown): DomainError | null => {
   if (!isInputObject(input)) {
-    return domainError('PENALTY_INPUT_INVALID', `what to assess must be an object with principal, dueDate, through and policy, not ${describeInput(input)}`, []);
+    return domainError('PENALTY_INPUT_INVALID', `what to assess must be an object with principal, dueDate, through and policy, not ${describe(input)}`, []);
   }
   const unknown = unknownField(input, INPUT_FIELDS);
   if (unknown !== undefined) {
@@ -285,12 +285,12 @@ const checkPenaltyInput = (input: unknown): DomainError | null => {
   const timeline = input.principalTimeline;
   if (timeline === undefined) return null;
   if (!Array.isArray(timeline)) {
-    return domainError('PENALTY_INPUT_INVALID', `principalTimeline must be a list of { from, outstanding }, not ${describeInput(timeline)}`, ['principalTimeline']);
+    return domainError('PENALTY_INPUT_INVALID', `principalTimeline must be a list of { from, outstanding }, not ${describe(timeline)}`, ['principalTimeline']);
   }
   for (let i = 0; i < timeline.length; i++) {
     const entry: unknown = timeline[i];
     if (!isInputObject(entry)) {
-      return domainError('PENALTY_INPUT_INVALID', `a timeline entry must be an object { from, outstanding }, not ${describeInput(entry)}`, ['principalTimeline', String(i)]);
+      return domainError('PENALTY_INPUT_INVALID', `a timeline entry must be an object { from, outstanding }, not ${describe(entry)}`, ['principalTimeline', String(i)]);
     }
     const extra = unknownField(entry, TIMELINE_FIELDS);
     if (extra !== undefined) {

@@ -14,7 +14,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { ExactDecimal, describe, parseDecimal } from './decimal.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
 import { Money, ROUNDING_MODES, type RoundingMode } from './money.js';
-import { describeInput, isInputObject, unknownField } from './unknown-field.js';
+import { isInputObject, unknownField } from './unknown-field.js';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -69,7 +69,7 @@ const moneyField = (m: unknown, field: string): Checked<Money> =>
 
 // an input object with these fields and no others: a misspelt `roundng` would otherwise leave half-up in force
 const checkInput = (input: unknown, fields: ReadonlySet<string>, what: string): DomainError | null => {
-  if (!isInputObject(input)) return domainError('CHARGE_INPUT_INVALID', `${what} needs an object with ${[...fields].join(', ')}, not ${describeInput(input)}`, []);
+  if (!isInputObject(input)) return domainError('CHARGE_INPUT_INVALID', `${what} needs an object with ${[...fields].join(', ')}, not ${describe(input)}`, []);
   const unknown = unknownField(input, fields);
   return unknown === undefined ? null : domainError('CHARGE_INPUT_UNKNOWN_FIELD', `${what} has no field ${describe(unknown)}; the fields are ${[...fields].join(', ')}`, [unknown]);
 };
@@ -393,11 +393,11 @@ export const priceForUnchecked = (
 
 const checkPrices = (prices: unknown, useType: unknown, grade: unknown): DomainError | null => {
   const invalid = (message: string, path: readonly string[]): DomainError => domainError('PRICES_INVALID', message, path);
-  if (!isInputObject(prices)) return invalid(`the prices must be an object { byUseType, byGrade? }, not ${describeInput(prices)}`, ['prices']);
-  if (!isInputObject(prices.byUseType)) return invalid(`byUseType must be an object of prices by use type, not ${describeInput(prices.byUseType)}`, ['prices', 'byUseType']);
-  if (prices.byGrade !== undefined && !isInputObject(prices.byGrade)) return invalid(`byGrade must be an object of prices by grade, not ${describeInput(prices.byGrade)}`, ['prices', 'byGrade']);
-  if (typeof useType !== 'string') return invalid(`the use type must be a string such as "residential", not ${describeInput(useType)}`, ['useType']);
-  if (grade !== undefined && typeof grade !== 'string') return invalid(`the grade must be a string such as "office-A", not ${describeInput(grade)}`, ['grade']);
+  if (!isInputObject(prices)) return invalid(`the prices must be an object { byUseType, byGrade? }, not ${describe(prices)}`, ['prices']);
+  if (!isInputObject(prices.byUseType)) return invalid(`byUseType must be an object of prices by use type, not ${describe(prices.byUseType)}`, ['prices', 'byUseType']);
+  if (prices.byGrade !== undefined && !isInputObject(prices.byGrade)) return invalid(`byGrade must be an object of prices by grade, not ${describe(prices.byGrade)}`, ['prices', 'byGrade']);
+  if (typeof useType !== 'string') return invalid(`the use type must be a string such as "residential", not ${describe(useType)}`, ['useType']);
+  if (grade !== undefined && typeof grade !== 'string') return invalid(`the grade must be a string such as "office-A", not ${describe(grade)}`, ['grade']);
   return null;
 };
 

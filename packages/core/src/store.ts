@@ -24,6 +24,7 @@
 import { canonicalJson } from './canonical-json.js';
 import { LevyError, domainError, type DomainError } from './errors.js';
 import { closestName } from './unknown-field.js';
+import { describe } from './decimal.js';
 
 // ---------------------------------------------------------------------------------------------
 // the port
@@ -343,16 +344,6 @@ export const checkGuardsOption = (streamId: string, guards: unknown): readonly S
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-// for a message: 'null', 'an array', 'a Map', 'a string'
-const describeValue = (v: unknown): string => {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v !== 'object') return `a ${typeof v}`;
-  const name: unknown = (v as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object';
-};
-
 // what event data and meta must be: an object whose own keys are all it holds (not a Map, a Set, a class instance)
 const isJsonObject = (v: unknown): v is Record<string, unknown> => {
   if (typeof v !== 'object' || v === null) return false;
@@ -423,7 +414,7 @@ const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
 export const checkOptionNames = (options: unknown, names: readonly string[], what: string): Readonly<Record<string, unknown>> => {
   if (options === undefined) return NO_OPTIONS;
   if (!isJsonObject(options)) {
-    throw storeError('OPTIONS_INVALID', `the options of ${what} must be an object (or left out), not ${describeValue(options)}`, ['options'], { options: names });
+    throw storeError('OPTIONS_INVALID', `the options of ${what} must be an object (or left out), not ${describe(options)}`, ['options'], { options: names });
   }
   refuseUnknownKeys(options, names, what, []);
   return options;
@@ -607,8 +598,8 @@ export const checkAppend = (streamId: unknown, events: unknown, expectedRevision
       throw invalid(`event type must be a non-empty string of at most ${STORE_LIMITS.typeLength} characters`, ['events', String(i), 'type']);
     }
     if (!isWellFormed(type)) throw invalid(notWellFormed('the event type', type), ['events', String(i), 'type']);
-    if (!isJsonObject(data)) throw invalid(`event data must be a plain JSON object, not ${describeValue(data)}`, ['events', String(i), 'data']);
-    if (!isJsonObject(meta)) throw invalid(`event meta must be a plain object with an eventId, not ${describeValue(meta)}`, ['events', String(i), 'meta']);
+    if (!isJsonObject(data)) throw invalid(`event data must be a plain JSON object, not ${describe(data)}`, ['events', String(i), 'data']);
+    if (!isJsonObject(meta)) throw invalid(`event meta must be a plain object with an eventId, not ${describe(meta)}`, ['events', String(i), 'meta']);
     const eventId = meta.eventId;
     if (typeof eventId !== 'string' || eventId.length === 0 || eventId.length > STORE_LIMITS.eventIdLength) {
       throw invalid(`meta.eventId must be a non-empty string of at most ${STORE_LIMITS.eventIdLength} characters`, ['events', String(i), 'meta', 'eventId']);
@@ -746,7 +737,7 @@ const MAX_STORE_INTEGER = 2n ** 63n - 1n;
 export const checkBigint = (value: unknown, name: string, fallback: bigint, max: bigint = MAX_STORE_INTEGER): bigint => {
   if (value === undefined) return fallback;
   if (typeof value !== 'bigint' || value < 0n || value > max) {
-    const seen = typeof value === 'bigint' ? `${value}n` : describeValue(value);
+    const seen = typeof value === 'bigint' ? `${value}n` : describe(value);
     throw storeError('OPTIONS_INVALID', `${name} must be a bigint from 0n to ${max}n (like 3n), not ${seen}`, [name]);
   }
   return value;
@@ -765,7 +756,7 @@ const FILTER_KEYS: readonly string[] = ['streamPrefix', 'types'];
  */
 export const checkFilter = (filter: unknown): AllFilter | undefined => {
   if (filter === undefined) return undefined;
-  if (!isJsonObject(filter)) throw storeError('OPTIONS_INVALID', `filter must be an object { streamPrefix?, types? }, not ${describeValue(filter)}`, ['filter']);
+  if (!isJsonObject(filter)) throw storeError('OPTIONS_INVALID', `filter must be an object { streamPrefix?, types? }, not ${describe(filter)}`, ['filter']);
   refuseUnknownKeys(filter, FILTER_KEYS, 'a filter', ['filter']);
   const { streamPrefix, types } = filter;
   const out: { streamPrefix?: string; types?: readonly string[] } = {};
@@ -779,7 +770,7 @@ export const checkFilter = (filter: unknown): AllFilter | undefined => {
     const copy = new Array<string>(types.length);
     for (let i = 0; i < types.length; i++) {
       const t: unknown = types[i];
-      if (typeof t !== 'string') throw storeError('OPTIONS_INVALID', `filter.types must be an array of event type strings; item ${i} is ${describeValue(t)}`, ['filter', 'types', String(i)]);
+      if (typeof t !== 'string') throw storeError('OPTIONS_INVALID', `filter.types must be an array of event type strings; item ${i} is ${t === undefined ? "undefined (a gap)" : describe(t)}`, ['filter', 'types', String(i)]);
       if (!isWellFormed(t)) throw storeError('OPTIONS_INVALID', notWellFormed(`filter.types item ${i}`, t), ['filter', 'types', String(i)]);
       copy[i] = t;
     }
@@ -814,7 +805,7 @@ export const checkReadStreamOptions = (options: unknown): CheckedReadStreamOptio
   const max = checkMax(o.max);
   const direction = o.direction;
   if (direction !== undefined && direction !== 'forwards' && direction !== 'backwards') {
-    throw storeError('OPTIONS_INVALID', `direction must be 'forwards' or 'backwards', not ${typeof direction === 'string' ? JSON.stringify(direction) : describeValue(direction)}`, ['direction']);
+    throw storeError('OPTIONS_INVALID', `direction must be 'forwards' or 'backwards', not ${typeof direction === 'string' ? JSON.stringify(direction) : describe(direction)}`, ['direction']);
   }
   const from = o.from === undefined ? undefined : checkBigint(o.from, 'from', 0n);
   return { from, max, backwards: direction === 'backwards' };

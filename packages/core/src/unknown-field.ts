@@ -26,23 +26,6 @@ export const unknownField = (input: object, fields: ReadonlySet<string>): string
  */
 export const isInputObject = (value: unknown): value is Readonly<Record<string, unknown>> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/**
- * How an input of the wrong kind is named in a message: `null`, `nothing`, `an array`, `the
- * string "x"`, `the number 3`, `an object`, `a function`.
- *
- * @example
- * describeInput(null); // 'null'
- * describeInput([]);   // 'an array'
- */
-export const describeInput = (value: unknown): string => {
-  if (value === null) return 'null';
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'number') return `the number ${String(value)}`;
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-};
-
 const editDistance = (a: string, b: string): number => {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

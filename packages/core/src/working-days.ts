@@ -23,7 +23,7 @@ import { type EpochDay, DEFAULT_TIME_ZONE, civilOf, epochDayOf, isEpochDay, pars
 import { describe } from './decimal.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
 import { CN_ARRANGEMENT_YEARS, CN_HOLIDAYS, CN_WORKDAYS } from './holidays-cn.js';
-import { describeInput, isInputObject, unknownField } from './unknown-field.js';
+import { isInputObject, unknownField } from './unknown-field.js';
 
 // ---------------------------------------------------------------------------------------------
 // calendars
@@ -218,7 +218,7 @@ const checkCalendar = (cal: unknown): WorkingDayCalendar => {
     throw new LevyError(
       domainError(
         'WORKING_CALENDAR_INVALID',
-        `${describeInput(cal)} is not a working-day calendar: expected { isWorkingDay, publishedYears } such as CHINA_WORKING_DAYS, weekendsOnly or one from workingDayCalendar`,
+        `${describe(cal)} is not a working-day calendar: expected { isWorkingDay, publishedYears } such as CHINA_WORKING_DAYS, weekendsOnly or one from workingDayCalendar`,
         ['calendar'],
       ),
     );
@@ -287,11 +287,11 @@ export const addWorkingDaysToInstant = (
 ): { instant: Temporal.Instant; assumedWeekendsOnly: readonly number[] } => {
   // by what it can do rather than instanceof, so an Instant from another copy of the polyfill still counts
   if (typeof (from as Partial<Temporal.Instant> | null)?.toZonedDateTimeISO !== 'function') {
-    throw new LevyError(domainError('INSTANT_INVALID', `from must be a Temporal.Instant, not ${describeInput(from)}; make one with Temporal.Instant.from('2025-09-26T02:00:00Z')`, ['from']));
+    throw new LevyError(domainError('INSTANT_INVALID', `from must be a Temporal.Instant, not ${describe(from)}; make one with Temporal.Instant.from('2025-09-26T02:00:00Z')`, ['from']));
   }
   checkCount(n);
   if (opts !== undefined) {
-    if (!isInputObject(opts)) throw new LevyError(domainError('OPTIONS_INVALID', `the options must be an object { timeZone?, calendar? }, not ${describeInput(opts)}`, []));
+    if (!isInputObject(opts)) throw new LevyError(domainError('OPTIONS_INVALID', `the options must be an object { timeZone?, calendar? }, not ${describe(opts)}`, []));
     const unknown = unknownField(opts, INSTANT_OPTIONS);
     if (unknown !== undefined) {
       throw new LevyError(domainError('OPTIONS_INVALID', `${JSON.stringify(unknown)} is not an option of addWorkingDaysToInstant; the options are timeZone and calendar`, [unknown]));
@@ -299,7 +299,7 @@ export const addWorkingDaysToInstant = (
   }
   // null is not absent: it is refused below, as createLevy refuses a null option
   const timeZone: unknown = opts?.timeZone === undefined ? DEFAULT_TIME_ZONE : opts.timeZone;
-  if (typeof timeZone !== 'string') throw new LevyError(domainError('TIME_ZONE_INVALID', `the time zone must be a string such as "Asia/Shanghai", not ${describeInput(timeZone)}`, ['timeZone']));
+  if (typeof timeZone !== 'string') throw new LevyError(domainError('TIME_ZONE_INVALID', `the time zone must be a string such as "Asia/Shanghai", not ${describe(timeZone)}`, ['timeZone']));
   const cal = checkCalendar(opts?.calendar === undefined ? CHINA_WORKING_DAYS : opts.calendar);
   const start = zonedDateTimeOf(from, timeZone);
   const day = epochDayOf(start.year, start.month, start.day);

@@ -43,6 +43,7 @@ import {
   checkStreamId,
   concurrencyConflict,
   contentKeyOf,
+  describe,
   expectedRevisionHolds,
   idempotentRetry,
   isStoreError,
@@ -158,7 +159,6 @@ const OPTION_NAMES: readonly string[] = [
 ];
 
 // for a message: 'null', 'an array', 'a string'
-const describeValue = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
 
 // a DomainError as a codec's Left carries it: a code, a message and a path of strings
 const isDomainError = (v: unknown): v is DomainError =>
@@ -193,7 +193,7 @@ const decodeWith = (hook: (event: StoredEvent) => DecodedEvent, e: StoredEvent):
     d = hook(e);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw undecodable(e, `could not be decoded: the decodeEvent hook threw ${err instanceof Error ? err.name : describeValue(err)}: ${message}`, [], { thrown: message });
+    throw undecodable(e, `could not be decoded: the decodeEvent hook threw ${err instanceof Error ? err.name : describe(err)}: ${message}`, [], { thrown: message });
   }
   if (isPlainObject(d) && d._tag === 'Right') {
     if (isSameStoredEvent(d.right, e)) return d.right;
@@ -202,9 +202,9 @@ const decodeWith = (hook: (event: StoredEvent) => DecodedEvent, e: StoredEvent):
   if (isPlainObject(d) && d._tag === 'Left') {
     const left: unknown = Array.isArray(d.left) ? d.left[0] : d.left;
     if (isDomainError(left)) throw undecodable(e, `does not decode: ${left.message}`, left.path, { code: left.code });
-    throw undecodable(e, `was refused by the decodeEvent hook with a Left that is not a DomainError { code, message, path }: ${describeValue(left)}`);
+    throw undecodable(e, `was refused by the decodeEvent hook with a Left that is not a DomainError { code, message, path }: ${describe(left)}`);
   }
-  throw undecodable(e, `could not be decoded: the decodeEvent hook returned ${describeValue(d)}, not an Either ({ _tag: 'Right', right } or { _tag: 'Left', left })`);
+  throw undecodable(e, `could not be decoded: the decodeEvent hook returned ${describe(d)}, not an Either ({ _tag: 'Right', right } or { _tag: 'Left', left })`);
 };
 
 // a whole number in [min, max], or the default when not given
