@@ -11,6 +11,7 @@
  * canonicalJson({ b: '1.00', a: [1, { d: true, c: null }] }); // '{"a":[1,{"c":null,"d":true}],"b":"1.00"}'
  */
 import * as crypto from 'node:crypto';
+import { describe } from './decimal.js';
 import { LevyError, domainError } from './errors.js';
 
 /**
@@ -90,10 +91,10 @@ const write = (value: unknown, out: string[], path: string): void => {
 const notJson = (what: string, path: string, fix: string): LevyError =>
   new LevyError(domainError('CANONICAL_JSON_TYPE', `${what} at ${path} has no JSON form: ${fix}`, [path]));
 
-// 'a Map', 'a Set', 'a Charge' (a class instance): for the message only
+// 'a Map', 'a Set', 'a Charge' (a class instance), or an object from another realm: for the message only
 const kindOf = (value: object): string => {
-  const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object that is not a plain object';
+  const kind = describe(value);
+  return kind === 'an object' ? 'an object that is not a plain object' : kind;
 };
 
 /**
