@@ -16,7 +16,7 @@
 import { type DomainError, EVENT_TYPES, type EpochDay, LevyError, type Money, accountStream, dayOfIso, describe, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
 import { ChunkedList } from './chunked.js';
 import * as E from './either.js';
-import type { BookAnomaly } from './book.js';
+import { type BookAnomaly, communityUnknown } from './book.js';
 import { dateOf, dayOfDecoded, fixedOffsetOf, limitInvalid, moneyOfAmount, recordedDayWith } from './fields.js';
 import type { LoggedEvent, Projection } from './fold.js';
 import { type OptionSpec, checkOptions, optionsInvalid } from './options.js';
@@ -282,14 +282,7 @@ export const auditTrail = (state: AuditState, query: AuditQuery = {}, anomalies:
   if (query.type !== undefined && !EVENT_TYPE_SET.has(query.type)) {
     return E.left(domainError('EVENT_TYPE_UNKNOWN', `${describe(query.type)} is not an event type; write one such as "PaymentReceived" or "WaiverGranted" (case matters)`, ['type'], { input: describe(query.type) }));
   }
-  if (query.communityId !== undefined && !state.communities.has(query.communityId)) {
-    const known = [...state.communities.keys()].sort();
-    return E.left(
-      domainError('COMMUNITY_UNKNOWN', `there is no community ${describe(query.communityId)} in this trail (${known.length === 0 ? 'it holds none' : `it holds ${known.slice(0, 10).map((c) => JSON.stringify(c)).join(', ')}${known.length > 10 ? ` and ${known.length - 10} more` : ''}`})`, ['communityId'], {
-        input: describe(query.communityId),
-      }),
-    );
-  }
+  if (query.communityId !== undefined && !state.communities.has(query.communityId)) return E.left(communityUnknown(query.communityId, state.communities.keys(), 'trail'));
   let range: { start: EpochDay; end: EpochDay } | null = null;
   if (query.period !== undefined) {
     const p = parsePeriodKey(query.period, ['period']);

@@ -991,11 +991,22 @@ export const planStatusAsOf = (u: UnitRecord, asOf: EpochDay): { status: PlanSta
  * @example
  * communityInvalid(book, 'sunrsie'); // { code: 'COMMUNITY_UNKNOWN', path: ['communityId'], ... }
  */
-export const communityInvalid = (book: BookState, communityId: unknown, path: readonly string[] = ['communityId']): DomainError | null => {
-  if (communityId === undefined || (typeof communityId === 'string' && book.communities.has(communityId))) return null;
-  const known = [...book.communities.keys()].sort(compareText);
-  const held = known.length === 0 ? 'this log holds none' : `this log holds ${known.slice(0, 10).map((c) => JSON.stringify(c)).join(', ')}${known.length > 10 ? ` and ${known.length - 10} more` : ''}`;
-  return domainError('COMMUNITY_UNKNOWN', `there is no community ${describe(communityId)} in this log (${held})`, path, { input: describe(communityId) });
+export const communityInvalid = (book: BookState, communityId: unknown, path: readonly string[] = ['communityId']): DomainError | null =>
+  communityId === undefined || (typeof communityId === 'string' && book.communities.has(communityId)) ? null : communityUnknown(communityId, book.communities.keys(), 'log', path);
+
+/**
+ * `COMMUNITY_UNKNOWN` at `path` for a community filter that names none of `known`, listing the
+ * first ten it does know; `where` is what was searched (the book's log, the audit's trail).
+ * Internal to the package.
+ *
+ * @example
+ * communityUnknown('sunrsie', ['sunrise'], 'log'); // { code: 'COMMUNITY_UNKNOWN', message: 'there is no community "sunrsie" in this log (this log holds "sunrise")', ... }
+ */
+export const communityUnknown = (communityId: unknown, known: Iterable<string>, where: 'log' | 'trail', path: readonly string[] = ['communityId']): DomainError => {
+  const names = [...known].sort(compareText);
+  const holds = where === 'log' ? 'this log holds' : 'it holds';
+  const held = names.length === 0 ? `${holds} none` : `${holds} ${names.slice(0, 10).map((c) => JSON.stringify(c)).join(', ')}${names.length > 10 ? ` and ${names.length - 10} more` : ''}`;
+  return domainError('COMMUNITY_UNKNOWN', `there is no community ${describe(communityId)} in this ${where} (${held})`, path, { input: describe(communityId) });
 };
 
 /**

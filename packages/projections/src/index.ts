@@ -11,7 +11,7 @@ export { ZERO, checkDay, checkLimit, dateOf, dayInvalid, dayOf, fixedOffsetOf, l
 export * from './fold.js';
 export * from './chunked.js';
 export * from './journal.js';
-/** The account book (book.ts): all its exports but `bookStepKnowing`, `reserveBook` and `communityInvalid`, which are the package's own (views.ts, look-ahead.ts, the reports). */
+/** The account book (book.ts): all its exports but `bookStepKnowing`, `reserveBook`, `communityInvalid` and `communityUnknown`, which are the package's own (views.ts, look-ahead.ts, the reports). */
 export type { BookAnomaly, BookState, ChargeAsOf, ChargeMove, ChargeRecord, CommunityRecord, MoveKind, PlanRecord, PlanStatus, UnitRecord } from './book.js';
 export {
   Movements,
