@@ -13,6 +13,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { canonicalJson } from './canonical-json.js';
 import { type DomainError, domainError } from './errors.js';
 import { type LevyEvent, decodeEvent } from './events.js';
+import { isInputObject } from './unknown-field.js';
 import { type UpcasterRegistry, LEVY_UPCASTERS, upcastEvent } from './upcast.js';
 
 /** One line: an event placed in its stream. */
@@ -47,7 +48,6 @@ export const toJsonLines = (events: Iterable<Placed>): string => {
 };
 
 const REVISION = /^(0|[1-9][0-9]{0,18})$/;
-const isObject = (v: unknown): v is { readonly [k: string]: unknown } => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Limits on an import (STYLE.md: a limit on everything). */
 export const JSONL_LIMITS = Object.freeze({ maxLines: 50_000_000, maxLineChars: 1_000_000, maxErrors: 100 });
@@ -143,7 +143,7 @@ export const parseJsonLines = (text: string): E.Either<readonly DomainError[], r
       fail(n, null, `not valid JSON (${e instanceof Error ? e.message : String(e)})`);
       continue;
     }
-    if (!isObject(value)) {
+    if (!isInputObject(value)) {
       fail(n, null, 'each line must be one JSON object {stream, revision, type, data, meta}');
       continue;
     }
@@ -157,8 +157,8 @@ export const parseJsonLines = (text: string): E.Either<readonly DomainError[], r
     if (typeof stream !== 'string' || stream.length === 0) problems.push(['stream', 'stream must be a non-empty string']);
     if (typeof revision !== 'string' || !REVISION.test(revision)) problems.push(['revision', `revision must be a whole number written as a string, such as "0", not ${JSON.stringify(revision)}`]);
     if (typeof type !== 'string' || type.length === 0) problems.push(['type', 'type must be a non-empty string']);
-    if (!isObject(data)) problems.push(['data', 'data must be an object']);
-    if (!isObject(meta)) problems.push(['meta', 'meta must be an object']);
+    if (!isInputObject(data)) problems.push(['data', 'data must be an object']);
+    if (!isInputObject(meta)) problems.push(['meta', 'meta must be an object']);
     // nothing on a line is dropped unread: a field the form does not have is refused
     for (const key of Object.keys(value)) {
       if (!LINE_KEYS.has(key)) problems.push([key, `unknown field ${JSON.stringify(key)}: a line holds stream, revision, type, data and meta only`]);

@@ -23,7 +23,7 @@
  */
 import { canonicalJson } from './canonical-json.js';
 import { LevyError, domainError, type DomainError } from './errors.js';
-import { closestName } from './unknown-field.js';
+import { closestName, isInputObject } from './unknown-field.js';
 import { describe } from './decimal.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -319,7 +319,7 @@ export const checkGuardsOption = (streamId: string, guards: unknown): readonly S
   const out: StreamGuard[] = new Array<StreamGuard>(guards.length);
   for (let i = 0; i < guards.length; i++) {
     const g: unknown = guards[i];
-    if (!isPlainObject(g)) throw storeError('OPTIONS_INVALID', 'a guard must be an object { streamId, expectedRevision }', ['guards', String(i)]);
+    if (!isInputObject(g)) throw storeError('OPTIONS_INVALID', 'a guard must be an object { streamId, expectedRevision }', ['guards', String(i)]);
     // a misspelt key (streamID, expected) would otherwise leave the guard checking something else
     refuseUnknownKeys(g, GUARD_KEYS, `guard ${i}`, ['guards', String(i)]);
     let id: string;
@@ -341,8 +341,6 @@ export const checkGuardsOption = (streamId: string, guards: unknown): readonly S
   }
   return out;
 };
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // what event data and meta must be: an object whose own keys are all it holds (not a Map, a Set, a class instance)
 const isJsonObject = (v: unknown): v is Record<string, unknown> => {
@@ -588,7 +586,7 @@ export const checkAppend = (streamId: unknown, events: unknown, expectedRevision
   const out: CheckedEvent[] = new Array<CheckedEvent>(events.length);
   for (let i = 0; i < events.length; i++) {
     const e: unknown = events[i];
-    if (!isPlainObject(e)) throw invalid('an event must be an object with type, data and meta', ['events', String(i)]);
+    if (!isInputObject(e)) throw invalid('an event must be an object with type, data and meta', ['events', String(i)]);
     const { type, data, meta } = e;
     // an event is its type, data and meta: anything else beside them would not be stored, so it is refused, not dropped
     for (const k in e) {
