@@ -36,7 +36,11 @@ export interface AccountPolicy {
   /** 滞纳金: applies only where the service contract provides for it (domain.md, arrears) */
   readonly penalty: PenaltyPolicy & { readonly enabled: boolean };
   readonly allocation: 'oldest-first' | 'penalty-first' | 'largest-first';
-  /** a manager may waive penalty up to this per waiver; above it the owners' committee approves */
+  /**
+   * the most penalty managers may waive on one charge, all their waivers together (net of what
+   * recounts released); beyond it the owners' committee or assembly approves, and waivers they
+   * approved do not count toward it
+   */
   readonly managerWaiverLimit: Money;
   /** an installment missed by more than this many days defaults its plan */
   readonly installmentGraceDays: number;
@@ -259,6 +263,11 @@ export interface WaiverState {
   readonly amount: Money;
   /** taken off it since by penalty counted again lower than what was waived (always zero for principal) */
   readonly released: Money;
+  /**
+   * not approved by the owners' committee or assembly (a manager's approval, or in an older log
+   * none): a penalty waiver counts, net of `released`, toward the manager's limit on its charge
+   */
+  readonly byManager: boolean;
 }
 
 /** An installment plan (分期). */
@@ -984,7 +993,9 @@ const evolvers: Evolvers = {
       next.outstandingPenalty = c.outstandingPenalty.subtract(amount);
     }
     const state = withCharges(s, withCharge(s.charges, next), d.chargeId);
-    state.waivers = new Map(s.waivers).set(d.waiverId, { chargeId: d.chargeId, kind: d.kind, amount, released: ZERO });
+    const role = meta.approval?.approverRole;
+    const byManager = role !== 'committee' && role !== 'assembly';
+    state.waivers = new Map(s.waivers).set(d.waiverId, { chargeId: d.chargeId, kind: d.kind, amount, released: ZERO, byManager });
     return state;
   },
   InstallmentPlanAgreed: (s, { data: d, meta }) => {

@@ -925,6 +925,15 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
 // GrantWaiver
 // ---------------------------------------------------------------------------------------------
 
+/** Penalty managers have waived on a charge: its penalty waivers the committee or assembly did not approve, each net of what recounts released. */
+const managerWaived = (state: AccountState, chargeId: string): Money => {
+  let sum = ZERO;
+  for (const w of state.waivers.values()) {
+    if (w.byManager && w.kind === 'penalty' && w.chargeId === chargeId) sum = sum.add(w.amount.subtract(w.released));
+  }
+  return sum;
+};
+
 const grantWaiver = (cmd: CommandOf<'GrantWaiver'>, state: AccountState, ctx: AccountContext): Decision => {
   const d = cmd.data;
   const amount = positive(d.amount, DATA_AMOUNT, 'a waiver');
@@ -947,13 +956,20 @@ const grantWaiver = (cmd: CommandOf<'GrantWaiver'>, state: AccountState, ctx: Ac
     return refuse('WAIVER_APPROVAL_REQUIRED', "a waiver of principal needs the owners' committee's or assembly's approval (meta.approval with approverRole committee or assembly)", ['meta', 'approval']);
   }
   if (d.kind === 'penalty' && !committee) {
-    if (approval === undefined) return refuse('WAIVER_APPROVAL_REQUIRED', 'a waiver of penalty needs an approval: a manager up to the policy limit, the committee above it', ['meta', 'approval']);
-    if (amount.right.greaterThan(ctx.policy.managerWaiverLimit)) {
+    if (approval === undefined) return refuse('WAIVER_APPROVAL_REQUIRED', "a waiver of penalty needs an approval: a manager's up to the policy limit on the charge in all, the owners' committee's above it", ['meta', 'approval']);
+    // the limit holds per charge, in total: a manager cannot split a large waiver into small ones
+    const limit = ctx.policy.managerWaiverLimit;
+    const already = managerWaived(state, c.chargeId);
+    const total = already.add(amount.right);
+    if (total.greaterThan(limit)) {
+      const left = limit.subtract(already);
       return refuse(
         'WAIVER_APPROVAL_REQUIRED',
-        `a manager may waive at most ${ctx.policy.managerWaiverLimit.toString()} of penalty; ${amount.right.toString()} needs the owners' committee's approval`,
-        ['meta', 'approval'],
-        { limit: ctx.policy.managerWaiverLimit.toString() },
+        `a manager may waive at most ${limit.toString()} of penalty on charge ${c.chargeId} in all, and ${already.toString()} is already waived on it with a manager's approval; ` +
+          `${amount.right.toString()} more would make ${total.toString()}, so it needs the owners' committee's or assembly's approval` +
+          (left.isPositive() ? ` (a manager may still waive up to ${left.toString()})` : ''),
+        DATA_AMOUNT,
+        { limit: limit.toString(), alreadyWaived: already.toString(), requested: amount.right.toString() },
       );
     }
   }

@@ -119,7 +119,7 @@ const accountCommands = {
   ReversePayment: struct({ paymentId: Id, reason: oneOf(['bounced', 'chargeback', 'duplicate'], 'ReversalReason') }, {}, 'ReversePayment'),
   /** Assess late-payment penalties on every overdue charge as of a date. */
   AssessPenalty: struct({ asOf: IsoDate }, {}, 'AssessPenalty'),
-  /** Waive part of a charge's principal (committee approval) or penalty (manager up to a limit). */
+  /** Waive part of a charge's principal (committee approval) or penalty (a manager up to a limit per charge, in total). */
   GrantWaiver: struct({ chargeId: Id, kind: ReceivableKindC, amount: AmountInput }, { waiverId: Id }, 'GrantWaiver'),
   /** Agree an installment plan over some charges. */
   AgreeInstallmentPlan: struct(

@@ -221,7 +221,7 @@ const communityEvents = {
       penalty: PenaltyPolicyC,
       allocation: AllocationPolicyName,
       regime: FeeRegime,
-      /** a manager may waive penalties up to this amount per waiver without the committee */
+      /** a manager may waive penalty up to this amount per charge, all waivers together, without the committee */
       managerWaiverLimit: Amount,
       /** an installment missed by more than this many days defaults its plan */
       installmentGraceDays: Count,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { DEFAULT_ACCOUNT_POLICY, DeciderSpecification, LevyError, Money, accountBalance, accountDecider, accountPolicyFrom, cancellationLotId, creditLotOrigin, eventIdFor, paymentIdFor, recountLotId, type AccountContext, type AccountEvent, type CommandOf, type EventOf } from '@levy/core';
+import fc from 'fast-check';
+import { DEFAULT_ACCOUNT_POLICY, DeciderSpecification, LevyError, Money, accountBalance, accountDecider, accountPolicyFrom, cancellationLotId, creditLotOrigin, eventIdFor, paymentIdFor, recountLotId, type AccountCommand, type AccountContext, type AccountEvent, type CommandOf, type EventOf } from '@levy/core';
 import { assess, cancel, committeeApproval, ctx, day, decideAfter, issue, managerApproval, meta, pay, plan, refund, reverse, run, str, waive } from './account-fixtures.js';
+import { runs } from '../../testkit/test/support/properties.js';
 
 const march = issue('2025-03', '1000.00', '2025-04-15');
 const spec = () => DeciderSpecification.for(accountDecider, ctx());
@@ -380,6 +382,99 @@ describe('GrantWaiver', () => {
     const ids = only(events, 'WaiverGranted').map((e) => e.data.waiverId);
     expect(ids).toHaveLength(2);
     expect(ids[0]).not.toBe(ids[1]);
+  });
+});
+
+describe("GrantWaiver: a manager's limit holds per charge, in total", () => {
+  // 100,000.00 due April 15, assessed May 31: April 16 to May 31, 46 days × 30.00 = 1,380.00 of penalty;
+  // April's 100,000.00 due May 15: May 16 to May 31, 16 days × 30.00 = 480.00. The default limit is 200.00
+  const big = issue('2025-03', '100000.00', '2025-04-15');
+  const april = issue('2025-04', '100000.00', '2025-05-15');
+  const assessed = [big, april, assess('2025-05-31')];
+  const byManager = (amount: string, waiverId: string, chargeId = 'property-2025-03') => waive(chargeId, 'penalty', amount, '2025-06-01', { approval: managerApproval } as never, waiverId);
+  const byCommittee = (amount: string, waiverId: string) => waive('property-2025-03', 'penalty', amount, '2025-06-01', {}, waiverId);
+  const after = (commands: readonly AccountCommand[]) => spec().given(run([...assessed, ...commands]).events);
+
+  it('refuses a second waiver of 200.00 after a first of 200.00 on the same charge', () => {
+    after([]).when(byManager('200.00', 'w-1')).then((es) => expect(es.map((e) => e.type)).toEqual(['WaiverGranted']));
+    after([byManager('200.00', 'w-1')]).when(byManager('200.00', 'w-2')).thenFails('WAIVER_APPROVAL_REQUIRED', ['data', 'amount']);
+    // nor can a manager split it further: 0.01 more is refused too, and the committee may grant the rest
+    after([byManager('200.00', 'w-1')]).when(byManager('0.01', 'w-2')).thenFails('WAIVER_APPROVAL_REQUIRED', ['data', 'amount']);
+    after([byManager('200.00', 'w-1')]).when(byCommittee('200.00', 'w-2')).then((es) => expect(es).toHaveLength(1));
+    // a retry of the first waiver is still nothing, not a refusal
+    after([byManager('200.00', 'w-1')]).when(byManager('200.00', 'w-1')).thenNothing();
+  });
+  it('allows 120.00 and then 80.00 (200.00 in all), and refuses 120.00 and then 81.00 (201.00)', () => {
+    after([byManager('120.00', 'w-1')]).when(byManager('80.00', 'w-2')).then((es) => expect(es).toHaveLength(1));
+    const { state } = run([...assessed, byManager('120.00', 'w-1'), byManager('80.00', 'w-2')]);
+    expect(state.charges.get('property-2025-03')!.penaltyWaived.toString()).toBe('200.00');
+    after([byManager('120.00', 'w-1')]).when(byManager('81.00', 'w-2')).thenFails('WAIVER_APPROVAL_REQUIRED', ['data', 'amount']);
+  });
+  it('names the limit, what a manager already waived on the charge and the amount asked for', () => {
+    const e = after([byManager('120.00', 'w-1')]).when(byManager('81.00', 'w-2')).thenFails('WAIVER_APPROVAL_REQUIRED', ['data', 'amount']);
+    expect(e.details).toEqual({ limit: '200.00', alreadyWaived: '120.00', requested: '81.00' });
+    for (const figure of ['200.00', '120.00', '81.00', '201.00', 'property-2025-03', "committee's or assembly's approval", 'up to 80.00']) expect(e.message).toContain(figure);
+  });
+  it("does not count a waiver the committee or assembly approved toward the manager's total", () => {
+    const assembly = { ...committeeApproval, approverRole: 'assembly' } as const;
+    const given = [byCommittee('1000.00', 'w-c'), waive('property-2025-03', 'penalty', '100.00', '2025-06-01', { approval: assembly } as never, 'w-a')];
+    after(given).when(byManager('200.00', 'w-m')).then((es) => expect(es).toHaveLength(1));
+    after(given).when(byManager('200.01', 'w-m')).thenFails('WAIVER_APPROVAL_REQUIRED', ['data', 'amount']);
+    const { state } = run([...assessed, ...given]);
+    expect([...state.waivers.values()].map((w) => w.byManager)).toEqual([false, false]);
+  });
+  it('keeps a separate total for each charge', () => {
+    const given = [byManager('200.00', 'w-1'), byManager('200.00', 'w-2', 'property-2025-04')];
+    const { state } = run([...assessed, ...given]);
+    expect([...state.waivers.values()].map((w) => [w.chargeId, w.amount.toString(), w.byManager])).toEqual([
+      ['property-2025-03', '200.00', true],
+      ['property-2025-04', '200.00', true],
+    ]);
+    after(given).when(byManager('0.01', 'w-3', 'property-2025-04')).thenFails('WAIVER_APPROVAL_REQUIRED', ['data', 'amount']);
+  });
+  it('grants a run of waivers exactly while the manager stays within the limit on the charge (a property)', () => {
+    // the model: a manager's waiver is granted when what managers waived on the charge, with it, is at most 200.00;
+    // the committee's always (1,380.00 owed is more than any run asks for)
+    const limit = DEFAULT_ACCOUNT_POLICY.managerWaiverLimit;
+    const asked = fc.array(fc.record({ fen: fc.integer({ min: 1, max: 15_000 }), committee: fc.boolean() }), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(asked, (xs) => {
+        let state = run(assessed).state;
+        let managers = Money.zero();
+        xs.forEach((x, i) => {
+          const amount = Money.fromMinorUnits(x.fen);
+          const command = x.committee ? byCommittee(amount.toString(), `w-${i}`) : byManager(amount.toString(), `w-${i}`);
+          const decided = accountDecider.decide(command, state, ctx());
+          const granted = x.committee || !managers.add(amount).greaterThan(limit);
+          expect(E.isRight(decided)).toBe(granted);
+          if (E.isLeft(decided)) {
+            expect(decided.left).toMatchObject({ code: 'WAIVER_APPROVAL_REQUIRED', path: ['data', 'amount'], details: { alreadyWaived: managers.toString(), requested: amount.toString() } });
+            return;
+          }
+          for (const e of decided.right) state = accountDecider.evolve(state, e);
+          if (!x.committee) managers = managers.add(amount);
+        });
+        expect(managers.greaterThan(limit)).toBe(false);
+      }),
+      { numRuns: runs(100) },
+    );
+  });
+  it('counts a waiver a recount released in part only by what it still relieves', () => {
+    // the committee waives 1,180.00 and a manager the last 200.00: nothing owed. Then 10,000.00 received
+    // May 10 is booked: from May 11 the base is 90,000.00, so May 11 to May 31 is 21 days × 27.00 = 567.00,
+    // with April 16 to May 10's 750.00 1,317.00 in all, 63.00 less; nothing is owed or paid, so it comes off
+    // the waivers, latest first: the manager's 200.00 now relieves 137.00
+    const transfer = { ...pay('BT-0510', '10000', '2025-05-10'), meta: meta('2025-06-03') } as CommandOf<'ReceivePayment'>;
+    const given = [byCommittee('1180.00', 'w-c'), byManager('200.00', 'w-m'), transfer, assess('2025-06-30')];
+    const { state } = run([...assessed, ...given]);
+    expect(state.waivers.get('w-m')).toMatchObject({ amount: Money.of('200.00'), released: Money.of('63.00'), byManager: true });
+    expect(state.waivers.get('w-c')!.released.toString()).toBe('0.00');
+    // June 1 to June 30 on 90,000.00: 30 days × 27.00 = 810.00 owed; a manager may waive 63.00 of it, no more
+    expect(state.charges.get('property-2025-03')!.outstandingPenalty.toString()).toBe('810.00');
+    const june = (amount: string) => waive('property-2025-03', 'penalty', amount, '2025-06-30', { approval: managerApproval } as never, 'w-june');
+    after(given).when(june('63.00')).then((es) => expect(es).toHaveLength(1));
+    const e = after(given).when(june('63.01')).thenFails('WAIVER_APPROVAL_REQUIRED', ['data', 'amount']);
+    expect(e.details).toEqual({ limit: '200.00', alreadyWaived: '137.00', requested: '63.01' });
   });
 });
 

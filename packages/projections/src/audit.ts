@@ -3,10 +3,11 @@
  * instant, queryable by unit, actor, event type and period, with flags on what an auditor must
  * look at: entries backdated by more than N days (effective date earlier than the business day
  * they were recorded on), entries dated inside a closed period, and anything a rule should have
- * prevented (a principal waiver without the committee's approval, a penalty waiver above the
- * manager's limit without it, a cancellation or expenditure without approval, a charge billed
- * from a schedule published after the period began). The account book's anomalies (over-paid
- * charges, negative credit, unbalanced payments) join these flags in {@link auditTrail}.
+ * prevented (a principal waiver without the committee's approval, a penalty waiver without it
+ * that takes what was so waived on its charge above the manager's limit, a cancellation or
+ * expenditure without approval, a charge billed from a schedule published after the period
+ * began). The account book's anomalies (over-paid charges, negative credit, unbalanced payments)
+ * join these flags in {@link auditTrail}.
  *
  * @example
  * import { rebuild, auditProjection, auditTrail } from '@levy/projections';
@@ -58,6 +59,10 @@ interface CommunityRules {
   closedThrough: EpochDay | null;
   managerWaiverLimit: Money | null;
   readonly published: Map<number, EpochDay>;
+  /** penalty waived per charge (`<stream>|<chargeId>`) without the committee, net of what recounts released: the manager's limit holds per charge, in total */
+  readonly managerWaived: Map<string, Money>;
+  /** those waivers (`<stream>|<waiverId>`): a recount that releases or restores one moves its charge's total */
+  readonly managerWaivers: Set<string>;
 }
 
 /** The audit trail's fold state: the events themselves (by reference) and the flags raised. */
@@ -76,7 +81,7 @@ export interface AuditState {
 const rulesOf = (state: AuditState, communityId: string): CommunityRules => {
   let r = state.communities.get(communityId);
   if (r === undefined) {
-    r = { communityId, timeZone: 'Asia/Shanghai', offset: fixedOffsetOf('Asia/Shanghai'), lastInstant: null, lastRecorded: 0, closedThrough: null, managerWaiverLimit: null, published: new Map() };
+    r = { communityId, timeZone: 'Asia/Shanghai', offset: fixedOffsetOf('Asia/Shanghai'), lastInstant: null, lastRecorded: 0, closedThrough: null, managerWaiverLimit: null, published: new Map(), managerWaived: new Map(), managerWaivers: new Set() };
     state.communities.set(communityId, r);
   }
   state.lastRules = r;
@@ -194,12 +199,34 @@ export const auditStep = (state: AuditState, event: LoggedEvent, day: EpochDay, 
       if (d.kind === 'principal' && !byCommittee) {
         raise(state, index, 'WAIVER_WITHOUT_APPROVAL', `waiver of ${d.amount} principal on ${d.chargeId} needs the owners' committee's approval`);
       } else if (d.kind === 'penalty' && !byCommittee) {
+        // the manager's limit holds per charge, in total (as the decider keeps it): small waivers cannot add up past it
+        const key = `${event.streamId}|${d.chargeId}`;
+        const already = rules.managerWaived.get(key);
+        const amount = moneyOfAmount(d.amount);
+        const total = already === undefined ? amount : already.add(amount);
+        rules.managerWaived.set(key, total);
+        rules.managerWaivers.add(`${event.streamId}|${d.waiverId}`);
         const limit = rules.managerWaiverLimit;
-        const overLimit = limit !== null && moneyOfAmount(d.amount).greaterThan(limit);
+        const overLimit = limit !== null && total.greaterThan(limit);
         const byManager = event.meta.actor.role === 'manager' || approval?.approverRole === 'manager';
-        if (overLimit || !byManager) {
-          raise(state, index, 'WAIVER_WITHOUT_APPROVAL', `waiver of ${d.amount} penalty on ${d.chargeId} ${overLimit ? `is above the manager's limit of ${limit!.toString()}` : 'has no manager or committee approval'}`);
+        if (overLimit) {
+          const how = already === undefined || already.isZero() ? ' is' : `, after ${already.toString()} already waived on it without the committee, takes it to ${total.toString()},`;
+          raise(state, index, 'WAIVER_WITHOUT_APPROVAL', `waiver of ${d.amount} penalty on ${d.chargeId}${how} above the manager's limit of ${limit.toString()} for a charge`);
+        } else if (!byManager) {
+          raise(state, index, 'WAIVER_WITHOUT_APPROVAL', `waiver of ${d.amount} penalty on ${d.chargeId} has no manager or committee approval`);
         }
+      }
+      break;
+    }
+    case 'PenaltyAdjusted': {
+      // a recount that releases (negative) or restores (positive) a manager's waiver moves what counts toward the limit
+      const changes = event.data.waivers;
+      if (changes === undefined || rules.managerWaivers.size === 0) break;
+      const key = `${event.streamId}|${event.data.chargeId}`;
+      for (const w of changes) {
+        if (!rules.managerWaivers.has(`${event.streamId}|${w.waiverId}`)) continue;
+        const had = rules.managerWaived.get(key);
+        if (had !== undefined) rules.managerWaived.set(key, had.add(moneyOfAmount(w.amount)));
       }
       break;
     }

@@ -219,6 +219,51 @@ describe('audit trail', () => {
     expect(t.rows.map((r) => `${r.type} ${r.flags.join(',')}`)).toEqual(['WaiverGranted BACKDATED,WAIVER_WITHOUT_APPROVAL']);
   });
 
+  describe("the manager's waiver limit holds per charge, in total (50.00 in this community)", () => {
+    const manager = { reason: 'hardship', approval: { approver: 'Manager Li', approverRole: 'manager' as const, reference: 'M-1', date: '2025-04-01' } };
+    const committee = { reason: 'hardship', approval: { approver: 'Committee chair Wang', approverRole: 'committee' as const, reference: 'YWH-1', date: '2025-04-01' } };
+    const setup = () => [
+      ...quarterLog().slice(0, 4),
+      charge(S1, U1, 'c1-2025-01', '2025-01', '2025-01-01', '2025-01-31', '2025-02-15', '280.00', '2025-01-01'),
+      charge(S1, U1, 'c1-2025-02', '2025-02', '2025-02-01', '2025-02-28', '2025-03-15', '280.00', '2025-02-01'),
+    ];
+    const waiver = (waiverId: string, amount: string, o: object, chargeId = 'c1-2025-01') =>
+      ev(S1, 'WaiverGranted', '2025-04-10', { waiverId, chargeId, kind: 'penalty', amount } as EventOf<'WaiverGranted'>['data'], o);
+    const flagsOf = (log: LoggedEvent[]) => {
+      const t = ok(auditTrail(rebuild(levyProjection, log).audit, { type: 'WaiverGranted' }));
+      return t.rows.map((r) => [r.flags.join(','), r.notes.join('; ')]);
+    };
+
+    it('flags the waivers that split 144.00 into 50.00 + 50.00 + 44.00: each one past the limit', () => {
+      const flags = flagsOf([...setup(), waiver('w-1', '50.00', manager), waiver('w-2', '50.00', manager), waiver('w-3', '44.00', manager)]);
+      expect(flags.map(([code]) => code)).toEqual(['', 'WAIVER_WITHOUT_APPROVAL', 'WAIVER_WITHOUT_APPROVAL']);
+      expect(flags[1]![1]).toBe("waiver of 50.00 penalty on c1-2025-01, after 50.00 already waived on it without the committee, takes it to 100.00, above the manager's limit of 50.00 for a charge");
+      expect(flags[2]![1]).toContain('after 100.00 already waived on it without the committee, takes it to 144.00');
+    });
+
+    it("counts neither the committee's waivers nor another charge's, and a released waiver only by what it still relieves", () => {
+      // 30.00 + 20.00 by the manager on January; the committee's 100.00 beside them; 50.00 on February
+      const log = [...setup(), waiver('w-1', '30.00', manager), waiver('w-c', '100.00', committee), waiver('w-2', '20.00', manager), waiver('w-4', '50.00', manager, 'c1-2025-02')];
+      expect(flagsOf(log).map(([code]) => code)).toEqual(['', '', '', '']);
+      // a recount takes 15.00 off w-2 and 10.00 off the committee's: the manager's waivers on January now relieve 35.00
+      const recount = ev(S1, 'PenaltyAdjusted', '2025-04-10', {
+        chargeId: 'c1-2025-01',
+        cause: 'payment:wechat-late',
+        pieces: [],
+        amount: '-25.00',
+        toCredit: [],
+        waivers: [
+          { waiverId: 'w-2', amount: '-15.00' },
+          { waiverId: 'w-c', amount: '-10.00' },
+        ],
+      } as unknown as EventOf<'PenaltyAdjusted'>['data']);
+      // so 15.00 more is within the limit (50.00), and 0.01 after it is not
+      const more = [...log, recount, waiver('w-5', '15.00', manager), waiver('w-6', '0.01', manager)];
+      expect(flagsOf(more).map(([code]) => code)).toEqual(['', '', '', '', '', 'WAIVER_WITHOUT_APPROVAL']);
+      expect(flagsOf(more)[5]![1]).toContain('after 50.00 already waived on it without the committee, takes it to 50.01');
+    });
+  });
+
   it('flags an installment plan agreed without an approval (an older log: the decider now refuses one), and not one with', () => {
     const planOf = (planId: string, meta: object) =>
       ev(S1, 'InstallmentPlanAgreed', '2025-04-20', { planId, chargeIds: ['c1-2025-01'], installments: [{ seq: 1, dueDate: '2025-04-15', amount: '280.00' }], total: '280.00', graceDays: 15 } as never, meta as never);
