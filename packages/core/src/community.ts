@@ -20,12 +20,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { DEFAULT_TIME_ZONE, type EpochDay, businessDayAt, epochDayOf, isoDateOf, validateTimeZone } from './calendar.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
-import { type Count, type Id, type IsoDate, type PeriodKey, amountOf, moneyOf } from './codecs.js';
+import { type Count, type Id, type IsoDate, type PeriodKey, amountOf } from './codecs.js';
 import type { CommandData, CommandMeta, CommandOf, CommunityCommand } from './commands.js';
 import { type Decider, type DecisionContext, dateAfterToday, eventFrom } from './decider.js';
-import { type ExactDecimal, dec, describe } from './decimal.js';
+import { describe, parseDecimal } from './decimal.js';
 import { type DueRule, dueDateOf, validateDueRule } from './due-date.js';
-import { type DomainError, domainError } from './errors.js';
+import { type DomainError, LevyError, domainError } from './errors.js';
 import { eventIdFor } from './event-id.js';
 import type { BillingCycle, CommunityEvent, EventData, EventOf, UseType } from './events.js';
 import { BucketMap } from './bucket-map.js';
@@ -346,7 +346,9 @@ const registerCommunity = (command: CommandOf<'RegisterCommunity'>, state: Commu
 };
 
 const checkArea = (areaM2: string, path: readonly string[]): Result<void> => {
-  const d = dec(areaM2);
+  const parsed = parseDecimal(areaM2, path);
+  if (E.isLeft(parsed)) return parsed;
+  const d = parsed.right;
   if (!d.greaterThan(0)) return E.left(domainError('AREA_NOT_POSITIVE', `the building area must be above zero m², not ${areaM2}`, path, { input: areaM2 }));
   // a limit on everything (STYLE.md): no single unit is a square kilometre
   if (d.greaterThan(1_000_000)) return E.left(domainError('AREA_TOO_LARGE', `the building area ${areaM2} m² is beyond 1,000,000 m²: check the figure`, path, { input: areaM2 }));
@@ -456,7 +458,9 @@ export const validateSchedule = (d: CommandData<'AdoptFeeSchedule'>): Result<voi
   if (E.isLeft(policy)) return policy;
   if (d.regime.kind === 'commission') {
     if (d.regime.basis === 'percentage') {
-      const rate = dec(d.regime.rate);
+      const parsed = parseDecimal(d.regime.rate, ['data', 'regime', 'rate']);
+      if (E.isLeft(parsed)) return parsed;
+      const rate = parsed.right;
       if (rate.isNegative() || rate.greaterThan(1)) {
         return E.left(domainError('COMMISSION_RATE_INVALID', `the commission rate must be a decimal from 0 to 1 (0.10 is 10%), not ${d.regime.rate}`, ['data', 'regime', 'rate']));
       }
@@ -504,7 +508,10 @@ const validatePricing = (pricing: CommandData<'AdoptFeeSchedule'>['items'][numbe
       return E.right(undefined);
     }
     case 'fixed': {
-      const r = fixedChargeUnchecked({ amountPerMonth: moneyOf(pricing.amountPerMonth), months: 1 });
+      // a canonical amount of 16 digits passes the codec but not Money's range: refused, not thrown
+      const perMonth = Money.parse(pricing.amountPerMonth, [...at, 'amountPerMonth']);
+      if (E.isLeft(perMonth)) return perMonth;
+      const r = fixedChargeUnchecked({ amountPerMonth: perMonth.right, months: 1 });
       return E.isLeft(r) ? E.left(withPath(r.left, [...at])) : E.right(undefined);
     }
     case 'metered': {
@@ -517,6 +524,8 @@ const validatePricing = (pricing: CommandData<'AdoptFeeSchedule'>['items'][numbe
 const adoptFeeSchedule = (command: CommandOf<'AdoptFeeSchedule'>, state: CommunityState, ctx: CommunityContext): Events => {
   const d = command.data;
   const communityId = state.communityId as Id;
+  const limit = Money.parse(d.managerWaiverLimit, ['data', 'managerWaiverLimit']);
+  if (E.isLeft(limit)) return limit;
   const data: EventData<'FeeScheduleAdopted'> = {
     communityId,
     version: d.version,
@@ -528,7 +537,7 @@ const adoptFeeSchedule = (command: CommandOf<'AdoptFeeSchedule'>, state: Communi
     penalty: d.penalty,
     allocation: d.allocation,
     regime: d.regime,
-    managerWaiverLimit: amountOf(moneyOf(d.managerWaiverLimit)),
+    managerWaiverLimit: amountOf(limit.right),
     installmentGraceDays: d.installmentGraceDays,
   };
   const existing = state.schedules.find((s) => s.data.version === d.version);
@@ -575,7 +584,10 @@ type Calculation = CommandData<'IssueCharge'>['calculation'];
  * (the highest version effective by its last day). Refusals: `PERIOD_KEY_INVALID`,
  * `PERIOD_CLOSED`, `NO_FEE_SCHEDULE`, `BILLING_CYCLE_MISMATCH` (a quarter key for a monthly
  * schedule), `SCHEDULE_NOT_PUBLISHED` (the schedule was published after the period starts:
- * domain.md, 公示), and pricing errors naming the unit and item.
+ * domain.md, 公示), and pricing errors naming the unit and item (path
+ * `['units', unitId, 'items', feeItemId, ...]`), `AMOUNT_TOO_LARGE` among them: a charge or its
+ * commission beyond the largest exact amount, or a run whose total would be (at the charge that
+ * took it over). A refused run plans no charge at all.
  *
  * Rules: the area on the later of the period start and the handover day; a unit handed over after
  * the period starts pays its first month by days (area items; fixed items count the handover
@@ -629,8 +641,20 @@ export const planBilling = (state: CommunityState, periodKey: string, meta: Comm
       }
       const amount = calc.right.amount;
       if (amount.isZero()) continue;
-      const commission = commissionOf(s.regime, amount);
-      total = total.add(amount);
+      let commission: Money;
+      try {
+        commission = commissionOf(s.regime, amount);
+      } catch (e) {
+        const rate = s.regime.kind === 'commission' && s.regime.basis === 'percentage' ? s.regime.rate : '0';
+        const message = `unit ${unitId}, fee item ${item.feeItemId}: the commission on ${amount.toString()} at rate ${rate} is beyond ${LARGEST}; check the schedule's commission rate`;
+        return beyondLargest(e, ['units', unitId, 'items', item.feeItemId, 'commission'], message, { unitId, feeItemId: item.feeItemId, amount: amount.toString(), rate });
+      }
+      try {
+        total = total.add(amount);
+      } catch (e) {
+        const message = `unit ${unitId}, fee item ${item.feeItemId}: this charge of ${amount.toString()} takes the run's total (${total.toString()} so far) beyond ${LARGEST}; check the schedule's prices and the units' areas`;
+        return beyondLargest(e, ['units', unitId, 'items', item.feeItemId], message, { unitId, feeItemId: item.feeItemId, amount: amount.toString(), totalSoFar: total.toString() });
+      }
       charges.push({
         unitId,
         command: {
@@ -663,6 +687,14 @@ export const planBilling = (state: CommunityState, periodKey: string, meta: Comm
   return E.right({ charges, completed });
 };
 
+const LARGEST = `the largest amount Levy holds exactly (${Number.MAX_SAFE_INTEGER} fen)`;
+
+// Money throws AMOUNT_TOO_LARGE beyond 2^53 - 1 fen: a billing run returns it as a Left naming the charge that met it
+const beyondLargest = (e: unknown, path: readonly string[], message: string, details: Readonly<Record<string, unknown>>): Result<never> => {
+  if (!(e instanceof LevyError) || e.code !== 'AMOUNT_TOO_LARGE') throw e;
+  return E.left(domainError('AMOUNT_TOO_LARGE', message, path, details));
+};
+
 // 酬金制: the company's share of each charge; 包干制 charges are all revenue, so no commission split
 const commissionOf = (regime: EventData<'FeeScheduleAdopted'>['regime'], amount: Money): Money =>
   regime.kind === 'commission' && regime.basis === 'percentage' ? amount.times(regime.rate, 'half-up') : Money.zero();
@@ -685,31 +717,24 @@ const chargeFor = (pricing: EventData<'FeeScheduleAdopted'>['items'][number]['pr
     }
     case 'fixed': {
       const months = startsMidPeriod ? monthsOf(period).filter((m) => m.end >= unit.handoverDay).length : period.months;
-      return priced(fixedChargeUnchecked({ amountPerMonth: moneyOf(pricing.amountPerMonth), months }));
+      const perMonth = Money.parse(pricing.amountPerMonth, ['amountPerMonth']);
+      if (E.isLeft(perMonth)) return perMonth;
+      return priced(fixedChargeUnchecked({ amountPerMonth: perMonth.right, months }));
     }
     case 'metered':
       return E.left(domainError('METERED_NOT_BILLED', 'metered items need readings and are issued one by one', []));
   }
 };
 
-// a unit handed over mid-period pays its first month by days and the later whole months in full
-const proratedFromHandover = (areaM2: string, price: string, period: Period, handoverDay: EpochDay) => {
+// a unit handed over mid-period pays its first month by days and the later whole months in full,
+// one exact product rounded once (pricing's proration, which returns a product too large as a Left)
+const proratedFromHandover = (areaM2: string, price: string, period: Period, handoverDay: EpochDay): Result<ChargeCalculation> => {
   const first = periodOf('month', handoverDay);
   const daysBilled = first.end - handoverDay + 1;
-  const wholeAfter = monthsOf(period).filter((m) => m.start > first.end).length;
-  const firstOnly = proratedAreaChargeUnchecked({ areaM2, pricePerM2PerMonth: price, daysBilled, daysInMonth: first.days });
-  if (wholeAfter === 0 || E.isLeft(firstOnly)) return firstOnly;
-  if (daysBilled === first.days) return areaChargeUnchecked({ areaM2, pricePerM2PerMonth: price, months: wholeAfter + 1 });
-  // one exact product, rounded once: area × price × (whole × days-in-month + days) / days-in-month
-  const numerator: ExactDecimal = dec(areaM2).times(dec(price)).times(wholeAfter * first.days + daysBilled);
-  const share = numerator.dividedBy(first.days);
-  const terminates = share.times(first.days).equals(numerator);
-  return E.right({
-    ...firstOnly.right,
-    amount: Money.round(share, 'half-up'),
-    months: `${wholeAfter}+${daysBilled}/${first.days}`,
-    unrounded: terminates ? share.toString() : `${numerator.toString()}/${first.days}`,
-  });
+  const wholeMonthsAfter = monthsOf(period).filter((m) => m.start > first.end).length;
+  // handed over on the first of a later month: whole months only
+  if (wholeMonthsAfter > 0 && daysBilled === first.days) return areaChargeUnchecked({ areaM2, pricePerM2PerMonth: price, months: wholeMonthsAfter + 1 });
+  return proratedAreaChargeUnchecked({ areaM2, pricePerM2PerMonth: price, daysBilled, daysInMonth: first.days, wholeMonthsAfter });
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -775,7 +800,9 @@ const recordExpenditure = (command: CommandOf<'RecordExpenditure'>, state: Commu
       domainError('APPROVAL_REQUIRED', `spending the community's funds (专款专用) needs an approval: give meta.approval with the approver, their role and a reference`, ['meta', 'approval']),
     );
   }
-  const amount = moneyOf(d.amount);
+  const parsed = Money.parse(d.amount, ['data', 'amount']);
+  if (E.isLeft(parsed)) return parsed;
+  const amount = parsed.right;
   if (!amount.isPositive()) return E.left(domainError('AMOUNT_NOT_POSITIVE', `an expenditure must be above zero, not ${d.amount}`, ['data', 'amount']));
   const paidDay = dayOf(d.paidOn);
   const ahead = dateAfterToday(ctx.now, state.timeZone ?? DEFAULT_TIME_ZONE, paidDay, ['data', 'paidOn'], 'an expenditure');

@@ -177,12 +177,19 @@ export const proratedAreaCharge = (input: {
 
 /**
  * {@link proratedAreaCharge} without the checks of the input's shape, for the community decider.
- * Internal to @levy/core: not exported from its index.
+ * Internal to @levy/core: not exported from its index. `wholeMonthsAfter` (the decider's, for a
+ * unit handed over mid-quarter: default 0) adds whole months after the prorated one to the same
+ * exact product, rounded once: `area × price × (whole × daysInMonth + daysBilled) / daysInMonth`,
+ * with `months` written `'1+14/28'`.
  *
  * @example
  * proratedAreaChargeUnchecked({ areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 17, daysInMonth: 31 }); // as proratedAreaCharge
+ * proratedAreaChargeUnchecked({ areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 14, daysInMonth: 28, wholeMonthsAfter: 1 });
+ * // right({ amount: 375.90, months: '1+14/28', unrounded: '375.9', ... })
  */
-export const proratedAreaChargeUnchecked = (input: Parameters<typeof proratedAreaCharge>[0]): E.Either<DomainError, ChargeCalculation> => {
+export const proratedAreaChargeUnchecked = (
+  input: Parameters<typeof proratedAreaCharge>[0] & { readonly wholeMonthsAfter?: number },
+): E.Either<DomainError, ChargeCalculation> => {
   const area = areaOf(input.areaM2);
   if (E.isLeft(area)) return area;
   const price = priceOf(input.pricePerM2PerMonth, 'pricePerM2PerMonth', 'the price per m² per month');
@@ -198,24 +205,30 @@ export const proratedAreaChargeUnchecked = (input: Parameters<typeof proratedAre
   }
   const rounding = roundingMode(input.rounding);
   if (E.isLeft(rounding)) return rounding;
-  const numerator = area.right.times(price.right).times(daysBilled);
+  const whole = input.wholeMonthsAfter ?? 0;
+  if (!Number.isSafeInteger(whole) || whole < 0 || whole > 11) {
+    return E.left(domainError('MONTHS_INVALID', `whole months after the prorated one must be a whole number from 0 to 11, not ${describe(whole)}`, ['wholeMonthsAfter'], { input: describe(whole) }));
+  }
+  const months = whole === 0 ? `${daysBilled}/${daysInMonth}` : `${whole}+${daysBilled}/${daysInMonth}`;
+  const numerator = area.right.times(price.right).times(whole * daysInMonth + daysBilled);
   // a share of d ≤ 31 that does not terminate is at least 1/62 fen from a tie, so 60 digits round it right
   const share = numerator.dividedBy(daysInMonth);
-  const terminates = terminatesWhenDividedBy(numerator, daysInMonth);
   let amount: Money;
   try {
     amount = Money.round(share, rounding.right);
   } catch (e) {
-    const product = `${input.areaM2} m² × ${input.pricePerM2PerMonth} per m² per month × ${daysBilled}/${daysInMonth} of a month = ${numerator.toString()}/${daysInMonth}`;
-    return tooLarge(e, 'areaM2', 'the area (m²) and the price', product, { areaM2: input.areaM2, pricePerM2PerMonth: input.pricePerM2PerMonth, daysBilled, daysInMonth });
+    const span = whole === 0 ? `${daysBilled}/${daysInMonth} of a month` : `${whole} + ${daysBilled}/${daysInMonth} months`;
+    const product = `${input.areaM2} m² × ${input.pricePerM2PerMonth} per m² per month × ${span} = ${numerator.toString()}/${daysInMonth}`;
+    const details = { areaM2: input.areaM2, pricePerM2PerMonth: input.pricePerM2PerMonth, daysBilled, daysInMonth, ...(whole === 0 ? {} : { wholeMonthsAfter: whole }) };
+    return tooLarge(e, 'areaM2', 'the area (m²) and the price', product, details);
   }
   return E.right({
     amount,
     basis: 'area',
     quantity: input.areaM2,
     unitPrice: input.pricePerM2PerMonth,
-    months: `${daysBilled}/${daysInMonth}`,
-    unrounded: terminates ? share.toString() : `${numerator.toString()}/${daysInMonth}`,
+    months,
+    unrounded: terminatesWhenDividedBy(numerator, daysInMonth) ? share.toString() : `${numerator.toString()}/${daysInMonth}`,
     rounding: rounding.right,
   });
 };

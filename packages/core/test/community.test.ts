@@ -8,8 +8,12 @@ import {
   communityDecider,
   decodeEvent,
   eventIdFor,
+  type LevyCommand,
   Money,
+  createLevy,
+  openMemoryEventStore,
   planBilling,
+  validateSchedule,
 } from '@levy/core';
 import { CID, adoptSchedule, cmd, ctx, eventsOf, meta, registerCommunity, registerUnit, scheduleData, stateOf } from './community-fixtures.js';
 
@@ -222,6 +226,105 @@ describe('RunBilling and planBilling', () => {
   it('refuses billing a closed period', () => {
     const closed = E.getOrElseW(() => [])(communityDecider.decide(closeQ1, stateOf(units()), closeCtx));
     spec.given([...units(), ...closed]).when(cmd('RunBilling', { periodKey: '2025-03' }, meta('2025-04-10'))).thenFails('PERIOD_CLOSED');
+  });
+});
+
+describe('billing beyond the largest exact amount (audit: a mid-quarter handover threw AMOUNT_TOO_LARGE at [])', () => {
+  // 2^53 - 1 fen is 90,071,992,547,409.91: each month alone of 1,000,000 m² at 100,000,000 a m² fits
+  // (a half month is 50,000,000,000,000.00), the first quarter of a unit handed over on 15 February does not
+  const absurd = [{ feeItemId: 'property', name: '物业服务费', pricing: { kind: 'area', byUseType: { residential: '100000000' } }, appliesTo: ['residential'] }];
+  const huge = () =>
+    eventsOf([
+      registerCommunity(),
+      registerUnit('B1-0101'),
+      registerUnit('B1-0103', { areaM2: '1000000', handoverDate: '2025-02-15' }),
+      adoptSchedule({ billingCycle: 'quarter', items: absurd }),
+    ]);
+  const runQ1 = cmd('RunBilling', { periodKey: '2025-Q1' }, meta('2025-04-01'));
+  it('refuses the run through planBilling, naming the unit, the fee item and the area, and plans no charge', () => {
+    const plan = planBilling(stateOf(huge()), '2025-Q1', meta('2025-04-01'), ctx);
+    expect(E.isLeft(plan)).toBe(true);
+    if (E.isRight(plan)) return;
+    expect(plan.left).toMatchObject({
+      code: 'AMOUNT_TOO_LARGE',
+      path: ['units', 'B1-0103', 'items', 'property', 'areaM2'],
+      details: { areaM2: '1000000', pricePerM2PerMonth: '100000000', daysBilled: 14, daysInMonth: 28, wholeMonthsAfter: 1 },
+    });
+    expect(plan.left.message).toMatch(/^unit B1-0103, fee item property: 1000000 m² × 100000000 per m² per month × 1 \+ 14\/28 months .* beyond the largest amount/);
+  });
+  it('refuses RunBilling through the community decider with the same code and path', () => {
+    spec.given(huge()).when(runQ1).thenFails('AMOUNT_TOO_LARGE', ['units', 'B1-0103', 'items', 'property', 'areaM2']);
+  });
+  it('writes nothing when the handler runs it: no charge on any account, no BillingRunCompleted', async () => {
+    const store = openMemoryEventStore();
+    const levy = createLevy(store, { clock: () => '2025-04-01T02:00:00Z', newId: (p: string) => `${p}-1` });
+    const q1 = [registerCommunity(), registerUnit('B1-0101'), registerUnit('B1-0103', { areaM2: '1000000', handoverDate: '2025-02-15' }), adoptSchedule({ billingCycle: 'quarter', items: absurd })];
+    for (const c of q1 as LevyCommand[]) {
+      const r = await levy.handle(c, { communityId: CID });
+      if (E.isLeft(r)) throw new Error(r.left.message);
+    }
+    const r = await levy.runBilling(CID, '2025-Q1', meta('2025-04-01'));
+    expect(E.isLeft(r) && r.left).toMatchObject({ code: 'AMOUNT_TOO_LARGE', path: ['units', 'B1-0103', 'items', 'property', 'areaM2'] });
+    const types: string[] = [];
+    for await (const e of store.readAll()) types.push(e.type);
+    expect(types).toEqual(['CommunityRegistered', 'UnitRegistered', 'UnitRegistered', 'FeeScheduleAdopted']);
+    expect((await levy.readAccount(CID, 'B1-0101')).charges.size).toBe(0);
+    expect((await levy.readCommunity(CID)).billingRuns.size).toBe(0);
+  });
+  it("refuses a run whose charges each fit but whose total does not, naming the charge that took it over", () => {
+    // four units of 1,000,000 m² at 30,000,000 a m²: 30,000,000,000,000.00 each, the fourth takes the total past the limit
+    const items = [{ ...absurd[0], pricing: { kind: 'area', byUseType: { residential: '30000000' } } }];
+    const units = ['A', 'B', 'C', 'D'].map((id) => registerUnit(id, { areaM2: '1000000' }));
+    const events = eventsOf([registerCommunity(), ...units, adoptSchedule({ items })]);
+    const plan = planBilling(stateOf(events), '2025-03', meta('2025-04-01'), ctx);
+    expect(E.isLeft(plan) && plan.left).toMatchObject({
+      code: 'AMOUNT_TOO_LARGE',
+      path: ['units', 'D', 'items', 'property'],
+      details: { unitId: 'D', feeItemId: 'property', amount: '30000000000000.00', totalSoFar: '90000000000000.00' },
+    });
+    spec.given(events).when(cmd('RunBilling', { periodKey: '2025-03' }, meta('2025-04-01'))).thenFails('AMOUNT_TOO_LARGE', ['units', 'D', 'items', 'property']);
+  });
+  it('refuses, rather than throws, a commission beyond the limit from a schedule written with a rate above 1', () => {
+    // the decider refuses such a rate (COMMISSION_RATE_INVALID); a log written elsewhere may still hold one
+    const events = eventsOf([registerCommunity(), registerUnit('B1-0101'), adoptSchedule({ regime: { kind: 'commission', basis: 'percentage', rate: '0.10' } })]);
+    const forged = events.map((e) => (e.type === 'FeeScheduleAdopted' ? { ...e, data: { ...e.data, regime: { ...e.data.regime, rate: '1000000000000' } } } : e)) as typeof events;
+    const plan = planBilling(stateOf(forged), '2025-03', meta('2025-04-01'), ctx);
+    expect(E.isLeft(plan) && plan.left).toMatchObject({ code: 'AMOUNT_TOO_LARGE', path: ['units', 'B1-0101', 'items', 'property', 'commission'], details: { amount: '250.60', rate: '1000000000000' } });
+  });
+  it('refuses a fixed amount per month, a waiver limit and an expenditure that pass the amount codec but not the exact range', () => {
+    const given = () => spec.given(eventsOf([registerCommunity()]));
+    const items = scheduleData().items;
+    // 16 digits pass the codec; Money holds at most 90,071,992,547,409.91
+    given()
+      .when(adoptSchedule({ items: [items[0], { ...items[1], pricing: { kind: 'fixed', amountPerMonth: '9999999999999999.00' } }] }))
+      .thenFails('AMOUNT_TOO_LARGE', ['data', 'items', '1', 'pricing', 'amountPerMonth']);
+    given().when(adoptSchedule({ managerWaiverLimit: '9999999999999999' })).thenFails('AMOUNT_TOO_LARGE', ['data', 'managerWaiverLimit']);
+    const approval = { approver: '业委会 王主任', approverRole: 'committee', reference: 'YWH-2025-07', date: '2025-02-02' };
+    const spend = cmd('RecordExpenditure', { expenditureId: 'exp-1', category: 'elevators', amount: '9999999999999999', vendor: 'v', paidOn: '2025-02-05', description: 'd' }, meta('2025-02-05', { approval } as never));
+    spec.given(base()).when(spend).thenFails('AMOUNT_TOO_LARGE', ['data', 'amount']);
+  });
+  it('refuses a fixed amount beyond the range in a schedule written elsewhere, naming the unit and fee item', () => {
+    const events = eventsOf([registerCommunity(), registerUnit('P-001', { useType: 'parking', areaM2: '12.5' }), adoptSchedule()]);
+    const forged = events.map((e) =>
+      e.type === 'FeeScheduleAdopted' ? { ...e, data: { ...e.data, items: e.data.items.map((i) => (i.pricing.kind === 'fixed' ? { ...i, pricing: { ...i.pricing, amountPerMonth: '9999999999999999.00' } } : i)) } } : e,
+    ) as typeof events;
+    const plan = planBilling(stateOf(forged), '2025-03', meta('2025-04-01'), ctx);
+    expect(E.isLeft(plan) && plan.left).toMatchObject({ code: 'AMOUNT_TOO_LARGE', path: ['units', 'P-001', 'items', 'parking', 'amountPerMonth'] });
+  });
+  it('records the exact fraction of a mid-quarter share that does not end (it was a 60-digit rounding), the amount unchanged', () => {
+    // handed over on 17 April: 14 of 30 days, then May and June whole: 250.6 × (2 × 30 + 14) / 30 = 18544.4/30 = 618.1466… → 618.15
+    const q2 = eventsOf([registerCommunity(), registerUnit('B1-0103', { handoverDate: '2025-04-17' }), adoptSchedule({ billingCycle: 'quarter' })]);
+    const plan = planBilling(stateOf(q2), '2025-Q2', meta('2025-07-01'), ctx);
+    expect(E.isRight(plan) && plan.right.charges[0]?.command.data).toMatchObject({ amount: '618.15', calculation: { months: '2+14/30', unrounded: '18544.4/30' } });
+  });
+});
+
+describe('an area or a commission rate that is not a decimal (audit: dec threw when a command skipped the codec)', () => {
+  it('refuses it with DECIMAL_INVALID at its field', () => {
+    spec.given(eventsOf([registerCommunity()])).when(registerUnit('B1-0101', { areaM2: '1e3' })).thenFails('DECIMAL_INVALID', ['data', 'areaM2']);
+    spec.given(base()).when(cmd('ChangeUnitArea', { unitId: 'B1-0101', areaM2: '90,5', from: '2025-02-01' }, meta('2025-02-01'))).thenFails('DECIMAL_INVALID', ['data', 'areaM2']);
+    const schedule = scheduleData({ regime: { kind: 'commission', basis: 'percentage', rate: '10%' } });
+    expect(validateSchedule(schedule as never)).toMatchObject(E.left({ code: 'DECIMAL_INVALID', path: ['data', 'regime', 'rate'] }));
   });
 });
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { Money, areaCharge, fixedCharge, meteredCharge, priceFor, proratedAreaCharge, splitIntoMonths, type ChargeCalculation, type DomainError } from '@levy/core';
 import { runs } from '../../testkit/test/support/properties.js';
+import { proratedAreaChargeUnchecked } from '../src/pricing.js';
 
 const right = (r: E.Either<DomainError, ChargeCalculation>): ChargeCalculation => {
   if (E.isLeft(r)) throw new Error(`expected a charge, got ${r.left.code}: ${r.left.message}`);
@@ -86,6 +87,49 @@ describe('prorated first month (area × price × days billed / days in month)', 
     expect(left(proratedAreaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 0, daysInMonth: 31 })).code).toBe('PRORATION_DAYS_INVALID');
     expect(left(proratedAreaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 31, daysInMonth: 30 })).path).toEqual(['daysBilled']);
     expect(left(proratedAreaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 1, daysInMonth: 32 })).code).toBe('DAYS_IN_MONTH_INVALID');
+  });
+});
+
+describe('a prorated month and whole months after it (the community decider: handed over mid-quarter)', () => {
+  const prorated = (daysBilled: number, daysInMonth: number, wholeMonthsAfter: number, areaM2 = '89.50', pricePerM2PerMonth = '2.80') =>
+    proratedAreaChargeUnchecked({ areaM2, pricePerM2PerMonth, daysBilled, daysInMonth, wholeMonthsAfter });
+  it('bills 14 of 28 days and a whole month as one product rounded once: 375.90', () => {
+    // 89.50 × 2.80 × (28 + 14) / 28 = 375.9
+    expect(right(prorated(14, 28, 1))).toMatchObject({ months: '1+14/28', unrounded: '375.9', quantity: '89.50', unitPrice: '2.80' });
+    expect(right(prorated(14, 28, 1)).amount.toString()).toBe('375.90');
+  });
+  it('keeps the exact fraction of a share that does not end', () => {
+    // 250.6 × (2 × 30 + 14) = 18544.4; / 30 = 618.1466… → 618.15
+    const c = right(prorated(14, 30, 2));
+    expect(c.amount.toString()).toBe('618.15');
+    expect(c.unrounded).toBe('18544.4/30');
+  });
+  it('is the prorated month alone with no whole months after it', () => {
+    expect(prorated(17, 31, 0)).toEqual(proratedAreaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 17, daysInMonth: 31 }));
+  });
+  it('bills a whole first month and whole months after it the same as an area charge of them all', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 2_000 }), fc.integer({ min: 28, max: 31 }), fc.integer({ min: 0, max: 11 }), (areaCenti, priceCenti, d, w) => {
+        const areaM2 = Money.fromMinorUnits(areaCenti).toString();
+        const price = Money.fromMinorUnits(priceCenti).toString();
+        const whole = right(areaCharge({ areaM2, pricePerM2PerMonth: price, months: w + 1 }));
+        expect(right(prorated(d, d, w, areaM2, price)).amount.equals(whole.amount)).toBe(true);
+      }),
+      { numRuns: runs(200) },
+    );
+  });
+  it('returns AMOUNT_TOO_LARGE naming the area when the whole months take it past the limit, though the first month fits', () => {
+    expect(E.isRight(prorated(14, 28, 0, '1000000', '100000000'))).toBe(true);
+    expect(left(prorated(14, 28, 1, '1000000', '100000000'))).toMatchObject({
+      code: 'AMOUNT_TOO_LARGE',
+      path: ['areaM2'],
+      details: { areaM2: '1000000', pricePerM2PerMonth: '100000000', daysBilled: 14, daysInMonth: 28, wholeMonthsAfter: 1 },
+    });
+  });
+  it('refuses whole months that are not 0 to 11, and the public proratedAreaCharge does not take them', () => {
+    for (const bad of [-1, 12, 1.5]) expect(left(prorated(14, 28, bad)), String(bad)).toMatchObject({ code: 'MONTHS_INVALID', path: ['wholeMonthsAfter'] });
+    const input = { areaM2: '89.50', pricePerM2PerMonth: '2.80', daysBilled: 14, daysInMonth: 28, wholeMonthsAfter: 1 };
+    expect(left(proratedAreaCharge(input as never))).toMatchObject({ code: 'CHARGE_INPUT_UNKNOWN_FIELD', path: ['wholeMonthsAfter'] });
   });
 });
 
