@@ -38,10 +38,15 @@ import {
   storeError,
 } from './store.js';
 import { sealChecked } from './hash-chain.js';
+import { checkSeed } from './seed-check.js';
 
 /** Options of {@link openMemoryEventStore}. */
 export interface MemoryEventStoreOptions {
-  /** events to start with, as read from another store (they keep their chain fields; positions are renumbered from 1) */
+  /**
+   * events to start with, as read from another store's `readAll` (they keep their chain fields;
+   * positions are renumbered from 1). Checked as an append and a read would check them, and as a
+   * stored log: see {@link openMemoryEventStore}.
+   */
   readonly seed?: Iterable<StoredEvent>;
 }
 
@@ -55,11 +60,18 @@ const deepFreeze = <T>(value: T): T => {
 
 /**
  * Opens an empty in-memory event store (or one holding `seed`). Options that are not an object,
- * a key other than `seed`, or a `seed` that is not iterable throw `OPTIONS_INVALID` at once.
+ * a key other than `seed`, or a `seed` that is not iterable throw `OPTIONS_INVALID` at once. A
+ * seed event is checked as an append checks an event (stream id, type, plain JSON data and meta,
+ * event id) and as a stored one: only `streamId`, `revision`, `position`, `type`, `data` and
+ * `meta`; positions that increase; each stream's revisions from 0n without a gap; event ids used
+ * once; `meta.prevHash` and `meta.hash` as the store would have sealed them. The first fault
+ * throws `EVENT_INVALID`, `EVENT_ID_CONFLICT` or `CHAIN_BROKEN` at `['seed', <index>, ...]`, and
+ * no store is opened.
  *
  * @example
  * const store = openMemoryEventStore();
  * await store.close();
+ * openMemoryEventStore({ seed: [{ ...stored, revision: 1n }] }); // throws EVENT_INVALID at ['seed', '0', 'revision']
  */
 export const openMemoryEventStore = (options?: MemoryEventStoreOptions): EventStore => {
   const { seed } = checkOptionNames(options, ['seed'], 'the in-memory store') as MemoryEventStoreOptions;
@@ -79,9 +91,8 @@ export const openMemoryEventStore = (options?: MemoryEventStoreOptions): EventSt
     stream.push(event);
     ids.set(event.meta.eventId, event);
   };
-  for (const e of seed ?? []) {
-    place(deepFreeze({ streamId: e.streamId, revision: e.revision, position: BigInt(all.length + 1), type: e.type, data: structuredClone(e.data), meta: structuredClone(e.meta) }));
-  }
+  // all checked before any is placed: a bad seed opens no store
+  if (seed !== undefined) for (const e of checkSeed(seed)) place(deepFreeze(e));
 
   const ensureOpen = (): void => {
     if (closed) throw storeError('STORE_CLOSED', 'the event store is closed');
