@@ -8,6 +8,9 @@
  * The store, not the decider, seals each event into its stream's hash chain (`meta.prevHash`,
  * `meta.hash`: DESIGN.md, principle 8), inside the append, so every engine builds the same chain.
  *
+ * The port, its errors and its limits are in the main entry, `@levy/core`; the checks and helpers
+ * below them, which only an engine calls, are at `@levy/core/engine` (engine.ts).
+ *
  * @example
  * import { openMemoryEventStore, isStoreError } from '@levy/core';
  * const store = openMemoryEventStore();

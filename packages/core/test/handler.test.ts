@@ -8,10 +8,10 @@ import {
   accountOutstanding,
   accountStream,
   communityStream,
-  concurrencyConflict,
   createLevy,
   openMemoryEventStore,
 } from '@levy/core';
+import { concurrencyConflict } from '@levy/core/engine';
 import { CID, adoptSchedule, cmd, meta, registerCommunity, registerUnit } from './community-fixtures.js';
 import { runs } from '../../testkit/test/support/properties.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type StoredEvent, LevyError, canonicalHash, canonicalJson, canonicalJsonFast, checkAppend, hashOf, sealChecked, sealEvent, sha256Hex, verifyChain } from '@levy/core';
+import { type StoredEvent, LevyError, canonicalHash, canonicalJson, hashOf, sealEvent, sha256Hex, verifyChain } from '@levy/core';
+import { canonicalJsonFast, checkAppend, sealChecked } from '@levy/core/engine';
 import { runs } from '../../testkit/test/support/properties.js';
 
 // plain JSON as events carry it: safe integers only, strings with any code units

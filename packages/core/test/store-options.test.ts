@@ -3,18 +3,8 @@
 // surrogate is refused, since no file can keep it. The SQLite store runs the same cases in its
 // own test/store-options.test.ts.
 import { describe, expect, it } from 'vitest';
-import {
-  type EventStore,
-  type NewEvent,
-  checkAppendOptions,
-  checkFilter,
-  closestName,
-  checkOptionNames,
-  checkReadAllOptions,
-  checkReadStreamOptions,
-  checkSubscribeOptions,
-  openMemoryEventStore,
-} from '@levy/core';
+import { type EventStore, type NewEvent, closestName, openMemoryEventStore } from '@levy/core';
+import { checkAppendOptions, checkFilter, checkOptionNames, checkReadAllOptions, checkReadStreamOptions, checkSubscribeOptions } from '@levy/core/engine';
 import { collect, storeRefusal } from '../../testkit/test/support/refusals.js';
 
 const ev = (eventId: string, type = 'T'): NewEvent => ({ type, data: {}, meta: { eventId } });

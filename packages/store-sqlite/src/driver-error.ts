@@ -2,7 +2,8 @@
  * The one place a better-sqlite3 exception becomes a Levy `StoreError`: callers never see a
  * raw `SQLITE_BUSY` or any other driver error.
  */
-import { type StoreError, isStoreError, storeError } from '@levy/core';
+import { type StoreError, isStoreError } from '@levy/core';
+import { storeError } from '@levy/core/engine';
 
 const sqliteCode = (e: unknown): string | undefined => (e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined);
 

@@ -6,7 +6,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { type StoreError, storeError } from '@levy/core';
+import type { StoreError } from '@levy/core';
+import { storeError } from '@levy/core/engine';
 import { driverError } from './driver-error.js';
 
 // a failure to open the file is about the path the caller gave: say so (STORE_BUSY stays as it is, it is retried)

@@ -17,13 +17,9 @@ import type Database from 'better-sqlite3';
 import {
   type AllFilter,
   type AppendResult,
-  type ChainHead,
   type ChainVerdict,
-  type CheckedAppend,
-  type CheckedReadStreamOptions,
   type DomainError,
   type EventStore,
-  type ExistingEvent,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -31,6 +27,14 @@ import {
   type StoreError,
   type SubscribeOptions,
   type Subscription,
+  describe,
+  isStoreError,
+} from '@levy/core';
+import {
+  type ChainHead,
+  type CheckedAppend,
+  type CheckedReadStreamOptions,
+  type ExistingEvent,
   catchUpSubscription,
   checkAppend,
   checkAppendOptions,
@@ -43,13 +47,11 @@ import {
   checkStreamId,
   concurrencyConflict,
   contentKeyOf,
-  describe,
   expectedRevisionHolds,
   idempotentRetry,
-  isStoreError,
   sealChecked,
   storeError,
-} from '@levy/core';
+} from '@levy/core/engine';
 import { driverError, isBusy, isEventIdTaken } from './driver-error.js';
 import { SCHEMA_VERSION, openLevyDatabase } from './schema.js';
 

@@ -34,12 +34,20 @@ describe('house rules', () => {
     expect(undocumented).toEqual([]);
   });
 
-  it('imports another package only through its public entry', () => {
+  it('imports another package only through its public entries (the subpaths its package.json exports)', () => {
+    // '@levy/core/engine' -> 'core', './engine'; '@levy/core' -> 'core', '.'
+    const entries = new Map(packages.map((p) => [p, Object.keys((JSON.parse(readFileSync(join(root, 'packages', p, 'package.json'), 'utf8')) as { exports: object }).exports)]));
+    const isPublic = (spec: string): boolean => {
+      const m = /^@levy\/([^/]+)(\/.+)?$/.exec(spec);
+      return m === null || (entries.get(m[1]!) ?? ['.']).includes(`.${m[2] ?? ''}`);
+    };
+    expect(isPublic('@levy/core/engine')).toBe(true);
+    expect(isPublic('@levy/core/src/store.js')).toBe(false);
     const reaching: string[] = [];
     for (const { file, text } of sources) {
       for (const m of text.matchAll(/from '([^']+)'/g)) {
         const spec = m[1] ?? '';
-        if (/^@levy\/[^/]+\/./.test(spec) || (spec.startsWith('.') && relative(root, join(dirname(file), spec)).split('/')[1] !== relative(root, file).split('/')[1])) {
+        if (!isPublic(spec) || (spec.startsWith('.') && relative(root, join(dirname(file), spec)).split('/')[1] !== relative(root, file).split('/')[1])) {
           reaching.push(`${relative(root, file)} imports ${spec}`);
         }
       }

@@ -1,4 +1,4 @@
-// What an embedder installs: each package's built entry (`pnpm build`, tsup), loaded by a plain
+// What an embedder installs: each package's built entries (`pnpm build`, tsup), loaded by a plain
 // node process the way a service would, through the package name and its `exports` map, as ESM
 // and as CommonJS. Every other test reads the sources (the `levy-source` condition), so without
 // this one a build that drops an export, or a CommonJS bundle that does not load, would pass.
@@ -20,8 +20,8 @@ const newest = (dir: string): number =>
   }, 0);
 
 /** why a package's build cannot be checked, or null when it is there and newer than its sources */
-const unbuilt = (pkg: string): string | null => {
-  const dist = join(root, 'packages', pkg, 'dist', 'index.js');
+const unbuilt = (pkg: string, entry = 'index'): string | null => {
+  const dist = join(root, 'packages', pkg, 'dist', `${entry}.js`);
   if (!existsSync(dist)) return `packages/${pkg}/dist is not built: run \`pnpm build\` first (CI does)`;
   if (statSync(dist).mtimeMs < newest(join(root, 'packages', pkg, 'src'))) return `packages/${pkg}/dist is older than its sources: run \`pnpm build\` first (CI does)`;
   return null;
@@ -37,18 +37,36 @@ const namesScript = (spec: string, type: 'module' | 'commonjs'): string =>
     ? `const m = await import(${JSON.stringify(spec)}); console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default').sort()));`
     : `const m = require(${JSON.stringify(spec)}); console.log(JSON.stringify(Object.keys(m).sort()));`;
 
-// the sources' entries, by path: testkit does not depend on every package (store-sqlite)
-const PACKAGES = [
-  { pkg: 'core', source: () => import('../../core/src/index.js') },
-  { pkg: 'projections', source: () => import('../../projections/src/index.js') },
-  { pkg: 'store-sqlite', source: () => import('../../store-sqlite/src/index.js') },
-  { pkg: 'testkit', source: () => import('../src/index.js') },
+// the names a built declaration file exports: tsup writes export lists (`export { a as B, type C }`),
+// re-exporting from a shared chunk where two entries share declarations
+const declaredIn = (pkg: string, file: string): Set<string> => {
+  const text = readFileSync(join(root, 'packages', pkg, 'dist', file), 'utf8');
+  return new Set([...text.matchAll(/export \{([^}]*)\}/g)].flatMap((m) => m[1]!.split(',').map((part) => part.trim().split(/\s+as\s+/).pop()!.replace(/^type\s+/, ''))));
+};
+
+// the names an entry's source re-exports by name, types included (`export { a, type B } from './x.js'`)
+const listedIn = (source: string): string[] =>
+  [...readFileSync(source, 'utf8').matchAll(/export \{([^}]*)\} from '[^']+'/g)]
+    .flatMap((m) => m[1]!.split(',').map((part) => part.trim().replace(/^type\s+/, '')))
+    .filter((name) => name !== '');
+
+// the sources' entries, by path: testkit does not depend on every package (store-sqlite). An entry
+// other than the main one (`entry`) is a subpath of the package's exports, `@levy/<pkg>/<entry>`.
+const ENTRIES = [
+  { pkg: 'core', entry: 'index', source: () => import('../../core/src/index.js') },
+  { pkg: 'core', entry: 'engine', source: () => import('../../core/src/engine.js') },
+  { pkg: 'projections', entry: 'index', source: () => import('../../projections/src/index.js') },
+  { pkg: 'store-sqlite', entry: 'index', source: () => import('../../store-sqlite/src/index.js') },
+  { pkg: 'testkit', entry: 'index', source: () => import('../src/index.js') },
 ] as const;
 
+const specOf = (pkg: string, entry: string): string => (entry === 'index' ? `@levy/${pkg}` : `@levy/${pkg}/${entry}`);
+
 describe('the built packages', () => {
-  for (const { pkg, source } of PACKAGES) {
-    it(`@levy/${pkg} loads from its build as ESM and as CommonJS, with every export of its sources and a declaration for each`, async (ctx) => {
-      const why = unbuilt(pkg);
+  for (const { pkg, entry, source } of ENTRIES) {
+    const spec = specOf(pkg, entry);
+    it(`${spec} loads from its build as ESM and as CommonJS, with every export of its sources and a declaration for each`, async (ctx) => {
+      const why = unbuilt(pkg, entry);
       if (why !== null) {
         console.log(`skipped: ${why}`);
         ctx.skip(why);
@@ -57,18 +75,55 @@ describe('the built packages', () => {
         .filter((k) => k !== 'default')
         .sort();
       expect(expected.length).toBeGreaterThan(0);
-      const esm = JSON.parse(node(pkg, namesScript(`@levy/${pkg}`, 'module'), 'module')) as string[];
-      const cjs = JSON.parse(node(pkg, namesScript(`@levy/${pkg}`, 'commonjs'), 'commonjs')) as string[];
+      const esm = JSON.parse(node(pkg, namesScript(spec, 'module'), 'module')) as string[];
+      const cjs = JSON.parse(node(pkg, namesScript(spec, 'commonjs'), 'commonjs')) as string[];
       expect(esm).toEqual(expected);
       expect(cjs).toEqual(expected);
-      // the declarations: tsup writes one file per format, ending in one export list
-      for (const file of ['index.d.ts', 'index.d.cts']) {
-        const text = readFileSync(join(root, 'packages', pkg, 'dist', file), 'utf8');
-        const declared = new Set([...text.matchAll(/export \{([^}]*)\}/g)].flatMap((m) => m[1]!.split(',').map((part) => part.trim().split(/\s+as\s+/).pop()!.replace(/^type\s+/, ''))));
-        expect(expected.filter((name) => !declared.has(name)), `${pkg}/dist/${file}`).toEqual([]);
+      // the declarations, one file per format; an entry that lists its names (engine.ts) has its types checked too
+      const named = entry === 'index' ? [] : listedIn(join(root, 'packages', pkg, 'src', `${entry}.ts`));
+      for (const file of [`${entry}.d.ts`, `${entry}.d.cts`]) {
+        const declared = declaredIn(pkg, file);
+        expect([...new Set([...expected, ...named])].filter((name) => !declared.has(name)), `${pkg}/dist/${file}`).toEqual([]);
       }
     });
   }
+
+  it('@levy/core keeps the engine helpers at @levy/core/engine only, built as one StoreError behind both entries, ESM and CommonJS', async (ctx) => {
+    const why = unbuilt('core') ?? unbuilt('core', 'engine') ?? unbuilt('store-sqlite');
+    if (why !== null) {
+      console.log(`skipped: ${why}`);
+      ctx.skip(why);
+    }
+    // every name of the engine's source, types included, is declared by the engine and not by the main entry
+    const engineNames = listedIn(join(root, 'packages', 'core', 'src', 'engine.ts'));
+    expect(engineNames).toEqual(expect.arrayContaining(['checkAppend', 'idempotentRetry', 'sealChecked', 'catchUpSubscription', 'CheckedAppend', 'SubscriptionSource']));
+    for (const type of ['module', 'commonjs'] as const) {
+      const main = JSON.parse(node('core', namesScript('@levy/core', type), type)) as string[];
+      expect(engineNames.filter((name) => main.includes(name)), `@levy/core (${type})`).toEqual([]);
+    }
+    for (const file of ['index.d.ts', 'index.d.cts']) {
+      const declared = declaredIn('core', file);
+      expect(engineNames.filter((name) => declared.has(name)), `core/dist/${file}`).toEqual([]);
+    }
+    // the two entries share one chunk: a refusal the engine helpers throw is a StoreError to the main entry
+    const check = "try { checkStreamId(''); console.log('no refusal'); } catch (e) { console.log(isStoreError(e, 'OPTIONS_INVALID') && e instanceof LevyError); }";
+    expect(node('core', `import { isStoreError, LevyError } from '@levy/core'; import { checkStreamId } from '@levy/core/engine'; ${check}`, 'module').trim()).toBe('true');
+    expect(node('core', `const { isStoreError, LevyError } = require('@levy/core'); const { checkStreamId } = require('@levy/core/engine'); ${check}`, 'commonjs').trim()).toBe('true');
+    // and the SQLite store, built against both entries, rejects with what the main entry's isStoreError knows
+    const refused = (load: string): string =>
+      `${load}
+(async () => {
+  const store = await openSqliteEventStore(':memory:');
+  const codes = [];
+  for (const append of [() => store.appendToStream('', []), () => store.appendToStream('s', [{ type: 'T', data: { n: 0.5 }, meta: { eventId: 'e' } }])]) {
+    try { await append(); codes.push('appended'); } catch (e) { codes.push(isStoreError(e) ? e.code : String(e)); }
+  }
+  await store.close();
+  console.log(codes.join(' '));
+})().catch((e) => { console.error(e); process.exit(1); });`;
+    expect(node('store-sqlite', refused("import { isStoreError } from '@levy/core'; import { openSqliteEventStore } from '@levy/store-sqlite';"), 'module').trim()).toBe('OPTIONS_INVALID EVENT_INVALID');
+    expect(node('store-sqlite', refused("const { isStoreError } = require('@levy/core'); const { openSqliteEventStore } = require('@levy/store-sqlite');"), 'commonjs').trim()).toBe('OPTIONS_INVALID EVENT_INVALID');
+  });
 
   it('@levy/testkit/conformance loads from its build inside vitest (it registers vitest cases, so it loads nowhere else), with every export of its source declared', async (ctx) => {
     const why = unbuilt('testkit');
