@@ -84,12 +84,29 @@ const isCalendarDate = (s: string): boolean => s.length === 10 && isCalendarDate
 const isTimeOfDayAt = (s: string): boolean =>
   digitAt(s, 11) * 10 + digitAt(s, 12) <= 23 && digitAt(s, 14) * 10 + digitAt(s, 15) <= 59 && digitAt(s, 17) * 10 + digitAt(s, 18) <= 60;
 
+// Money holds at most 2^53 - 1 fen (90,071,992,547,409.91) exactly; the patterns allow 16 integer
+// digits, so an amount of 14 digits or more is compared with that limit here: beyond it the codec
+// refuses it at its field, instead of letting moneyOf throw later inside a decision
+const LARGEST_FEN = String(Number.MAX_SAFE_INTEGER);
+const withinMoney = (s: string): boolean => {
+  const start = s.charCodeAt(0) === 45 ? 1 : 0;
+  const dot = s.indexOf('.');
+  const integerDigits = (dot === -1 ? s.length : dot) - start;
+  if (integerDigits < LARGEST_FEN.length - 2) return true;
+  if (integerDigits > LARGEST_FEN.length - 2) return false;
+  const fraction = dot === -1 ? '' : s.slice(dot + 1);
+  return s.slice(start, start + integerDigits) + fraction.padEnd(2, '0') <= LARGEST_FEN;
+};
+
 /** Brand of a checked string (io-ts). */
 export interface AmountBrand {
   readonly Amount: unique symbol;
 }
-/** A canonical CNY amount string: optional minus, digits, exactly two decimals (`"1234.50"`), never `"-0.00"`. */
-export const Amount = t.brand(t.string, (s): s is t.Branded<string, AmountBrand> => CANONICAL_AMOUNT.test(s) && s !== '-0.00', 'Amount');
+/**
+ * A canonical CNY amount string: optional minus, digits, exactly two decimals (`"1234.50"`), never
+ * `"-0.00"`, and within what {@link Money} holds exactly (at most 90071992547409.91 either way).
+ */
+export const Amount = t.brand(t.string, (s): s is t.Branded<string, AmountBrand> => CANONICAL_AMOUNT.test(s) && s !== '-0.00' && withinMoney(s), 'Amount');
 /** A canonical amount string. Turn it into {@link Money} with {@link moneyOf}. */
 export type Amount = t.TypeOf<typeof Amount>;
 
@@ -97,8 +114,11 @@ export type Amount = t.TypeOf<typeof Amount>;
 export interface AmountInputBrand {
   readonly AmountInput: unique symbol;
 }
-/** An amount as a person may type it in a command: `"12"`, `"12.3"` or `"12.30"` (never a number). */
-export const AmountInput = t.brand(t.string, (s): s is t.Branded<string, AmountInputBrand> => AMOUNT_INPUT.test(s), 'AmountInput');
+/**
+ * An amount as a person may type it in a command: `"12"`, `"12.3"` or `"12.30"` (never a number),
+ * within what {@link Money} holds exactly (at most 90071992547409.91 either way).
+ */
+export const AmountInput = t.brand(t.string, (s): s is t.Branded<string, AmountInputBrand> => AMOUNT_INPUT.test(s) && withinMoney(s), 'AmountInput');
 /** An amount as typed in a command; see {@link AmountInput}. */
 export type AmountInput = t.TypeOf<typeof AmountInput>;
 

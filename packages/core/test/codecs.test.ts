@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { Id, InstantString, IsoDate, Uuid, parseIsoDate } from '@levy/core';
+import { Amount, AmountInput, Id, InstantString, IsoDate, Money, Uuid, decodeWith, parseIsoDate } from '@levy/core';
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
@@ -61,5 +61,36 @@ describe('id codecs', () => {
       }),
     );
     expect(Uuid.is('01234567-89ab-8def-8123-456789abcdef')).toBe(true);
+  });
+});
+
+describe('amount codecs', () => {
+  it('accept an amount exactly when Money holds it (the largest is 90071992547409.91 either way)', () => {
+    expect(Amount.is('90071992547409.91')).toBe(true);
+    expect(Amount.is('-90071992547409.91')).toBe(true);
+    expect(AmountInput.is('90071992547409.91')).toBe(true);
+    expect(AmountInput.is('90071992547409.9')).toBe(true);
+    expect(AmountInput.is('90071992547409')).toBe(true);
+    for (const s of ['90071992547409.92', '-90071992547409.92', '90071992547410.00', '99999999999999.99', '100000000000000.00', '9999999999999999.99']) {
+      expect(Amount.is(s), s).toBe(false);
+      expect(AmountInput.is(s), s).toBe(false);
+    }
+    expect(AmountInput.is('90071992547410')).toBe(false);
+    expect(AmountInput.is('90071992547409.92')).toBe(false);
+  });
+  it('agree with Money.parse on every canonical amount of 13 to 16 integer digits', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.bigInt({ min: 10n ** 14n, max: 10n ** 18n - 1n }), (negative, fen) => {
+        const digits = String(fen);
+        const s = `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+        expect(Amount.is(s)).toBe(E.isRight(Money.parse(s)));
+        expect(AmountInput.is(s)).toBe(E.isRight(Money.parse(s)));
+      }),
+    );
+  });
+  it('refuse an amount beyond that range at its field, before any decision sees it', () => {
+    const r = decodeWith(AmountInput, '100000000000000.00', ['data', 'amount']);
+    expect(E.isLeft(r) && r.left[0]!.code).toBe('DECODE_FAILED');
+    expect(E.isLeft(r) && r.left[0]!.path).toEqual(['data', 'amount']);
   });
 });
