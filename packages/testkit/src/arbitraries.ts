@@ -519,9 +519,11 @@ export const accountLogArbitrary = (options: AccountLogOptions = {}): fc.Arbitra
   if (o.policy !== undefined && (typeof o.policy !== 'object' || o.policy === null)) invalidOption(['policy'], o.policy, 'an account policy (accountPolicyFrom of a schedule)');
   const u = range(o.units === undefined ? undefined : countRange(o.units, ['units'], 1, MAX_LOG_UNITS), { min: 1, max: 3 });
   const s = range(o.steps === undefined ? undefined : countRange(o.steps, ['steps'], 0, MAX_LOG_STEPS), { min: 0, max: 40 });
+  // size 'max': the whole range asked for. fast-check's default size ('small') stops an array at
+  // ten more than its minimum whatever its maxLength, which left logs of 60 steps at ten or fewer
   return fc.integer({ min: u.min, max: u.max }).chain((units) =>
     fc
-      .tuple(feeScheduleArbitrary(options.communityId ?? 'sunrise'), fc.array(accountStepArbitrary(units), { minLength: s.min, maxLength: s.max }))
+      .tuple(feeScheduleArbitrary(options.communityId ?? 'sunrise'), fc.array(accountStepArbitrary(units), { minLength: s.min, maxLength: s.max, size: 'max' }))
       .map(([schedule, steps]) => runAccountSteps(steps, { units, schedule, ...(options.policy === undefined ? {} : { policy: options.policy }), ...(options.communityId === undefined ? {} : { communityId: options.communityId }) })),
   );
 };
