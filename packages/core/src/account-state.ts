@@ -37,9 +37,9 @@ export interface AccountPolicy {
   readonly penalty: PenaltyPolicy & { readonly enabled: boolean };
   readonly allocation: 'oldest-first' | 'penalty-first' | 'largest-first';
   /**
-   * the most penalty managers may waive on one charge, all their waivers together (net of what
-   * recounts released); beyond it the owners' committee or assembly approves, and waivers they
-   * approved do not count toward it
+   * the most penalty managers may waive on one charge, all their waivers together, each as
+   * granted; beyond it the owners' committee or assembly approves, and waivers they approved do
+   * not count toward it
    */
   readonly managerWaiverLimit: Money;
   /** an installment missed by more than this many days defaults its plan */
@@ -265,7 +265,7 @@ export interface WaiverState {
   readonly released: Money;
   /**
    * not approved by the owners' committee or assembly (a manager's approval, or in an older log
-   * none): a penalty waiver counts, net of `released`, toward the manager's limit on its charge
+   * none): a penalty waiver counts, as granted, toward the manager's limit on its charge
    */
   readonly byManager: boolean;
 }

@@ -925,11 +925,16 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
 // GrantWaiver
 // ---------------------------------------------------------------------------------------------
 
-/** Penalty managers have waived on a charge: its penalty waivers the committee or assembly did not approve, each net of what recounts released. */
+/**
+ * Penalty managers have waived on a charge: its penalty waivers the committee or assembly did not
+ * approve, each as granted. A recount that releases part of one gives no room for another: a
+ * reversal could restore the released part later, and the waivers would then relieve more than
+ * the limit with nobody's approval for the excess.
+ */
 const managerWaived = (state: AccountState, chargeId: string): Money => {
   let sum = ZERO;
   for (const w of state.waivers.values()) {
-    if (w.byManager && w.kind === 'penalty' && w.chargeId === chargeId) sum = sum.add(w.amount.subtract(w.released));
+    if (w.byManager && w.kind === 'penalty' && w.chargeId === chargeId) sum = sum.add(w.amount);
   }
   return sum;
 };

@@ -59,10 +59,8 @@ interface CommunityRules {
   closedThrough: EpochDay | null;
   managerWaiverLimit: Money | null;
   readonly published: Map<number, EpochDay>;
-  /** penalty waived per charge (`<stream>|<chargeId>`) without the committee, net of what recounts released: the manager's limit holds per charge, in total */
+  /** penalty waived per charge (`<stream>|<chargeId>`) without the committee, as granted: the manager's limit holds per charge, in total */
   readonly managerWaived: Map<string, Money>;
-  /** those waivers (`<stream>|<waiverId>`): a recount that releases or restores one moves its charge's total */
-  readonly managerWaivers: Set<string>;
 }
 
 /** The audit trail's fold state: the events themselves (by reference) and the flags raised. */
@@ -81,7 +79,7 @@ export interface AuditState {
 const rulesOf = (state: AuditState, communityId: string): CommunityRules => {
   let r = state.communities.get(communityId);
   if (r === undefined) {
-    r = { communityId, timeZone: 'Asia/Shanghai', offset: fixedOffsetOf('Asia/Shanghai'), lastInstant: null, lastRecorded: 0, closedThrough: null, managerWaiverLimit: null, published: new Map(), managerWaived: new Map(), managerWaivers: new Set() };
+    r = { communityId, timeZone: 'Asia/Shanghai', offset: fixedOffsetOf('Asia/Shanghai'), lastInstant: null, lastRecorded: 0, closedThrough: null, managerWaiverLimit: null, published: new Map(), managerWaived: new Map() };
     state.communities.set(communityId, r);
   }
   state.lastRules = r;
@@ -205,7 +203,6 @@ export const auditStep = (state: AuditState, event: LoggedEvent, day: EpochDay, 
         const amount = moneyOfAmount(d.amount);
         const total = already === undefined ? amount : already.add(amount);
         rules.managerWaived.set(key, total);
-        rules.managerWaivers.add(`${event.streamId}|${d.waiverId}`);
         const limit = rules.managerWaiverLimit;
         const overLimit = limit !== null && total.greaterThan(limit);
         const byManager = event.meta.actor.role === 'manager' || approval?.approverRole === 'manager';
@@ -215,18 +212,6 @@ export const auditStep = (state: AuditState, event: LoggedEvent, day: EpochDay, 
         } else if (!byManager) {
           raise(state, index, 'WAIVER_WITHOUT_APPROVAL', `waiver of ${d.amount} penalty on ${d.chargeId} has no manager or committee approval`);
         }
-      }
-      break;
-    }
-    case 'PenaltyAdjusted': {
-      // a recount that releases (negative) or restores (positive) a manager's waiver moves what counts toward the limit
-      const changes = event.data.waivers;
-      if (changes === undefined || rules.managerWaivers.size === 0) break;
-      const key = `${event.streamId}|${event.data.chargeId}`;
-      for (const w of changes) {
-        if (!rules.managerWaivers.has(`${event.streamId}|${w.waiverId}`)) continue;
-        const had = rules.managerWaived.get(key);
-        if (had !== undefined) rules.managerWaived.set(key, had.add(moneyOfAmount(w.amount)));
       }
       break;
     }
