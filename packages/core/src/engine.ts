@@ -8,7 +8,7 @@
  *
  * An application embedding Levy needs none of this: the port and its types, `StoreError`,
  * `isStoreError`, `STORE_LIMITS`, `openMemoryEventStore`, `sealEvent` and `verifyChain` are in
- * the main entry, `@levy/core`. These names moved here from the main entry in 0.1.x (before 1.0).
+ * the main entry, `@levy/core`. These names moved here from the main entry in 0.2.0 (before 1.0).
  *
  * @example
  * import { type AppendOptions, type NewEvent } from '@levy/core';
