@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type StoredEvent, isStoreError, verifyChain } from '@levy/core';
+import { type StoredEvent, isStoreError, openMemoryEventStore, verifyChain } from '@levy/core';
 import { LEVY_APPLICATION_ID, SCHEMA_VERSION, openSqliteEventStore } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'levy-sqlite-'));
@@ -374,5 +374,39 @@ describe('other processes', () => {
     await reading;
     expect(seen.map((e) => e.position)).toEqual(seen.map((_, i) => BigInt(i + 1)));
     await s.close();
+  });
+});
+
+describe('a memory store seeded from a SQLite read', () => {
+  it('takes every event readAll gives, with their revisions and chains, and goes on from there', async () => {
+    const s = await openSqliteEventStore(file());
+    await s.appendToStream('levy.a', [ev('a0', { amount: '1.00', 名: '张三' }), ev('a1', { lines: [1, { x: null }] })]);
+    await s.appendToStream('levy.b', [ev('b0')]);
+    await s.appendToStream('levy.a', [ev('a2')], { expectedRevision: 1n });
+    const stored = await collect(s.readAll());
+    await s.close();
+    const m = openMemoryEventStore({ seed: stored });
+    expect(await collect(m.readAll())).toEqual(stored);
+    expect(verifyChain(await collect(m.readAll()))).toEqual({ ok: true, count: 4 });
+    // the next append continues each stream's revisions and chain
+    expect(await m.appendToStream('levy.b', [ev('b1')], { expectedRevision: 0n })).toEqual({ nextExpectedRevision: 1n, position: 5n });
+    expect(verifyChain(await collect(m.readAll()))).toEqual({ ok: true, count: 5 });
+  });
+  it('refuses a SQLite read whose stored hash was changed, naming the event, and opens no store', async () => {
+    const s = await openSqliteEventStore(file());
+    await s.appendToStream('levy.a', [ev('a0'), ev('a1')]);
+    const stored = await collect(s.readAll());
+    await s.close();
+    const tampered = stored.map((e, i) => (i === 1 ? { ...e, data: { changed: true } } : e));
+    const e = (() => {
+      try {
+        openMemoryEventStore({ seed: tampered });
+        return 'no error';
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(isStoreError(e, 'CHAIN_BROKEN')).toBe(true);
+    expect((e as { error: { path: readonly string[] } }).error.path.slice(0, 2)).toEqual(['seed', '1']);
   });
 });
