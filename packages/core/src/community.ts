@@ -148,13 +148,26 @@ const lastAt = <T extends { readonly from: EpochDay }>(history: readonly T[], da
 export const areaOn = (unit: UnitRecord, day: EpochDay): string => lastAt(unit.areaHistory, day)?.areaM2 ?? '0';
 
 /**
- * The fee schedule in force for a period: the highest version that takes effect on or before the
- * period's last day, or undefined.
+ * The fee schedule a period is billed from: the highest version that takes effect on or before the
+ * period's last day among those published (公示) on or before its first day, or undefined. A version
+ * published during the period applies from the next period: a charge may not be billed from a
+ * schedule published after its period starts, and a version adopted mid-period does not stop the
+ * period being billed from the one before it.
  *
  * @example
  * scheduleFor(state, march2025)?.data.version; // 2
  */
 export const scheduleFor = (state: CommunityState, period: Period): ScheduleRecord | undefined => {
+  let found: ScheduleRecord | undefined;
+  for (const s of state.schedules) {
+    if (s.effectiveDay <= period.end && s.publishedDay <= period.start && (found === undefined || s.data.version > found.data.version)) found = s;
+  }
+  return found;
+};
+
+// the highest version effective by the period's end, published or not: what billing would have
+// used but for 公示, to name it when no published version qualifies
+const latestEffectiveBy = (state: CommunityState, period: Period): ScheduleRecord | undefined => {
   let found: ScheduleRecord | undefined;
   for (const s of state.schedules) if (s.effectiveDay <= period.end && (found === undefined || s.data.version > found.data.version)) found = s;
   return found;
@@ -581,10 +594,10 @@ type Calculation = CommandData<'IssueCharge'>['calculation'];
 /**
  * Plans the billing run of a period: one `IssueCharge` per unit handed over by the period's end
  * and per fee item that applies to its use type, priced with the schedule in force for the period
- * (the highest version effective by its last day). Refusals: `PERIOD_KEY_INVALID`,
+ * (the highest version effective by its last day among those published by its first, {@link scheduleFor}). Refusals: `PERIOD_KEY_INVALID`,
  * `PERIOD_CLOSED`, `NO_FEE_SCHEDULE`, `BILLING_CYCLE_MISMATCH` (a quarter key for a monthly
- * schedule), `SCHEDULE_NOT_PUBLISHED` (the schedule was published after the period starts:
- * domain.md, 公示), and pricing errors naming the unit and item (path
+ * schedule), `SCHEDULE_NOT_PUBLISHED` (every version effective by the period's end was published
+ * after the period starts: domain.md, 公示), and pricing errors naming the unit and item (path
  * `['units', unitId, 'items', feeItemId, ...]`), `AMOUNT_TOO_LARGE` among them: a charge or its
  * commission beyond the largest exact amount, or a run whose total would be (at the charge that
  * took it over). A refused run plans no charge at all.
@@ -608,22 +621,24 @@ export const planBilling = (state: CommunityState, periodKey: string, meta: Comm
   if (E.isLeft(open)) return open;
   const schedule = scheduleFor(state, period);
   if (schedule === undefined) {
-    return E.left(domainError('NO_FEE_SCHEDULE', `no fee schedule takes effect by ${isoDateOf(period.end)}, the end of ${period.key}: adopt one first`, ['data', 'periodKey']));
+    const unpublished = latestEffectiveBy(state, period);
+    if (unpublished === undefined) {
+      return E.left(domainError('NO_FEE_SCHEDULE', `no fee schedule takes effect by ${isoDateOf(period.end)}, the end of ${period.key}: adopt one first`, ['data', 'periodKey']));
+    }
+    const u = unpublished.data;
+    return E.left(
+      domainError(
+        'SCHEDULE_NOT_PUBLISHED',
+        `fee schedule version ${u.version} was published (公示) on ${u.publishedOn}, after ${period.key} starts (${isoDateOf(period.start)}), and no version published by then takes effect by its end; a charge may not be billed from a schedule published after its period starts`,
+        ['data', 'periodKey'],
+        { scheduleVersion: u.version, publishedOn: u.publishedOn, periodStart: isoDateOf(period.start) },
+      ),
+    );
   }
   const s = schedule.data;
   if (period.kind !== s.billingCycle) {
     return E.left(
       domainError('BILLING_CYCLE_MISMATCH', `fee schedule version ${s.version} bills by ${s.billingCycle}, so run billing for a ${s.billingCycle} key, not ${describe(period.key)}`, ['data', 'periodKey']),
-    );
-  }
-  if (schedule.publishedDay > period.start) {
-    return E.left(
-      domainError(
-        'SCHEDULE_NOT_PUBLISHED',
-        `fee schedule version ${s.version} was published (公示) on ${s.publishedOn}, after ${period.key} starts (${isoDateOf(period.start)}); a charge may not be billed from a schedule published after its period starts`,
-        ['data', 'periodKey'],
-        { scheduleVersion: s.version, publishedOn: s.publishedOn, periodStart: isoDateOf(period.start) },
-      ),
     );
   }
   const dueDate = iso(dueDateOf(period, s.dueRule as DueRule));

@@ -12,7 +12,9 @@ import {
   Money,
   createLevy,
   openMemoryEventStore,
+  parsePeriodKey,
   planBilling,
+  scheduleFor,
   validateSchedule,
 } from '@levy/core';
 import { CID, adoptSchedule, cmd, ctx, eventsOf, meta, registerCommunity, registerUnit, scheduleData, stateOf } from './community-fixtures.js';
@@ -207,6 +209,29 @@ describe('RunBilling and planBilling', () => {
   it('refuses a period that starts before the schedule was published (公示)', () => {
     const late = eventsOf([registerCommunity(), registerUnit('B1-0101'), adoptSchedule({ publishedOn: '2025-03-10', effectiveFrom: '2025-03-20' })]);
     spec.given(late).when(cmd('RunBilling', { periodKey: '2025-03' }, meta('2025-04-01'))).thenFails('SCHEDULE_NOT_PUBLISHED', ['data', 'periodKey']);
+  });
+  it('bills a period from the version published by its start: one adopted mid-period applies from the next period', () => {
+    // version 2 (3.00 a m² instead of 2.80) adopted on 10 March to take effect on 15 March
+    const v2 = adoptSchedule(
+      { version: 2, publishedOn: '2025-03-10', effectiveFrom: '2025-03-15', items: [{ feeItemId: 'property', name: '物业服务费', pricing: { kind: 'area', byUseType: { residential: '3.00', commercial: '6.50' } }, appliesTo: ['residential', 'commercial'] }] },
+      meta('2025-03-10'),
+    );
+    const state = stateOf(eventsOf([registerCommunity(), registerUnit('B1-0101'), adoptSchedule(), v2]));
+    const march = planBilling(state, '2025-03', meta('2025-04-01'), ctx);
+    const april = planBilling(state, '2025-04', meta('2025-05-01'), ctx);
+    if (E.isLeft(march) || E.isLeft(april)) throw new Error(`expected both planned: ${JSON.stringify([march, april])}`);
+    // March from version 1: 89.50 × 2.80 = 250.60; April from version 2: 89.50 × 3.00 = 268.50
+    expect(march.right.charges.map((c) => [c.command.data.scheduleVersion, c.command.data.amount])).toEqual([[1, '250.60']]);
+    expect(april.right.charges.map((c) => [c.command.data.scheduleVersion, c.command.data.amount])).toEqual([[2, '268.50']]);
+    const key = parsePeriodKey('2025-03');
+    expect(E.isRight(key) && scheduleFor(state, key.right)?.data.version).toBe(1);
+  });
+  it('names the unpublished version when every version effective by the period end was published after it starts', () => {
+    const late = eventsOf([registerCommunity(), registerUnit('B1-0101'), adoptSchedule({ publishedOn: '2025-03-10', effectiveFrom: '2025-03-20' })]);
+    const e = spec.given(late).when(cmd('RunBilling', { periodKey: '2025-03' }, meta('2025-04-01'))).thenFails('SCHEDULE_NOT_PUBLISHED', ['data', 'periodKey']);
+    expect(e.details).toEqual({ scheduleVersion: 1, publishedOn: '2025-03-10', periodStart: '2025-03-01' });
+    // April starts after it was published: billed
+    spec.given(late).when(cmd('RunBilling', { periodKey: '2025-04' }, meta('2025-05-01'))).then((es) => expect(es.length).toBeGreaterThan(0));
   });
   it('refuses a period with no schedule and a key of the wrong cycle', () => {
     spec.given(units()).when(cmd('RunBilling', { periodKey: '2024-12' }, meta('2025-04-01'))).thenFails('NO_FEE_SCHEDULE');
