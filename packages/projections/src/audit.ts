@@ -14,7 +14,7 @@
  * const audit = rebuild(auditProjection, events);
  * auditTrail(audit, { flagged: true }).rows.map((r) => `${r.type} ${r.flags.join(',')}`);
  */
-import { type DomainError, EVENT_TYPES, type EpochDay, LevyError, type Money, accountStream, dayOfIso, describe, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
+import { DEFAULT_ACCOUNT_POLICY, type DomainError, EVENT_TYPES, type EpochDay, LevyError, type Money, accountStream, dayOfIso, describe, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
 import { ChunkedList } from './chunked.js';
 import * as E from './either.js';
 import { type BookAnomaly, communityUnknown } from './book.js';
@@ -57,7 +57,8 @@ interface CommunityRules {
   lastInstant: string | null;
   lastRecorded: EpochDay;
   closedThrough: EpochDay | null;
-  managerWaiverLimit: Money | null;
+  /** each schedule version's effective day and waiver limit: a waiver is held to the version in force on its day, as the decider holds it */
+  readonly limits: { readonly version: number; readonly effectiveDay: EpochDay; readonly limit: Money }[];
   readonly published: Map<number, EpochDay>;
   /** penalty waived per charge (`<stream>|<chargeId>`) without the committee, as granted: the manager's limit holds per charge, in total */
   readonly managerWaived: Map<string, Money>;
@@ -79,7 +80,7 @@ export interface AuditState {
 const rulesOf = (state: AuditState, communityId: string): CommunityRules => {
   let r = state.communities.get(communityId);
   if (r === undefined) {
-    r = { communityId, timeZone: 'Asia/Shanghai', offset: fixedOffsetOf('Asia/Shanghai'), lastInstant: null, lastRecorded: 0, closedThrough: null, managerWaiverLimit: null, published: new Map(), managerWaived: new Map() };
+    r = { communityId, timeZone: 'Asia/Shanghai', offset: fixedOffsetOf('Asia/Shanghai'), lastInstant: null, lastRecorded: 0, closedThrough: null, limits: [], published: new Map(), managerWaived: new Map() };
     state.communities.set(communityId, r);
   }
   state.lastRules = r;
@@ -132,6 +133,14 @@ const auditProjectionOf = (policy: AuditPolicy): Projection<AuditState> => ({
   apply: (state, event) => auditStep(state, event, dayOfDecoded(event.meta.effectiveDate), undefined),
 });
 
+// the manager's waiver limit in force on a day: the highest schedule version effective by then, or
+// the default policy's when none is (the decider's accountPolicyFrom(scheduleOn(day)))
+const limitOn = (rules: CommunityRules, day: EpochDay): Money => {
+  let found: CommunityRules['limits'][number] | undefined;
+  for (const l of rules.limits) if (l.effectiveDay <= day && (found === undefined || l.version > found.version)) found = l;
+  return found === undefined ? DEFAULT_ACCOUNT_POLICY.managerWaiverLimit : found.limit;
+};
+
 /**
  * The audit trail's fold step for one event whose effective day is already read. `communityId` is
  * the community of the event's stream when the caller already knows it ({@link levyProjection}
@@ -167,7 +176,7 @@ export const auditStep = (state: AuditState, event: LoggedEvent, day: EpochDay, 
       return state;
     case 'FeeScheduleAdopted':
       rules.published.set(event.data.version, dayOfDecoded(event.data.publishedOn));
-      rules.managerWaiverLimit = moneyOfAmount(event.data.managerWaiverLimit);
+      rules.limits.push({ version: event.data.version, effectiveDay: dayOfDecoded(event.data.effectiveFrom), limit: moneyOfAmount(event.data.managerWaiverLimit) });
       return state;
     case 'PeriodClosed': {
       const end = dayOfDecoded(event.data.periodEnd);
@@ -203,8 +212,8 @@ export const auditStep = (state: AuditState, event: LoggedEvent, day: EpochDay, 
         const amount = moneyOfAmount(d.amount);
         const total = already === undefined ? amount : already.add(amount);
         rules.managerWaived.set(key, total);
-        const limit = rules.managerWaiverLimit;
-        const overLimit = limit !== null && total.greaterThan(limit);
+        const limit = limitOn(rules, day);
+        const overLimit = total.greaterThan(limit);
         const byManager = event.meta.actor.role === 'manager' || approval?.approverRole === 'manager';
         if (overLimit) {
           const how = already === undefined || already.isZero() ? ' is' : `, after ${already.toString()} already waived on it without the committee, takes it to ${total.toString()},`;

@@ -241,6 +241,21 @@ describe('audit trail', () => {
       expect(flags[2]![1]).toContain('after 100.00 already waived on it without the committee, takes it to 144.00');
     });
 
+    it("holds a waiver dated before any schedule takes effect to the default policy's 200.00, as the decider does", () => {
+      const log = setup().filter((e) => e.type !== 'FeeScheduleAdopted');
+      expect(flagsOf([...log, waiver('w-1', '150.00', manager), waiver('w-2', '50.00', manager), waiver('w-3', '0.01', manager)]).map(([code]) => code)).toEqual(['', '', 'WAIVER_WITHOUT_APPROVAL']);
+    });
+
+    it('holds each waiver to the limit of the schedule in force on its date, as the decider does', () => {
+      // version 2 raises the limit to 500.00 from June 1; adopted in May, after the April waiver
+      const v1 = setup()[3]!;
+      const v2 = ev(SC, 'FeeScheduleAdopted', '2025-05-10', { ...(v1.data as object), version: 2, publishedOn: '2025-05-10', effectiveFrom: '2025-06-01', managerWaiverLimit: '500.00' } as never);
+      const june = ev(S1, 'WaiverGranted', '2025-06-05', { waiverId: 'w-jun', chargeId: 'c1-2025-02', kind: 'penalty', amount: '100.00' } as EventOf<'WaiverGranted'>['data'], manager);
+      // April's 100.00 is above the 50.00 then in force; June's 100.00 is within 500.00
+      expect(flagsOf([...setup(), v2, waiver('w-apr', '100.00', manager), june]).map(([code]) => code)).toEqual(['WAIVER_WITHOUT_APPROVAL', '']);
+      expect(flagsOf([...setup(), v2, waiver('w-apr', '100.00', manager)])[0]![1]).toContain("above the manager's limit of 50.00");
+    });
+
     it("counts neither the committee's waivers nor another charge's, and a manager's waiver as granted even after a recount released part of it", () => {
       // 30.00 + 20.00 by the manager on January; the committee's 100.00 beside them; 50.00 on February
       const log = [...setup(), waiver('w-1', '30.00', manager), waiver('w-c', '100.00', committee), waiver('w-2', '20.00', manager), waiver('w-4', '50.00', manager, 'c1-2025-02')];
