@@ -5,7 +5,7 @@ import { ChunkedList } from '../src/chunked.js';
 describe('ChunkedList, the append-only list the views keep every event and movement in', () => {
   it('reads back what an array would, across chunk boundaries (1,024 entries a chunk)', () => {
     fc.assert(
-      fc.property(fc.nat({ max: 3_500 }), fc.array(fc.integer({ min: -5, max: 3_505 }), { maxLength: 20 }), (n, probes) => {
+      fc.property(fc.nat({ max: 3_500 }), fc.array(fc.integer({ min: -5, max: 3_505 }), { maxLength: 20, size: 'max' }), (n, probes) => {
         const list = new ChunkedList<{ i: number }>();
         const model: { i: number }[] = [];
         for (let i = 0; i < n; i++) {

@@ -511,7 +511,10 @@ const communityEvents = (communityId: string, unitIds: readonly string[], schedu
  * and fewer, simpler steps.
  *
  * @example
- * fc.assert(fc.property(accountLogArbitrary({ units: { min: 1, max: 5 }, steps: 60 }), (log) => checkInvariants(log)));
+ * fc.assert(fc.property(accountLogArbitrary({ units: { min: 1, max: 5 }, steps: 60 }), (log) => {
+ *   // the checks take events as a store holds them, and return violations rather than throw
+ *   expect(checkInvariants(storedEventsOf(log))).toEqual([]);
+ * }));
  */
 export const accountLogArbitrary = (options: AccountLogOptions = {}): fc.Arbitrary<AccountLog> => {
   const o = optionsOf(options, ['communityId', 'units', 'steps', 'policy'], 'accountLogArbitrary');

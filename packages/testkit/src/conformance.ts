@@ -616,7 +616,7 @@ export const storeConformanceSuite = (name: string, open: () => Promise<EventSto
       });
       it('matches a reference model on any sequence of appends and retries', async () => {
         await fc.assert(
-          fc.asyncProperty(fc.array(op, { maxLength: 25 }), async (ops) => {
+          fc.asyncProperty(fc.array(op, { maxLength: 25, size: 'max' }), async (ops) => {
             const s = await open();
             try {
               const model = new Map<number, number>(); // stream -> last revision

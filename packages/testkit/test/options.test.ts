@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LevyError, openMemoryEventStore } from '@levy/core';
+import { levyProjection } from '@levy/projections';
 import { accountLogArbitrary, amountArbitrary, checkIncremental, checkInvariants, simulateCommunityYear } from '../src/index.js';
 
 const any = (x: unknown) => x as never;
@@ -104,6 +105,10 @@ describe('checkInvariants checks its options', () => {
   it('refuses a log that is not a list, and checkIncremental an option it does not take', () => {
     expect(refusal(() => checkInvariants(any(null)))).toEqual(invalid('log'));
     expect(refusal(() => checkIncremental([], any({ skipIncremental: true })))).toEqual(unknown('skipIncremental'));
+    // projection is checkIncremental's alone: checkInvariants folds every check with levyProjection
+    expect(refusal(() => checkInvariants([], any({ projection: levyProjection })))).toEqual(unknown('projection'));
+    for (const bad of ['levy', 1, { init: () => ({}) }]) expect(refusal(() => checkIncremental([], any({ projection: bad })))).toEqual(invalid('projection'));
+    expect(checkIncremental([], { projection: levyProjection })).toEqual([]);
     expect(checkInvariants([], { every: 3, skipClosedPeriods: true })).toEqual([]);
   });
 });

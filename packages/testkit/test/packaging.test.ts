@@ -160,7 +160,7 @@ const { state } = await rebuildFromStore(levyProjection, store);
 const log = [];
 for await (const e of store.readAll()) log.push(e);
 const tb = trialBalance(state.journal);
-console.log(JSON.stringify({ events: sim.events, folded: log.length, sum: tb.sum.toString(), debit: tb.totalDebit.toString(), violations: checkInvariants(log).map((v) => v.code) }));`)}`;
+console.log(JSON.stringify({ events: sim.events, folded: log.length, sum: tb.sum.toString(), debit: tb.totalDebit.toString(), violations: checkInvariants(log).map((v) => v.invariant + ': ' + v.message) }));`)}`;
     const names = '{ openMemoryEventStore }';
     const esm = year(`import ${names} from '@levy/core'; import { rebuildFromStore, levyProjection, trialBalance } from '@levy/projections'; import { simulateCommunityYear, checkInvariants } from '@levy/testkit';`, (b) => b);
     const cjs = year(
