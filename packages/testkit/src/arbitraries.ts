@@ -134,7 +134,7 @@ export const feeScheduleArbitrary = (communityId = 'sunrise'): fc.Arbitrary<Sche
             {
               feeItemId: 'property',
               name: 'Property service fee',
-              pricing: { kind: 'area', byUseType: { residential: r.residential, commercial: r.commercial }, byGrade: { A: r.commercial } },
+              pricing: { kind: 'area', byUseType: { residential: r.residential, commercial: r.commercial, office: r.commercial }, byGrade: { A: r.commercial } },
               appliesTo: ['residential', 'commercial', 'office'],
             },
             { feeItemId: 'parking', name: 'Parking management fee', pricing: { kind: 'fixed', amountPerMonth: yuanOfFen(r.parkingFen) }, appliesTo: ['parking'] },

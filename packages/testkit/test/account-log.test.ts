@@ -14,6 +14,7 @@ import {
   isOpen,
   isoDateOf,
   principalTimeline,
+  validateSchedule,
 } from '@levy/core';
 import { type AccountStep, accountLogArbitrary, accountStepArbitrary, commandOfStep, feeScheduleArbitrary, fenOf, runAccountSteps, storedEventsOf } from '../src/index.js';
 import { runs } from './support/properties.js';
@@ -69,6 +70,18 @@ const checkState = (s: AccountState): void => {
     if (!c.cancelled) expect(fenOf(c.outstandingPrincipal)).toBe(fenOf(c.amount) - fenOf(c.paidPrincipal) - fenOf(c.waivedPrincipal));
   }
 };
+
+describe('feeScheduleArbitrary', () => {
+  it('makes schedules the community decider adopts: every use type an item applies to is priced', () => {
+    fc.assert(
+      fc.property(feeScheduleArbitrary(), (schedule) => {
+        const { communityId: _, ...data } = schedule;
+        const r = validateSchedule(data as never);
+        expect(r._tag === 'Left' ? `${r.left.code} at ${r.left.path.join('.')}` : 'adoptable').toBe('adoptable');
+      }),
+    );
+  });
+});
 
 describe('accountLogArbitrary', () => {
   it('makes logs whose events all decode to themselves', () => {
