@@ -157,19 +157,13 @@ export const areaOn = (unit: UnitRecord, day: EpochDay): string => lastAt(unit.a
  * @example
  * scheduleFor(state, march2025)?.data.version; // 2
  */
-export const scheduleFor = (state: CommunityState, period: Period): ScheduleRecord | undefined => {
-  let found: ScheduleRecord | undefined;
-  for (const s of state.schedules) {
-    if (s.effectiveDay <= period.end && s.publishedDay <= period.start && (found === undefined || s.data.version > found.data.version)) found = s;
-  }
-  return found;
-};
+export const scheduleFor = (state: CommunityState, period: Period): ScheduleRecord | undefined =>
+  highestVersion(state, (s) => s.effectiveDay <= period.end && s.publishedDay <= period.start);
 
-// the highest version effective by the period's end, published or not: what billing would have
-// used but for 公示, to name it when no published version qualifies
-const latestEffectiveBy = (state: CommunityState, period: Period): ScheduleRecord | undefined => {
+// the highest version of the community's schedules that passes `ok`, or undefined
+const highestVersion = (state: CommunityState, ok: (s: ScheduleRecord) => boolean): ScheduleRecord | undefined => {
   let found: ScheduleRecord | undefined;
-  for (const s of state.schedules) if (s.effectiveDay <= period.end && (found === undefined || s.data.version > found.data.version)) found = s;
+  for (const s of state.schedules) if (ok(s) && (found === undefined || s.data.version > found.data.version)) found = s;
   return found;
 };
 
@@ -179,11 +173,7 @@ const latestEffectiveBy = (state: CommunityState, period: Period): ScheduleRecor
  * @example
  * scheduleOn(state, epochDayOf(2025, 4, 10))?.data.penalty.dailyRate; // '0.0003'
  */
-export const scheduleOn = (state: CommunityState, day: EpochDay): ScheduleRecord | undefined => {
-  let found: ScheduleRecord | undefined;
-  for (const s of state.schedules) if (s.effectiveDay <= day && (found === undefined || s.data.version > found.data.version)) found = s;
-  return found;
-};
+export const scheduleOn = (state: CommunityState, day: EpochDay): ScheduleRecord | undefined => highestVersion(state, (s) => s.effectiveDay <= day);
 
 /**
  * Refuses a day inside a closed period with `PERIOD_CLOSED`, telling the clerk what to do instead.
@@ -621,7 +611,8 @@ export const planBilling = (state: CommunityState, periodKey: string, meta: Comm
   if (E.isLeft(open)) return open;
   const schedule = scheduleFor(state, period);
   if (schedule === undefined) {
-    const unpublished = latestEffectiveBy(state, period);
+    // the version billing would have used but for 公示: named in the refusal
+    const unpublished = highestVersion(state, (s) => s.effectiveDay <= period.end);
     if (unpublished === undefined) {
       return E.left(domainError('NO_FEE_SCHEDULE', `no fee schedule takes effect by ${isoDateOf(period.end)}, the end of ${period.key}: adopt one first`, ['data', 'periodKey']));
     }
