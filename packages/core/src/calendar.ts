@@ -179,6 +179,7 @@ export const parseIsoDate = (input: unknown, path: readonly string[] = []): E.Ei
  * The epoch day of a `Temporal.PlainDate` (read in the ISO calendar whatever calendar it carries).
  *
  * @example
+ * import { Temporal } from 'temporal-polyfill';
  * toEpochDay(Temporal.PlainDate.from('2025-04-15')); // 20193
  */
 export const toEpochDay = (date: Temporal.PlainDate): EpochDay => {
@@ -222,6 +223,7 @@ export const validateTimeZone = (input: unknown, path: readonly string[] = []): 
  * `LevyError` (`TIME_ZONE_INVALID`) rather than Temporal's bare RangeError.
  *
  * @example
+ * import { Temporal } from 'temporal-polyfill';
  * zonedDateTimeOf(Temporal.Instant.from('2025-01-31T16:30:00Z')).toString(); // '2025-02-01T00:30:00+08:00[Asia/Shanghai]'
  */
 export const zonedDateTimeOf = (instant: Temporal.Instant, timeZone: string = DEFAULT_TIME_ZONE): Temporal.ZonedDateTime => {
@@ -242,6 +244,7 @@ export const zonedDateTimeOf = (instant: Temporal.Instant, timeZone: string = DE
  * with {@link validateTimeZone}.
  *
  * @example
+ * import { Temporal } from 'temporal-polyfill';
  * businessDateOf(Temporal.Instant.from('2025-01-31T16:30:00Z')).toString();          // '2025-02-01'
  * businessDateOf(Temporal.Instant.from('2025-01-31T16:30:00Z'), 'UTC').toString();   // '2025-01-31'
  */
@@ -252,6 +255,7 @@ export const businessDateOf = (instant: Temporal.Instant, timeZone: string = DEF
  * {@link businessDateOf} as an epoch day, for code that works inside.
  *
  * @example
+ * import { Temporal } from 'temporal-polyfill';
  * businessDayOf(Temporal.Instant.from('2025-01-31T16:30:00Z')); // epochDayOf(2025, 2, 1)
  */
 export const businessDayOf = (instant: Temporal.Instant, timeZone: string = DEFAULT_TIME_ZONE): EpochDay => {

@@ -14,6 +14,7 @@
  *
  * @example
  * import { createLevy, openMemoryEventStore } from '@levy/core';
+ * import * as E from 'fp-ts/lib/Either.js';
  * const levy = createLevy(openMemoryEventStore());
  * const r = await levy.handle(receivePayment, { communityId: 'sunrise', unitId: 'B1-1203' });
  * if (E.isLeft(r)) console.log(r.left.code, r.left.message); else r.right.events;

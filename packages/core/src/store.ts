@@ -191,7 +191,7 @@ export const storeError = (code: StoreErrorCode, message: string, path: readonly
  * Is `e` a {@link StoreError} (with this code, when given)?
  *
  * @example
- * if (isStoreError(e, 'CONCURRENCY_CONFLICT')) retry();
+ * isStoreError(e, 'CONCURRENCY_CONFLICT'); // true when the stream moved since it was read: read it again and decide again
  */
 export const isStoreError = (e: unknown, code?: string): e is StoreError => e instanceof StoreError && (code === undefined || e.code === code);
 
@@ -893,7 +893,8 @@ const SUBSCRIPTION_PAGE = 512;
  *
  * @example
  * const sub = catchUpSubscription(source, { checkpoint: 41n });
- * for await (const e of sub) { project(e); save(e.position); }
+ * // project and saveCheckpoint are the consumer's own: apply the event, then store its position
+ * for await (const e of sub) { project(e); await saveCheckpoint(e.position); }
  */
 export const catchUpSubscription = (source: SubscriptionSource, options?: SubscribeOptions): Subscription => {
   const { checkpoint, filter } = checkSubscribeOptions(options);

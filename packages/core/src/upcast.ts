@@ -13,9 +13,10 @@
  *
  * @example
  * import { upcastEvent, decodeEvent } from '@levy/core';
+ * import * as E from 'fp-ts/lib/Either.js';
  * const legacy = { type: 'PaymentReceived', data: { paymentId: 'p1', channelTxnId: 'T1', ... }, meta: { schemaVersion: 0, ... } };
  * const current = upcastEvent(legacy);           // right({ ..., data: { channel: 'bank-transfer', ... }, meta: { schemaVersion: 1, ... } })
- * E.flatMap(current, (e) => decodeEvent(e)[...]);
+ * const event = E.flatMap(current, decodeEvent); // right(the PaymentReceived, at version 1), or left(the upcast's refusal or decodeEvent's list)
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { type DomainError, domainError } from './errors.js';

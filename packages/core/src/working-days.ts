@@ -275,6 +275,7 @@ export const addWorkingDays = (from: EpochDay, n: number, cal: WorkingDayCalenda
  * `WORKING_CALENDAR_INVALID` (path `['calendar']`) for a calendar that is not one.
  *
  * @example
+ * import { Temporal } from 'temporal-polyfill';
  * // Friday 2025-09-26 10:00 in Shanghai + 2 working days: Sunday Sep 28 is a 调休 working day
  * addWorkingDaysToInstant(Temporal.Instant.from('2025-09-26T02:00:00Z'), 2).instant.toString(); // '2025-09-29T02:00:00Z'
  * // Saturday 2025-10-04 (holiday) + 1: the clock starts Oct 9 00:00, due Oct 10 00:00

@@ -11,8 +11,10 @@
  *
  * @example
  * import { rebuild, auditProjection, auditTrail } from '@levy/projections';
+ * import * as E from 'fp-ts/lib/Either.js';
  * const audit = rebuild(auditProjection, events);
- * auditTrail(audit, { flagged: true }).rows.map((r) => `${r.type} ${r.flags.join(',')}`);
+ * const trail = auditTrail(audit, { flagged: true }); // an Either: left for a query it refuses
+ * if (E.isRight(trail)) trail.right.rows.map((r) => `${r.type} ${r.flags.join(',')}`);
  */
 import { DEFAULT_ACCOUNT_POLICY, type DomainError, EVENT_TYPES, type EpochDay, LevyError, type Money, accountStream, dayOfIso, describe, domainError, parsePeriodKey, parseStreamName } from '@levy/core';
 import { ChunkedList } from './chunked.js';

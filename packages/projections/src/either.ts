@@ -29,5 +29,5 @@ export const left = <E, A = never>(e: E): Either<E, A> => ({ _tag: 'Left', left:
 export const right = <A, E = never>(a: A): Either<E, A> => ({ _tag: 'Right', right: a });
 /** @example if (isLeft(r)) console.log(r.left.message) */
 export const isLeft = <E, A>(ma: Either<E, A>): ma is Left<E> => ma._tag === 'Left';
-/** @example if (isRight(r)) use(r.right) */
+/** @example if (isRight(r)) console.log(r.right) */
 export const isRight = <E, A>(ma: Either<E, A>): ma is Right<A> => ma._tag === 'Right';

@@ -5,9 +5,10 @@
  * or a locale. Column widths count CJK characters as two cells, so Chinese names line up.
  *
  * @example
- * import { renderTrialBalance, reportJson } from '@levy/projections';
+ * import { writeFileSync } from 'node:fs';
+ * import { agingReport, renderTrialBalance, reportJson, trialBalance } from '@levy/projections';
  * console.log(renderTrialBalance(trialBalance(journal)));
- * fs.writeFileSync('aging.json', reportJson(agingReport(book, { asOf })));
+ * writeFileSync('aging.json', reportJson(agingReport(book, { asOf })));
  */
 import { canonicalJson } from '@levy/core';
 import type { AgingReport } from './aging.js';
@@ -164,7 +165,10 @@ export const renderArrears = (l: ArrearsLedger): string =>
  * Collection rates of several periods (or one), one row each: the total line of each report.
  *
  * @example
- * console.log(renderCollectionSeries(months.map((m) => collectionRatesOrThrow(m))));
+ * import * as E from 'fp-ts/lib/Either.js';
+ * // collectionRates returns an Either: all of them, or the first refusal (a bad period key or as-of)
+ * const rates = E.sequenceArray(months.map((period) => collectionRates(book, { period, asOf })));
+ * if (E.isRight(rates)) console.log(renderCollectionSeries(rates.right));
  */
 export const renderCollectionSeries = (reports: readonly CollectionRates[], title = 'Collection rates (收缴率)'): string =>
   `${title}\n` +
@@ -256,7 +260,9 @@ export const renderStatement = (s: UnitStatement): string =>
  * left; under it the total, and for an older log the credit that went out naming no lot.
  *
  * @example
- * console.log(renderCreditLots(unwrap(creditLots(book, 'levy.account-sunrise.B1-1203'))));
+ * import * as E from 'fp-ts/lib/Either.js';
+ * const lots = creditLots(book, 'levy.account-sunrise.B1-1203'); // left: UNIT_UNKNOWN, AS_OF_INVALID
+ * if (E.isRight(lots)) console.log(renderCreditLots(lots.right));
  */
 export const renderCreditLots = (r: CreditLotsReport): string =>
   `Credit by lot (预收明细) ${r.unit}${r.asOf === null ? '' : ` as of ${dateOf(r.asOf)}`}\n` +

@@ -6,8 +6,9 @@
  *
  * @example
  * import { unitStatement, dayOf } from '@levy/projections';
- * const s = unitStatement(book, 'levy.account-sunrise.B1-1203', { from: dayOf('2025-01-01') });
- * s.lines.map((l) => `${l.date} ${l.description} ${l.balance}`);
+ * import * as E from 'fp-ts/lib/Either.js';
+ * const s = unitStatement(book, 'levy.account-sunrise.B1-1203', { from: dayOf('2025-01-01') }); // left: UNIT_UNKNOWN, RANGE_INVALID, ...
+ * if (E.isRight(s)) s.right.lines.map((l) => `${l.date} ${l.description} ${l.balance}`);
  */
 import { type CreditLotOrigin, type DomainError, type EpochDay, Money, cancellationLotId, creditLotOrigin, describe, domainError, recountLotId } from '@levy/core';
 import * as E from './either.js';

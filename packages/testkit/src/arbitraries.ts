@@ -152,7 +152,10 @@ export const feeScheduleArbitrary = (communityId = 'sunrise'): fc.Arbitrary<Sche
  * An account policy (penalty on most of the time, so logs carry penalties).
  *
  * @example
- * fc.assert(fc.property(accountPolicyArbitrary(), (policy) => decide(cmd, state, { ...ctx, policy }) ...));
+ * fc.assert(fc.property(accountPolicyArbitrary(), (policy) => {
+ *   const decided = accountDecider.decide(command, state, { ...ctx, policy });
+ *   // ...what the decision must keep under every policy
+ * }));
  */
 export const accountPolicyArbitrary = (): fc.Arbitrary<AccountPolicy> =>
   fc.tuple(feeScheduleArbitrary(), fc.integer({ min: 0, max: 9 })).map(([s, k]) => accountPolicyFrom(k < 8 ? { ...s, penalty: { ...s.penalty, enabled: true } } : s));

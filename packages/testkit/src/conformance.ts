@@ -7,9 +7,10 @@
  * a model-based run (TigerBeetle's auditor idea: a reference model predicts every reply).
  *
  * @example
- * // packages/store-x/test/conformance.test.ts, with storeConformanceSuite taken from the
- * // testkit's `conformance` entry (it loads vitest, so the main entry leaves it out)
- * storeConformanceSuite('store-x', async () => openStoreX(await tempPath()));
+ * // my-engine/test/conformance.test.ts: the testkit's `conformance` entry (it loads vitest, so
+ * // the main entry leaves it out); openMyEngine and freshDatabase are the engine's own
+ * import { storeConformanceSuite } from '@levy/testkit/conformance';
+ * storeConformanceSuite('my-engine', async () => openMyEngine(await freshDatabase()));
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
