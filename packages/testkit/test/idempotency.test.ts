@@ -6,26 +6,11 @@
 // holds the same events at the same positions, and every report reads the same bytes.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  type AccountCommand,
-  type CommandMeta,
-  type CommandTarget,
-  type EventStore,
-  type Levy,
-  type LevyCommand,
-  type LevyOptions,
-  canonicalJson,
-  createLevy,
-  epochDayOf,
-  isoDateOf,
-  openMemoryEventStore,
-} from '@levy/core';
+import { type AccountCommand, type CommandTarget, type EventStore, type Levy, type LevyCommand, canonicalJson, createLevy } from '@levy/core';
 import { type LoggedEvent, levyProjection, rebuild, reportBundle, reportJson } from '@levy/projections';
-import { type AccountStep, type StepCursor, accountStepArbitrary, commandOfStep, feeScheduleArbitrary, readLog } from '../src/index.js';
+import { type AccountStep, accountStepArbitrary, readLog } from '../src/index.js';
+import { COMMUNITY, commandAt, openHandlerRun, scheduleArbitrary, setupCommands } from './support/handler-run.js';
 import { runs } from './support/properties.js';
-
-const COMMUNITY = 'sunrise';
-const FIRST_DAY = epochDayOf(2025, 1, 1);
 
 /**
  * Commands whose repeat, however late, is a no-op: each names its fact by a natural key or an id
@@ -60,7 +45,7 @@ const planArbitrary = fc.integer({ min: 1, max: 3 }).chain((units) =>
   fc.record({
     units: fc.constant(units),
     // penalties on most of the time, so assessments and recounts are among what is repeated
-    schedule: fc.tuple(feeScheduleArbitrary(COMMUNITY), fc.integer({ min: 0, max: 9 })).map(([s, k]) => (k < 8 ? { ...s, penalty: { ...s.penalty, enabled: true } } : s)),
+    schedule: scheduleArbitrary,
     keyBy: fc.constantFrom<KeyBy>('id', 'commandId', 'channel'),
     steps: fc.array(
       fc.oneof({ weight: 6, arbitrary: accountStepArbitrary(units) as fc.Arbitrary<Step> }, { weight: 1, arbitrary: fc.record({ kind: fc.constant('repeat' as const), pick: fc.nat() }) }),
@@ -70,8 +55,6 @@ const planArbitrary = fc.integer({ min: 1, max: 3 }).chain((units) =>
     lastPick: fc.nat(),
   }),
 );
-
-const setupMeta = { actor: { id: 'clerk-1', role: 'clerk' }, effectiveDate: '2024-12-01' } as CommandMeta;
 
 /** names a waiver or refund as `keyBy` says; with 'commandId' every command carries one, as a client that numbers its commands */
 const keyed = (command: AccountCommand, keyBy: KeyBy, n: number): AccountCommand => {
@@ -116,30 +99,12 @@ describe('appending a duplicate command changes nothing', () => {
     await fc.assert(
       fc.asyncProperty(planArbitrary, async ({ units, schedule, keyBy, steps, lastPick }) => {
         runCount++;
-        const store = openMemoryEventStore();
-        const unitIds = Array.from({ length: units }, (_, i) => `U${i + 1}`);
-        const cursor: StepCursor = { day: FIRST_DAY, states: [], nextPeriod: unitIds.map(() => 0) };
-        let n = 0;
-        const options: LevyOptions = { clock: () => `${isoDateOf(cursor.day)}T02:00:00Z`, newId: (p) => `${p}-${++n}` };
-        const levy = createLevy(store, options);
+        const run = openHandlerRun(units);
+        const { store, levy, options, cursor, send } = run;
         // accepted commands a late repeat may pick: they appended something when first sent
         const accepted: { readonly command: LevyCommand; readonly target: CommandTarget }[] = [];
-        const send = (command: LevyCommand, target: CommandTarget, via: Levy = levy) => via.handle(structuredClone(command), target);
 
-        const { communityId: _, ...adopt } = schedule;
-        const setup: LevyCommand[] = [
-          { type: 'RegisterCommunity', data: { communityId: COMMUNITY, name: '阳光小区', timeZone: 'Asia/Shanghai', closeCycle: 'quarter' }, meta: setupMeta } as LevyCommand,
-          ...unitIds.map(
-            (unitId, i) =>
-              ({
-                type: 'RegisterUnit',
-                data: { unitId, building: `${i + 1}号楼`, areaM2: '89.50', useType: 'residential', owner: { ownerId: `o-${unitId}`, name: `业主${unitId}` }, handoverDate: '2020-06-30' },
-                meta: setupMeta,
-              }) as LevyCommand,
-          ),
-          { type: 'AdoptFeeSchedule', data: adopt, meta: setupMeta } as unknown as LevyCommand,
-        ];
-        for (const command of setup) {
+        for (const command of setupCommands(run.unitIds, schedule)) {
           const r = await send(command, { communityId: COMMUNITY });
           expect(r._tag === 'Right' ? r.right.events.length : r.left.code).toBe(1);
           accepted.push({ command, target: { communityId: COMMUNITY } });
@@ -178,13 +143,10 @@ describe('appending a duplicate command changes nothing', () => {
             await repeatLater(kinds[step.pick % kinds.length]!, Math.floor(step.pick / kinds.length));
             continue;
           }
-          if (step.unit >= units) continue;
-          const unitId = unitIds[step.unit]!;
-          cursor.states[step.unit] = await levy.readAccount(COMMUNITY, unitId);
-          const made = commandOfStep(step, cursor);
+          const made = await commandAt(run, step);
           if (made === null) continue;
-          const command = keyed(made, keyBy, ++n);
-          const target = { communityId: COMMUNITY, unitId };
+          const command = keyed(made.command, keyBy, run.next());
+          const target = made.target;
           const r = await send(command, target);
           // refusals and no-ops are part of a realistic sequence; only what was appended is repeated
           if (r._tag === 'Left' || r.right.events.length === 0) continue;
