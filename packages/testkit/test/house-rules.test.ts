@@ -1,19 +1,13 @@
 // House rules that a linter does not check: every export carries JSDoc, packages meet only through
 // their public entries, the pure core reads no clock, randomness or environment, and every
 // property takes its seed and its run count from the shared policy.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { packageNames, root, walk } from './support/sources.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const walk = (dir: string): string[] =>
-  readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : path.endsWith('.ts') ? [path] : [];
-  });
-const packages = readdirSync(join(root, 'packages')).filter((p) => statSync(join(root, 'packages', p, 'src')).isDirectory());
+const packages = packageNames();
 const sources = packages.flatMap((p) => walk(join(root, 'packages', p, 'src')).map((file) => ({ pkg: p, file, text: readFileSync(file, 'utf8') })));
 
 // The seeds a property's options may name: the shared one, or one derived from it (FC_SEED + 1 gives

@@ -6,11 +6,11 @@
 // README's test command on a fresh clone), the checks are skipped and the output says why.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { root } from './support/sources.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 const newest = (dir: string): number =>
   readdirSync(dir).reduce((t, name) => {

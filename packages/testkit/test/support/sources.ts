@@ -1,5 +1,5 @@
 // Where the workspace's sources are, for the tests that read them as text or code rather than run
-// them (doc-examples.test.ts): the repository root, each package's src files, and each public entry
+// them (doc-examples, house-rules and packaging tests): the repository root, each package's src files, and each public entry
 // as its package.json declares it (the `levy-source` condition of every subpath of `exports`).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
