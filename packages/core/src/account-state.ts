@@ -205,6 +205,15 @@ const CANCEL_LOT = 'cancel:';
 export const cancellationLotId = (chargeId: string): string => `${CANCEL_LOT}${chargeId}`;
 
 /**
+ * The key of a refund paid out through a channel in {@link AccountState.refundTxns}:
+ * `<channel>:<channelTxnId>` (channel names hold no colon).
+ *
+ * @example
+ * refundTxnKey('wechat', '4200001234'); // 'wechat:4200001234'
+ */
+export const refundTxnKey = (channel: string, channelTxnId: string): string => `${channel}:${channelTxnId}`;
+
+/**
  * The id of the credit lot that penalty paid and then lowered by a recount (PenaltyAdjusted) becomes:
  * `<cause>:<chargeId>`, the adjustment's cause (`payment:<id>`, `reversal:<paymentId>`,
  * `waiver:<id>`, `credit:<date>:<version>`) and the charge.
@@ -318,6 +327,11 @@ export interface AccountState {
    */
   readonly waivers: ReadonlyMap<string, WaiverState>;
   readonly refunds: ReadonlyMap<string, Money>;
+  /**
+   * refunds paid out through a channel, by `<channel>:<channelTxnId>` → refund id: the channel's
+   * transaction is the refund's natural key, so a retry under another refund id finds it
+   */
+  readonly refundTxns: ReadonlyMap<string, string>;
   readonly reminders: readonly ReminderState[];
   readonly reminderKeys: ReadonlySet<string>;
   readonly arrearsClass: ArrearsClass;
@@ -329,6 +343,7 @@ export interface AccountState {
 const NO_PLANS: ReadonlyMap<string, PlanState> = new Map();
 const NO_WAIVERS: ReadonlyMap<string, WaiverState> = new Map();
 const NO_REFUNDS: ReadonlyMap<string, Money> = new Map();
+const NO_REFUND_TXNS: ReadonlyMap<string, string> = new Map();
 const NO_REMINDER_KEYS: ReadonlySet<string> = new Set();
 const NO_IDS: readonly string[] = Object.freeze([]);
 const NO_POSITIONS: readonly number[] = Object.freeze([]);
@@ -353,6 +368,7 @@ export const initialAccountState = (): AccountState => ({
   activePlans: 0,
   waivers: NO_WAIVERS,
   refunds: NO_REFUNDS,
+  refundTxns: NO_REFUND_TXNS,
   reminders: NO_REMINDERS,
   reminderKeys: NO_REMINDER_KEYS,
   arrearsClass: 'none',
@@ -484,6 +500,7 @@ const copyState = (s: AccountState): Mutable<AccountState> => ({
   activePlans: s.activePlans,
   waivers: s.waivers,
   refunds: s.refunds,
+  refundTxns: s.refundTxns,
   reminders: s.reminders,
   reminderKeys: s.reminderKeys,
   arrearsClass: s.arrearsClass,
@@ -1038,6 +1055,7 @@ const evolvers: Evolvers = {
     next.openLots = used.openLots;
     next.credit = s.credit.subtract(amount);
     next.refunds = new Map(s.refunds).set(d.refundId, amount);
+    if (d.channelTxnId !== undefined) next.refundTxns = new Map(s.refundTxns).set(refundTxnKey(d.channel, d.channelTxnId), d.refundId);
     return next;
   },
   ReminderRecorded: (s, { data: d }) => {

@@ -28,6 +28,7 @@ import {
   reminderKey,
   creditOrder,
   owedSince,
+  refundTxnKey,
   settledFrom,
 } from './account-state.js';
 import { type AllocationPolicy, type Receivable, type ReceivableKind, allocatePaymentUnchecked } from './allocation.js';
@@ -1088,11 +1089,32 @@ const refundCredit = (cmd: CommandOf<'RefundCredit'>, state: AccountState, ctx: 
   const d = cmd.data;
   const amount = positive(d.amount, DATA_AMOUNT, 'a refund');
   if (E.isLeft(amount)) return amount;
-  const refundId = (d.refundId ?? (d.channelTxnId !== undefined ? idFrom('refund', `${d.channel}-${d.channelTxnId}`) : factId('refund', undefined, cmd.meta, ctx))) as Id;
+  // a channel's transaction is the refund's natural key: a retry under another refund id, or none, finds it
+  const txn = d.channelTxnId !== undefined ? refundTxnKey(d.channel, d.channelTxnId) : undefined;
+  const byTxn = txn === undefined ? undefined : state.refundTxns.get(txn);
+  const refundId = (byTxn ?? d.refundId ?? (d.channelTxnId !== undefined ? idFrom('refund', `${d.channel}-${d.channelTxnId}`) : factId('refund', undefined, cmd.meta, ctx))) as Id;
   const existing = state.refunds.get(refundId);
   if (existing !== undefined) {
-    if (existing.equals(amount.right)) return NOTHING;
-    return refuse('REFUND_CONFLICT', `refund ${refundId} was already paid as ${existing.toString()}, not ${amount.right.toString()}`, ['data', 'amount']);
+    if (!existing.equals(amount.right)) {
+      return refuse('REFUND_CONFLICT', `refund ${refundId} was already paid as ${existing.toString()}, not ${amount.right.toString()}`, ['data', 'amount'], {
+        refundId,
+        refunded: existing.toString(),
+        requested: amount.right.toString(),
+      });
+    }
+    // the same refund id paid out through another channel transaction (or none) is another refund under a used id
+    if (byTxn === undefined && d.refundId !== undefined) {
+      const paidAs = txnOfRefund(state, refundId);
+      if (paidAs !== (txn ?? null)) {
+        return refuse(
+          'REFUND_CONFLICT',
+          `refund ${refundId} was already paid ${paidAs === null ? 'with no channel transaction' : `through ${paidAs}`}; give this refund its own refund id`,
+          d.channelTxnId !== undefined ? ['data', 'channelTxnId'] : ['data', 'refundId'],
+          { refundId, paidAs },
+        );
+      }
+    }
+    return NOTHING;
   }
   // 多退少补: refund what is in credit, never more (domain.md, pricing)
   if (amount.right.greaterThan(state.credit)) {
@@ -1115,6 +1137,12 @@ const refundCredit = (cmd: CommandOf<'RefundCredit'>, state: AccountState, ctx: 
   // store then refuses the same transaction on a second account (REFUND_BOOKED_ELSEWHERE, the handler)
   const eventId = d.channelTxnId !== undefined ? eventIdFor('CreditRefunded', [d.channel, d.channelTxnId]) : eventIdFor('CreditRefunded', [ctx.communityId, ctx.unitId, refundId]);
   return E.right([eventFrom('CreditRefunded', data, cmd.meta, ctx, eventId, { effectiveDate: d.refundedOn })]);
+};
+
+// the channel transaction (`<channel>:<txn>`) a refund was paid through, or null
+const txnOfRefund = (state: AccountState, refundId: string): string | null => {
+  for (const [txn, id] of state.refundTxns) if (id === refundId) return txn;
+  return null;
 };
 
 // ---------------------------------------------------------------------------------------------

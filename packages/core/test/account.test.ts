@@ -668,6 +668,29 @@ describe('RefundCredit through a channel transaction', () => {
     spec().given(given).when(channelRefund('100', 'wx-r1')).thenNothing();
     spec().given(given).when(channelRefund('50', 'wx-r1')).thenFails('REFUND_CONFLICT', ['data', 'amount']);
   });
+  const withId = (amount: string, txn: string | undefined, refundId: string | undefined) =>
+    ({
+      type: 'RefundCredit',
+      data: { amount, channel: 'wechat', refundedOn: '2025-03-05', ...(txn === undefined ? {} : { channelTxnId: txn }), ...(refundId === undefined ? {} : { refundId }) },
+      meta: meta('2025-03-05'),
+    }) as CommandOf<'RefundCredit'>;
+  it('finds the refund by its channel transaction when a retry names another refund id, or none', () => {
+    const { events: given, state } = run([pay('adv', '300', '2025-03-01'), withId('100', 'wx-r1', 'r1')]);
+    expect([...state.refundTxns]).toEqual([['wechat:wx-r1', 'r1']]);
+    // before, these went to the store under the transaction's event id and came back as EVENT_ID_CONFLICT
+    spec().given(given).when(withId('100', 'wx-r1', 'r2')).thenNothing();
+    spec().given(given).when(withId('100', 'wx-r1', undefined)).thenNothing();
+    spec().given(given).when(withId('20', 'wx-r1', 'r3')).thenFails('REFUND_CONFLICT', ['data', 'amount']);
+  });
+  it('refuses a used refund id paid out through another transaction, or none: REFUND_CONFLICT', () => {
+    const through = run([pay('adv', '300', '2025-03-01'), withId('100', 'wx-r1', 'r1')]).events;
+    // before, the same amount under the same id was taken for a retry and the second refund was dropped
+    spec().given(through).when(withId('100', 'wx-r2', 'r1')).thenFails('REFUND_CONFLICT', ['data', 'channelTxnId']);
+    spec().given(through).when(withId('100', undefined, 'r1')).thenFails('REFUND_CONFLICT', ['data', 'refundId']);
+    const without = run([pay('adv', '300', '2025-03-01'), withId('100', undefined, 'r1')]).events;
+    spec().given(without).when(withId('100', 'wx-r1', 'r1')).thenFails('REFUND_CONFLICT', ['data', 'channelTxnId']);
+    spec().given(without).when(withId('100', undefined, 'r1')).thenNothing();
+  });
   it("gives the refund the channel transaction's event id on any account, as a payment has, so a store refuses it on a second one", () => {
     const on = (unitId: string) => run([pay('adv', '300', '2025-03-01'), channelRefund('100', 'wx-r1')], ctx({ unitId })).events.at(-1)!;
     expect(on('B1-0101').meta.eventId).toBe(on('B2-0202').meta.eventId);

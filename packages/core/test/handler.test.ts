@@ -281,6 +281,21 @@ describe('createLevy: concurrency', () => {
     expect(E.isLeft(r) && r.left).toMatchObject({ code: 'REFUND_BOOKED_ELSEWHERE', path: ['data', 'channelTxnId'], details: { existingStreamId: accountStream(CID, 'B1-0101') } });
     expect((await levy.readAccount(CID, 'B1-0102')).credit.toString()).toBe('100.00');
   });
+  it('answers a channel refund resent under another refund id as a retry, and another amount as REFUND_CONFLICT, not as a store error', async () => {
+    const { levy, store } = await setUp();
+    const unit = { communityId: CID, unitId: 'B1-0101' };
+    const refund = (refundId: string | undefined, amount: string) =>
+      cmd('RefundCredit', { amount, channel: 'wechat', channelTxnId: 'wx-r1', refundedOn: '2025-04-01', ...(refundId === undefined ? {} : { refundId }) }, meta('2025-04-01'));
+    expect(E.isRight(await levy.handle(pay('T1', '100', '2025-04-01'), unit))).toBe(true);
+    expect(E.isRight(await levy.handle(refund('R1', '10.00'), unit))).toBe(true);
+    for (const again of [refund('R2', '10.00'), refund(undefined, '10.00')]) {
+      const r = await levy.handle(again, unit);
+      expect(E.isRight(r) && r.right.events).toEqual([]);
+    }
+    const r = await levy.handle(refund('R3', '20.00'), unit);
+    expect(E.isLeft(r) && r.left).toMatchObject({ code: 'REFUND_CONFLICT', path: ['data', 'amount'] });
+    expect((await collect(store.readStream(accountStream(CID, 'B1-0101')))).filter((e) => e.type === 'CreditRefunded')).toHaveLength(1);
+  });
   // two service instances over one store, started together, their clocks reading the same millisecond,
   // with the default newId; B1-0101 has 49.40 in credit (300.00 paid on 250.60 billed)
   const twoInstancesWithCredit = async () => {
