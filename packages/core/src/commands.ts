@@ -17,18 +17,18 @@ import {
   Actor,
   AllocationPolicyName,
   Approval,
+  AreaPricing,
   ArrearsClass,
   BillingCycle,
   CalculationC,
   Channel,
   DueRuleC,
   ExpenditureCategory,
-  FeeItem,
-  FeeRegime,
-  PenaltyPolicyC,
+  MeteredPricing,
   ReceivableKindC,
   ReminderChannel,
   ReminderStage,
+  Rounding,
   UseType,
 } from './events.js';
 
@@ -46,6 +46,31 @@ export type CommandMeta = t.TypeOf<typeof CommandMeta>;
 
 const OwnerInput = struct({ ownerId: Id, name: NonEmptyText }, { phone: t.string }, 'Owner');
 
+// a schedule's amounts as typed (AmountInput: up to two decimals); FeeScheduleAdopted holds them canonical
+const PricingInput = t.union([AreaPricing, struct({ kind: t.literal('fixed'), amountPerMonth: AmountInput }, {}, 'FixedPricing'), MeteredPricing], 'Pricing');
+const FeeItemInput = struct({ feeItemId: Id, name: NonEmptyText, pricing: PricingInput, appliesTo: t.array(UseType) }, {}, 'FeeItem');
+const PenaltyCapInput = t.union(
+  [
+    struct({ kind: t.literal('principal') }),
+    struct({ kind: t.literal('none') }),
+    struct({ kind: t.literal('absolute'), amount: AmountInput }),
+    struct({ kind: t.literal('percentage'), percent: DecimalString }),
+  ],
+  'PenaltyCap',
+);
+const PenaltyPolicyInput = struct({ enabled: t.boolean, dailyRate: DecimalString, graceDays: Count, cap: PenaltyCapInput, rounding: Rounding }, {}, 'PenaltyPolicy');
+// the commissions first, told apart by basis: a bad rate or amount is the first error, at its own path
+const FeeRegimeInput = t.union(
+  [
+    t.union([
+      struct({ kind: t.literal('commission'), basis: t.literal('percentage'), rate: DecimalString }),
+      struct({ kind: t.literal('commission'), basis: t.literal('fixed'), amountPerPeriod: AmountInput }),
+    ], 'FeeRegime'),
+    struct({ kind: t.literal('lump-sum') }),
+  ],
+  'FeeRegime',
+);
+
 const communityCommands = {
   /** Start a community's stream. */
   RegisterCommunity: struct({ communityId: Id, name: NonEmptyText }, { timeZone: NonEmptyText, closeCycle: BillingCycle }, 'RegisterCommunity'),
@@ -55,11 +80,15 @@ const communityCommands = {
     { grade: Id },
     'RegisterUnit',
   ),
-  /** Change a unit's area from a date. */
+  /** Change a unit's area from a date, on or after its handover. */
   ChangeUnitArea: struct({ unitId: Id, areaM2: DecimalString, from: IsoDate }, {}, 'ChangeUnitArea'),
   /** Change a unit's owner from a date. */
   ChangeUnitOwner: struct({ unitId: Id, owner: OwnerInput, from: IsoDate }, {}, 'ChangeUnitOwner'),
-  /** Adopt a fee schedule version, published on one date and effective from another. */
+  /**
+   * Adopt a fee schedule version, published on one date and effective from another. Its amounts
+   * (`amountPerMonth`, a cap's `amount`, `amountPerPeriod`, `managerWaiverLimit`) may be typed
+   * short (`"150"`); `FeeScheduleAdopted` records them canonical (`"150.00"`).
+   */
   AdoptFeeSchedule: struct(
     {
       version: Count,
@@ -67,10 +96,10 @@ const communityCommands = {
       effectiveFrom: IsoDate,
       billingCycle: BillingCycle,
       dueRule: DueRuleC,
-      items: t.array(FeeItem),
-      penalty: PenaltyPolicyC,
+      items: t.array(FeeItemInput),
+      penalty: PenaltyPolicyInput,
       allocation: AllocationPolicyName,
-      regime: FeeRegime,
+      regime: FeeRegimeInput,
       managerWaiverLimit: AmountInput,
       installmentGraceDays: Count,
     },

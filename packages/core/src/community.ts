@@ -20,7 +20,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { DEFAULT_TIME_ZONE, type EpochDay, businessDayAt, epochDayOf, isoDateOf, validateTimeZone } from './calendar.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
-import { type Count, type Id, type IsoDate, type PeriodKey, amountOf } from './codecs.js';
+import { type Amount, type Count, type Id, type IsoDate, type PeriodKey, amountOf } from './codecs.js';
 import type { CommandData, CommandMeta, CommandOf, CommunityCommand } from './commands.js';
 import { type Decider, type DecisionContext, dateAfterToday, eventFrom } from './decider.js';
 import { describe, parseDecimal } from './decimal.js';
@@ -46,7 +46,10 @@ export interface UnitRecord {
   readonly grade: string | undefined;
   /** epoch day the unit was handed over: billing starts that day */
   readonly handoverDay: EpochDay;
-  /** building area (建筑面积) from each date on, sorted by `from` */
+  /**
+   * building area (建筑面积): the registered area first (`from` the handover day), then each change
+   * from its date on, sorted by `from`; {@link areaOn} reads it
+   */
   readonly areaHistory: readonly { readonly from: EpochDay; readonly areaM2: string }[];
   /** owners from each date on, sorted by `from` */
   readonly ownerHistory: readonly { readonly from: EpochDay; readonly owner: EventData<'UnitRegistered'>['owner'] }[];
@@ -80,6 +83,12 @@ export interface CommunityState {
   readonly schedules: readonly ScheduleRecord[];
   /** completed billing runs by period key */
   readonly billingRuns: ReadonlyMap<string, EventData<'BillingRunCompleted'>>;
+  /**
+   * the earliest business date of money the community stream records: a billing run's date (its
+   * charges carry it) or an expenditure's (the earlier of its effective date and `paidOn`), with
+   * what it is; the first close may not start after it
+   */
+  readonly firstActivity: { readonly day: EpochDay; readonly what: string } | null;
   /** closed periods, in closing order (contiguous) */
   readonly closes: readonly PeriodCloseRecord[];
   /** last day of the latest closed period, or null: nothing may be dated on or before it */
@@ -94,6 +103,11 @@ export interface PeriodCloseInputs {
   readonly totals: { readonly billed: Money; readonly collected: Money; readonly waived: Money; readonly penalties: Money; readonly credit: Money };
   /** last revision (as a decimal string) and hash of every account stream of the community */
   readonly heads: readonly { readonly streamId: string; readonly revision: string; readonly hash: string }[];
+  /**
+   * the earliest effective date of any account event of the community, when the gatherer read it:
+   * a first close may not start after it (its totals would leave those days out)
+   */
+  readonly firstAccountDate?: IsoDate;
 }
 
 /** What a community decision may know beyond the command and the state. */
@@ -117,6 +131,7 @@ export const initialCommunityState = (): CommunityState => ({
   units: BucketMap.empty<UnitRecord>(),
   schedules: [],
   billingRuns: new Map(),
+  firstActivity: null,
   closes: [],
   closedThrough: null,
   expenditures: new Map(),
@@ -133,19 +148,20 @@ type Result<A> = E.Either<DomainError, A>;
 const dayOf = (iso: string): EpochDay => epochDayOf(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
 const iso = (day: EpochDay): IsoDate => isoDateOf(day) as IsoDate;
 
-const lastAt = <T extends { readonly from: EpochDay }>(history: readonly T[], day: EpochDay): T | undefined => {
-  let found: T | undefined = history[0];
-  for (const h of history) if (h.from <= day) found = h;
-  return found;
-};
-
 /**
- * The building area of a unit on a day (the latest change from on or before it).
+ * The building area of a unit on a day: the latest change from on or before it, else the registered
+ * area. A change dated before the handover (refused since `AREA_CHANGE_BEFORE_HANDOVER`; older logs
+ * may hold one) applies from the handover on, as its date says: billing starts there.
  *
  * @example
  * areaOn(unit, epochDayOf(2025, 3, 1)); // '89.50'
  */
-export const areaOn = (unit: UnitRecord, day: EpochDay): string => lastAt(unit.areaHistory, day)?.areaM2 ?? '0';
+export const areaOn = (unit: UnitRecord, day: EpochDay): string => {
+  const [registered, ...changes] = unit.areaHistory;
+  let area = registered?.areaM2 ?? '0';
+  for (const h of changes) if (h.from <= day) area = h.areaM2;
+  return area;
+};
 
 /**
  * The fee schedule a period is billed from: the highest version that takes effect on or before the
@@ -218,6 +234,9 @@ export const billingChargeId = (feeItemId: string, periodKey: string): string =>
 const withUnit = (units: ReadonlyMap<string, UnitRecord>, unit: UnitRecord): ReadonlyMap<string, UnitRecord> =>
   units instanceof BucketMap ? units.set(unit.unitId, unit) : new Map(units).set(unit.unitId, unit);
 
+const earlierActivity = (first: CommunityState['firstActivity'], day: EpochDay, what: string): CommunityState['firstActivity'] =>
+  first !== null && first.day <= day ? first : { day, what };
+
 /**
  * Folds one community event into the state. Pure: returns a new state, sharing what did not change.
  *
@@ -250,7 +269,10 @@ export const evolveCommunity = (state: CommunityState, event: CommunityEvent): C
       const unit = state.units.get(d.unitId);
       if (unit === undefined) return { ...state, version };
       const from = dayOf(d.from);
-      const areaHistory = [...unit.areaHistory.filter((h) => h.from !== from), { from, areaM2: d.areaM2 }].sort((a, b) => a.from - b.from);
+      // the registered area stays first, so a change from the handover day does not overwrite it (a retried RegisterUnit still matches)
+      const [registered, ...changes] = unit.areaHistory;
+      const later = [...changes.filter((h) => h.from !== from), { from, areaM2: d.areaM2 }].sort((a, b) => a.from - b.from);
+      const areaHistory = registered === undefined ? later : [registered, ...later];
       return { ...state, units: withUnit(state.units, { ...unit, areaHistory }), version };
     }
     case 'UnitOwnerChanged': {
@@ -270,7 +292,8 @@ export const evolveCommunity = (state: CommunityState, event: CommunityEvent): C
     case 'BillingRunCompleted': {
       const billingRuns = new Map(state.billingRuns);
       billingRuns.set(event.data.periodKey, event.data);
-      return { ...state, billingRuns, version };
+      const firstActivity = earlierActivity(state.firstActivity, dayOf(event.meta.effectiveDate), `the billing run of ${event.data.periodKey}`);
+      return { ...state, billingRuns, firstActivity, version };
     }
     case 'PeriodClosed': {
       const d = event.data;
@@ -281,7 +304,9 @@ export const evolveCommunity = (state: CommunityState, event: CommunityEvent): C
     case 'ExpenditureRecorded': {
       const expenditures = new Map(state.expenditures);
       expenditures.set(event.data.expenditureId, event.data);
-      return { ...state, expenditures, version };
+      const day = Math.min(dayOf(event.meta.effectiveDate), dayOf(event.data.paidOn));
+      const firstActivity = earlierActivity(state.firstActivity, day, `expenditure ${event.data.expenditureId}`);
+      return { ...state, expenditures, firstActivity, version };
     }
   }
 };
@@ -409,6 +434,19 @@ const changeUnitArea = (command: CommandOf<'ChangeUnitArea'>, state: CommunitySt
   const open = closedPeriodCheck(state, from, ['data', 'from']);
   if (E.isLeft(open)) return open;
   if (unit.right.areaHistory.some((h) => h.from === from && h.areaM2 === d.areaM2)) return none;
+  const handover = unit.right.handoverDay;
+  if (from < handover) {
+    // billing starts at the handover, at the area registered then: a change dated earlier would say
+    // one thing (from its date) and bill another (from the handover), so its date is refused
+    return E.left(
+      domainError(
+        'AREA_CHANGE_BEFORE_HANDOVER',
+        `unit ${describe(d.unitId)} was handed over on ${isoDateOf(handover)} and is billed from then at the area it was registered with; date the change on or after the handover (from ${isoDateOf(handover)}) to bill ${d.areaM2} m² from the start`,
+        ['data', 'from'],
+        { unitId: d.unitId, from: d.from, handoverDate: isoDateOf(handover) },
+      ),
+    );
+  }
   const communityId = state.communityId as Id;
   const data: EventData<'UnitAreaChanged'> = { communityId, unitId: d.unitId, areaM2: d.areaM2, from: d.from };
   return E.right([eventFrom('UnitAreaChanged', data, command.meta, ctx, eventIdFor('UnitAreaChanged', [communityId, d.unitId, d.from, d.areaM2]))]);
@@ -524,27 +562,64 @@ const validatePricing = (pricing: CommandData<'AdoptFeeSchedule'>['items'][numbe
   }
 };
 
-const adoptFeeSchedule = (command: CommandOf<'AdoptFeeSchedule'>, state: CommunityState, ctx: CommunityContext): Events => {
-  const d = command.data;
-  const communityId = state.communityId as Id;
-  const limit = Money.parse(d.managerWaiverLimit, ['data', 'managerWaiverLimit']);
+// an amount as the command typed it ("150"), as the event holds it ("150.00"), or the reason it is none
+const canonical = (input: string, path: readonly string[]): Result<Amount> => E.map(amountOf)(Money.parse(input, path));
+
+// the command's schedule with every amount canonical, so the event, its hash and a retry's compare
+// do not depend on how the amounts were typed; a malformed amount is reported by validateSchedule
+const scheduleEventData = (d: CommandData<'AdoptFeeSchedule'>, communityId: Id): Result<EventData<'FeeScheduleAdopted'>> => {
+  const limit = canonical(d.managerWaiverLimit, ['data', 'managerWaiverLimit']);
   if (E.isLeft(limit)) return limit;
-  const data: EventData<'FeeScheduleAdopted'> = {
+  const items: EventData<'FeeScheduleAdopted'>['items'][number][] = [];
+  for (const [i, item] of d.items.entries()) {
+    if (item.pricing.kind !== 'fixed') {
+      items.push({ ...item, pricing: item.pricing });
+      continue;
+    }
+    const perMonth = canonical(item.pricing.amountPerMonth, ['data', 'items', String(i), 'pricing', 'amountPerMonth']);
+    if (E.isLeft(perMonth)) return perMonth;
+    items.push({ ...item, pricing: { kind: 'fixed', amountPerMonth: perMonth.right } });
+  }
+  let cap: EventData<'FeeScheduleAdopted'>['penalty']['cap'];
+  if (d.penalty.cap.kind === 'absolute') {
+    const amount = canonical(d.penalty.cap.amount, ['data', 'penalty', 'cap', 'amount']);
+    if (E.isLeft(amount)) return amount;
+    cap = { kind: 'absolute', amount: amount.right };
+  } else {
+    cap = d.penalty.cap;
+  }
+  let regime: EventData<'FeeScheduleAdopted'>['regime'];
+  if (d.regime.kind === 'commission' && d.regime.basis === 'fixed') {
+    const amount = canonical(d.regime.amountPerPeriod, ['data', 'regime', 'amountPerPeriod']);
+    if (E.isLeft(amount)) return amount;
+    regime = { kind: 'commission', basis: 'fixed', amountPerPeriod: amount.right };
+  } else {
+    regime = d.regime;
+  }
+  return E.right({
     communityId,
     version: d.version,
     publishedOn: d.publishedOn,
     effectiveFrom: d.effectiveFrom,
     billingCycle: d.billingCycle,
     dueRule: d.dueRule,
-    items: d.items,
-    penalty: d.penalty,
+    items,
+    penalty: { ...d.penalty, cap },
     allocation: d.allocation,
-    regime: d.regime,
-    managerWaiverLimit: amountOf(limit.right),
+    regime,
+    managerWaiverLimit: limit.right,
     installmentGraceDays: d.installmentGraceDays,
-  };
+  });
+};
+
+const adoptFeeSchedule = (command: CommandOf<'AdoptFeeSchedule'>, state: CommunityState, ctx: CommunityContext): Events => {
+  const d = command.data;
+  const communityId = state.communityId as Id;
+  const limit = Money.parse(d.managerWaiverLimit, ['data', 'managerWaiverLimit']);
+  if (E.isLeft(limit)) return limit;
+  const data = scheduleEventData(d, communityId);
   const existing = state.schedules.find((s) => s.data.version === d.version);
-  if (existing !== undefined && canonicalJson(existing.data) === canonicalJson(data)) return none;
+  if (existing !== undefined && E.isRight(data) && canonicalJson(existing.data) === canonicalJson(data.right)) return none;
   const latest = state.schedules[state.schedules.length - 1];
   if (latest !== undefined && d.version <= latest.data.version) {
     return E.left(
@@ -566,7 +641,8 @@ const adoptFeeSchedule = (command: CommandOf<'AdoptFeeSchedule'>, state: Communi
   if (E.isLeft(open)) return open;
   const valid = validateSchedule(d);
   if (E.isLeft(valid)) return valid;
-  return E.right([eventFrom('FeeScheduleAdopted', data, command.meta, ctx, eventIdFor('FeeScheduleAdopted', [communityId, String(d.version)]))]);
+  if (E.isLeft(data)) return data;
+  return E.right([eventFrom('FeeScheduleAdopted', data.right, command.meta, ctx, eventIdFor('FeeScheduleAdopted', [communityId, String(d.version)]))]);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -587,7 +663,8 @@ type Calculation = CommandData<'IssueCharge'>['calculation'];
  * (the highest version effective by its last day among those published by its first, {@link scheduleFor}). Refusals: `PERIOD_KEY_INVALID`,
  * `PERIOD_CLOSED`, `NO_FEE_SCHEDULE`, `BILLING_CYCLE_MISMATCH` (a quarter key for a monthly
  * schedule), `SCHEDULE_NOT_PUBLISHED` (every version effective by the period's end was published
- * after the period starts: domain.md, 公示), and pricing errors naming the unit and item (path
+ * after the period starts: domain.md, 公示), `BILLING_PERIOD_OVERLAP` (the period shares a day with a
+ * period of another key already billed: a day is billed once), and pricing errors naming the unit and item (path
  * `['units', unitId, 'items', feeItemId, ...]`), `AMOUNT_TOO_LARGE` among them: a charge or its
  * commission beyond the largest exact amount, or a run whose total would be (at the charge that
  * took it over). A refused run plans no charge at all.
@@ -632,6 +709,8 @@ export const planBilling = (state: CommunityState, periodKey: string, meta: Comm
       domainError('BILLING_CYCLE_MISMATCH', `fee schedule version ${s.version} bills by ${s.billingCycle}, so run billing for a ${s.billingCycle} key, not ${describe(period.key)}`, ['data', 'periodKey']),
     );
   }
+  const overlap = overlapCheck(state, period);
+  if (E.isLeft(overlap)) return overlap;
   const dueDate = iso(dueDateOf(period, s.dueRule as DueRule));
   const charges: { unitId: string; command: CommandOf<'IssueCharge'> }[] = [];
   let total = Money.zero();
@@ -691,6 +770,37 @@ export const planBilling = (state: CommunityState, periodKey: string, meta: Comm
     eventIdFor('BillingRunCompleted', [communityId, period.key]),
   );
   return E.right({ charges, completed });
+};
+
+// the billed periods of other keys that share a day with `period`: periods are whole months, so
+// those are the year, quarters and months that meet it (at most 17 lookups, whatever the history)
+const billedOverlapping = (state: CommunityState, period: Period): readonly Period[] => {
+  const found: Period[] = [];
+  for (const kind of ['year', 'quarter', 'month'] as const) {
+    for (let p = periodOf(kind, period.start); p.start <= period.end; p = periodOf(kind, p.end + 1)) {
+      if (p.key !== period.key && state.billingRuns.has(p.key)) found.push(p);
+    }
+  }
+  return found.sort((a, b) => a.start - b.start || b.end - a.end);
+};
+
+// a day is billed once: a run under another key (a billing cycle changed between versions) would bill
+// days a completed run already billed
+const overlapCheck = (state: CommunityState, period: Period): Result<void> => {
+  const billed = billedOverlapping(state, period);
+  if (billed.length === 0) return E.right(undefined);
+  const keys = billed.map((p) => p.key);
+  const lastBilled = Math.max(...billed.map((p) => p.end));
+  const after = periodOf(period.kind, lastBilled + 1);
+  const next = after.start === lastBilled + 1 ? after : periodOf(period.kind, after.end + 1);
+  return E.left(
+    domainError(
+      'BILLING_PERIOD_OVERLAP',
+      `${period.key} (${isoDateOf(period.start)} to ${isoDateOf(period.end)}) overlaps ${keys.join(', ')}, already billed; a day is billed once, so this run is refused. Bill the periods after them (the next ${period.kind} is ${next.key}) and issue any days left between one charge at a time (IssueCharge); a schedule that changes the billing cycle takes effect best on the first day of one of its periods`,
+      ['data', 'periodKey'],
+      { periodKey: period.key, billed: keys, nextUnbilled: next.key },
+    ),
+  );
 };
 
 const LARGEST = `the largest amount Levy holds exactly (${Number.MAX_SAFE_INTEGER} fen)`;
@@ -765,6 +875,10 @@ const closePeriod = (command: CommandOf<'ClosePeriod'>, state: CommunityState, c
       domainError('PERIOD_CLOSE_OUT_OF_ORDER', `periods close in order: close the one starting ${isoDateOf(state.closedThrough + 1)} before ${period.key}`, ['data', 'periodKey']),
     );
   }
+  if (state.closedThrough === null && state.firstActivity !== null) {
+    const first = firstCloseCheck(state, period, state.firstActivity.day, state.firstActivity.what);
+    if (E.isLeft(first)) return first;
+  }
   if (dayOf(d.closedOn) <= period.end) {
     return E.left(domainError('PERIOD_NOT_ENDED', `${period.key} runs through ${isoDateOf(period.end)}; it can be closed from the day after, not on ${d.closedOn}`, ['data', 'closedOn']));
   }
@@ -785,6 +899,10 @@ const closePeriod = (command: CommandOf<'ClosePeriod'>, state: CommunityState, c
   if (inputs === undefined) {
     return E.left(domainError('CLOSE_INPUTS_MISSING', 'closing a period needs its totals and stream heads in the context; close periods through the handler', []));
   }
+  if (state.closedThrough === null && inputs.firstAccountDate !== undefined) {
+    const first = firstCloseCheck(state, period, dayOf(inputs.firstAccountDate), 'an account event');
+    if (E.isLeft(first)) return first;
+  }
   const t = inputs.totals;
   const data: EventData<'PeriodClosed'> = {
     communityId,
@@ -796,6 +914,21 @@ const closePeriod = (command: CommandOf<'ClosePeriod'>, state: CommunityState, c
     heads: [...inputs.heads].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0)),
   };
   return E.right([eventFrom('PeriodClosed', data, command.meta, ctx, eventIdFor('PeriodClosed', [communityId, period.key]))]);
+};
+
+// the first close takes in the earliest money dated on the community: a close starting after it
+// would leave those days out of every sealed total, yet lock them (PERIOD_CLOSED) for good
+const firstCloseCheck = (state: CommunityState, period: Period, firstDay: EpochDay, what: string): Result<void> => {
+  if (period.start <= firstDay) return E.right(undefined);
+  const closeFirst = periodOf(state.closeCycle, firstDay);
+  return E.left(
+    domainError(
+      'PERIOD_CLOSE_OUT_OF_ORDER',
+      `${period.key} would be this community's first close, but ${what} is dated ${isoDateOf(firstDay)}, before it starts: its totals would leave that out and the days before ${isoDateOf(period.start)} would be locked unsealed; periods close in order from the first one with anything dated in it: close ${closeFirst.key} first`,
+      ['data', 'periodKey'],
+      { periodKey: period.key, closeFirst: closeFirst.key, firstDate: isoDateOf(firstDay), first: what },
+    ),
+  );
 };
 
 const recordExpenditure = (command: CommandOf<'RecordExpenditure'>, state: CommunityState, ctx: CommunityContext): Events => {
