@@ -3,7 +3,9 @@
  * It reads a stream (through the upcasters), folds it into state, decides, and appends with the
  * revision it read as the expected revision; on a concurrency conflict it reads again and decides
  * again, a bounded number of times. Account commands are decided under the community's current
- * policy, closed-period line and time zone, read from the community stream first.
+ * policy, closed-period line and time zone, read from the community stream first. Commands from
+ * one handler to one stream take turns; a close takes its community alone, waiting for the account
+ * commands and billing runs under way.
  *
  * This is the one place in core that may read a clock: the `clock` option, defaulting to the
  * system time. It also draws the random part of the default `newId`. Pass your own clock (and
@@ -22,11 +24,11 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { type AccountContext, type AccountState, accountDecider, accountPolicyFrom } from './account.js';
-import { DEFAULT_TIME_ZONE, epochDayOf } from './calendar.js';
-import { Id, InstantString, moneyOf } from './codecs.js';
+import { type AccountContext, type AccountState, accountDecider, accountPolicyFrom, chargeIdFor } from './account.js';
+import { DEFAULT_TIME_ZONE, epochDayOf, isoDateOf } from './calendar.js';
+import { Id, InstantString, type IsoDate, moneyOf } from './codecs.js';
 import { type AccountCommand, type CommandMeta, type CommandOf, type CommunityCommand, type LevyCommand, ACCOUNT_COMMAND_TYPES, decodeCommand } from './commands.js';
-import { type CommunityContext, type CommunityState, type PeriodCloseInputs, communityDecider, planBilling, scheduleOn } from './community.js';
+import { type BillingPlan, type CommunityContext, type CommunityState, type PeriodCloseInputs, communityDecider, planBilling, scheduleOn } from './community.js';
 import type { Decider } from './decider.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
 import {
@@ -88,24 +90,62 @@ export interface HandleResult {
   readonly attempts: number;
 }
 
-/** What a billing run did. */
+/**
+ * A charge a billing run planned that its account already holds with another amount: billed
+ * before the unit's area or the period's fee schedule changed. The run leaves it as it is (a
+ * charge is changed by cancelling it and issuing another); a clerk decides what to do.
+ *
+ * @example
+ * // { unitId: 'B1-0103', chargeId: 'property-2025-03', issued: '250.60', planned: '255.36', cancelled: false }
+ */
+export interface DifferingCharge {
+  readonly unitId: string;
+  readonly chargeId: string;
+  /** the amount on the account */
+  readonly issued: string;
+  /** the amount the run's plan holds for it now */
+  readonly planned: string;
+  /** whether the charge on the account is cancelled */
+  readonly cancelled: boolean;
+}
+
+/**
+ * What a billing run did. `planned` is the plan the run completed with; each of its charges was
+ * either issued by this run or found on its account already.
+ *
+ * @example
+ * // a re-run after one unit was registered and another remeasured:
+ * // { periodKey: '2025-03', planned: 3, issued: 1, alreadyIssued: 2, differing: [{ unitId: 'B1-0102', ... }], completed: null }
+ */
 export interface BillingRunResult {
   readonly periodKey: string;
   /** charges the plan holds (one per unit and applicable fee item) */
   readonly planned: number;
   /** charges newly issued by this run (a re-run issues only what is missing) */
   readonly issued: number;
+  /** planned charges whose charge id their account already held (any amount, cancelled or not): billed before, not issued again */
+  readonly alreadyIssued: number;
+  /** the planned charges their accounts hold with another amount than the plan's (an area or schedule changed after they were billed) */
+  readonly differing: readonly DifferingCharge[];
   /** the BillingRunCompleted appended by this run, or null when the period was already billed */
   readonly completed: EventOf<'BillingRunCompleted'> | null;
 }
 
 /** The Levy command API over one event store. */
 export interface Levy {
-  /** Decides and appends a command (decoded first), as a Promise of an Either. */
+  /**
+   * Decides and appends a command (decoded first), as a Promise of an Either. A `RunBilling` is
+   * run as {@link Levy.runBilling}: its result is the community stream's (the BillingRunCompleted
+   * appended, if any); the charges are on the account streams.
+   */
   handle(command: LevyCommand, target: CommandTarget): Promise<E.Either<DomainError, HandleResult>>;
   /** The same, as a TaskEither. */
   handleTE(command: LevyCommand, target: CommandTarget): TE.TaskEither<DomainError, HandleResult>;
-  /** Bills a period: every planned charge on its account stream, then BillingRunCompleted. Idempotent. */
+  /**
+   * Bills a period: every planned charge on its account stream, then BillingRunCompleted. Every
+   * charge is decided before any is appended, so a refusal appends nothing; a charge an account
+   * already holds is skipped and counted (`alreadyIssued`, `differing`). Idempotent.
+   */
   runBilling(communityId: string, periodKey: string, meta: CommandMeta): Promise<E.Either<DomainError, BillingRunResult>>;
   /** The same, as a TaskEither. */
   runBillingTE(communityId: string, periodKey: string, meta: CommandMeta): TE.TaskEither<DomainError, BillingRunResult>;
@@ -127,6 +167,8 @@ const ACCOUNT_EVENTS: ReadonlySet<string> = new Set(ACCOUNT_EVENT_TYPES);
 const MAX_RETRIES_LIMIT = 100;
 /** guard conflicts that left what the decision read unchanged, retried without counting against maxRetries */
 const FREE_RETRIES_LIMIT = 1000;
+/** commands of one handler waiting for (or holding) one stream's turn */
+const MAX_QUEUED_PER_STREAM = 10_000;
 
 // what an account decision reads from its community: the policy (by value), the closed line and the zone
 const policyReadings = new WeakMap<object, string>();
@@ -190,6 +232,14 @@ const bookedElsewhere = (conflict: DomainError, events: readonly LevyEvent[]): v
     { channel, channelTxnId, existingStreamId: elsewhere },
   );
 };
+
+/** An account's refusal of a billing run's charge, with the unit and fee item in front of its path and message, as the plan's own refusals. */
+const chargeRefusal = (unitId: string, issue: CommandOf<'IssueCharge'>, e: DomainError): DomainError => ({
+  ...e,
+  path: ['units', unitId, 'items', issue.data.feeItemId, ...e.path],
+  message: `unit ${unitId}, fee item ${issue.data.feeItemId}: ${e.message}`,
+  details: { ...e.details, unitId, feeItemId: issue.data.feeItemId },
+});
 
 /** What a clock or newId option returned, for a message: a string as written, else its kind. */
 const describeReturned = (value: unknown): string =>
@@ -416,12 +466,12 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
   const communityContext = (): CommunityContext => ({ now: now(), newId });
 
   /** The account context: the policy of the schedule in force on the command's date, the closed line, and the community's time zone. */
-  const accountContext = (community: CommunityState, target: CommandTarget, unitId: string, effectiveDate: string): AccountContext => {
+  const accountContext = (community: CommunityState, target: CommandTarget, unitId: string, effectiveDate: string, at: InstantString = now()): AccountContext => {
     if (!community.registered) fail('COMMUNITY_NOT_REGISTERED', `community ${JSON.stringify(target.communityId)} is not registered`, ['communityId']);
     if (!community.units.has(unitId)) fail('UNIT_NOT_REGISTERED', `unit ${JSON.stringify(unitId)} is not registered in community ${JSON.stringify(target.communityId)}`, ['unitId']);
     const schedule = scheduleOn(community, dayOf(effectiveDate)) ?? community.schedules[community.schedules.length - 1];
     return {
-      now: now(),
+      now: at,
       newId,
       communityId: target.communityId,
       unitId,
@@ -434,9 +484,10 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
 
   // A close reads every account's head, then appends PeriodClosed. An account command of the same
   // community decided meanwhile would land past the head the close sealed, outside the sealed
-  // totals (MISSED_BY_CLOSE). So, per community, account commands share a turn and a close takes
-  // it alone: it waits for those in flight, and those that come while it runs wait for it (and are
-  // then decided under the new closed line). That holds within one handler. Across processes, on a
+  // totals (MISSED_BY_CLOSE). So, per community, account commands and billing runs (a whole run is
+  // one turn) share a turn and a close takes it alone: it waits for those in flight, and those that
+  // come while it runs wait for it (and are then decided under the new closed line). That holds
+  // within one handler. Across processes, on a
   // store with guards, the appends fence each other: an account event is written only if the
   // community stream is still at the revision its decision read, and PeriodClosed only if every
   // account stream is still at the head the close sealed; whichever lands second is decided again.
@@ -478,8 +529,41 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     }
   };
 
+  // Commands from this handler to one stream take turns: decided one after another, each on what
+  // the one before appended, instead of racing for the same revision and spending their retries on
+  // each other. Different streams run at once. A stream's entry goes when its queue drains, and a
+  // queue holds at most MAX_QUEUED_PER_STREAM commands. Within a community's turn (above): the gate
+  // first, then the queue, so a command holding a stream's place never waits for a close.
+  interface Queue {
+    tail: Promise<void>;
+    length: number;
+  }
+  const queues = new Map<string, Queue>();
+  const inQueue = async <T>(streamId: string, f: () => Promise<T>): Promise<T> => {
+    let q = queues.get(streamId);
+    if (q === undefined) queues.set(streamId, (q = { tail: Promise.resolve(), length: 0 }));
+    if (q.length >= MAX_QUEUED_PER_STREAM) {
+      fail('STREAM_BUSY', `${MAX_QUEUED_PER_STREAM} commands already wait for stream ${streamId} in this handler; the command is refused and nothing is appended: send it again later`, [], {
+        streamId,
+        queued: q.length,
+      });
+    }
+    const before = q.tail;
+    let done!: () => void;
+    q.tail = new Promise<void>((resolve) => (done = resolve));
+    q.length += 1;
+    try {
+      await before;
+      return await f();
+    } finally {
+      q.length -= 1;
+      done();
+      if (q.length === 0) queues.delete(streamId);
+    }
+  };
+
   const executeAccount = (command: AccountCommand, target: CommandTarget, unitId: string): Promise<HandleResult> =>
-    accountTurn(target.communityId, () => decideAccount(command, target, unitId));
+    accountTurn(target.communityId, () => inQueue(accountStream(target.communityId, unitId), () => decideAccount(command, target, unitId)));
 
   const decideAccount = (command: AccountCommand, target: CommandTarget, unitId: string): Promise<HandleResult> => {
     const streamId = accountStream(target.communityId, unitId);
@@ -495,8 +579,12 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     });
   };
 
-  const executeCommunity = (command: CommunityCommand, target: CommandTarget): Promise<HandleResult> =>
-    command.type === 'ClosePeriod' ? closeTurn(target.communityId, () => decideCommunity(command, target)) : decideCommunity(command, target);
+  const executeCommunity = (command: CommunityCommand, target: CommandTarget): Promise<HandleResult> => {
+    const queued = (): Promise<HandleResult> => inQueue(communityStream(target.communityId), () => decideCommunity(command, target));
+    if (command.type === 'ClosePeriod') return closeTurn(target.communityId, queued);
+    if (command.type === 'RunBilling') return billingRun(target.communityId, command).then((r) => r.community);
+    return queued();
+  };
 
   const decideCommunity = (command: CommunityCommand, target: CommandTarget): Promise<HandleResult> => {
     const streamId = communityStream(target.communityId);
@@ -536,6 +624,8 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     let penalties = Money.zero();
     let credit = Money.zero();
     const heads: { streamId: string; revision: string; hash: string }[] = [];
+    // the earliest account event: a first close may not start after it (the decider's first-close rule)
+    let firstDay: number | null = null;
     // every registered unit's account stream where the close read it ('no-stream' for none yet)
     const guards: StreamGuard[] = [];
     for (const unitId of [...community.units.keys()].sort()) {
@@ -546,6 +636,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
           last = raw;
           const e = decodeStored(raw, ACCOUNT_EVENTS) as AccountEvent;
           const day = dayOf(e.meta.effectiveDate);
+          if (firstDay === null || day < firstDay) firstDay = day;
           if (day < start || day > end) continue;
           switch (e.type) {
             case 'ChargeIssued':
@@ -591,7 +682,8 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
       if (last !== undefined) heads.push({ streamId, revision: last.revision.toString(), hash: String(last.meta.hash ?? '') });
       guards.push({ streamId, expectedRevision: last === undefined ? 'no-stream' : last.revision });
     }
-    return { inputs: { totals: { billed, collected, waived, penalties, credit }, heads }, guards };
+    const inputs: PeriodCloseInputs = { totals: { billed, collected, waived, penalties, credit }, heads };
+    return { inputs: firstDay === null ? inputs : { ...inputs, firstAccountDate: isoDateOf(firstDay) as IsoDate }, guards };
   };
 
   const execute = (command: LevyCommand, target: CommandTarget): Promise<HandleResult> => {
@@ -599,6 +691,15 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
       const unitId = target.unitId;
       if (unitId === undefined) return fail('TARGET_UNIT_MISSING', `${command.type} is an account command: name the unit (target.unitId)`, ['unitId']);
       return executeAccount(command as AccountCommand, target, unitId);
+    }
+    // a unit named for a community command would otherwise be ignored without a word
+    if (target.unitId !== undefined) {
+      return fail(
+        'TARGET_UNIT_UNEXPECTED',
+        `${command.type} is a community command and goes to the community's stream: send it to { communityId } without a unitId (the unit a command such as RegisterUnit concerns is in its data)`,
+        ['unitId'],
+        { unitId: target.unitId },
+      );
     }
     return executeCommunity(command as CommunityCommand, target);
   };
@@ -618,24 +719,130 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     }
   };
 
+  /**
+   * A billing run, as one turn of its community against closes (a close from this handler waits
+   * for the whole run, and a run waits for a close under way), holding the community stream's turn
+   * throughout: community commands from this handler (another run, a unit registered) wait for it,
+   * so only other handlers move the community under it. Each round reads the community,
+   * plans, and decides the completion and every planned charge not yet on its account before it
+   * appends any; a refusal appends nothing. Then the charges are appended, each guarded on the
+   * community revision the plan read, and the completion last, expecting that revision: if the
+   * community moved meanwhile (a unit registered, an area changed, a close by another process),
+   * the round ends and the next one plans again from the community as it is, so the completion
+   * recorded is the plan whose charges are all on their accounts. A round that appended nothing
+   * counts against maxRetries; one that made progress does not (up to FREE_RETRIES_LIMIT).
+   */
+  const billingRun = (communityId: string, command: CommandOf<'RunBilling'>): Promise<{ result: BillingRunResult; community: HandleResult }> => {
+    const communityStreamId = communityStream(communityId);
+    // the gate first, then the stream's turn (see inQueue); the completion below appends in this same turn
+    const run = async (): Promise<{ result: BillingRunResult; community: HandleResult }> => {
+      const periodKey = command.data.periodKey;
+      // charges appended by this run, by unit and charge id, over all its rounds
+      const issuedByRun = new Set<string>();
+      let retries = 0;
+      let free = 0;
+      for (let round = 1; ; round++) {
+        const community = await loadCommunity(communityId);
+        const at = now();
+        const plan = planBilling(community.state, periodKey, command.meta, { now: at });
+        if (E.isLeft(plan)) throw new LevyError(plan.left);
+        // the record of the run, decided on the same reading (none when the period was billed before)
+        const done = communityDecider.decide(command, community.state, { now: at, newId });
+        if (E.isLeft(done)) throw new LevyError(done.left);
+        const { todo, alreadyIssued, differing } = await checkCharges(communityId, community.state, plan.right.charges, issuedByRun, at);
+        let appended = 0;
+        let allIn = true;
+        for (const { unitId, command: issue } of todo) {
+          if (typeof (await issueCharge(communityId, unitId, issue, community, at)) !== 'bigint') {
+            allIn = false;
+            break;
+          }
+          issuedByRun.add(`${unitId}/${chargeIdFor(issue.data)}`);
+          appended++;
+        }
+        const events = done.right;
+        const revision = !allIn ? 'stream' : events.length === 0 ? community.revision : await append(communityStreamId, events, community.revision, undefined);
+        if (typeof revision === 'bigint') {
+          const completed = (events.find((e) => e.type === 'BillingRunCompleted') as EventOf<'BillingRunCompleted'> | undefined) ?? null;
+          return {
+            result: { periodKey, planned: plan.right.charges.length, issued: issuedByRun.size, alreadyIssued, differing, completed },
+            community: { streamId: communityStreamId, events, revision, attempts: round },
+          };
+        }
+        // another writer moved a stream the round read: plan again from what is there now
+        if (appended > 0 && free < FREE_RETRIES_LIMIT) free++;
+        else retries++;
+        if (retries > maxRetries) {
+          return fail(
+            'CONCURRENCY_RETRIES_EXHAUSTED',
+            `the billing run of ${periodKey} kept meeting other writers (${round} rounds); the ${issuedByRun.size} charges it issued stand on their accounts: run it again to issue the rest and record the run`,
+            [],
+            { streamId: communityStreamId, attempts: round, issued: issuedByRun.size },
+          );
+        }
+      }
+    };
+    return accountTurn(communityId, () => inQueue(communityStreamId, run));
+  };
+
+  /**
+   * A round's check of the planned charges, before anything is appended: a charge whose id its
+   * account holds is billed (counted, and named when its amount differs from the plan's); every
+   * other one is decided, and the first refusal refuses the run.
+   */
+  const checkCharges = async (
+    communityId: string,
+    community: CommunityState,
+    charges: BillingPlan['charges'],
+    issuedByRun: ReadonlySet<string>,
+    at: InstantString,
+  ): Promise<{ todo: BillingPlan['charges'][number][]; alreadyIssued: number; differing: DifferingCharge[] }> => {
+    const todo: BillingPlan['charges'][number][] = [];
+    const differing: DifferingCharge[] = [];
+    let alreadyIssued = 0;
+    for (const planned of charges) {
+      const { unitId, command: issue } = planned;
+      const chargeId = chargeIdFor(issue.data);
+      const account = await loadAccount(communityId, unitId);
+      const existing = account.state.charges.get(chargeId);
+      if (existing === undefined) {
+        const decided = accountDecider.decide(issue, account.state, accountContext(community, { communityId }, unitId, issue.meta.effectiveDate, at));
+        if (E.isLeft(decided)) throw new LevyError(chargeRefusal(unitId, issue, decided.left));
+        todo.push(planned);
+        continue;
+      }
+      // billed before (by this run in an earlier round, another run, or a clerk): not issued again
+      if (!issuedByRun.has(`${unitId}/${chargeId}`)) alreadyIssued++;
+      const amount = moneyOf(issue.data.amount);
+      if (!existing.amount.equals(amount)) differing.push({ unitId, chargeId, issued: existing.amount.toString(), planned: amount.toString(), cancelled: existing.cancelled });
+    }
+    return { todo, alreadyIssued, differing };
+  };
+
+  /**
+   * One planned charge, decided again in its account's turn on the account as it is now and
+   * appended while the community is at the revision the plan read. A charge found there since the
+   * round checked, or an account moved by another process, ends the round ('stream').
+   */
+  const issueCharge = (communityId: string, unitId: string, issue: CommandOf<'IssueCharge'>, community: Loaded<CommunityState>, at: InstantString): Promise<bigint | 'stream' | 'guard'> => {
+    const streamId = accountStream(communityId, unitId);
+    return inQueue(streamId, async () => {
+      const account = await loadAccount(communityId, unitId);
+      if (account.state.charges.get(chargeIdFor(issue.data)) !== undefined) return 'stream';
+      const decided = accountDecider.decide(issue, account.state, accountContext(community.state, { communityId }, unitId, issue.meta.effectiveDate, at));
+      if (E.isLeft(decided)) throw new LevyError(chargeRefusal(unitId, issue, decided.left));
+      const guards = guarded ? [{ streamId: communityStream(communityId), expectedRevision: expectedOf(community.revision) }] : undefined;
+      return append(streamId, decided.right, account.revision, guards);
+    });
+  };
+
   const runBilling = async (communityId: string, periodKey: string, meta: CommandMeta): Promise<E.Either<DomainError, BillingRunResult>> => {
     try {
       checkId(communityId, 'communityId');
       const command: CommandOf<'RunBilling'> = { type: 'RunBilling', data: { periodKey: periodKey as CommandOf<'RunBilling'>['data']['periodKey'] }, meta };
       const decoded = decodeCommand(command);
       if (E.isLeft(decoded)) return E.left(decoded.left[0] as DomainError);
-      const community = await loadCommunity(communityId);
-      const plan = planBilling(community.state, periodKey, meta, { now: now() });
-      if (E.isLeft(plan)) return plan;
-      let issued = 0;
-      // one account stream at a time: each charge is its own small append, retried on its own
-      for (const { unitId, command: issue } of plan.right.charges) {
-        const r = await executeAccount(issue, { communityId, unitId }, unitId);
-        if (r.events.some((e) => e.type === 'ChargeIssued')) issued++;
-      }
-      const done = await executeCommunity(command, { communityId });
-      const completed = (done.events.find((e) => e.type === 'BillingRunCompleted') as EventOf<'BillingRunCompleted'> | undefined) ?? null;
-      return E.right({ periodKey, planned: plan.right.charges.length, issued, completed });
+      return E.right((await billingRun(communityId, decoded.right as CommandOf<'RunBilling'>)).result);
     } catch (e) {
       return toLeft(e);
     }

@@ -296,6 +296,18 @@ describe('createLevy: concurrency', () => {
     expect(E.isLeft(r) && r.left).toMatchObject({ code: 'REFUND_CONFLICT', path: ['data', 'amount'] });
     expect((await collect(store.readStream(accountStream(CID, 'B1-0101')))).filter((e) => e.type === 'CreditRefunded')).toHaveLength(1);
   });
+  it("refuses a first close that starts after an account event, which only the account streams know of: PERIOD_CLOSE_OUT_OF_ORDER", async () => {
+    const { levy, store } = await setUp();
+    // paid ahead in December, before any billing run: the community stream has nothing dated then
+    expect(E.isRight(await levy.handle(pay('T-ahead', '300', '2024-12-20'), { communityId: CID, unitId: 'B1-0101' }))).toBe(true);
+    const before = (await collect(store.readAll())).length;
+    const r = await levy.closePeriod(CID, '2025-Q1', '2025-04-01', meta('2025-04-01'));
+    expect(E.isLeft(r) && r.left).toMatchObject({ code: 'PERIOD_CLOSE_OUT_OF_ORDER', path: ['data', 'periodKey'], details: { closeFirst: '2024-Q4', firstDate: '2024-12-20' } });
+    expect((await collect(store.readAll())).length).toBe(before);
+    // closed in order, from the quarter of the payment, both seal
+    expect(E.isRight(await levy.closePeriod(CID, '2024-Q4', '2025-04-01', meta('2025-04-01')))).toBe(true);
+    expect(E.isRight(await levy.closePeriod(CID, '2025-Q1', '2025-04-01', meta('2025-04-01')))).toBe(true);
+  });
   // two service instances over one store, started together, their clocks reading the same millisecond,
   // with the default newId; B1-0101 has 49.40 in credit (300.00 paid on 250.60 billed)
   const twoInstancesWithCredit = async () => {
