@@ -23,7 +23,7 @@ import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { type Amount, type Count, type Id, type IsoDate, type PeriodKey, amountOf } from './codecs.js';
 import type { CommandData, CommandMeta, CommandOf, CommunityCommand } from './commands.js';
 import { type Decider, type DecisionContext, dateAfterToday, eventFrom } from './decider.js';
-import { describe, parseDecimal } from './decimal.js';
+import { dec, describe, parseDecimal } from './decimal.js';
 import { type DueRule, dueDateOf, validateDueRule } from './due-date.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
 import { eventIdFor } from './event-id.js';
@@ -280,7 +280,10 @@ export const evolveCommunity = (state: CommunityState, event: CommunityEvent): C
       const unit = state.units.get(d.unitId);
       if (unit === undefined) return { ...state, version };
       const from = dayOf(d.from);
-      const ownerHistory = [...unit.ownerHistory.filter((h) => h.from !== from), { from, owner: d.owner }].sort((a, b) => a.from - b.from);
+      // the registered owner stays first, as the registered area does (a retried RegisterUnit still matches)
+      const [registered, ...changes] = unit.ownerHistory;
+      const later = [...changes.filter((h) => h.from !== from), { from, owner: d.owner }].sort((a, b) => a.from - b.from);
+      const ownerHistory = registered === undefined ? later : [registered, ...later];
       return { ...state, units: withUnit(state.units, { ...unit, ownerHistory }), version };
     }
     case 'FeeScheduleAdopted': {
@@ -384,6 +387,9 @@ const checkArea = (areaM2: string, path: readonly string[]): Result<void> => {
   return E.right(undefined);
 };
 
+// the same area however it is written ('89.5' and '89.50'): a retry need not repeat the spelling
+const sameArea = (a: string, b: string): boolean => a === b || dec(a).equals(dec(b));
+
 const registerUnit = (command: CommandOf<'RegisterUnit'>, state: CommunityState, ctx: CommunityContext): Events => {
   const d = command.data;
   const communityId = state.communityId as Id;
@@ -406,7 +412,8 @@ const registerUnit = (command: CommandOf<'RegisterUnit'>, state: CommunityState,
       existing.useType === d.useType &&
       existing.grade === d.grade &&
       existing.handoverDay === dayOf(d.handoverDate) &&
-      existing.areaHistory[0]?.areaM2 === d.areaM2 &&
+      existing.areaHistory[0] !== undefined &&
+      sameArea(existing.areaHistory[0].areaM2, d.areaM2) &&
       canonicalJson(existing.ownerHistory[0]?.owner) === canonicalJson(d.owner);
     // a retried registration is a no-op; a different unit under the same id is refused
     if (same) return none;
@@ -433,7 +440,7 @@ const changeUnitArea = (command: CommandOf<'ChangeUnitArea'>, state: CommunitySt
   const from = dayOf(d.from);
   const open = closedPeriodCheck(state, from, ['data', 'from']);
   if (E.isLeft(open)) return open;
-  if (unit.right.areaHistory.some((h) => h.from === from && h.areaM2 === d.areaM2)) return none;
+  if (unit.right.areaHistory.some((h) => h.from === from && sameArea(h.areaM2, d.areaM2))) return none;
   const handover = unit.right.handoverDay;
   if (from < handover) {
     // billing starts at the handover, at the area registered then: a change dated earlier would say
@@ -460,6 +467,18 @@ const changeUnitOwner = (command: CommandOf<'ChangeUnitOwner'>, state: Community
   const open = closedPeriodCheck(state, from, ['data', 'from']);
   if (E.isLeft(open)) return open;
   if (unit.right.ownerHistory.some((h) => h.from === from && canonicalJson(h.owner) === canonicalJson(d.owner))) return none;
+  const handover = unit.right.handoverDay;
+  if (from < handover) {
+    // the unit's owner from the handover is the one it was registered with: an earlier date would name an owner of nothing billed
+    return E.left(
+      domainError(
+        'OWNER_CHANGE_BEFORE_HANDOVER',
+        `unit ${describe(d.unitId)} was handed over on ${isoDateOf(handover)} to the owner it was registered with; date the change on or after the handover (from ${isoDateOf(handover)})`,
+        ['data', 'from'],
+        { unitId: d.unitId, from: d.from, handoverDate: isoDateOf(handover) },
+      ),
+    );
+  }
   const communityId = state.communityId as Id;
   const data: EventData<'UnitOwnerChanged'> = { communityId, unitId: d.unitId, owner: d.owner, from: d.from };
   return E.right([eventFrom('UnitOwnerChanged', data, command.meta, ctx, eventIdFor('UnitOwnerChanged', [communityId, d.unitId, d.from, d.owner.ownerId]))]);

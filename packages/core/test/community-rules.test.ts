@@ -156,6 +156,33 @@ describe('ChangeUnitArea and the handover', () => {
   });
 });
 
+describe('ChangeUnitOwner and the handover; retries written another way', () => {
+  const handedOver = () => eventsOf([registerCommunity(), registerUnit('B1-0101', { handoverDate: '2025-02-15' }), adoptSchedule()]);
+  const newOwner = { ownerId: 'O-2', name: '李四' };
+  const owner = (from: string) => cmd('ChangeUnitOwner', { unitId: 'B1-0101', owner: newOwner, from }, meta('2025-03-05'));
+
+  it('refuses an owner change dated before the handover: OWNER_CHANGE_BEFORE_HANDOVER at data.from', () => {
+    const err = spec.given(handedOver()).when(owner('2025-01-01')).thenFails('OWNER_CHANGE_BEFORE_HANDOVER', ['data', 'from']);
+    expect(err.details).toEqual({ unitId: 'B1-0101', from: '2025-01-01', handoverDate: '2025-02-15' });
+  });
+  it('keeps the registered owner first after a change from the handover day, so a retried RegisterUnit is still a retry', () => {
+    const given = after(handedOver(), [owner('2025-02-15')]);
+    expect(stateOf(given).units.get('B1-0101')!.ownerHistory.map((h) => h.owner.ownerId)).toEqual([registerUnitOwnerId(), 'O-2']);
+    // before, the change replaced the registration's entry and the retry was UNIT_ALREADY_REGISTERED
+    spec.given(given).when(registerUnit('B1-0101', { handoverDate: '2025-02-15' })).thenNothing();
+  });
+  it('takes a retried registration or area change with the area written with fewer decimals as a retry', () => {
+    const given = after(handedOver(), [cmd('ChangeUnitArea', { unitId: 'B1-0101', areaM2: '91.20', from: '2025-04-01' }, meta('2025-03-05', { reason: '复测面积' } as never))]);
+    // registered as 89.50
+    spec.given(given).when(registerUnit('B1-0101', { handoverDate: '2025-02-15', areaM2: '89.5' })).thenNothing();
+    spec.given(given).when(cmd('ChangeUnitArea', { unitId: 'B1-0101', areaM2: '91.2', from: '2025-04-01' }, meta('2025-03-05', { reason: '复测面积' } as never))).thenNothing();
+    // a different area is still a different unit
+    spec.given(given).when(registerUnit('B1-0101', { handoverDate: '2025-02-15', areaM2: '89.51' })).thenFails('UNIT_ALREADY_REGISTERED');
+  });
+});
+
+const registerUnitOwnerId = (): string => (registerUnit('B1-0101').data as { owner: { ownerId: string } }).owner.ownerId;
+
 // ---------------------------------------------------------------------------------------------
 // 3. the first close
 // ---------------------------------------------------------------------------------------------
