@@ -14,6 +14,8 @@
  */
 import * as crypto from 'node:crypto';
 import { sha256Hex } from './canonical-json.js';
+import { describe } from './decimal.js';
+import { LevyError, domainError } from './errors.js';
 import { canonicalJsonFast, checkAppend, type CheckedEvent, type EventMeta, type NewEvent, type StoredEvent } from './store.js';
 
 /** An event with its chain fields filled, and the canonical JSON the stores write. */
@@ -103,13 +105,27 @@ export const sealEvent = (streamId: string, revision: bigint, prevHash: string |
   return { type: event.type, data: JSON.parse(row.dataJson) as SealedEvent['data'], meta: JSON.parse(row.sealedMetaJson) as SealedEvent['meta'] };
 };
 
-/** Why a chain broke. */
-export type ChainBreak = 'HASH_MISSING' | 'HASH_MISMATCH' | 'PREV_HASH_MISMATCH' | 'REVISION_GAP';
+/**
+ * Why a chain broke. The first four are a stream's own chain; the last two a `PeriodClosed`'s
+ * sealed heads ({@link verifyChain}): a head names an event the log does not hold
+ * (`SEALED_HEAD_MISSING`: events the close sealed were removed), or holds with another hash
+ * (`SEALED_HEAD_MISMATCH`).
+ */
+export type ChainBreak = 'HASH_MISSING' | 'HASH_MISMATCH' | 'PREV_HASH_MISMATCH' | 'REVISION_GAP' | 'SEALED_HEAD_MISSING' | 'SEALED_HEAD_MISMATCH';
 
-/** The outcome of {@link verifyChain}. */
-export type ChainVerdict =
+/**
+ * An event as {@link verifyChain} reads it: a `StoredEvent` as a store reads it (`streamId`) or a
+ * line as `parseJsonLines` reads it (`stream`), with its revision as a bigint.
+ */
+export type ChainedEvent = { readonly type: string; readonly data: object; readonly meta: object; readonly revision: bigint } & (
+  | { readonly streamId: string }
+  | { readonly stream: string }
+);
+
+/** The outcome of {@link verifyChain}: `at` is the event that breaks a chain, or the close whose sealed head does not hold. */
+export type ChainVerdict<T = StoredEvent> =
   | { readonly ok: true; readonly count: number }
-  | { readonly ok: false; readonly at: StoredEvent; readonly code: ChainBreak; readonly reason: string; readonly count: number };
+  | { readonly ok: false; readonly at: T; readonly code: ChainBreak; readonly reason: string; readonly count: number };
 
 /** The state of one stream's chain while a log is walked. */
 export interface ChainHead {
@@ -150,24 +166,142 @@ export const checkOwnHash = (event: StoredEvent): { readonly code: ChainBreak; r
   return undefined;
 };
 
+/** Options of {@link verifyChain}. */
+export interface VerifyChainOptions {
+  /**
+   * check that each `PeriodClosed` head (stream, revision, hash) is in the log with that hash;
+   * default true. Pass false to verify only some streams of a log (the heads name the others).
+   */
+  readonly seals?: boolean;
+}
+
+// a head a close sealed, waiting for its event (or checked in a second pass)
+interface Seal<T> {
+  readonly hash: string;
+  readonly close: T;
+}
+
+const REVISION_TEXT = /^(0|[1-9][0-9]{0,18})$/;
+const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === 'object' && u !== null && !Array.isArray(u);
+
+/** The stream an event is placed in, or a `CHAIN_INPUT_INVALID` LevyError for an input verifyChain cannot read as an event. */
+const streamOf = (event: unknown, index: number): string => {
+  const refuse = (field: string | null, message: string): never => {
+    throw new LevyError(domainError('CHAIN_INPUT_INVALID', `event ${index} ${message}; nothing was verified`, field === null ? ['events', String(index)] : ['events', String(index), field], { index }));
+  };
+  if (!isObject(event)) return refuse(null, 'is not an event object');
+  const { streamId, stream } = event;
+  if (streamId !== undefined && stream !== undefined && streamId !== stream) refuse('stream', `names two streams (streamId ${JSON.stringify(streamId)}, stream ${JSON.stringify(stream)})`);
+  const id = streamId ?? stream;
+  if (typeof id !== 'string' || id.length === 0) refuse('streamId', 'has no stream: give streamId (as a store reads events) or stream (as parseJsonLines reads lines)');
+  if (typeof event.revision !== 'bigint') refuse('revision', `has revision ${JSON.stringify(event.revision) ?? String(event.revision)}, not a bigint (parseJsonLines reads "7" as 7n)`);
+  if (typeof event.type !== 'string') refuse('type', 'has no type');
+  if (!isObject(event.data)) refuse('data', 'has no data object');
+  if (!isObject(event.meta)) refuse('meta', 'has no meta object');
+  return id as string;
+};
+
+const describeSeal = (close: { readonly meta: object }, streamId: string, revision: bigint): string =>
+  `the PeriodClosed ${JSON.stringify((close.meta as { eventId?: unknown }).eventId)} sealed ${JSON.stringify(streamId)} at revision ${revision}`;
+
 /**
  * Verifies the hash chains of a log (any mix of streams, each from revision 0, in order within
- * each stream) and reports the first event that breaks one.
+ * each stream) and reports the first event that breaks one. It reads events as a store gives them
+ * (`streamId`) or as `parseJsonLines` gives them (`stream`); an input it cannot read as an event
+ * (no stream, a revision that is not a bigint, no meta) throws a `LevyError`
+ * `CHAIN_INPUT_INVALID` at `['events', '<index>', field]` rather than calling the log tampered.
+ *
+ * Each `PeriodClosed` of a community stream seals the heads of its account streams: unless
+ * `options.seals` is false, every head must be in the log with the hash the close sealed, so an
+ * event removed from the end of a stream, where no later link points at it, is found
+ * (`SEALED_HEAD_MISSING`, `SEALED_HEAD_MISMATCH`, `at` the close). Give it the whole log; a list
+ * that is not an array is read into one (a head already passed is looked up in a second pass).
  *
  * @example
  * const events = [];
  * for await (const e of store.readAll()) events.push(e);
  * const verdict = verifyChain(events);
  * if (!verdict.ok) console.log(verdict.at.position, verdict.reason);
+ * // or on an export: the lines as written
+ * const lines = parseJsonLines(text);
+ * if (lines._tag === 'Right') verifyChain(lines.right); // { ok: true, count } or the first break
  */
-export const verifyChain = (events: Iterable<StoredEvent>): ChainVerdict => {
+export const verifyChain = <T extends ChainedEvent = StoredEvent>(events: Iterable<T>, options: VerifyChainOptions = {}): ChainVerdict<T> => {
+  if (!isObject(options)) throw new LevyError(domainError('OPTIONS_INVALID', `verifyChain takes its options as an object such as { seals: false }, not ${describe(options)}`, ['options']));
+  for (const key of Object.keys(options)) if (key !== 'seals') throw new LevyError(domainError('OPTIONS_UNKNOWN_FIELD', `verifyChain takes no ${JSON.stringify(key)} in its options; it takes seals`, [key], { input: key }));
+  if (options.seals !== undefined && typeof options.seals !== 'boolean') throw new LevyError(domainError('OPTIONS_INVALID', `seals must be true or false, not ${describe(options.seals)}`, ['seals']));
+  const seals = options.seals !== false;
+  const list: readonly T[] = Array.isArray(events) ? (events as readonly T[]) : [...events];
   const heads = new Map<string, ChainHead>();
+  // heads sealed before their event was met, by stream then revision; and those met before their close
+  const ahead = new Map<string, Map<bigint, Seal<T>[]>>();
+  const behind = new Map<string, Map<bigint, Seal<T>[]>>();
+  const add = (to: Map<string, Map<bigint, Seal<T>[]>>, streamId: string, revision: bigint, seal: Seal<T>): void => {
+    let byRevision = to.get(streamId);
+    if (byRevision === undefined) to.set(streamId, (byRevision = new Map()));
+    const list = byRevision.get(revision);
+    if (list === undefined) byRevision.set(revision, [seal]);
+    else list.push(seal);
+  };
   let count = 0;
-  for (const event of events) {
-    const broken = checkLink(heads.get(event.streamId), event);
+  for (let i = 0; i < list.length; i++) {
+    const event = list[i]!;
+    const streamId = streamOf(event, i);
+    const stored = ('streamId' in event ? event : { ...event, streamId }) as unknown as StoredEvent;
+    const broken = checkLink(heads.get(streamId), stored);
     if (broken !== undefined) return { ok: false, at: event, code: broken.code, reason: broken.reason, count };
-    heads.set(event.streamId, { revision: event.revision, hash: event.meta.hash! });
+    const hash = stored.meta.hash!;
+    heads.set(streamId, { revision: event.revision, hash });
+    if (ahead.size > 0) {
+      const waiting = ahead.get(streamId)?.get(event.revision);
+      if (waiting !== undefined) {
+        ahead.get(streamId)!.delete(event.revision);
+        if (ahead.get(streamId)!.size === 0) ahead.delete(streamId);
+        for (const s of waiting) if (s.hash !== hash) return mismatch(s, streamId, event.revision, count);
+      }
+    }
     count++;
+    if (!seals || event.type !== 'PeriodClosed' || !streamId.startsWith('levy.community-')) continue;
+    const sealed = (event.data as { heads?: unknown }).heads;
+    if (!Array.isArray(sealed)) return { ok: false, at: event, code: 'SEALED_HEAD_MISMATCH', reason: `the PeriodClosed ${JSON.stringify(stored.meta.eventId)} holds no list of heads`, count };
+    for (let k = 0; k < sealed.length; k++) {
+      const h: unknown = sealed[k];
+      if (!isObject(h) || typeof h.streamId !== 'string' || typeof h.revision !== 'string' || !REVISION_TEXT.test(h.revision) || typeof h.hash !== 'string') {
+        return { ok: false, at: event, code: 'SEALED_HEAD_MISMATCH', reason: `head ${k} of the PeriodClosed ${JSON.stringify(stored.meta.eventId)} is not { streamId, revision (a decimal string), hash }`, count };
+      }
+      const revision = BigInt(h.revision);
+      const seal = { hash: h.hash, close: event };
+      const now = heads.get(h.streamId);
+      if (now !== undefined && now.revision === revision) {
+        if (now.hash !== h.hash) return mismatch(seal, h.streamId, revision, count);
+      } else add(now === undefined || now.revision < revision ? ahead : behind, h.streamId, revision, seal);
+    }
+  }
+  for (const [streamId, byRevision] of ahead) {
+    for (const [revision, waiting] of byRevision) {
+      const head = heads.get(streamId);
+      const holds = head === undefined ? 'holds no event of that stream' : `holds its revisions 0 to ${head.revision} only`;
+      return { ok: false, at: waiting[0]!.close, code: 'SEALED_HEAD_MISSING', reason: `${describeSeal(waiting[0]!.close, streamId, revision)}, but the log ${holds}: events the close sealed were removed`, count };
+    }
+  }
+  // heads whose event came before their close, after which the stream moved on: look them up
+  if (behind.size > 0) {
+    for (let i = 0; i < list.length; i++) {
+      const event = list[i]!;
+      const streamId = 'streamId' in event ? event.streamId : event.stream;
+      const waiting = behind.get(streamId)?.get(event.revision);
+      if (waiting === undefined) continue;
+      const hash = (event.meta as { hash?: string }).hash;
+      for (const s of waiting) if (s.hash !== hash) return mismatch(s, streamId, event.revision, count);
+    }
   }
   return { ok: true, count };
 };
+
+const mismatch = <T extends ChainedEvent>(seal: Seal<T>, streamId: string, revision: bigint, count: number): ChainVerdict<T> => ({
+  ok: false,
+  at: seal.close,
+  code: 'SEALED_HEAD_MISMATCH',
+  reason: `${describeSeal(seal.close, streamId, revision)} with hash ${seal.hash.slice(0, 12)}…, but the log holds another event there: the sealed event was replaced`,
+  count,
+});

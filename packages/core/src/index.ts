@@ -45,7 +45,7 @@ export {
   type Subscription,
   isStoreError,
 } from './store.js';
-export { type ChainBreak, type ChainVerdict, type SealedEvent, hashOf, sealEvent, verifyChain } from './hash-chain.js';
+export { type ChainBreak, type ChainVerdict, type ChainedEvent, type SealedEvent, type VerifyChainOptions, hashOf, sealEvent, verifyChain } from './hash-chain.js';
 export * from './memory-store.js';
 // fee math: listed by name, so the unchecked variants the deciders call (assessPenaltyUnchecked,
 // allocatePaymentUnchecked, areaChargeUnchecked, ...) stay internal; a test keeps the lists whole

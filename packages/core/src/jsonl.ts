@@ -2,7 +2,9 @@
  * The JSON Lines interchange form that exports, the CLI and auditors use: one event per line,
  * `{"data":…,"meta":…,"revision":"0","stream":"levy.account-sunrise.B1-1203","type":"ChargeIssued"}`,
  * keys in canonical (sorted) order, the revision as a decimal string (revisions are 64-bit), lines
- * ended by `\n`. Writing is canonical JSON, so the same events always give the same bytes.
+ * ended by `\n`. Writing is canonical JSON, so the same events always give the same bytes. The
+ * writer and the reader hold one limit: any event a store holds ({@link STORE_LIMITS}) fits on a
+ * line, and the writer refuses up front what the reader would refuse.
  *
  * @example
  * import { toJsonLines, parseJsonLines } from '@levy/core';
@@ -11,8 +13,10 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalJson } from './canonical-json.js';
-import { type DomainError, domainError } from './errors.js';
-import { type LevyEvent, decodeEvent } from './events.js';
+import { undeclaredKeys } from './codecs.js';
+import { type DomainError, LevyError, domainError } from './errors.js';
+import { EventMeta, type LevyEvent, decodeEvent, eventDataCodecs } from './events.js';
+import { STORE_LIMITS } from './store.js';
 import { isInputObject } from './unknown-field.js';
 import { type UpcasterRegistry, LEVY_UPCASTERS, upcastEvent } from './upcast.js';
 
@@ -32,25 +36,73 @@ export type Placed = { readonly type: string; readonly data: object; readonly me
 );
 
 /**
- * Writes events as JSON Lines, one canonical line each, every line ending in `\n`.
+ * Writes events as JSON Lines, one canonical line each, every line ending in `\n`. Refuses, before
+ * anything is written, what {@link parseJsonLines} would refuse to read back: a `LevyError`
+ * `JSONL_INVALID` at `['events', '<index>', field]` for a stream that is not a non-empty string,
+ * a revision that is not a bigint from 0 to 9,999,999,999,999,999,999, a type that is not a
+ * non-empty string, data or meta that is not an object; `JSONL_TOO_LARGE` for a line longer than
+ * {@link JSONL_LIMITS}.maxLineChars (at `['events', '<index>']`) or more events than
+ * {@link JSONL_LIMITS}.maxLines (at `['events']`). Anything not plain JSON is canonical JSON's
+ * `CANONICAL_JSON_TYPE` / `CANONICAL_JSON_NUMBER`.
  *
  * @example
  * toJsonLines([{ streamId: 'levy.community-sunrise', revision: 0n, type: 'CommunityRegistered', data, meta }]);
  * // '{"data":{...},"meta":{...},"revision":"0","stream":"levy.community-sunrise","type":"CommunityRegistered"}\n'
  */
 export const toJsonLines = (events: Iterable<Placed>): string => {
-  let out = '';
+  const lines: string[] = [];
   for (const e of events) {
+    const i = lines.length;
+    if (i === JSONL_LIMITS.maxLines) {
+      throw new LevyError(domainError('JSONL_TOO_LARGE', `an export holds at most ${JSONL_LIMITS.maxLines} lines, as an import reads at most that many; export the log in parts`, ['events'], { limit: JSONL_LIMITS.maxLines }));
+    }
     const stream = 'streamId' in e ? e.streamId : e.stream;
-    out += canonicalJson({ stream, revision: e.revision.toString(), type: e.type, data: e.data, meta: e.meta }) + '\n';
+    const refuse = (field: string, message: string): never => {
+      throw new LevyError(domainError('JSONL_INVALID', `event ${i}: ${message}; a JSON Lines reader would refuse its line`, ['events', String(i), field], { index: i }));
+    };
+    if (typeof stream !== 'string' || stream.length === 0) refuse('streamId' in e ? 'streamId' : 'stream', `its stream must be a non-empty string, not ${JSON.stringify(stream) ?? String(stream)}`);
+    if (typeof e.revision !== 'bigint' || e.revision < 0n || e.revision > MAX_REVISION) refuse('revision', `its revision must be a bigint from 0 to ${MAX_REVISION}, not ${String(e.revision)}`);
+    if (typeof e.type !== 'string' || e.type.length === 0) refuse('type', `its type must be a non-empty string, not ${JSON.stringify(e.type) ?? String(e.type)}`);
+    if (!isInputObject(e.data)) refuse('data', 'its data must be an object');
+    if (!isInputObject(e.meta)) refuse('meta', 'its meta must be an object');
+    const line = canonicalJson({ stream, revision: e.revision.toString(), type: e.type, data: e.data, meta: e.meta });
+    if (line.length > JSONL_LIMITS.maxLineChars) {
+      throw new LevyError(
+        domainError(
+          'JSONL_TOO_LARGE',
+          `event ${i} (revision ${e.revision} of ${JSON.stringify(stream)}) would be a line of ${line.length} characters; a line holds at most ${JSONL_LIMITS.maxLineChars}, as a store holds an event of at most ${STORE_LIMITS.eventJsonLength} characters of data and meta`,
+          ['events', String(i)],
+          { index: i, length: line.length, limit: JSONL_LIMITS.maxLineChars },
+        ),
+      );
+    }
+    lines.push(line);
   }
-  return out;
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
 };
 
 const REVISION = /^(0|[1-9][0-9]{0,18})$/;
+// the largest revision REVISION reads: nineteen nines
+const MAX_REVISION = 9_999_999_999_999_999_999n;
 
-/** Limits on an import (STYLE.md: a limit on everything). */
-export const JSONL_LIMITS = Object.freeze({ maxLines: 50_000_000, maxLineChars: 1_000_000, maxErrors: 100 });
+/**
+ * Characters a line adds around an event's data and meta: the line's own keys, the revision (at
+ * most 19 digits), the chain fields (`prevHash` and `hash`, 64 hex digits each), and the stream id
+ * and type as JSON strings at their store limits with every character escaped (`\u0001`: six).
+ */
+const ENVELOPE_CHARS =
+  '{"data":,"meta":,"revision":"","stream":,"type":}'.length + 19 + ',"hash":"","prevHash":""'.length + 2 * 64 + 2 * (2 + 6 * STORE_LIMITS.streamIdLength) + 6 * STORE_LIMITS.typeLength;
+
+/**
+ * Limits on an import and an export (STYLE.md: a limit on everything). A line holds any event a
+ * store holds: `maxLineChars` is the stores' `STORE_LIMITS.eventJsonLength` (8 MiB of data and meta:
+ * a large community's `PeriodClosed` lists every account stream's head) plus the envelope around it.
+ */
+export const JSONL_LIMITS = Object.freeze({ maxLines: 50_000_000, maxLineChars: STORE_LIMITS.eventJsonLength + ENVELOPE_CHARS, maxErrors: 100 });
+
+const BOM = 0xfeff;
+// one byte order mark before the first line is how some editors begin a UTF-8 file, not content
+const withoutBom = (text: string): string => (text.charCodeAt(0) === BOM ? text.slice(1) : text);
 
 const LINE_KEYS: ReadonlySet<string> = new Set(['stream', 'revision', 'type', 'data', 'meta']);
 
@@ -102,8 +154,10 @@ const repeatedKey = (line: string, value: unknown): string[] | undefined => {
 };
 
 /**
- * Parses JSON Lines into placed events. Blank lines are skipped (a trailing newline is normal).
- * Each line must be a JSON object with `stream` (non-empty string), `revision` (a decimal string),
+ * Parses JSON Lines into placed events. Lines end in `\n` or `\r\n` (a file saved on Windows);
+ * a lone `\r` does not end a line. One byte order mark (U+FEFF) before the first line is skipped, as
+ * editors on Windows write one; a mark anywhere else is refused, naming it. Blank lines (spaces and
+ * tabs only) are skipped (a trailing newline is normal). Each line must be a JSON object with `stream` (non-empty string), `revision` (a decimal string),
  * `type` (string), `data` and `meta` (objects), and nothing else. Every bad line is reported (up
  * to 100) with its 1-based line number in the message and the path (`['line', '7', 'revision']`).
  * A key said twice in one object, anywhere on the line, is refused too (`['line', '7', 'stream']`,
@@ -116,10 +170,11 @@ const repeatedKey = (line: string, value: unknown): string[] | undefined => {
  * // left([{ code: 'JSONL_INVALID', path: ['line', '1', 'revision'], message: 'line 1: revision must be ...' }])
  */
 export const parseJsonLines = (text: string): E.Either<readonly DomainError[], readonly JsonLineEvent[]> => {
-  const lines = text.split('\n');
+  const lines = withoutBom(text).split('\n');
   const errors: DomainError[] = [];
   const events: JsonLineEvent[] = [];
-  if (lines.length > JSONL_LIMITS.maxLines) {
+  // the text after a final newline is not a line
+  if (lines.length - (lines[lines.length - 1] === '' ? 1 : 0) > JSONL_LIMITS.maxLines) {
     return E.left([domainError('JSONL_TOO_LARGE', `an import holds at most ${JSONL_LIMITS.maxLines} lines; split the file`, [])]);
   }
   const fail = (n: number, field: string | readonly string[] | null, message: string): void => {
@@ -134,6 +189,10 @@ export const parseJsonLines = (text: string): E.Either<readonly DomainError[], r
     if (line.trim() === '') continue;
     if (line.length > JSONL_LIMITS.maxLineChars) {
       fail(n, null, `the line is longer than ${JSONL_LIMITS.maxLineChars} characters`);
+      continue;
+    }
+    if (line.charCodeAt(0) === BOM) {
+      fail(n, null, 'the line starts with a byte order mark (U+FEFF): only the first line of a file may carry one; remove it');
       continue;
     }
     let value: unknown;
@@ -171,8 +230,15 @@ export const parseJsonLines = (text: string): E.Either<readonly DomainError[], r
 };
 
 /**
- * Parses JSON Lines and decodes every event, upcasting old schema versions first. Errors name the
- * line: `['line', '3', 'data', 'amount']`.
+ * Parses JSON Lines and decodes every event, upcasting old schema versions first (through
+ * `upcasters`, {@link LEVY_UPCASTERS} by default). Errors name the line: `['line', '3', 'data',
+ * 'amount']`. An import refuses rather than drops: a key in `data` or `meta` that the event's
+ * current shape does not declare (`data.surcharge`, `meta.approvedBy`, at any depth) is
+ * `DECODE_FAILED` at `['line', '3', 'data', 'surcharge']`, where decoding alone would strip it and
+ * the event would no longer match its hash. The keys are checked after upcasting, so a key an old
+ * schema version had is fine when its upcaster turns it into the current shape; an upcaster drops
+ * a key the current shape no longer has by leaving it out of what it returns. (Store reads decode
+ * leniently: a store's events were checked when they were written.)
  *
  * @example
  * decodeJsonLines(text); // right([{ stream, revision, event: LevyEvent }, ...])
@@ -187,14 +253,24 @@ export const decodeJsonLines = (
   const out: { stream: string; revision: bigint; event: LevyEvent }[] = [];
   let lineNo = 0;
   const lineNumbers = lineNumbersOf(text);
+  const report = (n: number, found: readonly DomainError[]): void => {
+    for (const err of found) {
+      if (errors.length < JSONL_LIMITS.maxErrors) errors.push({ ...err, message: `line ${n}: ${err.message}`, path: ['line', String(n), ...err.path] });
+    }
+  };
   for (const e of parsed.right) {
     const n = lineNumbers[lineNo++] ?? lineNo;
     const up = upcastEvent(e, upcasters);
-    const decoded = E.isLeft(up) ? E.left([up.left]) : decodeEvent(up.right);
-    if (E.isLeft(decoded)) {
-      for (const err of decoded.left) {
-        if (errors.length < JSONL_LIMITS.maxErrors) errors.push({ ...err, message: `line ${n}: ${err.message}`, path: ['line', String(n), ...err.path] });
-      }
+    if (E.isLeft(up)) {
+      report(n, [up.left]);
+      continue;
+    }
+    const decoded = decodeEvent(up.right);
+    const codec = Object.prototype.hasOwnProperty.call(eventDataCodecs, e.type) ? eventDataCodecs[e.type as keyof typeof eventDataCodecs] : undefined;
+    // what decoding would strip: checked on the upcast event, the shape the codecs declare
+    const undeclared = codec === undefined ? [] : [...undeclaredKeys(codec, up.right.data, ['data']), ...undeclaredKeys(EventMeta, up.right.meta, ['meta'])];
+    if (E.isLeft(decoded) || undeclared.length > 0) {
+      report(n, [...(E.isLeft(decoded) ? decoded.left : []), ...undeclared]);
       continue;
     }
     out.push({ stream: e.stream, revision: e.revision, event: decoded.right });

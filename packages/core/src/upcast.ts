@@ -19,8 +19,10 @@
  * const event = E.flatMap(current, decodeEvent); // right(the PaymentReceived, at version 1), or left(the upcast's refusal or decodeEvent's list)
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { type DomainError, domainError } from './errors.js';
-import { CURRENT_SCHEMA_VERSION } from './events.js';
+import { describe } from './decimal.js';
+import { type DomainError, LevyError, domainError } from './errors.js';
+import { CURRENT_SCHEMA_VERSION, EVENT_TYPES } from './events.js';
+import { isInputObject } from './unknown-field.js';
 
 type Json = { readonly [k: string]: unknown };
 
@@ -83,4 +85,63 @@ export const upcastEvent = <T extends RawEvent>(event: T, registry: UpcasterRegi
     if (step !== undefined) data = step(data, event.meta);
   }
   return E.right({ ...event, data, meta: { ...event.meta, schemaVersion: CURRENT_SCHEMA_VERSION } });
+};
+
+/**
+ * {@link upcastEvent} for a reader that returns events rather than an Either (a projection's
+ * fold, a test log): the event at the current version, or a thrown `LevyError` with upcastEvent's
+ * code (`SCHEMA_VERSION_TOO_NEW`, `SCHEMA_VERSION_INVALID`) whose message names the event (its
+ * type, id, stream and revision when it has them) and whose details add `streamId`, `eventId` and
+ * `position`. Compare `meta.schemaVersion` with {@link CURRENT_SCHEMA_VERSION} before calling it on
+ * a hot path: a current event needs nothing.
+ *
+ * @example
+ * const e = stored.meta.schemaVersion === CURRENT_SCHEMA_VERSION ? stored : upcastOrThrow(stored);
+ */
+export const upcastOrThrow = <T extends RawEvent>(event: T, registry: UpcasterRegistry = LEVY_UPCASTERS): T => {
+  const up = upcastEvent(event, registry);
+  if (E.isRight(up)) return up.right;
+  const placed = event as RawEvent & { readonly streamId?: unknown; readonly stream?: unknown; readonly revision?: unknown; readonly position?: unknown };
+  const stream = typeof placed.streamId === 'string' ? placed.streamId : typeof placed.stream === 'string' ? placed.stream : undefined;
+  const where = `${event.type} ${JSON.stringify(event.meta.eventId)}${stream === undefined ? '' : ` of ${JSON.stringify(stream)}`}${typeof placed.revision === 'bigint' ? ` at revision ${placed.revision}` : ''}`;
+  throw new LevyError({
+    ...up.left,
+    message: `${where}: ${up.left.message}`,
+    details: {
+      ...up.left.details,
+      eventId: event.meta.eventId,
+      ...(stream === undefined ? {} : { streamId: stream }),
+      ...(typeof placed.position === 'bigint' ? { position: placed.position.toString() } : {}),
+    },
+  });
+};
+
+const EVENT_TYPE_NAMES: ReadonlySet<string> = new Set(EVENT_TYPES);
+const VERSION_KEY = /^(0|[1-9][0-9]{0,8})$/;
+
+/**
+ * A caller's upcaster registry, checked once where it is given (an option, never per event):
+ * upcasters by Levy event type, then by the whole-number version they upcast from, each a function.
+ * An entry that would never be applied (a misspelt type, a version that is not a number) or could
+ * not be (not a function) throws a `LevyError` `OPTIONS_INVALID` at `[...path, type, version]`.
+ * A registry replaces {@link LEVY_UPCASTERS}: spread it in to keep Levy's own steps.
+ *
+ * @example
+ * checkUpcasters({ ...LEVY_UPCASTERS, ChargeIssued: { 0: (data) => data } }); // the registry
+ * checkUpcasters({ PaymentRecieved: {} });                                     // throws OPTIONS_INVALID at ['upcasters', 'PaymentRecieved']
+ */
+export const checkUpcasters = (registry: unknown, path: readonly string[] = ['upcasters']): UpcasterRegistry => {
+  const refuse = (message: string, at: readonly string[]): never => {
+    throw new LevyError(domainError('OPTIONS_INVALID', message, [...path, ...at]));
+  };
+  if (!isInputObject(registry)) return refuse(`upcasters must be an object of upcasters by event type, such as LEVY_UPCASTERS, not ${describe(registry)}`, []);
+  for (const [type, steps] of Object.entries(registry)) {
+    if (!EVENT_TYPE_NAMES.has(type)) refuse(`${JSON.stringify(type)} is not a Levy event type: its upcasters would never be applied`, [type]);
+    if (!isInputObject(steps)) refuse(`the upcasters of ${type} must be an object of functions by the version they upcast from, such as { 0: (data) => data }, not ${describe(steps)}`, [type]);
+    for (const [version, step] of Object.entries(steps as object)) {
+      if (!VERSION_KEY.test(version)) refuse(`${JSON.stringify(version)} is not a schema version: an upcaster of ${type} is keyed by the whole number it upcasts from`, [type, version]);
+      if (typeof step !== 'function') refuse(`the upcaster of ${type} from version ${version} must be a function (data, meta) => data, not ${describe(step)}`, [type, version]);
+    }
+  }
+  return registry as UpcasterRegistry;
 };

@@ -231,6 +231,8 @@ export interface BookAnomaly {
     | 'PAYMENT_UNKNOWN'
     | 'CHARGE_CANCELLED_TWICE'
     | 'MISSED_BY_CLOSE'
+    | 'SEALED_HEAD_MISSING'
+    | 'SEALED_HEAD_MISMATCH'
     | 'EVENT_IN_WRONG_STREAM';
   readonly message: string;
   readonly eventId: string;
@@ -662,15 +664,26 @@ const linkEvent = (state: BookState, unit: UnitRecord, event: LoggedEvent, seq: 
  * payment booked in the same moment): the period's sealed totals do not hold it. Each such event
  * is an anomaly, `MISSED_BY_CLOSE`. The handler prevents it on stores with guards; it can still
  * happen on a store without them, or in a log written by other code.
+ *
+ * The other way round, each sealed head (stream, revision, hash) must be in the log before the
+ * close: a head beyond what the log holds of its stream, or of a stream it holds nothing of, is
+ * `SEALED_HEAD_MISSING` (events the close sealed were removed: where no later event's `prevHash`
+ * points at them, the hash chain alone cannot tell); an event there with another `meta.hash` is
+ * `SEALED_HEAD_MISMATCH` (a log without hashes, as tests build, is not compared). Both are raised
+ * on the close. The walk is the one MISSED_BY_CLOSE makes already: it ends at the sealed head.
  */
-const checkSeal = (state: BookState, c: CommunityRecord, close: EventOf<'PeriodClosed'>['data'], start: EpochDay, end: EpochDay): void => {
-  const sealed = new Map<string, number>();
+const checkSeal = (state: BookState, c: CommunityRecord, close: EventOf<'PeriodClosed'> & LoggedEvent, seq: number, start: EpochDay, end: EpochDay): void => {
+  const d = close.data;
+  const sealed = new Map<string, { readonly revision: number; readonly hash: string; readonly text: string }>();
   // a revision that is not a whole number seals nothing
-  for (const h of close.heads) sealed.set(h.streamId, /^[0-9]{1,15}$/.test(h.revision) ? Number(h.revision) : -1);
+  for (const h of d.heads) sealed.set(h.streamId, { revision: /^[0-9]{1,15}$/.test(h.revision) ? Number(h.revision) : -1, hash: h.hash, text: h.revision });
+  const sealedBy = `${close.data.periodKey}'s close`;
   for (const u of c.units) {
-    const head = sealed.get(u.key) ?? -1;
+    const seal = sealed.get(u.key);
+    const head = seal?.revision ?? -1;
     let after = u.eventCount - 1 - head;
-    for (let i = u.lastEvent; after > 0 && i >= 0; i = state.eventPrev[i]!, after--) {
+    let i = u.lastEvent;
+    for (; after > 0 && i >= 0; i = state.eventPrev[i]!, after--) {
       const e = state.events.at(i)!;
       const day = dayOfDecoded(e.meta.effectiveDate);
       if (day < start || day > end) continue;
@@ -679,9 +692,24 @@ const checkSeal = (state: BookState, c: CommunityRecord, close: EventOf<'PeriodC
         e,
         state.eventSeq[i]!,
         'MISSED_BY_CLOSE',
-        `${e.type} of ${u.key} is dated ${e.meta.effectiveDate}, inside ${close.periodKey}, but was appended after the close ${head < 0 ? 'found the account empty' : `read the account at revision ${head}`}: the sealed totals do not include it`,
+        `${e.type} of ${u.key} is dated ${e.meta.effectiveDate}, inside ${close.data.periodKey}, but was appended after the close ${head < 0 ? 'found the account empty' : `read the account at revision ${head}`}: the sealed totals do not include it`,
       );
     }
+    if (seal === undefined) continue;
+    sealed.delete(u.key);
+    if (head < 0 || after < 0) {
+      const holds = u.eventCount === 0 ? 'no event of it' : `its revisions 0 to ${u.eventCount - 1} only`;
+      anomaly(state, close, seq, 'SEALED_HEAD_MISSING', `${sealedBy} sealed ${u.key} at revision ${seal.text}, but the log before it holds ${holds}: events the close sealed were removed`);
+      continue;
+    }
+    const hash = state.events.at(i)!.meta.hash;
+    if (hash !== undefined && hash !== seal.hash) {
+      anomaly(state, close, seq, 'SEALED_HEAD_MISMATCH', `${sealedBy} sealed ${u.key} at revision ${seal.text} with hash ${seal.hash.slice(0, 12)}…, but the event there has hash ${hash.slice(0, 12)}…: the sealed event was replaced`);
+    }
+  }
+  // heads of streams that are no account of this community in the log
+  for (const [streamId, seal] of sealed) {
+    anomaly(state, close, seq, 'SEALED_HEAD_MISSING', `${sealedBy} sealed ${streamId} at revision ${seal.text}, but the log before it holds no event of that account of ${c.communityId}: events the close sealed were removed`);
   }
 };
 
@@ -781,7 +809,7 @@ export const bookStepKnowing = (state: BookState, event: LoggedEvent, day: Epoch
       const start = dayOfDecoded(d.periodStart);
       const end = dayOfDecoded(d.periodEnd);
       c.closes.push({ periodKey: d.periodKey, start, end, closedDay: dayOfDecoded(d.closedOn), seq, event });
-      checkSeal(state, c, d, start, end);
+      checkSeal(state, c, event, seq, start, end);
       return null;
     }
     case 'ExpenditureRecorded': {

@@ -24,7 +24,22 @@
  * const violations = checkInvariants(events);
  * if (violations.length > 0) console.table(violations);
  */
-import { type EpochDay, type EventStore, ExactDecimal, LevyError, Money, type StoredEvent, dayOfIso, domainError, isoDateOf, parsePeriodKey } from '@levy/core';
+import {
+  CURRENT_SCHEMA_VERSION,
+  type EpochDay,
+  type EventStore,
+  ExactDecimal,
+  LevyError,
+  Money,
+  type StoredEvent,
+  type UpcasterRegistry,
+  checkUpcasters,
+  dayOfIso,
+  domainError,
+  isoDateOf,
+  parsePeriodKey,
+  upcastOrThrow,
+} from '@levy/core';
 import {
   ACCOUNT,
   type LevyViews,
@@ -79,25 +94,49 @@ export interface InvariantViolation {
   readonly message: string;
 }
 
-/** A log to check: logged events (or stored events from any store; non-Levy ones are skipped). */
+/**
+ * A log to check: logged events (or stored events from any store; non-Levy ones are skipped).
+ * Events of an older schema version are upcast through `LEVY_UPCASTERS` before they are checked,
+ * as the projections fold them; read a store with {@link readLog} to upcast through your own.
+ */
 export type CheckedLog = readonly (LoggedEvent | StoredEvent)[];
 
 const levyEvents = (log: CheckedLog): LoggedEvent[] => {
   if (!Array.isArray(log)) invalidOption(['log'], log, 'a list of events (as a store reads them, or LoggedEvents)');
-  return log.filter((e): e is LoggedEvent => isLevyStored(e as StoredEvent));
+  const out: LoggedEvent[] = [];
+  for (const e of log) {
+    if (!isLevyStored(e as StoredEvent)) continue;
+    out.push(e.meta.schemaVersion === CURRENT_SCHEMA_VERSION ? (e as LoggedEvent) : upcastOrThrow(e as LoggedEvent));
+  }
+  return out;
 };
 
 const violation = (invariant: InvariantName, message: string): InvariantViolation => ({ invariant, message });
 
+/** Options of {@link readLog}. */
+export interface ReadLogOptions {
+  /** the upcasters that bring older events to the current shape; default `LEVY_UPCASTERS` (a registry replaces it) */
+  readonly upcasters?: UpcasterRegistry;
+}
+
 /**
- * Reads a whole store into a log for the checks.
+ * Reads a whole store's Levy streams into a log for the checks, each Levy event of an older schema
+ * version upcast to the current shape (as the projections fold it; `options.upcasters`, default
+ * `LEVY_UPCASTERS`). One that cannot be (written by a newer Levy) rejects with a `LevyError`
+ * `SCHEMA_VERSION_TOO_NEW` naming it. The events of the current version are the store's own.
  *
  * @example
  * const violations = checkInvariants(await readLog(store));
+ * const mine = await readLog(store, { upcasters: { ...LEVY_UPCASTERS, ChargeIssued: { 0: upcastCharge } } });
  */
-export const readLog = async (store: EventStore): Promise<StoredEvent[]> => {
+export const readLog = async (store: EventStore, options?: ReadLogOptions): Promise<StoredEvent[]> => {
+  const o = optionsOf(options, ['upcasters'], 'readLog');
+  const upcasters = o.upcasters === undefined ? undefined : checkUpcasters(o.upcasters);
   const out: StoredEvent[] = [];
-  for await (const e of store.readAll({ filter: { streamPrefix: 'levy.' } })) out.push(e);
+  for await (const e of store.readAll({ filter: { streamPrefix: 'levy.' } })) {
+    // a ticket's event (levy.ticket-...) is not Levy's to upcast
+    out.push(e.meta.schemaVersion === CURRENT_SCHEMA_VERSION || !isLevyStored(e) ? e : upcastOrThrow(e, upcasters));
+  }
   return out;
 };
 
