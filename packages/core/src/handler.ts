@@ -752,8 +752,8 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
         const { todo, alreadyIssued, differing } = await checkCharges(communityId, community.state, plan.right.charges, issuedByRun, at);
         let appended = 0;
         let allIn = true;
-        for (const { unitId, command: issue } of todo) {
-          if (typeof (await issueCharge(communityId, unitId, issue, community, at)) !== 'bigint') {
+        for (const { unitId, command: issue, events: decided, revision } of todo) {
+          if (typeof (await issueCharge(communityId, unitId, decided, revision, community)) !== 'bigint') {
             allIn = false;
             break;
           }
@@ -785,6 +785,9 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     return accountTurn(communityId, () => inQueue(communityStreamId, run));
   };
 
+  /** a planned charge its account has not got, with the events deciding it gave and the account revision it read */
+  type Checked = BillingPlan['charges'][number] & { readonly events: readonly LevyEvent[]; readonly revision: bigint };
+
   /**
    * A round's check of the planned charges, before anything is appended: a charge whose id its
    * account holds is billed (counted, and named when its amount differs from the plan's); every
@@ -796,19 +799,27 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     charges: BillingPlan['charges'],
     issuedByRun: ReadonlySet<string>,
     at: InstantString,
-  ): Promise<{ todo: BillingPlan['charges'][number][]; alreadyIssued: number; differing: DifferingCharge[] }> => {
-    const todo: BillingPlan['charges'][number][] = [];
+  ): Promise<{ todo: Checked[]; alreadyIssued: number; differing: DifferingCharge[] }> => {
+    const todo: Checked[] = [];
     const differing: DifferingCharge[] = [];
     let alreadyIssued = 0;
+    // a unit's account as its charges planned before this one leave it (a unit billed for several
+    // fee items): each is decided on the one before, and appended at the revision after it
+    let unit: { readonly unitId: string; state: AccountState; revision: bigint } | null = null;
     for (const planned of charges) {
       const { unitId, command: issue } = planned;
       const chargeId = chargeIdFor(issue.data);
-      const account = await loadAccount(communityId, unitId);
-      const existing = account.state.charges.get(chargeId);
+      if (unit === null || unit.unitId !== unitId) {
+        const loaded = await loadAccount(communityId, unitId);
+        unit = { unitId, state: loaded.state, revision: loaded.revision };
+      }
+      const existing = unit.state.charges.get(chargeId);
       if (existing === undefined) {
-        const decided = accountDecider.decide(issue, account.state, accountContext(community, { communityId }, unitId, issue.meta.effectiveDate, at));
+        const decided = accountDecider.decide(issue, unit.state, accountContext(community, { communityId }, unitId, issue.meta.effectiveDate, at));
         if (E.isLeft(decided)) throw new LevyError(chargeRefusal(unitId, issue, decided.left));
-        todo.push(planned);
+        todo.push({ ...planned, events: decided.right, revision: unit.revision });
+        for (const e of decided.right) unit.state = accountDecider.evolve(unit.state, e as AccountEvent);
+        unit.revision += BigInt(decided.right.length);
         continue;
       }
       // billed before (by this run in an earlier round, another run, or a clerk): not issued again
@@ -820,20 +831,15 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
   };
 
   /**
-   * One planned charge, decided again in its account's turn on the account as it is now and
-   * appended while the community is at the revision the plan read. A charge found there since the
-   * round checked, or an account moved by another process, ends the round ('stream').
+   * One planned charge's events, as the round's check decided them, appended in its account's turn
+   * at the revision the check read and while the community is at the revision the plan read. An
+   * account written to since (by this handler or another) ends the round ('stream'): the next one
+   * reads it again.
    */
-  const issueCharge = (communityId: string, unitId: string, issue: CommandOf<'IssueCharge'>, community: Loaded<CommunityState>, at: InstantString): Promise<bigint | 'stream' | 'guard'> => {
+  const issueCharge = (communityId: string, unitId: string, events: readonly LevyEvent[], revision: bigint, community: Loaded<CommunityState>): Promise<bigint | 'stream' | 'guard'> => {
     const streamId = accountStream(communityId, unitId);
-    return inQueue(streamId, async () => {
-      const account = await loadAccount(communityId, unitId);
-      if (account.state.charges.get(chargeIdFor(issue.data)) !== undefined) return 'stream';
-      const decided = accountDecider.decide(issue, account.state, accountContext(community.state, { communityId }, unitId, issue.meta.effectiveDate, at));
-      if (E.isLeft(decided)) throw new LevyError(chargeRefusal(unitId, issue, decided.left));
-      const guards = guarded ? [{ streamId: communityStream(communityId), expectedRevision: expectedOf(community.revision) }] : undefined;
-      return append(streamId, decided.right, account.revision, guards);
-    });
+    const guards = guarded ? [{ streamId: communityStream(communityId), expectedRevision: expectedOf(community.revision) }] : undefined;
+    return inQueue(streamId, () => append(streamId, events, revision, guards));
   };
 
   const runBilling = async (communityId: string, periodKey: string, meta: CommandMeta): Promise<E.Either<DomainError, BillingRunResult>> => {

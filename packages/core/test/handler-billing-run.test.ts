@@ -288,3 +288,28 @@ describe('RunBilling sent to handle', () => {
     expect(await chargesOf(store, 'B1-0101')).toEqual([]);
   });
 });
+
+describe('a billing run over units billed for several fee items', () => {
+  it('issues every item of a unit in one round, each decided on the one before (the second would otherwise meet the first as a conflict)', async () => {
+    const store = openMemoryEventStore();
+    const levy = createLevy(store, { clock: () => '2025-04-01T02:00:00Z', newId: (p) => `${p}-1` });
+    // the garden fee applies to residential units beside the property fee: two charges a unit
+    const garden = { feeItemId: 'garden', name: '绿化费', pricing: { kind: 'fixed', amountPerMonth: '20.00' }, appliesTo: ['residential'] };
+    const twoItems = adoptSchedule({
+      items: [
+        { feeItemId: 'property', name: '物业服务费', pricing: { kind: 'area', byUseType: { residential: '2.80' } }, appliesTo: ['residential'] },
+        garden,
+      ],
+    });
+    for (const c of [registerCommunity(), registerUnit('B1-0101'), registerUnit('B1-0102', { areaM2: '120.00' }), twoItems] as LevyCommand[]) {
+      const r = await levy.handle(c, community);
+      if (E.isLeft(r)) throw new Error(r.left.message);
+    }
+    const r = await levy.handle(cmd('RunBilling', { periodKey: '2025-03' }, meta('2025-04-01')), community);
+    expect(E.isRight(r) && r.right.attempts).toBe(1);
+    for (const unitId of ['B1-0101', 'B1-0102']) {
+      const charges = (await collect(store.readStream(accountStream(CID, unitId)))).filter((e) => e.type === 'ChargeIssued').map((e) => (e.data as { chargeId: string }).chargeId);
+      expect(charges).toEqual(['property-2025-03', 'garden-2025-03']);
+    }
+  });
+});
