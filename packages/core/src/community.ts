@@ -336,7 +336,16 @@ export const decideCommunity = (command: CommunityCommand, state: CommunityState
   if (command.type === 'RegisterCommunity') return registerCommunity(command, state, ctx);
   if (!state.registered || state.communityId === null) return notRegistered();
   const open = closedPeriodCheck(state, dayOf(command.meta.effectiveDate), ['meta', 'effectiveDate']);
-  if (E.isLeft(open)) return open;
+  if (E.isLeft(open)) {
+    // a retry of what was decided before the close is still a retry (a command appends nothing
+    // twice); anything else dated in a closed period is PERIOD_CLOSED before any other refusal
+    const decided = decideRegistered(command, state, ctx);
+    return E.isRight(decided) && decided.right.length === 0 ? decided : open;
+  }
+  return decideRegistered(command, state, ctx);
+};
+
+const decideRegistered = (command: Exclude<CommunityCommand, CommandOf<'RegisterCommunity'>>, state: CommunityState, ctx: CommunityContext): Events => {
   switch (command.type) {
     case 'RegisterUnit':
       return registerUnit(command, state, ctx);
@@ -438,9 +447,10 @@ const changeUnitArea = (command: CommandOf<'ChangeUnitArea'>, state: CommunitySt
   const area = checkArea(d.areaM2, ['data', 'areaM2']);
   if (E.isLeft(area)) return area;
   const from = dayOf(d.from);
+  // a retry is one whatever has happened since (its period closed)
+  if (unit.right.areaHistory.some((h) => h.from === from && sameArea(h.areaM2, d.areaM2))) return none;
   const open = closedPeriodCheck(state, from, ['data', 'from']);
   if (E.isLeft(open)) return open;
-  if (unit.right.areaHistory.some((h) => h.from === from && sameArea(h.areaM2, d.areaM2))) return none;
   const handover = unit.right.handoverDay;
   if (from < handover) {
     // billing starts at the handover, at the area registered then: a change dated earlier would say
@@ -464,9 +474,9 @@ const changeUnitOwner = (command: CommandOf<'ChangeUnitOwner'>, state: Community
   const unit = unitOf(state, d.unitId);
   if (E.isLeft(unit)) return unit;
   const from = dayOf(d.from);
+  if (unit.right.ownerHistory.some((h) => h.from === from && canonicalJson(h.owner) === canonicalJson(d.owner))) return none;
   const open = closedPeriodCheck(state, from, ['data', 'from']);
   if (E.isLeft(open)) return open;
-  if (unit.right.ownerHistory.some((h) => h.from === from && canonicalJson(h.owner) === canonicalJson(d.owner))) return none;
   const handover = unit.right.handoverDay;
   if (from < handover) {
     // the unit's owner from the handover is the one it was registered with: an earlier date would name an owner of nothing billed
@@ -962,11 +972,6 @@ const recordExpenditure = (command: CommandOf<'RecordExpenditure'>, state: Commu
   if (E.isLeft(parsed)) return parsed;
   const amount = parsed.right;
   if (!amount.isPositive()) return E.left(domainError('AMOUNT_NOT_POSITIVE', `an expenditure must be above zero, not ${d.amount}`, ['data', 'amount']));
-  const paidDay = dayOf(d.paidOn);
-  const ahead = dateAfterToday(ctx.now, state.timeZone ?? DEFAULT_TIME_ZONE, paidDay, ['data', 'paidOn'], 'an expenditure');
-  if (ahead !== null) return E.left(ahead);
-  const open = closedPeriodCheck(state, paidDay, ['data', 'paidOn']);
-  if (E.isLeft(open)) return open;
   const data: EventData<'ExpenditureRecorded'> = {
     communityId,
     expenditureId: d.expenditureId,
@@ -976,11 +981,17 @@ const recordExpenditure = (command: CommandOf<'RecordExpenditure'>, state: Commu
     paidOn: d.paidOn,
     description: d.description,
   };
+  // a retry is one whatever has happened since (its period closed, the days gone by)
   const existing = state.expenditures.get(d.expenditureId);
   if (existing !== undefined) {
     if (canonicalJson(existing) === canonicalJson(data)) return none;
     return E.left(domainError('EXPENDITURE_DUPLICATE', `expenditure ${describe(d.expenditureId)} is already recorded with different details; use a new id`, ['data', 'expenditureId']));
   }
+  const paidDay = dayOf(d.paidOn);
+  const ahead = dateAfterToday(ctx.now, state.timeZone ?? DEFAULT_TIME_ZONE, paidDay, ['data', 'paidOn'], 'an expenditure');
+  if (ahead !== null) return E.left(ahead);
+  const open = closedPeriodCheck(state, paidDay, ['data', 'paidOn']);
+  if (E.isLeft(open)) return open;
   return E.right([eventFrom('ExpenditureRecorded', data, command.meta, ctx, eventIdFor('ExpenditureRecorded', [communityId, d.expenditureId]))]);
 };
 

@@ -745,6 +745,14 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
         const community = await loadCommunity(communityId);
         const at = now();
         const plan = planBilling(community.state, periodKey, command.meta, { now: at });
+        const recorded = community.state.billingRuns.get(periodKey);
+        if (E.isLeft(plan) && plan.left.code === 'PERIOD_CLOSED' && recorded !== undefined) {
+          // billed and recorded before its period closed: a retry, with nothing left to issue
+          return {
+            result: { periodKey, planned: recorded.chargeCount, issued: 0, alreadyIssued: recorded.chargeCount, differing: [], completed: null },
+            community: { streamId: communityStreamId, events: [], revision: community.revision, attempts: round },
+          };
+        }
         if (E.isLeft(plan)) throw new LevyError(plan.left);
         // the record of the run, decided on the same reading (none when the period was billed before)
         const done = communityDecider.decide(command, community.state, { now: at, newId });

@@ -308,6 +308,33 @@ describe('createLevy: concurrency', () => {
     expect(E.isRight(await levy.closePeriod(CID, '2024-Q4', '2025-04-01', meta('2025-04-01')))).toBe(true);
     expect(E.isRight(await levy.closePeriod(CID, '2025-Q1', '2025-04-01', meta('2025-04-01')))).toBe(true);
   });
+  it('takes a community command retried after its period closed as the retry it is, and refuses anything new dated there: PERIOD_CLOSED', async () => {
+    const { levy, store } = await setUp();
+    const committeeApproval = { approver: 'Wang', approverRole: 'committee', reference: 'YWH-1', date: '2025-01-05' };
+    const retried: LevyCommand[] = [
+      registerUnit('B1-0103', { handoverDate: '2025-01-10' }),
+      cmd('ChangeUnitArea', { unitId: 'B1-0101', areaM2: '90.00', from: '2025-02-01' }, meta('2025-01-20', { reason: '复测面积' } as never)),
+      cmd('ChangeUnitOwner', { unitId: 'B1-0102', owner: { ownerId: 'o-new', name: '李四' }, from: '2025-02-01' }, meta('2025-01-20')),
+      cmd('RecordExpenditure', { expenditureId: 'x-1', category: 'elevators', amount: '500', vendor: '迅达电梯', paidOn: '2025-02-12', description: '年检' }, meta('2025-02-12', { approval: committeeApproval } as never)),
+      cmd('RunBilling', { periodKey: '2025-02' }, meta('2025-03-01')),
+    ] as LevyCommand[];
+    for (const c of retried) {
+      const r = await levy.handle(c, { communityId: CID });
+      expect(E.isRight(r) && r.right.events.length > 0).toBe(true);
+    }
+    expect(E.isRight(await levy.closePeriod(CID, '2025-Q1', '2025-04-01', meta('2025-04-01')))).toBe(true);
+    const before = (await collect(store.readAll())).length;
+    // before, each was PERIOD_CLOSED, as if the fact had never been recorded
+    for (const c of retried) {
+      const r = await levy.handle(c, { communityId: CID });
+      expect([c.type, E.isRight(r) ? r.right.events : r.left.code]).toEqual([c.type, []]);
+    }
+    expect(E.isRight(await levy.closePeriod(CID, '2025-Q1', '2025-04-01', meta('2025-04-01')))).toBe(true);
+    // something new dated inside is still refused
+    const fresh = await levy.handle(cmd('RecordExpenditure', { expenditureId: 'x-2', category: 'elevators', amount: '500', vendor: '迅达电梯', paidOn: '2025-02-12', description: '年检' }, meta('2025-02-12', { approval: committeeApproval } as never)) as LevyCommand, { communityId: CID });
+    expect(E.isLeft(fresh) && fresh.left.code).toBe('PERIOD_CLOSED');
+    expect((await collect(store.readAll())).length).toBe(before);
+  });
   // two service instances over one store, started together, their clocks reading the same millisecond,
   // with the default newId; B1-0101 has 49.40 in credit (300.00 paid on 250.60 billed)
   const twoInstancesWithCredit = async () => {
