@@ -440,6 +440,8 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     let free = 0;
     // what the attempt before read, when its append failed on a guard
     let guardedReading: string | undefined;
+    // appends tried, each after a decision (a last read that shows a counted conflict appends nothing)
+    let appends = 0;
     for (let tries = 1; ; tries++) {
       const { events, revision, guards, reading } = await attempt(tries);
       if (guardedReading !== undefined && reading === guardedReading && free < FREE_RETRIES_LIMIT) {
@@ -448,6 +450,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
       }
       if (retries > maxRetries) break;
       if (events.length === 0) return { streamId, events, revision, attempts: tries };
+      appends += 1;
       const next = await append(streamId, events, revision, guards);
       if (typeof next === 'bigint') return { streamId, events, revision: next, attempts: tries };
       retries += 1;
@@ -457,9 +460,9 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     }
     return fail(
       'CONCURRENCY_RETRIES_EXHAUSTED',
-      `stream ${streamId} kept changing while the command was decided (${maxRetries + 1} attempts); try again`,
+      `stream ${streamId} kept changing while the command was decided (${appends} attempts${free > 0 ? `, ${free} of them not counted against maxRetries ${maxRetries}: the conflict before left what the decision read as it was` : ''}); try again`,
       [],
-      { streamId, attempts: maxRetries + 1 },
+      { streamId, attempts: appends, uncounted: free },
     );
   };
 

@@ -230,6 +230,19 @@ describe('createLevy: concurrency', () => {
     const r = await levy.handle(pay('T1', '300'), { communityId: CID, unitId: 'B1-0101' });
     expect(E.isLeft(r) && r.left).toMatchObject({ code: 'CONCURRENCY_RETRIES_EXHAUSTED', details: { attempts: 3 } });
   });
+  it('counts every attempt in its refusal, the uncounted ones too (it said "1 attempts" after hundreds)', async () => {
+    // three units registered meanwhile (not counted), then a new schedule each time (counted) past maxRetries 2
+    let k = 0;
+    const levy = await interfered(() => {
+      k += 1;
+      return k <= 3
+        ? registerUnit(`B9-${String(k).padStart(4, '0')}`)
+        : adoptSchedule({ version: k, penalty: { enabled: true, dailyRate: `0.000${k}`, graceDays: 0, cap: { kind: 'principal' }, rounding: 'half-up' } });
+    }, 20);
+    const r = await levy.handle(pay('T1', '300'), { communityId: CID, unitId: 'B1-0101' });
+    expect(E.isLeft(r) && r.left).toMatchObject({ code: 'CONCURRENCY_RETRIES_EXHAUSTED', details: { attempts: 6, uncounted: 3 } });
+    expect(E.isLeft(r) && r.left.message).toContain('(6 attempts, 3 of them not counted against maxRetries 2');
+  });
   it('refuses a maxRetries outside 0 to 100 and a negative cache size', () => {
     expect(() => createLevy(openMemoryEventStore(), { maxRetries: -1 })).toThrow(/maxRetries/);
     expect(() => createLevy(openMemoryEventStore(), { cachedStreams: -1 })).toThrow(/cachedStreams/);
