@@ -1,6 +1,6 @@
 // shared builders for the community decider and handler tests
 import * as E from 'fp-ts/lib/Either.js';
-import { type CommandMeta, type CommandOf, type CommunityCommand, type CommunityContext, type CommunityEvent, type LevyCommand, communityDecider } from '@levy/core';
+import { type CommandMeta, type CommandOf, type CommunityCommand, type CommunityContext, type CommunityEvent, type LevyCommand, type StoredEvent, communityDecider } from '@levy/core';
 
 export const CID = 'sunrise';
 export const NOW = '2025-03-01T02:00:00Z';
@@ -63,3 +63,14 @@ export const eventsOf = (commands: readonly CommunityCommand[], context: Communi
 };
 
 export const stateOf = (events: readonly CommunityEvent[]) => events.reduce(communityDecider.evolve, communityDecider.initialState());
+
+/** The events of a read, a missing stream read as empty. */
+export const collectStream = async (it: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> => {
+  const out: StoredEvent[] = [];
+  try {
+    for await (const x of it) out.push(x);
+  } catch {
+    // a missing stream reads as empty here
+  }
+  return out;
+};

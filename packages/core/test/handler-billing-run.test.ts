@@ -6,7 +6,6 @@ import {
   type CommandMeta,
   type EventStore,
   type LevyCommand,
-  type StoredEvent,
   Money,
   accountStream,
   communityStream,
@@ -14,17 +13,8 @@ import {
   openMemoryEventStore,
   planBilling,
 } from '@levy/core';
-import { CID, adoptSchedule, cmd, meta, registerCommunity, registerUnit } from './community-fixtures.js';
+import { CID, adoptSchedule, cmd, meta, registerCommunity, registerUnit, collectStream as collect } from './community-fixtures.js';
 
-const collect = async (it: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> => {
-  const out: StoredEvent[] = [];
-  try {
-    for await (const x of it) out.push(x);
-  } catch {
-    // a missing stream reads as empty here
-  }
-  return out;
-};
 
 const community = { communityId: CID };
 

@@ -1,18 +1,9 @@
 // commands from one handler to one stream take turns; a community command names no unit
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { type EventStore, type LevyCommand, type StoredEvent, accountStream, communityStream, createLevy, openMemoryEventStore } from '@levy/core';
-import { CID, adoptSchedule, cmd, meta, registerCommunity, registerUnit } from './community-fixtures.js';
+import { type EventStore, type LevyCommand, accountStream, communityStream, createLevy, openMemoryEventStore } from '@levy/core';
+import { CID, adoptSchedule, cmd, meta, registerCommunity, registerUnit, collectStream as collect } from './community-fixtures.js';
 
-const collect = async (it: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> => {
-  const out: StoredEvent[] = [];
-  try {
-    for await (const x of it) out.push(x);
-  } catch {
-    // a missing stream reads as empty here
-  }
-  return out;
-};
 
 const community = { communityId: CID };
 const unit = { communityId: CID, unitId: 'B1-0101' };
