@@ -18,9 +18,13 @@ export type ExactDecimal = Decimal;
 
 const PLAIN_DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 
+/** The most significant digits {@link parseDecimal} takes: three such factors multiply exactly in {@link ExactDecimal}'s 60. */
+export const MAX_SIGNIFICANT_DIGITS = 20;
+
 /**
  * Parses a plain decimal string ("2.80", "-0.5", "12") into an exact decimal. Exponents, floats,
- * blanks and anything else give `DECIMAL_INVALID` naming the path.
+ * blanks and anything else give `DECIMAL_INVALID` naming the path; more than
+ * {@link MAX_SIGNIFICANT_DIGITS} significant digits (leading zeros aside) `DECIMAL_TOO_LONG`.
  *
  * @example
  * parseDecimal('89.50', ['unit', 'area']); // right(89.5)
@@ -32,8 +36,21 @@ export const parseDecimal = (input: unknown, path: readonly string[] = []): E.Ei
       domainError('DECIMAL_INVALID', `${describe(input)} is not a plain decimal string such as "2.80"`, path, { input: describe(input) }),
     );
   }
+  // a figure longer than this would be rounded on the way in, or make a product of three inexact
+  const digits = input.replace(/^-?[0.]*/, '').replace('.', '').length;
+  if (digits > MAX_SIGNIFICANT_DIGITS) {
+    return E.left(
+      domainError(
+        'DECIMAL_TOO_LONG',
+        `${describe(input)} has ${digits} significant digits; Levy takes at most ${MAX_SIGNIFICANT_DIGITS} in a figure, so that a product of three (area × price × months) is exact`,
+        path,
+        { input, digits },
+      ),
+    );
+  }
   return E.right(new ExactDecimal(input));
 };
+
 
 /**
  * Throwing form of {@link parseDecimal} for literals in code: `dec('0.0003')`.

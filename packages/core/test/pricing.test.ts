@@ -14,6 +14,17 @@ const left = <A>(r: E.Either<DomainError, A>): DomainError => {
   return r.left;
 };
 
+describe('figures too long to multiply exactly', () => {
+  it('refuses a price of more than 20 significant digits: DECIMAL_TOO_LONG (it was rounded on the way in and billed 0.01 for 0.00499…)', () => {
+    const price = `0.004${'9'.repeat(60)}`;
+    expect(left(areaCharge({ areaM2: '1', pricePerM2PerMonth: price, months: 1 }))).toMatchObject({ code: 'DECIMAL_TOO_LONG', path: ['pricePerM2PerMonth'], details: { digits: 61 } });
+    // twenty digits, leading zeros aside, are taken, and the product is exact: 100 × 0.0049999999999999999999 = 0.49999… → 0.50
+    const twenty = `0.00${'4'}${'9'.repeat(19)}`;
+    expect(right(areaCharge({ areaM2: '100', pricePerM2PerMonth: twenty, months: 1 })).unrounded).toBe(`0.4${'9'.repeat(19)}`);
+    expect(left(areaCharge({ areaM2: '1', pricePerM2PerMonth: `${twenty}0`, months: 1 })).code).toBe('DECIMAL_TOO_LONG');
+  });
+});
+
 describe('area charges (area × price × months, rounded once)', () => {
   it('charges 89.50 m² at 2.80 a month 250.60', () => {
     const c = right(areaCharge({ areaM2: '89.50', pricePerM2PerMonth: '2.80', months: 1 }));
