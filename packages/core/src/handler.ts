@@ -391,16 +391,22 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
   const loadCommunity = (communityId: string): Promise<Loaded<CommunityState>> => load(communityStream(communityId), communityDecider, COMMUNITY_EVENTS);
   const loadAccount = (communityId: string, unitId: string): Promise<Loaded<AccountState>> => load(accountStream(communityId, unitId), accountDecider, ACCOUNT_EVENTS);
 
+  /** an append the store took: the stream's revision after it, and whether it was already there (another writer appended the very same events: this call wrote nothing) */
+  interface Appended {
+    readonly revision: bigint;
+    readonly repeated: boolean;
+  }
+
   /**
    * Appends with the expected revision (and the guards, where the store takes them); a concurrency
    * conflict returns which moved, the stream itself (or a concurrent writer's copy of the same
    * fact landed there) or a stream a guard watches, so the caller decides again.
    */
-  const append = async (streamId: string, events: readonly LevyEvent[], revision: bigint, guards: readonly StreamGuard[] | undefined): Promise<bigint | 'stream' | 'guard'> => {
+  const append = async (streamId: string, events: readonly LevyEvent[], revision: bigint, guards: readonly StreamGuard[] | undefined): Promise<Appended | 'stream' | 'guard'> => {
     try {
       const options = guards === undefined ? { expectedRevision: expectedOf(revision) } : { expectedRevision: expectedOf(revision), guards };
       const r = await store.appendToStream(streamId, events as unknown as readonly NewEvent[], options);
-      return r.nextExpectedRevision;
+      return { revision: r.nextExpectedRevision, repeated: r.repeated === true };
     } catch (e) {
       if (isStoreError(e, 'CONCURRENCY_CONFLICT')) return e.error.path[0] === 'guards' ? 'guard' : 'stream';
       if (isStoreError(e, 'EVENT_ID_CONFLICT')) {
@@ -452,7 +458,8 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
       if (events.length === 0) return { streamId, events, revision, attempts: tries };
       appends += 1;
       const next = await append(streamId, events, revision, guards);
-      if (typeof next === 'bigint') return { streamId, events, revision: next, attempts: tries };
+      // the very same events already there (two handlers deciding one fact at one instant): this call appended nothing
+      if (typeof next === 'object') return { streamId, events: next.repeated ? [] : events, revision: next.revision, attempts: tries };
       retries += 1;
       guardedReading = next === 'guard' ? reading : undefined;
       // past the bound, read again only when that read may show this conflict cost nothing
@@ -762,22 +769,29 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
         if (E.isLeft(done)) throw new LevyError(done.left);
         const { todo, alreadyIssued, differing } = await checkCharges(communityId, community.state, plan.right.charges, issuedByRun, at);
         let appended = 0;
+        // charges another writer appended, the very same events, as this round appended them
+        let repeated = 0;
         let allIn = true;
         for (const { unitId, command: issue, events: decided, revision } of todo) {
-          if (typeof (await issueCharge(communityId, unitId, decided, revision, community)) !== 'bigint') {
+          const r = await issueCharge(communityId, unitId, decided, revision, community);
+          if (typeof r !== 'object') {
             allIn = false;
             break;
           }
-          issuedByRun.add(`${unitId}/${chargeIdFor(issue.data)}`);
-          appended++;
+          if (r.repeated) repeated++;
+          else {
+            issuedByRun.add(`${unitId}/${chargeIdFor(issue.data)}`);
+            appended++;
+          }
         }
         const events = done.right;
-        const revision = !allIn ? 'stream' : events.length === 0 ? community.revision : await append(communityStreamId, events, community.revision, undefined);
-        if (typeof revision === 'bigint') {
-          const completed = (events.find((e) => e.type === 'BillingRunCompleted') as EventOf<'BillingRunCompleted'> | undefined) ?? null;
+        // no record to append (the period was billed before) reads as a record already there
+        const record = !allIn ? 'stream' : events.length === 0 ? { revision: community.revision, repeated: true } : await append(communityStreamId, events, community.revision, undefined);
+        if (typeof record === 'object') {
+          const completed = record.repeated ? null : ((events.find((e) => e.type === 'BillingRunCompleted') as EventOf<'BillingRunCompleted'> | undefined) ?? null);
           return {
-            result: { periodKey, planned: plan.right.charges.length, issued: issuedByRun.size, alreadyIssued, differing, completed },
-            community: { streamId: communityStreamId, events, revision, attempts: round },
+            result: { periodKey, planned: plan.right.charges.length, issued: issuedByRun.size, alreadyIssued: alreadyIssued + repeated, differing, completed },
+            community: { streamId: communityStreamId, events: record.repeated ? [] : events, revision: record.revision, attempts: round },
           };
         }
         // another writer moved a stream the round read: plan again from what is there now
@@ -847,7 +861,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
    * account written to since (by this handler or another) ends the round ('stream'): the next one
    * reads it again.
    */
-  const issueCharge = (communityId: string, unitId: string, events: readonly LevyEvent[], revision: bigint, community: Loaded<CommunityState>): Promise<bigint | 'stream' | 'guard'> => {
+  const issueCharge = (communityId: string, unitId: string, events: readonly LevyEvent[], revision: bigint, community: Loaded<CommunityState>): Promise<Appended | 'stream' | 'guard'> => {
     const streamId = accountStream(communityId, unitId);
     const guards = guarded ? [{ streamId: communityStream(communityId), expectedRevision: expectedOf(community.revision) }] : undefined;
     return inQueue(streamId, () => append(streamId, events, revision, guards));

@@ -68,6 +68,12 @@ export interface AppendResult {
   readonly nextExpectedRevision: StreamRevision;
   /** position of the last appended event (of the stream's last event for an empty append; 0n when there is none) */
   readonly position: GlobalPosition;
+  /**
+   * true when the store found this exact append already written (an idempotent retry: the same
+   * events, ids and content, where the expected revision puts them) and wrote nothing: the result
+   * is the original append's. Absent for an append that wrote its events.
+   */
+  readonly repeated?: true;
 }
 /** Options of {@link EventStore.readStream}. */
 export interface ReadStreamOptions {
@@ -672,7 +678,7 @@ export interface ExistingEvent {
 
 /**
  * Decides whether an append repeats one already written (TigerBeetle: a retry is harmless, a
- * retry with different fields is an error). Returns the original result for an exact retry
+ * retry with different fields is an error). Returns the original result, marked `repeated`, for an exact retry
  * (the same ids, in this stream, at consecutive revisions, with the same content, where the
  * expected revision would have put them), undefined when none of the ids exist, and throws
  * `EVENT_ID_CONFLICT` for anything in between.
@@ -708,7 +714,7 @@ export const idempotentRetry = (append: CheckedAppend, lookup: (eventId: string)
   if ((typeof expected === 'bigint' && expected !== start - 1n) || (expected === 'no-stream' && start !== 0n)) {
     throw storeError('EVENT_ID_CONFLICT', `event id ${JSON.stringify(events[0]!.eventId)} is already at revision ${start}, not after revision ${revisionText(expected)}`, ['events', '0', 'meta', 'eventId'], { eventId: events[0]!.eventId, streamId });
   }
-  return { nextExpectedRevision: start + BigInt(events.length - 1), position: found[found.length - 1]!.position };
+  return { nextExpectedRevision: start + BigInt(events.length - 1), position: found[found.length - 1]!.position, repeated: true };
 };
 
 /**

@@ -360,6 +360,30 @@ describe('createLevy: concurrency', () => {
     expect(E.isRight(await a.handle(pay('T1', '300'), unit))).toBe(true);
     return { a, b, unit };
   };
+  it('tells which of two instances deciding one fact at one instant appended it: the other reports no events', async () => {
+    const store = openMemoryEventStore();
+    await setUp(store);
+    // both decide before either appends: each append waits until the other has come to append too
+    let waiting: (() => void) | null = null;
+    const barrier: EventStore = {
+      ...store,
+      appendToStream: async (streamId, events, options) => {
+        if (streamId === accountStream(CID, 'B1-0101')) {
+          if (waiting === null) await new Promise<void>((resolve) => (waiting = resolve));
+          else waiting();
+        }
+        return store.appendToStream(streamId, events, options);
+      },
+    };
+    const [a, b] = [createLevy(barrier, { clock, newId }), createLevy(barrier, { clock, newId })];
+    const unit = { communityId: CID, unitId: 'B1-0101' };
+    // the same notification to both at once: the same events to the byte, so the store takes the second as a retry
+    const [x, y] = await Promise.all([a.handle(pay('T2', '50'), unit), b.handle(pay('T2', '50'), unit)]);
+    const reported = [x, y].map((r) => (E.isRight(r) ? r.right.events.length : r.left.code));
+    // before, both reported the PaymentReceived, though the store holds one
+    expect(reported.sort()).toEqual([0, 1]);
+    expect((await a.readAccount(CID, 'B1-0101')).payments.size).toBe(1);
+  });
   it('gives facts without a natural key ids no other instance gives, even at the same instant (the default newId)', async () => {
     const { a, b, unit } = await twoInstancesWithCredit();
     const refund = (amount: string) => cmd('RefundCredit', { amount, channel: 'cash', refundedOn: '2025-04-01' }, meta('2025-04-01'));

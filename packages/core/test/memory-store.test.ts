@@ -128,7 +128,7 @@ describe('in-memory store seed', () => {
     expect((await collect(s.readStream('x'))).map((e) => e.meta.eventId)).toEqual(['x0', 'x1']);
     expect((await collect(s.readStream('x', { direction: 'backwards', max: 1 })))[0]?.revision).toBe(1n);
     // an exact retry of a seeded append is a no-op; a new fact reusing its id is a conflict
-    expect(await s.appendToStream('y', [{ type: 'U', data: {}, meta: { eventId: 'y0' } }], { expectedRevision: 'no-stream' })).toEqual({ nextExpectedRevision: 0n, position: 2n });
+    expect(await s.appendToStream('y', [{ type: 'U', data: {}, meta: { eventId: 'y0' } }], { expectedRevision: 'no-stream' })).toEqual({ nextExpectedRevision: 0n, position: 2n, repeated: true });
     await expect(s.appendToStream('z', [{ type: 'U', data: {}, meta: { eventId: 'y0' } }])).rejects.toSatisfy((e: unknown) => isStoreError(e, 'EVENT_ID_CONFLICT'));
     await s.appendToStream('x', [{ type: 'T', data: {}, meta: { eventId: 'x2' } }], { expectedRevision: 1n });
     const all = await collect(s.readAll());

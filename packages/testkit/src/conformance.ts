@@ -15,6 +15,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  type AppendResult,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -61,6 +62,9 @@ const refusalOf = async (p: Promise<unknown>): Promise<unknown> => {
 };
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+// what an exact retry answers: the original append's result, marked as a repeat
+const repeatOf = (first: AppendResult): AppendResult => ({ ...first, repeated: true });
 
 /**
  * Registers the conformance cases for one engine. `open` must return a fresh, empty store each
@@ -237,7 +241,7 @@ export const storeConformanceSuite = (name: string, open: () => Promise<EventSto
         if (s === null) return;
         const first = await s.appendToStream('a', [storeTestEvent('a0')], { expectedRevision: 'no-stream', guards: [{ streamId: 'b', expectedRevision: 'no-stream' }] });
         await s.appendToStream('b', [storeTestEvent('b0')]);
-        expect(await s.appendToStream('a', [storeTestEvent('a0')], { expectedRevision: 'no-stream', guards: [{ streamId: 'b', expectedRevision: 'no-stream' }] })).toEqual(first);
+        expect(await s.appendToStream('a', [storeTestEvent('a0')], { expectedRevision: 'no-stream', guards: [{ streamId: 'b', expectedRevision: 'no-stream' }] })).toEqual(repeatOf(first));
       });
     });
 
@@ -309,16 +313,18 @@ export const storeConformanceSuite = (name: string, open: () => Promise<EventSto
         const first = await s.appendToStream('a', batch, { expectedRevision: 'no-stream' });
         await s.appendToStream('b', [storeTestEvent('b0')]);
         await s.appendToStream('a', [storeTestEvent('a2')]);
-        expect(await s.appendToStream('a', batch, { expectedRevision: 'no-stream' })).toEqual(first);
-        expect(await s.appendToStream('a', batch, { expectedRevision: 'any' })).toEqual(first);
-        expect(await s.appendToStream('a', batch)).toEqual(first);
+        // the original result, marked as a repeat: the caller learns that it wrote nothing
+        expect(first.repeated).toBeUndefined();
+        expect(await s.appendToStream('a', batch, { expectedRevision: 'no-stream' })).toEqual(repeatOf(first));
+        expect(await s.appendToStream('a', batch, { expectedRevision: 'any' })).toEqual(repeatOf(first));
+        expect(await s.appendToStream('a', batch)).toEqual(repeatOf(first));
         expect((await collect(s.readAll())).length).toBe(4);
       });
       it('accepts a retry of events read back, chain fields and all', async () => {
         const s = await fresh();
         const first = await s.appendToStream('a', [storeTestEvent('p1')]);
         const [stored] = await collect(s.readStream('a'));
-        expect(await s.appendToStream('a', [{ type: stored!.type, data: stored!.data, meta: stored!.meta }], { expectedRevision: 'no-stream' })).toEqual(first);
+        expect(await s.appendToStream('a', [{ type: stored!.type, data: stored!.data, meta: stored!.meta }], { expectedRevision: 'no-stream' })).toEqual(repeatOf(first));
       });
       it('refuses the same id with different content', async () => {
         const s = await fresh();
@@ -341,7 +347,7 @@ export const storeConformanceSuite = (name: string, open: () => Promise<EventSto
         expect(await codeOf(s.appendToStream('a', [storeTestEvent('p2'), storeTestEvent('p1')]))).toBe('EVENT_ID_CONFLICT');
         expect(await codeOf(s.appendToStream('a', [storeTestEvent('p2')], { expectedRevision: 5n }))).toBe('EVENT_ID_CONFLICT');
         expect(await codeOf(s.appendToStream('a', [storeTestEvent('p2')], { expectedRevision: 'no-stream' }))).toBe('EVENT_ID_CONFLICT');
-        expect(await s.appendToStream('a', [storeTestEvent('p2')], { expectedRevision: 0n })).toEqual({ nextExpectedRevision: 1n, position: 2n });
+        expect(await s.appendToStream('a', [storeTestEvent('p2')], { expectedRevision: 0n })).toEqual({ nextExpectedRevision: 1n, position: 2n, repeated: true });
         expect(await codeOf(s.appendToStream('b', [storeTestEvent('q'), storeTestEvent('q')]))).toBe('EVENT_ID_CONFLICT');
         expect((await collect(s.readAll())).length).toBe(2);
       });
@@ -626,7 +632,7 @@ export const storeConformanceSuite = (name: string, open: () => Promise<EventSto
               let id = 0;
               for (const o of ops) {
                 if (o.retry && lastOk !== undefined) {
-                  expect(await s.appendToStream(`m${lastOk.stream}`, lastOk.events, { expectedRevision: lastOk.expected })).toEqual(lastOk.result);
+                  expect(await s.appendToStream(`m${lastOk.stream}`, lastOk.events, { expectedRevision: lastOk.expected })).toEqual({ ...(lastOk.result as object), repeated: true });
                   continue;
                 }
                 const current = model.get(o.stream) ?? -1;
