@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type EventStore, type NewEvent, type StoredEvent, decodeEvent, openMemoryEventStore } from '@levy/core';
+import { type EventStore, type NewEvent, type StoredEvent, decodeEvent, openMemoryEventStore, upcastEvent } from '@levy/core';
 import { type DecodedEvent, openSqliteEventStore } from '../src/index.js';
 import { collect, storeRefusal } from '../../testkit/test/support/refusals.js';
 
@@ -200,6 +200,30 @@ describe('sqlite: the codec hook', () => {
     const e = await refusal(() => collect(s.readAll()));
     expect(e).toMatchObject({ code: 'EVENT_INVALID', details: { ...naming, code: expect.any(String) } });
     expect((e as { path: string[] }).path[0]).toBe('position');
+    await s.close();
+  });
+  it("reads a log with an older schema version's events through the hook docs/stores.md gives: upcast, check, hand back the event read", async () => {
+    // docs/events.md's version-0 payment, before PaymentReceived had a channel
+    const legacy = {
+      type: 'PaymentReceived',
+      data: { paymentId: 'legacy-BANK20190001', channelTxnId: 'BANK20190001', amount: '300.00', receivedOn: '2019-07-10', allocations: [], toCredit: '300.00' },
+      meta: { eventId: '0f3c1d2e-8a7b-8c6d-9e5f-4a3b2c1d0e9f', schemaVersion: 0, effectiveDate: '2019-07-10', recordedAt: '2019-07-10T08:00:00Z', actor: { id: 'importer', role: 'system' } },
+    };
+    const path = file();
+    const writer = await openSqliteEventStore(path);
+    await writer.appendToStream('levy.account-c1.u1', [legacy as unknown as NewEvent]);
+    await writer.close();
+    const plain = await openSqliteEventStore(path, { decodeEvent: decodeEvent as unknown as (e: StoredEvent) => DecodedEvent });
+    expect(await refusal(() => collect(plain.readAll()))).toMatchObject({ code: 'EVENT_INVALID' });
+    await plain.close();
+    const upcastThenCheck = (e: StoredEvent) => {
+      const current = upcastEvent(e);
+      if (current._tag === 'Left') return current;
+      const checked = decodeEvent(current.right);
+      return checked._tag === 'Left' ? checked : { _tag: 'Right' as const, right: e };
+    };
+    const s = await openSqliteEventStore(path, { decodeEvent: upcastThenCheck as (e: StoredEvent) => DecodedEvent });
+    expect((await collect(s.readAll())).map((e) => [e.meta.schemaVersion, (e.data as { channel?: string }).channel])).toEqual([[0, undefined]]);
     await s.close();
   });
   it('passes a Right that is a decoded copy of the event', async () => {
