@@ -34,7 +34,16 @@ export interface Disclosure {
   readonly penalties: Money;
   /** principal still owed at the period's end on the period's own charges */
   readonly outstanding: Money;
+  /** credit (预收) held at the period's end */
   readonly credit: Money;
+  /**
+   * charges issued in the period (by the ChargeIssued's effective date, a charge billed ahead
+   * included) less those cancelled in it: what the close sealed as `billed`, beside `billed`
+   * (the charges of the period's own months)
+   */
+  readonly issued: Money;
+  /** how the credit held changed over the period (at its end less at the day before it starts): what the close sealed as `credit` */
+  readonly creditChange: Money;
   readonly expenditures: readonly { readonly category: string; readonly amount: Money; readonly count: number }[];
   readonly expenditureTotal: Money;
   /** the totals sealed in the PeriodClosed event, as recorded */
@@ -70,8 +79,12 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
   let waivedPenalty = ZERO;
   let penalties = ZERO;
   let credit = ZERO;
+  let issued = ZERO;
+  let creditBefore = ZERO;
   for (const u of community.units) {
     for (const c of u.charges) {
+      if (within(c.issuedDay, start, end)) issued = issued.add(c.amount);
+      if (c.cancelledDay !== null && within(c.cancelledDay, start, end)) issued = issued.subtract(c.amount);
       if (!within(c.periodStart, start, end)) continue;
       const s = chargeAsOf(c, end);
       if (!s.live) continue;
@@ -106,6 +119,7 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
       }
     }
     credit = credit.add(creditAsOf(u, end));
+    creditBefore = creditBefore.add(creditAsOf(u, start - 1));
   }
   const byCategory = new Map<string, { amount: Money; count: number }>();
   for (const x of community.expenditures) {
@@ -132,6 +146,8 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
     penalties,
     outstanding,
     credit,
+    issued,
+    creditChange: credit.subtract(creditBefore),
     expenditures,
     expenditureTotal: Money.sum(expenditures.map((x) => x.amount)),
     sealed: { billed: t.billed, collected: t.collected, waived: t.waived, penalties: t.penalties, credit: t.credit },

@@ -303,11 +303,13 @@ export const renderDisclosure = (d: Disclosure): string =>
   renderTable(
     [{ header: 'figure' }, { header: 'amount', align: 'right' }, { header: 'sealed at close', align: 'right' }],
     [
-      ['billed', d.billed.toString(), d.sealed.billed],
+      ["billed (the period's own months)", d.billed.toString(), ''],
+      ['issued in the period, less cancelled', d.issued.toString(), d.sealed.billed],
       ['collected (net of reversals)', d.collected.toString(), d.sealed.collected],
       ['waived', d.waivedPrincipal.add(d.waivedPenalty).toString(), d.sealed.waived],
       ['penalties', d.penalties.toString(), d.sealed.penalties],
-      ['credit held', d.credit.toString(), d.sealed.credit],
+      ['credit held at the end', d.credit.toString(), ''],
+      ['change in credit over the period', d.creditChange.toString(), d.sealed.credit],
       ['refunded', d.refunded.toString(), ''],
       ['still owed on the period', d.outstanding.toString(), ''],
       ...d.expenditures.map((x) => [`expenditure: ${x.category} (${x.count})`, x.amount.toString(), '']),

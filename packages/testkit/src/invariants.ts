@@ -442,8 +442,9 @@ export const checkCollectionRates = (log: CheckedLog, views?: LevyViews): Invari
 
 /**
  * A closed period's disclosure and collection rates, as folded right after its PeriodClosed,
- * equal what the whole log says about it; and the totals the close sealed (collected, waived,
- * penalties) equal what its disclosure adds up from the period's events (CLOSE_TOTALS_AGREE).
+ * equal what the whole log says about it; and every total the close sealed equals what its
+ * disclosure adds up from the period's events (CLOSE_TOTALS_AGREE): billed as the charges issued
+ * in the period less those cancelled, collected, waived, penalties, and credit as its change.
  *
  * @example
  * checkClosedPeriods(events); // []
@@ -469,9 +470,11 @@ export const checkClosedPeriods = (log: CheckedLog, views?: LevyViews): Invarian
     if (d._tag === 'Left') return;
     const t = e.data.totals;
     const pairs = [
+      ['billed', d.right.issued, t.billed],
       ['collected', d.right.collected, t.collected],
       ['waived', d.right.waivedPrincipal.add(d.right.waivedPenalty), t.waived],
       ['penalties', d.right.penalties, t.penalties],
+      ['credit', d.right.creditChange, t.credit],
     ] as const;
     for (const [name, published, sealed] of pairs) {
       if (published.toString() !== sealed) out.push(violation('CLOSE_TOTALS_AGREE', `${e.data.communityId} ${e.data.periodKey}: the close sealed ${name} ${sealed}, its disclosure adds up to ${published.toString()}`));
