@@ -857,6 +857,9 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
   const asOfDay = dayOfIso(cmd.data.asOf);
   const bad = notYet(ctx, asOfDay) ?? closed(ctx, asOfDay, DATA_AS_OF) ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
+  // what it decides is dated as of the day assessed, as a payment is by the day received: a date
+  // in meta.effectiveDate apart from it would book the penalty on a day it had not yet run to
+  const asOf = cmd.data.asOf === cmd.meta.effectiveDate ? undefined : { effectiveDate: cmd.data.asOf };
   const events: AccountEvent[] = [];
   // a plan defaults first, so its charges are assessed in this same command from their original due dates
   let defaulted: Set<string> | null = null;
@@ -869,6 +872,7 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
         cmd.meta,
         ctx,
         eventIdFor('InstallmentPlanDefaulted', [ctx.communityId, ctx.unitId, m.plan.planId]),
+        asOf,
       ),
     );
   }
@@ -917,7 +921,7 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
       cappedBy: r.cappedBy === null ? null : amountOf(r.cappedBy),
       cap: capData(policy.cap),
     };
-    events.push(eventFrom('PenaltyAssessed', data, cmd.meta, ctx, eventIdFor('PenaltyAssessed', [ctx.communityId, ctx.unitId, c.chargeId, data.to])));
+    events.push(eventFrom('PenaltyAssessed', data, cmd.meta, ctx, eventIdFor('PenaltyAssessed', [ctx.communityId, ctx.unitId, c.chargeId, data.to]), asOf));
   }
   return E.right(events);
 };
@@ -1199,7 +1203,9 @@ const recordReminder = (cmd: CommandOf<'RecordReminder'>, state: AccountState, c
   const sentDay = dayOfIso(d.on);
   const bad = dateAfterToday(ctx.now, ctx.timeZone, sentDay, DATA_ON, 'a reminder') ?? closed(ctx, sentDay, DATA_ON) ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
-  return E.right([eventFrom('ReminderRecorded', d, cmd.meta, ctx, eventIdFor('ReminderRecorded', [ctx.communityId, ctx.unitId, key]))]);
+  // dated the day it was sent, as the fact it records
+  const on = d.on === cmd.meta.effectiveDate ? undefined : { effectiveDate: d.on };
+  return E.right([eventFrom('ReminderRecorded', d, cmd.meta, ctx, eventIdFor('ReminderRecorded', [ctx.communityId, ctx.unitId, key]), on)]);
 };
 
 const classifyArrears = (cmd: CommandOf<'ClassifyArrears'>, state: AccountState, ctx: AccountContext): Decision => {

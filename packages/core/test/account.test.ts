@@ -217,6 +217,28 @@ describe('AssessPenalty (日万分之三)', () => {
   });
 });
 
+describe('AssessPenalty and RecordReminder: dated the day they name', () => {
+  // today is 2025-06-30 (ctx); 1,000.00 due 2025-04-15
+  const april = issue('2025-04', '1000', '2025-04-15');
+  const assessedOn = (asOf: string, effectiveDate: string): CommandOf<'AssessPenalty'> => ({ ...assess(asOf), meta: meta(effectiveDate) });
+  it('dates the assessment by asOf, whatever meta.effectiveDate says: a payment that day pays the penalty', () => {
+    // 56 days (04-16 to 06-10) × 1,000.00 × 0.0003 = 16.80; before, the event was dated 2025-07-31, a day not begun
+    const { events, state } = run([april, assessedOn('2025-06-10', '2025-07-31'), pay('p1', '1016.80', '2025-06-30')]);
+    expect(only(events, 'PenaltyAssessed').map((e) => [e.meta.effectiveDate, e.data.amount])).toEqual([['2025-06-10', '16.80']]);
+    // the payment pays 1,000.00 of principal and the 16.80 assessed, so nothing goes to credit (before: 16.80 of credit beside 22.80 owed)
+    expect(str(state.credit)).toBe('0.00');
+    expect(str(state.charges.get('property-2025-04')!.outstandingPenalty)).toBe('0.00');
+  });
+  it('dates it by asOf when meta.effectiveDate is earlier, so a payment before asOf does not pay penalty not yet run', () => {
+    const { events } = run([april, assessedOn('2025-06-10', '2025-05-01')]);
+    expect(only(events, 'PenaltyAssessed').map((e) => e.meta.effectiveDate)).toEqual(['2025-06-10']);
+  });
+  it('dates a reminder by the day it was sent', () => {
+    const reminder = { type: 'RecordReminder', data: { stage: 'phone', channel: 'phone', on: '2025-06-20', chargeIds: ['property-2025-04'] }, meta: meta('2025-06-29') } as CommandOf<'RecordReminder'>;
+    expect(only(run([april, reminder]).events, 'ReminderRecorded').map((e) => e.meta.effectiveDate)).toEqual(['2025-06-20']);
+  });
+});
+
 describe('AssessPenalty: through today, the business date of now in the community’s zone', () => {
   // penalty accrues per day through the day of payment (domain.md, arrears): a day not yet begun owes nothing yet
   const at = (now: string, timeZone?: string) => ctx({ now: now as AccountContext['now'], ...(timeZone === undefined ? {} : { timeZone }) });
