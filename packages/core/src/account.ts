@@ -1210,7 +1210,9 @@ const recordReminder = (cmd: CommandOf<'RecordReminder'>, state: AccountState, c
 
 const classifyArrears = (cmd: CommandOf<'ClassifyArrears'>, state: AccountState, ctx: AccountContext): Decision => {
   if (state.arrearsClass === cmd.data.arrearsClass) return NOTHING;
-  const bad = closed(ctx, dayOfIso(cmd.data.on), ['data', 'on']) ?? closedMeta(ctx, cmd.meta);
+  const onDay = dayOfIso(cmd.data.on);
+  // a class is assigned when a clerk decides it: today at the latest, as a reminder is sent
+  const bad = dateAfterToday(ctx.now, ctx.timeZone, onDay, DATA_ON, 'an arrears classification') ?? closed(ctx, onDay, DATA_ON) ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   return E.right([
     eventFrom('ArrearsClassified', cmd.data, cmd.meta, ctx, eventIdFor('ArrearsClassified', [ctx.communityId, ctx.unitId, cmd.data.arrearsClass, cmd.data.on, String(state.version)])),

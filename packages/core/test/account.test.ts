@@ -865,6 +865,10 @@ describe('RecordReminder and ClassifyArrears', () => {
     expect(state.arrearsClass).toBe('hardship');
     spec().given(run([march, classify]).events).when(classify).thenNothing();
   });
+  it('refuses a classification dated after today: DATE_IN_FUTURE at data.on (today is 2025-06-30)', () => {
+    const ahead = { type: 'ClassifyArrears', data: { arrearsClass: 'hardship', on: '2025-07-01' }, meta: meta('2025-06-30') } as never;
+    spec().given(run([march]).events).when(ahead).thenFails('DATE_IN_FUTURE', ['data', 'on']);
+  });
 });
 
 describe('ReceivePayment booked after charges issued since it was received', () => {
