@@ -92,13 +92,13 @@ export const upcastEvent = <T extends RawEvent>(event: T, registry: UpcasterRegi
  * fold, a test log): the event at the current version, or a thrown `LevyError` with upcastEvent's
  * code (`SCHEMA_VERSION_TOO_NEW`, `SCHEMA_VERSION_INVALID`) whose message names the event (its
  * type, id, stream and revision when it has them) and whose details add `streamId`, `eventId` and
- * `position`. Compare `meta.schemaVersion` with {@link CURRENT_SCHEMA_VERSION} before calling it on
- * a hot path: a current event needs nothing.
+ * `position`. A current event is returned as is, for one comparison.
  *
  * @example
- * const e = stored.meta.schemaVersion === CURRENT_SCHEMA_VERSION ? stored : upcastOrThrow(stored);
+ * const e = upcastOrThrow(stored); // stored itself when it is current
  */
 export const upcastOrThrow = <T extends RawEvent>(event: T, registry: UpcasterRegistry = LEVY_UPCASTERS): T => {
+  if (event.meta.schemaVersion === CURRENT_SCHEMA_VERSION) return event;
   const up = upcastEvent(event, registry);
   if (E.isRight(up)) return up.right;
   const placed = event as RawEvent & { readonly streamId?: unknown; readonly stream?: unknown; readonly revision?: unknown; readonly position?: unknown };

@@ -82,17 +82,15 @@ const upcastersOf = (options: FoldOptions | undefined, what: string): UpcasterRe
   return options.upcasters === undefined ? LEVY_UPCASTERS : checkUpcasters(options.upcasters);
 };
 
-// an event older than the current schema version, upcast, or a LevyError naming it (callers
-// compare meta.schemaVersion with CURRENT_SCHEMA_VERSION first: a current event never gets here)
-const upcastLogged = <T extends LoggedEvent | StoredEvent>(event: T, upcasters: UpcasterRegistry): T => upcastOrThrow(event as unknown as T & RawEvent, upcasters);
+// an event at the current schema version: itself when it is (one comparison, kept here so the
+// fold's loops inline it), else upcast, or a LevyError naming it
+const upcastLogged = <T extends LoggedEvent | StoredEvent>(event: T, upcasters: UpcasterRegistry): T =>
+  event.meta.schemaVersion === CURRENT_SCHEMA_VERSION ? event : upcastOrThrow(event as unknown as T & RawEvent, upcasters);
 
 // events from..to of a log as projections read them: those of an older schema version upcast
 const currentRun = (events: readonly LoggedEvent[], from: number, to: number, upcasters: UpcasterRegistry): LoggedEvent[] => {
   const out = new Array<LoggedEvent>(to - from);
-  for (let i = from; i < to; i++) {
-    const e = events[i]!;
-    out[i - from] = e.meta.schemaVersion === CURRENT_SCHEMA_VERSION ? e : upcastLogged(e, upcasters);
-  }
+  for (let i = from; i < to; i++) out[i - from] = upcastLogged(events[i]!, upcasters);
   return out;
 };
 
@@ -122,7 +120,7 @@ export const rebuild = <S>(projection: Projection<S>, events: Iterable<LoggedEve
   const upcasters = upcastersOf(options, 'rebuild');
   if (projection.applyAll !== undefined && Array.isArray(events)) return applyAllCurrent(projection.applyAll, projection.init(), events as readonly LoggedEvent[], upcasters);
   let state = projection.init();
-  for (const e of events) state = projection.apply(state, e.meta.schemaVersion === CURRENT_SCHEMA_VERSION ? e : upcastLogged(e, upcasters));
+  for (const e of events) state = projection.apply(state, upcastLogged(e, upcasters));
   return state;
 };
 
@@ -237,7 +235,7 @@ export const rebuildFromStore = async <S>(projection: Projection<S>, store: Even
     // as applyStored: a redelivery changes nothing, another kind of event only moves the checkpoint
     if (target.checkpoint !== null && e.position <= target.checkpoint) continue;
     if (isLevyStored(e)) {
-      run.push(e.meta.schemaVersion === CURRENT_SCHEMA_VERSION ? e : upcastLogged(e, upcasters));
+      run.push(upcastLogged(e, upcasters));
       if (run.length === STORE_RUN) flush();
     }
     target.checkpoint = e.position;

@@ -25,7 +25,6 @@
  * if (violations.length > 0) console.table(violations);
  */
 import {
-  CURRENT_SCHEMA_VERSION,
   type EpochDay,
   type EventStore,
   ExactDecimal,
@@ -106,7 +105,7 @@ const levyEvents = (log: CheckedLog): LoggedEvent[] => {
   const out: LoggedEvent[] = [];
   for (const e of log) {
     if (!isLevyStored(e as StoredEvent)) continue;
-    out.push(e.meta.schemaVersion === CURRENT_SCHEMA_VERSION ? (e as LoggedEvent) : upcastOrThrow(e as LoggedEvent));
+    out.push(upcastOrThrow(e as LoggedEvent));
   }
   return out;
 };
@@ -135,7 +134,7 @@ export const readLog = async (store: EventStore, options?: ReadLogOptions): Prom
   const out: StoredEvent[] = [];
   for await (const e of store.readAll({ filter: { streamPrefix: 'levy.' } })) {
     // a ticket's event (levy.ticket-...) is not Levy's to upcast
-    out.push(e.meta.schemaVersion === CURRENT_SCHEMA_VERSION || !isLevyStored(e) ? e : upcastOrThrow(e, upcasters));
+    out.push(isLevyStored(e) ? upcastOrThrow(e, upcasters) : e);
   }
   return out;
 };
