@@ -60,6 +60,9 @@ const monthOf = (unit: number, month: number, feeFen: number, next: () => number
   if (r < 5) out.push(pay(`${unit}-${month}`, feeFen, end + 1 + (next() % 15)));
   out.push({ type: 'AssessPenalty', data: { asOf: isoDateOf(due + 16) }, meta: meta(due + 16) } as unknown as AccountCommand);
   if (r >= 88) {
+    // a call to each unit that did not pay this month: where credit paid ahead (the 8% above, earlier
+    // months) had already settled the charge, the decider refuses the call (CHARGE_NOT_OWED), as it
+    // would a clerk's, about 3,500 commands a year
     out.push({ type: 'RecordReminder', data: { stage: 'phone', channel: 'phone', on: isoDateOf(due + 16), chargeIds: [`property-${period}`] }, meta: meta(due + 16) } as unknown as AccountCommand);
     if (r >= 96) out.push(pay(`${unit}-${month}-late`, feeFen, due + 20));
   }

@@ -1193,14 +1193,48 @@ const applyCredit = (cmd: CommandOf<'ApplyCredit'>, state: AccountState, ctx: Ac
   return E.right(withCompletedPlans(state, recounted.right, cmd.meta, ctx, cmd.meta.effectiveDate));
 };
 
+/**
+ * Whether a charge was owed at the start of `day`: it owes principal or penalty now, or the last
+ * change to it (the payment or waiver that settled it) was on that day or later.
+ */
+const owingOn = (c: ChargeState, day: number): boolean =>
+  !c.outstandingPrincipal.isZero() || !c.outstandingPenalty.isZero() || c.changedDay >= day;
+
 const recordReminder = (cmd: CommandOf<'RecordReminder'>, state: AccountState, ctx: AccountContext): Decision => {
   const d = cmd.data;
   const key = reminderKey(d);
   if (state.reminderKeys.has(key)) return NOTHING;
-  for (let i = 0; i < d.chargeIds.length; i++) {
-    if (!state.charges.has(d.chargeIds[i]!)) return refuse('CHARGE_NOT_FOUND', `this unit has no charge ${d.chargeIds[i]!}; a reminder names charges the unit owes`, ['data', 'chargeIds', String(i)]);
-  }
   const sentDay = dayOfIso(d.on);
+  // a stage past the plain reminder (a call, a written notice, legal review) chases arrears: some
+  // charge it is about was past its due date on the day it was sent
+  const escalated = d.stage !== 'reminder';
+  let overdue = false;
+  for (let i = 0; i < d.chargeIds.length; i++) {
+    const c = state.charges.get(d.chargeIds[i]!);
+    const at = ['data', 'chargeIds', String(i)];
+    if (c === undefined) return refuse('CHARGE_NOT_FOUND', `this unit has no charge ${d.chargeIds[i]!}; a reminder names charges the unit owes`, at);
+    if (c.cancelled) return refuse('CHARGE_CANCELLED', `charge ${c.chargeId} was cancelled; a reminder names charges the unit owes`, at);
+    if (c.issuedDay > sentDay) {
+      return refuse('DATED_BEFORE_ORIGINAL', `charge ${c.chargeId} was issued on ${isoDateOf(c.issuedDay)}, after ${d.on}, the day this reminder was sent`, DATA_ON, {
+        date: d.on,
+        earliest: isoDateOf(c.issuedDay),
+      });
+    }
+    if (!owingOn(c, sentDay)) return refuse('CHARGE_NOT_OWED', `charge ${c.chargeId} was settled before ${d.on}, the day this reminder was sent; a reminder names charges the unit owes`, at);
+    if (c.dueDay < sentDay) overdue = true;
+  }
+  // a reminder about the whole account (no charges named): some charge was owed and overdue that day
+  if (escalated && d.chargeIds.length === 0) {
+    for (const c of state.charges.values()) if (!c.cancelled && c.issuedDay <= sentDay && c.dueDay < sentDay && owingOn(c, sentDay)) overdue = true;
+  }
+  if (escalated && !overdue) {
+    return refuse(
+      'REMINDER_NOT_OVERDUE',
+      `a ${d.stage} reminder chases arrears, but ${d.chargeIds.length === 0 ? 'no charge of this unit' : d.chargeIds.length === 1 ? `charge ${d.chargeIds[0]!}` : 'none of the charges named'} was past its due date and owing on ${d.on}; record it at the 'reminder' stage`,
+      ['data', 'stage'],
+      { stage: d.stage, on: d.on },
+    );
+  }
   const bad = dateAfterToday(ctx.now, ctx.timeZone, sentDay, DATA_ON, 'a reminder') ?? closed(ctx, sentDay, DATA_ON) ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
   // dated the day it was sent, as the fact it records

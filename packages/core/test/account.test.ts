@@ -859,6 +859,44 @@ describe('RecordReminder and ClassifyArrears', () => {
     spec().given(run([march, remind]).events).when(remind).thenNothing();
     spec().when(remind).thenFails('CHARGE_NOT_FOUND', ['data', 'chargeIds', '0']);
   });
+  // march: 1,000.00 issued 2025-03-01, due 2025-04-15
+  const remindOn = (stage: string, on: string, chargeIds: string[] = ['property-2025-03']) =>
+    ({ type: 'RecordReminder', data: { stage, channel: stage === 'reminder' ? 'sms' : 'phone', on, chargeIds }, meta: meta(on) }) as never;
+  it('takes a plain reminder before the due date, and a call, notice or legal review only once a charge it names is overdue', () => {
+    spec().given(run([march]).events).when(remindOn('reminder', '2025-04-08')).then((es) => expect(es[0]!.type).toBe('ReminderRecorded'));
+    for (const stage of ['phone', 'written-notice', 'legal']) {
+      // the due date itself is not overdue yet; the day after is
+      const early = spec().given(run([march]).events).when(remindOn(stage, '2025-04-15')).thenFails('REMINDER_NOT_OVERDUE', ['data', 'stage']);
+      expect(early.details).toEqual({ stage, on: '2025-04-15' });
+      expect(early.message).toContain('property-2025-03');
+      spec().given(run([march]).events).when(remindOn(stage, '2025-04-16')).then((es) => expect(es[0]!.type).toBe('ReminderRecorded'));
+    }
+  });
+  it('needs, for a whole-account call (no charge named), some charge owing and overdue that day', () => {
+    spec().given(run([march]).events).when(remindOn('phone', '2025-04-10', [])).thenFails('REMINDER_NOT_OVERDUE', ['data', 'stage']);
+    spec().given(run([march]).events).when(remindOn('phone', '2025-04-20', [])).then((es) => expect(es[0]!.type).toBe('ReminderRecorded'));
+    // paid by the due date: nothing overdue on April 20
+    spec().given(run([march, pay('m', '1000', '2025-04-12')]).events).when(remindOn('phone', '2025-04-20', [])).thenFails('REMINDER_NOT_OVERDUE', ['data', 'stage']);
+    // a plain reminder to the whole account is a notice, taken any time
+    spec().given(run([march, pay('m', '1000', '2025-04-12')]).events).when(remindOn('reminder', '2025-04-20', [])).then((es) => expect(es[0]!.type).toBe('ReminderRecorded'));
+  });
+  it('refuses a reminder about a charge settled before it was sent, cancelled, or not yet issued', () => {
+    const paid = run([march, pay('m', '1000', '2025-04-20')]).events;
+    spec().given(paid).when(remindOn('phone', '2025-04-25')).thenFails('CHARGE_NOT_OWED', ['data', 'chargeIds', '0']);
+    // paid on the day it was sent: it was owed that morning
+    spec().given(paid).when(remindOn('phone', '2025-04-20')).then((es) => expect(es[0]!.type).toBe('ReminderRecorded'));
+    // still owing penalty: owed
+    const penalty = run([march, assess('2025-04-30'), pay('m', '1000', '2025-05-02')]);
+    expect(penalty.state.charges.get('property-2025-03')!.outstandingPenalty.isPositive()).toBe(true);
+    spec().given(penalty.events).when(remindOn('written-notice', '2025-05-10')).then((es) => expect(es[0]!.type).toBe('ReminderRecorded'));
+    spec().given(run([march, cancel('property-2025-03', '2025-04-01')]).events).when(remindOn('reminder', '2025-04-05')).thenFails('CHARGE_CANCELLED', ['data', 'chargeIds', '0']);
+    const before = spec().given(run([march]).events).when(remindOn('reminder', '2025-02-20')).thenFails('DATED_BEFORE_ORIGINAL', ['data', 'on']);
+    expect(before.details).toEqual({ date: '2025-02-20', earliest: '2025-03-01' });
+    // one overdue charge among those named is enough for a call; every one named must be owed
+    const april = issue('2025-04', '1000.00', '2025-05-15');
+    spec().given(run([march, april]).events).when(remindOn('phone', '2025-04-20', ['property-2025-04', 'property-2025-03'])).then((es) => expect(es[0]!.type).toBe('ReminderRecorded'));
+    spec().given(run([march, april]).events).when(remindOn('phone', '2025-04-20', ['property-2025-04'])).thenFails('REMINDER_NOT_OVERDUE', ['data', 'stage']);
+  });
   it('classifies arrears, and a repeat of the same class is a no-op', () => {
     const classify = { type: 'ClassifyArrears', data: { arrearsClass: 'hardship', on: '2025-05-01' }, meta: meta('2025-05-01') } as never;
     const { state } = run([march, classify]);

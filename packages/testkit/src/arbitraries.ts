@@ -362,11 +362,16 @@ export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCom
       if (!state.credit.isPositive()) return null;
       return { type: 'ApplyCredit', data: {}, meta: metaOn(back) } as unknown as CommandOf<'ApplyCredit'>;
     case 'remind': {
-      const c = at(live, step.pick);
+      // about a charge owed that day; a call, notice or legal review only once it is overdue (the decider's rule)
+      const c = at(
+        live.filter((x) => x.issuedDay <= day && (x.outstandingPrincipal.isPositive() || x.outstandingPenalty.isPositive() || x.changedDay >= day)),
+        step.pick,
+      );
       if (c === undefined) return null;
+      const stage = c.dueDay < day ? step.stage : 0;
       return {
         type: 'RecordReminder',
-        data: { stage: STAGES[step.stage]!, channel: STAGE_CHANNELS[step.stage]!, on: isoDateOf(day), chargeIds: [c.chargeId] },
+        data: { stage: STAGES[stage]!, channel: STAGE_CHANNELS[stage]!, on: isoDateOf(day), chargeIds: [c.chargeId] },
         meta: metaOn(day),
       } as unknown as CommandOf<'RecordReminder'>;
     }
