@@ -700,7 +700,8 @@ type Calculation = CommandData<'IssueCharge'>['calculation'];
  *
  * Rules: the area on the later of the period start and the handover day; a unit handed over after
  * the period starts pays its first month by days (area items; fixed items count the handover
- * month whole); metered items are not billed by runs (they need readings: a clerk issues them);
+ * month whole), and its charges fall due no earlier than the handover day (under `in-advance` a period is
+ * due on its first day, before such a unit was handed over); metered items are not billed by runs (they need readings: a clerk issues them);
  * zero charges are skipped. Charge ids are `<feeItemId>-<periodKey>`, so a re-run finds them.
  *
  * @example
@@ -740,13 +741,17 @@ export const planBilling = (state: CommunityState, periodKey: string, meta: Comm
   }
   const overlap = overlapCheck(state, period);
   if (E.isLeft(overlap)) return overlap;
-  const dueDate = iso(dueDateOf(period, s.dueRule as DueRule));
+  const dueDay = dueDateOf(period, s.dueRule as DueRule);
+  const dueDate = iso(dueDay);
   const charges: { unitId: string; command: CommandOf<'IssueCharge'> }[] = [];
   let total = Money.zero();
   const unitIds = [...state.units.keys()].sort();
   for (const unitId of unitIds) {
     const unit = state.units.get(unitId) as UnitRecord;
     if (unit.handoverDay > period.end) continue;
+    // paid in advance (先交后用), a period is due on its first day; a unit handed over later in the
+    // period owes nothing before it has it, so its charges fall due on the handover day
+    const unitDue = unit.handoverDay > dueDay ? iso(unit.handoverDay) : dueDate;
     for (const item of s.items) {
       if (!item.appliesTo.includes(unit.useType) || item.pricing.kind === 'metered') continue;
       const calc = chargeFor(item.pricing, unit, period);
@@ -779,7 +784,7 @@ export const planBilling = (state: CommunityState, periodKey: string, meta: Comm
             periodKey: period.key as PeriodKey,
             periodStart: iso(period.start),
             periodEnd: iso(period.end),
-            dueDate,
+            dueDate: unitDue,
             amount: amountOf(amount) as unknown as CommandData<'IssueCharge'>['amount'],
             calculation: calc.right.calculation,
             scheduleVersion: s.version,

@@ -156,6 +156,26 @@ describe('ChangeUnitArea and the handover', () => {
   });
 });
 
+describe('due dates and the handover', () => {
+  const dueDates = (events: readonly CommunityEvent[], key: string): string[] => {
+    const plan = planBilling(stateOf(events), key, meta('2025-03-01'), ctx);
+    if (E.isLeft(plan)) throw new Error(`${plan.left.code} ${plan.left.message}`);
+    return plan.right.charges.map((c) => `${c.unitId} ${c.command.data.dueDate} ${c.command.data.amount}`);
+  };
+  const units = [registerCommunity(), registerUnit('B1-0101', { handoverDate: '2019-06-01' }), registerUnit('B1-0102', { handoverDate: '2025-03-15' })];
+
+  it('paid in advance (due on the first day), a unit handed over later in the period falls due on its handover day', () => {
+    // March by days for B1-0102: 89.50 × 2.80 × 17/31 = 137.43
+    expect(dueDates(eventsOf([...units, adoptSchedule({ dueRule: { kind: 'in-advance' } })]), '2025-03')).toEqual(['B1-0101 2025-03-01 250.60', 'B1-0102 2025-03-15 137.43']);
+    // from April on both are due on the first
+    expect(dueDates(eventsOf([...units, adoptSchedule({ dueRule: { kind: 'in-advance' } })]), '2025-04')).toEqual(['B1-0101 2025-04-01 250.60', 'B1-0102 2025-04-01 250.60']);
+  });
+
+  it('leaves a due date after the period as the rule gives it', () => {
+    expect(dueDates(eventsOf([...units, adoptSchedule()]), '2025-03')).toEqual(['B1-0101 2025-04-15 250.60', 'B1-0102 2025-04-15 137.43']);
+  });
+});
+
 describe('ChangeUnitOwner and the handover; retries written another way', () => {
   const handedOver = () => eventsOf([registerCommunity(), registerUnit('B1-0101', { handoverDate: '2025-02-15' }), adoptSchedule()]);
   const newOwner = { ownerId: 'O-2', name: '李四' };
