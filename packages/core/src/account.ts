@@ -1230,7 +1230,7 @@ const recordReminder = (cmd: CommandOf<'RecordReminder'>, state: AccountState, c
   if (escalated && !overdue) {
     return refuse(
       'REMINDER_NOT_OVERDUE',
-      `a ${d.stage} reminder chases arrears, but ${d.chargeIds.length === 0 ? 'no charge of this unit' : d.chargeIds.length === 1 ? `charge ${d.chargeIds[0]!}` : 'none of the charges named'} was past its due date and owing on ${d.on}; record it at the 'reminder' stage`,
+      `a ${d.stage} reminder chases arrears, but on ${d.on} ${d.chargeIds.length === 0 ? 'no charge of this unit was' : d.chargeIds.length === 1 ? `charge ${d.chargeIds[0]!} was not yet` : 'none of the charges named was'} past its due date; record it at the 'reminder' stage`,
       ['data', 'stage'],
       { stage: d.stage, on: d.on },
     );

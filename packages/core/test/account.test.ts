@@ -868,7 +868,7 @@ describe('RecordReminder and ClassifyArrears', () => {
       // the due date itself is not overdue yet; the day after is
       const early = spec().given(run([march]).events).when(remindOn(stage, '2025-04-15')).thenFails('REMINDER_NOT_OVERDUE', ['data', 'stage']);
       expect(early.details).toEqual({ stage, on: '2025-04-15' });
-      expect(early.message).toContain('property-2025-03');
+      expect(early.message).toBe(`a ${stage} reminder chases arrears, but on 2025-04-15 charge property-2025-03 was not yet past its due date; record it at the 'reminder' stage`);
       spec().given(run([march]).events).when(remindOn(stage, '2025-04-16')).then((es) => expect(es[0]!.type).toBe('ReminderRecorded'));
     }
   });
