@@ -994,20 +994,43 @@ export const arrearsClassAsOf = (u: UnitRecord, asOf: EpochDay): string => {
 /** Plan status as of a day. */
 export type PlanStatus = 'none' | 'active' | 'defaulted' | 'completed';
 
+const planStatusOf = (p: PlanRecord, asOf: EpochDay): PlanStatus =>
+  p.completedDay !== null && p.completedDay <= asOf ? 'completed' : p.defaultedDay !== null && p.defaultedDay <= asOf ? 'defaulted' : 'active';
+
 /**
- * The status of a unit's latest plan agreed by a day.
+ * The status of a unit's installment plans as of a day: `active` (with that plan's id) when any plan
+ * agreed by then is still in good standing, the latest such when several are (a unit may hold one
+ * plan per set of charges); otherwise the status of the latest plan agreed by then; `none` before
+ * any.
  *
  * @example
- * planStatusAsOf(unit, asOf); // 'active'
+ * planStatusAsOf(unit, asOf); // { status: 'active', planId: 'plan-2025-04' }
  */
 export const planStatusAsOf = (u: UnitRecord, asOf: EpochDay): { status: PlanStatus; planId: string | null } => {
   checkDay(asOf, ['asOf']);
   let latest: PlanRecord | null = null;
-  for (const p of u.plans) if (p.agreedDay <= asOf && (latest === null || p.agreedDay >= latest.agreedDay)) latest = p;
+  let active: PlanRecord | null = null;
+  for (const p of u.plans) {
+    if (p.agreedDay > asOf) continue;
+    if (latest === null || p.agreedDay >= latest.agreedDay) latest = p;
+    if (planStatusOf(p, asOf) === 'active' && (active === null || p.agreedDay >= active.agreedDay)) active = p;
+  }
+  if (active !== null) return { status: 'active', planId: active.planId };
   if (latest === null) return { status: 'none', planId: null };
-  const status: PlanStatus =
-    latest.completedDay !== null && latest.completedDay <= asOf ? 'completed' : latest.defaultedDay !== null && latest.defaultedDay <= asOf ? 'defaulted' : 'active';
-  return { status, planId: latest.planId };
+  return { status: planStatusOf(latest, asOf), planId: latest.planId };
+};
+
+/**
+ * Whether a charge was under an installment plan in good standing on a day: the latest plan agreed
+ * over it by then is neither completed nor defaulted by then. Such a charge is not dunned.
+ *
+ * @example
+ * chargeInActivePlan(unit, 'property-2025-01', asOf); // true
+ */
+export const chargeInActivePlan = (u: UnitRecord, chargeId: string, asOf: EpochDay): boolean => {
+  let latest: PlanRecord | null = null;
+  for (const p of u.plans) if (p.agreedDay <= asOf && p.chargeIds.includes(chargeId) && (latest === null || p.agreedDay >= latest.agreedDay)) latest = p;
+  return latest !== null && planStatusOf(latest, asOf) === 'active';
 };
 
 /**

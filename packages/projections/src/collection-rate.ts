@@ -194,8 +194,10 @@ const ratesFor = (book: BookState, p: Period, asOf: EpochDay, by: RateDimension,
           owingAny = owingAny || owing;
         }
       }
-      // 清欠率: arrears open at the period's start are charges already due then and still unpaid
-      if (c.dueDay < p.start && asOf >= p.start) {
+      // 清欠率: arrears open at the period's start are charges already due then and still unpaid; a
+      // charge cancelled by the as-of date leaves the figures, as it leaves the amount rate (what was
+      // paid on it is credit now, counted when that credit pays a charge)
+      if (c.dueDay < p.start && asOf >= p.start && (c.cancelledDay === null || c.cancelledDay > asOf)) {
         const open = chargeAsOf(c, beforeStart);
         if (open.live && open.principal.isPositive()) {
           const a = acc(u, key);

@@ -14,7 +14,7 @@
  */
 import { type EpochDay, LevyError, type Money, describe, domainError } from '@levy/core';
 import { REMINDER_STAGES } from './arrears.js';
-import { type BookState, type ChargeRecord, arrearsClassAsOf, chargeAsOf, communityInvalid, compareText, creditAsOf, planStatusAsOf, unitsInOrder } from './book.js';
+import { type BookState, type ChargeRecord, arrearsClassAsOf, chargeAsOf, chargeInActivePlan, communityInvalid, compareText, creditAsOf, unitsInOrder } from './book.js';
 import { ZERO, checkDay, dayOfDecoded } from './fields.js';
 import { type OptionSpec, checkOptions } from './options.js';
 
@@ -97,8 +97,14 @@ const checkPolicy = (policy: unknown): DunningPolicy => {
     const field = POLICY_FIELDS[i]!;
     const days = p[field];
     const before = i === 0 ? null : (p[POLICY_FIELDS[i - 1]!] as number);
-    if (!Number.isSafeInteger(days) || (before !== null && (days as number) < before)) {
-      const why = before === null ? 'a whole number of days' : `a whole number of days, not before ${POLICY_FIELDS[i - 1]} (${before})`;
+    // a call, a written notice and legal review chase arrears: the decider records them only once a
+    // charge is past its due date (REMINDER_NOT_OVERDUE), so they fall due 1 day overdue at the earliest
+    const overdueStage = i > 0;
+    if (!Number.isSafeInteger(days) || (before !== null && (days as number) < before) || (overdueStage && (days as number) < 1)) {
+      const why =
+        before === null
+          ? 'a whole number of days'
+          : `a whole number of days, not before ${POLICY_FIELDS[i - 1]} (${before})${overdueStage ? ' and at least 1 (a stage that chases arrears falls due once a charge is overdue)' : ''}`;
       throw new LevyError(domainError('DUNNING_POLICY_INVALID', `${field} must be ${why}, not ${describe(days)}`, ['policy', field], { input: describe(days) }));
     }
   }
@@ -125,10 +131,9 @@ export const dunningWorklist = (book: BookState, options: DunningOptions): Dunni
   if (unknown !== null) throw new LevyError(unknown);
   const items: DunningItem[] = [];
   for (const u of unitsInOrder(book, options.communityId)) {
-    const plan = planStatusAsOf(u, asOf);
     const owing: { c: ChargeRecord; owed: Money }[] = [];
     for (const c of u.charges) {
-      if (c.planId !== null && c.planId === plan.planId && plan.status === 'active') continue;
+      if (c.planId !== null && chargeInActivePlan(u, c.chargeId, asOf)) continue;
       const s = chargeAsOf(c, asOf);
       if (!s.live) continue;
       const owed = s.principal.add(s.penalty);

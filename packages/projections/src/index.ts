@@ -19,6 +19,7 @@ export {
   bookProjection,
   bookStep,
   chargeAsOf,
+  chargeInActivePlan,
   chargeOf,
   compareText,
   creditAsOf,

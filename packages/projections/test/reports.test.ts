@@ -698,6 +698,10 @@ describe('bad options: a typed refusal naming the field, never a silently wrong 
     expect(policy({ phoneDays: 15.5 })).toEqual({ code: 'DUNNING_POLICY_INVALID', path: ['policy', 'phoneDays'] });
     expect(policy({ writtenNoticeDays: 10 })).toEqual({ code: 'DUNNING_POLICY_INVALID', path: ['policy', 'writtenNoticeDays'] });
     expect(policy({ legalDays: undefined })).toEqual({ code: 'DUNNING_POLICY_INVALID', path: ['policy', 'legalDays'] });
+    // a call chases arrears: the decider takes it only once a charge is overdue, so it falls due at 1 day at the earliest
+    expect(policy({ reminderDays: -7, phoneDays: 0 })).toEqual({ code: 'DUNNING_POLICY_INVALID', path: ['policy', 'phoneDays'] });
+    expect(policy({ reminderDays: -7, phoneDays: -3 })).toEqual({ code: 'DUNNING_POLICY_INVALID', path: ['policy', 'phoneDays'] });
+    expect(dunningWorklist(v.book, { asOf, policy: { reminderDays: 0, phoneDays: 1, writtenNoticeDays: 1, legalDays: 1 } }).asOf).toBe(asOf);
     expect(refusal(() => dunningWorklist(v.book, { asOf, policy: any('strict') }))).toEqual({ code: 'DUNNING_POLICY_INVALID', path: ['policy'] });
     expect(dunningWorklist(v.book, { asOf, policy: { ...DEFAULT_DUNNING_POLICY, legalDays: 90 } }).asOf).toBe(asOf);
     expect(refusal(() => arrearsLedger(v.book, { asOf, top: -1 }))).toEqual({ code: 'LIMIT_INVALID', path: ['top'] });
