@@ -11,7 +11,7 @@
  * arrearsLedger(book, { asOf: dayOf('2025-12-31'), top: 20 }).lines[0]?.unitId;
  */
 import { type EpochDay, LevyError, type Money } from '@levy/core';
-import { type BookState, type PlanStatus, arrearsClassAsOf, chargeAsOf, communityInvalid, compareText, creditAsOf, planStatusAsOf, unitsInOrder } from './book.js';
+import { type BookState, type PlanStatus, arrearsClassAsOf, chargeAsOf, communityInvalid, compareText, creditAsOf, ownerAsOf, planStatusAsOf, unitsInOrder } from './book.js';
 import { ZERO, checkDay, checkLimit, dayOfDecoded } from './fields.js';
 import { type OptionSpec, checkOptions } from './options.js';
 
@@ -121,7 +121,7 @@ export const arrearsLedger = (book: BookState, options: ArrearsOptions): Arrears
       communityId: u.communityId,
       unitId: u.unitId,
       building: u.building,
-      owner: u.ownerName,
+      owner: ownerAsOf(u, asOf),
       principal,
       penalty,
       total: principal.add(penalty),

@@ -180,10 +180,15 @@ export interface UnitRecord {
   building: string;
   useType: string;
   areaM2: string;
+  /** the owner now (the latest UnitOwnerChanged by date); {@link ownerAsOf} reads it as of a day */
   ownerName: string;
+  /** the owners by the day each took over: the registered owner from the handover, then each UnitOwnerChanged (`seq`: log order, for changes from one day) */
+  readonly owners: { readonly from: EpochDay; readonly name: string; readonly seq: number }[];
   grade: string | null;
   /** seen in a UnitRegistered */
   registered: boolean;
+  /** the effective day of its UnitRegistered, or null */
+  registeredDay: EpochDay | null;
   readonly charges: ChargeRecord[];
   /** the unit's charges by interned charge id (see {@link chargeOf}); holes where the unit has no such charge */
   readonly chargeAt: (ChargeRecord | undefined)[];
@@ -300,8 +305,10 @@ const unitOf = (state: BookState, streamId: string, communityId: string, unitId:
       useType: 'unknown',
       areaM2: '0',
       ownerName: '',
+      owners: [],
       grade: null,
       registered: false,
+      registeredDay: null,
       charges: [],
       chargeAt: [],
       chargeKeys: state.chargeKeys,
@@ -780,9 +787,14 @@ export const bookStepKnowing = (state: BookState, event: LoggedEvent, day: Epoch
       u.building = d.building;
       u.useType = d.useType;
       u.areaM2 = d.areaM2;
-      u.ownerName = d.owner.name;
       u.grade = d.grade ?? null;
+      // the registered owner holds from the handover, ahead of any change (a repeated registration replaces it)
+      const first = { from: dayOfDecoded(d.handoverDate), name: d.owner.name, seq };
+      if (u.registered) u.owners[0] = first;
+      else u.owners.unshift(first);
       u.registered = true;
+      u.registeredDay = day;
+      u.ownerName = ownerAsOf(u, Number.MAX_SAFE_INTEGER);
       return null;
     }
     case 'UnitAreaChanged': {
@@ -792,7 +804,9 @@ export const bookStepKnowing = (state: BookState, event: LoggedEvent, day: Epoch
     }
     case 'UnitOwnerChanged': {
       const d = event.data;
-      unitOf(state, accountStream(d.communityId, d.unitId), d.communityId, d.unitId).ownerName = d.owner.name;
+      const u = unitOf(state, accountStream(d.communityId, d.unitId), d.communityId, d.unitId);
+      u.owners.push({ from: dayOfDecoded(d.from), name: d.owner.name, seq });
+      u.ownerName = ownerAsOf(u, Number.MAX_SAFE_INTEGER);
       return null;
     }
     case 'FeeScheduleAdopted':
@@ -993,6 +1007,20 @@ export const arrearsClassAsOf = (u: UnitRecord, asOf: EpochDay): string => {
 
 /** Plan status as of a day. */
 export type PlanStatus = 'none' | 'active' | 'defaulted' | 'completed';
+
+/**
+ * Who owned a unit on a day: the owner whose change (or registration, from the handover) took effect
+ * latest by then, the later-booked of two from one day; the registered owner before the handover;
+ * `''` for a unit never registered.
+ *
+ * @example
+ * ownerAsOf(unit, dayOf('2025-03-31')); // '李雷', though a change from May names another owner
+ */
+export const ownerAsOf = (u: UnitRecord, day: EpochDay): string => {
+  let best: { from: EpochDay; name: string; seq: number } | null = null;
+  for (const o of u.owners) if (o.from <= day && (best === null || o.from > best.from || (o.from === best.from && o.seq > best.seq))) best = o;
+  return best?.name ?? u.owners[0]?.name ?? '';
+};
 
 const planStatusOf = (p: PlanRecord, asOf: EpochDay): PlanStatus =>
   p.completedDay !== null && p.completedDay <= asOf ? 'completed' : p.defaultedDay !== null && p.defaultedDay <= asOf ? 'defaulted' : 'active';

@@ -24,6 +24,7 @@ export interface Disclosure {
   readonly periodStart: string;
   readonly periodEnd: string;
   readonly closedOn: string;
+  /** the units of the period: registered by its last day, or holding a charge of it */
   readonly units: number;
   readonly billed: Money;
   readonly collected: Money;
@@ -81,8 +82,13 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
   let credit = ZERO;
   let issued = ZERO;
   let creditBefore = ZERO;
+  // the units of the period: registered by its last day, or holding a charge of it (a close seals
+  // the period, so a unit registered since never joins it and the figure stays as published)
+  let units = 0;
   for (const u of community.units) {
+    let counted = u.registeredDay !== null && u.registeredDay <= end;
     for (const c of u.charges) {
+      if (!counted && within(c.periodStart, start, end)) counted = true;
       if (within(c.issuedDay, start, end)) issued = issued.add(c.amount);
       if (c.cancelledDay !== null && within(c.cancelledDay, start, end)) issued = issued.subtract(c.amount);
       if (!within(c.periodStart, start, end)) continue;
@@ -91,6 +97,7 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
       billed = billed.add(c.amount);
       outstanding = outstanding.add(s.principal);
     }
+    if (counted) units += 1;
     for (const event of eventsOf(book, u)) {
       if (!within(dayOfDecoded(event.meta.effectiveDate), start, end)) continue;
       switch (event.type) {
@@ -136,7 +143,7 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
     periodStart: dateOf(start),
     periodEnd: dateOf(end),
     closedOn: dateOf(close.closedDay),
-    units: community.units.length,
+    units,
     billed,
     collected: collected.subtract(reversed),
     reversed,

@@ -14,7 +14,7 @@
  */
 import { type EpochDay, LevyError, type Money, describe, domainError } from '@levy/core';
 import { REMINDER_STAGES } from './arrears.js';
-import { type BookState, type ChargeRecord, arrearsClassAsOf, chargeAsOf, chargeInActivePlan, communityInvalid, compareText, creditAsOf, unitsInOrder } from './book.js';
+import { type BookState, type ChargeRecord, arrearsClassAsOf, chargeAsOf, chargeInActivePlan, communityInvalid, compareText, creditAsOf, ownerAsOf, unitsInOrder } from './book.js';
 import { ZERO, checkDay, dayOfDecoded } from './fields.js';
 import { type OptionSpec, checkOptions } from './options.js';
 
@@ -167,7 +167,7 @@ export const dunningWorklist = (book: BookState, options: DunningOptions): Dunni
       communityId: u.communityId,
       unitId: u.unitId,
       building: u.building,
-      owner: u.ownerName,
+      owner: ownerAsOf(u, asOf),
       stage,
       dueSince,
       oldestDue: oldest.dueDay,

@@ -27,6 +27,7 @@ export {
   eventsByDay,
   eventsOf,
   movesOf,
+  ownerAsOf,
   planStatusAsOf,
   unitsInOrder,
 } from './book.js';

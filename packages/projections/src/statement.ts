@@ -12,7 +12,7 @@
  */
 import { type CreditLotOrigin, type DomainError, type EpochDay, Money, cancellationLotId, creditLotOrigin, describe, domainError, recountLotId } from '@levy/core';
 import * as E from './either.js';
-import { type BookState, type UnitRecord, compareText, eventsByDay } from './book.js';
+import { type BookState, type UnitRecord, compareText, eventsByDay, ownerAsOf } from './book.js';
 import { ZERO, dateOf, dayInvalid, moneyOfAmount } from './fields.js';
 import { type OptionSpec, optionsInvalid } from './options.js';
 import type { LoggedEvent } from './fold.js';
@@ -206,7 +206,7 @@ export const unitStatement = (
       balance,
     });
   }
-  return E.right({ unit: u.key, communityId: u.communityId, unitId: u.unitId, owner: u.ownerName, from: range.from ?? null, to: range.to ?? null, opening, lines, closing: balance });
+  return E.right({ unit: u.key, communityId: u.communityId, unitId: u.unitId, owner: range.to === undefined ? u.ownerName : ownerAsOf(u, range.to), from: range.from ?? null, to: range.to ?? null, opening, lines, closing: balance });
 };
 
 /**

@@ -2,7 +2,7 @@
 // charge among the arrears, units registered after a close
 import { describe, expect, it } from 'vitest';
 import { type CommandMeta, type LevyCommand, type StoredEvent, createLevy, openMemoryEventStore } from '@levy/core';
-import { arrearsLedger, collectionRates, dayOf, dunningWorklist, levyProjection, rebuild } from '../src/index.js';
+import { arrearsLedger, collectionRates, dayOf, disclosure, dunningWorklist, levyProjection, rebuild, unitStatement } from '../src/index.js';
 import { CID, adoptSchedule, cmd, meta, registerCommunity, registerUnit } from '../../core/test/community-fixtures.js';
 
 const committee = (date: string) => ({ reason: 'hardship', approval: { approver: 'Committee chair Wang', approverRole: 'committee', reference: 'YWH-1', date } }) as Partial<CommandMeta>;
@@ -33,7 +33,12 @@ const world = async (units: readonly string[] = ['U1']) => {
     for await (const e of store.readAll()) events.push(e);
     return rebuild(levyProjection, events as never);
   };
-  return { send, on, bill, views };
+  const close = async (period: string, day: string) => {
+    on(day);
+    const r = await levy.closePeriod(CID, period, day, meta(day));
+    if (r._tag === 'Left') throw new Error(r.left.message);
+  };
+  return { send, on, bill, close, views };
 };
 
 describe('a unit with several installment plans', () => {
@@ -89,5 +94,39 @@ describe('arrears recovery (清欠率) and cancelled charges', () => {
     expect(await q2('2025-06-30')).toEqual(['0.00', '0.00']);
     // as of a day before the cancellations the figures stand as they did
     expect(await q2('2025-04-30')).toEqual(['501.20', '250.60']);
+  });
+});
+
+describe('reports as of a day before later community changes', () => {
+  it("keeps a closed period's disclosure as published when units are registered after it", async () => {
+    const w = await world(['U1', 'U2']);
+    await w.bill('2025-01', '2025-01-01');
+    await w.close('2025-Q1', '2025-04-05');
+    const units = async () => {
+      const d = disclosure((await w.views()).book, CID, '2025-Q1');
+      if (d._tag === 'Left') throw new Error(d.left.message);
+      return [d.right.units, d.right.billed.toString()];
+    };
+    expect(await units()).toEqual([2, '501.20']);
+    w.on('2025-05-01');
+    await w.send({ ...registerUnit('U3', { handoverDate: '2025-05-01' }), meta: meta('2025-05-01') });
+    expect(await units()).toEqual([2, '501.20']);
+  });
+
+  it('names the owner of the day the report is read as of, not a later one', async () => {
+    const w = await world();
+    await w.bill('2025-01', '2025-01-01');
+    w.on('2025-05-01');
+    await w.send(cmd('ChangeUnitOwner', { unitId: 'U1', owner: { ownerId: 'o-new', name: '李四' }, from: '2025-05-01' }, meta('2025-05-01', { reason: '过户' } as Partial<CommandMeta>)));
+    const v = await w.views();
+    expect(arrearsLedger(v.book, { asOf: dayOf('2025-03-31') }).lines.map((l) => l.owner)).toEqual(['张三']);
+    expect(arrearsLedger(v.book, { asOf: dayOf('2025-05-01') }).lines.map((l) => l.owner)).toEqual(['李四']);
+    expect(dunningWorklist(v.book, { asOf: dayOf('2025-03-31') }).items.map((i) => i.owner)).toEqual(['张三']);
+    const statement = (to?: string) => {
+      const r = unitStatement(v.book, [...v.book.units.keys()][0]!, to === undefined ? {} : { to: dayOf(to) });
+      if (r._tag === 'Left') throw new Error(r.left.message);
+      return r.right.owner;
+    };
+    expect([statement('2025-03-31'), statement('2025-05-01'), statement()]).toEqual(['张三', '李四', '李四']);
   });
 });
