@@ -474,6 +474,28 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
     });
   }
 
+  // after the first close: a flat handed over in April joins the books (billed by days from its
+  // handover on, and owing all year: nobody here pays for it), and a flat changes hands from May 1 (过户). The
+  // closed quarter's figures must not change for either (checkClosedPeriods), and reports as of
+  // before May name the old owner. Neither draws a random number, so the rest of the year is as it was.
+  const lateUnit = `B99-${pad(1, 4)}`;
+  at(epochDayOf(year, 4, 12), async () => {
+    const data = { unitId: lateUnit, building: '99号楼', areaM2: '88.00', useType: 'residential', owner: { ownerId: `o-${lateUnit}`, name: `业主${lateUnit}` }, handoverDate: iso(today) };
+    await send(command('RegisterUnit', data));
+    // April's run went before it joined: running April again issues its charge, by days, and nothing else
+    commands++;
+    const r = await levy.runBilling(communityId, `${year}-04`, system());
+    if (r._tag === 'Left') refused(r.left);
+    else counts.charges += r.right.issued;
+  });
+  const sold = units.find((u) => u.profile === 'prompt' && u !== promptUnit);
+  if (sold !== undefined) {
+    at(epochDayOf(year, 4, 20), async () => {
+      const data = { unitId: sold.unitId, owner: { ownerId: `o2-${sold.unitId}`, name: `新业主${sold.unitId}` }, from: iso(epochDayOf(year, 5, 1)) };
+      await send(command('ChangeUnitOwner', data, clerk({ reason: '房屋过户 (transfer of ownership)' })));
+    });
+  }
+
   // quarter closes on the 5th after each quarter (按季度结算)
   for (let q = 1; q <= 4; q++) {
     const closedOn = q === 4 ? epochDayOf(year + 1, 1, 5) : epochDayOf(year, q * 3 + 1, 5);
