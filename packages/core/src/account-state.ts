@@ -97,7 +97,13 @@ const policies = new WeakMap<object, AccountPolicy>();
 const PRINCIPAL_CAP: PenaltyCap = Object.freeze({ kind: 'principal' });
 const NO_CAP: PenaltyCap = Object.freeze({ kind: 'none' });
 const capOf = (cap: EventData<'FeeScheduleAdopted'>['penalty']['cap']): PenaltyCap =>
-  cap.kind === 'absolute' ? { kind: 'absolute', amount: moneyOf(cap.amount) } : cap.kind === 'percentage' ? { kind: 'percentage', percent: cap.percent } : cap.kind === 'none' ? NO_CAP : PRINCIPAL_CAP;
+  cap.kind === 'absolute'
+    ? Object.freeze({ kind: 'absolute', amount: moneyOf(cap.amount) })
+    : cap.kind === 'percentage'
+      ? Object.freeze({ kind: 'percentage', percent: cap.percent })
+      : cap.kind === 'none'
+        ? NO_CAP
+        : PRINCIPAL_CAP;
 
 const policyOf = (schedule: EventData<'FeeScheduleAdopted'>): AccountPolicy => {
   const p = schedule.penalty;

@@ -783,7 +783,8 @@ const plainPolicies = new WeakMap<object, PenaltyPolicy>();
 const plainPolicy = (p: AccountContext['policy']['penalty']): PenaltyPolicy => {
   let plain = plainPolicies.get(p);
   if (plain === undefined) {
-    plain = { dailyRate: p.dailyRate, graceDays: p.graceDays, cap: p.cap, rounding: p.rounding };
+    // frozen, so penalty.ts validates it once and keeps it (it caches frozen policies only)
+    plain = Object.freeze({ dailyRate: p.dailyRate, graceDays: p.graceDays, cap: p.cap, rounding: p.rounding });
     plainPolicies.set(p, plain);
   }
   return plain;

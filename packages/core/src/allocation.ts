@@ -16,7 +16,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe } from './decimal.js';
 import { type DomainError, domainError } from './errors.js';
-import { Money } from './money.js';
+import { Money, currencyName, isSameCurrency } from './money.js';
 import { isInputObject, unknownField } from './unknown-field.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -78,12 +78,15 @@ const MAX_RECEIVABLES = 100_000;
  * (`RECEIVABLE_INVALID`, `['owed', i]`); a charge id that is not a non-empty string
  * (`RECEIVABLE_CHARGE_ID_INVALID`, `['owed', i, 'chargeId']`); a negative outstanding
  * (`RECEIVABLE_NEGATIVE`); the same charge and kind twice (`RECEIVABLE_DUPLICATE`); a due date
- * that is not a whole epoch day (`RECEIVABLE_DUE_DATE_INVALID`); mixed currencies
- * (`CURRENCY_MISMATCH`); a policy that is not an object, of an unknown kind, or with a field its
- * kind does not have (`ALLOCATION_POLICY_INVALID`, path `['policy']`, `['policy', 'kind']`,
- * `['policy', field]`). For explicit targets: one that is not an object or whose charge id is
- * not a non-empty string (`ALLOCATION_TARGET_INVALID`, `['policy', 'targets', i]` or
- * `[..., 'chargeId']`), an amount of zero or below (`ALLOCATION_TARGET_NOT_POSITIVE`), a receivable not owed
+ * that is not a whole epoch day (`RECEIVABLE_DUE_DATE_INVALID`); a kind that is not principal or
+ * penalty (`RECEIVABLE_KIND_INVALID`, `['owed', i, 'kind']`); mixed currencies, the same code
+ * with another scale included (`CURRENCY_MISMATCH`); a policy that is not an object, of an
+ * unknown kind, or with a field its kind does not have (`ALLOCATION_POLICY_INVALID`, path
+ * `['policy']`, `['policy', 'kind']`, `['policy', field]`). For explicit targets: one that is not
+ * an object or whose charge id is not a non-empty string (`ALLOCATION_TARGET_INVALID`,
+ * `['policy', 'targets', i]` or `[..., 'chargeId']`), an amount of zero or below
+ * (`ALLOCATION_TARGET_NOT_POSITIVE`), a kind that is not principal or penalty, such as
+ * `'principle'` (`RECEIVABLE_KIND_INVALID`, `[..., 'kind']`), a receivable not owed
  * (`ALLOCATION_TARGET_UNKNOWN`), more than it owes (`ALLOCATION_TARGET_EXCEEDS_OUTSTANDING`), the
  * same receivable twice (`ALLOCATION_TARGET_DUPLICATE`), more than the payment in all
  * (`ALLOCATION_EXCEEDS_PAYMENT`).
@@ -190,8 +193,9 @@ const checkReceivables = (payment: Money, owed: readonly Receivable[]): DomainEr
   for (let i = 0; i < owed.length; i++) {
     const r = owed[i] as Receivable;
     if (!(r.outstanding instanceof Money)) return domainError('AMOUNT_INVALID', `the outstanding amount must be a Money amount, not ${describe(r.outstanding)}`, ['owed', String(i), 'outstanding']);
-    if (r.outstanding.currency.code !== payment.currency.code) {
-      return domainError('CURRENCY_MISMATCH', `charge ${r.chargeId} is owed in ${r.outstanding.currency.code} but the payment is in ${payment.currency.code}`, ['owed', String(i), 'outstanding']);
+    if (!isSameCurrency(r.outstanding.currency, payment.currency)) {
+      const [owedIn, paidIn] = [r.outstanding.currency, payment.currency];
+      return domainError('CURRENCY_MISMATCH', `charge ${r.chargeId} is owed in ${currencyName(owedIn, paidIn)} but the payment is in ${currencyName(paidIn, owedIn)}`, ['owed', String(i), 'outstanding']);
     }
     if (r.outstanding.isNegative()) {
       return domainError('RECEIVABLE_NEGATIVE', `charge ${r.chargeId} (${r.kind}) shows ${r.outstanding.toString()} outstanding; an amount owed is never below zero`, ['owed', String(i), 'outstanding']);
@@ -240,10 +244,15 @@ const explicit = (payment: Money, owed: readonly Receivable[], targets: unknown)
     const t = targets[i] as { chargeId: string; kind: ReceivableKind; amount: Money };
     const path = ['policy', 'targets', String(i)];
     if (!(t.amount instanceof Money)) return E.left(domainError('AMOUNT_INVALID', `the target amount must be a Money amount, not ${describe(t.amount)}`, [...path, 'amount']));
-    if (t.amount.currency.code !== payment.currency.code) {
-      return E.left(domainError('CURRENCY_MISMATCH', `the target is in ${t.amount.currency.code} but the payment is in ${payment.currency.code}`, [...path, 'amount']));
+    if (!isSameCurrency(t.amount.currency, payment.currency)) {
+      const [targetIn, paidIn] = [t.amount.currency, payment.currency];
+      return E.left(domainError('CURRENCY_MISMATCH', `the target is in ${currencyName(targetIn, paidIn)} but the payment is in ${currencyName(paidIn, targetIn)}`, [...path, 'amount']));
     }
     if (!t.amount.isPositive()) return E.left(domainError('ALLOCATION_TARGET_NOT_POSITIVE', `an amount to apply must be above zero, not ${t.amount.toString()}`, [...path, 'amount']));
+    // a misspelt kind ('principle') is the target's mistake, not a receivable missing from what is owed
+    if (t.kind !== 'principal' && t.kind !== 'penalty') {
+      return E.left(domainError('RECEIVABLE_KIND_INVALID', `a target's kind is principal or penalty, not ${describe(t.kind)}`, [...path, 'kind']));
+    }
     const key = keyOf(t.chargeId, t.kind);
     const r = byKey.get(key);
     if (r === undefined) {

@@ -48,6 +48,28 @@ export const currency = (code: string, scale: number): Currency => {
   return Object.freeze({ code, scale });
 };
 
+/**
+ * Whether two currencies are the same: the same code and the same scale. `currency('CNY', 3)` is
+ * not {@link CNY}: 1.000 of it is a thousand minor units where 1.00 CNY is a hundred, so amounts
+ * of the two never add or compare (`CURRENCY_MISMATCH`).
+ *
+ * @example
+ * isSameCurrency(CNY, currency('CNY', 2)); // true
+ * isSameCurrency(CNY, currency('CNY', 3)); // false
+ */
+export const isSameCurrency = (a: Currency, b: Currency): boolean =>
+  // nearly every amount carries the one CNY object: compare the objects before their fields
+  a === b || (a.code === b.code && a.scale === b.scale);
+
+/**
+ * How an error names a currency: its code, and its scale too when the other currency has the
+ * same code (`CNY (3 decimals)`), so a clerk can see why two "CNY" do not combine.
+ *
+ * @example
+ * currencyName(currency('CNY', 3), CNY); // 'CNY (3 decimals)'
+ */
+export const currencyName = (c: Currency, other: Currency): string => (c.code === other.code ? `${c.code} (${c.scale} decimals)` : c.code);
+
 // ---------------------------------------------------------------------------------------------
 // rounding
 // ---------------------------------------------------------------------------------------------
@@ -73,6 +95,16 @@ const DECIMAL_ROUNDING: Record<RoundingMode, Decimal.Rounding> = {
 // ---------------------------------------------------------------------------------------------
 
 const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000] as const;
+
+/**
+ * The most parts {@link Money.split} makes: months of a fee, installments of a plan, never
+ * millions; the limit keeps a wrong count from allocating an array the size of memory.
+ *
+ * @example
+ * Money.split(Money.of('1.00'), MAX_SPLIT_PARTS + 1); // throws SPLIT_PARTS_INVALID
+ */
+export const MAX_SPLIT_PARTS = 1_000_000;
+
 const AMOUNT_PATTERN = /^(-)?(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
 
 const tooLarge = (what: string): LevyError =>
@@ -302,9 +334,9 @@ export class Money {
     this.sameCurrency(other);
     return this.minorUnits < other.minorUnits ? -1 : this.minorUnits > other.minorUnits ? 1 : 0;
   }
-  /** Same currency and amount. */
+  /** Same currency (code and scale, see {@link isSameCurrency}) and amount; never throws. */
   equals(other: Money): boolean {
-    return this.currency.code === other.currency.code && this.minorUnits === other.minorUnits;
+    return this.minorUnits === other.minorUnits && isSameCurrency(this.currency, other.currency);
   }
   /** `this < other`. */
   lessThan(other: Money): boolean {
@@ -346,7 +378,8 @@ export class Money {
   // -- lists ----------------------------------------------------------------------------------
 
   /**
-   * The exact sum of a list (zero for an empty one). All amounts must share the currency.
+   * The exact sum of a list (zero for an empty one). All amounts must share the currency, code and
+   * scale (`CURRENCY_MISMATCH`).
    *
    * @example
    * Money.sum([Money.of('0.10'), Money.of('0.20')]).toString(); // '0.30'
@@ -354,7 +387,7 @@ export class Money {
   static sum(amounts: Iterable<Money>, currency: Currency = CNY): Money {
     let acc = 0;
     if (Array.isArray(amounts)) {
-      // arrays are the common case: an indexed loop and a currency identity check before the code compare
+      // arrays are the common case: an indexed loop and a currency identity check before the code and scale compare
       const list = amounts as readonly Money[];
       for (let i = 0; i < list.length; i++) {
         const m = list[i] as Money;
@@ -387,7 +420,8 @@ export class Money {
     if (ratios.length === 0) throw new LevyError(domainError('ALLOCATION_EMPTY', 'there must be at least one part to allocate to', ['ratios']));
     const decimals = ratios.map((r, i) => {
       const d = dec(r);
-      if (d.isNegative()) throw new LevyError(domainError('ALLOCATION_RATIO_NEGATIVE', `ratio ${d.toString()} is below zero`, ['ratios', String(i)]));
+      // lessThan, not isNegative: '-0' is zero, as '0' is
+      if (d.lessThan(0)) throw new LevyError(domainError('ALLOCATION_RATIO_NEGATIVE', `ratio ${d.toString()} is below zero`, ['ratios', String(i)]));
       return d;
     });
     // scale every ratio to a whole bigint so shares are exact integer divisions
@@ -411,14 +445,17 @@ export class Money {
 
   /**
    * Splits `total` into `n` parts that differ by at most one minor unit and sum to `total`; the
-   * extra minor units go to the first parts (a yearly fee into months: January first).
+   * extra minor units go to the first parts (a yearly fee into months: January first). `n` is a
+   * whole number from 1 to {@link MAX_SPLIT_PARTS}, else `SPLIT_PARTS_INVALID` (path `['n']`).
    *
    * @example
    * Money.split(Money.of('3000.00'), 12).map(String); // 12 × '250.00'
    * Money.split(Money.of('1000.00'), 12)[0]!.toString(); // '83.34'
    */
   static split(total: Money, n: number): Money[] {
-    if (!Number.isSafeInteger(n) || n < 1) throw new LevyError(domainError('SPLIT_PARTS_INVALID', `cannot split into ${String(n)} parts; give a whole number of at least 1`, ['n']));
+    if (!Number.isSafeInteger(n) || n < 1 || n > MAX_SPLIT_PARTS) {
+      throw new LevyError(domainError('SPLIT_PARTS_INVALID', `cannot split into ${String(n)} parts; give a whole number from 1 to ${MAX_SPLIT_PARTS}`, ['n'], { n: describe(n) }));
+    }
     const sign = total.minorUnits < 0 ? -1 : 1;
     const whole = Math.abs(total.minorUnits);
     const base = Math.floor(whole / n);
@@ -644,11 +681,12 @@ export class MoneyTotal {
 }
 
 const mismatch = (a: Currency, b: Currency): LevyError =>
-  new LevyError(domainError('CURRENCY_MISMATCH', `cannot combine ${a.code} with ${b.code}`, [], { expected: a.code, actual: b.code }));
+  new LevyError(
+    domainError('CURRENCY_MISMATCH', `cannot combine ${currencyName(a, b)} with ${currencyName(b, a)}`, [], { expected: a.code, actual: b.code, expectedScale: a.scale, actualScale: b.scale }),
+  );
 
-// nearly every amount carries the one CNY object: compare the objects before their codes
 const checkCurrency = (expected: Currency, actual: Currency): void => {
-  if (actual !== expected && actual.code !== expected.code) throw mismatch(expected, actual);
+  if (!isSameCurrency(expected, actual)) throw mismatch(expected, actual);
 };
 
 const ZERO_CNY = Money.fromMinorUnits(0);

@@ -17,8 +17,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { isEpochDay } from './calendar.js';
 import { describe, parseDecimal } from './decimal.js';
-import { type DomainError, domainError } from './errors.js';
-import { Money, ROUNDING_MODES, type RoundingMode } from './money.js';
+import { type DomainError, LevyError, domainError } from './errors.js';
+import { Money, ROUNDING_MODES, type RoundingMode, currencyName, isSameCurrency } from './money.js';
 import { isInputObject, unknownField } from './unknown-field.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -68,10 +68,12 @@ const CAP_FIELDS: Readonly<Record<PenaltyCap['kind'], ReadonlySet<string>>> = {
 };
 
 /**
- * Decodes a penalty policy from configuration (a fee schedule, a command). Missing fields take
- * the defaults of {@link DEFAULT_PENALTY_POLICY}; a field that is there must be right:
- * `PENALTY_RATE_INVALID` (not a decimal from 0 to 1), `PENALTY_GRACE_INVALID` (not a whole number
- * of days from 0 to 3650), `PENALTY_CAP_NEGATIVE`, `PENALTY_CAP_INVALID`, `ROUNDING_INVALID`,
+ * Decodes a penalty policy from configuration (a fee schedule, a command). A field left out
+ * (absent or `undefined`) takes the default of {@link DEFAULT_PENALTY_POLICY}; a field that is there,
+ * `null` included, must be right: `PENALTY_RATE_INVALID` (not a decimal from 0 to 1; `'-0'` is 0),
+ * `PENALTY_GRACE_INVALID` (not a whole number of days from 0 to 3650), `PENALTY_CAP_NEGATIVE`,
+ * `PENALTY_CAP_INVALID` (path `['cap']` for a cap that is not an object, `['cap', 'kind']` for an
+ * unknown kind), `ROUNDING_INVALID`,
  * `PENALTY_POLICY_UNKNOWN_FIELD` (a misspelt field is never silently ignored, nor a field the
  * cap's kind does not have, such as an `amount` on a `principal` cap: path `['cap', 'amount']`).
  *
@@ -80,6 +82,8 @@ const CAP_FIELDS: Readonly<Record<PenaltyCap['kind'], ReadonlySet<string>>> = {
  * // right({ dailyRate: '0.0005', graceDays: 5, cap: { kind: 'principal' }, rounding: 'half-up' })
  * validatePenaltyPolicy({ cap: { kind: 'absolute', amount: '-1.00' } });
  * // left({ code: 'PENALTY_CAP_NEGATIVE', path: ['cap', 'amount'], ... })
+ * validatePenaltyPolicy({ cap: null });
+ * // left({ code: 'PENALTY_CAP_INVALID', path: ['cap'], ... }): null is not "use the default"
  */
 export const validatePenaltyPolicy = (input: unknown, path: readonly string[] = []): E.Either<DomainError, PenaltyPolicy> => {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -90,32 +94,39 @@ export const validatePenaltyPolicy = (input: unknown, path: readonly string[] = 
   if (unknown !== undefined) {
     return E.left(domainError('PENALTY_POLICY_UNKNOWN_FIELD', `a penalty policy has no field ${describe(unknown)}; the fields are dailyRate, graceDays, cap, rounding`, [...path, unknown]));
   }
-  const dailyRate = o.dailyRate ?? DEFAULT_PENALTY_POLICY.dailyRate;
+  const dailyRate = orDefault(o.dailyRate, DEFAULT_PENALTY_POLICY.dailyRate);
   const rate = parseDecimal(dailyRate, [...path, 'dailyRate']);
-  if (E.isLeft(rate) || rate.right.isNegative() || rate.right.greaterThan(MAX_DAILY_RATE)) {
+  // lessThan, not isNegative: '-0' is zero, as '0' is
+  if (E.isLeft(rate) || rate.right.lessThan(0) || rate.right.greaterThan(MAX_DAILY_RATE)) {
     return E.left(
       domainError('PENALTY_RATE_INVALID', `the daily rate must be a decimal string from 0 to ${MAX_DAILY_RATE} (0.0003 is 日万分之三), not ${describe(dailyRate)}`, [...path, 'dailyRate'], {
         input: describe(dailyRate),
       }),
     );
   }
-  const graceDays = o.graceDays ?? DEFAULT_PENALTY_POLICY.graceDays;
+  const graceDays = orDefault(o.graceDays, DEFAULT_PENALTY_POLICY.graceDays);
   if (typeof graceDays !== 'number' || !Number.isSafeInteger(graceDays) || graceDays < 0 || graceDays > MAX_GRACE_DAYS) {
     return E.left(
       domainError('PENALTY_GRACE_INVALID', `grace days must be a whole number from 0 to ${MAX_GRACE_DAYS}, not ${describe(graceDays)}`, [...path, 'graceDays'], { input: describe(graceDays) }),
     );
   }
-  const cap = validateCap(o.cap ?? DEFAULT_PENALTY_POLICY.cap, [...path, 'cap']);
+  const cap = validateCap(orDefault(o.cap, DEFAULT_PENALTY_POLICY.cap), [...path, 'cap']);
   if (E.isLeft(cap)) return cap;
-  const rounding = o.rounding ?? DEFAULT_PENALTY_POLICY.rounding;
+  const rounding = orDefault(o.rounding, DEFAULT_PENALTY_POLICY.rounding);
   if (!ROUNDING_MODES.includes(rounding as RoundingMode)) {
     return E.left(domainError('ROUNDING_INVALID', `rounding ${describe(rounding)} is not one of ${ROUNDING_MODES.join(', ')}`, [...path, 'rounding']));
   }
   return E.right(Object.freeze({ dailyRate: dailyRate as string, graceDays, cap: cap.right, rounding: rounding as RoundingMode }));
 };
 
+// only a field left out takes the default: null is a value, refused as any other wrong one
+const orDefault = (value: unknown, fallback: unknown): unknown => (value === undefined ? fallback : value);
+
 const validateCap = (input: unknown, path: readonly string[]): E.Either<DomainError, PenaltyCap> => {
-  const kind = typeof input === 'object' && input !== null ? (input as { kind?: unknown }).kind : undefined;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return E.left(domainError('PENALTY_CAP_INVALID', `the penalty cap must be an object such as { kind: 'principal' }, not ${describe(input)}`, path));
+  }
+  const kind = (input as { kind?: unknown }).kind;
   const o = input as Record<string, unknown>;
   if (typeof kind === 'string' && Object.hasOwn(CAP_FIELDS, kind)) {
     const fields = CAP_FIELDS[kind as PenaltyCap['kind']];
@@ -142,7 +153,7 @@ const validateCap = (input: unknown, path: readonly string[]): E.Either<DomainEr
     case 'percentage': {
       const percent = parseDecimal(o.percent, [...path, 'percent']);
       if (E.isLeft(percent)) return E.left({ ...percent.left, code: 'PENALTY_CAP_INVALID' });
-      if (percent.right.isNegative()) {
+      if (percent.right.lessThan(0)) {
         return E.left(domainError('PENALTY_CAP_NEGATIVE', `the penalty cap must not be below zero, not ${String(o.percent)}%`, [...path, 'percent']));
       }
       return E.right(Object.freeze({ kind, percent: o.percent as string }));
@@ -178,7 +189,7 @@ export interface PenaltyInput {
    * Strictly sorted by `from`; missing or empty means the principal throughout.
    */
   readonly principalTimeline?: readonly { readonly from: number; readonly outstanding: Money }[];
-  /** penalty assessed on this charge before, so the cap covers the total */
+  /** penalty assessed on this charge before, so the cap covers the total; left out is none (null is refused) */
   readonly alreadyAssessed?: Money;
   readonly policy: PenaltyPolicy;
 }
@@ -211,7 +222,8 @@ export interface PenaltyAssessment {
   readonly cappedBy: Money | null;
 }
 
-// a schedule's policy object is reused for every charge: validate each object once
+// a schedule's policy object is reused for every charge: validate each object once. Only a frozen
+// policy (and cap) is remembered: one the caller can still change would keep its first verdict
 const validatedPolicies = new WeakMap<object, E.Either<DomainError, PenaltyPolicy>>();
 
 const checkPolicy = (policy: unknown): E.Either<DomainError, PenaltyPolicy> => {
@@ -219,22 +231,29 @@ const checkPolicy = (policy: unknown): E.Either<DomainError, PenaltyPolicy> => {
   let checked = validatedPolicies.get(policy);
   if (checked === undefined) {
     checked = validatePenaltyPolicy(policy, ['policy']);
-    validatedPolicies.set(policy, checked);
+    if (isFrozenPolicy(policy)) validatedPolicies.set(policy, checked);
   }
   return checked;
+};
+
+// the cap is an object inside the policy: a frozen policy with a cap still open to change is not fixed
+const isFrozenPolicy = (policy: object): boolean => {
+  if (!Object.isFrozen(policy)) return false;
+  const cap: unknown = (policy as { cap?: unknown }).cap;
+  return typeof cap !== 'object' || cap === null || Object.isFrozen(cap);
 };
 
 const epochDay = (value: unknown, path: readonly string[], what: string): DomainError | null =>
   isEpochDay(value) ? null : domainError('PENALTY_DATE_INVALID', `${what} must be a whole epoch day, not ${describe(value)}`, path, { input: describe(value) });
 
-// a Money in the principal's currency, not below zero: what amountIn accepts
-const isAmountIn = (value: unknown, principal: Money): boolean => value instanceof Money && value.currency.code === principal.currency.code && !value.isNegative();
+// a Money in the principal's currency (code and scale), not below zero: what amountIn accepts
+const isAmountIn = (value: unknown, principal: Money): boolean => value instanceof Money && isSameCurrency(value.currency, principal.currency) && !value.isNegative();
 
 const amountIn = (value: unknown, principal: Money, path: readonly string[], what: string): DomainError | null => {
   if (isAmountIn(value, principal)) return null;
   if (!(value instanceof Money)) return domainError('AMOUNT_INVALID', `${what} must be a Money amount, not ${describe(value)}`, path);
-  if (value.currency.code !== principal.currency.code) {
-    return domainError('CURRENCY_MISMATCH', `${what} is in ${value.currency.code} but the principal is in ${principal.currency.code}`, path);
+  if (!isSameCurrency(value.currency, principal.currency)) {
+    return domainError('CURRENCY_MISMATCH', `${what} is in ${currencyName(value.currency, principal.currency)} but the principal is in ${currencyName(principal.currency, value.currency)}`, path);
   }
   if (value.isNegative()) return domainError('PENALTY_AMOUNT_NEGATIVE', `${what} must not be below zero, not ${value.toString()}`, path);
   return null;
@@ -254,7 +273,11 @@ const amountIn = (value: unknown, principal: Money, path: readonly string[], wha
  * days (`PENALTY_DATE_INVALID`), a negative principal, outstanding or earlier penalty
  * (`PENALTY_AMOUNT_NEGATIVE`), outstanding above the principal
  * (`PENALTY_OUTSTANDING_ABOVE_PRINCIPAL`), a timeline out of order (`PENALTY_TIMELINE_UNSORTED`),
- * `from` inside grace (`PENALTY_FROM_IN_GRACE`), a bad policy (see {@link validatePenaltyPolicy}).
+ * `from` inside grace (`PENALTY_FROM_IN_GRACE`), a bad policy (see {@link validatePenaltyPolicy}),
+ * `null` for an optional field (its usual code: `alreadyAssessed: null` is `AMOUNT_INVALID`), and
+ * a penalty too large to hold exactly (`AMOUNT_TOO_LARGE`, a Left, never a throw: path
+ * `['policy', 'cap', 'percent']` when a percentage cap of the principal is too large, else
+ * `['through']`, as base × days is, typically a timestamp given for an epoch day).
  *
  * @example
  * // 1,000.00 due day 20000; 500.00 paid on day 20023 (halfway); assessed through day 20046:
@@ -267,7 +290,54 @@ const amountIn = (value: unknown, principal: Money, path: readonly string[], wha
  */
 export const assessPenalty = (input: PenaltyInput): E.Either<DomainError, PenaltyAssessment> => {
   const bad = checkPenaltyInput(input);
-  return bad === null ? assessPenaltyUnchecked(input) : E.left(bad);
+  if (bad !== null) return E.left(bad);
+  // Money throws on a product beyond 2^53 - 1 fen; the decider's inputs never come near it, a
+  // caller's may (a timestamp in ms for a day): here it is a Left, as fee-math.md promises
+  try {
+    return assessPenaltyUnchecked(input);
+  } catch (e) {
+    return tooLarge(e, input);
+  }
+};
+
+// names the field most likely at fault: a percentage cap too large to take of the principal, else
+// the days counted (a `through` in milliseconds is the usual cause) times the base
+const tooLarge = (e: unknown, input: PenaltyInput): E.Either<DomainError, never> => {
+  // the policy was validated before anything could throw; a day count beyond 2^53 is DECIMAL_INVALID from Money
+  const checked = checkPolicy(input.policy);
+  if (!(e instanceof LevyError) || (e.code !== 'AMOUNT_TOO_LARGE' && e.code !== 'DECIMAL_INVALID') || E.isLeft(checked)) throw e;
+  const { principal, dueDate, through } = input;
+  const largest = Money.fromMinorUnits(Number.MAX_SAFE_INTEGER, principal.currency).toString();
+  const cap = checked.right.cap;
+  if (cap.kind === 'percentage' && capHeadroomFails(cap, principal)) {
+    return E.left(
+      domainError(
+        'AMOUNT_TOO_LARGE',
+        `a cap of ${cap.percent}% of the principal ${principal.toString()} is beyond ${largest}, the largest amount Levy holds exactly; check the cap's percent`,
+        ['policy', 'cap', 'percent'],
+        { principal: principal.toString(), percent: cap.percent },
+      ),
+    );
+  }
+  const from = input.from ?? dueDate + checked.right.graceDays + 1;
+  const days = through - from + 1;
+  return E.left(
+    domainError(
+      'AMOUNT_TOO_LARGE',
+      `the penalty base ${principal.toString()} over ${days} days (day ${from} through day ${through}) is beyond ${largest}, the largest amount Levy holds exactly; check the assessment date (a whole epoch day, not a timestamp) and the principal`,
+      ['through'],
+      { principal: principal.toString(), from, through, days },
+    ),
+  );
+};
+
+const capHeadroomFails = (cap: PenaltyCap, principal: Money): boolean => {
+  try {
+    capHeadroom(cap, principal, Money.zero(principal.currency));
+    return false;
+  } catch {
+    return true;
+  }
 };
 
 const INPUT_FIELDS: ReadonlySet<string> = new Set(['principal', 'dueDate', 'through', 'from', 'principalTimeline', 'alreadyAssessed', 'policy']);
@@ -303,7 +373,9 @@ const checkPenaltyInput = (input: unknown): DomainError | null => {
 /**
  * {@link assessPenalty} without the checks of the input's shape (an object, no unknown fields, the
  * timeline a list of objects), for the account decider, whose inputs it builds itself. Internal to
- * @levy/core: not exported from its index. Every other check still applies.
+ * @levy/core: not exported from its index. Every other check still applies, but a penalty too
+ * large to hold exactly throws `AMOUNT_TOO_LARGE` (a `LevyError`) instead of returning it: the
+ * decider's principals and dates stay far below that, and the hot path has no handler for it.
  *
  * @example
  * assessPenaltyUnchecked({ principal: Money.of('1000.00'), dueDate: 20000, through: 20047, policy: DEFAULT_PENALTY_POLICY }); // as assessPenalty
@@ -329,10 +401,12 @@ export const assessPenaltyUnchecked = (input: PenaltyInput): E.Either<DomainErro
       ),
     );
   }
-  if (policy.cap.kind === 'absolute' && policy.cap.amount.currency.code !== principal.currency.code) {
-    return E.left(domainError('CURRENCY_MISMATCH', `the penalty cap is in ${policy.cap.amount.currency.code} but the principal is in ${principal.currency.code}`, ['policy', 'cap', 'amount']));
+  if (policy.cap.kind === 'absolute' && !isSameCurrency(policy.cap.amount.currency, principal.currency)) {
+    const [cap, of] = [policy.cap.amount.currency, principal.currency];
+    return E.left(domainError('CURRENCY_MISMATCH', `the penalty cap is in ${currencyName(cap, of)} but the principal is in ${currencyName(of, cap)}`, ['policy', 'cap', 'amount']));
   }
-  const already = input.alreadyAssessed ?? Money.zero(principal.currency);
+  // only a field left out means none: null is refused below, as from and principalTimeline are
+  const already = input.alreadyAssessed === undefined ? Money.zero(principal.currency) : input.alreadyAssessed;
   const badAlready = amountIn(already, principal, ['alreadyAssessed'], 'the penalty already assessed');
   if (badAlready !== null) return E.left(badAlready);
   const timeline = input.principalTimeline ?? [];

@@ -24,15 +24,16 @@ import { isInputObject, unknownField } from './unknown-field.js';
 export interface ChargeCalculation {
   readonly amount: Money;
   readonly basis: 'area' | 'fixed' | 'metered';
-  /** area `'89.50'`, reading delta `'120'`, or `'1'` for a fixed amount */
+  /** area `'89.50'` as given, reading delta `'120'` (a plain decimal, never an exponent), or `'1'` for a fixed amount */
   readonly quantity: string;
   /** price per m² per month, per metered unit, or the fixed amount per month, e.g. `'2.80'` */
   readonly unitPrice: string;
   /** whole months `'1'`, `'3'`, `'12'`, or a proration by days as a fraction, e.g. `'17/31'` */
   readonly months: string;
   /**
-   * The exact product before rounding, e.g. `'250.6'`. A plain decimal when it has one; a
-   * prorated charge whose share does not end in a decimal is written as a fraction, `'4260.2/31'`.
+   * The exact product before rounding, e.g. `'250.6'`: a plain decimal (never an exponent, however
+   * small: `'0.000000000000000000000000000000001'`, not `'1e-33'`); a prorated charge whose share
+   * does not end in a decimal is written as a fraction of plain decimals, `'4260.2/31'`.
    */
   readonly unrounded: string;
   readonly rounding: RoundingMode;
@@ -47,10 +48,11 @@ type Checked<A> = E.Either<DomainError, A>;
 const decimalField = (input: unknown, field: string): Checked<ExactDecimal> => parseDecimal(input, [field]);
 
 const positive = (field: string, code: string, what: string) => (d: ExactDecimal): Checked<ExactDecimal> =>
-  d.greaterThan(0) ? E.right(d) : E.left(domainError(code, `${what} must be above zero, not ${d.toString()}`, [field], { input: d.toString() }));
+  d.greaterThan(0) ? E.right(d) : E.left(domainError(code, `${what} must be above zero, not ${d.toFixed()}`, [field], { input: d.toFixed() }));
 
+// lessThan, not isNegative: decimal.js reads '-0' as negative, but it is zero, as '0' is
 const nonNegative = (field: string, code: string, what: string) => (d: ExactDecimal): Checked<ExactDecimal> =>
-  d.isNegative() ? E.left(domainError(code, `${what} must not be below zero, not ${d.toString()}`, [field], { input: d.toString() })) : E.right(d);
+  d.lessThan(0) ? E.left(domainError(code, `${what} must not be below zero, not ${d.toFixed()}`, [field], { input: d.toFixed() })) : E.right(d);
 
 const wholeMonths = (months: unknown): Checked<number> =>
   typeof months === 'number' && Number.isSafeInteger(months) && months >= 1
@@ -95,8 +97,8 @@ const tooLarge = (e: unknown, field: string, what: string, product: string, deta
 /**
  * A charge by building area: `area × price per m² per month × months`, rounded once (domain.md,
  * pricing: "rounded per charge"). Refuses an area of zero or below (`AREA_NOT_POSITIVE`), a
- * negative price (`PRICE_NEGATIVE`), months that are not a whole number of at least 1
- * (`MONTHS_INVALID`), anything that is not a plain decimal string (`DECIMAL_INVALID`), an
+ * negative price (`PRICE_NEGATIVE`; `'-0'` is 0, as `'0'` is), months that are not a whole
+ * number of at least 1 (`MONTHS_INVALID`), anything that is not a plain decimal string (`DECIMAL_INVALID`), an
  * unknown rounding (`ROUNDING_INVALID`), an input that is not an object (`CHARGE_INPUT_INVALID`,
  * path `[]`), a field it does not have, such as a misspelt `roundng` (`CHARGE_INPUT_UNKNOWN_FIELD`,
  * path `['roundng']`), and a product beyond the largest exact amount (`AMOUNT_TOO_LARGE`, path
@@ -139,8 +141,8 @@ export const areaChargeUnchecked = (input: Parameters<typeof areaCharge>[0]): E.
   try {
     amount = Money.round(exact, rounding.right);
   } catch (e) {
-    const product = `${input.areaM2} m² × ${input.pricePerM2PerMonth} per m² per month × ${months.right} months = ${exact.toString()}`;
-    return tooLarge(e, 'areaM2', 'the area (m²) and the price', product, { areaM2: input.areaM2, pricePerM2PerMonth: input.pricePerM2PerMonth, months: months.right, unrounded: exact.toString() });
+    const product = `${input.areaM2} m² × ${input.pricePerM2PerMonth} per m² per month × ${months.right} months = ${exact.toFixed()}`;
+    return tooLarge(e, 'areaM2', 'the area (m²) and the price', product, { areaM2: input.areaM2, pricePerM2PerMonth: input.pricePerM2PerMonth, months: months.right, unrounded: exact.toFixed() });
   }
   return E.right({
     amount,
@@ -148,7 +150,8 @@ export const areaChargeUnchecked = (input: Parameters<typeof areaCharge>[0]): E.
     quantity: input.areaM2,
     unitPrice: input.pricePerM2PerMonth,
     months: String(months.right),
-    unrounded: exact.toString(),
+    // toFixed, not toString: a plain decimal however small (toString writes 1e-33)
+    unrounded: exact.toFixed(),
     rounding: rounding.right,
   });
 };
@@ -218,7 +221,7 @@ export const proratedAreaChargeUnchecked = (
     amount = Money.round(share, rounding.right);
   } catch (e) {
     const span = whole === 0 ? `${daysBilled}/${daysInMonth} of a month` : `${whole} + ${daysBilled}/${daysInMonth} months`;
-    const product = `${input.areaM2} m² × ${input.pricePerM2PerMonth} per m² per month × ${span} = ${numerator.toString()}/${daysInMonth}`;
+    const product = `${input.areaM2} m² × ${input.pricePerM2PerMonth} per m² per month × ${span} = ${numerator.toFixed()}/${daysInMonth}`;
     const details = { areaM2: input.areaM2, pricePerM2PerMonth: input.pricePerM2PerMonth, daysBilled, daysInMonth, ...(whole === 0 ? {} : { wholeMonthsAfter: whole }) };
     return tooLarge(e, 'areaM2', 'the area (m²) and the price', product, details);
   }
@@ -228,7 +231,7 @@ export const proratedAreaChargeUnchecked = (
     quantity: input.areaM2,
     unitPrice: input.pricePerM2PerMonth,
     months,
-    unrounded: terminatesWhenDividedBy(numerator, daysInMonth) ? share.toString() : `${numerator.toString()}/${daysInMonth}`,
+    unrounded: terminatesWhenDividedBy(numerator, daysInMonth) ? share.toFixed() : `${numerator.toFixed()}/${daysInMonth}`,
     rounding: rounding.right,
   });
 };
@@ -274,7 +277,7 @@ export const fixedChargeUnchecked = (input: Parameters<typeof fixedCharge>[0]): 
     quantity: '1',
     unitPrice: perMonth.right.toString(),
     months: String(months.right),
-    unrounded: amount.toDecimal().toString(),
+    unrounded: amount.toDecimal().toFixed(),
     rounding: 'half-up',
   });
 };
@@ -331,16 +334,16 @@ export const meteredChargeUnchecked = (input: Parameters<typeof meteredCharge>[0
   try {
     amount = Money.round(exact, rounding.right);
   } catch (e) {
-    const product = `(${input.currentReading} − ${input.previousReading}) × ${input.unitPrice} = ${exact.toString()}`;
-    return tooLarge(e, 'currentReading', 'the readings and the unit price', product, { previousReading: input.previousReading, currentReading: input.currentReading, unitPrice: input.unitPrice, unrounded: exact.toString() });
+    const product = `(${input.currentReading} − ${input.previousReading}) × ${input.unitPrice} = ${exact.toFixed()}`;
+    return tooLarge(e, 'currentReading', 'the readings and the unit price', product, { previousReading: input.previousReading, currentReading: input.currentReading, unitPrice: input.unitPrice, unrounded: exact.toFixed() });
   }
   return E.right({
     amount,
     basis: 'metered',
-    quantity: delta.toString(),
+    quantity: delta.toFixed(),
     unitPrice: input.unitPrice,
     months: '1',
-    unrounded: exact.toString(),
+    unrounded: exact.toFixed(),
     rounding: rounding.right,
   });
 };
@@ -348,8 +351,8 @@ export const meteredChargeUnchecked = (input: Parameters<typeof meteredCharge>[0
 /**
  * Splits a charge for several months (a yearly fee) into monthly parts by largest remainder:
  * the parts sum to the total exactly and the extra fen go to the earliest months. Throws
- * `SPLIT_PARTS_INVALID` for months that are not a whole number of at least 1 (a programmer error:
- * the months come from a validated billing cycle).
+ * `SPLIT_PARTS_INVALID` for months that are not a whole number from 1 to `MAX_SPLIT_PARTS`
+ * (1,000,000; a programmer error: the months come from a validated billing cycle).
  *
  * @example
  * splitIntoMonths(Money.of('1000.00'), 12).map(String); // 83.34 × 4, then 83.33 × 8
