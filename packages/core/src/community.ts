@@ -531,7 +531,7 @@ export const validateSchedule = (d: CommandData<'AdoptFeeSchedule'>): Result<voi
       const parsed = parseDecimal(d.regime.rate, ['data', 'regime', 'rate']);
       if (E.isLeft(parsed)) return parsed;
       const rate = parsed.right;
-      if (rate.isNegative() || rate.greaterThan(1)) {
+      if (rate.lessThan(0) || rate.greaterThan(1)) {
         return E.left(domainError('COMMISSION_RATE_INVALID', `the commission rate must be a decimal from 0 to 1 (0.10 is 10%), not ${d.regime.rate}`, ['data', 'regime', 'rate']));
       }
     } else {

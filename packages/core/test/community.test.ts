@@ -171,6 +171,9 @@ describe('AdoptFeeSchedule', () => {
   it('refuses a commission rate above 100% and a negative waiver limit', () => {
     given().when(adoptSchedule({ regime: { kind: 'commission', basis: 'percentage', rate: '1.5' } })).thenFails('COMMISSION_RATE_INVALID', ['data', 'regime', 'rate']);
     given().when(adoptSchedule({ managerWaiverLimit: '-1' })).thenFails('AMOUNT_NEGATIVE', ['data', 'managerWaiverLimit']);
+    given().when(adoptSchedule({ regime: { kind: 'commission', basis: 'percentage', rate: '-0.01' } })).thenFails('COMMISSION_RATE_INVALID', ['data', 'regime', 'rate']);
+    // '-0' is zero, as '0' is (decimal.js calls -0 negative)
+    given().when(adoptSchedule({ regime: { kind: 'commission', basis: 'percentage', rate: '-0' } })).then((es) => expect(es[0]!.type).toBe('FeeScheduleAdopted'));
   });
   it('refuses a fixed commission per period, which no charge would carry (Revenue:Commission stayed 0.00), rather than adopting it and booking none of it', () => {
     given().when(adoptSchedule({ regime: { kind: 'commission', basis: 'fixed', amountPerPeriod: '100.00' } })).thenFails('COMMISSION_BASIS_UNSUPPORTED', ['data', 'regime', 'basis']);

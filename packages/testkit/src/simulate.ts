@@ -492,7 +492,7 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
   if (sold !== undefined) {
     at(epochDayOf(year, 4, 20), async () => {
       const data = { unitId: sold.unitId, owner: { ownerId: `o2-${sold.unitId}`, name: `新业主${sold.unitId}` }, from: iso(epochDayOf(year, 5, 1)) };
-      await send(command('ChangeUnitOwner', data, clerk({ reason: '房屋过户 (transfer of ownership)' })));
+      await send(command('ChangeUnitOwner', data, clerk({ reason: '房屋过户 (transfer of ownership)' } as Partial<CommandMeta>)));
     });
   }
 
