@@ -49,6 +49,33 @@ const capTotal = (c: PenaltyCap, principal: Money): Money | null =>
   c.kind === 'none' ? null : c.kind === 'principal' ? principal : c.kind === 'absolute' ? c.amount : principal.times([c.percent, '0.01'], 'down');
 
 describe('penalty properties', () => {
+  it('is zero however late it is assessed when the principal was paid off by the due date plus grace', () => {
+    // payments (part ones too) that bring the principal to zero on or before due + grace: no day is
+    // chargeable, whatever day the assessment runs through (a decider that ignored payments fails here)
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 18_000, max: 22_000 }),
+        policy,
+        fc.array(fc.integer({ min: 1, max: 99 }), { maxLength: 3 }),
+        fc.integer({ min: -30, max: 0 }),
+        fc.integer({ min: 1, max: 800 }),
+        (principalFen, dueDate, p, shares, lastPaid, later) => {
+          const paidOff = dueDate + p.graceDays + lastPaid;
+          // part payments on days before the last, then the rest on paidOff (counted from the day after)
+          let outstanding = principalFen;
+          const timeline = shares.map((share, i) => {
+            outstanding -= Math.floor((outstanding * share) / 100);
+            return { from: paidOff - shares.length + i, outstanding: fen(outstanding) };
+          });
+          timeline.push({ from: paidOff + 1, outstanding: Money.zero() });
+          const a = ok({ principal: fen(principalFen), dueDate, principalTimeline: timeline, through: paidOff + later, policy: p });
+          expect(a.amount.isZero()).toBe(true);
+        },
+      ),
+      RUN,
+    );
+  });
   it('is zero when paid by the due date plus grace', () => {
     fc.assert(
       fc.property(charge, policy, fc.integer({ min: -60, max: 0 }), (c, p, early) => {

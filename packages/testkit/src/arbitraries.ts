@@ -235,6 +235,8 @@ export interface StepCursor {
   day: number;
   readonly states: AccountState[];
   readonly nextPeriod: number[];
+  /** the schedule's fee regime: under 酬金制 (`commission`) each charge carries the company's share at `rate`; left out, 包干制 */
+  readonly regime?: EventData<'FeeScheduleAdopted'>['regime'];
 }
 
 const FIRST_DAY = epochDayOf(2025, 1, 1);
@@ -258,6 +260,12 @@ const share = (total: Money, percent: number): Money => {
 };
 
 const at = <T>(xs: readonly T[], i: number): T | undefined => (xs.length === 0 ? undefined : xs[i % xs.length]);
+
+// a charge's regime and commission: under 酬金制 with a percentage, the rate of the amount, half-up
+const regimeOf = (regime: StepCursor['regime'], amount: string): { regime: 'lump-sum' | 'commission'; commission: string } =>
+  regime !== undefined && regime.kind === 'commission' && regime.basis === 'percentage'
+    ? { regime: 'commission', commission: Money.of(amount).times(regime.rate, 'half-up').toString() }
+    : { regime: 'lump-sum', commission: '0' };
 
 /**
  * The concrete command of a step for the unit's current state, or null when the step has nothing
@@ -287,8 +295,7 @@ export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCom
           amount,
           calculation: { basis: 'manual', quantity: '1', unitPrice: amount, months: '1', unrounded: amount, rounding: 'half-up' },
           scheduleVersion: 1,
-          regime: 'lump-sum',
-          commission: '0',
+          ...regimeOf(cursor.regime, amount),
         },
         meta: metaOn(back),
       } as unknown as CommandOf<'IssueCharge'>;
@@ -449,7 +456,7 @@ export const runAccountSteps = (
   const policy = options.policy ?? accountPolicyFrom(options.schedule);
   const unitIds = Array.from({ length: options.units }, (_, i) => `U${String(i + 1).padStart(3, '0')}`);
   const community = communityEvents(communityId, unitIds, options.schedule);
-  const cursor: StepCursor = { day: FIRST_DAY, states: unitIds.map(() => accountDecider.initialState()), nextPeriod: unitIds.map(() => 0) };
+  const cursor: StepCursor = { day: FIRST_DAY, states: unitIds.map(() => accountDecider.initialState()), nextPeriod: unitIds.map(() => 0), regime: options.schedule.regime };
   const events: AccountEvent[][] = unitIds.map(() => []);
   const entries: { streamId: string; event: LevyEvent }[] = community.map((event) => ({ streamId: communityStream(communityId), event }));
   const refusals: { streamId: string; command: AccountCommand; error: DomainError }[] = [];
@@ -536,7 +543,11 @@ export const accountLogArbitrary = (options: AccountLogOptions = {}): fc.Arbitra
   // ten more than its minimum whatever its maxLength, which left logs of 60 steps at ten or fewer
   return fc.integer({ min: u.min, max: u.max }).chain((units) =>
     fc
-      .tuple(feeScheduleArbitrary(options.communityId ?? 'sunrise'), fc.array(accountStepArbitrary(units), { minLength: s.min, maxLength: s.max, size: 'max' }))
+      .tuple(
+        // penalties on in four logs of five (as accountPolicyArbitrary): a schedule draws them on half the time, and the properties over logs are mostly about them
+        fc.tuple(feeScheduleArbitrary(options.communityId ?? 'sunrise'), fc.integer({ min: 0, max: 9 })).map(([schedule, k]) => (k < 8 ? { ...schedule, penalty: { ...schedule.penalty, enabled: true } } : schedule)),
+        fc.array(accountStepArbitrary(units), { minLength: s.min, maxLength: s.max, size: 'max' }),
+      )
       .map(([schedule, steps]) => runAccountSteps(steps, { units, schedule, ...(options.policy === undefined ? {} : { policy: options.policy }), ...(options.communityId === undefined ? {} : { communityId: options.communityId }) })),
   );
 };

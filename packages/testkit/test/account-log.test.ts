@@ -14,6 +14,7 @@ import {
   isOpen,
   isoDateOf,
   principalTimeline,
+  settledFrom,
   validateSchedule,
 } from '@levy/core';
 import { type AccountStep, accountLogArbitrary, accountStepArbitrary, commandOfStep, feeScheduleArbitrary, fenOf, runAccountSteps, storedEventsOf } from '../src/index.js';
@@ -211,6 +212,25 @@ describe('accountLogArbitrary', () => {
     expect(adjusted).toBeGreaterThan(0);
   });
 
+  it('assesses no penalty on a charge whose principal was paid off (or waived) by its due date plus grace, however late anything was assessed or booked', () => {
+    let settledInTime = 0;
+    fc.assert(
+      fc.property(accountLogArbitrary({ units: 1, steps: { min: 40, max: 100 } }), (log) => {
+        const { state } = log.accounts[0]!;
+        for (const c of state.charges.values()) {
+          if (c.cancelled || !c.outstandingPrincipal.isZero() || c.amount.isZero()) continue;
+          // the last lowering counts from the day after it: paid off on settledFrom − 1
+          if (settledFrom(c) - 1 > c.dueDay + log.policy.penalty.graceDays) continue;
+          settledInTime++;
+          expect([c.chargeId, c.penaltyAssessed.toString()]).toEqual([c.chargeId, '0.00']);
+        }
+      }),
+      { numRuns: runs(80) },
+    );
+    // the logs must pay charges in time, or this checked nothing
+    expect(settledInTime).toBeGreaterThan(50);
+  });
+
   it('decides nothing new when a command is repeated right after it was decided', () => {
     fc.assert(
       fc.property(feeScheduleArbitrary(), fc.array(accountStepArbitrary(1), { maxLength: 50, size: 'max' }), (schedule, steps: AccountStep[]) => {
@@ -267,6 +287,8 @@ describe('accountLogArbitrary', () => {
         'CreditApplied',
         'CreditRefunded',
         'InstallmentPlanAgreed',
+        'InstallmentPlanCompleted',
+        'InstallmentPlanDefaulted',
         'PaymentReceived',
         'PaymentReversed',
         'PenaltyAdjusted',
