@@ -174,6 +174,15 @@ export const accountPolicyArbitrary = (): fc.Arbitrary<AccountPolicy> =>
 export type AccountStep =
   | { readonly kind: 'issue'; readonly unit: number; readonly amountFen: number; readonly advance: number; readonly backDays?: number }
   | { readonly kind: 'pay'; readonly unit: number; readonly share: number; readonly extraFen: number; readonly txn: number; readonly channel: number; readonly advance: number; readonly lateDays: number }
+  /**
+   * A payment found late (a bank statement read after the month-end assessment): received on a day
+   * the last assessment of a charge already counted, `back` days before its last assessed day, and
+   * put on that charge's principal (`share` percent of it); with `penalty`, on its penalty too, and
+   * then received the day that penalty was assessed.
+   * The decider counts the assessed days again (PenaltyAdjusted), through any waiver of that penalty
+   * and any penalty already paid, which go back to credit.
+   */
+  | { readonly kind: 'payFound'; readonly unit: number; readonly pick: number; readonly share: number; readonly back: number; readonly penalty: boolean; readonly txn: number; readonly advance: number }
   | { readonly kind: 'reverse'; readonly unit: number; readonly pick: number; readonly advance: number; readonly backDays?: number }
   | { readonly kind: 'assess'; readonly unit: number; readonly advance: number }
   | { readonly kind: 'waive'; readonly unit: number; readonly pick: number; readonly penalty: boolean; readonly share: number; readonly committee: boolean; readonly advance: number; readonly backDays?: number }
@@ -216,6 +225,10 @@ export const accountStepArbitrary = (units = 1): fc.Arbitrary<AccountStep> => {
         advance,
         lateDays: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 5 }) }, { weight: 1, arbitrary: fc.integer({ min: 6, max: 30 }) }),
       }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constant('payFound' as const), unit, pick, share, back: fc.integer({ min: 0, max: 40 }), penalty: fc.boolean(), txn: fc.nat({ max: 40 }), advance }),
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('reverse' as const), unit, pick, advance, backDays }) },
     { weight: 3, arbitrary: fc.record({ kind: fc.constant('assess' as const), unit, advance }) },
@@ -310,6 +323,26 @@ export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCom
       return {
         type: 'ReceivePayment',
         data: { channel: CHANNELS[step.channel]!, channelTxnId: `T${step.unit}x${step.txn}`, amount: amount.toString(), receivedOn: isoDateOf(receivedOn) },
+        meta: metaOn(day),
+      } as unknown as CommandOf<'ReceivePayment'>;
+    }
+    case 'payFound': {
+      const assessed = live.filter((x) => x.lastPenaltyDay !== null && x.outstandingPrincipal.isPositive());
+      // half the time a charge whose penalty was waived or paid: counting it again then moves the waiver or the payment
+      const moved = assessed.filter((x) => x.penaltyWaived.isPositive() || x.penaltyPaid.isPositive());
+      const c = at(moved.length > 0 && step.pick % 2 === 0 ? moved : assessed, step.pick);
+      if (c === undefined || c.lastPenaltyDay === null || c.penaltyOn === null) return null;
+      // paying penalty too, it is received once the penalty was assessed (a payment pays only what it owed that day)
+      const payPenalty = step.penalty && c.outstandingPenalty.isPositive();
+      const receivedOn = Math.max(FIRST_DAY, c.issuedDay, c.dueDay, payPenalty ? c.penaltyOn : c.lastPenaltyDay - step.back);
+      if (receivedOn > day) return null;
+      const targets = [{ chargeId: c.chargeId, kind: 'principal', amount: share(c.outstandingPrincipal, step.share).toString() }];
+      if (payPenalty) targets.push({ chargeId: c.chargeId, kind: 'penalty', amount: share(c.outstandingPenalty, step.share).toString() });
+      const amount = Money.sum(targets.map((t) => Money.of(t.amount)));
+      if (!amount.isPositive()) return null;
+      return {
+        type: 'ReceivePayment',
+        data: { channel: 'bank-transfer', channelTxnId: `F${step.unit}x${step.txn}`, amount: amount.toString(), receivedOn: isoDateOf(receivedOn), targets },
         meta: metaOn(day),
       } as unknown as CommandOf<'ReceivePayment'>;
     }
