@@ -160,7 +160,15 @@ export const checkLink = (head: ChainHead | undefined, event: StoredEvent): { re
 export const checkOwnHash = (event: StoredEvent): { readonly code: ChainBreak; readonly reason: string } | undefined => {
   const where = `event ${JSON.stringify(event.meta.eventId)} at revision ${event.revision} of ${JSON.stringify(event.streamId)}`;
   if (typeof event.meta.hash !== 'string') return { code: 'HASH_MISSING', reason: `${where} carries no hash` };
-  if (hashOf(event.streamId, event.revision, event) !== event.meta.hash) {
+  let hash: string;
+  try {
+    hash = hashOf(event.streamId, event.revision, event);
+  } catch (e) {
+    // a float or an unsafe integer (an edited number) has no canonical form: no store wrote it
+    if (!(e instanceof LevyError)) throw e;
+    return { code: 'HASH_MISMATCH', reason: `${where} holds content no store writes (${e.error.message}): its data or metadata were changed after it was written` };
+  }
+  if (hash !== event.meta.hash) {
     return { code: 'HASH_MISMATCH', reason: `${where} does not match its hash: its type, data or metadata were changed after it was written` };
   }
   return undefined;
@@ -214,8 +222,14 @@ const describeSeal = (close: { readonly meta: object }, streamId: string, revisi
  * Each `PeriodClosed` of a community stream seals the heads of its account streams: unless
  * `options.seals` is false, every head must be in the log with the hash the close sealed, so an
  * event removed from the end of a stream, where no later link points at it, is found
- * (`SEALED_HEAD_MISSING`, `SEALED_HEAD_MISMATCH`, `at` the close). Give it the whole log; a list
- * that is not an array is read into one (a head already passed is looked up in a second pass).
+ * (`SEALED_HEAD_MISSING`, `SEALED_HEAD_MISMATCH`, `at` the close). Give it the whole log. An
+ * iterator, which can be walked once (a generator), is read into an array; an iterable that starts
+ * a new walk each time it is iterated (an array, a Set, an engine's pages over its file) is walked
+ * without being held, and walked a second time only to look up a head whose event came before its
+ * close while the stream had already moved on.
+ *
+ * An event whose data or meta holds what no store writes (a float, an unsafe integer) is
+ * `HASH_MISMATCH`, like any other edit, not an exception.
  *
  * @example
  * const events = [];
@@ -231,7 +245,12 @@ export const verifyChain = <T extends ChainedEvent = StoredEvent>(events: Iterab
   for (const key of Object.keys(options)) if (key !== 'seals') throw new LevyError(domainError('OPTIONS_UNKNOWN_FIELD', `verifyChain takes no ${JSON.stringify(key)} in its options; it takes seals`, [key], { input: key }));
   if (options.seals !== undefined && typeof options.seals !== 'boolean') throw new LevyError(domainError('OPTIONS_INVALID', `seals must be true or false, not ${describe(options.seals)}`, ['seals']));
   const seals = options.seals !== false;
-  const list: readonly T[] = Array.isArray(events) ? (events as readonly T[]) : [...events];
+  // an iterator can be walked once, so it is read into an array; an iterable that starts a new
+  // walk each time (an array, a Set, an engine's pages over its file) is walked without being held
+  const first = events[Symbol.iterator]();
+  const oneShot = (first as unknown) === events;
+  const log: Iterable<T> = oneShot ? [...events] : events;
+  const walk: Iterator<T> = oneShot ? log[Symbol.iterator]() : first;
   const heads = new Map<string, ChainHead>();
   // heads sealed before their event was met, by stream then revision; and those met before their close
   const ahead = new Map<string, Map<bigint, Seal<T>[]>>();
@@ -244,8 +263,8 @@ export const verifyChain = <T extends ChainedEvent = StoredEvent>(events: Iterab
     else list.push(seal);
   };
   let count = 0;
-  for (let i = 0; i < list.length; i++) {
-    const event = list[i]!;
+  for (let i = 0, step = walk.next(); step.done !== true; i++, step = walk.next()) {
+    const event = step.value;
     const streamId = streamOf(event, i);
     const stored = ('streamId' in event ? event : { ...event, streamId }) as unknown as StoredEvent;
     const broken = checkLink(heads.get(streamId), stored);
@@ -286,8 +305,7 @@ export const verifyChain = <T extends ChainedEvent = StoredEvent>(events: Iterab
   }
   // heads whose event came before their close, after which the stream moved on: look them up
   if (behind.size > 0) {
-    for (let i = 0; i < list.length; i++) {
-      const event = list[i]!;
+    for (const event of log) {
       const streamId = 'streamId' in event ? event.streamId : event.stream;
       const waiting = behind.get(streamId)?.get(event.revision);
       if (waiting === undefined) continue;

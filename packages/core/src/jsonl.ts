@@ -106,6 +106,10 @@ const withoutBom = (text: string): string => (text.charCodeAt(0) === BOM ? text.
 
 const LINE_KEYS: ReadonlySet<string> = new Set(['stream', 'revision', 'type', 'data', 'meta']);
 
+// a blank line is spaces and tabs only (and the \r of a Windows line end); a line of any other
+// white space (a byte order mark, U+00A0, U+2028, \v) is not skipped but refused
+const BLANK = /^[ \t]*\r?$/;
+
 /**
  * The path of the first key said twice in one object of a line that is valid JSON, or undefined.
  * JSON.parse keeps the last of repeated keys without a word, so a line that says
@@ -186,7 +190,7 @@ export const parseJsonLines = (text: string): E.Either<readonly DomainError[], r
   for (let i = 0; i < lines.length; i++) {
     const n = i + 1;
     const line = (lines[i] as string).replace(/\r$/, '');
-    if (line.trim() === '') continue;
+    if (BLANK.test(line)) continue;
     if (line.length > JSONL_LIMITS.maxLineChars) {
       fail(n, null, `the line is longer than ${JSONL_LIMITS.maxLineChars} characters`);
       continue;
@@ -281,7 +285,7 @@ export const decodeJsonLines = (
 // 1-based numbers of the non-blank lines, so decode errors point at the right line
 const lineNumbersOf = (text: string): number[] => {
   const out: number[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) if ((lines[i] as string).trim() !== '') out.push(i + 1);
+  const lines = withoutBom(text).split('\n');
+  for (let i = 0; i < lines.length; i++) if (!BLANK.test(lines[i] as string)) out.push(i + 1);
   return out;
 };

@@ -34,6 +34,7 @@ import {
   contentKeyOf,
   expectedRevisionHolds,
   idempotentRetry,
+  isStoreError,
   matchesFilter,
   storeError,
 } from './store.js';
@@ -178,7 +179,15 @@ export const openMemoryEventStore = (options?: MemoryEventStoreOptions): EventSt
   }
 
   return {
-    appendToStream: async (streamId, events, options) => append(streamId, events, options),
+    appendToStream: async (streamId, events, options) => {
+      try {
+        return append(streamId, events, options);
+      } catch (e) {
+        // stores reject only with a StoreError, as the SQLite store's appendToStream does
+        if (isStoreError(e)) throw e;
+        throw storeError('STORE_IO', `the in-memory store could not finish appending: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, [], { driverCode: null });
+      }
+    },
     supportsGuards: true,
     readStream,
     readAll,

@@ -455,9 +455,15 @@ export const checkExpectedRevision = (expected: unknown): ExpectedRevision => {
   throw storeError('OPTIONS_INVALID', `expectedRevision ${typeof expected === 'bigint' ? expected.toString() : JSON.stringify(expected) ?? String(expected)} must be 'no-stream', 'stream-exists', 'any' or a revision like 3n (a bigint, 0n or more)`, ['expectedRevision']);
 };
 
+// SQLite's length() and the C strings of its drivers stop at U+0000: a stream id or a prefix
+// holding one would be matched by one engine and not another
+const NUL = '\u0000';
+const holdsNul = (what: string, s: string): string =>
+  `${what} holds U+0000 (at index ${s.indexOf(NUL)}), which a store cannot compare reliably (SQLite stops at it); leave it out`;
+
 /**
  * Checks a stream id: a non-empty, well-formed (no lone UTF-16 surrogate) string of at most
- * {@link STORE_LIMITS}.streamIdLength.
+ * {@link STORE_LIMITS}.streamIdLength, without U+0000.
  *
  * @example
  * checkStreamId('levy.account-c1.101');
@@ -467,6 +473,7 @@ export const checkStreamId = (streamId: unknown): string => {
     throw storeError('OPTIONS_INVALID', `stream id must be a non-empty string of at most ${STORE_LIMITS.streamIdLength} characters`, ['streamId'], { streamId });
   }
   if (!isWellFormed(streamId)) throw storeError('OPTIONS_INVALID', notWellFormed('the stream id', streamId), ['streamId'], { streamId });
+  if (streamId.includes(NUL)) throw storeError('OPTIONS_INVALID', holdsNul('the stream id', streamId), ['streamId'], { streamId });
   return streamId;
 };
 
@@ -594,62 +601,73 @@ export const checkAppend = (streamId: unknown, events: unknown, expectedRevision
   const seen = new Set<string>();
   const out: CheckedEvent[] = new Array<CheckedEvent>(events.length);
   for (let i = 0; i < events.length; i++) {
-    const e: unknown = events[i];
-    if (!isInputObject(e)) throw invalid('an event must be an object with type, data and meta', ['events', String(i)]);
-    const { type, data, meta } = e;
-    // an event is its type, data and meta: anything else beside them would not be stored, so it is refused, not dropped
-    for (const k in e) {
-      if (k !== 'type' && k !== 'data' && k !== 'meta') throw invalid(`an event holds only type, data and meta; ${JSON.stringify(k)} would not be stored: put it in data or meta`, ['events', String(i), k]);
-    }
-    if (typeof type !== 'string' || type.length === 0 || type.length > STORE_LIMITS.typeLength) {
-      throw invalid(`event type must be a non-empty string of at most ${STORE_LIMITS.typeLength} characters`, ['events', String(i), 'type']);
-    }
-    if (!isWellFormed(type)) throw invalid(notWellFormed('the event type', type), ['events', String(i), 'type']);
-    if (!isJsonObject(data)) throw invalid(`event data must be a plain JSON object, not ${describe(data)}`, ['events', String(i), 'data']);
-    if (!isJsonObject(meta)) throw invalid(`event meta must be a plain object with an eventId, not ${describe(meta)}`, ['events', String(i), 'meta']);
-    const eventId = meta.eventId;
-    if (typeof eventId !== 'string' || eventId.length === 0 || eventId.length > STORE_LIMITS.eventIdLength) {
-      throw invalid(`meta.eventId must be a non-empty string of at most ${STORE_LIMITS.eventIdLength} characters`, ['events', String(i), 'meta', 'eventId']);
-    }
-    if (!isWellFormed(eventId)) throw invalid(notWellFormed('meta.eventId', eventId), ['events', String(i), 'meta', 'eventId']);
-    if (seen.has(eventId)) {
-      throw storeError('EVENT_ID_CONFLICT', `event id ${JSON.stringify(eventId)} appears twice in one append`, ['events', String(i), 'meta', 'eventId'], { eventId, streamId: id });
-    }
-    seen.add(eventId);
-    // the chain belongs to the store: drop whatever the caller put there
-    let dataJson: string;
-    const metaKeys: string[] = [];
-    const metaEntries: string[] = [];
-    // canonicalJson's path starts at '$' for data and meta alike: the message says which
-    let part: 'data' | 'meta' = 'data';
     try {
-      dataJson = canonicalJsonFast(data);
-      part = 'meta';
-      try {
-        for (const k of Object.keys(meta).sort()) {
-          const x = meta[k];
-          if (k === 'prevHash' || k === 'hash' || x === undefined) continue;
-          metaKeys.push(k);
-          metaEntries.push(`${keyJson(k)}:${writeFast(x)}`);
-        }
-      } catch (err) {
-        if (err !== NOT_PLAIN) throw err;
-        const { prevHash: _p, hash: _h, ...bare } = meta;
-        canonicalJson(bare); // throws the error with its path
-      }
+      out[i] = checkEvent(events[i], i, id, seen);
     } catch (err) {
-      if (err instanceof LevyError) {
-        throw invalid(`the ${part} of event ${JSON.stringify(eventId)} is not plain JSON: ${err.error.message}`, ['events', String(i), ...err.error.path], { eventId, part });
-      }
-      throw err;
+      if (err instanceof LevyError) throw err;
+      // a getter that throws, a Proxy: the event cannot be read, so it cannot be stored
+      const why = err instanceof Error ? `${err.name}: ${err.message}` : describe(err);
+      throw invalid(`event ${i} could not be read (reading it threw ${why}); an event is plain JSON`, ['events', String(i)], { thrown: why });
     }
-    const metaJson = `{${metaEntries.join(',')}}`;
-    if (dataJson.length + metaJson.length > STORE_LIMITS.eventJsonLength) {
-      throw invalid(`event ${JSON.stringify(eventId)} is ${dataJson.length + metaJson.length} characters of JSON; the limit is ${STORE_LIMITS.eventJsonLength}`, ['events', String(i), 'data']);
-    }
-    out[i] = { type, eventId, dataJson, metaJson, metaKeys, metaEntries };
   }
   return { streamId: id, expected, events: out, guards: checkedGuards };
+};
+
+// one event of an append, checked and serialised (see checkAppend)
+const checkEvent = (e: unknown, i: number, id: string, seen: Set<string>): CheckedEvent => {
+  if (!isInputObject(e)) throw invalid('an event must be an object with type, data and meta', ['events', String(i)]);
+  const { type, data, meta } = e;
+  // an event is its type, data and meta: anything else beside them would not be stored, so it is refused, not dropped
+  for (const k in e) {
+    if (k !== 'type' && k !== 'data' && k !== 'meta') throw invalid(`an event holds only type, data and meta; ${JSON.stringify(k)} would not be stored: put it in data or meta`, ['events', String(i), k]);
+  }
+  if (typeof type !== 'string' || type.length === 0 || type.length > STORE_LIMITS.typeLength) {
+    throw invalid(`event type must be a non-empty string of at most ${STORE_LIMITS.typeLength} characters`, ['events', String(i), 'type']);
+  }
+  if (!isWellFormed(type)) throw invalid(notWellFormed('the event type', type), ['events', String(i), 'type']);
+  if (!isJsonObject(data)) throw invalid(`event data must be a plain JSON object, not ${describe(data)}`, ['events', String(i), 'data']);
+  if (!isJsonObject(meta)) throw invalid(`event meta must be a plain object with an eventId, not ${describe(meta)}`, ['events', String(i), 'meta']);
+  const eventId = meta.eventId;
+  if (typeof eventId !== 'string' || eventId.length === 0 || eventId.length > STORE_LIMITS.eventIdLength) {
+    throw invalid(`meta.eventId must be a non-empty string of at most ${STORE_LIMITS.eventIdLength} characters`, ['events', String(i), 'meta', 'eventId']);
+  }
+  if (!isWellFormed(eventId)) throw invalid(notWellFormed('meta.eventId', eventId), ['events', String(i), 'meta', 'eventId']);
+  if (seen.has(eventId)) {
+    throw storeError('EVENT_ID_CONFLICT', `event id ${JSON.stringify(eventId)} appears twice in one append`, ['events', String(i), 'meta', 'eventId'], { eventId, streamId: id });
+  }
+  seen.add(eventId);
+  // the chain belongs to the store: drop whatever the caller put there
+  let dataJson: string;
+  const metaKeys: string[] = [];
+  const metaEntries: string[] = [];
+  // canonicalJson's path starts at '$' for data and meta alike: the message says which
+  let part: 'data' | 'meta' = 'data';
+  try {
+    dataJson = canonicalJsonFast(data);
+    part = 'meta';
+    try {
+      for (const k of Object.keys(meta).sort()) {
+        const x = meta[k];
+        if (k === 'prevHash' || k === 'hash' || x === undefined) continue;
+        metaKeys.push(k);
+        metaEntries.push(`${keyJson(k)}:${writeFast(x)}`);
+      }
+    } catch (err) {
+      if (err !== NOT_PLAIN) throw err;
+      const { prevHash: _p, hash: _h, ...bare } = meta;
+      canonicalJson(bare); // throws the error with its path
+    }
+  } catch (err) {
+    if (err instanceof LevyError) {
+      throw invalid(`the ${part} of event ${JSON.stringify(eventId)} is not plain JSON: ${err.error.message}`, ['events', String(i), ...err.error.path], { eventId, part });
+    }
+    throw err;
+  }
+  const metaJson = `{${metaEntries.join(',')}}`;
+  if (dataJson.length + metaJson.length > STORE_LIMITS.eventJsonLength) {
+    throw invalid(`event ${JSON.stringify(eventId)} is ${dataJson.length + metaJson.length} characters of JSON; the limit is ${STORE_LIMITS.eventJsonLength}`, ['events', String(i), 'data']);
+  }
+  return { type, eventId, dataJson, metaJson, metaKeys, metaEntries };
 };
 
 /**
@@ -770,6 +788,7 @@ export const checkFilter = (filter: unknown): AllFilter | undefined => {
   if (streamPrefix !== undefined) {
     if (typeof streamPrefix !== 'string') throw storeError('OPTIONS_INVALID', 'filter.streamPrefix must be a string', ['filter', 'streamPrefix']);
     if (!isWellFormed(streamPrefix)) throw storeError('OPTIONS_INVALID', notWellFormed('filter.streamPrefix', streamPrefix), ['filter', 'streamPrefix']);
+    if (streamPrefix.includes(NUL)) throw storeError('OPTIONS_INVALID', holdsNul('filter.streamPrefix', streamPrefix), ['filter', 'streamPrefix']);
     out.streamPrefix = streamPrefix;
   }
   if (types !== undefined) {

@@ -129,6 +129,45 @@ describe('verifyChain', () => {
     const v = verifyChain(l.slice(3));
     expect(v.ok === false && [v.at.meta.eventId, v.code]).toEqual(['e3', 'REVISION_GAP']);
   });
+  // audit: an edited number made verifyChain throw CANONICAL_JSON_NUMBER instead of giving a verdict
+  it('calls an edited number that no store writes (a float, an unsafe integer) HASH_MISMATCH, not an exception', () => {
+    for (const n of [1.5, 2 ** 60, -0.25]) {
+      const l = log();
+      l[4] = { ...l[4]!, data: { i: n } };
+      const v = verifyChain(l);
+      expect(v.ok === false && [v.at.meta.eventId, v.code, v.count]).toEqual(['e4', 'HASH_MISMATCH', 4]);
+      expect(v.ok === false && v.reason).toContain('content no store writes');
+    }
+  });
+  it('walks an iterable that starts a new walk each time without reading it into an array, and a one-shot iterator as before', () => {
+    const l = log();
+    let walks = 0;
+    const reiterable = {
+      [Symbol.iterator]: () => {
+        walks++;
+        return l[Symbol.iterator]();
+      },
+    };
+    expect(verifyChain(reiterable)).toEqual({ ok: true, count: 12 });
+    expect(walks).toBe(1);
+    expect(verifyChain(l.values())).toEqual({ ok: true, count: 12 });
+    expect(verifyChain(new Set(l))).toEqual({ ok: true, count: 12 });
+    // a close whose sealed head the walk passed before it: looked up in a second walk
+    const a0 = sealEvent('levy.account-c.1', 0n, null, { type: 'T', data: {}, meta: { eventId: 'a0' } });
+    const a1 = sealEvent('levy.account-c.1', 1n, a0.meta.hash, { type: 'T', data: {}, meta: { eventId: 'a1' } });
+    const closing = (hash: string) => ({ ...sealEvent('levy.community-c', 0n, null, { type: 'PeriodClosed', data: { heads: [{ streamId: 'levy.account-c.1', revision: '0', hash }] }, meta: { eventId: 'close' } }), streamId: 'levy.community-c', revision: 0n, position: 3n });
+    const placed = [{ ...a0, streamId: 'levy.account-c.1', revision: 0n, position: 1n }, { ...a1, streamId: 'levy.account-c.1', revision: 1n, position: 2n }];
+    walks = 0;
+    const sealed = [...placed, closing(a0.meta.hash)];
+    expect(verifyChain({ [Symbol.iterator]: () => (walks++, sealed[Symbol.iterator]()) })).toEqual({ ok: true, count: 3 });
+    expect(walks).toBe(2);
+    const forged = [...placed, closing(a1.meta.hash)];
+    const m = verifyChain({ [Symbol.iterator]: () => forged[Symbol.iterator]() });
+    expect(m.ok === false && [m.code, m.at.meta.eventId]).toEqual(['SEALED_HEAD_MISMATCH', 'close']);
+    const cut = l.filter((e) => e.meta.eventId !== 'e7');
+    const v = verifyChain((function* () { yield* cut; })());
+    expect(v.ok === false && [v.at.meta.eventId, v.code]).toEqual(['e10', 'REVISION_GAP']);
+  });
   it('names an event without a hash', () => {
     const l = log();
     const { hash: _h, ...meta } = l[0]!.meta;

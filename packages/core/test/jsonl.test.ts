@@ -67,6 +67,21 @@ describe('JSON Lines', () => {
     expect(r.left.map((e) => e.path.join('.'))).toEqual(['line.3', 'line.4.revision', 'line.4.meta', 'line.5']);
     expect(r.left[0]?.message).toMatch(/^line 3: not valid JSON/);
   });
+  it('skips only lines of spaces and tabs; a byte order mark alone mid-file is refused naming it, other white space as not JSON', () => {
+    const good = (r: number): string => `{"stream":"s","revision":"${r}","type":"T","data":{},"meta":{}}`;
+    const skipped = parseJsonLines([good(0), '', ' \t ', '\t\r', good(1), ''].join('\n'));
+    expect(E.isRight(skipped) && skipped.right.map((e) => e.revision)).toEqual([0n, 1n]);
+    const text = [good(0), '\uFEFF', '\u00A0', '\u2028', '\v', ' \uFEFF', good(1)].join('\n');
+    const r = parseJsonLines(text);
+    expect(E.isLeft(r) && r.left.map((e) => e.path.join('.'))).toEqual(['line.2', 'line.3', 'line.4', 'line.5', 'line.6']);
+    if (E.isRight(r)) return;
+    expect(r.left[0]?.message).toContain('byte order mark');
+    for (const e of r.left.slice(1)) expect(e.message).toContain('not valid JSON');
+  });
+  it('still skips the one byte order mark that begins a file, on a line of its own too, and numbers lines from it', () => {
+    const r = parseJsonLines('\uFEFF\n{"stream":"s","revision":"0","type":"T","data":{},"meta":{}}\n');
+    expect(E.isRight(r) && r.right.length).toBe(1);
+  });
   it('refuses a field the form does not have rather than dropping it', () => {
     const r = parseJsonLines('{"stream":"s","revision":"0","type":"T","data":{},"meta":{},"hash":"ab"}\n');
     expect(E.isLeft(r) && r.left).toEqual([expect.objectContaining({ code: 'JSONL_INVALID', path: ['line', '1', 'hash'] })]);
@@ -119,6 +134,14 @@ describe('JSON Lines', () => {
     bad.data.areaM2 = 89.5;
     lines[2] = JSON.stringify(bad);
     const r = decodeJsonLines(lines.join('\n'));
+    expect(E.isLeft(r) && r.left[0]).toMatchObject({ code: 'DECODE_FAILED', path: ['line', '3', 'data', 'areaM2'] });
+  });
+  it('names the line of an event that does not decode in a file that begins with a byte order mark on a line of its own', async () => {
+    const lines = toJsonLines(await exportAll()).split('\n');
+    const bad = JSON.parse(lines[1]!) as { data: Record<string, unknown> };
+    bad.data.areaM2 = 89.5;
+    lines[1] = JSON.stringify(bad);
+    const r = decodeJsonLines(`\uFEFF\n${lines.join('\n')}`);
     expect(E.isLeft(r) && r.left[0]).toMatchObject({ code: 'DECODE_FAILED', path: ['line', '3', 'data', 'areaM2'] });
   });
 });

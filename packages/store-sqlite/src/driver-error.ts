@@ -29,3 +29,9 @@ export const driverError = (e: unknown, doing: string): StoreError => {
   }
   return storeError('STORE_IO', `the store could not finish ${doing}: ${message}`, [], { driverCode: code ?? null });
 };
+
+/**
+ * Did the driver itself fail (an SQLite result code)? After one the transaction may be gone, so the
+ * whole group commit fails; any other error fails only the append that met it.
+ */
+export const isDriverFailure = (e: unknown): boolean => sqliteCode(e)?.startsWith('SQLITE_') === true;

@@ -70,6 +70,43 @@ describe.each(engines)('%s: options are checked, never ignored', (_name, open) =
     await s.close();
   });
 
+  // audit: SQLite stops at U+0000 when it measures a prefix, so 'a\u0000' matched nothing there and 'a…' in memory
+  it('refuses U+0000 in a stream id, a guard and a filter prefix, naming the field, and writes nothing', async () => {
+    const s = await seeded();
+    expect(await refusal(() => s.appendToStream('a\u0000b', [ev('x')]))).toMatchObject({ code: 'OPTIONS_INVALID', path: ['streamId'] });
+    expect(await refusal(() => s.appendToStream('a', [ev('x')], { guards: [{ streamId: 'b\u0000', expectedRevision: 0n }] }))).toMatchObject({ code: 'OPTIONS_INVALID', path: ['guards', '0', 'streamId'] });
+    expect(await refusal(() => collect(s.readStream('a\u0000')))).toMatchObject({ code: 'OPTIONS_INVALID', path: ['streamId'] });
+    expect(await refusal(() => collect(s.readAll({ filter: { streamPrefix: 'a\u0000' } })))).toMatchObject({ code: 'OPTIONS_INVALID', path: ['filter', 'streamPrefix'] });
+    expect(await refusal(() => s.subscribeToAll({ filter: { streamPrefix: '\u0000' } }))).toMatchObject({ code: 'OPTIONS_INVALID', path: ['filter', 'streamPrefix'] });
+    expect(await ids(s)).toEqual(['a0', 'a1', 'a2', 'b0']);
+    // inside data it is a character like any other
+    await s.appendToStream('c', [{ type: 'T', data: { note: 'a\u0000b' }, meta: { eventId: 'c0' } }]);
+    expect((await collect(s.readStream('c')))[0]!.data.note).toBe('a\u0000b');
+    await s.close();
+  });
+
+  // audit: the in-memory store rejected with the getter's own RangeError, SQLite with STORE_IO
+  it('refuses an event it cannot read (a getter that throws) with EVENT_INVALID at the event, and writes nothing', async () => {
+    const s = await seeded();
+    const throwing = (where: 'data' | 'meta' | 'event'): NewEvent => {
+      const boom = (): never => {
+        throw new RangeError('no amount today');
+      };
+      if (where === 'data') return { type: 'T', data: Object.defineProperty({}, 'amount', { get: boom, enumerable: true }), meta: { eventId: 'x' } };
+      if (where === 'meta') return { type: 'T', data: {}, meta: Object.defineProperty({ eventId: 'x' }, 'actor', { get: boom, enumerable: true }) as NewEvent['meta'] };
+      return Object.defineProperty({ data: {}, meta: { eventId: 'x' } }, 'type', { get: boom, enumerable: true }) as NewEvent;
+    };
+    for (const where of ['data', 'meta', 'event'] as const) {
+      const e = await refusal(() => s.appendToStream('a', [ev('ok'), throwing(where)]));
+      expect(e, where).toMatchObject({ code: 'EVENT_INVALID', path: ['events', '1'], details: { thrown: 'RangeError: no amount today' } });
+    }
+    expect(await ids(s)).toEqual(['a0', 'a1', 'a2', 'b0']);
+    // options it cannot read are a StoreError too, never the getter's own error
+    const options = Object.defineProperty({}, 'expectedRevision', { get: () => { throw new RangeError('no revision today'); }, enumerable: true });
+    expect(await refusal(() => s.appendToStream('a', [ev('x')], options))).toMatchObject({ code: 'STORE_IO' });
+    await s.close();
+  });
+
   it('refuses unknown read and subscribe options instead of answering everything', async () => {
     const s = await seeded();
     const read: Array<[() => unknown, string[]]> = [
