@@ -794,7 +794,7 @@ export const bookStepKnowing = (state: BookState, event: LoggedEvent, day: Epoch
       else u.owners.unshift(first);
       u.registered = true;
       u.registeredDay = day;
-      u.ownerName = ownerAsOf(u, Number.MAX_SAFE_INTEGER);
+      u.ownerName = ownerNow(u);
       return null;
     }
     case 'UnitAreaChanged': {
@@ -806,7 +806,7 @@ export const bookStepKnowing = (state: BookState, event: LoggedEvent, day: Epoch
       const d = event.data;
       const u = unitOf(state, accountStream(d.communityId, d.unitId), d.communityId, d.unitId);
       u.owners.push({ from: dayOfDecoded(d.from), name: d.owner.name, seq });
-      u.ownerName = ownerAsOf(u, Number.MAX_SAFE_INTEGER);
+      u.ownerName = ownerNow(u);
       return null;
     }
     case 'FeeScheduleAdopted':
@@ -1017,9 +1017,17 @@ export type PlanStatus = 'none' | 'active' | 'defaulted' | 'completed';
  * ownerAsOf(unit, dayOf('2025-03-31')); // '李雷', though a change from May names another owner
  */
 export const ownerAsOf = (u: UnitRecord, day: EpochDay): string => {
+  checkDay(day, ['asOf']);
   let best: { from: EpochDay; name: string; seq: number } | null = null;
   for (const o of u.owners) if (o.from <= day && (best === null || o.from > best.from || (o.from === best.from && o.seq > best.seq))) best = o;
   return best?.name ?? u.owners[0]?.name ?? '';
+};
+
+// the owner after every change the log holds (the latest by date): what `ownerName` keeps
+const ownerNow = (u: UnitRecord): string => {
+  let best: { from: EpochDay; name: string; seq: number } | null = null;
+  for (const o of u.owners) if (best === null || o.from > best.from || (o.from === best.from && o.seq > best.seq)) best = o;
+  return best?.name ?? '';
 };
 
 const planStatusOf = (p: PlanRecord, asOf: EpochDay): PlanStatus =>

@@ -2,7 +2,8 @@
 // charge among the arrears, units registered after a close
 import { describe, expect, it } from 'vitest';
 import { type CommandMeta, type LevyCommand, type StoredEvent, createLevy, openMemoryEventStore } from '@levy/core';
-import { arrearsLedger, collectionRates, dayOf, disclosure, dunningWorklist, levyProjection, rebuild, unitStatement } from '../src/index.js';
+import { arrearsLedger, collectionRates, dayOf, disclosure, dunningWorklist, levyProjection, ownerAsOf, rebuild, unitStatement } from '../src/index.js';
+import { LevyError } from '@levy/core';
 import { CID, adoptSchedule, cmd, meta, registerCommunity, registerUnit } from '../../core/test/community-fixtures.js';
 
 const committee = (date: string) => ({ reason: 'hardship', approval: { approver: 'Committee chair Wang', approverRole: 'committee', reference: 'YWH-1', date } }) as Partial<CommandMeta>;
@@ -128,5 +129,16 @@ describe('reports as of a day before later community changes', () => {
       return r.right.owner;
     };
     expect([statement('2025-03-31'), statement('2025-05-01'), statement()]).toEqual(['张三', '李四', '李四']);
+    const unit = [...v.book.units.values()][0]!;
+    expect(ownerAsOf(unit, dayOf('2025-04-30'))).toBe('张三');
+    // a day that is not a whole epoch day is refused, as every as-of reading refuses it
+    for (const bad of [Number.NaN, 1.5, '2025-03-31']) {
+      try {
+        ownerAsOf(unit, bad as never);
+        expect.unreachable();
+      } catch (e) {
+        expect(e instanceof LevyError && [e.error.code, e.error.path]).toEqual(['AS_OF_INVALID', ['asOf']]);
+      }
+    }
   });
 });
