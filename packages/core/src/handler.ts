@@ -47,7 +47,7 @@ import { describe } from './decimal.js';
 import { Money } from './money.js';
 import { parsePeriodKey } from './period.js';
 import { type EventStore, type ExpectedRevision, type NewEvent, type StoredEvent, type StreamGuard, isStoreError } from './store.js';
-import { isInputObject } from './unknown-field.js';
+import { closestName, isInputObject } from './unknown-field.js';
 import { type UpcasterRegistry, LEVY_UPCASTERS, upcastEvent } from './upcast.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -199,12 +199,20 @@ const checkId = (value: unknown, field: 'communityId' | 'unitId'): string => {
   });
 };
 
-/** A command's target, checked: an object with a community id and, for account commands, a unit id. */
+const TARGET_KEYS: readonly string[] = ['communityId', 'unitId'];
+
+/** A command's target, checked: an object with a community id and, for account commands, a unit id, and no other key. */
 const checkTarget = (target: unknown): CommandTarget => {
   if (typeof target !== 'object' || target === null) return fail('TARGET_INVALID', `the target must be { communityId, unitId? }, not ${describe(target)}`, [], { input: describe(target) });
   const { communityId, unitId } = target as Record<string, unknown>;
   checkId(communityId, 'communityId');
   if (unitId !== undefined) checkId(unitId, 'unitId');
+  // a misspelt key (`unitID`) would otherwise send an account command nowhere, or a unit's to the community
+  for (const key of Object.keys(target)) {
+    if (key === 'communityId' || key === 'unitId') continue;
+    const meant = closestName(key, TARGET_KEYS);
+    fail('TARGET_INVALID', `${JSON.stringify(key)} is not a key of a target: a target is { communityId, unitId? }${meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`}`, [key], { key });
+  }
   return target as CommandTarget;
 };
 

@@ -106,6 +106,12 @@ describe('createLevy: handle', () => {
     const dotted = await levy.handle(pay('T9', '10'), { communityId: CID, unitId: 'B1.0101' });
     expect(E.isLeft(dotted) && dotted.left).toMatchObject({ code: 'TARGET_INVALID', path: ['unitId'] });
     expect(E.isLeft(dotted) && dotted.left.message).toContain('unitId must be an id such as "B1-1203"');
+    // a misspelt key is refused at the key, naming the one meant: `unitID` would otherwise send a payment to the community
+    const misspelt = await levy.handle(pay('T9', '10'), any({ communityId: CID, unitID: 'B1-0101' }));
+    expect(E.isLeft(misspelt) && misspelt.left).toMatchObject({ code: 'TARGET_INVALID', path: ['unitID'], details: { key: 'unitID' } });
+    expect(E.isLeft(misspelt) && misspelt.left.message).toContain('(did you mean "unitId"?)');
+    const extra = await levy.handle(pay('T9', '10'), any({ communityId: CID, unitId: 'B1-0101', extra: 1 }));
+    expect(E.isLeft(extra) && extra.left).toMatchObject({ code: 'TARGET_INVALID', path: ['extra'] });
     const billing = await levy.runBilling('sun rise', '2025-03', meta('2025-04-01'));
     expect(E.isLeft(billing) && billing.left).toMatchObject({ code: 'TARGET_INVALID', path: ['communityId'] });
     const close = await levy.closePeriod('', '2025-Q1', '2025-04-01', meta('2025-04-01'));
