@@ -20,6 +20,7 @@
  */
 import fc from 'fast-check';
 import {
+  CURRENT_SCHEMA_VERSION,
   type AccountCommand,
   type AccountContext,
   type AccountEvent,
@@ -250,6 +251,8 @@ export interface StepCursor {
   readonly nextPeriod: number[];
   /** the schedule's fee regime: under 酬金制 (`commission`) each charge carries the company's share at `rate`; left out, 包干制 */
   readonly regime?: EventData<'FeeScheduleAdopted'>['regime'];
+  /** put before every generated channel transaction id (`T0x3`), so logs of several communities never share a payment's natural key; default none */
+  readonly txnPrefix?: string;
 }
 
 const FIRST_DAY = epochDayOf(2025, 1, 1);
@@ -322,7 +325,7 @@ export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCom
       const receivedOn = Math.max(FIRST_DAY, day - step.lateDays);
       return {
         type: 'ReceivePayment',
-        data: { channel: CHANNELS[step.channel]!, channelTxnId: `T${step.unit}x${step.txn}`, amount: amount.toString(), receivedOn: isoDateOf(receivedOn) },
+        data: { channel: CHANNELS[step.channel]!, channelTxnId: `${cursor.txnPrefix ?? ''}T${step.unit}x${step.txn}`, amount: amount.toString(), receivedOn: isoDateOf(receivedOn) },
         meta: metaOn(day),
       } as unknown as CommandOf<'ReceivePayment'>;
     }
@@ -342,7 +345,7 @@ export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCom
       if (!amount.isPositive()) return null;
       return {
         type: 'ReceivePayment',
-        data: { channel: 'bank-transfer', channelTxnId: `F${step.unit}x${step.txn}`, amount: amount.toString(), receivedOn: isoDateOf(receivedOn), targets },
+        data: { channel: 'bank-transfer', channelTxnId: `${cursor.txnPrefix ?? ''}F${step.unit}x${step.txn}`, amount: amount.toString(), receivedOn: isoDateOf(receivedOn), targets },
         meta: metaOn(day),
       } as unknown as CommandOf<'ReceivePayment'>;
     }
@@ -476,20 +479,22 @@ const range = (r: number | { min: number; max: number } | undefined, dflt: { min
 /**
  * Runs abstract steps through the real account decider for `units` units: the log, the states
  * and the refusals. Deterministic: the same steps give the same log (the recorded instant is
- * derived from the business day; fresh ids count up).
+ * derived from the business day; fresh ids count up). `txnPrefix` goes before every generated
+ * channel transaction id (as {@link StepCursor}'s), for logs that must not share a payment's
+ * event id with another community's.
  *
  * @example
  * const log = runAccountSteps(steps, { units: 2, schedule });
  */
 export const runAccountSteps = (
   steps: readonly AccountStep[],
-  options: { readonly units: number; readonly schedule: EventData<'FeeScheduleAdopted'>; readonly communityId?: string; readonly policy?: AccountPolicy },
+  options: { readonly units: number; readonly schedule: EventData<'FeeScheduleAdopted'>; readonly communityId?: string; readonly policy?: AccountPolicy; readonly txnPrefix?: string },
 ): AccountLog => {
   const communityId = options.communityId ?? options.schedule.communityId;
   const policy = options.policy ?? accountPolicyFrom(options.schedule);
   const unitIds = Array.from({ length: options.units }, (_, i) => `U${String(i + 1).padStart(3, '0')}`);
   const community = communityEvents(communityId, unitIds, options.schedule);
-  const cursor: StepCursor = { day: FIRST_DAY, states: unitIds.map(() => accountDecider.initialState()), nextPeriod: unitIds.map(() => 0), regime: options.schedule.regime };
+  const cursor: StepCursor = { day: FIRST_DAY, states: unitIds.map(() => accountDecider.initialState()), nextPeriod: unitIds.map(() => 0), regime: options.schedule.regime, ...(options.txnPrefix === undefined ? {} : { txnPrefix: options.txnPrefix }) };
   const events: AccountEvent[][] = unitIds.map(() => []);
   const entries: { streamId: string; event: LevyEvent }[] = community.map((event) => ({ streamId: communityStream(communityId), event }));
   const refusals: { streamId: string; command: AccountCommand; error: DomainError }[] = [];
@@ -572,17 +577,101 @@ export const accountLogArbitrary = (options: AccountLogOptions = {}): fc.Arbitra
   if (o.policy !== undefined && (typeof o.policy !== 'object' || o.policy === null)) invalidOption(['policy'], o.policy, 'an account policy (accountPolicyFrom of a schedule)');
   const u = range(o.units === undefined ? undefined : countRange(o.units, ['units'], 1, MAX_LOG_UNITS), { min: 1, max: 3 });
   const s = range(o.steps === undefined ? undefined : countRange(o.steps, ['steps'], 0, MAX_LOG_STEPS), { min: 0, max: 40 });
+  return communityLogArbitrary(u, s, { ...(options.policy === undefined ? {} : { policy: options.policy }), ...(options.communityId === undefined ? {} : { communityId: options.communityId }) });
+};
+
+// one community's log: its units, a schedule of its own (or the policy given), its steps run through the decider
+const communityLogArbitrary = (
+  u: { readonly min: number; readonly max: number },
+  s: { readonly min: number; readonly max: number },
+  options: { readonly communityId?: string; readonly policy?: AccountPolicy; readonly txnPrefix?: string },
+): fc.Arbitrary<AccountLog> =>
   // size 'max': the whole range asked for. fast-check's default size ('small') stops an array at
   // ten more than its minimum whatever its maxLength, which left logs of 60 steps at ten or fewer
-  return fc.integer({ min: u.min, max: u.max }).chain((units) =>
+  fc.integer({ min: u.min, max: u.max }).chain((units) =>
     fc
       .tuple(
         // penalties on in four logs of five (as accountPolicyArbitrary): a schedule draws them on half the time, and the properties over logs are mostly about them
         fc.tuple(feeScheduleArbitrary(options.communityId ?? 'sunrise'), fc.integer({ min: 0, max: 9 })).map(([schedule, k]) => (k < 8 ? { ...schedule, penalty: { ...schedule.penalty, enabled: true } } : schedule)),
         fc.array(accountStepArbitrary(units), { minLength: s.min, maxLength: s.max, size: 'max' }),
       )
-      .map(([schedule, steps]) => runAccountSteps(steps, { units, schedule, ...(options.policy === undefined ? {} : { policy: options.policy }), ...(options.communityId === undefined ? {} : { communityId: options.communityId }) })),
+      .map(([schedule, steps]) => runAccountSteps(steps, { units, schedule, ...options })),
   );
+
+// ---------------------------------------------------------------------------------------------
+// logs of several communities
+// ---------------------------------------------------------------------------------------------
+
+/** A generated, valid event log of several communities, each with its own schedule and unit accounts. */
+export interface MultiCommunityLog {
+  /** each community's own log, as {@link accountLogArbitrary} makes one (its `entries` in its own order), in the order their ids were drawn */
+  readonly communities: readonly AccountLog[];
+  /** every event of every community in append order: the communities' entries merged in a generated order, each community's own order kept */
+  readonly entries: readonly { readonly streamId: string; readonly event: LevyEvent }[];
+}
+
+// the ids a multi-community log draws its communities from: some a prefix of another in their
+// stream names (levy.account-sun. and levy.account-sunrise., sunrise and sunrise-2), so a report
+// that picked a community's units by a stream prefix rather than by community would show it
+const MULTI_COMMUNITY_IDS: readonly string[] = Object.freeze(['sunrise', 'sun', 'sunrise-2', 'harbour', 'maple_court', 'Jade3', 'west-lake', 'A']);
+
+/**
+ * Options of {@link multiCommunityLogArbitrary}, checked when the arbitrary is made as
+ * {@link AccountLogOptions} are: an unknown key is `OPTIONS_UNKNOWN_FIELD`, a count out of range
+ * `OPTIONS_INVALID`, each at the field.
+ */
+export interface MultiCommunityLogOptions {
+  /** how many communities: a number (the most) from 2 to 8, or a range; default 2 to 3 */
+  readonly communities?: number | { readonly min: number; readonly max: number };
+  /** how many units in each community: a number (the most) from 1 to 1,000, or a range; default 1 to 3 */
+  readonly units?: number | { readonly min: number; readonly max: number };
+  /** how many steps in each community: a number (the most) from 0 to 100,000, or a range; default 0 to 40 */
+  readonly steps?: number | { readonly min: number; readonly max: number };
+}
+
+/**
+ * A valid event log of 2 or more communities: distinct ids (`sunrise`, `sun`, `sunrise-2`,
+ * `harbour`, `maple_court`, `Jade3`, `west-lake`, `A`; some a prefix of another) in a generated order, each community with its own generated schedule, units and steps run
+ * through the real account decider (as {@link accountLogArbitrary}), and their entries merged in
+ * a generated order that keeps each community's own. Channel transaction ids carry the community
+ * (`harbour-T0x3`), so no two communities share a payment's natural key (its event id). Shrinks
+ * toward fewer communities, units and steps, and toward one community's entries before the next's.
+ *
+ * @example
+ * fc.assert(fc.property(multiCommunityLogArbitrary({ communities: 3, steps: 30 }), (log) => {
+ *   expect(checkInvariants(storedEventsOf(log), { every: 10 })).toEqual([]);
+ *   expect(log.communities.map((c) => c.communityId)).toHaveLength(new Set(log.communities.map((c) => c.communityId)).size);
+ * }));
+ */
+export const multiCommunityLogArbitrary = (options: MultiCommunityLogOptions = {}): fc.Arbitrary<MultiCommunityLog> => {
+  const o = optionsOf(options, ['communities', 'units', 'steps'], 'multiCommunityLogArbitrary');
+  const c = range(o.communities === undefined ? undefined : countRange(o.communities, ['communities'], 2, MULTI_COMMUNITY_IDS.length), { min: 2, max: 3 });
+  const u = range(o.units === undefined ? undefined : countRange(o.units, ['units'], 1, MAX_LOG_UNITS), { min: 1, max: 3 });
+  const s = range(o.steps === undefined ? undefined : countRange(o.steps, ['steps'], 0, MAX_LOG_STEPS), { min: 0, max: 40 });
+  return fc
+    .shuffledSubarray([...MULTI_COMMUNITY_IDS], { minLength: c.min, maxLength: c.max })
+    .chain((ids) => fc.tuple(...ids.map((communityId) => communityLogArbitrary(u, s, { communityId, txnPrefix: `${communityId}-` }))))
+    .chain((logs) => {
+      const total = logs.reduce((n, l) => n + l.entries.length, 0);
+      // one pick per entry: the community whose next entry goes next (or the next one that has any left)
+      return fc.array(fc.nat({ max: logs.length - 1 }), { minLength: total, maxLength: total }).map((picks): MultiCommunityLog => ({ communities: logs, entries: interleave(logs.map((l) => l.entries), picks) }));
+    });
+};
+
+// the lists merged: each pick takes the next item of that list, or of the next list after it that has one left
+const interleave = <T>(lists: readonly (readonly T[])[], picks: readonly number[]): T[] => {
+  const next = lists.map(() => 0);
+  const out: T[] = [];
+  for (const pick of picks) {
+    for (let k = 0; k < lists.length; k++) {
+      const i = (pick + k) % lists.length;
+      if (next[i]! < lists[i]!.length) {
+        out.push(lists[i]![next[i]!++]!);
+        break;
+      }
+    }
+  }
+  return out;
 };
 
 /**
@@ -592,11 +681,83 @@ export const accountLogArbitrary = (options: AccountLogOptions = {}): fc.Arbitra
  * @example
  * for (const e of storedEventsOf(log)) projection.apply(e);
  */
-export const storedEventsOf = (log: AccountLog): StoredEvent[] => {
+export const storedEventsOf = (log: Pick<AccountLog, 'entries'> | MultiCommunityLog): StoredEvent[] => {
   const revisions = new Map<string, bigint>();
   return log.entries.map(({ streamId, event }, i) => {
     const revision = revisions.get(streamId) ?? 0n;
     revisions.set(streamId, revision + 1n);
     return { streamId, revision, position: BigInt(i + 1), type: event.type, data: event.data, meta: event.meta } as unknown as StoredEvent;
   });
+};
+
+// ---------------------------------------------------------------------------------------------
+// events as an older Levy wrote them
+// ---------------------------------------------------------------------------------------------
+
+/** An event as a store or a log holds it: `type`, `data`, `meta` with its schema version (a StoredEvent, a LoggedEvent, a LevyEvent). */
+export interface VersionedEvent {
+  readonly type: string;
+  readonly data: object;
+  /** holds `schemaVersion` (a store's `EventMeta` declares only `eventId` and the hashes) */
+  readonly meta: object;
+}
+
+/**
+ * The event as an older Levy wrote it: the form that core's registered upcasters
+ * (`LEVY_UPCASTERS`, docs/events.md "Upcasting") read back to exactly this event, and no form
+ * they do not read. That is schema version 0 with the same data (every type but one has kept its
+ * shape since version 0, and upcasting lifts it unchanged), except a `PaymentReceived` by
+ * `bank-transfer`, which at version 0 had no `channel` (the first importer read only bank
+ * statements; the upcaster gives it `bank-transfer` back). Undefined when the event has no older
+ * form: a `PaymentReceived` by any other channel (no version-0 payment came by one), or an event
+ * not at the current schema version. The event given is left alone.
+ *
+ * @example
+ * import { upcastEvent } from '@levy/core';
+ * const old = agedEvent(payment);        // { ...payment, data: (no channel), meta: { ...payment.meta, schemaVersion: 0 } }
+ * expect(upcastEvent(old!)).toEqual({ _tag: 'Right', right: payment });
+ */
+export const agedEvent = <T extends VersionedEvent>(event: T): T | undefined => {
+  if ((event.meta as { readonly schemaVersion?: unknown }).schemaVersion !== CURRENT_SCHEMA_VERSION) return undefined;
+  let data = event.data;
+  if (event.type === 'PaymentReceived') {
+    const { channel, ...rest } = data as { readonly channel?: unknown };
+    if (channel !== 'bank-transfer') return undefined;
+    data = rest;
+  }
+  return { ...event, data, meta: { ...event.meta, schemaVersion: 0 } };
+};
+
+/** Options of {@link agedLogArbitrary}: an unknown key is `OPTIONS_UNKNOWN_FIELD`, a percent out of range `OPTIONS_INVALID`, at the field. */
+export interface AgedLogOptions {
+  /** what percent of the events that have an older form ({@link agedEvent}) are written in it: a number (the most) from 0 to 100, or a range; default 0 to 100 */
+  readonly percent?: number | { readonly min: number; readonly max: number };
+}
+
+/**
+ * The log with a generated share of its events in the form an older Levy wrote them
+ * ({@link agedEvent}), the rest as given, in the same order and places (a store's positions and
+ * revisions kept): what a store holds after years of upgrades. Folded through the registered
+ * upcasters it must read as the log itself. Shrinks toward fewer aged events. Not a list of
+ * events: `OPTIONS_INVALID` at `events`.
+ *
+ * @example
+ * const logs = accountLogArbitrary({ steps: 40 }).chain((log) => {
+ *   const events = storedEventsOf(log);
+ *   return agedLogArbitrary(events, { percent: { min: 20, max: 100 } }).map((aged) => ({ events, aged }));
+ * });
+ * fc.assert(fc.property(logs, ({ events, aged }) => {
+ *   expect(checkInvariants(aged)).toEqual(checkInvariants(events));
+ * }));
+ */
+export const agedLogArbitrary = <T extends VersionedEvent>(events: readonly T[], options: AgedLogOptions = {}): fc.Arbitrary<T[]> => {
+  const o = optionsOf(options, ['percent'], 'agedLogArbitrary');
+  if (!Array.isArray(events)) invalidOption(['events'], events, 'a list of events (as a store reads them, or storedEventsOf a generated log)');
+  const p = range(o.percent === undefined ? undefined : countRange(o.percent, ['percent'], 0, 100), { min: 0, max: 100 });
+  const older = events.map((e) => agedEvent(e));
+  const n = events.length;
+  // an event is aged when its roll (1 to 100) is above 100 - percent: rolls shrink toward 1, so toward fewer aged
+  return fc
+    .integer({ min: p.min, max: p.max })
+    .chain((percent) => fc.array(fc.integer({ min: 1, max: 100 }), { minLength: n, maxLength: n }).map((rolls) => events.map((e, i) => (rolls[i]! > 100 - percent ? (older[i] ?? e) : e))));
 };
