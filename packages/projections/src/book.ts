@@ -515,7 +515,12 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
         anomaly(state, event, seq, 'CHARGE_UNKNOWN', `ChargeCancelled names charge ${d.chargeId}, which ${unit.key} was never billed`);
         return;
       }
-      if (c.cancelledDay !== null) anomaly(state, event, seq, 'CHARGE_CANCELLED_TWICE', `charge ${d.chargeId} of ${unit.key} was cancelled twice`);
+      if (c.cancelledDay !== null) {
+        // the first cancellation stands: a second, dated later, would bring the charge back for the days
+        // between them and give its paid part to credit again (as a charge issued twice keeps the first)
+        anomaly(state, event, seq, 'CHARGE_CANCELLED_TWICE', `charge ${d.chargeId} of ${unit.key} was cancelled twice`);
+        return;
+      }
       c.cancelledDay = day;
       c.principal = ZERO;
       c.penalty = ZERO;
