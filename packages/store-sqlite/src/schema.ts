@@ -95,8 +95,15 @@ const inspect = (path: string): Verdict => {
     if (appId === 0 && tables === 0) return 'new';
     throw storeError('STORE_NOT_LEVY', `${path} is an SQLite database but not a Levy event store; it was left untouched`, ['path'], { path, applicationId: appId });
   } catch (e) {
-    if (e instanceof Error && 'code' in e && typeof e.code === 'string' && (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT')) {
-      throw storeError('STORE_NOT_LEVY', `${path} is not an SQLite database, so not a Levy event store; it was left untouched`, ['path'], { path });
+    if (e instanceof Error && 'code' in e && e.code === 'SQLITE_CORRUPT') {
+      // an SQLite file whose pages do not read: a damaged store (restore it from a backup or an export), not a foreign file
+      throw storeError('STORE_NOT_LEVY', `${path} is a damaged SQLite database (${e.message}), so it cannot be opened as a Levy event store; restore it from a backup or a JSON Lines export; it was left untouched`, ['path'], {
+        path,
+        driverCode: 'SQLITE_CORRUPT',
+      });
+    }
+    if (e instanceof Error && 'code' in e && e.code === 'SQLITE_NOTADB') {
+      throw storeError('STORE_NOT_LEVY', `${path} is not an SQLite database, so not a Levy event store; it was left untouched`, ['path'], { path, driverCode: 'SQLITE_NOTADB' });
     }
     throw openingError(e, path);
   } finally {

@@ -51,9 +51,26 @@ describe('SQLITE_NOTADB: a file that is not a database', () => {
       code: 'STORE_NOT_LEVY',
       message: `${path} is not an SQLite database, so not a Levy event store; it was left untouched`,
       path: ['path'],
-      details: { path },
+      details: { path, driverCode: 'SQLITE_NOTADB' },
     });
     expect(readFileSync(path, 'utf8')).toBe(csv);
+  });
+
+  it('tells a damaged Levy store (its schema page overwritten) from a file that is no database at all', async () => {
+    const path = file();
+    const store = await openSqliteEventStore(path);
+    await store.appendToStream('levy.account-sunrise.B1-0101', [{ type: 'NoteRecorded', data: { i: 1 }, meta: { eventId: 'n1' } }]);
+    await store.close();
+    // keep SQLite's 100-byte header, overwrite the rest of page 1 (the schema's b-tree)
+    const fd = openSync(path, 'r+');
+    writeSync(fd, Buffer.alloc(3_000, 0xa5), 0, 3_000, 100);
+    closeSync(fd);
+    const before = readFileSync(path);
+    const r = (await refusal(openSqliteEventStore(path))) as { code: string; message: string; details: Record<string, unknown> };
+    expect([r.code, r.details.driverCode]).toEqual(['STORE_NOT_LEVY', 'SQLITE_CORRUPT']);
+    expect(r.message).toContain('is a damaged SQLite database');
+    expect(r.message).toContain('restore it from a backup or a JSON Lines export');
+    expect(readFileSync(path).equals(before)).toBe(true);
   });
 
   it('is not an empty file, which becomes a new store', async () => {
