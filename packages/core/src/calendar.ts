@@ -219,14 +219,24 @@ export const validateTimeZone = (input: unknown, path: readonly string[] = []): 
 };
 
 /**
- * An instant seen in a time zone, as a `Temporal.ZonedDateTime`; an unknown zone throws a
- * `LevyError` (`TIME_ZONE_INVALID`) rather than Temporal's bare RangeError.
+ * An instant seen in a time zone, as a `Temporal.ZonedDateTime`; an unknown zone, or a zone that
+ * is not a string, throws a `LevyError` (`TIME_ZONE_INVALID` at `['timeZone']`) rather than
+ * Temporal's bare RangeError, and an instant that is not a `Temporal.Instant` (an ISO string is
+ * not one: `Temporal.Instant.from(s)` makes one) `INSTANT_INVALID` at `['instant']`.
  *
  * @example
  * import { Temporal } from 'temporal-polyfill';
  * zonedDateTimeOf(Temporal.Instant.from('2025-01-31T16:30:00Z')).toString(); // '2025-02-01T00:30:00+08:00[Asia/Shanghai]'
  */
 export const zonedDateTimeOf = (instant: Temporal.Instant, timeZone: string = DEFAULT_TIME_ZONE): Temporal.ZonedDateTime => {
+  // by what it can do rather than instanceof, so an Instant from another copy of the polyfill still counts
+  if (typeof (instant as Partial<Temporal.Instant> | null)?.toZonedDateTimeISO !== 'function') {
+    throw new LevyError(domainError('INSTANT_INVALID', `the instant must be a Temporal.Instant, not ${describe(instant)}; make one with Temporal.Instant.from('2025-01-31T16:30:00Z')`, ['instant'], { input: describe(instant) }));
+  }
+  // Temporal would read a number or an object as a zone's name (String(42)) and throw a bare RangeError
+  if (typeof timeZone !== 'string') {
+    throw new LevyError(domainError('TIME_ZONE_INVALID', `the time zone must be a string such as "Asia/Shanghai", not ${describe(timeZone)}`, ['timeZone'], { input: describe(timeZone) }));
+  }
   try {
     return instant.toZonedDateTimeISO(timeZone);
   } catch (e) {
@@ -241,7 +251,8 @@ export const zonedDateTimeOf = (instant: Temporal.Instant, timeZone: string = DE
  * The community's calendar date of an instant: its wall-clock date in the time zone
  * (Asia/Shanghai by default). A payment recorded at 2025-01-31T16:30Z is a February 1 payment in
  * Shanghai. Throws a `LevyError` (`TIME_ZONE_INVALID`) for an unknown zone: check configuration
- * with {@link validateTimeZone}.
+ * with {@link validateTimeZone}; and `INSTANT_INVALID` for an instant that is not a
+ * `Temporal.Instant`, as {@link zonedDateTimeOf} does.
  *
  * @example
  * import { Temporal } from 'temporal-polyfill';

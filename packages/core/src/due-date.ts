@@ -90,9 +90,15 @@ export const validateDueRule = (rule: unknown, path: readonly string[] = []): E.
   }
 };
 
+// rules already checked: a frozen rule cannot change after its check, so it is checked once
+const validRules = new WeakSet<object>();
+
 /**
  * The due date of a period under a rule. The rule must be valid (see {@link validateDueRule});
- * an invalid one is a programmer error and throws a `LevyError`.
+ * an invalid one is a programmer error and throws a `LevyError` with validateDueRule's refusal
+ * (`DUE_RULE_INVALID`) under `['rule']`: a field the kind does not have
+ * (`{ kind: 'in-advance', day: 15 }`, at `['rule', 'day']`), a day or days out of range, a rule
+ * that is not an object. A frozen rule (as validateDueRule returns) is checked once.
  *
  * @example
  * const q4 = parsePeriodKey('2025-Q4');                                   // right(...)
@@ -100,27 +106,26 @@ export const validateDueRule = (rule: unknown, path: readonly string[] = []): E.
  * dueDateOf(jan2024, { kind: 'day-of-next-month', day: 31 });            // 2024-02-29 (clamped)
  * dueDateOf(march2025, { kind: 'days-after-period-end', days: 10 });     // 2025-04-10
  * dueDateOf(march2025, { kind: 'in-advance' });                          // 2025-03-01
+ * dueDateOf(march2025, { kind: 'in-advance', day: 15 });                 // throws DUE_RULE_INVALID at ['rule', 'day']
  */
 export const dueDateOf = (period: Period, rule: DueRule): EpochDay => {
+  if (!validRules.has(rule)) checkRule(rule);
   switch (rule.kind) {
     case 'day-of-next-month': {
-      if (!isWhole(rule.day) || rule.day < 1 || rule.day > 31) throw invalid(rule);
       const { year, month } = civilOf(period.end);
       const y = month === 12 ? year + 1 : year;
       const m = month === 12 ? 1 : month + 1;
       return epochDayOf(y, m, Math.min(rule.day, daysInMonth(y, m)));
     }
     case 'days-after-period-end':
-      if (!isWhole(rule.days) || rule.days < 0 || rule.days > MAX_DAYS_AFTER_PERIOD_END) throw invalid(rule);
       return period.end + rule.days;
     case 'in-advance':
       return period.start;
-    default:
-      throw invalid(rule);
   }
 };
 
-const invalid = (rule: unknown): LevyError => {
+const checkRule = (rule: unknown): void => {
   const checked = validateDueRule(rule, ['rule']);
-  return new LevyError(E.isLeft(checked) ? checked.left : domainError('DUE_RULE_INVALID', 'the due rule is not valid', ['rule']));
+  if (E.isLeft(checked)) throw new LevyError(checked.left);
+  if (Object.isFrozen(rule)) validRules.add(rule as object);
 };

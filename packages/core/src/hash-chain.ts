@@ -16,7 +16,7 @@ import * as crypto from 'node:crypto';
 import { sha256Hex } from './canonical-json.js';
 import { describe } from './decimal.js';
 import { LevyError, domainError } from './errors.js';
-import { canonicalJsonFast, checkAppend, type CheckedEvent, type EventMeta, type NewEvent, type StoredEvent } from './store.js';
+import { canonicalJsonFast, checkAppend, type CheckedEvent, type EventMeta, type NewEvent, type StoredEvent, StoreError, storeError } from './store.js';
 
 /** An event with its chain fields filled, and the canonical JSON the stores write. */
 export interface SealedEvent extends NewEvent {
@@ -91,18 +91,47 @@ export const hashOf = (streamId: string, revision: bigint, event: NewEvent): str
   return sha256(canonicalJsonFast({ stream: streamId, revision: revision.toString(), type: event.type, data: event.data, meta }));
 };
 
+// the largest revision a store holds (SQLite's largest integer), as store.ts checks revisions
+const MAX_SEAL_REVISION = 2n ** 63n - 1n;
+const HASH_TEXT = /^[0-9a-f]{64}$/;
+
 /**
- * Seals one event: fills `meta.prevHash` and `meta.hash`. Throws a `StoreError`
- * (`EVENT_INVALID`) for an event that is not plain JSON.
+ * Seals one event: fills `meta.prevHash` and `meta.hash`. It is a public helper (an auditor or a
+ * test builds a chain with it), so it checks what it is given as an append does. Throws a
+ * `StoreError`: `EVENT_INVALID` for an event that is not plain JSON, naming the field inside it
+ * (`['data', 'lines', '0']`, `['meta', 'eventId']`, `['type']`), for a revision that is not a
+ * bigint from 0n to 2n ** 63n - 1n (`['revision']`: the number 0 is not 0n) and for a `prevHash`
+ * that is neither null nor 64 lowercase hex digits (`['prevHash']`); `OPTIONS_INVALID` for a
+ * stream id that is not one (`['streamId']`). Whether the revision and prevHash fit the chain
+ * before them is {@link verifyChain}'s to say.
  *
  * @example
  * sealEvent('levy.ticket-7', 1n, first.meta.hash, { type: 'TicketAssigned', data: { to: 'w-3' }, meta: { eventId: 't7-a' } });
+ * sealEvent('levy.ticket-7', 1n, 'nothex', event); // throws EVENT_INVALID at ['prevHash']
  */
 export const sealEvent = (streamId: string, revision: bigint, prevHash: string | null, event: NewEvent): SealedEvent => {
-  // a stored event may be given (to recompute its hash): its place (stream, revision, position) is not what is sealed
-  const checked = checkAppend(streamId, [{ type: event.type, data: event.data, meta: event.meta }], 'any').events[0]!;
+  if (typeof revision !== 'bigint' || revision < 0n || revision > MAX_SEAL_REVISION) {
+    throw storeError('EVENT_INVALID', `the revision to seal at must be a bigint from 0n to ${MAX_SEAL_REVISION}n, not ${typeof revision === 'bigint' ? `${revision}n` : describe(revision)}`, ['revision'], { input: describe(revision) });
+  }
+  if (prevHash !== null && (typeof prevHash !== 'string' || !HASH_TEXT.test(prevHash))) {
+    throw storeError('EVENT_INVALID', `prevHash must be null (at the start of a stream) or the previous event's hash, 64 lowercase hex digits, not ${describe(prevHash)}`, ['prevHash'], { input: describe(prevHash) });
+  }
+  const checked = checkOne(streamId, event);
   const row = sealChecked(streamId, revision, prevHash, checked);
   return { type: event.type, data: JSON.parse(row.dataJson) as SealedEvent['data'], meta: JSON.parse(row.sealedMetaJson) as SealedEvent['meta'] };
+};
+
+// an append's checks of the one event; the event is given alone, so a refusal's path starts inside it
+// (['data', 'n'], not ['events', '0', 'data', 'n'])
+const checkOne = (streamId: string, event: NewEvent): CheckedEvent => {
+  if (!isObject(event)) throw storeError('EVENT_INVALID', `the event to seal must be an object { type, data, meta }, not ${describe(event)}`, [], { input: describe(event) });
+  try {
+    // a stored event may be given (to recompute its hash): its place (stream, revision, position) is not what is sealed
+    return checkAppend(streamId, [{ type: event.type, data: event.data, meta: event.meta }], 'any').events[0]!;
+  } catch (err) {
+    if (!(err instanceof StoreError) || err.error.path[0] !== 'events') throw err;
+    throw new StoreError({ ...err.error, path: err.error.path.slice(2) });
+  }
 };
 
 /**
@@ -217,7 +246,8 @@ const describeSeal = (close: { readonly meta: object }, streamId: string, revisi
  * each stream) and reports the first event that breaks one. It reads events as a store gives them
  * (`streamId`) or as `parseJsonLines` gives them (`stream`); an input it cannot read as an event
  * (no stream, a revision that is not a bigint, no meta) throws a `LevyError`
- * `CHAIN_INPUT_INVALID` at `['events', '<index>', field]` rather than calling the log tampered.
+ * `CHAIN_INPUT_INVALID` at `['events', '<index>', field]` rather than calling the log tampered,
+ * and a log that is not an iterable of events at all (null, a number, a string) the same at `[]`.
  *
  * Each `PeriodClosed` of a community stream seals the heads of its account streams: unless
  * `options.seals` is false, every head must be in the log with the hash the close sealed, so an
@@ -241,6 +271,10 @@ const describeSeal = (close: { readonly meta: object }, streamId: string, revisi
  * if (lines._tag === 'Right') verifyChain(lines.right); // { ok: true, count } or the first break
  */
 export const verifyChain = <T extends ChainedEvent = StoredEvent>(events: Iterable<T>, options: VerifyChainOptions = {}): ChainVerdict<T> => {
+  // a string is iterable too, by character: none of them is an event
+  if (typeof events === 'string' || typeof (events as Partial<Iterable<T>> | null | undefined)?.[Symbol.iterator] !== 'function') {
+    throw new LevyError(domainError('CHAIN_INPUT_INVALID', `verifyChain reads a log: an array or another iterable of events, not ${describe(events)}; nothing was verified`, [], { input: describe(events) }));
+  }
   if (!isObject(options)) throw new LevyError(domainError('OPTIONS_INVALID', `verifyChain takes its options as an object such as { seals: false }, not ${describe(options)}`, ['options']));
   for (const key of Object.keys(options)) if (key !== 'seals') throw new LevyError(domainError('OPTIONS_UNKNOWN_FIELD', `verifyChain takes no ${JSON.stringify(key)} in its options; it takes seals`, [key], { input: key }));
   if (options.seals !== undefined && typeof options.seals !== 'boolean') throw new LevyError(domainError('OPTIONS_INVALID', `seals must be true or false, not ${describe(options.seals)}`, ['seals']));

@@ -14,6 +14,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalJson } from './canonical-json.js';
 import { undeclaredKeys } from './codecs.js';
+import { describe } from './decimal.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
 import { EventMeta, type LevyEvent, decodeEvent, eventDataCodecs } from './events.js';
 import { STORE_LIMITS } from './store.js';
@@ -38,7 +39,9 @@ export type Placed = { readonly type: string; readonly data: object; readonly me
 /**
  * Writes events as JSON Lines, one canonical line each, every line ending in `\n`. Refuses, before
  * anything is written, what {@link parseJsonLines} would refuse to read back: a `LevyError`
- * `JSONL_INVALID` at `['events', '<index>', field]` for a stream that is not a non-empty string,
+ * `JSONL_INVALID` at `['events']` for events that are not an iterable of events (a string, null),
+ * at `['events', '<index>']` for an event that is not an object, and at
+ * `['events', '<index>', field]` for a stream that is not a non-empty string,
  * a revision that is not a bigint from 0 to 9,999,999,999,999,999,999, a type that is not a
  * non-empty string, data or meta that is not an object; `JSONL_TOO_LARGE` for a line longer than
  * {@link JSONL_LIMITS}.maxLineChars (at `['events', '<index>']`) or more events than
@@ -50,11 +53,18 @@ export type Placed = { readonly type: string; readonly data: object; readonly me
  * // '{"data":{...},"meta":{...},"revision":"0","stream":"levy.community-sunrise","type":"CommunityRegistered"}\n'
  */
 export const toJsonLines = (events: Iterable<Placed>): string => {
+  // a string is iterable too, by character: none of them is an event
+  if (typeof events === 'string' || typeof (events as Partial<Iterable<Placed>> | null)?.[Symbol.iterator] !== 'function') {
+    throw new LevyError(domainError('JSONL_INVALID', `the events must be an array or another iterable of events, not ${describe(events)}`, ['events'], { input: describe(events) }));
+  }
   const lines: string[] = [];
   for (const e of events) {
     const i = lines.length;
     if (i === JSONL_LIMITS.maxLines) {
       throw new LevyError(domainError('JSONL_TOO_LARGE', `an export holds at most ${JSONL_LIMITS.maxLines} lines, as an import reads at most that many; export the log in parts`, ['events'], { limit: JSONL_LIMITS.maxLines }));
+    }
+    if (!isInputObject(e)) {
+      throw new LevyError(domainError('JSONL_INVALID', `event ${i} is ${describe(e)}, not an event { stream or streamId, revision, type, data, meta }`, ['events', String(i)], { index: i }));
     }
     const stream = 'streamId' in e ? e.streamId : e.stream;
     const refuse = (field: string, message: string): never => {
@@ -167,13 +177,17 @@ const repeatedKey = (line: string, value: unknown): string[] | undefined => {
  * A key said twice in one object, anywhere on the line, is refused too (`['line', '7', 'stream']`,
  * `['line', '7', 'data', 'amount']`): JSON.parse would keep the last one without a word.
  * It checks the envelope only: decode the events with {@link decodeJsonLines}; the hash chain
- * (`verifyChain`) shows a line missing or repeated within a stream.
+ * (`verifyChain`) shows a line missing or repeated within a stream. Text that is not a string
+ * (null, a number, a Buffer not yet decoded) is one `JSONL_INVALID` at `[]`.
  *
  * @example
  * parseJsonLines('{"stream":"s","revision":"x","type":"T","data":{},"meta":{}}\n');
  * // left([{ code: 'JSONL_INVALID', path: ['line', '1', 'revision'], message: 'line 1: revision must be ...' }])
  */
 export const parseJsonLines = (text: string): E.Either<readonly DomainError[], readonly JsonLineEvent[]> => {
+  if (typeof text !== 'string') {
+    return E.left([domainError('JSONL_INVALID', `JSON Lines are text: give a string (decode a file's bytes as UTF-8 first), not ${describe(text)}`, [], { input: describe(text) })]);
+  }
   const lines = withoutBom(text).split('\n');
   const errors: DomainError[] = [];
   const events: JsonLineEvent[] = [];
@@ -242,7 +256,8 @@ export const parseJsonLines = (text: string): E.Either<readonly DomainError[], r
  * the event would no longer match its hash. The keys are checked after upcasting, so a key an old
  * schema version had is fine when its upcaster turns it into the current shape; an upcaster drops
  * a key the current shape no longer has by leaving it out of what it returns. (Store reads decode
- * leniently: a store's events were checked when they were written.)
+ * leniently: a store's events were checked when they were written.) Text that is not a string is
+ * refused as {@link parseJsonLines} refuses it.
  *
  * @example
  * decodeJsonLines(text); // right([{ stream, revision, event: LevyEvent }, ...])

@@ -70,6 +70,33 @@ export const isSameCurrency = (a: Currency, b: Currency): boolean =>
  */
 export const currencyName = (c: Currency, other: Currency): string => (c.code === other.code ? `${c.code} (${c.scale} decimals)` : c.code);
 
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+/**
+ * The refusal for a `currency` argument that is not a {@link Currency} (`{ code: 'ABC', scale: 0..6 }`,
+ * as {@link currency} makes), or undefined when it is one. A scale outside 0 to 6 would index past
+ * the powers of ten an amount is scaled by, so it is refused, never read as a scale of 0.
+ */
+const currencyRefusal = (c: unknown): DomainError | undefined => {
+  if (typeof c !== 'object' || c === null) {
+    return domainError('CURRENCY_INVALID', `${describe(c)} is not a currency: pass CNY or one made by currency('JPY', 0)`, ['currency'], { input: describe(c) });
+  }
+  const { code, scale } = c as { code?: unknown; scale?: unknown };
+  if (typeof code !== 'string' || !CURRENCY_CODE.test(code)) {
+    return domainError('CURRENCY_INVALID', `currency code ${describe(code)} must be three capital letters`, ['currency', 'code'], { input: describe(code) });
+  }
+  if (typeof scale !== 'number' || !Number.isInteger(scale) || scale < 0 || scale > 6) {
+    return domainError('CURRENCY_INVALID', `scale ${describe(scale)} of ${code} must be a whole number from 0 to 6`, ['currency', 'scale'], { input: describe(scale) });
+  }
+  return undefined;
+};
+
+// callers test `c !== CNY` first: nearly every amount is in the one CNY object, and that identity is its whole check
+const checkCurrencyArgument = (c: unknown): void => {
+  const refusal = currencyRefusal(c);
+  if (refusal !== undefined) throw new LevyError(refusal);
+};
+
 // ---------------------------------------------------------------------------------------------
 // rounding
 // ---------------------------------------------------------------------------------------------
@@ -83,11 +110,27 @@ export type RoundingMode = 'half-up' | 'half-even' | 'down' | 'up';
 /** The rounding modes, for codecs and documentation. */
 export const ROUNDING_MODES: readonly RoundingMode[] = ['half-up', 'half-even', 'down', 'up'];
 
-const DECIMAL_ROUNDING: Record<RoundingMode, Decimal.Rounding> = {
-  'half-up': D.ROUND_HALF_UP,
-  'half-even': D.ROUND_HALF_EVEN,
-  down: D.ROUND_DOWN,
-  up: D.ROUND_UP,
+const roundingInvalid = (rounding: unknown): LevyError =>
+  new LevyError(domainError('ROUNDING_INVALID', `rounding ${describe(rounding)} is not one of ${ROUNDING_MODES.join(', ')}`, ['rounding'], { input: describe(rounding) }));
+
+/**
+ * The decimal.js rounding of a mode, or a `LevyError` `ROUNDING_INVALID` at `['rounding']` for
+ * anything that is not one of {@link ROUNDING_MODES} (`'DOWN'`, `'sideways'`): a switch, not a
+ * lookup, so `'toString'` is not a mode either.
+ */
+const decimalRounding = (rounding: unknown): Decimal.Rounding => {
+  switch (rounding) {
+    case 'half-up':
+      return D.ROUND_HALF_UP;
+    case 'half-even':
+      return D.ROUND_HALF_EVEN;
+    case 'down':
+      return D.ROUND_DOWN;
+    case 'up':
+      return D.ROUND_UP;
+    default:
+      throw roundingInvalid(rounding);
+  }
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -145,12 +188,18 @@ export class Money {
   /**
    * Parses a canonical or short decimal string ("1234.5", "1234.50", "-3"). Anything else, a JS
    * number included, is `AMOUNT_INVALID`; more decimals than the currency has is
-   * `AMOUNT_TOO_PRECISE` (never a silent round); `path` names the field in the error.
+   * `AMOUNT_TOO_PRECISE` (never a silent round); `path` names the field in the error. A `currency`
+   * that is not a {@link Currency} (a code string such as `'CNY'`, a scale outside 0 to 6) is
+   * `CURRENCY_INVALID` at `['currency']` (or `['currency', 'code' | 'scale']`).
    *
    * @example
    * Money.parse('12.345', ['payment', 'amount']); // left({ code: 'AMOUNT_TOO_PRECISE', path: ['payment', 'amount'], ... })
    */
   static parse(input: unknown, path: readonly string[] = [], currency: Currency = CNY): E.Either<DomainError, Money> {
+    if (currency !== CNY) {
+      const refusal = currencyRefusal(currency);
+      if (refusal !== undefined) return E.left(refusal);
+    }
     if (typeof input !== 'string') {
       return E.left(domainError('AMOUNT_INVALID', `${describe(input)} is not an amount: write amounts as strings such as "1234.50"`, path, { input: describe(input) }));
     }
@@ -164,7 +213,7 @@ export class Money {
         domainError('AMOUNT_TOO_PRECISE', `${describe(input)} has ${frac.length} decimal places; ${currency.code} amounts have at most ${currency.scale}`, path, { input }),
       );
     }
-    const scale = POW10[currency.scale] ?? 1;
+    const scale = POW10[currency.scale] as number;
     const wholeUnits = Number(whole);
     const fracUnits = frac === '' ? 0 : Number(frac.padEnd(currency.scale, '0'));
     const minor = wholeUnits * scale + fracUnits;
@@ -175,7 +224,8 @@ export class Money {
   }
 
   /**
-   * Throwing form of {@link Money.parse}, for literals in code and tests.
+   * Throwing form of {@link Money.parse}, for literals in code and tests: its refusals, currency
+   * included, are thrown as a `LevyError`.
    *
    * @example
    * Money.of('250.60');
@@ -187,12 +237,14 @@ export class Money {
   }
 
   /**
-   * An amount from a whole count of minor units (fen). Accepts a safe integer or a bigint.
+   * An amount from a whole count of minor units (fen). Accepts a safe integer or a bigint; throws
+   * `AMOUNT_INVALID` for anything else and `CURRENCY_INVALID` for a currency that is not one.
    *
    * @example
    * Money.fromMinorUnits(25060).toString(); // '250.60'
    */
   static fromMinorUnits(minor: number | bigint, currency: Currency = CNY): Money {
+    if (currency !== CNY) checkCurrencyArgument(currency);
     if (typeof minor === 'bigint') {
       if (minor > BigInt(Number.MAX_SAFE_INTEGER) || minor < -BigInt(Number.MAX_SAFE_INTEGER)) throw tooLarge(`${minor} minor units`);
       return new Money(Number(minor), currency);
@@ -203,9 +255,11 @@ export class Money {
     return new Money(minor, currency);
   }
 
-  /** Zero in a currency. @example Money.zero().toString(); // '0.00' */
+  /** Zero in a currency; `CURRENCY_INVALID` for one that is not. @example Money.zero().toString(); // '0.00' */
   static zero(currency: Currency = CNY): Money {
-    return currency === CNY ? ZERO_CNY : new Money(0, currency);
+    if (currency === CNY) return ZERO_CNY;
+    checkCurrencyArgument(currency);
+    return new Money(0, currency);
   }
 
   // -- arithmetic -----------------------------------------------------------------------------
@@ -242,7 +296,9 @@ export class Money {
   /**
    * Multiplies by one or more exact factors (rate, area, price, months) and rounds once to the
    * currency's scale. Factors are exact decimals, plain decimal strings or whole numbers; a
-   * fractional JS number throws `DECIMAL_INVALID`.
+   * fractional JS number, anything else (an object, null) and an empty list throw
+   * `DECIMAL_INVALID` (path `['factors']`, or `['factors', '<index>']` in a list); a rounding that
+   * is not one of {@link ROUNDING_MODES} throws `ROUNDING_INVALID` at `['rounding']`.
    *
    * @example
    * Money.of('10000.00').times(['0.0003', 300]).toString(); // '900.00'
@@ -251,18 +307,22 @@ export class Money {
   times(factors: Factor | readonly Factor[], rounding: RoundingMode = 'half-up'): Money {
     // exact integer math: the product of the factors is (coefficient, 10^-scale), so the result is
     // minor × coefficient / 10^scale rounded once; safe integers when they fit, bigint otherwise
+    // half-up, the default, is the common case: one comparison before the check of the others
+    if (rounding !== 'half-up') checkRounding(rounding);
     let coefficient: number | bigint;
     let scale: number;
     if (Array.isArray(factors)) {
+      const list = factors as readonly Factor[];
+      if (list.length === 0) throw noFactors();
       coefficient = 1;
       scale = 0;
-      for (const f of factors as readonly Factor[]) {
-        const p = parseFactor(f);
+      for (let i = 0; i < list.length; i++) {
+        const p = parseFactor(list[i] as Factor, i);
         coefficient = multiplyExact(coefficient, p);
         scale += p.scale;
       }
     } else {
-      const p = parseFactor(factors as Factor);
+      const p = parseFactor(factors as Factor, -1);
       coefficient = p.small ?? p.coefficient;
       scale = p.scale;
     }
@@ -272,6 +332,7 @@ export class Money {
   /**
    * The exact product with one or more factors, in major units (yuan) and before any rounding, as
    * a plain decimal string without trailing zeros: what a calculation records as its `unrounded`.
+   * Refuses factors as {@link Money.times} does (`DECIMAL_INVALID`).
    *
    * @example
    * Money.of('1000.00').timesUnrounded(['0.0003', 47]); // '14.1'
@@ -280,8 +341,11 @@ export class Money {
   timesUnrounded(factors: Factor | readonly Factor[]): string {
     let coefficient: number | bigint = 1;
     let scale = this.currency.scale;
-    for (const f of (Array.isArray(factors) ? factors : [factors]) as readonly Factor[]) {
-      const p = parseFactor(f);
+    const isList = Array.isArray(factors);
+    const list = (isList ? factors : [factors]) as readonly Factor[];
+    if (list.length === 0) throw noFactors();
+    for (let i = 0; i < list.length; i++) {
+      const p = parseFactor(list[i] as Factor, isList ? i : -1);
       coefficient = multiplyExact(coefficient, p);
       scale += p.scale;
     }
@@ -301,25 +365,31 @@ export class Money {
   }
 
   /**
-   * An amount from an exact decimal count of minor units, rounded to a whole one.
+   * An amount from an exact decimal count of minor units, rounded to a whole one. A rounding that
+   * is not one of {@link ROUNDING_MODES} (`'DOWN'`) is `ROUNDING_INVALID`, never decimal.js's
+   * default; a currency that is not one `CURRENCY_INVALID`.
    *
    * @example
    * Money.fromMinorDecimal(dec('25060.5'), 'half-up').toString(); // '250.61'
    */
   static fromMinorDecimal(minor: ExactDecimal, rounding: RoundingMode = 'half-up', currency: Currency = CNY): Money {
-    const rounded = minor.toDecimalPlaces(0, DECIMAL_ROUNDING[rounding]);
+    if (currency !== CNY) checkCurrencyArgument(currency);
+    const rounded = minor.toDecimalPlaces(0, decimalRounding(rounding));
     if (rounded.abs().greaterThan(Number.MAX_SAFE_INTEGER)) throw tooLarge('the product');
     return new Money(Number(rounded.toFixed(0)), currency);
   }
 
   /**
-   * Rounds an exact decimal amount in major units (yuan) to the currency's scale.
+   * Rounds an exact decimal amount in major units (yuan) to the currency's scale. Refuses a
+   * rounding or a currency as {@link Money.fromMinorDecimal} does.
    *
    * @example
    * Money.round(dec('250.605')).toString(); // '250.61'
+   * Money.round(dec('1.005'), 'DOWN'); // throws ROUNDING_INVALID at ['rounding']
    */
   static round(major: ExactDecimal, rounding: RoundingMode = 'half-up', currency: Currency = CNY): Money {
-    return Money.fromMinorDecimal(major.times(POW10[currency.scale] ?? 1), rounding, currency);
+    if (currency !== CNY) checkCurrencyArgument(currency);
+    return Money.fromMinorDecimal(major.times(POW10[currency.scale] as number), rounding, currency);
   }
 
   /** The amount as an exact decimal in major units (yuan), for rate arithmetic. */
@@ -379,12 +449,13 @@ export class Money {
 
   /**
    * The exact sum of a list (zero for an empty one). All amounts must share the currency, code and
-   * scale (`CURRENCY_MISMATCH`).
+   * scale (`CURRENCY_MISMATCH`); a `currency` that is not one is `CURRENCY_INVALID`.
    *
    * @example
    * Money.sum([Money.of('0.10'), Money.of('0.20')]).toString(); // '0.30'
    */
   static sum(amounts: Iterable<Money>, currency: Currency = CNY): Money {
+    if (currency !== CNY) checkCurrencyArgument(currency);
     let acc = 0;
     if (Array.isArray(amounts)) {
       // arrays are the common case: an indexed loop and a currency identity check before the code and scale compare
@@ -412,14 +483,23 @@ export class Money {
    * ties to the lower index. A negative total is split as its absolute value, then negated.
    * Ratios are non-negative exact decimals (areas, weights) and not all zero.
    *
+   * Throws `AMOUNT_INVALID` at `['total']` for a total that is not a Money,
+   * `ALLOCATION_RATIOS_INVALID` at `['ratios']` for ratios that are not an array,
+   * `ALLOCATION_EMPTY` for none, `DECIMAL_INVALID` at `['ratios', '<index>']` for a ratio that is
+   * not an exact decimal, `ALLOCATION_RATIO_NEGATIVE` and `ALLOCATION_RATIOS_ZERO`.
+   *
    * @example
    * Money.allocate(Money.of('100.00'), ['1', '1', '1']).map(String); // ['33.34', '33.33', '33.33']
    * Money.allocate(Money.of('10.00'), ['89.50', '120.25']).map(String); // ['4.27', '5.73']
    */
   static allocate(total: Money, ratios: readonly Factor[]): Money[] {
+    if (!(total instanceof Money)) throw notMoney(total);
+    if (!Array.isArray(ratios)) {
+      throw new LevyError(domainError('ALLOCATION_RATIOS_INVALID', `the ratios must be an array of decimals such as ['89.50', '120.25'], not ${describe(ratios)}`, ['ratios'], { input: describe(ratios) }));
+    }
     if (ratios.length === 0) throw new LevyError(domainError('ALLOCATION_EMPTY', 'there must be at least one part to allocate to', ['ratios']));
-    const decimals = ratios.map((r, i) => {
-      const d = dec(r);
+    const decimals = (ratios as readonly Factor[]).map((r, i) => {
+      const d = ratioOf(r, i);
       // lessThan, not isNegative: '-0' is zero, as '0' is
       if (d.lessThan(0)) throw new LevyError(domainError('ALLOCATION_RATIO_NEGATIVE', `ratio ${d.toString()} is below zero`, ['ratios', String(i)]));
       return d;
@@ -446,13 +526,15 @@ export class Money {
   /**
    * Splits `total` into `n` parts that differ by at most one minor unit and sum to `total`; the
    * extra minor units go to the first parts (a yearly fee into months: January first). `n` is a
-   * whole number from 1 to {@link MAX_SPLIT_PARTS}, else `SPLIT_PARTS_INVALID` (path `['n']`).
+   * whole number from 1 to {@link MAX_SPLIT_PARTS}, else `SPLIT_PARTS_INVALID` (path `['n']`); a
+   * total that is not a Money is `AMOUNT_INVALID` (path `['total']`).
    *
    * @example
    * Money.split(Money.of('3000.00'), 12).map(String); // 12 × '250.00'
    * Money.split(Money.of('1000.00'), 12)[0]!.toString(); // '83.34'
    */
   static split(total: Money, n: number): Money[] {
+    if (!(total instanceof Money)) throw notMoney(total);
     if (!Number.isSafeInteger(n) || n < 1 || n > MAX_SPLIT_PARTS) {
       throw new LevyError(domainError('SPLIT_PARTS_INVALID', `cannot split into ${String(n)} parts; give a whole number from 1 to ${MAX_SPLIT_PARTS}`, ['n'], { n: describe(n) }));
     }
@@ -511,8 +593,39 @@ const FACTOR_CACHE_LIMIT = 256;
 const stringFactors = new Map<string, ParsedFactor>();
 const decimalFactors = new WeakMap<object, ParsedFactor>();
 
-const invalidFactor = (input: unknown): LevyError =>
-  new LevyError(domainError('DECIMAL_INVALID', `${describe(input)} is not a plain decimal string such as "2.80"`, [], { input: describe(input) }));
+// where a factor sits: -1 for a lone factor, else its index in the list
+const factorPath = (at: number): readonly string[] => (at < 0 ? ['factors'] : ['factors', String(at)]);
+
+const invalidFactor = (input: unknown, at: number): LevyError =>
+  new LevyError(domainError('DECIMAL_INVALID', `${describe(input)} is not a plain decimal string such as "2.80"`, factorPath(at), { input: describe(input) }));
+
+// multiplying by no factor at all is a slip (a list left empty), not a multiplication by 1
+const noFactors = (): LevyError => new LevyError(domainError('DECIMAL_INVALID', 'there is no factor to multiply by: give at least one', ['factors']));
+
+const checkRounding = (rounding: unknown): void => {
+  switch (rounding) {
+    case 'half-up':
+    case 'half-even':
+    case 'down':
+    case 'up':
+      return;
+    default:
+      throw roundingInvalid(rounding);
+  }
+};
+
+const notMoney = (total: unknown): LevyError =>
+  new LevyError(domainError('AMOUNT_INVALID', `the total must be a Money amount such as Money.of('100.00'), not ${describe(total)}`, ['total'], { input: describe(total) }));
+
+// a ratio as an exact decimal; a refusal names the ratio's place in the list
+const ratioOf = (r: unknown, i: number): ExactDecimal => {
+  try {
+    return dec(r as Factor);
+  } catch (e) {
+    if (e instanceof LevyError) throw new LevyError({ ...e.error, path: ['ratios', String(i)] });
+    throw e;
+  }
+};
 
 const fromDigits = (sign: string, whole: string, frac: string): ParsedFactor => {
   const trimmed = frac.replace(/0+$/, '');
@@ -521,9 +634,9 @@ const fromDigits = (sign: string, whole: string, frac: string): ParsedFactor => 
   return { coefficient, small, scale: trimmed.length };
 };
 
-const parseFactorString = (input: string, original: unknown): ParsedFactor => {
+const parseFactorString = (input: string, original: unknown, at: number): ParsedFactor => {
   const m = PLAIN_FACTOR.exec(input);
-  if (m === null) throw invalidFactor(original);
+  if (m === null) throw invalidFactor(original, at);
   const [, sign = '', whole = '0', frac = ''] = m;
   return fromDigits(sign, whole, frac);
 };
@@ -531,11 +644,11 @@ const parseFactorString = (input: string, original: unknown): ParsedFactor => {
 const SMALL_FACTORS = 4096;
 const smallFactors: (ParsedFactor | undefined)[] = [];
 
-const parseFactor = (f: Factor): ParsedFactor => {
+const parseFactor = (f: Factor, at: number): ParsedFactor => {
   if (typeof f === 'string') {
     let p = stringFactors.get(f);
     if (p === undefined) {
-      p = parseFactorString(f, f);
+      p = parseFactorString(f, f, at);
       if (stringFactors.size >= FACTOR_CACHE_LIMIT) stringFactors.clear();
       stringFactors.set(f, p);
     }
@@ -543,16 +656,18 @@ const parseFactor = (f: Factor): ParsedFactor => {
   }
   if (typeof f === 'number') {
     // same rule as dec(): a JS number factor must be a safe integer
-    if (!Number.isSafeInteger(f)) throw new LevyError(domainError('DECIMAL_INVALID', `number ${f} is not a safe integer; pass decimals as strings`, []));
+    if (!Number.isSafeInteger(f)) throw new LevyError(domainError('DECIMAL_INVALID', `number ${f} is not a safe integer; pass decimals as strings`, factorPath(at), { input: describe(f) }));
     // day counts (penalties) repeat: small whole numbers are parsed once each
     if (f >= 0 && f < SMALL_FACTORS) return (smallFactors[f] ??= { coefficient: BigInt(f), small: f, scale: 0 });
     return { coefficient: BigInt(f), small: f, scale: 0 };
   }
   if (typeof f === 'bigint') return fromDigits(f < 0n ? '-' : '', (f < 0n ? -f : f).toString(), '');
-  let p = decimalFactors.get(f);
+  // WeakMap#get answers undefined for null or a primitive: the check below runs on a miss only
+  let p = decimalFactors.get(f as object);
   if (p === undefined) {
-    if (!f.isFinite()) throw invalidFactor(f.toString());
-    p = parseFactorString(f.toFixed(), f.toString());
+    if (!D.isDecimal(f)) throw invalidFactor(f, at);
+    if (!f.isFinite()) throw invalidFactor(f.toString(), at);
+    p = parseFactorString(f.toFixed(), f.toString(), at);
     decimalFactors.set(f, p);
   }
   return p;
@@ -649,8 +764,10 @@ const roundingStep = (twiceRemainder: number, divisor: number, quotient: number,
 export class MoneyTotal {
   private minor = 0;
 
-  /** A zero total in `currency` (CNY unless given). */
-  constructor(readonly currency: Currency = CNY) {}
+  /** A zero total in `currency` (CNY unless given); `CURRENCY_INVALID` for a currency that is not one. */
+  constructor(readonly currency: Currency = CNY) {
+    if (currency !== CNY) checkCurrencyArgument(currency);
+  }
 
   /** Adds `amount` to the total. */
   add(amount: Money): void {

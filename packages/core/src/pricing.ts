@@ -14,7 +14,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { ExactDecimal, describe, parseDecimal } from './decimal.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
 import { Money, ROUNDING_MODES, type RoundingMode } from './money.js';
-import { isInputObject, unknownField } from './unknown-field.js';
+import { closestName, isInputObject, unknownField } from './unknown-field.js';
 
 // ---------------------------------------------------------------------------------------------
 // model
@@ -369,13 +369,16 @@ export const splitIntoMonths = (total: Money, months: number): readonly Money[] 
  * is `PRICE_NOT_FOUND`. The price is returned as written; pricing functions validate it. Prices
  * that are not `{ byUseType, byGrade? }` with objects for tables, or a use type or grade that is
  * not a string, are `PRICES_INVALID` (path `['prices']`, `['prices', 'byUseType']`,
- * `['prices', 'byGrade']`, `['useType']` or `['grade']`).
+ * `['prices', 'byGrade']`, `['useType']` or `['grade']`). A key of the prices beside `byUseType`
+ * and `byGrade`, such as a misspelt `bygrade` whose grades would otherwise go unread, is
+ * `CHARGE_INPUT_UNKNOWN_FIELD` at `['prices', 'bygrade']`.
  *
  * @example
  * const prices = { byUseType: { residential: '2.80', commercial: '6.50' }, byGrade: { 'office-A': '9.00' } };
  * priceFor(prices, 'commercial', 'office-A'); // right('9.00')
  * priceFor(prices, 'residential');            // right('2.80')
  * priceFor(prices, 'parking');                // left PRICE_NOT_FOUND
+ * priceFor({ byUseType: { commercial: '6.50' }, bygrade: { 'office-A': '9.00' } }, 'commercial', 'office-A'); // left CHARGE_INPUT_UNKNOWN_FIELD
  */
 export const priceFor = (
   prices: { byUseType: Readonly<Record<string, string>>; byGrade?: Readonly<Record<string, string>> },
@@ -407,9 +410,17 @@ export const priceForUnchecked = (
   return E.left(domainError('PRICE_NOT_FOUND', `the fee schedule has no price for ${where}`, grade === undefined ? ['useType'] : ['grade'], { useType, grade }));
 };
 
+const PRICES_FIELDS: ReadonlySet<string> = new Set(['byUseType', 'byGrade']);
+
 const checkPrices = (prices: unknown, useType: unknown, grade: unknown): DomainError | null => {
   const invalid = (message: string, path: readonly string[]): DomainError => domainError('PRICES_INVALID', message, path);
   if (!isInputObject(prices)) return invalid(`the prices must be an object { byUseType, byGrade? }, not ${describe(prices)}`, ['prices']);
+  // a misspelt bygrade would leave every grade's price unread and the use type's charged instead
+  const unknown = unknownField(prices, PRICES_FIELDS);
+  if (unknown !== undefined) {
+    const meant = closestName(unknown, [...PRICES_FIELDS]);
+    return domainError('CHARGE_INPUT_UNKNOWN_FIELD', `the prices have no field ${describe(unknown)}${meant === undefined ? '' : ` (did you mean ${meant}?)`}; the fields are byUseType and byGrade`, ['prices', unknown], { input: unknown });
+  }
   if (!isInputObject(prices.byUseType)) return invalid(`byUseType must be an object of prices by use type, not ${describe(prices.byUseType)}`, ['prices', 'byUseType']);
   if (prices.byGrade !== undefined && !isInputObject(prices.byGrade)) return invalid(`byGrade must be an object of prices by grade, not ${describe(prices.byGrade)}`, ['prices', 'byGrade']);
   if (typeof useType !== 'string') return invalid(`the use type must be a string such as "residential", not ${describe(useType)}`, ['useType']);

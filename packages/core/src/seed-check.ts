@@ -32,10 +32,8 @@ const appendChecked = (e: Readonly<Record<string, unknown>>, at: readonly string
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
     const { path, message, details } = err.error;
-    const rest = path[0] === 'events' ? path.slice(2) : path;
-    // a path inside data or meta starts at '$': say which of the two it is in
-    const part = details?.part;
-    const where = rest[0]?.startsWith('$') && (part === 'data' || part === 'meta') ? [part, ...rest] : rest;
+    // the append check names the field inside the event (['events', '0', 'data', 'at']): keep what follows the index
+    const where = path[0] === 'events' ? path.slice(2) : path;
     throw invalid(`seed event ${index}: ${message}`, [...at, ...where], details);
   }
 };

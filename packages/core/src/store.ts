@@ -580,7 +580,8 @@ export const canonicalJsonFast = (value: unknown): string => {
  * `OPTIONS_INVALID`) naming the offending field. Nothing is dropped on the way to the store: a
  * value without a single JSON form anywhere in `data` or `meta` (a Map, a Set, a Date, a class
  * instance, `undefined` or a gap in an array, a float, a bigint) is `EVENT_INVALID`, with the path
- * `canonicalJson` gives after the event's index (`['events', '0', '$.lines']`); `data` or `meta`
+ * to it inside the event, one segment a key or index (`['events', '0', 'data', 'lines', '0']`;
+ * `details.part` says `data` or `meta` too); `data` or `meta`
  * that is itself not a plain object is refused at `['events', '0', 'data']` (or `'meta'`), and a
  * field beside type, data and meta, which no store would keep, at `['events', '0', <field>]`.
  * The stream id, each type and each `meta.eventId` must be well formed (no lone UTF-16
@@ -640,7 +641,7 @@ const checkEvent = (e: unknown, i: number, id: string, seen: Set<string>): Check
   let dataJson: string;
   const metaKeys: string[] = [];
   const metaEntries: string[] = [];
-  // canonicalJson's path starts at '$' for data and meta alike: the message says which
+  // canonicalJson's path starts at '$' for data and meta alike: the path and details.part say which
   let part: 'data' | 'meta' = 'data';
   try {
     dataJson = canonicalJsonFast(data);
@@ -659,7 +660,8 @@ const checkEvent = (e: unknown, i: number, id: string, seen: Set<string>): Check
     }
   } catch (err) {
     if (err instanceof LevyError) {
-      throw invalid(`the ${part} of event ${JSON.stringify(eventId)} is not plain JSON: ${err.error.message}`, ['events', String(i), ...err.error.path], { eventId, part });
+      const at = jsonPathSegments(part === 'data' ? data : meta, err.error.path[0]);
+      throw invalid(`the ${part} of event ${JSON.stringify(eventId)} is not plain JSON: ${err.error.message}`, ['events', String(i), part, ...at], { eventId, part });
     }
     throw err;
   }
@@ -668,6 +670,56 @@ const checkEvent = (e: unknown, i: number, id: string, seen: Set<string>): Check
     throw invalid(`event ${JSON.stringify(eventId)} is ${dataJson.length + metaJson.length} characters of JSON; the limit is ${STORE_LIMITS.eventJsonLength}`, ['events', String(i), 'data']);
   }
   return { type, eventId, dataJson, metaJson, metaKeys, metaEntries };
+};
+
+/**
+ * The path canonicalJson names in one string (`'$.lines[0]'`) as the segments of a DomainError's
+ * path (`['lines', '0']`). A key may itself hold `.` or `[`, so the string is not split blindly but
+ * read against the value it was found in: at each object, a key the rest of the string starts
+ * with; at each array, an index; the place reached must be one canonicalJson refuses. Only a
+ * refusal comes here, so its cost does not matter. Falls back to the string itself (`['$.x']`)
+ * should the value not lead there (a getter that answers differently the second time).
+ */
+const jsonPathSegments = (root: unknown, at: string | undefined): string[] => {
+  if (at === undefined) return [];
+  const refused = (value: unknown): boolean => {
+    try {
+      canonicalJson(value);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  const walk = (value: unknown, rest: string): string[] | undefined => {
+    if (rest === '') return refused(value) ? [] : undefined;
+    if (typeof value !== 'object' || value === null) return undefined;
+    const withToJson = value as { toJSON?: () => unknown };
+    // canonicalJson writes what toJSON returns at the object's own place
+    const v = typeof withToJson.toJSON === 'function' ? withToJson.toJSON() : value;
+    if (Array.isArray(v)) {
+      const m = /^\[(0|[1-9][0-9]*)\]/.exec(rest);
+      if (m === null) return undefined;
+      const below = walk(v[Number(m[1])], rest.slice(m[0].length));
+      return below === undefined ? undefined : [m[1]!, ...below];
+    }
+    if (typeof v !== 'object' || v === null) return undefined;
+    // sorted, as canonicalJson meets them
+    for (const k of Object.keys(v).sort()) {
+      if (!rest.startsWith(`.${k}`)) continue;
+      const below = walk((v as Record<string, unknown>)[k], rest.slice(k.length + 1));
+      if (below !== undefined) return [k, ...below];
+    }
+    return undefined;
+  };
+  try {
+    if (at.startsWith('$')) {
+      const segments = walk(root, at.slice(1));
+      if (segments !== undefined) return segments;
+    }
+  } catch {
+    // a value that throws when read again: keep canonicalJson's own words below
+  }
+  return [at];
 };
 
 /**

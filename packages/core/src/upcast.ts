@@ -56,13 +56,22 @@ export interface RawEvent {
  * version from the event's own up to the current one (a missing step for a type that did not
  * change is the identity) and sets `meta.schemaVersion`. A missing `schemaVersion` means 0.
  * Refuses `SCHEMA_VERSION_INVALID` and `SCHEMA_VERSION_TOO_NEW` (written by newer code: upgrade
- * before reading). An event already current is returned as is (same object).
+ * before reading), and `EVENT_INVALID` (as `decodeEvent` calls an event it cannot read) for what
+ * it cannot read a version from: an event that is not an object (path `[]`), one without a `meta`
+ * object (`['meta']`), and one to upcast without a `data` object (`['data']`). An event already
+ * current is returned as is (same object).
  *
  * @example
  * upcastEvent({ type: 'PaymentReceived', data: legacyData, meta: { ...meta, schemaVersion: 0 } });
+ * upcastEvent({ type: 'PaymentReceived', data: legacyData }); // left EVENT_INVALID at ['meta']
  */
 export const upcastEvent = <T extends RawEvent>(event: T, registry: UpcasterRegistry = LEVY_UPCASTERS): E.Either<DomainError, T> => {
-  const raw = event.meta.schemaVersion;
+  if (!isInputObject(event)) return E.left(domainError('EVENT_INVALID', `${describe(event)} is not an event { type, data, meta }`, [], { input: describe(event) }));
+  const meta: unknown = event.meta;
+  if (!isInputObject(meta)) {
+    return E.left(domainError('EVENT_INVALID', `this ${describeType(event)} event has ${describe(meta)} for its meta, not an object with its eventId and schemaVersion`, ['meta'], { input: describe(meta) }));
+  }
+  const raw = meta.schemaVersion;
   if (raw === CURRENT_SCHEMA_VERSION) return E.right(event);
   const from = raw === undefined ? 0 : raw;
   if (typeof from !== 'number' || !Number.isSafeInteger(from) || from < 0) {
@@ -78,6 +87,10 @@ export const upcastEvent = <T extends RawEvent>(event: T, registry: UpcasterRegi
       ),
     );
   }
+  // an upcaster reads the data: without an object there is nothing to bring up to date
+  if (!isInputObject(event.data)) {
+    return E.left(domainError('EVENT_INVALID', `this ${describeType(event)} event has ${describe(event.data)} for its data, not an object`, ['data'], { input: describe(event.data) }));
+  }
   let data = event.data;
   const steps = registry[event.type];
   for (let v = from; v < CURRENT_SCHEMA_VERSION; v++) {
@@ -90,7 +103,7 @@ export const upcastEvent = <T extends RawEvent>(event: T, registry: UpcasterRegi
 /**
  * {@link upcastEvent} for a reader that returns events rather than an Either (a projection's
  * fold, a test log): the event at the current version, or a thrown `LevyError` with upcastEvent's
- * code (`SCHEMA_VERSION_TOO_NEW`, `SCHEMA_VERSION_INVALID`) whose message names the event (its
+ * code (`SCHEMA_VERSION_TOO_NEW`, `SCHEMA_VERSION_INVALID`, `EVENT_INVALID`) whose message names the event (its
  * type, id, stream and revision when it has them) and whose details add `streamId`, `eventId` and
  * `position`. A current event is returned as is, for one comparison.
  *
@@ -98,23 +111,29 @@ export const upcastEvent = <T extends RawEvent>(event: T, registry: UpcasterRegi
  * const e = upcastOrThrow(stored); // stored itself when it is current
  */
 export const upcastOrThrow = <T extends RawEvent>(event: T, registry: UpcasterRegistry = LEVY_UPCASTERS): T => {
-  if (event.meta.schemaVersion === CURRENT_SCHEMA_VERSION) return event;
+  // optional chaining: an event without meta is refused by upcastEvent below, not a TypeError here
+  if ((event as Partial<RawEvent> | null | undefined)?.meta?.schemaVersion === CURRENT_SCHEMA_VERSION) return event;
   const up = upcastEvent(event, registry);
   if (E.isRight(up)) return up.right;
+  if (!isInputObject(event)) throw new LevyError(up.left);
   const placed = event as RawEvent & { readonly streamId?: unknown; readonly stream?: unknown; readonly revision?: unknown; readonly position?: unknown };
+  const eventId: unknown = isInputObject(event.meta) ? event.meta.eventId : undefined;
   const stream = typeof placed.streamId === 'string' ? placed.streamId : typeof placed.stream === 'string' ? placed.stream : undefined;
-  const where = `${event.type} ${JSON.stringify(event.meta.eventId)}${stream === undefined ? '' : ` of ${JSON.stringify(stream)}`}${typeof placed.revision === 'bigint' ? ` at revision ${placed.revision}` : ''}`;
+  const where = `${describeType(event)} ${JSON.stringify(eventId) ?? 'without an id'}${stream === undefined ? '' : ` of ${JSON.stringify(stream)}`}${typeof placed.revision === 'bigint' ? ` at revision ${placed.revision}` : ''}`;
   throw new LevyError({
     ...up.left,
     message: `${where}: ${up.left.message}`,
     details: {
       ...up.left.details,
-      eventId: event.meta.eventId,
+      eventId,
       ...(stream === undefined ? {} : { streamId: stream }),
       ...(typeof placed.position === 'bigint' ? { position: placed.position.toString() } : {}),
     },
   });
 };
+
+// an event's type for a message, whatever it holds
+const describeType = (event: { readonly type?: unknown }): string => (typeof event.type === 'string' ? event.type : `untyped (${describe(event.type)})`);
 
 const EVENT_TYPE_NAMES: ReadonlySet<string> = new Set(EVENT_TYPES);
 const VERSION_KEY = /^(0|[1-9][0-9]{0,8})$/;
