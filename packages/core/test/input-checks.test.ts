@@ -8,7 +8,6 @@ import {
   type Currency,
   DEFAULT_DUE_RULE,
   type DueRule,
-  LevyError,
   Money,
   MoneyTotal,
   type NewEvent,
@@ -31,17 +30,10 @@ import {
   verifyChain,
   zonedDateTimeOf,
 } from '@levy/core';
+import { thrown } from '../../testkit/test/support/refusals.js';
 
 /** The code and path of what `f` throws; a raw error (not a LevyError) fails the test. */
-const refusal = (f: () => unknown): { code: string; path: readonly string[] } => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof LevyError) return { code: e.code, path: e.error.path };
-    throw new Error(`expected a LevyError, got ${String(e)}`);
-  }
-  throw new Error('expected a refusal, got an answer');
-};
+const refusal = thrown;
 
 const leftOf = <A>(r: E.Either<{ code: string; path: readonly string[] }, A>): { code: string; path: readonly string[] } => {
   if (E.isRight(r)) throw new Error('expected a Left');
@@ -234,14 +226,10 @@ describe('verifyChain: a log that is not one', () => {
 
 describe('sealEvent: the revision, the prevHash and the event', () => {
   const event = { type: 'T', data: { n: 1 }, meta: { eventId: 'e1' } };
+  // a StoreError, as every store refusal is
   const storeRefusal = (f: () => unknown): { code: string; path: readonly string[] } => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof StoreError) return { code: e.code, path: e.error.path };
-      throw new Error(`expected a StoreError, got ${String(e)}`);
-    }
-    throw new Error('expected a refusal');
+    expect(f).toThrow(StoreError);
+    return thrown(f);
   };
   it('refuses a revision that is not a bigint from 0n', () => {
     expect(storeRefusal(() => sealEvent('s', -1n, null, event))).toEqual({ code: 'EVENT_INVALID', path: ['revision'] });

@@ -1,27 +1,15 @@
 // What a user meets when SQLite itself says no: each driver code the store maps (driver-error.ts,
 // schema.ts), in the situation that produces it, with the StoreError the caller gets instead, and
 // beside it the nearest situation that is fine.
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isStoreError } from '@levy/core';
 import { openSqliteEventStore } from '../src/index.js';
 import { driverError, isBusy } from '../src/driver-error.js';
+import { collect, ev, failure, tempFiles } from './fixtures/files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'levy-sqlite-driver-'));
-let n = 0;
-const file = (): string => join(dir, `t-${n++}.db`);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const ev = (eventId: string, data: Record<string, unknown> = {}) => ({ type: 'T', data, meta: { eventId } });
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const x of items) out.push(x);
-  return out;
-};
-const failure = async (p: Promise<unknown>): Promise<unknown> => p.then(() => 'no error', (e: unknown) => e);
+const file = tempFiles('levy-sqlite-driver-');
 // the StoreError's fields a caller reads, or what was thrown instead
 const refusal = async (p: Promise<unknown>): Promise<unknown> => {
   const e = await failure(p);

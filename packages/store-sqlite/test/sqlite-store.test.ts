@@ -1,27 +1,15 @@
 // What only a file-backed store has to prove: its file format, locks, crashes and other processes.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type StoredEvent, isStoreError, openMemoryEventStore, verifyChain } from '@levy/core';
 import { LEVY_APPLICATION_ID, SCHEMA_VERSION, openSqliteEventStore } from '../src/index.js';
+import { collect, ev, failure, tempFiles } from './fixtures/files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'levy-sqlite-'));
-let n = 0;
-const file = (): string => join(dir, `t-${n++}.db`);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const ev = (eventId: string, data: Record<string, unknown> = {}) => ({ type: 'T', data, meta: { eventId } });
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const x of items) out.push(x);
-  return out;
-};
-const failure = async (p: Promise<unknown>): Promise<unknown> => p.then(() => 'no error', (e: unknown) => e);
+const file = tempFiles('levy-sqlite-');
 
 describe('file format', () => {
   it('creates a Levy store: application id, schema version, migrations table, WAL', async () => {
