@@ -4,7 +4,8 @@
  * append (`checkAppend`: stream id, type, plain JSON data and meta, an event id, no lone
  * surrogate, the size limit) and of a read (a `meta.hash`), plus what a stored event adds: only
  * the fields a store keeps, positions that increase, revisions from 0n without gaps in each
- * stream, event ids used once, and a hash chain the store would have sealed itself. The first
+ * stream, event ids used once, a hash chain the store would have sealed itself, and every head a
+ * `PeriodClosed` sealed present with its hash (as `verifyChain` checks a whole log). The first
  * fault throws a {@link StoreError} naming it under `['seed', <index>, ...]`; nothing is taken.
  *
  * @example
@@ -14,7 +15,7 @@
  * checkSeed([{ ...log[0], data: new Map() }]); // throws EVENT_INVALID at ['seed', '0', 'data']
  */
 import { describe } from './decimal.js';
-import { type ChainHead, checkLink, sealChecked } from './hash-chain.js';
+import { type ChainHead, checkLink, sealChecked, verifyChain } from './hash-chain.js';
 import { type CheckedEvent, type StoredEvent, StoreError, checkAppend, storeError } from './store.js';
 import { isInputObject } from './unknown-field.js';
 
@@ -115,6 +116,13 @@ export const checkSeed = (seed: Iterable<unknown>): StoredEvent[] => {
       data: JSON.parse(row.dataJson) as StoredEvent['data'],
       meta: JSON.parse(row.sealedMetaJson) as StoredEvent['meta'],
     };
+  }
+  // every head a PeriodClosed sealed is in the seed with the hash it sealed, as verifyChain asks of a
+  // log: the one removal the links cannot show is an account's last events after its close
+  const sealed = verifyChain(out);
+  if (!sealed.ok) {
+    const index = out.indexOf(sealed.at);
+    throw storeError('CHAIN_BROKEN', `seed event ${index}: ${sealed.reason}`, ['seed', String(index)], { streamId: sealed.at.streamId, revision: sealed.at.revision, eventId: sealed.at.meta.eventId, break: sealed.code });
   }
   return out;
 };

@@ -201,6 +201,21 @@ describe('in-memory store seed', () => {
     // the stream is part of what is sealed: an event moved to another stream no longer matches
     expect(chain([{ ...x1, streamId: 'w', revision: 0n, meta: { ...x1.meta, prevHash: null } }])).toEqual({ code: 'CHAIN_BROKEN', path: ['seed', '0', 'meta', 'hash'], break: 'HASH_MISMATCH' });
   });
+  it("refuses a seed missing an account's last events that a PeriodClosed sealed, as verifyChain would", async () => {
+    const a = openMemoryEventStore();
+    const acct = 'levy.account-c1.u1';
+    await a.appendToStream(acct, [0, 1, 2].map((i) => ({ type: 'T', data: { i }, meta: { eventId: `n${i}` } })));
+    const [head] = await collect(a.readStream(acct, { direction: 'backwards', max: 1 }));
+    await a.appendToStream('levy.community-c1', [{ type: 'PeriodClosed', data: { heads: [{ streamId: acct, revision: head!.revision.toString(), hash: head!.meta.hash }] }, meta: { eventId: 'close-1' } }]);
+    const whole = await collect(a.readAll());
+    expect(openMemoryEventStore({ seed: whole })).toBeDefined();
+    // n2 removed: every link that is left still holds, so only the seal shows it
+    const cut = whole.filter((e) => e.meta.eventId !== 'n2');
+    expect(verifyChain(cut)).toMatchObject({ ok: false, code: 'SEALED_HEAD_MISSING' });
+    const e = refused(cut);
+    expect([e.code, e.path, e.details?.break, e.details?.eventId]).toEqual(['CHAIN_BROKEN', ['seed', '2'], 'SEALED_HEAD_MISSING', 'close-1']);
+    expect(e.message).toContain('events the close sealed were removed');
+  });
   it('opens no store when the last event is bad, and says so when reading the seed fails', async () => {
     const seed = await log();
     expect(refused([...seed, { ...seed[2]!, revision: 5n, position: 9n }])).toMatchObject({ code: 'EVENT_INVALID', path: ['seed', '3', 'revision'] });
