@@ -164,17 +164,30 @@ export const areaOn = (unit: UnitRecord, day: EpochDay): string => {
 };
 
 /**
- * The fee schedule a period is billed from: the highest version that takes effect on or before the
- * period's last day among those published (公示) on or before its first day, or undefined. A version
- * published during the period applies from the next period: a charge may not be billed from a
- * schedule published after its period starts, and a version adopted mid-period does not stop the
- * period being billed from the one before it.
+ * The fee schedule a period is billed from: the highest version in force on the period's first day
+ * among those published (公示) by then, or undefined. A version that takes effect later in the
+ * period bills from the next period on, so no day is billed at a price before its version takes
+ * effect (a yearly cycle would otherwise bill all of January at a price from December). Only when
+ * no version is in force on the first day, because the community's first schedule takes effect
+ * during the period, is the period billed from the version that takes effect first in it. A
+ * version published during the period applies from the next period: a charge may not be billed from
+ * a schedule published after its period starts.
  *
  * @example
  * scheduleFor(state, march2025)?.data.version; // 2
  */
 export const scheduleFor = (state: CommunityState, period: Period): ScheduleRecord | undefined =>
-  highestVersion(state, (s) => s.effectiveDay <= period.end && s.publishedDay <= period.start);
+  highestVersion(state, (s) => s.effectiveDay <= period.start && s.publishedDay <= period.start) ?? firstInPeriod(state, period);
+
+// the version that takes effect first during the period among those published by its first day (the highest of one day)
+const firstInPeriod = (state: CommunityState, period: Period): ScheduleRecord | undefined => {
+  let found: ScheduleRecord | undefined;
+  for (const s of state.schedules) {
+    if (s.effectiveDay > period.end || s.publishedDay > period.start) continue;
+    if (found === undefined || s.effectiveDay < found.effectiveDay || (s.effectiveDay === found.effectiveDay && s.data.version > found.data.version)) found = s;
+  }
+  return found;
+};
 
 // the highest version of the community's schedules that passes `ok`, or undefined
 const highestVersion = (state: CommunityState, ok: (s: ScheduleRecord) => boolean): ScheduleRecord | undefined => {
@@ -689,7 +702,7 @@ type Calculation = CommandData<'IssueCharge'>['calculation'];
 /**
  * Plans the billing run of a period: one `IssueCharge` per unit handed over by the period's end
  * and per fee item that applies to its use type, priced with the schedule in force for the period
- * (the highest version effective by its last day among those published by its first, {@link scheduleFor}). Refusals: `PERIOD_KEY_INVALID`,
+ * (the highest version in force on its first day among those published by then, {@link scheduleFor}). Refusals: `PERIOD_KEY_INVALID`,
  * `PERIOD_CLOSED`, `NO_FEE_SCHEDULE`, `BILLING_CYCLE_MISMATCH` (a quarter key for a monthly
  * schedule), `SCHEDULE_NOT_PUBLISHED` (every version effective by the period's end was published
  * after the period starts: domain.md, 公示), `BILLING_PERIOD_OVERLAP` (the period shares a day with a

@@ -48,9 +48,9 @@ describe('billing runs: a day is billed once', () => {
   const firstHalf = ['01', '02', '03', '04', '05', '06'].map((m) => run(`2025-${m}`, `2025-${m}-01`));
 
   it('refuses a yearly run over months already billed monthly: BILLING_PERIOD_OVERLAP, naming them', () => {
-    // v2 bills by year from 2025-07-01, published (公示) on 2025-01-01, so the year 2025 is billed from it
-    const yearly = adoptSchedule({ version: 2, billingCycle: 'year', publishedOn: '2025-01-01', effectiveFrom: '2025-07-01' }, meta('2025-01-01'));
-    const given = after(monthly(), [yearly, ...firstHalf]);
+    // six months billed monthly; then v2, billing by year and in force from 2025-01-01 (published 2024-12-20), is recorded, so the year 2025 is billed from it
+    const yearly = adoptSchedule({ version: 2, billingCycle: 'year', publishedOn: '2024-12-20', effectiveFrom: '2025-01-01' }, meta('2025-07-01'));
+    const given = after(monthly(), [...firstHalf, yearly]);
     // six months billed: 6 × 250.60 = 1503.60; the year again would have been 12 × 250.60 = 3007.20
     const runs = given.filter((e): e is EventOf<'BillingRunCompleted'> => e.type === 'BillingRunCompleted');
     expect(Money.sum(runs.map((e) => Money.of(e.data.total))).toString()).toBe('1503.60');
@@ -62,8 +62,9 @@ describe('billing runs: a day is billed once', () => {
   });
 
   it('refuses a quarter whose first month was billed under a monthly version', () => {
-    const quarterly = adoptSchedule({ version: 2, billingCycle: 'quarter', publishedOn: '2024-12-20', effectiveFrom: '2025-02-01' }, meta('2024-12-20'));
-    const given = after(monthly(), [quarterly, run('2025-01', '2025-01-01')]);
+    // January billed monthly; then v2, billing by quarter and in force from 2025-01-01, is recorded
+    const quarterly = adoptSchedule({ version: 2, billingCycle: 'quarter', publishedOn: '2024-12-20', effectiveFrom: '2025-01-01' }, meta('2025-02-01'));
+    const given = after(monthly(), [run('2025-01', '2025-01-01'), quarterly]);
     const err = spec.given(given).when(run('2025-Q1', '2025-02-01')).thenFails('BILLING_PERIOD_OVERLAP', ['data', 'periodKey']);
     expect(err.details).toMatchObject({ billed: ['2025-01'], nextUnbilled: '2025-Q2' });
     // the next quarter overlaps nothing: 3 × 250.60 = 751.80
@@ -102,9 +103,10 @@ describe('billing runs: a day is billed once', () => {
 
   it('refuses through the handler before any charge is issued', async () => {
     const levy = createLevy(openMemoryEventStore(), { clock: () => '2025-07-01T02:00:00Z', newId: (p) => `${p}-1` });
-    const yearly = adoptSchedule({ version: 2, billingCycle: 'year', publishedOn: '2025-01-01', effectiveFrom: '2025-07-01' }, meta('2025-01-01'));
-    for (const c of [registerCommunity(), registerUnit('B1-0101'), adoptSchedule(), yearly]) expect(E.isRight(await levy.handle(c, { communityId: CID }))).toBe(true);
+    const yearly = adoptSchedule({ version: 2, billingCycle: 'year', publishedOn: '2024-12-20', effectiveFrom: '2025-01-01' }, meta('2025-07-01'));
+    for (const c of [registerCommunity(), registerUnit('B1-0101'), adoptSchedule()]) expect(E.isRight(await levy.handle(c, { communityId: CID }))).toBe(true);
     for (const m of ['01', '02', '03', '04', '05', '06']) expect(E.isRight(await levy.runBilling(CID, `2025-${m}`, meta(`2025-${m}-01`)))).toBe(true);
+    expect(E.isRight(await levy.handle(yearly, { communityId: CID }))).toBe(true);
     const r = await levy.runBilling(CID, '2025', meta('2025-07-01'));
     expect(r).toMatchObject(E.left({ code: 'BILLING_PERIOD_OVERLAP', path: ['data', 'periodKey'] }));
     const account = await levy.readAccount(CID, 'B1-0101');
@@ -153,6 +155,30 @@ describe('ChangeUnitArea and the handover', () => {
     expect(amountOfPlan(two, '2025-04', '2025-04-01')).toEqual(['B1-0101 92.00 257.60']);
     // its retry is the fact already recorded
     spec.given(given).when(change('2025-01-01')).thenNothing();
+  });
+});
+
+describe('which schedule version bills a period', () => {
+  // B1-0101: 89.50 m²; v1 at 2.80 (250.60 a month), v2 at 3.50 (313.25 a month)
+  const v2 = (effectiveFrom: string, extra: Record<string, unknown> = {}) =>
+    adoptSchedule({ version: 2, publishedOn: '2024-12-20', effectiveFrom, items: [{ ...scheduleData().items[0], pricing: { kind: 'area', byUseType: { residential: '3.50', commercial: '6.50' } } }], ...extra }, meta('2024-12-20'));
+  const base = () => [registerCommunity(), registerUnit('B1-0101')];
+
+  it('bills a month from the version in force on its first day: one taking effect mid-month bills from the next', () => {
+    const given = eventsOf([...base(), adoptSchedule(), v2('2025-02-28')]);
+    expect(amountOfPlan(given, '2025-02', '2025-03-01')).toEqual(['B1-0101 89.50 250.60']);
+    expect(amountOfPlan(given, '2025-03', '2025-04-01')).toEqual(['B1-0101 89.50 313.25']);
+  });
+  it('bills a year from the version in force on 1 January, not one that takes effect in December', () => {
+    const yearly = { billingCycle: 'year' };
+    const given = eventsOf([...base(), adoptSchedule(yearly), v2('2025-12-01', yearly)]);
+    // 89.50 × 2.80 × 12 = 3007.20 (at v2 it would have been 89.50 × 3.50 × 12 = 3759.00)
+    expect(amountOfPlan(given, '2025', '2025-01-01')).toEqual(['B1-0101 89.50 3007.20']);
+    expect(amountOfPlan(given, '2026', '2026-01-01')).toEqual(['B1-0101 89.50 3759.00']);
+  });
+  it("bills the period the community's first schedule takes effect in from that schedule", () => {
+    const given = eventsOf([...base(), adoptSchedule({ effectiveFrom: '2025-01-20' })]);
+    expect(amountOfPlan(given, '2025-01', '2025-02-01')).toEqual(['B1-0101 89.50 250.60']);
   });
 });
 

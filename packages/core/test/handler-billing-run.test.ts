@@ -173,7 +173,7 @@ describe('a billing run repeated after units changed', () => {
   it('skips a charge billed under an earlier schedule version and bills the new unit under the later one', async () => {
     const { store, levy } = await twoUnitsBilled();
     const items = [{ feeItemId: 'property', name: '物业服务费', pricing: { kind: 'area', byUseType: { residential: '3.00' } }, appliesTo: ['residential'] }];
-    const v2 = await levy.handle(adoptSchedule({ version: 2, publishedOn: '2025-02-20', effectiveFrom: '2025-03-15', items }, meta('2025-03-05')), community);
+    const v2 = await levy.handle(adoptSchedule({ version: 2, publishedOn: '2025-02-20', effectiveFrom: '2025-03-01', items }, meta('2025-03-05')), community);
     expect(E.isRight(v2)).toBe(true);
     expect(E.isRight(await levy.handle(registerUnit('B', { areaM2: '100.00' }), community))).toBe(true);
     const again = await levy.runBilling(CID, '2025-03', meta('2025-03-12'));
