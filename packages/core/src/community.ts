@@ -453,6 +453,13 @@ const unitOf = (state: CommunityState, unitId: string): Result<UnitRecord> => {
     : E.right(unit);
 };
 
+// the entry of a unit's area or owner history in force from exactly `day`: a change from that day
+// (one a day: a later one replaces it), else the registration when it is dated that day, else undefined
+const fromDay = <H extends { readonly from: EpochDay }>(history: readonly H[], day: EpochDay): H | undefined => {
+  const [registered, ...changes] = history;
+  return changes.find((h) => h.from === day) ?? (registered?.from === day ? registered : undefined);
+};
+
 const changeUnitArea = (command: CommandOf<'ChangeUnitArea'>, state: CommunityState, ctx: CommunityContext): Events => {
   const d = command.data;
   const unit = unitOf(state, d.unitId);
@@ -460,8 +467,10 @@ const changeUnitArea = (command: CommandOf<'ChangeUnitArea'>, state: CommunitySt
   const area = checkArea(d.areaM2, ['data', 'areaM2']);
   if (E.isLeft(area)) return area;
   const from = dayOf(d.from);
-  // a retry is one whatever has happened since (its period closed)
-  if (unit.right.areaHistory.some((h) => h.from === from && sameArea(h.areaM2, d.areaM2))) return none;
+  // a retry, or a change to what is already in force from that day, is one whatever has happened
+  // since (its period closed); a change back to an earlier figure is a change, and is recorded
+  const inForce = fromDay(unit.right.areaHistory, from);
+  if (inForce !== undefined && sameArea(inForce.areaM2, d.areaM2)) return none;
   const open = closedPeriodCheck(state, from, ['data', 'from']);
   if (E.isLeft(open)) return open;
   const handover = unit.right.handoverDay;
@@ -479,7 +488,8 @@ const changeUnitArea = (command: CommandOf<'ChangeUnitArea'>, state: CommunitySt
   }
   const communityId = state.communityId as Id;
   const data: EventData<'UnitAreaChanged'> = { communityId, unitId: d.unitId, areaM2: d.areaM2, from: d.from };
-  return E.right([eventFrom('UnitAreaChanged', data, command.meta, ctx, eventIdFor('UnitAreaChanged', [communityId, d.unitId, d.from, d.areaM2]))]);
+  // the stream's revision tells a change back (100, 110, then 100 again from one day) from the first
+  return E.right([eventFrom('UnitAreaChanged', data, command.meta, ctx, eventIdFor('UnitAreaChanged', [communityId, d.unitId, d.from, d.areaM2, String(state.version)]))]);
 };
 
 const changeUnitOwner = (command: CommandOf<'ChangeUnitOwner'>, state: CommunityState, ctx: CommunityContext): Events => {
@@ -487,7 +497,9 @@ const changeUnitOwner = (command: CommandOf<'ChangeUnitOwner'>, state: Community
   const unit = unitOf(state, d.unitId);
   if (E.isLeft(unit)) return unit;
   const from = dayOf(d.from);
-  if (unit.right.ownerHistory.some((h) => h.from === from && canonicalJson(h.owner) === canonicalJson(d.owner))) return none;
+  // as for an area: only the owner already in force from that day makes it a no-op
+  const inForce = fromDay(unit.right.ownerHistory, from);
+  if (inForce !== undefined && canonicalJson(inForce.owner) === canonicalJson(d.owner)) return none;
   const open = closedPeriodCheck(state, from, ['data', 'from']);
   if (E.isLeft(open)) return open;
   const handover = unit.right.handoverDay;
@@ -504,7 +516,7 @@ const changeUnitOwner = (command: CommandOf<'ChangeUnitOwner'>, state: Community
   }
   const communityId = state.communityId as Id;
   const data: EventData<'UnitOwnerChanged'> = { communityId, unitId: d.unitId, owner: d.owner, from: d.from };
-  return E.right([eventFrom('UnitOwnerChanged', data, command.meta, ctx, eventIdFor('UnitOwnerChanged', [communityId, d.unitId, d.from, d.owner.ownerId]))]);
+  return E.right([eventFrom('UnitOwnerChanged', data, command.meta, ctx, eventIdFor('UnitOwnerChanged', [communityId, d.unitId, d.from, d.owner.ownerId, String(state.version)]))]);
 };
 
 // ---------------------------------------------------------------------------------------------

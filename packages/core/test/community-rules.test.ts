@@ -158,6 +158,38 @@ describe('ChangeUnitArea and the handover', () => {
   });
 });
 
+describe('an area or owner changed back', () => {
+  // B1-0101: 89.50 m² from its handover, 2025-01-01
+  const handedOver = () => eventsOf([registerCommunity(), registerUnit('B1-0101', { handoverDate: '2025-01-01' }), adoptSchedule()]);
+  const area = (areaM2: string, from: string) => cmd('ChangeUnitArea', { unitId: 'B1-0101', areaM2, from }, meta('2025-01-05', { reason: '复测面积' } as never));
+  const owner = (name: string, from: string) => cmd('ChangeUnitOwner', { unitId: 'B1-0101', owner: { ownerId: `o-${name}`, name }, from }, meta('2025-01-05', { reason: '更正' } as never));
+
+  it('records a change back to the registered figure from the handover day, and bills it (it was taken for a retry and dropped)', () => {
+    const given = after(handedOver(), [area('100.00', '2025-01-01')]);
+    expect(amountOfPlan(given, '2025-01', '2025-02-01')).toEqual(['B1-0101 100.00 280.00']);
+    const back = spec.given(given).when(area('89.50', '2025-01-01')).then((es) => expect(es.map((e) => e.type)).toEqual(['UnitAreaChanged']));
+    // 89.50 × 2.80 = 250.60 again
+    expect(amountOfPlan([...given, ...back], '2025-01', '2025-02-01')).toEqual(['B1-0101 89.50 250.60']);
+    // and its retry is one
+    spec.given([...given, ...back]).when(area('89.5', '2025-01-01')).thenNothing();
+  });
+
+  it('records a change back to an earlier figure of the same day under an event id of its own', () => {
+    const first = after(handedOver(), [area('100.00', '2025-03-01')]);
+    const second = after(first, [area('110.00', '2025-03-01')]);
+    const back = spec.given(second).when(area('100.00', '2025-03-01')).then((es) => expect(es).toHaveLength(1));
+    const ids = [...second, ...back].filter((e) => e.type === 'UnitAreaChanged').map((e) => e.meta.eventId);
+    expect(new Set(ids).size).toBe(3);
+    expect(amountOfPlan([...second, ...back], '2025-03', '2025-04-01')).toEqual(['B1-0101 100.00 280.00']);
+  });
+
+  it('records an owner changed back to the registered one from the handover day', () => {
+    const given = after(handedOver(), [owner('李四', '2025-01-01')]);
+    const back = spec.given(given).when({ ...owner('张三', '2025-01-01'), data: { unitId: 'B1-0101', owner: { ownerId: 'o-B1-0101', name: '张三' }, from: '2025-01-01' } } as never).then((es) => expect(es.map((e) => e.type)).toEqual(['UnitOwnerChanged']));
+    expect(stateOf([...given, ...back]).units.get('B1-0101')!.ownerHistory.at(-1)!.owner.name).toBe('张三');
+  });
+});
+
 describe('which schedule version bills a period', () => {
   // B1-0101: 89.50 m²; v1 at 2.80 (250.60 a month), v2 at 3.50 (313.25 a month)
   const v2 = (effectiveFrom: string, extra: Record<string, unknown> = {}) =>
