@@ -216,6 +216,18 @@ const checkTarget = (target: unknown): CommandTarget => {
   return target as CommandTarget;
 };
 
+/**
+ * The day whose schedule an account command is decided under: the day its event is dated, which is
+ * the fact's own date where the command names one (an assessment's `asOf`, a payment's
+ * `receivedOn`, a refund's `refundedOn`, a reminder's or classification's `on`), else its
+ * effective date. A batch that assesses May 31 on June 1 counts May at May's rate.
+ */
+const policyDateOf = (command: AccountCommand): string => {
+  const d = command.data as { asOf?: unknown; receivedOn?: unknown; refundedOn?: unknown; on?: unknown };
+  const day = command.type === 'AssessPenalty' ? d.asOf : command.type === 'ReceivePayment' ? d.receivedOn : command.type === 'RefundCredit' ? d.refundedOn : command.type === 'RecordReminder' || command.type === 'ClassifyArrears' ? d.on : undefined;
+  return typeof day === 'string' ? day : command.meta.effectiveDate;
+};
+
 const toLeft = (e: unknown): E.Either<DomainError, never> => {
   if (e instanceof LevyError) return E.left(e.error);
   throw e;
@@ -587,7 +599,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     const streamId = accountStream(target.communityId, unitId);
     return decideAndAppend(streamId, async () => {
       const community = await loadCommunity(target.communityId);
-      const ctx = accountContext(community.state, target, unitId, command.meta.effectiveDate);
+      const ctx = accountContext(community.state, target, unitId, policyDateOf(command));
       const account = await loadAccount(target.communityId, unitId);
       const decided = accountDecider.decide(command, account.state, ctx);
       if (E.isLeft(decided)) throw new LevyError(decided.left);

@@ -41,6 +41,26 @@ const setUp = async (store: EventStore = openMemoryEventStore()) => {
 
 const pay = (txn: string, amount: string, on = '2025-04-01') => cmd('ReceivePayment', { channel: 'wechat', channelTxnId: txn, amount, receivedOn: on }, meta(on));
 
+describe('the schedule an account command is decided under', () => {
+  it("is the one in force on the day its event is dated: an assessment's asOf, not the day it is booked", async () => {
+    const store = openMemoryEventStore();
+    const levy = createLevy(store, { clock: () => '2025-06-01T02:00:00Z', newId });
+    const v2 = adoptSchedule({ version: 2, publishedOn: '2025-05-01', effectiveFrom: '2025-06-01', penalty: { enabled: true, dailyRate: '0.003', graceDays: 0, cap: { kind: 'principal' }, rounding: 'half-up' } }, meta('2025-05-01'));
+    for (const c of [registerCommunity(), registerUnit('B1-0101'), adoptSchedule(), v2] as LevyCommand[]) {
+      const r = await levy.handle(c, { communityId: CID });
+      if (E.isLeft(r)) throw new Error(r.left.message);
+    }
+    await levy.runBilling(CID, '2025-03', meta('2025-04-01'));
+    // the nightly batch assesses May 31 on June 1: 250.60 × 0.0003 × 46 days (April 16 to May 31) = 3.45828 → 3.46 at May's rate, not 34.58 at June's
+    const r = await levy.handle(cmd('AssessPenalty', { asOf: '2025-05-31' }, meta('2025-06-01')), { communityId: CID, unitId: 'B1-0101' });
+    expect(E.isRight(r) && r.right.events.map((e) => [e.type, (e.data as { amount?: string; dailyRate?: string }).amount, (e.data as { dailyRate?: string }).dailyRate])).toEqual([['PenaltyAssessed', '3.46', '0.0003']]);
+    // June's days are counted at June's rate: 250.60 × 0.003 × 30 = 22.554 → 22.55
+    const later = createLevy(store, { clock: () => '2025-06-30T02:00:00Z', newId });
+    const june = await later.handle(cmd('AssessPenalty', { asOf: '2025-06-30' }, meta('2025-06-30')), { communityId: CID, unitId: 'B1-0101' });
+    expect(E.isRight(june) && june.right.events.map((e) => [(e.data as { amount?: string }).amount, (e.data as { dailyRate?: string }).dailyRate])).toEqual([['22.55', '0.003']]);
+  });
+});
+
 describe('createLevy: handle', () => {
   it('appends the decided events to the community stream and reports the new revision', async () => {
     const { store } = await setUp();
