@@ -1022,7 +1022,10 @@ const recordExpenditure = (command: CommandOf<'RecordExpenditure'>, state: Commu
   if (ahead !== null) return E.left(ahead);
   const open = closedPeriodCheck(state, paidDay, ['data', 'paidOn']);
   if (E.isLeft(open)) return open;
-  return E.right([eventFrom('ExpenditureRecorded', data, command.meta, ctx, eventIdFor('ExpenditureRecorded', [communityId, d.expenditureId]))]);
+  // dated the day the money left, as a payment is by the day received: the journal, the disclosure
+  // and the closes read an expenditure on that day, whatever day it was booked
+  const on = d.paidOn === command.meta.effectiveDate ? undefined : { effectiveDate: d.paidOn };
+  return E.right([eventFrom('ExpenditureRecorded', data, command.meta, ctx, eventIdFor('ExpenditureRecorded', [communityId, d.expenditureId]), on)]);
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -414,6 +414,18 @@ describe('RecordExpenditure', () => {
     const zero = cmd('RecordExpenditure', { expenditureId: 'exp-2', category: 'cleaning', amount: '0', vendor: 'v', paidOn: '2025-03-05', description: 'd' }, meta('2025-03-05', { approval } as never));
     spec.given(base()).when(zero).thenFails('AMOUNT_NOT_POSITIVE', ['data', 'amount']);
   });
+  it('dates the expenditure the day the money left, however much later, or earlier, it was booked', () => {
+    // paid March 3, booked March 5: the journal and the disclosure read it on March 3
+    const late = cmd('RecordExpenditure', { expenditureId: 'exp-3', category: 'cleaning', amount: '100', vendor: 'v', paidOn: '2025-03-03', description: 'd' }, meta('2025-03-05', { approval } as never));
+    const [e] = spec.given(base()).when(late).then((events) => expect(events).toHaveLength(1));
+    expect([e?.meta.effectiveDate, e?.data.paidOn]).toEqual(['2025-03-03', '2025-03-03']);
+    // an effective date ahead of the payment does not move it either
+    const ahead = { ...late, meta: meta('2025-12-31', { approval } as never) } as typeof late;
+    const [f] = spec.given(base()).when(ahead).then(() => undefined);
+    expect(f?.meta.effectiveDate).toBe('2025-03-03');
+    // its retry is one
+    spec.given([...base(), e!]).when(late).thenNothing();
+  });
   it('refuses money not yet paid out: paidOn after today in the community zone is DATE_IN_FUTURE', () => {
     // 2025-03-04T16:30Z is already March 5, 00:30 in Shanghai: the 5th is today, the 6th is not
     const at = (now: string) => DeciderSpecification.for(communityDecider, { ...ctx, now: now as CommunityContext['now'] });
