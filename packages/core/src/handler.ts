@@ -228,6 +228,39 @@ const policyDateOf = (command: AccountCommand): string => {
   return typeof day === 'string' ? day : command.meta.effectiveDate;
 };
 
+/**
+ * A charge issued by hand names a schedule version the community adopted and carries that
+ * schedule's fee regime: under 酬金制 its commission is the schedule's rate of the amount, rounded
+ * half-up, as a billing run gives it. Otherwise owners' money would be booked as the company's
+ * revenue (or the reverse). A retry of a charge already issued is not checked again.
+ */
+const checkChargeSchedule = (community: CommunityState, command: CommandOf<'IssueCharge'>): void => {
+  const d = command.data;
+  const schedule = community.schedules.find((s) => s.data.version === d.scheduleVersion);
+  if (schedule === undefined) {
+    const known = community.schedules.map((s) => s.data.version);
+    fail('SCHEDULE_VERSION_UNKNOWN', `the charge names fee schedule version ${d.scheduleVersion}, which this community has not adopted${known.length === 0 ? '' : ` (it has ${known.join(', ')})`}`, ['data', 'scheduleVersion'], {
+      scheduleVersion: d.scheduleVersion,
+      adopted: known,
+    });
+    return;
+  }
+  const regime = schedule.data.regime;
+  if (regime.kind !== d.regime) {
+    fail('CHARGE_REGIME_MISMATCH', `fee schedule version ${d.scheduleVersion} is ${regime.kind === 'commission' ? '酬金制 (commission)' : '包干制 (lump-sum)'}, so the charge's regime is ${JSON.stringify(regime.kind)}, not ${JSON.stringify(d.regime)}`, ['data', 'regime'], {
+      expected: regime.kind,
+    });
+  }
+  const amount = Money.of(d.amount);
+  const expected = regime.kind === 'commission' && regime.basis === 'percentage' ? amount.times(regime.rate, 'half-up') : Money.zero();
+  const commission = Money.of(d.commission);
+  if (!commission.equals(expected)) {
+    fail('COMMISSION_MISMATCH', `under fee schedule version ${d.scheduleVersion} the commission on ${amount.toString()} is ${expected.toString()}, not ${commission.toString()}`, ['data', 'commission'], {
+      expected: expected.toString(),
+    });
+  }
+};
+
 const toLeft = (e: unknown): E.Either<DomainError, never> => {
   if (e instanceof LevyError) return E.left(e.error);
   throw e;
@@ -603,6 +636,8 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
       const account = await loadAccount(target.communityId, unitId);
       const decided = accountDecider.decide(command, account.state, ctx);
       if (E.isLeft(decided)) throw new LevyError(decided.left);
+      // a charge issued by hand (a metered item, a correction) is billed under a schedule the community adopted, and in its regime
+      if (command.type === 'IssueCharge' && decided.right.length > 0) checkChargeSchedule(community.state, command);
       // decided under this reading of the community (its closed line, its policy): written only if it still holds
       const guards = guarded ? [{ streamId: communityStream(target.communityId), expectedRevision: expectedOf(community.revision) }] : undefined;
       return { events: decided.right, revision: account.revision, guards, reading: contextReading(ctx) };

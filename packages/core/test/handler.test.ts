@@ -41,6 +41,50 @@ const setUp = async (store: EventStore = openMemoryEventStore()) => {
 
 const pay = (txn: string, amount: string, on = '2025-04-01') => cmd('ReceivePayment', { channel: 'wechat', channelTxnId: txn, amount, receivedOn: on }, meta(on));
 
+describe('a charge issued by hand', () => {
+  it("names a schedule version the community adopted and carries its regime and commission", async () => {
+    const levy = createLevy(openMemoryEventStore(), { clock, newId });
+    const commission = adoptSchedule({ regime: { kind: 'commission', basis: 'percentage', rate: '0.10' } });
+    for (const c of [registerCommunity(), registerUnit('B1-0101'), commission] as LevyCommand[]) {
+      const r = await levy.handle(c, { communityId: CID });
+      if (E.isLeft(r)) throw new Error(r.left.message);
+    }
+    const unit = { communityId: CID, unitId: 'B1-0101' };
+    const charge = (over: Record<string, unknown>) =>
+      cmd(
+        'IssueCharge',
+        {
+          feeItemId: 'utilities',
+          periodKey: '2025-03',
+          periodStart: '2025-03-01',
+          periodEnd: '2025-03-31',
+          dueDate: '2025-04-15',
+          amount: '100.05',
+          calculation: { basis: 'metered', quantity: '29.5', unitPrice: '3.39', months: '1', unrounded: '100.005', rounding: 'half-up' },
+          scheduleVersion: 1,
+          regime: 'commission',
+          commission: '10.01',
+          ...over,
+        },
+        meta('2025-04-01'),
+      );
+    // 包干制 under a 酬金制 schedule would book the owners' money as the company's revenue
+    const lump = await levy.handle(charge({ regime: 'lump-sum', commission: '0' }), unit);
+    expect(E.isLeft(lump) && [lump.left.code, lump.left.path, lump.left.details]).toEqual(['CHARGE_REGIME_MISMATCH', ['data', 'regime'], { expected: 'commission' }]);
+    // 10% of 100.05 is 10.005 → 10.01 (half-up)
+    const off = await levy.handle(charge({ commission: '10.00' }), unit);
+    expect(E.isLeft(off) && [off.left.code, off.left.path, off.left.details]).toEqual(['COMMISSION_MISMATCH', ['data', 'commission'], { expected: '10.01' }]);
+    const unknown = await levy.handle(charge({ scheduleVersion: 7 }), unit);
+    expect(E.isLeft(unknown) && [unknown.left.code, unknown.left.path, unknown.left.details]).toEqual(['SCHEDULE_VERSION_UNKNOWN', ['data', 'scheduleVersion'], { scheduleVersion: 7, adopted: [1] }]);
+    expect((await levy.readAccount(CID, 'B1-0101')).charges.size).toBe(0);
+    const ok = await levy.handle(charge({}), unit);
+    expect(E.isRight(ok) && ok.right.events.map((e) => e.type)).toEqual(['ChargeIssued']);
+    // its retry is one, as before
+    const again = await levy.handle(charge({}), unit);
+    expect(E.isRight(again) && again.right.events).toEqual([]);
+  });
+});
+
 describe('the schedule an account command is decided under', () => {
   it("is the one in force on the day its event is dated: an assessment's asOf, not the day it is booked", async () => {
     const store = openMemoryEventStore();

@@ -66,7 +66,7 @@ describe('a closed period never changes', () => {
     await fc.assert(
       fc.asyncProperty(planArbitrary, async ({ units, schedule, steps, closeAt }) => {
         runCount++;
-        const run = openHandlerRun(units);
+        const run = openHandlerRun(units, schedule.regime);
         const { store, levy, cursor, send } = run;
         for (const command of setupCommands(run.unitIds, schedule)) {
           const r = await send(command, { communityId: COMMUNITY });

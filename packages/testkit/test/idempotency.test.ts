@@ -99,7 +99,7 @@ describe('appending a duplicate command changes nothing', () => {
     await fc.assert(
       fc.asyncProperty(planArbitrary, async ({ units, schedule, keyBy, steps, lastPick }) => {
         runCount++;
-        const run = openHandlerRun(units);
+        const run = openHandlerRun(units, schedule.regime);
         const { store, levy, options, cursor, send } = run;
         // accepted commands a late repeat may pick: they appended something when first sent
         const accepted: { readonly command: LevyCommand; readonly target: CommandTarget }[] = [];

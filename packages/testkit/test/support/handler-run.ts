@@ -48,11 +48,11 @@ export interface HandlerRun {
   send(command: LevyCommand, target: CommandTarget, via?: Levy): ReturnType<Levy['handle']>;
 }
 
-/** A run over a fresh memory store with `units` units, before any command. */
-export const openHandlerRun = (units: number): HandlerRun => {
+/** A run over a fresh memory store with `units` units, before any command; charges are issued in the schedule's regime (the handler checks it). */
+export const openHandlerRun = (units: number, regime?: StepCursor['regime']): HandlerRun => {
   const store = openMemoryEventStore();
   const unitIds = Array.from({ length: units }, (_, i) => `U${i + 1}`);
-  const cursor: StepCursor = { day: FIRST_DAY, states: [], nextPeriod: unitIds.map(() => 0) };
+  const cursor: StepCursor = { day: FIRST_DAY, states: [], nextPeriod: unitIds.map(() => 0), ...(regime === undefined ? {} : { regime }) };
   let n = 0;
   const next = (): number => ++n;
   const options: LevyOptions = { clock: () => `${isoDateOf(cursor.day)}T02:00:00Z`, newId: (p) => `${p}-${next()}` };
