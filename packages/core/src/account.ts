@@ -507,14 +507,29 @@ const creditToLaterCharges = (state: AccountState, credit: Money, receivedDay: n
   return out;
 };
 
-/** Appends InstallmentPlanCompleted for every plan in good standing that `events` pay off. */
+/**
+ * Appends InstallmentPlanCompleted for every plan in good standing that `events` pay off, or
+ * InstallmentPlanDefaulted for one that missed an installment by more than the grace on the way
+ * (the default an assessment would have found, had one run before the plan was paid off).
+ */
 const withCompletedPlans = (state: AccountState, events: readonly AccountEvent[], meta: CommandMeta, ctx: AccountContext, on: IsoDate): readonly AccountEvent[] => {
   if (state.activePlans === 0) return events;
   const after = events.reduce(evolveAccount, state);
   const done: AccountEvent[] = [];
   for (const plan of after.plans.values()) {
     if (plan.status === 'active' && planOutstanding(after, plan).isZero()) {
-      done.push(eventFrom('InstallmentPlanCompleted', { planId: plan.planId as Id, on }, meta, ctx, eventIdFor('InstallmentPlanCompleted', [ctx.communityId, ctx.unitId, plan.planId])));
+      const missed = missedInstallment(after, plan, dayOfIso(on));
+      done.push(
+        missed === null
+          ? eventFrom('InstallmentPlanCompleted', { planId: plan.planId as Id, on }, meta, ctx, eventIdFor('InstallmentPlanCompleted', [ctx.communityId, ctx.unitId, plan.planId]))
+          : eventFrom(
+              'InstallmentPlanDefaulted',
+              { planId: plan.planId as Id, missedSeq: missed.seq as EventData<'InstallmentPlanDefaulted'>['missedSeq'], missedDueDate: missed.dueDate as IsoDate, on },
+              meta,
+              ctx,
+              eventIdFor('InstallmentPlanDefaulted', [ctx.communityId, ctx.unitId, plan.planId]),
+            ),
+      );
     }
   }
   return done.length === 0 ? events : [...events, ...done];
@@ -816,23 +831,69 @@ export const principalTimeline = (c: ChargeState): { from: number; outstanding: 
 };
 
 
+/**
+ * What a plan's charges had received toward it by the end of each deadline, read off what they
+ * have received since it was agreed (its total less what they still owe), less what was received
+ * after the deadline: principal by its movements (payments and credit from the day after the day
+ * received or applied, principal waivers from the day after the day granted; `from` is that day),
+ * penalty by the payments that paid it, by the day received. A payment booked late counts by the
+ * day it was received; a reversed one is gone from both. Penalty paid from credit, waived or
+ * lowered by a recount keeps no day in the state, so it counts by any deadline (as before).
+ * Deadlines before the plan was agreed read as its agreement day: what was received by then is
+ * in the plan already or counts toward it.
+ */
+const receivedBy = (state: AccountState, plan: PlanState): ((deadline: number) => Money) => {
+  const paidNow = plan.total.subtract(planOutstanding(state, plan));
+  // [day received, amount]: the dated receipts a deadline may come before
+  const dated: [number, Money][] = [];
+  for (const id of plan.chargeIds) {
+    const c = state.charges.get(id);
+    if (c === undefined) continue;
+    for (const m of c.movements) if (m.from - 1 > plan.agreedDay) dated.push([m.from - 1, m.amount]);
+  }
+  for (const p of state.payments.values()) {
+    if (p.reversed || p.receivedDay <= plan.agreedDay) continue;
+    for (const a of p.allocations) if (a.kind === 'penalty' && plan.chargeIds.includes(a.chargeId)) dated.push([p.receivedDay, moneyOf(a.amount)]);
+  }
+  return (deadline) => {
+    let late = ZERO;
+    for (const [d, amount] of dated) if (d > deadline) late = late.add(amount);
+    return paidNow.subtract(late);
+  };
+};
+
+/**
+ * The plans in good standing that missed an installment by more than the grace as of `asOfDay`:
+ * the day after its due date + grace has begun, and by the end of due date + grace the plan's
+ * charges had received less than the installments due through it ({@link receivedBy}). The first
+ * installment missed is named. How late an assessment runs, or whether one ran in between, does
+ * not change the answer.
+ */
 const defaultedPlans = (state: AccountState, asOfDay: number): { plan: PlanState; seq: number; dueDate: string }[] => {
   const out: { plan: PlanState; seq: number; dueDate: string }[] = [];
   if (state.activePlans === 0) return out;
   for (const plan of state.plans.values()) {
     if (plan.status !== 'active') continue;
-    const paid = plan.total.subtract(planOutstanding(state, plan));
-    let due = ZERO;
-    for (const inst of plan.installments) {
-      due = due.add(inst.amount);
-      // missed by more than the grace: the day after due date + grace has begun and the plan is behind
-      if (inst.dueDay + plan.graceDays < asOfDay && paid.lessThan(due)) {
-        out.push({ plan, seq: inst.seq, dueDate: inst.dueDate });
-        break;
-      }
-    }
+    const missed = missedInstallment(state, plan, asOfDay);
+    if (missed !== null) out.push({ plan, seq: missed.seq, dueDate: missed.dueDate });
   }
   return out;
+};
+
+/** The first installment of `plan` missed by more than the grace before `asOfDay`, or null. */
+const missedInstallment = (state: AccountState, plan: PlanState, asOfDay: number): PlanState['installments'][number] | null => {
+  let paidBy: ((deadline: number) => Money) | null = null;
+  let due = ZERO;
+  for (const inst of plan.installments) {
+    due = due.add(inst.amount);
+    const deadline = inst.dueDay + plan.graceDays;
+    // missed by more than the grace: the day after due date + grace has begun, and by the end of
+    // due date + grace the plan's charges had received less than the installments due through it
+    if (deadline >= asOfDay) break;
+    paidBy ??= receivedBy(state, plan);
+    if (paidBy(Math.max(deadline, plan.agreedDay)).lessThan(due)) return inst;
+  }
+  return null;
 };
 
 const NO_DEFAULTS: readonly { plan: PlanState; seq: number; dueDate: string }[] = [];

@@ -418,7 +418,7 @@ describe('RecordExpenditure', () => {
     // paid March 3, booked March 5: the journal and the disclosure read it on March 3
     const late = cmd('RecordExpenditure', { expenditureId: 'exp-3', category: 'cleaning', amount: '100', vendor: 'v', paidOn: '2025-03-03', description: 'd' }, meta('2025-03-05', { approval } as never));
     const [e] = spec.given(base()).when(late).then((events) => expect(events).toHaveLength(1));
-    expect([e?.meta.effectiveDate, e?.data.paidOn]).toEqual(['2025-03-03', '2025-03-03']);
+    expect([e?.meta.effectiveDate, (e?.data as { paidOn?: string } | undefined)?.paidOn]).toEqual(['2025-03-03', '2025-03-03']);
     // an effective date ahead of the payment does not move it either
     const ahead = { ...late, meta: meta('2025-12-31', { approval } as never) } as typeof late;
     const [f] = spec.given(base()).when(ahead).then(() => undefined);
