@@ -799,7 +799,7 @@ export const bookStepKnowing = (state: BookState, event: LoggedEvent, day: Epoch
       else u.owners.unshift(first);
       u.registered = true;
       u.registeredDay = day;
-      u.ownerName = ownerNow(u);
+      u.ownerName = ownerOn(u, Number.POSITIVE_INFINITY);
       return null;
     }
     case 'UnitAreaChanged': {
@@ -811,7 +811,7 @@ export const bookStepKnowing = (state: BookState, event: LoggedEvent, day: Epoch
       const d = event.data;
       const u = unitOf(state, accountStream(d.communityId, d.unitId), d.communityId, d.unitId);
       u.owners.push({ from: dayOfDecoded(d.from), name: d.owner.name, seq });
-      u.ownerName = ownerNow(u);
+      u.ownerName = ownerOn(u, Number.POSITIVE_INFINITY);
       return null;
     }
     case 'FeeScheduleAdopted':
@@ -1023,16 +1023,14 @@ export type PlanStatus = 'none' | 'active' | 'defaulted' | 'completed';
  */
 export const ownerAsOf = (u: UnitRecord, day: EpochDay): string => {
   checkDay(day, ['asOf']);
+  return ownerOn(u, day);
+};
+
+// the owner of the latest change taking effect by `day` (the later-booked of one day), else the registered owner
+const ownerOn = (u: UnitRecord, day: number): string => {
   let best: { from: EpochDay; name: string; seq: number } | null = null;
   for (const o of u.owners) if (o.from <= day && (best === null || o.from > best.from || (o.from === best.from && o.seq > best.seq))) best = o;
   return best?.name ?? u.owners[0]?.name ?? '';
-};
-
-// the owner after every change the log holds (the latest by date): what `ownerName` keeps
-const ownerNow = (u: UnitRecord): string => {
-  let best: { from: EpochDay; name: string; seq: number } | null = null;
-  for (const o of u.owners) if (best === null || o.from > best.from || (o.from === best.from && o.seq > best.seq)) best = o;
-  return best?.name ?? '';
 };
 
 const planStatusOf = (p: PlanRecord, asOf: EpochDay): PlanStatus =>
