@@ -206,6 +206,7 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
   // ---- the community, its units and its schedule ------------------------------------------------
   await send(command('RegisterCommunity', { communityId, name: `模拟小区 ${seed}`, timeZone: 'Asia/Shanghai', closeCycle: 'quarter' }));
   const units: SimUnit[] = [];
+  const handovers = new Map<string, number>();
   const profiles: Record<PayerProfile, number> = { prompt: 0, late: 0, prepaid: 0, chronic: 0, irregular: 0 };
   const parkingCount = Math.floor(unitCount * 0.1);
   const shopCount = Math.floor(unitCount * 0.05);
@@ -216,6 +217,7 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
     const channel: Channel = profile === 'prepaid' ? 'bank-transfer' : profile === 'late' ? pick(['bank-card', 'wechat', 'cash'] as const) : pick(['wechat', 'wechat', 'alipay', 'alipay', 'unionpay'] as const);
     profiles[profile]++;
     units.push({ unitId, profile, channel });
+    handovers.set(unitId, handover);
     const data = {
       unitId,
       building,
@@ -488,10 +490,12 @@ export const simulateCommunityYear = async (options: SimulateOptions): Promise<S
     if (r._tag === 'Left') refused(r.left);
     else counts.charges += r.right.issued;
   });
-  const sold = units.find((u) => u.profile === 'prompt' && u !== promptUnit);
+  // a flat handed over before the transfer (about 2% are handed over during the year)
+  const transferDay = epochDayOf(year, 5, 1);
+  const sold = units.find((u) => u.profile === 'prompt' && u !== promptUnit && (handovers.get(u.unitId) ?? transferDay) < transferDay);
   if (sold !== undefined) {
     at(epochDayOf(year, 4, 20), async () => {
-      const data = { unitId: sold.unitId, owner: { ownerId: `o2-${sold.unitId}`, name: `新业主${sold.unitId}` }, from: iso(epochDayOf(year, 5, 1)) };
+      const data = { unitId: sold.unitId, owner: { ownerId: `o2-${sold.unitId}`, name: `新业主${sold.unitId}` }, from: iso(transferDay) };
       await send(command('ChangeUnitOwner', data, clerk({ reason: '房屋过户 (transfer of ownership)' } as Partial<CommandMeta>)));
     });
   }
