@@ -21,6 +21,7 @@ import {
   type AccountState,
   type ChargeState,
   type PlanState,
+  cancellationLotId,
   dayOfIso,
   evolveAccount,
   initialAccountState,
@@ -164,9 +165,16 @@ interface CreditPool {
   take(amount: Money, day: number): LotParts;
 }
 
-const creditPool = (state: AccountState, first?: string, extra?: { readonly lotId: string; readonly amount: Money; readonly day: number }): CreditPool => {
+// the open lots with `ids` (those open) first, in the order given, then the others oldest first
+const preferred = (state: AccountState, ids: readonly string[]): readonly string[] => {
+  const first = [...new Set(ids)].filter((id) => state.openLots.includes(id));
+  return first.length === 0 ? state.openLots : [...first, ...state.openLots.filter((l) => !first.includes(l))];
+};
+
+const creditPool = (state: AccountState, first?: string | readonly string[], extra?: { readonly lotId: string; readonly amount: Money; readonly day: number }): CreditPool => {
   const lots: { lotId: NonEmptyText; left: Money; day: number }[] = [];
-  for (const id of creditOrder(state, first)) {
+  const order = typeof first === 'object' ? preferred(state, first) : creditOrder(state, first);
+  for (const id of order) {
     const lot = state.lots.get(id);
     if (lot !== undefined && lot.remaining.isPositive()) lots.push({ lotId: lot.lotId as NonEmptyText, left: lot.remaining, day: lot.day });
   }
@@ -598,7 +606,11 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
   // the lots it takes back, its own first; that credit must have arisen by the reversal's date (a
   // charge it paid, cancelled since, turned into credit)
   const reversalDay = dayOfIso(cmd.meta.effectiveDate);
-  const pool = creditPool(state, p.paymentId);
+  // its own credit first, then what the charges it paid left as credit when they were cancelled
+  // (its money): another payment's credit is taken only when those fall short, so that payment can
+  // still be reversed itself
+  const cancelledLots = allocations.length === p.allocations.length ? [] : p.allocations.filter((a) => state.charges.get(a.chargeId)?.cancelled === true).map((a) => cancellationLotId(a.chargeId));
+  const pool = creditPool(state, cancelledLots.length === 0 ? p.paymentId : [p.paymentId, ...cancelledLots]);
   if (pool.available(reversalDay).lessThan(fromCredit)) return E.left(datedBefore(cmd.meta, pool.dayHaving(fromCredit)!, 'the credit it takes back arose')!);
   const fromLots = fromCredit.isPositive() ? pool.take(fromCredit, reversalDay) : [];
   const data: EventData<'PaymentReversed'> = {

@@ -181,8 +181,8 @@ const partsOf = (parts: readonly { lotId: string; amount: string }[] | undefined
 const lotsOf = (e: AccountEvent): [string, number][] => (e.type === 'CreditApplied' ? partsOf(e.data.lots) : []);
 
 /** uses `amount` of credit, `first` lot first then the open lots in order, of those whose credit had arisen by day `by`, telling `record` each part */
-const useCredit = (model: Model, amount: number, by: number, record: (lot: MLot, part: number) => void, first?: string): void => {
-  const order = [...model.open.filter((id) => id === first), ...model.open.filter((id) => id !== first)];
+const useCredit = (model: Model, amount: number, by: number, record: (lot: MLot, part: number) => void, first: readonly string[] = []): void => {
+  const order = [...new Set(first)].filter((id) => model.open.includes(id)).concat(model.open.filter((id) => !first.includes(id)));
   let left = amount;
   for (const id of order) {
     if (left === 0) break;
@@ -435,8 +435,9 @@ class Reverse extends Step {
     lot?.applied.clear();
     lot?.appliedPen.clear();
     p.reversed = true;
-    // whose credit it takes back: its own lot first, then the oldest
+    // whose credit it takes back: its own lot first, then what the charges it paid left when cancelled, then the oldest
     const taken: [string, number][] = [];
+    const mine = [p.id, ...p.allocs.filter((a) => byId.get(a.id)!.cancelled).map((a) => `cancel:${a.id}`)];
     if (fromCredit > 0)
       useCredit(
         m,
@@ -446,7 +447,7 @@ class Reverse extends Step {
           l.takenBack += part;
           taken.push([l.id, part]);
         },
-        p.id,
+        mine,
       );
     recount(m, m.day, `reversal:${p.id}`);
     return {
