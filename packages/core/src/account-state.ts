@@ -523,17 +523,22 @@ const copyLot = (lot: CreditLot): Mutable<CreditLot> => ({
 });
 
 /**
- * The open credit lots in the order credit is used: `first` (when it is open) before the others,
- * then oldest first (the order the lots were made, a lot emptied and topped up again going last).
- * The decider takes credit in this order from the lots whose credit had arisen by the day it is
- * used, and names the lots in the event; evolve takes the lots named, and this order only for
- * events of logs written before lots were recorded.
+ * The open credit lots in the order credit is used: `first` (a lot id, or several in the order
+ * given, those open) before the others, then oldest first (the order the lots were made, a lot
+ * emptied and topped up again going last). The decider takes credit in this order from the lots
+ * whose credit had arisen by the day it is used, and names the lots in the event; evolve takes the
+ * lots named, and this order only for events of logs written before lots were recorded.
  *
  * @example
  * creditOrder(state, 'wechat-4200001234'); // that payment's own lot first
+ * creditOrder(state, ['wechat-4200001234', 'cancel:property-2025-03']); // then what its cancelled charge left
  */
-export const creditOrder = (state: AccountState, first?: string): readonly string[] =>
-  first !== undefined && state.openLots.includes(first) ? [first, ...state.openLots.filter((l) => l !== first)] : state.openLots;
+export const creditOrder = (state: AccountState, first?: string | readonly string[]): readonly string[] => {
+  if (first === undefined) return state.openLots;
+  if (typeof first === 'string') return state.openLots.includes(first) ? [first, ...state.openLots.filter((l) => l !== first)] : state.openLots;
+  const ahead = [...new Set(first)].filter((id) => state.openLots.includes(id));
+  return ahead.length === 0 ? state.openLots : [...ahead, ...state.openLots.filter((l) => !ahead.includes(l))];
+};
 
 /**
  * Uses `amount` of credit, recording each part with `record`: from the lots the event names

@@ -165,16 +165,9 @@ interface CreditPool {
   take(amount: Money, day: number): LotParts;
 }
 
-// the open lots with `ids` (those open) first, in the order given, then the others oldest first
-const preferred = (state: AccountState, ids: readonly string[]): readonly string[] => {
-  const first = [...new Set(ids)].filter((id) => state.openLots.includes(id));
-  return first.length === 0 ? state.openLots : [...first, ...state.openLots.filter((l) => !first.includes(l))];
-};
-
 const creditPool = (state: AccountState, first?: string | readonly string[], extra?: { readonly lotId: string; readonly amount: Money; readonly day: number }): CreditPool => {
   const lots: { lotId: NonEmptyText; left: Money; day: number }[] = [];
-  const order = typeof first === 'object' ? preferred(state, first) : creditOrder(state, first);
-  for (const id of order) {
+  for (const id of creditOrder(state, first)) {
     const lot = state.lots.get(id);
     if (lot !== undefined && lot.remaining.isPositive()) lots.push({ lotId: lot.lotId as NonEmptyText, left: lot.remaining, day: lot.day });
   }

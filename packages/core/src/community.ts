@@ -870,8 +870,16 @@ const beyondLargest = (e: unknown, path: readonly string[], message: string, det
   return E.left(domainError('AMOUNT_TOO_LARGE', message, path, details));
 };
 
-// 酬金制: the company's share of each charge; 包干制 charges are all revenue, so no commission split
-const commissionOf = (regime: EventData<'FeeScheduleAdopted'>['regime'], amount: Money): Money =>
+/**
+ * The commission a fee schedule's regime gives a charge: under 酬金制 with a percentage, the rate of
+ * the amount, rounded half-up once (the company's share); under 包干制 zero (the charge is all
+ * revenue). What a billing run puts on each charge, and what a charge issued by hand must carry.
+ *
+ * @example
+ * commissionOf({ kind: 'commission', basis: 'percentage', rate: '0.10' }, Money.of('100.05')).toString(); // '10.01'
+ * commissionOf({ kind: 'lump-sum' }, Money.of('250.60')).toString(); // '0.00'
+ */
+export const commissionOf = (regime: EventData<'FeeScheduleAdopted'>['regime'], amount: Money): Money =>
   regime.kind === 'commission' && regime.basis === 'percentage' ? amount.times(regime.rate, 'half-up') : Money.zero();
 
 type Priced = Result<{ amount: Money; calculation: Calculation }>;

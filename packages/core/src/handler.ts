@@ -28,7 +28,7 @@ import { type AccountContext, type AccountState, accountDecider, accountPolicyFr
 import { DEFAULT_TIME_ZONE, epochDayOf, isoDateOf } from './calendar.js';
 import { Id, InstantString, type IsoDate, moneyOf } from './codecs.js';
 import { type AccountCommand, type CommandMeta, type CommandOf, type CommunityCommand, type LevyCommand, ACCOUNT_COMMAND_TYPES, decodeCommand } from './commands.js';
-import { type BillingPlan, type CommunityContext, type CommunityState, type PeriodCloseInputs, communityDecider, planBilling, scheduleOn } from './community.js';
+import { type BillingPlan, type CommunityContext, type CommunityState, type PeriodCloseInputs, commissionOf, communityDecider, planBilling, scheduleOn } from './community.js';
 import type { Decider } from './decider.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
 import {
@@ -252,7 +252,7 @@ const checkChargeSchedule = (community: CommunityState, command: CommandOf<'Issu
     });
   }
   const amount = Money.of(d.amount);
-  const expected = regime.kind === 'commission' && regime.basis === 'percentage' ? amount.times(regime.rate, 'half-up') : Money.zero();
+  const expected = commissionOf(regime, amount);
   const commission = Money.of(d.commission);
   if (!commission.equals(expected)) {
     fail('COMMISSION_MISMATCH', `under fee schedule version ${d.scheduleVersion} the commission on ${amount.toString()} is ${expected.toString()}, not ${commission.toString()}`, ['data', 'commission'], {

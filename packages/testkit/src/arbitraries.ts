@@ -37,6 +37,7 @@ import {
   accountDecider,
   accountPolicyFrom,
   accountStream,
+  commissionOf,
   communityStream,
   epochDayOf,
   eventFrom,
@@ -280,7 +281,7 @@ const at = <T>(xs: readonly T[], i: number): T | undefined => (xs.length === 0 ?
 // a charge's regime and commission: under 酬金制 with a percentage, the rate of the amount, half-up
 const regimeOf = (regime: StepCursor['regime'], amount: string): { regime: 'lump-sum' | 'commission'; commission: string } =>
   regime !== undefined && regime.kind === 'commission' && regime.basis === 'percentage'
-    ? { regime: 'commission', commission: Money.of(amount).times(regime.rate, 'half-up').toString() }
+    ? { regime: 'commission', commission: commissionOf(regime, Money.of(amount)).toString() }
     : { regime: 'lump-sum', commission: '0' };
 
 /**
