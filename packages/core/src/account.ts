@@ -1261,10 +1261,14 @@ const applyCredit = (cmd: CommandOf<'ApplyCredit'>, state: AccountState, ctx: Ac
 };
 
 /**
- * Whether a charge was owed at the start of `day`: it owes principal or penalty now, or the last
- * change to it (the payment or waiver that settled it) was on that day or later.
+ * Whether a charge was owed at the start of `day` (epoch day), as RecordReminder asks of the charges
+ * it names: it owes principal or penalty now, or the last change to it (the payment or waiver that
+ * settled it) was on that day or later.
+ *
+ * @example
+ * owingOn(charge, dayOfIso('2025-04-25')); // false once it was paid in full on April 20
  */
-const owingOn = (c: ChargeState, day: number): boolean =>
+export const owingOn = (c: ChargeState, day: number): boolean =>
   !c.outstandingPrincipal.isZero() || !c.outstandingPenalty.isZero() || c.changedDay >= day;
 
 const recordReminder = (cmd: CommandOf<'RecordReminder'>, state: AccountState, ctx: AccountContext): Decision => {

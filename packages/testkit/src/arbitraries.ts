@@ -44,6 +44,7 @@ import {
   eventIdFor,
   isoDateOf,
   Money,
+  owingOn,
 } from '@levy/core';
 import { countRange, invalidOption, optionsOf, wholeNumber } from './options.js';
 
@@ -408,7 +409,7 @@ export const commandOfStep = (step: AccountStep, cursor: StepCursor): AccountCom
     case 'remind': {
       // about a charge owed that day; a call, notice or legal review only once it is overdue (the decider's rule)
       const c = at(
-        live.filter((x) => x.issuedDay <= day && (x.outstandingPrincipal.isPositive() || x.outstandingPenalty.isPositive() || x.changedDay >= day)),
+        live.filter((x) => x.issuedDay <= day && owingOn(x, day)),
         step.pick,
       );
       if (c === undefined) return null;
