@@ -5,7 +5,8 @@
  * again, a bounded number of times. Account commands are decided under the community's current
  * policy, closed-period line and time zone, read from the community stream first. Commands from
  * one handler to one stream take turns; a close takes its community alone, waiting for the account
- * commands and billing runs under way.
+ * commands and billing runs under way. A correction's `meta.corrects` must name an event already
+ * recorded in the same community (CORRECTED_EVENT_UNKNOWN, CORRECTED_EVENT_OUTSIDE_COMMUNITY).
  *
  * This is the one place in core that may read a clock: the `clock` option, defaulting to the
  * system time. It also draws the random part of the default `newId`. Pass your own clock (and
@@ -42,6 +43,7 @@ import {
   communityStream,
   decodeEvent,
   isLevyEvent,
+  parseStreamName,
 } from './events.js';
 import { describe } from './decimal.js';
 import { Money } from './money.js';
@@ -286,6 +288,36 @@ const bookedElsewhere = (conflict: DomainError, events: readonly LevyEvent[]): v
   );
 };
 
+/**
+ * The refusal of a correction whose `meta.corrects` names no event recorded in its community
+ * (DESIGN.md, principle 3: a correction points at what it corrects, and an auditor following the
+ * pointer must find it).
+ */
+const correctedEventUnknown = (communityId: string, corrects: string): never =>
+  fail(
+    'CORRECTED_EVENT_UNKNOWN',
+    `meta.corrects names event ${corrects}, but no event with that id is recorded in community ${JSON.stringify(communityId)} (its community stream or one of its units' accounts): a correction must point at the event it corrects. Check the id against the statement or the audit trail and send the correction again; nothing was recorded`,
+    ['meta', 'corrects'],
+    { corrects, communityId },
+  );
+
+/** The refusal of a correction whose `meta.corrects` names an event in a stream outside its community. */
+const correctedEventOutside = (communityId: string, corrects: string, found: StoredEvent): never => {
+  const where = parseStreamName(found.streamId);
+  const owner = where === null ? `stream ${JSON.stringify(found.streamId)}, which belongs to no community` : `community ${JSON.stringify(where.communityId)} (${found.streamId})`;
+  return fail(
+    'CORRECTED_EVENT_OUTSIDE_COMMUNITY',
+    `meta.corrects names event ${corrects}, a ${found.type} of ${owner}, not of community ${JSON.stringify(communityId)}: a correction is booked in the books it corrects. Send it to the community that recorded that event, or name the event of ${JSON.stringify(communityId)} it corrects; nothing was recorded`,
+    ['meta', 'corrects'],
+    { corrects, communityId, streamId: found.streamId, type: found.type, otherCommunityId: where?.communityId ?? null },
+  );
+};
+
+const NOTHING_TO_CHECK = async (): Promise<void> => {};
+
+/** Whether a stream is one of a community's own: its community stream or one of its unit accounts. */
+const inCommunity = (streamId: string, communityId: string): boolean => parseStreamName(streamId)?.communityId === communityId;
+
 /** An account's refusal of a billing run's charge, with the unit and fee item in front of its path and message, as the plan's own refusals. */
 const chargeRefusal = (unitId: string, issue: CommandOf<'IssueCharge'>, e: DomainError): DomainError => ({
   ...e,
@@ -443,6 +475,52 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
 
   const loadCommunity = (communityId: string): Promise<Loaded<CommunityState>> => load(communityStream(communityId), communityDecider, COMMUNITY_EVENTS);
   const loadAccount = (communityId: string, unitId: string): Promise<Loaded<AccountState>> => load(accountStream(communityId, unitId), accountDecider, ACCOUNT_EVENTS);
+
+  /**
+   * Whether an event id is recorded in one of a community's streams, read stream by stream (the
+   * stream named first, then the community stream, then every registered unit's account): for a
+   * store without {@link EventStore.findEvent}. Corrections are rare, so the reads are too.
+   */
+  const recordedInCommunity = async (eventId: string, communityId: string, community: CommunityState, first: string): Promise<boolean> => {
+    const streams = new Set<string>([first, communityStream(communityId)]);
+    for (const unitId of [...community.units.keys()].sort()) streams.add(accountStream(communityId, unitId));
+    for (const streamId of streams) {
+      try {
+        for await (const e of store.readStream(streamId)) if (e.meta.eventId === eventId) return true;
+      } catch (e) {
+        if (!isStoreError(e, 'STREAM_NOT_FOUND')) throw e;
+      }
+    }
+    return false;
+  };
+
+  /**
+   * A correction points at what it corrects (DESIGN.md, principle 3): a command's `meta.corrects`,
+   * which its events carry, must name an event already recorded in the same community, in its
+   * community stream or one of its unit accounts (a payment booked to the wrong unit is corrected
+   * on the other unit's account). Otherwise CORRECTED_EVENT_UNKNOWN, or
+   * CORRECTED_EVENT_OUTSIDE_COMMUNITY for another community's event (told apart only by a store
+   * with findEvent), at meta.corrects. Returns the check for one command's attempts, to call once
+   * a decision has events to append: a retry decides none and stays a retry. It asks the store
+   * once per command (an event once recorded stays); `stream` is the stream the command writes to.
+   */
+  const correctionCheck = (communityId: string, meta: CommandMeta, stream: string): ((community: CommunityState) => Promise<void>) => {
+    const corrects = meta.corrects;
+    // most commands correct nothing: no closure, no lookup
+    if (corrects === undefined) return NOTHING_TO_CHECK;
+    let settled = false;
+    return async (community) => {
+      if (settled) return;
+      if (store.findEvent === undefined) {
+        if (!(await recordedInCommunity(corrects, communityId, community, stream))) correctedEventUnknown(communityId, corrects);
+      } else {
+        const event = await store.findEvent(corrects);
+        if (event === undefined) correctedEventUnknown(communityId, corrects);
+        else if (!inCommunity(event.streamId, communityId)) correctedEventOutside(communityId, corrects, event);
+      }
+      settled = true;
+    };
+  };
 
   /** an append the store took: the stream's revision after it, and whether it was already there (another writer appended the very same events: this call wrote nothing) */
   interface Appended {
@@ -630,6 +708,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
 
   const decideAccount = (command: AccountCommand, target: CommandTarget, unitId: string): Promise<HandleResult> => {
     const streamId = accountStream(target.communityId, unitId);
+    const checkCorrects = correctionCheck(target.communityId, command.meta, streamId);
     return decideAndAppend(streamId, async () => {
       const community = await loadCommunity(target.communityId);
       const ctx = accountContext(community.state, target, unitId, policyDateOf(command));
@@ -638,6 +717,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
       if (E.isLeft(decided)) throw new LevyError(decided.left);
       // a charge issued by hand (a metered item, a correction) is billed under a schedule the community adopted, and in its regime
       if (command.type === 'IssueCharge' && decided.right.length > 0) checkChargeSchedule(community.state, command);
+      if (decided.right.length > 0) await checkCorrects(community.state);
       // decided under this reading of the community (its closed line, its policy): written only if it still holds
       const guards = guarded ? [{ streamId: communityStream(target.communityId), expectedRevision: expectedOf(community.revision) }] : undefined;
       return { events: decided.right, revision: account.revision, guards, reading: contextReading(ctx) };
@@ -656,6 +736,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     if (command.type === 'RegisterCommunity' && command.data.communityId !== target.communityId) {
       fail('TARGET_MISMATCH', `the command registers ${JSON.stringify(command.data.communityId)} but was sent to community ${JSON.stringify(target.communityId)}`, ['data', 'communityId']);
     }
+    const checkCorrects = correctionCheck(target.communityId, command.meta, streamId);
     return decideAndAppend(streamId, async () => {
       const community = await loadCommunity(target.communityId);
       let ctx = communityContext();
@@ -668,6 +749,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
       }
       const decided = communityDecider.decide(command, community.state, ctx);
       if (E.isLeft(decided)) throw new LevyError(decided.left);
+      if (decided.right.length > 0) await checkCorrects(community.state);
       return { events: decided.right, revision: community.revision, guards };
     });
   };
@@ -804,6 +886,8 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
       const periodKey = command.data.periodKey;
       // charges appended by this run, by unit and charge id, over all its rounds
       const issuedByRun = new Set<string>();
+      // its charges and its record carry the run's meta.corrects
+      const checkCorrects = correctionCheck(communityId, command.meta, communityStreamId);
       let retries = 0;
       let free = 0;
       for (let round = 1; ; round++) {
@@ -823,6 +907,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
         const done = communityDecider.decide(command, community.state, { now: at, newId });
         if (E.isLeft(done)) throw new LevyError(done.left);
         const { todo, alreadyIssued, differing } = await checkCharges(communityId, community.state, plan.right.charges, issuedByRun, at);
+        if (todo.length > 0 || done.right.length > 0) await checkCorrects(community.state);
         let appended = 0;
         // charges another writer appended, the very same events, as this round appended them
         let repeated = 0;

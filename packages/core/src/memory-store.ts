@@ -40,6 +40,7 @@ import {
 } from './store.js';
 import { sealChecked } from './hash-chain.js';
 import { checkSeed } from './seed-check.js';
+import { describe } from './decimal.js';
 
 /** Options of {@link openMemoryEventStore}. */
 export interface MemoryEventStoreOptions {
@@ -191,6 +192,13 @@ export const openMemoryEventStore = (options?: MemoryEventStoreOptions): EventSt
     supportsGuards: true,
     readStream,
     readAll,
+    // the id index that finds retries, read: the event as readStream hands it out
+    findEvent: async (eventId) => {
+      ensureOpen();
+      // worded as the SQLite store words it (engine.ts lists the shared helpers; this one is a line)
+      if (typeof eventId !== 'string') throw storeError('OPTIONS_INVALID', `findEvent takes an event id string, not ${describe(eventId)}`, ['eventId']);
+      return ids.get(eventId);
+    },
     subscribeToAll: (options?: SubscribeOptions): Subscription => {
       ensureOpen();
       return catchUpSubscription(

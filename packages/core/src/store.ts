@@ -145,6 +145,14 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<StoredEvent>;
   /** All events in position order. */
   readAll(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+  /**
+   * The event with this id, wherever it sits, read as `readStream` would read it; undefined when
+   * the store holds none. An id that is not a string is `OPTIONS_INVALID` at `['eventId']`.
+   * Optional: the in-memory and SQLite stores have it (their id index already finds retries). The
+   * handler checks a correction's `meta.corrects` through it, and on a store without it reads the
+   * community's own streams instead, which cannot tell another community's event from none.
+   */
+  findEvent?(eventId: string): Promise<StoredEvent | undefined>;
   /** Catches up from a checkpoint, then follows new appends until closed. */
   subscribeToAll(options?: SubscribeOptions): Subscription;
   close(): Promise<void>;

@@ -109,6 +109,8 @@ export type DecodedEvent = { readonly _tag: 'Left'; readonly left: DomainError |
 export interface SqliteEventStore extends EventStore {
   readonly path: string;
   readonly schemaVersion: number;
+  /** The port's optional lookup, always here: the file's unique index on event id answers it. */
+  findEvent(eventId: string): Promise<StoredEvent | undefined>;
   /**
    * Walks the file's stored events (no codec hook) and returns `verifyChain`'s verdict on them,
    * sealed heads included, or `HASH_MISMATCH` at a row whose hash column is not its `meta.hash`.
@@ -293,6 +295,8 @@ export const openSqliteEventStore = async (path: string, opts?: SqliteEventStore
       .raw(),
     insert: conn.prepare('INSERT INTO levy_events (stream_id, revision, event_id, type, data, meta, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     byId: conn.prepare('SELECT stream_id, revision, position, type, data, meta FROM levy_events WHERE event_id = ?').raw(),
+    // findEvent: the same index, a row as reads select it
+    eventById: conn.prepare('SELECT position, stream_id, revision, type, data, meta FROM levy_events WHERE event_id = ?').raw(),
     at: conn.prepare('SELECT position, stream_id, revision, type, data, meta FROM levy_events WHERE stream_id = ? AND revision = ?').raw(),
     forwards: conn.prepare('SELECT position, stream_id, revision, type, data, meta FROM levy_events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?').raw(),
     backwards: conn.prepare('SELECT position, stream_id, revision, type, data, meta FROM levy_events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?').raw(),
@@ -666,6 +670,18 @@ export const openSqliteEventStore = async (path: string, opts?: SqliteEventStore
     }
   }
 
+  // one row by its event id, checked, verified and decoded as any read; the id is compared again
+  // after the read, so a string SQLite would bind as another (a lone surrogate becomes U+FFFD)
+  // finds nothing, as in memory
+  const findEvent = async (eventId: string): Promise<StoredEvent | undefined> => {
+    ensureOpen();
+    if (typeof eventId !== 'string') throw storeError('OPTIONS_INVALID', `findEvent takes an event id string, not ${describe(eventId)}`, ['eventId']);
+    const row = guard('finding an event', () => stmt.eventById.get(eventId) as Row | undefined);
+    if (row === undefined) return undefined;
+    const [event] = decodePage([row], verifyOnRead ? verifyForwards() : undefined);
+    return event!.meta.eventId === eventId ? event : undefined;
+  };
+
   const subscribeToAll = (opts?: SubscribeOptions): Subscription => {
     ensureOpen();
     const verify = verifyOnRead ? verifyForwards() : undefined;
@@ -695,6 +711,7 @@ export const openSqliteEventStore = async (path: string, opts?: SqliteEventStore
     supportsGuards: true,
     readStream,
     readAll,
+    findEvent,
     subscribeToAll,
     stats: () => ({ commits, appends: appendsCommitted }),
     verify: async () => {

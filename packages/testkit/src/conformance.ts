@@ -1,7 +1,8 @@
 /**
  * The store conformance suite: one set of vitest cases that every `EventStore` engine runs, so
  * in-memory, SQLite and EventStoreDB cannot drift apart. It checks every expected-revision
- * case, ordering within and across streams, idempotent retries and id conflicts, big batches,
+ * case, ordering within and across streams, finding an event by id (where the store has the
+ * optional `findEvent`), idempotent retries and id conflicts, big batches,
  * 10k streams, unicode and large payloads, invalid events, catch-up subscriptions, readers that
  * never see half an append, and the hash chain (including tamper detection), and finishes with
  * a model-based run (TigerBeetle's auditor idea: a reference model predicts every reply).
@@ -303,6 +304,35 @@ export const storeConformanceSuite = (name: string, open: () => Promise<EventSto
         expect(await codeOf(collect(s.readStream('a', { max: -1 })))).toBe('OPTIONS_INVALID');
         expect(await codeOf(collect(s.readAll({ fromPosition: -1n })))).toBe('OPTIONS_INVALID');
         expect(await codeOf(collect(s.readAll({ filter: { types: 'ChargeIssued' as unknown as string[] } })))).toBe('OPTIONS_INVALID');
+      });
+    });
+
+    describe('finding an event by id', () => {
+      // optional in the port (the handler checks meta.corrects through it); a store that has it answers alike
+      const finding = async (): Promise<(EventStore & Required<Pick<EventStore, 'findEvent'>>) | null> => {
+        const s = await fresh();
+        expect(['undefined', 'function']).toContain(typeof s.findEvent);
+        return s.findEvent === undefined ? null : (s as EventStore & Required<Pick<EventStore, 'findEvent'>>);
+      };
+      it('finds an event in any stream as readAll gives it, and nothing for an id it does not hold', async () => {
+        const s = await finding();
+        if (s === null) return;
+        await s.appendToStream('a', [storeTestEvent('a0'), storeTestEvent('a1', { k: 'v' }, 'T')]);
+        await s.appendToStream('b', [storeTestEvent('b0')]);
+        const all = await collect(s.readAll());
+        for (const e of all) expect(await s.findEvent(e.meta.eventId)).toEqual(e);
+        expect(await s.findEvent('c0')).toBeUndefined();
+        expect(await s.findEvent('')).toBeUndefined();
+        // a refused append leaves its ids unfound
+        expect(await codeOf(s.appendToStream('a', [storeTestEvent('a2')], { expectedRevision: 0n }))).toBe('CONCURRENCY_CONFLICT');
+        expect(await s.findEvent('a2')).toBeUndefined();
+      });
+      it('refuses an id that is not a string with OPTIONS_INVALID at eventId, and a closed store with STORE_CLOSED', async () => {
+        const s = await finding();
+        if (s === null) return;
+        for (const bad of [undefined, null, 42, {}]) expect(await refusalOf(s.findEvent(bad as unknown as string))).toMatchObject({ code: 'OPTIONS_INVALID', path: ['eventId'] });
+        await s.close();
+        expect(await codeOf(s.findEvent('a0'))).toBe('STORE_CLOSED');
       });
     });
 
