@@ -6,7 +6,9 @@
  * balances and the trial balance can be read as of any date (time travel).
  *
  * 包干制 charges credit Revenue:Fees; 酬金制 charges credit Liability:OwnersFund and move the
- * commission to Revenue:Commission (domain.md, fee regimes).
+ * commission to Revenue:Commission (domain.md, fee regimes). A principal waiver of a 包干制 charge
+ * is a contra to its revenue (Contra:Waivers); of a 酬金制 charge it comes off the owners' fund and
+ * the commission in proportion, as a cancellation does ({@link waiverCommissionShare}).
  *
  * @example
  * import { postingsFor } from '@levy/projections';
@@ -59,6 +61,48 @@ export interface JournalEntry {
 /** How a charge was billed: decides which accounts its cancellation reverses. */
 export type RegimeKind = 'lump-sum' | 'commission';
 
+/**
+ * What the journal remembers of a 酬金制 charge: its amount and commission, and what principal
+ * waivers took off it so far. The journal fold keeps one per 酬金制 charge and updates it as each
+ * waiver is posted.
+ */
+export interface CommissionTerms {
+  readonly amount: Money;
+  readonly commission: Money;
+  /** principal waived on it so far and taken off the owners' fund and the commission */
+  waived: Money;
+  /** the commission's part of `waived`; the rest came off the owners' fund */
+  commissionWaived: Money;
+}
+
+/**
+ * How a charge was billed, as the journal fold knows it: `'lump-sum'`, or a 酬金制 charge's
+ * {@link CommissionTerms}; undefined when not known (a cancellation is then read from its own
+ * commission, and a waiver posted as a 包干制 one).
+ */
+export type ChargeTermsOf = (chargeId: string) => 'lump-sum' | CommissionTerms | undefined;
+
+/**
+ * The commission's part of a principal waiver of `amount` on a 酬金制 charge: the commission on all
+ * principal waived on it so far (commission / charge amount of it, split from the owners' part by
+ * largest remainder, a tie to the commission, so half-up), less what earlier waivers took. Counted
+ * on the running total, so the parts of several waivers of a whole charge add up to its commission
+ * exactly. Null when the terms cannot be split (a commission below zero or above the amount, which
+ * a decider refuses): the waiver is then posted as a 包干制 one.
+ *
+ * @example
+ * const terms = { amount: Money.of('280.00'), commission: Money.of('28.00'), waived: Money.zero(), commissionWaived: Money.zero() };
+ * waiverCommissionShare(terms, Money.of('55.55'))?.toString(); // '5.56': 5.555 half-up; the owners' fund gives 49.99
+ * // after it (waived 55.55, commission 5.56), 44.45 more: 10.00 on 100.00 in all, less 5.56
+ * waiverCommissionShare({ ...terms, waived: Money.of('55.55'), commissionWaived: Money.of('5.56') }, Money.of('44.45'))?.toString(); // '4.44'
+ */
+export const waiverCommissionShare = (terms: CommissionTerms, amount: Money): Money | null => {
+  const owners = terms.amount.subtract(terms.commission);
+  if (terms.commission.isNegative() || owners.isNegative() || !terms.amount.isPositive() || amount.isNegative()) return null;
+  const [commission] = Money.allocate(terms.waived.add(amount), [terms.commission.toString(), owners.toString()]);
+  return commission!.subtract(terms.commissionWaived);
+};
+
 // ---------------------------------------------------------------------------------------------
 // postings
 // ---------------------------------------------------------------------------------------------
@@ -93,7 +137,7 @@ const emit = (sink: PostingSink, account: string, amount: Money, side: Side): vo
  * @example
  * postEvent(event, undefined, (account, amount) => console.log(account, amount.toString()));
  */
-export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => RegimeKind | undefined) | undefined, sink: PostingSink): void => {
+export const postEvent = (event: LevyEvent, termsOf: ChargeTermsOf | undefined, sink: PostingSink): void => {
   switch (event.type) {
     case 'ChargeIssued': {
       const d = event.data;
@@ -113,23 +157,28 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
       const d = event.data;
       const amount = moneyOfAmount(d.amount);
       const commission = moneyOfAmount(d.commission);
-      const regime = regimeOf?.(d.chargeId) ?? (commission.isZero() ? 'lump-sum' : 'commission');
+      const known = termsOf?.(d.chargeId);
+      const regime: RegimeKind = known === undefined ? (commission.isZero() ? 'lump-sum' : 'commission') : known === 'lump-sum' ? 'lump-sum' : 'commission';
       const owedPrincipal = moneyOfAmount(d.outstandingPrincipal);
       const paidPrincipal = moneyOfAmount(d.paidPrincipalToCredit);
       const owedPenalty = moneyOfAmount(d.outstandingPenalty);
       const paidPenalty = moneyOfAmount(d.paidPenaltyToCredit);
-      // undo the revenue (or owners' fund) side of the charge in full
+      // principal waivers of a 酬金制 charge took their part off the owners' fund and the commission already
+      const terms = typeof known === 'object' ? known : undefined;
+      const waivedOff = terms?.waived ?? ZERO;
+      const commissionWaivedOff = terms?.commissionWaived ?? ZERO;
+      // undo the revenue (or owners' fund) side of the charge: in full, less what those waivers undid
       if (regime === 'commission') {
-        emit(sink, ACCOUNT.ownersFund, amount.subtract(commission), DR);
-        emit(sink, ACCOUNT.revenueCommission, commission, DR);
+        emit(sink, ACCOUNT.ownersFund, amount.subtract(commission).subtract(waivedOff.subtract(commissionWaivedOff)), DR);
+        emit(sink, ACCOUNT.revenueCommission, commission.subtract(commissionWaivedOff), DR);
       } else {
         emit(sink, ACCOUNT.revenueFees, amount, DR);
       }
       // what was still owed leaves the receivable; what was paid becomes the owner's credit (预收)
       emit(sink, ACCOUNT.receivableFees, owedPrincipal, CR);
       emit(sink, ACCOUNT.prepaid, paidPrincipal.add(paidPenalty), CR);
-      // principal waived earlier on the charge is no longer a waiver of anything
-      emit(sink, ACCOUNT.contraWaivers, amount.subtract(owedPrincipal).subtract(paidPrincipal), CR);
+      // principal waived earlier on the charge and posted to the waivers is no longer a waiver of anything
+      emit(sink, ACCOUNT.contraWaivers, amount.subtract(owedPrincipal).subtract(paidPrincipal).subtract(waivedOff), CR);
       // penalties on it are cancelled too: owed ones leave the receivable, paid ones became credit
       // above, and waived ones are no longer waivers of anything (as principal waived, above)
       const waivedPenalty = d.waivedPenalty === undefined ? ZERO : moneyOfAmount(d.waivedPenalty);
@@ -198,6 +247,16 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
     }
     case 'WaiverGranted': {
       const a = moneyOfAmount(event.data.amount);
+      const terms = event.data.kind === 'principal' ? termsOf?.(event.data.chargeId) : undefined;
+      const share = terms === undefined || terms === 'lump-sum' ? null : waiverCommissionShare(terms, a);
+      if (share !== null) {
+        // 酬金制: the fee waived was the owners' money less the commission on it, never revenue
+        // (domain.md, fee regimes): both give up their part, as a cancellation takes back the whole
+        emit(sink, ACCOUNT.ownersFund, a.subtract(share), DR);
+        emit(sink, ACCOUNT.revenueCommission, share, DR);
+        emit(sink, ACCOUNT.receivableFees, a, CR);
+        return;
+      }
       emit(sink, ACCOUNT.contraWaivers, a, DR);
       emit(sink, event.data.kind === 'principal' ? ACCOUNT.receivableFees : ACCOUNT.receivablePenalties, a, CR);
       return;
@@ -221,13 +280,15 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
 
 /**
  * The postings of one event: a balanced entry (postings sum to zero), empty for events that move
- * no money (registrations, schedules, reminders, plans). `regimeOf` names how a cancelled charge
- * was billed (the journal projection remembers it); without it a cancellation with a commission
- * is read as 酬金制 and one without as 包干制.
+ * no money (registrations, schedules, reminders, plans). `termsOf` says how a waived or cancelled
+ * charge was billed and what waivers took off it before (the journal projection remembers both);
+ * without it a cancellation with a commission is read as 酬金制 and one without as 包干制, and a
+ * principal waiver is posted as a 包干制 one.
  *
  * Charge: Dr Receivable:Fees / Cr Revenue:Fees (酬金制: Cr OwnersFund and Revenue:Commission).
  * Payment: Dr Cash:<channel> / Cr Receivable:Fees, Receivable:Penalties, Liability:Prepaid.
- * CreditApplied: Dr Liability:Prepaid / Cr Receivable:Fees (Receivable:Penalties when it pays penalty). Waiver: Dr Contra:Waivers / Cr Receivable.
+ * CreditApplied: Dr Liability:Prepaid / Cr Receivable:Fees (Receivable:Penalties when it pays penalty). Waiver: Dr Contra:Waivers / Cr Receivable
+ * (a principal waiver of a 酬金制 charge: Dr OwnersFund and Revenue:Commission in proportion, {@link waiverCommissionShare}).
  * Penalty: Dr Receivable:Penalties / Cr Revenue:Penalties; counted again lower: the mirror, with
  * penalty already paid credited to Liability:Prepaid. Refund: Dr Prepaid / Cr Cash.
  * Reversal and cancellation: the mirror of what they undo. Expenditure: Dr Expense:<category> /
@@ -236,9 +297,9 @@ export const postEvent = (event: LevyEvent, regimeOf: ((chargeId: string) => Reg
  * @example
  * postingsFor(paymentReceived); // [{ account: 'Cash:wechat', amount: 300.00 }, { account: 'Receivable:Fees', amount: -250.60 }, { account: 'Liability:Prepaid', amount: -49.40 }]
  */
-export const postingsFor = (event: LevyEvent, regimeOf?: (chargeId: string) => RegimeKind | undefined): readonly Posting[] => {
+export const postingsFor = (event: LevyEvent, termsOf?: ChargeTermsOf): readonly Posting[] => {
   const out: Posting[] = [];
-  postEvent(event, regimeOf, (account, amount, side) => out.push({ account, amount: side === DR ? amount : amount.negate() }));
+  postEvent(event, termsOf, (account, amount, side) => out.push({ account, amount: side === DR ? amount : amount.negate() }));
   return out;
 };
 
@@ -261,11 +322,11 @@ const allocationPostings = (sink: PostingSink, allocations: readonly { chargeId:
  * @example
  * entryFor(event).postings.length; // 2
  */
-export const entryFor = (event: LevyEvent, regimeOf?: (chargeId: string) => RegimeKind | undefined): JournalEntry => ({
+export const entryFor = (event: LevyEvent, termsOf?: ChargeTermsOf): JournalEntry => ({
   eventId: event.meta.eventId,
   type: event.type,
   day: dayOfDecoded(event.meta.effectiveDate),
-  postings: postingsFor(event, regimeOf),
+  postings: postingsFor(event, termsOf),
 });
 
 /**
@@ -349,8 +410,11 @@ export class DaySeries {
 export interface JournalState {
   /** account → net change per epoch day (debit positive) */
   readonly byAccount: Map<string, DaySeries>;
-  /** 酬金制 charges by `<streamId>/<chargeId>` (a cancellation reverses the accounts its charge used); the rest are 包干制 */
-  readonly commissionCharges: Set<string>;
+  /**
+   * 酬金制 charges by `<streamId>/<chargeId>`, with what principal waivers took off them (a waiver
+   * and a cancellation reverse the accounts the charge used); the rest are 包干制
+   */
+  readonly commissionCharges: Map<string, CommissionTerms>;
   /** entries that did not balance (none, unless a rule was broken upstream) */
   readonly unbalanced: { readonly eventId: string; readonly type: string; readonly imbalance: Money }[];
   entries: number;
@@ -363,7 +427,7 @@ export interface JournalState {
 export interface PostingTools {
   readonly scratch: Scratch;
   readonly sink: PostingSink;
-  readonly regimeOf: (chargeId: string) => RegimeKind;
+  readonly termsOf: (chargeId: string) => 'lump-sum' | CommissionTerms;
 }
 
 /** Internal: the event being posted, so the sink and the regime lookup need no closure per event. */
@@ -395,8 +459,8 @@ const toolsFor = (state: JournalState): PostingTools => {
     }
     scratch.count += 1;
   };
-  const regimeOf = (chargeId: string): RegimeKind => (state.commissionCharges.has(`${scratch.streamId}/${chargeId}`) ? 'commission' : 'lump-sum');
-  return { scratch, sink, regimeOf };
+  const termsOf = (chargeId: string): 'lump-sum' | CommissionTerms => state.commissionCharges.get(`${scratch.streamId}/${chargeId}`) ?? 'lump-sum';
+  return { scratch, sink, termsOf };
 };
 
 /**
@@ -409,7 +473,7 @@ const toolsFor = (state: JournalState): PostingTools => {
 export const journalProjection: Projection<JournalState> = {
   name: 'journal',
   init: () => {
-    const state = { byAccount: new Map(), commissionCharges: new Set(), unbalanced: [], entries: 0, postings: 0 } as unknown as { -readonly [K in keyof JournalState]: JournalState[K] };
+    const state = { byAccount: new Map(), commissionCharges: new Map(), unbalanced: [], entries: 0, postings: 0 } as unknown as { -readonly [K in keyof JournalState]: JournalState[K] };
     state.tools = toolsFor(state);
     return state;
   },
@@ -424,20 +488,34 @@ export const journalProjection: Projection<JournalState> = {
  * journalStep(journal, event, dayOf(event.meta.effectiveDate));
  */
 export const journalStep = (state: JournalState, event: LoggedEvent, day: EpochDay): JournalState => {
-  if (event.type === 'ChargeIssued' && event.data.regime === 'commission') state.commissionCharges.add(`${event.streamId}/${event.data.chargeId}`);
-  const { scratch, sink, regimeOf } = state.tools;
+  if (event.type === 'ChargeIssued' && event.data.regime === 'commission') {
+    const key = `${event.streamId}/${event.data.chargeId}`;
+    // a charge issued twice keeps the first's terms, as the book keeps the first charge
+    if (!state.commissionCharges.has(key)) state.commissionCharges.set(key, { amount: moneyOfAmount(event.data.amount), commission: moneyOfAmount(event.data.commission), waived: ZERO, commissionWaived: ZERO });
+  }
+  const { scratch, sink, termsOf } = state.tools;
   scratch.day = day;
   scratch.streamId = event.streamId;
   scratch.sum.reset();
   scratch.count = 0;
   // every other entry balances by construction (its lines are the same amounts both ways)
   scratch.check = event.type === 'PaymentReceived' || event.type === 'PaymentReversed';
-  postEvent(event, regimeOf, sink);
+  postEvent(event, termsOf, sink);
+  if (event.type === 'WaiverGranted' && event.data.kind === 'principal') tookOffCommission(termsOf(event.data.chargeId), moneyOfAmount(event.data.amount));
   if (scratch.count === 0) return state;
   if (scratch.check && !scratch.sum.isZero()) state.unbalanced.push({ eventId: event.meta.eventId, type: event.type, imbalance: scratch.sum.value() });
   state.entries += 1;
   state.postings += scratch.count;
   return state;
+};
+
+/** a principal waiver just posted on a 酬金制 charge: its terms now hold it, so the next waiver and a cancellation take the rest */
+const tookOffCommission = (terms: 'lump-sum' | CommissionTerms, amount: Money): void => {
+  if (terms === 'lump-sum') return;
+  const share = waiverCommissionShare(terms, amount);
+  if (share === null) return;
+  terms.waived = terms.waived.add(amount);
+  terms.commissionWaived = terms.commissionWaived.add(share);
 };
 
 /**

@@ -211,7 +211,8 @@ export const checkReceivables = (log: CheckedLog, views?: LevyViews): InvariantV
         const s = chargeAsOf(c, d);
         units = units.add(s.principal).add(s.penalty);
         unitPenalties = unitPenalties.add(s.penalty);
-        unitWaived = unitWaived.add(s.waived).add(s.penaltyWaived);
+        // a 酬金制 charge's principal waivers come off the owners' fund and commission, not Contra:Waivers (docs/projections.md, the journal)
+        unitWaived = unitWaived.add(c.regime === 'lump-sum' ? s.waived : Money.zero()).add(s.penaltyWaived);
         unitAssessed = unitAssessed.add(s.penaltyAssessed);
         // time travel: on no day is a charge settled beyond what it owed then
         if (s.principal.isNegative() || s.penalty.isNegative()) {
