@@ -908,6 +908,29 @@ export const eventsByDay = (book: BookState, u: UnitRecord): { event: LoggedEven
     .map((event) => ({ event, day: dayOfDecoded(event.meta.effectiveDate) }))
     .sort((a, b) => a.day - b.day);
 
+/**
+ * The day that puts a charge in a period's figures (a period's billed total: collection rates, a
+ * disclosure's `billed`): the first day of its billing period; but a charge issued on or after the
+ * day the period holding that day was closed counts on the day it was issued, in the open period.
+ * A closed period no longer changes, and a late correction is booked in the open period and names
+ * what it corrects (DESIGN.md, principle 3): February's correction issued on 10 April, after Q1
+ * closed on 5 April, is billed in April and Q2, not in February (as of Q1's end it did not exist,
+ * so a figure read as of then, as the disclosure is, could never hold it, nor Q2's hold a month of
+ * Q1). Read from closes dated no later than the charge, so a figure as of a day depends only on
+ * what was dated by then.
+ *
+ * @example
+ * billedDayOf(chargeOf(unit, 'property-2025-02')!); // dayOf('2025-02-01'), or its issue day if issued after 2025-Q1 closed
+ */
+export const billedDayOf = (c: ChargeRecord): EpochDay => {
+  // billed in advance or on time: no close of its period can be dated by then (a close comes after its period)
+  if (c.issuedDay <= c.periodStart) return c.periodStart;
+  for (const close of c.unit.community.closes) {
+    if (close.start <= c.periodStart && c.periodStart <= close.end && close.closedDay <= c.issuedDay) return c.issuedDay;
+  }
+  return c.periodStart;
+};
+
 /** A charge as it stood at the end of a day. */
 export interface ChargeAsOf {
   /** issued by then and not cancelled */

@@ -7,7 +7,9 @@
  *   start (charges due before it) / those arrears.
  * Penalties are not in these rates. "Collected" counts payments and credit applied, net of
  * reversals; a reversal counts against the day the money it takes back was paid. A period's
- * charges are those whose billing period starts inside it; a cancelled charge leaves the figures.
+ * charges are those whose billing period starts inside it, and a correction issued after the
+ * period of its month was closed, in the period it was issued in ({@link billedDayOf}); a
+ * cancelled charge leaves the figures.
  * Grouped by community, building, fee item or use type (building and use type from UnitRegistered).
  *
  * @example
@@ -17,7 +19,7 @@
  */
 import { type DomainError, type EpochDay, ExactDecimal, LevyError, type Money, type Period, describe, domainError, parseDecimal, parsePeriodKey } from '@levy/core';
 import * as E from './either.js';
-import { type BookState, type ChargeRecord, type UnitRecord, chargeAsOf, communityInvalid, compareText, movesOf, unitsInOrder } from './book.js';
+import { type BookState, type ChargeRecord, type UnitRecord, billedDayOf, chargeAsOf, communityInvalid, compareText, movesOf, unitsInOrder } from './book.js';
 import { ZERO, dayInvalid } from './fields.js';
 import { type OptionSpec, optionsInvalid } from './options.js';
 
@@ -178,7 +180,8 @@ const ratesFor = (book: BookState, p: Period, asOf: EpochDay, by: RateDimension,
     let owingAny = false;
     for (const c of u.charges) {
       const key = groupKey(by, u, c);
-      if (c.periodStart >= p.start && c.periodStart <= p.end) {
+      const billedOn = billedDayOf(c);
+      if (billedOn >= p.start && billedOn <= p.end) {
         const s = chargeAsOf(c, asOf);
         if (s.live) {
           const a = acc(u, key);

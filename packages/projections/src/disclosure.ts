@@ -1,11 +1,14 @@
 /**
  * Disclosure (公示) of a closed period: what the owners' committee publishes for owners to check
  * (domain.md, collection figures: 专款专用, funds ring-fenced). For the community and the period:
- * billed (charges whose billing period starts in it), cash collected (payments received in it net
- * of reversals in it), refunds, waivers, penalties assessed, the credit held at its end, and
- * expenditures by category; beside them the totals sealed in the PeriodClosed event. Everything
- * is read as of the period's last day, so once the period is closed (and the deciders refuse
- * anything dated in it) these figures never change.
+ * billed (charges whose billing period starts in it, and corrections booked in it for a month
+ * already closed: {@link billedDayOf}), cash collected (payments received in it net of reversals
+ * in it), refunds, waivers, penalties assessed, the credit held at its end, and expenditures by
+ * category; beside them the totals sealed in the PeriodClosed event. A charge cancelled by the
+ * period's end leaves billed, and its penalties and waivers leave the live figures with it (they
+ * stay in those the close sealed, which count what was dated in the period). Everything is read
+ * as of the period's last day, so once the period is closed (and the deciders refuse anything
+ * dated in it) these figures never change.
  *
  * @example
  * import { disclosure } from '@levy/projections';
@@ -13,7 +16,7 @@
  */
 import { type DomainError, type EpochDay, Money, domainError, parsePeriodKey } from '@levy/core';
 import * as E from './either.js';
-import { type BookState, chargeAsOf, communityInvalid, compareText, creditAsOf, eventsOf } from './book.js';
+import { type BookState, billedDayOf, chargeAsOf, chargeOf, communityInvalid, compareText, creditAsOf, eventsOf } from './book.js';
 import { ZERO, dateOf, dayOfDecoded, moneyOfAmount } from './fields.js';
 
 /** The published figures of a closed period. */
@@ -26,13 +29,25 @@ export interface Disclosure {
   readonly closedOn: string;
   /** the units of the period: registered by its last day, or holding a charge of it */
   readonly units: number;
+  /** the period's charges ({@link billedDayOf}) not cancelled by its end */
   readonly billed: Money;
   readonly collected: Money;
   readonly reversed: Money;
   readonly refunded: Money;
+  /** principal waivers dated in the period, on any charge: what the close sealed as `waived`, with `waivedPenalty` */
   readonly waivedPrincipal: Money;
+  /** penalty waivers dated in the period, net of what recounts took off them */
   readonly waivedPenalty: Money;
+  /** penalty assessed in the period, counted again included: what the close sealed as `penalties` */
   readonly penalties: Money;
+  /**
+   * of `waivedPrincipal`, `waivedPenalty` and `penalties`, those on charges still live at the
+   * period's end: a charge cancelled by then takes its waivers and penalties with it (the waivers
+   * relieve nothing, the penalties are cancelled), as it leaves `billed`
+   */
+  readonly liveWaivedPrincipal: Money;
+  readonly liveWaivedPenalty: Money;
+  readonly livePenalties: Money;
   /** principal still owed at the period's end on the period's own charges */
   readonly outstanding: Money;
   /** credit (预收) held at the period's end */
@@ -79,6 +94,9 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
   let waivedPrincipal = ZERO;
   let waivedPenalty = ZERO;
   let penalties = ZERO;
+  let liveWaivedPrincipal = ZERO;
+  let liveWaivedPenalty = ZERO;
+  let livePenalties = ZERO;
   let credit = ZERO;
   let issued = ZERO;
   let creditBefore = ZERO;
@@ -88,16 +106,22 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
   for (const u of community.units) {
     let counted = u.registeredDay !== null && u.registeredDay <= end;
     for (const c of u.charges) {
-      if (!counted && within(c.periodStart, start, end)) counted = true;
+      const billedOn = billedDayOf(c);
+      if (!counted && within(billedOn, start, end)) counted = true;
       if (within(c.issuedDay, start, end)) issued = issued.add(c.amount);
       if (c.cancelledDay !== null && within(c.cancelledDay, start, end)) issued = issued.subtract(c.amount);
-      if (!within(c.periodStart, start, end)) continue;
+      if (!within(billedOn, start, end)) continue;
       const s = chargeAsOf(c, end);
       if (!s.live) continue;
       billed = billed.add(c.amount);
       outstanding = outstanding.add(s.principal);
     }
     if (counted) units += 1;
+    // a waiver or penalty on a charge not cancelled by the period's end (one the book does not know counts as live)
+    const live = (chargeId: string): boolean => {
+      const c = chargeOf(u, chargeId);
+      return c === undefined || c.cancelledDay === null || c.cancelledDay > end;
+    };
     for (const event of eventsOf(book, u)) {
       if (!within(dayOfDecoded(event.meta.effectiveDate), start, end)) continue;
       switch (event.type) {
@@ -110,17 +134,36 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
         case 'CreditRefunded':
           refunded = refunded.add(moneyOfAmount(event.data.amount));
           break;
-        case 'WaiverGranted':
-          if (event.data.kind === 'principal') waivedPrincipal = waivedPrincipal.add(moneyOfAmount(event.data.amount));
-          else waivedPenalty = waivedPenalty.add(moneyOfAmount(event.data.amount));
+        case 'WaiverGranted': {
+          const a = moneyOfAmount(event.data.amount);
+          const counts = live(event.data.chargeId);
+          if (event.data.kind === 'principal') {
+            waivedPrincipal = waivedPrincipal.add(a);
+            if (counts) liveWaivedPrincipal = liveWaivedPrincipal.add(a);
+          } else {
+            waivedPenalty = waivedPenalty.add(a);
+            if (counts) liveWaivedPenalty = liveWaivedPenalty.add(a);
+          }
           break;
-        case 'PenaltyAssessed':
-          penalties = penalties.add(moneyOfAmount(event.data.amount));
+        }
+        case 'PenaltyAssessed': {
+          const a = moneyOfAmount(event.data.amount);
+          penalties = penalties.add(a);
+          if (live(event.data.chargeId)) livePenalties = livePenalties.add(a);
           break;
-        case 'PenaltyAdjusted':
-          penalties = penalties.add(moneyOfAmount(event.data.amount));
-          for (const w of event.data.waivers ?? []) waivedPenalty = waivedPenalty.add(moneyOfAmount(w.amount));
+        }
+        case 'PenaltyAdjusted': {
+          const counts = live(event.data.chargeId);
+          const a = moneyOfAmount(event.data.amount);
+          penalties = penalties.add(a);
+          if (counts) livePenalties = livePenalties.add(a);
+          for (const w of event.data.waivers ?? []) {
+            const m = moneyOfAmount(w.amount);
+            waivedPenalty = waivedPenalty.add(m);
+            if (counts) liveWaivedPenalty = liveWaivedPenalty.add(m);
+          }
           break;
+        }
         default:
           break;
       }
@@ -151,6 +194,9 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
     waivedPrincipal,
     waivedPenalty,
     penalties,
+    liveWaivedPrincipal,
+    liveWaivedPenalty,
+    livePenalties,
     outstanding,
     credit,
     issued,

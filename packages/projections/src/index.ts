@@ -16,6 +16,7 @@ export type { BookAnomaly, BookState, ChargeAsOf, ChargeMove, ChargeRecord, Comm
 export {
   Movements,
   arrearsClassAsOf,
+  billedDayOf,
   bookProjection,
   bookStep,
   chargeAsOf,

@@ -293,7 +293,7 @@ export const renderCreditLots = (r: CreditLotsReport): string =>
   );
 
 /**
- * The 公示 of a closed period.
+ * The 公示 of a closed period: each figure, and beside the one a sealed total equals, that total.
  *
  * @example
  * console.log(renderDisclosure(d));
@@ -306,8 +306,10 @@ export const renderDisclosure = (d: Disclosure): string =>
       ["billed (the period's own months)", d.billed.toString(), ''],
       ['issued in the period, less cancelled', d.issued.toString(), d.sealed.billed],
       ['collected (net of reversals)', d.collected.toString(), d.sealed.collected],
-      ['waived', d.waivedPrincipal.add(d.waivedPenalty).toString(), d.sealed.waived],
-      ['penalties', d.penalties.toString(), d.sealed.penalties],
+      ['waived (on charges not cancelled)', d.liveWaivedPrincipal.add(d.liveWaivedPenalty).toString(), ''],
+      ['waived in the period, cancelled charges too', d.waivedPrincipal.add(d.waivedPenalty).toString(), d.sealed.waived],
+      ['penalties (on charges not cancelled)', d.livePenalties.toString(), ''],
+      ['penalties in the period, cancelled charges too', d.penalties.toString(), d.sealed.penalties],
       ['credit held at the end', d.credit.toString(), ''],
       ['change in credit over the period', d.creditChange.toString(), d.sealed.credit],
       ['refunded', d.refunded.toString(), ''],

@@ -14,7 +14,7 @@ import { type EpochDay, Money, isoDateOf } from '@levy/core';
 import { agingReport } from './aging.js';
 import { arrearsLedger } from './arrears.js';
 import { type AuditState, auditProjection, auditStep, auditTrail } from './audit.js';
-import { type BookState, type UnitRecord, bookProjection, bookStepKnowing, chargeAsOf, creditAsOf, reserveBook, unitsInOrder } from './book.js';
+import { type BookState, type UnitRecord, billedDayOf, bookProjection, bookStepKnowing, chargeAsOf, creditAsOf, reserveBook, unitsInOrder } from './book.js';
 import { collectionRates } from './collection-rate.js';
 import { checkDay, dayOfDecoded } from './fields.js';
 import { disclosure } from './disclosure.js';
@@ -72,7 +72,7 @@ export const levyProjection: Projection<LevyViews> = {
 export const reportBundle = (views: LevyViews, asOf: EpochDay): Record<string, unknown> => {
   checkDay(asOf, ['asOf']);
   const months = new Set<string>();
-  for (const u of views.book.units.values()) for (const c of u.charges) months.add(isoDateOf(c.periodStart).slice(0, 7));
+  for (const u of views.book.units.values()) for (const c of u.charges) months.add(isoDateOf(billedDayOf(c)).slice(0, 7));
   const rates: Record<string, unknown> = {};
   for (const m of [...months].sort()) {
     const r = collectionRates(views.book, { period: m, asOf });

@@ -48,6 +48,7 @@ import {
   agingReport,
   applyStored,
   arrearsLedger,
+  billedDayOf,
   chargeAsOf,
   collectionRates,
   creditAsOf,
@@ -406,7 +407,8 @@ export const checkCollectionRates = (log: CheckedLog, views?: LevyViews): Invari
   const periods = new Set<string>();
   for (const u of v.book.units.values()) {
     for (const c of u.charges) {
-      const month = isoDateOf(c.periodStart).slice(0, 7);
+      // the period a charge is billed in: its own, or the one it was booked in after its own closed (billedDayOf)
+      const month = isoDateOf(billedDayOf(c)).slice(0, 7);
       periods.add(month);
       periods.add(`${month.slice(0, 4)}-Q${Math.floor((Number(month.slice(5, 7)) - 1) / 3) + 1}`);
     }
@@ -416,7 +418,10 @@ export const checkCollectionRates = (log: CheckedLog, views?: LevyViews): Invari
     const p = parsePeriodKey(key);
     if (p._tag === 'Left') continue;
     let lastIssued = Number.NEGATIVE_INFINITY;
-    for (const u of v.book.units.values()) for (const c of u.charges) if (c.periodStart >= p.right.start && c.periodStart <= p.right.end && c.issuedDay > lastIssued) lastIssued = c.issuedDay;
+    for (const u of v.book.units.values()) for (const c of u.charges) {
+      const billed = billedDayOf(c);
+      if (billed >= p.right.start && billed <= p.right.end && c.issuedDay > lastIssued) lastIssued = c.issuedDay;
+    }
     let previous: Record<string, string | null> | null = null;
     for (const d of days) {
       const r = collectionRates(v.book, { period: key, asOf: d });
