@@ -259,9 +259,9 @@ export interface CreditLot {
   /** the payment id, `cancel:<chargeId>` ({@link cancellationLotId}) or `<cause>:<chargeId>` ({@link recountLotId}) */
   readonly lotId: string;
   readonly remaining: Money;
-  /** what it paid on each charge's principal (zero once a reversal re-opened it) */
+  /** what it paid on each charge's principal, less what reversals re-opened of it (all of it, for a payment's own lot) */
   readonly applied: IdTable<Money>;
-  /** what it paid on each charge's penalty (ApplyCredit), less what a PenaltyAdjusted gave back since (zero once a reversal re-opened it) */
+  /** what it paid on each charge's penalty (ApplyCredit), less what a PenaltyAdjusted gave back since and what reversals re-opened */
   readonly appliedPenalty: IdTable<Money>;
   readonly refunded: Money;
   /** taken back by payment reversals (its own, or another's whose charge was cancelled meanwhile) */
@@ -671,6 +671,29 @@ const reopenPrincipal = (c: ChargeState, amount: Money, source: string, day: num
   return next;
 };
 
+/**
+ * {@link reopenPrincipal} of `amount`, part of what `source` paid on the charge: its movements lose
+ * that much in the order they were made (as the account book re-opens the days a lot paid), a
+ * movement brought to zero dropped.
+ */
+const reopenPrincipalPart = (c: ChargeState, amount: Money, source: string, day: number): ChargeState => {
+  const next = reopened(c, day);
+  next.paidPrincipal = c.paidPrincipal.subtract(amount);
+  next.outstandingPrincipal = c.outstandingPrincipal.add(amount);
+  const movements: PrincipalMovement[] = [];
+  let left = amount;
+  for (const m of c.movements) {
+    if (m.source !== source || !left.isPositive()) movements.push(m);
+    else {
+      const part = Money.min(left, m.amount);
+      left = left.subtract(part);
+      if (part.lessThan(m.amount)) movements.push({ from: m.from, amount: m.amount.subtract(part), source });
+    }
+  }
+  next.movements = movements;
+  return next;
+};
+
 const payPenalty = (c: ChargeState, amount: Money, day: number): ChargeState => {
   const next = changed(c, day);
   next.penaltyPaid = c.penaltyPaid.add(amount);
@@ -898,6 +921,7 @@ const evolvers: Evolvers = {
     if (own !== undefined && d.creditApplications.length > 0) {
       const lot = copyLot(own);
       for (const ca of d.creditApplications) {
+        if (ca.lot !== undefined) continue;
         const c = charges.get(ca.chargeId) ?? chargeOf(s, ca.chargeId);
         if (ca.kind === 'penalty') {
           charges = charges.set(ca.chargeId, reopenPenalty(c, money(ca.amount), day));
@@ -908,6 +932,25 @@ const evolvers: Evolvers = {
         }
       }
       lots = s.lots.set(d.paymentId, lot);
+    }
+    // applications of another lot its money went into (a charge it paid, cancelled since): that lot paid that much less
+    for (const ca of d.creditApplications) {
+      if (ca.lot === undefined) continue;
+      const amount = money(ca.amount);
+      const penalty = ca.kind === 'penalty';
+      const from = lots.get(ca.lot);
+      const had = from === undefined ? undefined : (penalty ? from.appliedPenalty : from.applied).get(ca.chargeId);
+      if (from === undefined || had === undefined || amount.greaterThan(had)) {
+        throw new LevyError(
+          domainError('LOG_INCONSISTENT', `PaymentReversed re-opens ${ca.amount} that credit lot ${ca.lot} paid on charge ${ca.chargeId}, which it paid ${had === undefined ? 'nothing' : had.toString()} of`, ['data', 'creditApplications']),
+        );
+      }
+      const lot = copyLot(from);
+      if (penalty) lot.appliedPenalty = from.appliedPenalty.set(ca.chargeId, had.subtract(amount));
+      else lot.applied = from.applied.set(ca.chargeId, had.subtract(amount));
+      lots = lots.set(ca.lot, lot);
+      const c = charges.get(ca.chargeId) ?? chargeOf(s, ca.chargeId);
+      charges = charges.set(ca.chargeId, penalty ? reopenPenalty(c, amount, day) : reopenPrincipalPart(c, amount, `credit:${ca.lot}`, day));
     }
     const p = s.payments.get(d.paymentId);
     const payments = p === undefined ? s.payments : s.payments.set(d.paymentId, { ...p, reversed: true });

@@ -540,6 +540,67 @@ const withCompletedPlans = (state: AccountState, events: readonly AccountEvent[]
 // ReversePayment
 // ---------------------------------------------------------------------------------------------
 
+// the prefix of a cancelled charge's lot id (cancellationLotId)
+const CANCEL_PREFIX = cancellationLotId('');
+
+/**
+ * A reversed payment's money that went into the lots of charges it paid, cancelled since (`shares`:
+ * lot id → its part), is taken back from what each lot still holds; what a lot no longer holds of it
+ * was spent on charges since (先交后用), and those applications are re-opened, in the order the lot
+ * paid them (principal, then penalty), pushed onto `out` naming the lot. An application to a charge
+ * cancelled in turn moves that part to its lot (added to `shares`, after it in the order). What is
+ * found nowhere is refused as refunded when the lot was refunded from (REVERSAL_CREDIT_REFUNDED, as
+ * for the payment's own credit), else left to the credit pool (taken back by another reversal, or
+ * penalty a recount gave back). Returns the amount re-opened.
+ */
+const reopenCancelled = (
+  state: AccountState,
+  paymentId: string,
+  shares: Map<string, Money>,
+  out: EventData<'PaymentReversed'>['creditApplications'][number][],
+): E.Either<DomainError, Money> => {
+  let reopenedTotal = ZERO;
+  // lots in the order they were made: a lot's applications to a cancelled charge move to a later one
+  const done = new Set<string>();
+  for (;;) {
+    let next: string | undefined;
+    for (const id of shares.keys()) if (!done.has(id) && (next === undefined || state.lots.indexOf(id) < state.lots.indexOf(next))) next = id;
+    if (next === undefined) return E.right(reopenedTotal);
+    done.add(next);
+    const lot = state.lots.get(next);
+    if (lot === undefined) continue;
+    let short = shares.get(next)!.subtract(lot.remaining);
+    for (const [table, kind] of [[lot.applied, 'principal'], [lot.appliedPenalty, 'penalty']] as const) {
+      for (const [chargeId, amount] of table) {
+        if (!short.isPositive()) break;
+        if (!amount.isPositive()) continue;
+        const part = Money.min(short, amount);
+        short = short.subtract(part);
+        if (state.charges.get(chargeId)?.cancelled === true) {
+          const id = cancellationLotId(chargeId);
+          shares.set(id, (shares.get(id) ?? ZERO).add(part));
+          continue;
+        }
+        const application: (typeof out)[number] = { chargeId: chargeId as Id, amount: amountOf(part) };
+        if (kind === 'penalty') application.kind = kind;
+        application.lot = next as NonEmptyText;
+        out.push(application);
+        reopenedTotal = reopenedTotal.add(part);
+      }
+    }
+    if (short.isPositive() && lot.refunded.isPositive()) {
+      return E.left(
+        domainError(
+          'REVERSAL_CREDIT_REFUNDED',
+          `${lot.refunded.toString()} of the credit charge ${next.slice(CANCEL_PREFIX.length)} left when it was cancelled (lot ${next}), which held money of payment ${paymentId}, was refunded to the owner; recover the refund before reversing the payment`,
+          ['data', 'paymentId'],
+          { lotId: next, refunded: lot.refunded.toString() },
+        ),
+      );
+    }
+  }
+};
+
 const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, ctx: AccountContext): Decision => {
   const p = state.payments.get(cmd.data.paymentId);
   if (p === undefined) return refuse('PAYMENT_NOT_FOUND', `this unit has no payment ${cmd.data.paymentId}; check the payment id on the receipt`, ['data', 'paymentId']);
@@ -563,17 +624,27 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
   let fromCredit = lot?.remaining ?? ZERO;
   // penalty it paid that a later recount gave back as credit: taken back from credit, like parts on charges cancelled since
   let extraFromCredit = p.penaltyToCredit;
+  // its money in the lots of charges it paid, cancelled since (cancel:<chargeId>), by lot
+  const cancelled = new Map<string, Money>();
+  const intoCancelled = (chargeId: string, amount: Money): void => {
+    const id = cancellationLotId(chargeId);
+    cancelled.set(id, (cancelled.get(id) ?? ZERO).add(amount));
+  };
   for (const a of p.allocations) {
-    if (state.charges.get(a.chargeId)?.cancelled === true) extraFromCredit = extraFromCredit.add(moneyOf(a.amount));
-    else allocations.push(a);
+    if (state.charges.get(a.chargeId)?.cancelled === true) {
+      extraFromCredit = extraFromCredit.add(moneyOf(a.amount));
+      intoCancelled(a.chargeId, moneyOf(a.amount));
+    } else allocations.push(a);
   }
   const creditApplications: EventData<'PaymentReversed'>['creditApplications'][number][] = [];
   if (lot !== undefined) {
     for (const [table, kind] of [[lot.applied, 'principal'], [lot.appliedPenalty, 'penalty']] as const) {
       for (const [chargeId, amount] of table) {
         if (!amount.isPositive()) continue;
-        if (state.charges.get(chargeId)?.cancelled === true) extraFromCredit = extraFromCredit.add(amount);
-        else {
+        if (state.charges.get(chargeId)?.cancelled === true) {
+          extraFromCredit = extraFromCredit.add(amount);
+          intoCancelled(chargeId, amount);
+        } else {
           const application: (typeof creditApplications)[number] = { chargeId: chargeId as Id, amount: amountOf(amount) };
           if (kind === 'penalty') application.kind = kind;
           creditApplications.push(application);
@@ -581,13 +652,16 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
       }
     }
   }
+  // what those lots no longer hold of its money they paid on charges since: re-opened there (a refund of it refuses)
+  const reopenedFromCancelled = reopenCancelled(state, p.paymentId, cancelled, creditApplications);
+  if (E.isLeft(reopenedFromCancelled)) return reopenedFromCancelled;
   // credit it paid to a charge is taken back on the reversal's date: not before that charge was last changed (the application included)
   for (const ca of creditApplications) {
     const c = state.charges.get(ca.chargeId)!;
     const early = datedBefore(cmd.meta, c.changedDay, `charge ${c.chargeId}, which credit from payment ${p.paymentId} paid, was last changed`);
     if (early !== null) return E.left(early);
   }
-  fromCredit = fromCredit.add(extraFromCredit);
+  fromCredit = fromCredit.add(extraFromCredit).subtract(reopenedFromCancelled.right);
   if (fromCredit.greaterThan(state.credit)) {
     return refuse(
       'REVERSAL_CREDIT_SPENT',
@@ -602,8 +676,7 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
   // its own credit first, then what the charges it paid left as credit when they were cancelled
   // (its money): another payment's credit is taken only when those fall short, so that payment can
   // still be reversed itself
-  const cancelledLots = allocations.length === p.allocations.length ? [] : p.allocations.filter((a) => state.charges.get(a.chargeId)?.cancelled === true).map((a) => cancellationLotId(a.chargeId));
-  const pool = creditPool(state, cancelledLots.length === 0 ? p.paymentId : [p.paymentId, ...cancelledLots]);
+  const pool = creditPool(state, cancelled.size === 0 ? p.paymentId : [p.paymentId, ...cancelled.keys()]);
   if (pool.available(reversalDay).lessThan(fromCredit)) return E.left(datedBefore(cmd.meta, pool.dayHaving(fromCredit)!, 'the credit it takes back arose')!);
   const fromLots = fromCredit.isPositive() ? pool.take(fromCredit, reversalDay) : [];
   const data: EventData<'PaymentReversed'> = {

@@ -333,12 +333,14 @@ const accountEvents = {
    * A payment bounced, was charged back, or was a duplicate: its allocations are re-opened,
    * the credit it created is taken back (`fromCredit`), and where that credit was already applied to
    * charges those applications are re-opened too (`creditApplications`; `kind` as on CreditApplied,
-   * absent for principal).
+   * absent for principal; `lot`, the lot whose application it re-opens, absent for the payment's
+   * own lot: a charge it paid, cancelled since, left its part as credit in `cancel:<chargeId>`, and
+   * what that lot paid since is re-opened as far as the lot no longer holds the part).
    * allocations + fromCredit + creditApplications = amount.
    * `fromCreditLots` says whose credit `fromCredit` was, as CreditApplied's `lots` do: the payment's
-   * own lot first, then the oldest (a charge it paid, cancelled since, left its part in that
-   * charge's `cancel:` lot); the parts sum to `fromCredit`. Absent when nothing came from credit,
-   * and in logs written before it was recorded.
+   * own lot first, then the `cancel:` lots of the charges it paid, cancelled since, then the oldest;
+   * the parts sum to `fromCredit`. Absent when nothing came from credit, and in logs written before
+   * it was recorded.
    */
   PaymentReversed: struct(
     {
@@ -348,7 +350,7 @@ const accountEvents = {
       amount: Amount,
       allocations: t.array(AllocationC),
       fromCredit: Amount,
-      creditApplications: t.array(struct({ chargeId: Id, amount: Amount }, { kind: ReceivableKindC }, 'CreditApplicationReversed')),
+      creditApplications: t.array(struct({ chargeId: Id, amount: Amount }, { kind: ReceivableKindC, lot: NonEmptyText }, 'CreditApplicationReversed')),
     },
     { fromCreditLots: t.array(CreditLotPartC) },
     'PaymentReversed',

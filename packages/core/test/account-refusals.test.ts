@@ -17,10 +17,12 @@ const rows: { rule: string; given: AccountCommand[]; when: AccountCommand; code:
   { rule: 'cancelling a charge in a plan in good standing', given: [jan, inPlan], when: cancel('property-2025-01', '2025-03-05'), code: 'CHARGE_IN_PLAN' },
   { rule: 'waiving on a cancelled charge', given: [march, cancel('property-2025-03', '2025-04-01')], when: waive('property-2025-03', 'principal', '1', '2025-04-02'), code: 'CHARGE_CANCELLED' },
   {
+    // as when its own credit was refunded: the money it paid is with the owner
     rule: 'reversing a payment whose cancelled charge became credit that was refunded',
     given: [march, pay('p', '1000', '2025-04-10'), cancel('property-2025-03', '2025-04-12'), refund('1000', '2025-04-13')],
     when: reverse('wechat-p', '2025-04-20'),
-    code: 'REVERSAL_CREDIT_SPENT',
+    code: 'REVERSAL_CREDIT_REFUNDED',
+    path: ['data', 'paymentId'],
   },
   // a plan is relief: who approved it and why are recorded (domain.md); a plan without them was agreed
   { rule: 'a plan without a reason', given: [jan], when: plan('p', ['property-2025-01'], [['2025-04-15', '1000']], '2025-03-01', { approval: managerApproval } as never), code: 'REASON_REQUIRED', path: ['meta', 'reason'] },

@@ -1,8 +1,7 @@
 // which credit a reversal takes back when a charge the payment paid was cancelled since
 import { describe, expect, it } from 'vitest';
-import * as E from 'fp-ts/lib/Either.js';
-import { type AccountEvent, type EventOf, accountBalance, accountDecider } from '@levy/core';
-import { cancel, ctx, issue, pay, reverse, run } from './account-fixtures.js';
+import { type AccountEvent, type EventOf, accountBalance } from '@levy/core';
+import { cancel, issue, pay, reverse, run } from './account-fixtures.js';
 
 const only = <K extends AccountEvent['type']>(events: readonly AccountEvent[], type: K): EventOf<K>[] => events.filter((e): e is EventOf<K> => e.type === type);
 
@@ -20,11 +19,18 @@ describe('a reversal of a payment whose charge was cancelled since', () => {
     expect([state.credit.toString(), accountBalance(state).toString()]).toEqual(['0.00', '0.00']);
   });
 
-  it('is still refused when the credit it needs back was applied to a charge since', () => {
-    // April's 1,000.00 took 1,000.00 of the 1,500.00 credit on issue: reversing P needs 1,000.00 back from credit, and 500.00 is left
-    const { state } = run([...before, issue('2025-04', '1000.00', '2025-05-15')]);
-    expect(state.credit.toString()).toBe('500.00');
-    const r = accountDecider.decide(reverse('wechat-P', '2025-04-20'), state, ctx());
-    expect(E.isLeft(r) && r.left.code).toBe('REVERSAL_CREDIT_SPENT');
+  it('re-opens what the cancelled charge\'s credit paid since, rather than take another payment\'s credit', () => {
+    // April's 1,000.00 took Q's 500.00 and 500.00 of cancel:property-2025-03 on issue: reversing P takes back the 500.00 left
+    // there and re-opens the 500.00 that lot paid on April; Q's reversal then re-opens the 500.00 its own lot paid
+    const given = [...before, issue('2025-04', '1000.00', '2025-05-15')];
+    expect(run(given).state.credit.toString()).toBe('500.00');
+    const { events, state } = run([...given, reverse('wechat-P', '2025-04-20'), reverse('wechat-Q', '2025-04-21')]);
+    const [p, q] = only(events, 'PaymentReversed');
+    expect(p!.data).toMatchObject({ fromCredit: '500.00', fromCreditLots: [{ lotId: 'cancel:property-2025-03', amount: '500.00' }], creditApplications: [{ chargeId: 'property-2025-04', amount: '500.00', lot: 'cancel:property-2025-03' }] });
+    // Q's own lot: no `lot`, as before
+    expect(q!.data).toMatchObject({ fromCredit: '0.00', creditApplications: [{ chargeId: 'property-2025-04', amount: '500.00' }] });
+    expect(q!.data.creditApplications[0]).not.toHaveProperty('lot');
+    // both bounced: April owes its 1,000.00, no credit
+    expect([state.charges.get('property-2025-04')!.outstandingPrincipal.toString(), state.credit.toString(), accountBalance(state).toString()]).toEqual(['1000.00', '0.00', '1000.00']);
   });
 });

@@ -387,6 +387,9 @@ class PayBeforeAssessed extends Pay {
   }
 }
 
+/** reversals that re-opened what a cancelled charge's lot paid since (the runs must reach some) */
+let reopenedFromLots = 0;
+
 class Reverse extends Step {
   constructor(
     advance: number,
@@ -407,8 +410,34 @@ class Reverse extends Step {
     if (lot !== undefined && lot.takenBack > 0) return { refused: 'REVERSAL_CREDIT_SPENT' };
     const byId = new Map(m.charges.map((x) => [x.id, x]));
     let fromCredit = (lot?.remaining ?? 0) + p.moved;
-    for (const a of p.allocs) if (byId.get(a.id)!.cancelled) fromCredit += a.fen;
-    for (const [id, f] of [...(lot?.applied ?? []), ...(lot?.appliedPen ?? [])]) if (byId.get(id)!.cancelled) fromCredit += f;
+    // its money in the lots of charges it paid, cancelled since: by lot, in the order met
+    const shares = new Map<string, number>();
+    const share = (id: string, f: number): void => void shares.set(`cancel:${id}`, (shares.get(`cancel:${id}`) ?? 0) + f);
+    for (const [id, f] of [...p.allocs.map((a): [string, number] => [a.id, a.fen]), ...(lot?.applied ?? []), ...(lot?.appliedPen ?? [])]) {
+      if (f <= 0 || !byId.get(id)!.cancelled) continue;
+      fromCredit += f;
+      share(id, f);
+    }
+    // what a lot no longer holds of it, it paid on charges since: those are re-opened, in the order the lot paid them
+    // (principal, then penalty), lots in the order made; a part on a charge cancelled in turn is looked for in its lot
+    const reopen: { lot: MLot; id: string; kind: 'principal' | 'penalty'; fen: number }[] = [];
+    for (const l of m.lots) {
+      const need = shares.get(l.id);
+      if (need === undefined) continue;
+      let short = need - l.remaining;
+      for (const [table, kind] of [[l.applied, 'principal'], [l.appliedPen, 'penalty']] as const) {
+        for (const [id, f] of table) {
+          if (short <= 0) break;
+          if (f <= 0) continue;
+          const part = Math.min(short, f);
+          short -= part;
+          if (byId.get(id)!.cancelled) share(id, part);
+          else reopen.push({ lot: l, id, kind, fen: part });
+        }
+      }
+      if (short > 0 && l.refunded > 0) return { refused: 'REVERSAL_CREDIT_REFUNDED' };
+    }
+    fromCredit -= reopen.reduce((sum, r) => sum + r.fen, 0);
     if (fromCredit > m.credit) return { refused: 'REVERSAL_CREDIT_SPENT' };
     for (const a of p.allocs) {
       const ch = byId.get(a.id)!;
@@ -419,25 +448,48 @@ class Reverse extends Step {
       } else ch.penPaid -= a.fen;
       ch.reopened = m.day;
     }
+    const applications: [string, string, number, string | null][] = [];
     for (const [id, f] of lot?.applied ?? []) {
       const ch = byId.get(id)!;
       if (ch.cancelled) continue;
       ch.paid -= f;
       ch.moves = ch.moves.filter((x) => x.source !== `credit:${p.id}`);
       if (f > 0) ch.reopened = m.day;
+      if (f > 0) applications.push([id, 'principal', f, null]);
     }
     for (const [id, f] of lot?.appliedPen ?? []) {
       const ch = byId.get(id)!;
       if (ch.cancelled) continue;
       ch.penPaid -= f;
       if (f > 0) ch.reopened = m.day;
+      if (f > 0) applications.push([id, 'penalty', f, null]);
     }
     lot?.applied.clear();
     lot?.appliedPen.clear();
+    for (const r of reopen) {
+      const ch = byId.get(r.id)!;
+      if (r.kind === 'principal') {
+        r.lot.applied.set(r.id, r.lot.applied.get(r.id)! - r.fen);
+        ch.paid -= r.fen;
+        // its moves lose that much, in the order they were made
+        let left = r.fen;
+        for (const mv of ch.moves) {
+          if (mv.source !== `credit:${r.lot.id}` || left === 0) continue;
+          const part = Math.min(left, mv.fen);
+          mv.fen -= part;
+          left -= part;
+        }
+        ch.moves = ch.moves.filter((mv) => mv.fen > 0);
+      } else {
+        r.lot.appliedPen.set(r.id, r.lot.appliedPen.get(r.id)! - r.fen);
+        ch.penPaid -= r.fen;
+      }
+      ch.reopened = m.day;
+      applications.push([r.id, r.kind, r.fen, r.lot.id]);
+    }
     p.reversed = true;
     // whose credit it takes back: its own lot first, then what the charges it paid left when cancelled, then the oldest
     const taken: [string, number][] = [];
-    const mine = [p.id, ...p.allocs.filter((a) => byId.get(a.id)!.cancelled).map((a) => `cancel:${a.id}`)];
     if (fromCredit > 0)
       useCredit(
         m,
@@ -447,7 +499,7 @@ class Reverse extends Step {
           l.takenBack += part;
           taken.push([l.id, part]);
         },
-        mine,
+        [p.id, ...shares.keys()],
       );
     recount(m, m.day, `reversal:${p.id}`);
     return {
@@ -455,6 +507,8 @@ class Reverse extends Step {
         const d = (es[0] as Extract<AccountEvent, { type: 'PaymentReversed' }>).data;
         expect(fen(Money.of(d.fromCredit))).toBe(fromCredit);
         expect(partsOf(d.fromCreditLots)).toEqual(taken);
+        expect(d.creditApplications.map((a) => [a.chargeId, a.kind ?? 'principal', fen(Money.of(a.amount)), a.lot ?? null])).toEqual(applications);
+        if (reopen.length > 0) reopenedFromLots++;
       },
     };
   }
@@ -708,5 +762,6 @@ describe('account decider against a reference model', () => {
       }),
       { numRuns: runs(300) },
     );
+    expect(reopenedFromLots).toBeGreaterThan(0);
   });
 });

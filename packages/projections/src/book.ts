@@ -423,7 +423,7 @@ const move = (state: BookState, unit: UnitRecord, event: LoggedEvent, chargeId: 
  *
  * Looked up only on a reversal (rare), by walking the unit's events, so folding keeps no index.
  */
-const reopenedCreditDays = (state: BookState, unit: UnitRecord, chargeId: string, amount: Money, paymentId: string, since: EpochDay): { day: EpochDay; amount: Money }[] => {
+const reopenedCreditDays = (state: BookState, unit: UnitRecord, chargeId: string, amount: Money, lotId: string, since: EpochDay): { day: EpochDay; amount: Money }[] => {
   const out: { day: EpochDay; amount: Money }[] = [];
   const charge = chargeOf(unit, chargeId);
   if (charge === undefined) return out;
@@ -445,7 +445,7 @@ const reopenedCreditDays = (state: BookState, unit: UnitRecord, chargeId: string
   // the recorded parts of the payment's lot, oldest first
   for (const e of eventsOf(state, unit)) {
     if (e.type !== 'CreditApplied' || e.data.chargeId !== chargeId || e.data.kind === 'penalty' || e.data.lots === undefined) continue;
-    for (const part of e.data.lots) if (part.lotId === paymentId) take(dayOfDecoded(e.meta.effectiveDate), moneyOfAmount(part.amount));
+    for (const part of e.data.lots) if (part.lotId === lotId) take(dayOfDecoded(e.meta.effectiveDate), moneyOfAmount(part.amount));
   }
   // what no recorded part covers: credit payments in the order the decider spends credit
   for (const m of paidFromCredit) if (m.day >= since) take(m.day, m.amount);
@@ -559,7 +559,7 @@ const applyAccountEvent = (state: BookState, unit: UnitRecord, event: LoggedEven
         const m = moneyOfAmount(ca.amount);
         sum = sum.add(m);
         if (ca.kind === 'penalty') move(state, unit, event, ca.chargeId, day, seq, PENALTY_UNPAID, m);
-        else for (const part of reopenedCreditDays(state, unit, ca.chargeId, m, d.paymentId, paidDay)) move(state, unit, event, ca.chargeId, day, seq, UNPAID_CREDIT, part.amount, part.day);
+        else for (const part of reopenedCreditDays(state, unit, ca.chargeId, m, ca.lot ?? d.paymentId, paidDay)) move(state, unit, event, ca.chargeId, day, seq, UNPAID_CREDIT, part.amount, part.day);
       }
       const fromCredit = moneyOfAmount(d.fromCredit);
       sum = sum.add(fromCredit);

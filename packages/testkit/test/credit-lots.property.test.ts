@@ -68,14 +68,22 @@ describe("a reversal re-opens its payment's credit where the lots say", () => {
             for (const ca of e.data.creditApplications) {
               if (ca.kind === 'penalty') continue;
               reversalsOfCredit++;
-              const byDay = lotPaid.get(`${e.data.paymentId}|${ca.chargeId}`) ?? new Map<string, number>();
+              // the payment's own lot, or (`lot`) the lot of a charge it paid, cancelled since, whose credit paid this one
+              const byDay = lotPaid.get(`${ca.lot ?? e.data.paymentId}|${ca.chargeId}`) ?? new Map<string, number>();
               let recorded = 0;
+              let left = fenOf(Money.of(ca.amount));
+              // the days that lot paid it, in the order booked (as the book re-opens them); another lot's application may be re-opened in part
               for (const [day, fen] of byDay) {
-                expected.set(key(ca.chargeId, day), (expected.get(key(ca.chargeId, day)) ?? 0) + fen);
-                recorded += fen;
+                const part = Math.min(fen, left);
+                if (part === 0) continue;
+                expected.set(key(ca.chargeId, day), (expected.get(key(ca.chargeId, day)) ?? 0) + part);
+                byDay.set(day, fen - part);
+                recorded += part;
+                left -= part;
               }
               // the decider's reversal takes back exactly what the lots say its credit paid
               expect(recorded).toBe(fenOf(Money.of(ca.amount)));
+              if (ca.lot === undefined) expect([...byDay.values()].every((fen) => fen === 0)).toBe(true);
             }
           }
         }
