@@ -17,6 +17,7 @@ import * as t from 'io-ts';
 import { describe } from './decimal.js';
 import { type DomainError, domainError } from './errors.js';
 import { Money } from './money.js';
+import { closestName } from './unknown-field.js';
 
 // ---------------------------------------------------------------------------------------------
 // branded strings
@@ -228,11 +229,14 @@ export const amountOf = (money: Money): Amount => money.toString() as Amount;
 
 /**
  * Decodes `input` with an io-ts codec; on failure returns every error as a {@link DomainError}
- * with code `DECODE_FAILED`, the field's path (prefixed by `path`) and the expected type.
+ * with code `DECODE_FAILED`, the field's path (prefixed by `path`), the codec's name in
+ * `details.expected` (for programs) and `details.actual`, and a message for a person: what the
+ * field takes, with an example, and what was sent (a field left out: that it is required).
  *
  * @example
- * decodeWith(t.type({ amount: Amount }), { amount: 12.3 }, ['payment']);
- * // left([{ code: 'DECODE_FAILED', path: ['payment', 'amount'], message: 'expected Amount, got the number 12.3' }])
+ * decodeWith(t.type({ amount: AmountInput }), { amount: 250.6 }, ['data']);
+ * // left([{ code: 'DECODE_FAILED', path: ['data', 'amount'], details: { expected: 'AmountInput', actual: 'the number 250.6' },
+ * //   message: 'an amount is a decimal string of yuan with at most two decimals, such as "250.60"; got the number 250.6 (send amounts as strings: a JS number is never an amount)' }])
  */
 export const decodeWith = <A, O>(codec: t.Type<A, O, unknown>, input: unknown, path: readonly string[] = []): E.Either<readonly DomainError[], A> => {
   const result = codec.decode(input);
@@ -252,8 +256,15 @@ const toDomainError = (err: t.ValidationError, prefix: readonly string[]): Domai
   }
   const last = err.context[err.context.length - 1];
   const expected = last?.type.name ?? 'a valid value';
-  const message = err.message ?? `expected ${expected}, got ${describe(err.value)}`;
-  return domainError('DECODE_FAILED', message, [...prefix, ...keys], { expected, actual: describe(err.value) });
+  const path = [...prefix, ...keys];
+  const actual = describe(err.value);
+  if (err.message !== undefined || last === undefined) {
+    return domainError('DECODE_FAILED', err.message ?? `expected ${expected}, got ${actual}`, path, { expected, actual });
+  }
+  const node = last.type as unknown as KeyNode;
+  const meant = suggestedValue(node, err.value);
+  const message = decodeFailure(node, err.value, path, meant);
+  return domainError('DECODE_FAILED', message, path, meant === undefined ? { expected, actual } : { expected, actual, meant });
 };
 
 const isSynthetic = (type: t.Decoder<unknown, unknown>): boolean =>
@@ -267,6 +278,177 @@ const dedupe = (errors: readonly DomainError[]): readonly DomainError[] => {
     seen.add(k);
     return true;
   });
+};
+
+// ---------------------------------------------------------------------------------------------
+// what a field takes, in a clerk's words (the messages of decodeWith)
+// ---------------------------------------------------------------------------------------------
+
+const LARGEST_AMOUNT = '90,071,992,547,409.91';
+
+// each checked value of this module, and the plain JSON kinds: what it takes, with an example
+const TAKES: Readonly<Record<string, string>> = {
+  Amount: 'an amount is a decimal string of yuan with exactly two decimals, such as "250.60"',
+  AmountInput: 'an amount is a decimal string of yuan with at most two decimals, such as "250.60"',
+  DecimalString: 'a decimal (an area, a rate, a price, a reading) is a string of digits with at most one point, such as "89.50" or "0.0003"',
+  IsoDate: 'a date is written YYYY-MM-DD, such as "2025-04-15"',
+  InstantString: 'an instant is a UTC time written YYYY-MM-DDTHH:MM:SSZ, such as "2025-04-10T02:00:00Z"',
+  PeriodKey: 'a period key is a month, a quarter or a year, such as "2025-04", "2025-Q2" or "2025"',
+  Id: 'an id is 1 to 64 letters, digits, _ or -, starting with a letter or digit, such as "B1-1203"',
+  Uuid: 'an event id is a lowercase UUID, such as "3f1b2c4d-5e6f-8a7b-9c8d-0e1f2a3b4c5d"',
+  NonEmptyText: 'text must hold at least one character that is not a space, and at most 2,000',
+  Int: 'this field is a whole number of zero or more (days, a count, a version), such as 15',
+  boolean: 'a yes-or-no field is true or false',
+  string: 'this field is a string',
+  number: 'this field is a number',
+  null: 'this field is null',
+};
+
+// how a value is named inside another phrase (a list's items, a union's members); else from the codec's name
+const NOUNS: Readonly<Record<string, string>> = {
+  Amount: 'an amount',
+  AmountInput: 'an amount',
+  DecimalString: 'a decimal string',
+  IsoDate: 'a date',
+  InstantString: 'an instant',
+  PeriodKey: 'a period key',
+  Id: 'an id',
+  Uuid: 'an event id',
+  NonEmptyText: 'some text',
+  Int: 'a whole number',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  null: 'null',
+  UseType: 'a use type',
+  ActorRole: "an actor's role",
+  ApproverRole: "an approver's role",
+  Basis: 'a calculation basis',
+  RegimeKind: 'a fee regime',
+  Pricing: 'a pricing rule',
+  CommandMeta: "a command's meta",
+  EventMeta: "an event's meta",
+};
+
+// 'ReminderStage' → 'a reminder stage'
+const nounOf = (name: string): string => {
+  const known = NOUNS[name];
+  if (known !== undefined) return known;
+  if (!SIMPLE_NAME.test(name)) return 'a value of its own kind';
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return `${/^[aeiou]/.test(words) ? 'an' : 'a'} ${words}`;
+};
+
+// what was sent, where it says what to do about it
+const hintFor = (name: string, u: unknown): string => {
+  switch (name) {
+    case 'Amount':
+    case 'AmountInput': {
+      if (typeof u === 'number') return ' (send amounts as strings: a JS number is never an amount)';
+      if (typeof u !== 'string') return '';
+      if (AMOUNT_INPUT.test(u)) {
+        if (!withinMoney(u)) return ` (the largest amount Levy holds exactly is ${LARGEST_AMOUNT})`;
+        return u === '-0.00' ? ' (zero is "0.00")' : ' (an event records every amount with exactly two decimals)';
+      }
+      if (/^-?[0-9]+\.[0-9]{3,}$/.test(u)) return ' (round it to the fen first: at most two decimals)';
+      if (/[,，¥￥元\s]/.test(u)) return ' (digits and a point only: no thousands separators, currency signs or spaces)';
+      return '';
+    }
+    case 'DecimalString':
+      if (typeof u === 'number') return ' (send decimals as strings, as written: a JS number may not keep them exactly)';
+      return typeof u === 'string' && /[eE]/.test(u) ? ' (write it out in digits: no exponent)' : '';
+    case 'IsoDate':
+      if (u instanceof Date) return ' (send dates as strings, not Date objects)';
+      if (typeof u !== 'string') return '';
+      if (/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(u)) return ' (there is no such day)';
+      return /^[0-9]{4}-[0-9]{2}-[0-9]{2}T/.test(u) ? ' (the date alone, without a time of day)' : '';
+    case 'InstantString':
+      if (u instanceof Date) return ' (send instants as strings: date.toISOString() gives one)';
+      return typeof u === 'string' && /T.*[+-][0-9]{2}:?[0-9]{2}$/.test(u) ? ' (in UTC, ending in Z)' : '';
+    case 'Id':
+      if (typeof u !== 'string') return '';
+      if (u.includes('.')) return ' (no dots: a dot separates the parts of a stream name)';
+      return u.length > 64 ? ` (this one has ${u.length} characters)` : '';
+    case 'Uuid':
+      return typeof u === 'string' && isUuidString(u.toLowerCase()) ? ' (in lowercase)' : '';
+    case 'NonEmptyText':
+      return typeof u === 'string' && u.length > 2000 ? ` (this one has ${u.length} characters)` : '';
+    case 'Int':
+      return typeof u === 'string' && /^[0-9]+$/.test(u) ? ' (send whole numbers as numbers, not strings)' : '';
+    default:
+      return '';
+  }
+};
+
+// the kinds a tagged union takes (DueRule, Pricing, PenaltyCap, FeeRegime): its members' literal `kind`
+const kindsOf = (node: KeyNode): string[] => {
+  if (node._tag === 'UnionType') return [...new Set((node.types ?? []).flatMap(kindsOf))];
+  const kind = declaredProps(node)?.kind;
+  return kind?._tag === 'LiteralType' && typeof kind.value === 'string' ? [kind.value] : [];
+};
+
+// an object codec's fields, required first: 'ownerId, name and optionally phone'
+const fieldsText = (node: KeyNode): string => {
+  const required: string[] = [];
+  const optional: string[] = [];
+  const collect = (n: KeyNode): void => {
+    if (n._tag === 'InterfaceType') required.push(...Object.keys(n.props ?? {}));
+    else if (n._tag === 'PartialType') optional.push(...Object.keys(n.props ?? {}));
+    else if (n._tag === 'IntersectionType') for (const m of n.types ?? []) collect(m);
+    else if (n.type !== undefined) collect(n.type);
+  };
+  collect(node);
+  if (required.length === 0 && optional.length === 0) return 'no fields';
+  if (optional.length === 0) return `the fields ${required.join(', ')}`;
+  if (required.length === 0) return `the optional fields ${optional.join(', ')}`;
+  return `the fields ${required.join(', ')} and optionally ${optional.join(', ')}`;
+};
+
+/** What a codec takes, as a sentence ("a date is written YYYY-MM-DD, such as ..."), for the field at `path`. */
+const takesOf = (node: KeyNode, path: readonly string[]): string => {
+  const known = TAKES[node.name];
+  if (known !== undefined) return known;
+  switch (node._tag) {
+    case 'KeyofType':
+      return `${nounOf(node.name)} is one of ${Object.keys(node.keys ?? {}).join(', ')}`;
+    case 'LiteralType':
+      return `${path[path.length - 1] ?? 'this field'} takes ${JSON.stringify(node.value)} here`;
+    case 'UnionType': {
+      const kinds = kindsOf(node);
+      if (kinds.length > 0) return `${nounOf(node.name)} is an object whose kind is one of ${kinds.map((k) => JSON.stringify(k)).join(', ')}`;
+      return `this field is ${(node.types ?? []).map((m) => nounOf(m.name)).join(' or ')}`;
+    }
+    case 'ExactType':
+    case 'InterfaceType':
+    case 'PartialType':
+    case 'IntersectionType': {
+      const what = !SIMPLE_NAME.test(node.name) ? 'this field' : path[path.length - 1] === 'data' ? `the data of ${node.name}` : nounOf(node.name);
+      return `${what} is an object with ${fieldsText(node)}`;
+    }
+    case 'ArrayType':
+    case 'ReadonlyArrayType':
+      return `this field is a list (a JSON array), each item ${node.type === undefined ? 'a value' : nounOf(node.type.name)}`;
+    case 'DictionaryType':
+      return `this field is an object of names to values, each ${node.codomain === undefined ? 'a value' : nounOf(node.codomain.name)}`;
+    default:
+      return `this field takes ${node.name}`;
+  }
+};
+
+/** The value of a one-of codec (a channel, a role) a misspelt one most likely meant; none for a value too short to tell. */
+const suggestedValue = (node: KeyNode, u: unknown): string | undefined =>
+  node._tag === 'KeyofType' && typeof u === 'string' && u.length >= 3 ? closestName(u, Object.keys(node.keys ?? {})) : undefined;
+
+/**
+ * The message of a value a codec refused, in a finance clerk's words: what the field takes, with
+ * an example, what was sent, and what to do where a mistake is a common one (an amount sent as a
+ * JS number). A field left out is "<path> is required: ...".
+ */
+const decodeFailure = (node: KeyNode, u: unknown, path: readonly string[], meant: string | undefined): string => {
+  const takes = takesOf(node, path);
+  if (u === undefined) return `${path.length > 0 ? path.join('.') : 'a value'} is required: ${takes}`;
+  const got = node._tag === 'UnionType' && kindsOf(node).length > 0 && typeof u === 'object' && u !== null && 'kind' in u ? `kind ${describe((u as { kind: unknown }).kind)}` : describe(u);
+  return `${takes}; got ${got}${meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`}${hintFor(node.name, u)}`;
 };
 
 /**
@@ -336,6 +518,10 @@ interface KeyNode {
   readonly types?: readonly KeyNode[];
   readonly props?: Readonly<Record<string, KeyNode>>;
   readonly codomain?: KeyNode;
+  /** a keyof codec's values */
+  readonly keys?: Readonly<Record<string, unknown>>;
+  /** a literal codec's value */
+  readonly value?: unknown;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -389,12 +575,14 @@ const walkKeys = (node: KeyNode, u: unknown, path: readonly string[], out: Domai
           // a struct's own name (ReceivePayment, Owner), else where it sits (data.dueRule)
           const where = SIMPLE_NAME.test(node.name) ? node.name : path.length > 0 ? path.join('.') : 'the input';
           const fields = names.length > 0 ? `its fields are ${names.join(', ')}` : 'it has no fields';
+          const meant = closestName(key, names);
+          const details = { field: key, declared: names, expected: 'no such field', actual: describe((u as Record<string, unknown>)[key]) };
           out.push(
             domainError(
               'DECODE_FAILED',
-              `${JSON.stringify(key)} is not a field of ${where}: ${fields}; a misspelt or extra field is refused, not ignored`,
+              `${JSON.stringify(key)} is not a field of ${where}${meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`}: ${fields}; a misspelt or extra field is refused, not ignored`,
               [...path, key],
-              { field: key, declared: names, expected: 'no such field', actual: describe((u as Record<string, unknown>)[key]) },
+              meant === undefined ? details : { ...details, meant },
             ),
           );
         } else walkKeys(props[key]!, (u as Record<string, unknown>)[key], [...path, key], out);
@@ -439,13 +627,15 @@ const walkKeys = (node: KeyNode, u: unknown, path: readonly string[], out: Domai
  * Every key in `input` that an exact object codec in `codec` (a {@link struct}) does not declare and
  * so would strip on decode, at every depth (members of objects, entries of arrays and records, the
  * member of a union that takes the value), as `DECODE_FAILED` errors at the key's path (prefixed by
- * `path`), each naming the key and the fields declared there. Empty when nothing would be lost.
+ * `path`), each naming the key, the fields declared there and the one it most likely meant
+ * ({@link closestName}: "did you mean", and `details.meant`). Empty when nothing would be lost.
  * Values that do not decode are left to {@link decodeWith}; this only reads keys, and never
  * changes `input`. `decodeCommand` uses it; event decoding does not (see {@link struct}).
  *
  * @example
  * undeclaredKeys(struct({ amount: AmountInput }, { targets: t.array(t.string) }), { amount: '5', targts: [] }, ['data']);
- * // [{ code: 'DECODE_FAILED', path: ['data', 'targts'], message: '"targts" is not a field of data: its fields are amount, targets; ...' }]
+ * // [{ code: 'DECODE_FAILED', path: ['data', 'targts'], details: { meant: 'targets', ... },
+ * //    message: '"targts" is not a field of data (did you mean "targets"?): its fields are amount, targets; ...' }]
  */
 export const undeclaredKeys = (codec: t.Decoder<unknown, unknown>, input: unknown, path: readonly string[] = []): readonly DomainError[] => {
   const out: DomainError[] = [];

@@ -31,6 +31,7 @@ import {
   Rounding,
   UseType,
 } from './events.js';
+import { closestName } from './unknown-field.js';
 
 /**
  * The envelope of a command: who asks, for which business date, why, with whose approval. The
@@ -43,6 +44,14 @@ export const CommandMeta = struct(
 );
 /** A command envelope. */
 export type CommandMeta = t.TypeOf<typeof CommandMeta>;
+/**
+ * A command envelope as a caller writes it: plain strings where {@link CommandMeta} has checked
+ * (branded) ones. The handler decodes it, so this is what `runBilling` and `closePeriod` take.
+ *
+ * @example
+ * const clerk = (effectiveDate: string): CommandMetaInput => ({ actor: { id: 'clerk-07', role: 'clerk' }, effectiveDate });
+ */
+export type CommandMetaInput = t.OutputOf<typeof CommandMeta>;
 
 const OwnerInput = struct({ ownerId: Id, name: NonEmptyText }, { phone: t.string }, 'Owner');
 
@@ -185,6 +194,28 @@ export const ACCOUNT_COMMAND_TYPES = Object.keys(accountCommands) as readonly (k
 export type CommandData<K extends CommandType> = t.TypeOf<DataCodecs[K]>;
 /** One Levy command: `{ type, data, meta }`, discriminated on `type`. */
 export type LevyCommand = { [K in CommandType]: { readonly type: K; readonly data: CommandData<K>; readonly meta: CommandMeta } }[CommandType];
+/**
+ * The data of a command type as a caller writes it: plain strings and numbers where
+ * {@link CommandData} has checked (branded) ones, literal values kept (a channel is still one of
+ * the channels).
+ *
+ * @example
+ * const data: CommandDataInput<'ReceivePayment'> = { channel: 'wechat', channelTxnId: '4200001234', amount: '250.60', receivedOn: '2025-04-10' };
+ */
+export type CommandDataInput<K extends CommandType> = t.OutputOf<DataCodecs[K]>;
+/**
+ * A command as a caller writes it, object literals and all: what `handle` and `handleTE` take. The
+ * handler decodes it at the edge (a malformed value is `DECODE_FAILED` at its path), so a
+ * {@link LevyCommand} fits too.
+ *
+ * @example
+ * const command: LevyCommandInput = {
+ *   type: 'AssessPenalty',
+ *   data: { asOf: '2025-04-30' },
+ *   meta: { actor: { id: 'clerk-07', role: 'clerk' }, effectiveDate: '2025-04-30' },
+ * };
+ */
+export type LevyCommandInput = { [K in CommandType]: { readonly type: K; readonly data: CommandDataInput<K>; readonly meta: CommandMetaInput } }[CommandType];
 /** The command of one type. */
 export type CommandOf<K extends CommandType> = Extract<LevyCommand, { type: K }>;
 /** Commands for the community stream. */
@@ -199,15 +230,16 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /**
  * Decodes a raw command `{ type, data, meta }`, returning every problem with its path. Strict: a
  * key the command does not declare, at any depth (a top-level `dryRun`, `meta.comandId`,
- * `data.targts`, a target's `amout`), is `DECODE_FAILED` at that key, never dropped. Those come
- * first, then every value that does not decode. (Events are not read this strictly:
+ * `data.targts`, a target's `amout`), is `DECODE_FAILED` at that key, never dropped, naming the
+ * fields declared there and the one it most likely meant (`details.meant`). Those come first, then
+ * every value that does not decode, each saying what its field takes. (Events are not read this strictly:
  * `decodeEvent` strips such keys, so a log holding them reads as it always has.)
  *
  * @example
  * decodeCommand({ type: 'AssessPenalty', data: { asOf: '2025-13-01' }, meta });
  * // left([{ code: 'DECODE_FAILED', path: ['data', 'asOf'], ... }])
  * decodeCommand({ type: 'AssessPenalty', data: { asOf: '2025-03-01', asof: '2025-03-01' }, meta });
- * // left([{ code: 'DECODE_FAILED', path: ['data', 'asof'], message: '"asof" is not a field of AssessPenalty: its fields are asOf; ...' }])
+ * // left([{ code: 'DECODE_FAILED', path: ['data', 'asof'], message: '"asof" is not a field of AssessPenalty (did you mean "asOf"?): its fields are asOf; ...' }])
  */
 export const decodeCommand = (raw: unknown): E.Either<readonly DomainError[], LevyCommand> => {
   const decoded = decodeMessage(raw, commandDataCodecs, CommandMeta as t.Type<CommandMeta, unknown, unknown>, {
@@ -223,14 +255,16 @@ export const decodeCommand = (raw: unknown): E.Either<readonly DomainError[], Le
   // strips a key returns a new one (and so does every object and array around it): the same data
   // and meta mean no key was dropped at any depth, and the walk below is skipped
   if (top === undefined && decoded._tag === 'Right' && decoded.right.data === data && decoded.right.meta === meta) return decoded;
-  const unknown: DomainError[] = (top ?? []).map((key) =>
-    domainError('DECODE_FAILED', `${JSON.stringify(key)} is not part of a command: a command is { type, data, meta } only; a misspelt or extra key is refused, not ignored`, [key], {
-      field: key,
-      declared: [...COMMAND_KEYS],
-      expected: 'no such key',
-      actual: describe((raw as Record<string, unknown>)[key]),
-    }),
-  );
+  const unknown: DomainError[] = (top ?? []).map((key) => {
+    const meant = closestName(key, [...COMMAND_KEYS]);
+    const details = { field: key, declared: [...COMMAND_KEYS], expected: 'no such key', actual: describe((raw as Record<string, unknown>)[key]) };
+    return domainError(
+      'DECODE_FAILED',
+      `${JSON.stringify(key)} is not part of a command${meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`}: a command is { type, data, meta } only; a misspelt or extra key is refused, not ignored`,
+      [key],
+      meant === undefined ? details : { ...details, meant },
+    );
+  });
   const codec = typeof type === 'string' && hasOwn.call(commandDataCodecs, type) ? commandDataCodecs[type as CommandType] : undefined;
   if (codec !== undefined) unknown.push(...undeclaredKeys(codec, data, ['data']));
   unknown.push(...undeclaredKeys(CommandMeta, meta, ['meta']));

@@ -28,7 +28,17 @@ import type * as TE from 'fp-ts/lib/TaskEither.js';
 import { type AccountContext, type AccountState, accountDecider, accountPolicyFrom, chargeIdFor } from './account.js';
 import { DEFAULT_TIME_ZONE, epochDayOf, isoDateOf } from './calendar.js';
 import { Id, InstantString, type IsoDate, moneyOf } from './codecs.js';
-import { type AccountCommand, type CommandMeta, type CommandOf, type CommunityCommand, type LevyCommand, ACCOUNT_COMMAND_TYPES, decodeCommand } from './commands.js';
+import {
+  type AccountCommand,
+  type CommandMeta,
+  type CommandMetaInput,
+  type CommandOf,
+  type CommunityCommand,
+  type LevyCommand,
+  type LevyCommandInput,
+  ACCOUNT_COMMAND_TYPES,
+  decodeCommand,
+} from './commands.js';
 import { type BillingPlan, type CommunityContext, type CommunityState, type PeriodCloseInputs, commissionOf, communityDecider, planBilling, scheduleOn } from './community.js';
 import type { Decider } from './decider.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
@@ -136,23 +146,29 @@ export interface BillingRunResult {
 /** The Levy command API over one event store. */
 export interface Levy {
   /**
-   * Decides and appends a command (decoded first), as a Promise of an Either. A `RunBilling` is
-   * run as {@link Levy.runBilling}: its result is the community stream's (the BillingRunCompleted
-   * appended, if any); the charges are on the account streams.
+   * Decides and appends a command (decoded first), as a Promise of an Either. It takes the command
+   * as written ({@link LevyCommandInput}: plain strings; a decoded {@link LevyCommand} fits too).
+   * A `RunBilling` is run as {@link Levy.runBilling}: its result is the community stream's (the
+   * BillingRunCompleted appended, if any); the charges are on the account streams.
    */
-  handle(command: LevyCommand, target: CommandTarget): Promise<E.Either<DomainError, HandleResult>>;
+  handle(command: LevyCommandInput, target: CommandTarget): Promise<E.Either<DomainError, HandleResult>>;
   /** The same, as a TaskEither. */
-  handleTE(command: LevyCommand, target: CommandTarget): TE.TaskEither<DomainError, HandleResult>;
+  handleTE(command: LevyCommandInput, target: CommandTarget): TE.TaskEither<DomainError, HandleResult>;
   /**
    * Bills a period: every planned charge on its account stream, then BillingRunCompleted. Every
    * charge is decided before any is appended, so a refusal appends nothing; a charge an account
-   * already holds is skipped and counted (`alreadyIssued`, `differing`). Idempotent.
+   * already holds is skipped and counted (`alreadyIssued`, `differing`). Idempotent. The
+   * arguments are decoded as a `RunBilling` command's: a period key that is not one is
+   * `DECODE_FAILED` at `data.periodKey`, its message naming the `periodKey` argument.
    */
-  runBilling(communityId: string, periodKey: string, meta: CommandMeta): Promise<E.Either<DomainError, BillingRunResult>>;
+  runBilling(communityId: string, periodKey: string, meta: CommandMetaInput): Promise<E.Either<DomainError, BillingRunResult>>;
   /** The same, as a TaskEither. */
-  runBillingTE(communityId: string, periodKey: string, meta: CommandMeta): TE.TaskEither<DomainError, BillingRunResult>;
-  /** Closes a period: gathers its totals and the account stream heads, then appends PeriodClosed. */
-  closePeriod(communityId: string, periodKey: string, closedOn: string, meta: CommandMeta): Promise<E.Either<DomainError, HandleResult>>;
+  runBillingTE(communityId: string, periodKey: string, meta: CommandMetaInput): TE.TaskEither<DomainError, BillingRunResult>;
+  /**
+   * Closes a period: gathers its totals and the account stream heads, then appends PeriodClosed.
+   * The arguments are decoded as a `ClosePeriod` command's (`data.periodKey`, `data.closedOn`).
+   */
+  closePeriod(communityId: string, periodKey: string, closedOn: string, meta: CommandMetaInput): Promise<E.Either<DomainError, HandleResult>>;
   /** An account's current state (initial when the stream does not exist). Rejects with a LevyError on an unreadable log, or TARGET_INVALID for an id that is not one. */
   readAccount(communityId: string, unitId: string): Promise<AccountState>;
   /** A community's current state (initial when the stream does not exist). Rejects like {@link Levy.readAccount}. */
@@ -216,6 +232,39 @@ const checkTarget = (target: unknown): CommandTarget => {
     fail('TARGET_INVALID', `${JSON.stringify(key)} is not a key of a target: a target is { communityId, unitId? }${meant === undefined ? '' : ` (did you mean ${JSON.stringify(meant)}?)`}`, [key], { key });
   }
   return target as CommandTarget;
+};
+
+// what a positional argument takes, by the codec that refused it (details.expected)
+const ARGUMENT_FORMS: Readonly<Record<string, string>> = {
+  PeriodKey: 'a period key such as "2025-04", "2025-Q2" or "2025" (a month, a quarter or a year)',
+  IsoDate: 'a date written YYYY-MM-DD, such as "2025-04-15"',
+};
+
+/**
+ * A decode refusal of a positional argument (runBilling's periodKey, closePeriod's periodKey and
+ * closedOn), which the handler puts into a command's data: the path stays `data.<name>`, as for the
+ * command sent to `handle`, and the message names the argument the caller passed.
+ */
+const asArgument = (e: DomainError, args: Readonly<Record<string, unknown>>): DomainError => {
+  const name = e.path[1];
+  if (e.path.length !== 2 || e.path[0] !== 'data' || name === undefined || !Object.prototype.hasOwnProperty.call(args, name)) return e;
+  const value = args[name];
+  const expected = e.details?.expected;
+  const form = typeof expected === 'string' ? ARGUMENT_FORMS[expected] : undefined;
+  const message =
+    form === undefined
+      ? `the ${name} argument: ${e.message}`
+      : value === undefined
+        ? `the ${name} argument is missing: pass ${form}`
+        : `the ${name} argument ${describe(value)} is not ${form}`;
+  return { ...e, message, details: { ...e.details, argument: name } };
+};
+
+/** A command's decode refusal: its first error, with every error in `details.errors` (named as arguments where `args` gives them). */
+const decodeRefusal = (errors: readonly DomainError[], args?: Readonly<Record<string, unknown>>): DomainError => {
+  const all = args === undefined ? errors : errors.map((e) => asArgument(e, args));
+  const first = all[0] as DomainError;
+  return { ...first, details: { ...first.details, errors: all } };
 };
 
 /**
@@ -851,20 +900,19 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     return executeCommunity(command as CommunityCommand, target);
   };
 
-  const handle = async (command: LevyCommand, target: CommandTarget): Promise<E.Either<DomainError, HandleResult>> => {
+  // `args`: the positional arguments a method put into the command's data, named in its refusals
+  const handleWith = async (command: LevyCommandInput, target: CommandTarget, args?: Readonly<Record<string, unknown>>): Promise<E.Either<DomainError, HandleResult>> => {
     try {
       checkTarget(target);
-      // validate at the edge (DESIGN.md, principle 7): a typed command may still hold unchecked strings
+      // validate at the edge (DESIGN.md, principle 7): a command as written holds unchecked strings
       const decoded = decodeCommand(command);
-      if (E.isLeft(decoded)) {
-        const first = decoded.left[0] as DomainError;
-        return E.left({ ...first, details: { ...first.details, errors: decoded.left } });
-      }
+      if (E.isLeft(decoded)) return E.left(decodeRefusal(decoded.left, args));
       return E.right(await execute(decoded.right, target));
     } catch (e) {
       return toLeft(e);
     }
   };
+  const handle = (command: LevyCommandInput, target: CommandTarget): Promise<E.Either<DomainError, HandleResult>> => handleWith(command, target);
 
   /**
    * A billing run, as one turn of its community against closes (a close from this handler waits
@@ -1007,12 +1055,11 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     return inQueue(streamId, () => append(streamId, events, revision, guards));
   };
 
-  const runBilling = async (communityId: string, periodKey: string, meta: CommandMeta): Promise<E.Either<DomainError, BillingRunResult>> => {
+  const runBilling = async (communityId: string, periodKey: string, meta: CommandMetaInput): Promise<E.Either<DomainError, BillingRunResult>> => {
     try {
       checkId(communityId, 'communityId');
-      const command: CommandOf<'RunBilling'> = { type: 'RunBilling', data: { periodKey: periodKey as CommandOf<'RunBilling'>['data']['periodKey'] }, meta };
-      const decoded = decodeCommand(command);
-      if (E.isLeft(decoded)) return E.left(decoded.left[0] as DomainError);
+      const decoded = decodeCommand({ type: 'RunBilling', data: { periodKey }, meta });
+      if (E.isLeft(decoded)) return E.left(decodeRefusal(decoded.left, { periodKey }));
       return E.right((await billingRun(communityId, decoded.right as CommandOf<'RunBilling'>)).result);
     } catch (e) {
       return toLeft(e);
@@ -1026,8 +1073,7 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     handleTE: (command, target) => () => handle(command, target),
     runBilling,
     runBillingTE: (communityId, periodKey, meta) => () => runBilling(communityId, periodKey, meta),
-    closePeriod: (communityId, periodKey, closedOn, meta) =>
-      handle({ type: 'ClosePeriod', data: { periodKey, closedOn } as CommandOf<'ClosePeriod'>['data'], meta }, { communityId }),
+    closePeriod: (communityId, periodKey, closedOn, meta) => handleWith({ type: 'ClosePeriod', data: { periodKey, closedOn }, meta }, { communityId }, { periodKey, closedOn }),
     readAccount: (communityId, unitId) => readState(() => loadAccount(checkId(communityId, 'communityId'), checkId(unitId, 'unitId'))),
     readCommunity: (communityId) => readState(() => loadCommunity(checkId(communityId, 'communityId'))),
   };
