@@ -20,6 +20,7 @@ import {
   type AccountContext,
   type AccountState,
   type ChargeState,
+  type PaymentState,
   type PlanState,
   cancellationLotId,
   dayOfIso,
@@ -601,9 +602,38 @@ const reopenCancelled = (
   }
 };
 
+// a refusal names at most this many payments it may have meant
+const MAX_MEANT_PAYMENTS = 8;
+
+/**
+ * PAYMENT_NOT_FOUND for a payment id the account does not hold. A clerk often types the channel's
+ * transaction id from the receipt (`Y2`) where Levy's payment id is `<channel>-<channelTxnId>`
+ * (`wechat-Y2`, {@link paymentIdFor}): the payments whose transaction id is what was typed, or whose
+ * id ends in `-<it>`, are named in the message and in `details.meant`. Computed only on a refusal.
+ */
+const paymentNotFound = (state: AccountState, paymentId: string): Decision => {
+  const suffix = `-${paymentId}`;
+  const meant: PaymentState[] = [];
+  for (const p of state.payments.values()) {
+    if (p.channelTxnId !== paymentId && !p.paymentId.endsWith(suffix)) continue;
+    meant.push(p);
+    if (meant.length === MAX_MEANT_PAYMENTS) break;
+  }
+  const path = ['data', 'paymentId'];
+  if (meant.length === 0) return refuse('PAYMENT_NOT_FOUND', `this unit has no payment ${paymentId}; check the payment id on the receipt`, path, { paymentId });
+  const named = meant.map((p) => `${p.paymentId} (the ${p.channel} transaction ${p.channelTxnId})`);
+  const choice = named.length === 1 ? named[0]! : `${named.slice(0, -1).join(', ')} or ${named[named.length - 1]!}`;
+  return refuse(
+    'PAYMENT_NOT_FOUND',
+    `this unit has no payment ${paymentId}; did you mean ${choice}? A payment's id is its channel and the channel's transaction id, <channel>-<channelTxnId>`,
+    path,
+    { paymentId, meant: meant.map((p) => p.paymentId) },
+  );
+};
+
 const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, ctx: AccountContext): Decision => {
   const p = state.payments.get(cmd.data.paymentId);
-  if (p === undefined) return refuse('PAYMENT_NOT_FOUND', `this unit has no payment ${cmd.data.paymentId}; check the payment id on the receipt`, ['data', 'paymentId']);
+  if (p === undefined) return paymentNotFound(state, cmd.data.paymentId);
   if (p.reversed) return NOTHING;
   const bad = datedBefore(cmd.meta, p.receivedDay, `payment ${p.paymentId} was received`) ?? closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
-import { DEFAULT_ACCOUNT_POLICY, DeciderSpecification, LevyError, Money, accountBalance, accountDecider, accountPolicyFrom, cancellationLotId, creditLotOrigin, eventIdFor, paymentIdFor, recountLotId, type AccountCommand, type AccountContext, type AccountEvent, type CommandOf, type EventOf } from '@levy/core';
+import { DEFAULT_ACCOUNT_POLICY, DeciderSpecification, LevyError, Money, accountBalance, accountDecider, accountPolicyFrom, assessPenalty, cancellationLotId, creditLotOrigin, eventIdFor, paymentIdFor, principalTimeline, recountLotId, type AccountCommand, type AccountContext, type AccountEvent, type CommandOf, type EventOf } from '@levy/core';
 import { assess, cancel, committeeApproval, ctx, day, decideAfter, issue, managerApproval, meta, pay, plan, refund, reverse, run, str, waive } from './account-fixtures.js';
 import { runs } from '../../testkit/test/support/properties.js';
 
@@ -334,6 +334,35 @@ describe('ReversePayment', () => {
   });
   it('refuses an unknown payment: PAYMENT_NOT_FOUND', () => {
     spec().when(reverse('wechat-x', '2025-05-10')).thenFails('PAYMENT_NOT_FOUND', ['data', 'paymentId']);
+  });
+  describe('an unknown payment id that is a channel transaction id (the id is <channel>-<channelTxnId>)', () => {
+    it('names the payment it was likely meant for', () => {
+      const given = run([march, pay('Y2', '100', '2025-04-10')]).events;
+      const e = spec().given(given).when(reverse('Y2', '2025-05-10')).thenFails('PAYMENT_NOT_FOUND', ['data', 'paymentId']);
+      expect(e.message).toContain('this unit has no payment Y2; did you mean wechat-Y2 (the wechat transaction Y2)?');
+      expect(e.details).toEqual({ paymentId: 'Y2', meant: ['wechat-Y2'] });
+    });
+    it('names every channel that has the transaction id, in the order received', () => {
+      const given = run([march, pay('Y2', '100', '2025-04-10'), pay('Y2', '50', '2025-04-11', { channel: 'alipay' })]).events;
+      const e = spec().given(given).when(reverse('Y2', '2025-05-10')).thenFails('PAYMENT_NOT_FOUND', ['data', 'paymentId']);
+      expect(e.message).toContain('did you mean wechat-Y2 (the wechat transaction Y2) or alipay-Y2 (the alipay transaction Y2)?');
+      expect(e.details).toEqual({ paymentId: 'Y2', meant: ['wechat-Y2', 'alipay-Y2'] });
+    });
+    it('names a payment whose id ends in -<the id typed>, and one whose id is hashed (too long to be readable)', () => {
+      const long = `T${'7'.repeat(59)}`;
+      expect(paymentIdFor('wechat', long)).toMatch(/^pay-[0-9a-f]{32}$/);
+      const given = run([march, pay('A-Y2', '100', '2025-04-10'), pay(long, '20', '2025-04-11')]).events;
+      const suffix = spec().given(given).when(reverse('Y2', '2025-05-10')).thenFails('PAYMENT_NOT_FOUND', ['data', 'paymentId']);
+      expect(suffix.message).toContain('did you mean wechat-A-Y2 (the wechat transaction A-Y2)?');
+      const hashed = spec().given(given).when(reverse(long, '2025-05-10')).thenFails('PAYMENT_NOT_FOUND', ['data', 'paymentId']);
+      expect(hashed.details).toEqual({ paymentId: long, meant: [paymentIdFor('wechat', long)] });
+    });
+    it('guesses nothing when no payment has that transaction id', () => {
+      const given = run([march, pay('Y3', '100', '2025-04-10'), pay('XY2', '10', '2025-04-11')]).events;
+      const e = spec().given(given).when(reverse('Y2', '2025-05-10')).thenFails('PAYMENT_NOT_FOUND', ['data', 'paymentId']);
+      expect(e.message).toBe('this unit has no payment Y2; check the payment id on the receipt');
+      expect(e.details).toEqual({ paymentId: 'Y2' });
+    });
   });
   it('refuses when the credit it made was refunded meanwhile: REVERSAL_CREDIT_REFUNDED', () => {
     spec()
@@ -834,7 +863,7 @@ describe('ApplyCredit', () => {
         ['principal', '986.20'],
       ]);
       // a 13.80 transfer received May 10, booked June 3: April 16 to May 10 on 1,000.00 is 7.50, May 11
-      // to May 31 on 986.20 is 6.21302; 13.71302 rounds to 13.71, 0.09 lower, all of it paid from credit
+      // to May 31 (21 days) on 986.20 is 6.21306; 13.71306 rounds to 13.71, 0.09 lower, all of it paid from credit
       const late = { ...pay('BT-0510', '13.80', '2025-05-10'), meta: meta('2025-06-03') } as CommandOf<'ReceivePayment'>;
       const es = spec()
         .given(given)
@@ -847,6 +876,14 @@ describe('ApplyCredit', () => {
       const charge = state.charges.get('property-2025-03')!;
       expect([state.credit, charge.outstandingPrincipal, charge.outstandingPenalty, charge.penaltyPaid].map(String)).toEqual(['0.09', '0.00', '0.00', '13.71']);
       expect(state.lots.get('cancel:property-2025-04')!.appliedPenalty.get('property-2025-03')!.toString()).toBe('13.71');
+      // the figures in the comment above (and docs/accounts.md, ApplyCredit), counted on the charge's base as it now stands
+      const { enabled: _, ...policy } = c.policy.penalty;
+      const recount = assessPenalty({ principal: charge.amount, dueDate: charge.dueDay, through: day('2025-05-31'), principalTimeline: principalTimeline(charge), policy });
+      expect(E.isRight(recount) && recount.right.segments.map((g) => [g.days, g.base.toString(), g.unrounded])).toEqual([
+        [25, '1000.00', '7.5'],
+        [21, '986.20', '6.21306'],
+      ]);
+      expect(E.isRight(recount) && recount.right.amount.toString()).toBe('13.71');
     });
   });
 });
