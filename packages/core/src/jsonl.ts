@@ -6,10 +6,17 @@
  * writer and the reader hold one limit: any event a store holds ({@link STORE_LIMITS}) fits on a
  * line, and the writer refuses up front what the reader would refuse.
  *
+ * Reading back, {@link storedEventsOfLines} turns the lines into the events a store's `readAll`
+ * gives, which is what the projections fold and a memory store's `seed` takes: an auditor's way from
+ * an export to the reports, offline.
+ *
  * @example
- * import { toJsonLines, parseJsonLines } from '@levy/core';
+ * import { toJsonLines, parseJsonLines, decodeJsonLines, storedEventsOfLines } from '@levy/core';
+ * import { levyProjection, rebuild } from '@levy/projections';
  * const text = toJsonLines(storedEvents);
  * parseJsonLines(text); // right([{ stream, revision: 0n, type, data, meta }, ...]) or left([{ path: ['line', '3', ...] }])
+ * const decoded = decodeJsonLines(text);
+ * if (decoded._tag === 'Right') rebuild(levyProjection, storedEventsOfLines(decoded.right));
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { canonicalJson } from './canonical-json.js';
@@ -17,7 +24,7 @@ import { undeclaredKeys } from './codecs.js';
 import { describe } from './decimal.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
 import { EventMeta, type LevyEvent, decodeEvent, eventDataCodecs } from './events.js';
-import { STORE_LIMITS } from './store.js';
+import { STORE_LIMITS, type StoredEvent } from './store.js';
 import { isInputObject } from './unknown-field.js';
 import { type UpcasterRegistry, LEVY_UPCASTERS, upcastEvent } from './upcast.js';
 
@@ -29,6 +36,16 @@ export interface JsonLineEvent {
   readonly data: { readonly [k: string]: unknown };
   readonly meta: { readonly [k: string]: unknown };
 }
+
+/** One line as {@link decodeJsonLines} gives it: the event, upcast and decoded, and where it sits. */
+export interface DecodedLine {
+  readonly stream: string;
+  readonly revision: bigint;
+  readonly event: LevyEvent;
+}
+
+/** A Levy event placed as a store places it: what `readAll` gives of a Levy stream, typed by its event type. */
+export type StoredLevyEvent = LevyEvent & { readonly streamId: string; readonly revision: bigint; readonly position: bigint };
 
 /** Anything with a stream and a revision: a `StoredEvent` (streamId) or a {@link JsonLineEvent} (stream). */
 export type Placed = { readonly type: string; readonly data: object; readonly meta: object; readonly revision: bigint } & (
@@ -259,17 +276,20 @@ export const parseJsonLines = (text: string): E.Either<readonly DomainError[], r
  * leniently: a store's events were checked when they were written.) Text that is not a string is
  * refused as {@link parseJsonLines} refuses it.
  *
+ * A line is not an event: {@link storedEventsOfLines} turns the lines into the events the
+ * projections fold and a memory store's seed takes.
+ *
  * @example
  * decodeJsonLines(text); // right([{ stream, revision, event: LevyEvent }, ...])
  */
 export const decodeJsonLines = (
   text: string,
   upcasters: UpcasterRegistry = LEVY_UPCASTERS,
-): E.Either<readonly DomainError[], readonly { readonly stream: string; readonly revision: bigint; readonly event: LevyEvent }[]> => {
+): E.Either<readonly DomainError[], readonly DecodedLine[]> => {
   const parsed = parseJsonLines(text);
   if (E.isLeft(parsed)) return parsed;
   const errors: DomainError[] = [];
-  const out: { stream: string; revision: bigint; event: LevyEvent }[] = [];
+  const out: DecodedLine[] = [];
   let lineNo = 0;
   const lineNumbers = lineNumbersOf(text);
   const report = (n: number, found: readonly DomainError[]): void => {
@@ -302,5 +322,68 @@ const lineNumbersOf = (text: string): number[] => {
   const out: number[] = [];
   const lines = withoutBom(text).split('\n');
   for (let i = 0; i < lines.length; i++) if (!BLANK.test(lines[i] as string)) out.push(i + 1);
+  return out;
+};
+
+/**
+ * Turns lines read from JSON Lines into events as a store's `readAll` gives them,
+ * `{ streamId, revision, position, type, data, meta }`, in line order with positions numbered from
+ * 1 (as `openMemoryEventStore({ seed })` numbers a seed's). This is how an export gets back to the
+ * reports offline: `rebuild(levyProjection, events)` of `@levy/projections` folds them, and a memory
+ * store takes them as its `seed` (docs/events.md, JSON Lines).
+ *
+ * Given {@link decodeJsonLines}'s lines, the events are decoded, upcast to the current schema
+ * version and typed as Levy's ({@link StoredLevyEvent}): what the projections fold. Given
+ * {@link parseJsonLines}'s, they are the events as written, bytes the hash chain was made over:
+ * what a seed takes whatever schema version the log was written in (a seed checks every event's
+ * hash, and an upcast event no longer matches its own; a log written at the current version seeds
+ * from either). The events share the lines' data and meta: nothing is copied.
+ *
+ * Throws a `LevyError` `JSONL_INVALID` at `['lines']` for lines that are not an array, and at
+ * `['lines', '<index>', field]` for a line that is not one: a stream that is not a non-empty
+ * string, a revision that is not a bigint, an `event` (decoded) or a `type`, `data` and `meta` (as
+ * written) that are missing or not what a line holds. A store's own events (`streamId`) are not
+ * lines: give those to the projections or a seed as they are.
+ *
+ * @example
+ * import { decodeJsonLines, openMemoryEventStore, parseJsonLines, storedEventsOfLines } from '@levy/core';
+ * import { levyProjection, rebuild } from '@levy/projections';
+ * const decoded = decodeJsonLines(text);
+ * if (decoded._tag === 'Right') {
+ *   const views = rebuild(levyProjection, storedEventsOfLines(decoded.right)); // the reports, offline
+ * }
+ * const parsed = parseJsonLines(text);
+ * if (parsed._tag === 'Right') openMemoryEventStore({ seed: storedEventsOfLines(parsed.right) }); // a store of one's own
+ * storedEventsOfLines([{ stream: 's', revision: 0 }]); // throws JSONL_INVALID at ['lines', '0', 'revision']
+ */
+export const storedEventsOfLines: {
+  (lines: readonly DecodedLine[]): StoredLevyEvent[];
+  (lines: readonly JsonLineEvent[]): StoredEvent[];
+} = (lines: readonly (DecodedLine | JsonLineEvent)[]): StoredLevyEvent[] & StoredEvent[] => {
+  if (!Array.isArray(lines)) {
+    throw new LevyError(domainError('JSONL_INVALID', `give the array of lines that decodeJsonLines or parseJsonLines returned (its right), not ${describe(lines)}`, ['lines'], { input: describe(lines) }));
+  }
+  const out: (StoredLevyEvent & StoredEvent)[] = new Array(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const line: unknown = lines[i];
+    const refuse = (field: readonly string[], message: string): never => {
+      throw new LevyError(domainError('JSONL_INVALID', `line ${i + 1}: ${message}`, ['lines', String(i), ...field], { index: i }));
+    };
+    if (!isInputObject(line)) refuse([], `${describe(line)} is not a line { stream, revision, event } or { stream, revision, type, data, meta }`);
+    const l = line as { readonly [k: string]: unknown };
+    if (typeof l.stream !== 'string' || l.stream.length === 0) {
+      refuse(['stream'], 'stream' in l ? 'its stream must be a non-empty string' : `it has no stream${'streamId' in l ? ': it is an event as a store holds it already, give it to the projections or a seed as it is' : ''}`);
+    }
+    if (typeof l.revision !== 'bigint') refuse(['revision'], `its revision must be a bigint, as the readers give it, not ${describe(l.revision)}`);
+    // decoded: { stream, revision, event }; as written: { stream, revision, type, data, meta }
+    const decoded = 'event' in l;
+    const event = (decoded ? l.event : l) as { readonly [k: string]: unknown };
+    const at = decoded ? ['event'] : [];
+    if (!isInputObject(event)) refuse(at, `its event is ${describe(event)}, not an event { type, data, meta }`);
+    if (typeof event.type !== 'string' || event.type.length === 0) refuse([...at, 'type'], 'its type must be a non-empty string');
+    if (!isInputObject(event.data)) refuse([...at, 'data'], 'its data must be an object');
+    if (!isInputObject(event.meta)) refuse([...at, 'meta'], 'its meta must be an object');
+    out[i] = { streamId: l.stream, revision: l.revision, position: BigInt(i + 1), type: event.type, data: event.data, meta: event.meta } as StoredLevyEvent & StoredEvent;
+  }
   return out;
 };

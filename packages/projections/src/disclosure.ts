@@ -10,14 +10,55 @@
  * as of the period's last day, so once the period is closed (and the deciders refuse anything
  * dated in it) these figures never change.
  *
+ * Under 酬金制 (commission) the fees are the owners' money held in trust and the company earns a
+ * commission on them (domain.md, fee regimes: the ledger shows the owners' fund apart), so the
+ * disclosure of a 酬金制 community adds {@link OwnersFundFigures}: the commission and the owners'
+ * fund's part of the period's charges, what waivers and cancellations took back of each, what was
+ * collected on the fund's charges, what was spent from the fund, and what the fund was credited
+ * with to the period's end. Each is the movement of a journal account over the period
+ * (Revenue:Commission, Liability:OwnersFund, Receivable:Fees, Expense:<category>), to the fen. A
+ * 包干制 disclosure has no such field, and is as it was.
+ *
  * @example
  * import { disclosure } from '@levy/projections';
  * disclosure(book, 'sunrise', '2025-Q1'); // right({ billed, collected, expenditures: [{ category: 'cleaning', amount }], ... })
  */
 import { type DomainError, type EpochDay, Money, domainError, parsePeriodKey } from '@levy/core';
 import * as E from './either.js';
-import { type BookState, billedDayOf, chargeAsOf, chargeOf, communityInvalid, compareText, creditAsOf, eventsOf } from './book.js';
+import { type BookState, type CommunityRecord, billedDayOf, chargeAsOf, chargeOf, communityInvalid, compareText, creditAsOf, eventsOf, movesOf } from './book.js';
 import { ZERO, dateOf, dayOfDecoded, moneyOfAmount } from './fields.js';
+import { type CommissionTerms, waiverCommissionShare } from './journal.js';
+
+/**
+ * The owners' fund of a 酬金制 community over a period, apart from the company's commission
+ * (domain.md, fee regimes). Each figure is a journal account's movement over the period, by the
+ * effective dates of the events that post it, so the disclosure and the trial balance agree to the
+ * fen: a 酬金制 charge credits the owners' fund with its amount less the commission and
+ * Revenue:Commission with the commission; a principal waiver of it takes back both in proportion
+ * ({@link waiverCommissionShare}), a cancellation the rest of both.
+ */
+export interface OwnersFundFigures {
+  /** commission on the 酬金制 charges issued in the period (their ChargeIssued dated in it): Revenue:Commission's credits */
+  readonly commissionCharged: Money;
+  /** commission given back by principal waivers and cancellations of 酬金制 charges dated in the period: its debits */
+  readonly commissionReturned: Money;
+  /** charged less returned: what the company earned in the period, Revenue:Commission's movement */
+  readonly commissionEarned: Money;
+  /** the owners' part of the 酬金制 charges issued in the period, each its amount less its commission: Liability:OwnersFund's credits */
+  readonly fundCharged: Money;
+  /** the owners' part given back by principal waivers and cancellations dated in the period: its debits */
+  readonly fundReturned: Money;
+  /** charged less returned: what the fund was credited with in the period, Liability:OwnersFund's movement */
+  readonly fundCredited: Money;
+  /** principal collected in the period on 酬金制 charges, payments and credit net of reversals, the commission's part included: Receivable:Fees' */
+  readonly collected: Money;
+  /** the period's expenditures (the disclosure's `expenditureTotal`): a 酬金制 community's spending is paid from its fund; the Expense accounts' movement */
+  readonly spent: Money;
+  /** credited less spent */
+  readonly fundNet: Money;
+  /** what the fund was credited with from the first 酬金制 charge to the period's end, before spending: Liability:OwnersFund's balance that day */
+  readonly fundBalance: Money;
+}
 
 /** The published figures of a closed period. */
 export interface Disclosure {
@@ -62,6 +103,12 @@ export interface Disclosure {
   readonly creditChange: Money;
   readonly expenditures: readonly { readonly category: string; readonly amount: Money; readonly count: number }[];
   readonly expenditureTotal: Money;
+  /**
+   * under 酬金制 only: the owners' fund apart from the commission. Present when the community has a
+   * 酬金制 schedule effective by the period's end or has issued a 酬金制 charge by then; absent for
+   * a 包干制 community, whose disclosure is as it was
+   */
+  readonly ownersFund?: OwnersFundFigures;
   /** the totals sealed in the PeriodClosed event, as recorded */
   readonly sealed: { readonly billed: string; readonly collected: string; readonly waived: string; readonly penalties: string; readonly credit: string };
 }
@@ -179,6 +226,8 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
   }
   const expenditures = [...byCategory.entries()].sort(([a], [b]) => compareText(a, b)).map(([category, v]) => ({ category, amount: v.amount, count: v.count }));
   const t = close.event.data.totals;
+  const expenditureTotal = Money.sum(expenditures.map((x) => x.amount));
+  const ownersFund = ownersFundOf(book, community, start, end, expenditureTotal);
   return E.right({
     communityId,
     communityName: community.name,
@@ -202,7 +251,98 @@ export const disclosure = (book: BookState, communityId: string, periodKey: stri
     issued,
     creditChange: credit.subtract(creditBefore),
     expenditures,
-    expenditureTotal: Money.sum(expenditures.map((x) => x.amount)),
+    expenditureTotal,
+    ...(ownersFund === null ? {} : { ownersFund }),
     sealed: { billed: t.billed, collected: t.collected, waived: t.waived, penalties: t.penalties, credit: t.credit },
   });
+};
+
+// 酬金制 by `end`: a 酬金制 schedule effective by then, or a 酬金制 charge issued by then (deciders
+// refuse both dated inside a closed period, so the answer for a closed period never changes)
+const underCommission = (community: CommunityRecord, end: EpochDay): boolean =>
+  community.schedules.some((s) => s.regime.kind === 'commission' && dayOfDecoded(s.effectiveFrom) <= end) ||
+  community.units.some((u) => u.charges.some((c) => c.regime === 'commission' && c.issuedDay <= end));
+
+/**
+ * The owners' fund of a community over start..end, or null when the community is not under 酬金制
+ * by the end (no 酬金制 schedule effective and no 酬金制 charge issued by then). Each unit's account
+ * events are replayed in log order, as the journal posts them: a principal waiver's share of the
+ * commission depends on what the waivers logged before it took ({@link waiverCommissionShare}),
+ * whatever their dates, and a cancellation takes back what they left.
+ */
+const ownersFundOf = (book: BookState, community: CommunityRecord, start: EpochDay, end: EpochDay, spent: Money): OwnersFundFigures | null => {
+  // a 包干制 community's disclosure reads no event more than it did
+  if (!underCommission(community, end)) return null;
+  let commissionCharged = ZERO;
+  let commissionReturned = ZERO;
+  let fundCharged = ZERO;
+  let fundReturned = ZERO;
+  let collected = ZERO;
+  let fundBalance = ZERO;
+  for (const u of community.units) {
+    // the journal's terms of each 酬金制 charge of the unit, as the journal fold keeps them (the first issue's)
+    const terms = new Map<string, CommissionTerms>();
+    for (const event of eventsOf(book, u)) {
+      // what this event credits the fund and the commission with (a debit is negative)
+      let fund: Money;
+      let commission: Money;
+      if (event.type === 'ChargeIssued') {
+        if (event.data.regime !== 'commission') continue;
+        const amount = moneyOfAmount(event.data.amount);
+        commission = moneyOfAmount(event.data.commission);
+        fund = amount.subtract(commission);
+        if (!terms.has(event.data.chargeId)) terms.set(event.data.chargeId, { amount, commission, waived: ZERO, commissionWaived: ZERO });
+      } else if (event.type === 'WaiverGranted') {
+        const charge = event.data.kind === 'principal' ? terms.get(event.data.chargeId) : undefined;
+        if (charge === undefined) continue;
+        const amount = moneyOfAmount(event.data.amount);
+        const share = waiverCommissionShare(charge, amount);
+        // terms it cannot split: the journal posts the waiver as a 包干制 one, to Contra:Waivers
+        if (share === null) continue;
+        charge.waived = charge.waived.add(amount);
+        charge.commissionWaived = charge.commissionWaived.add(share);
+        commission = share.negate();
+        fund = share.subtract(amount);
+      } else if (event.type === 'ChargeCancelled') {
+        const charge = terms.get(event.data.chargeId);
+        if (charge === undefined) continue;
+        // the charge less what its waivers took already (journal.ts, ChargeCancelled)
+        const c = moneyOfAmount(event.data.commission);
+        commission = charge.commissionWaived.subtract(c);
+        fund = c.subtract(moneyOfAmount(event.data.amount)).add(charge.waived.subtract(charge.commissionWaived));
+      } else continue;
+      const day = dayOfDecoded(event.meta.effectiveDate);
+      if (day > end) continue;
+      fundBalance = fundBalance.add(fund);
+      if (day < start) continue;
+      if (event.type === 'ChargeIssued') {
+        commissionCharged = commissionCharged.add(commission);
+        fundCharged = fundCharged.add(fund);
+      } else {
+        commissionReturned = commissionReturned.subtract(commission);
+        fundReturned = fundReturned.subtract(fund);
+      }
+    }
+    for (const c of u.charges) {
+      if (c.regime !== 'commission') continue;
+      for (const m of movesOf(c)) {
+        if (!within(m.day, start, end)) continue;
+        if (m.kind === 'paid' || m.kind === 'paid-from-credit') collected = collected.add(m.amount);
+        else if (m.kind === 'unpaid' || m.kind === 'unpaid-credit') collected = collected.subtract(m.amount);
+      }
+    }
+  }
+  const fundCredited = fundCharged.subtract(fundReturned);
+  return {
+    commissionCharged,
+    commissionReturned,
+    commissionEarned: commissionCharged.subtract(commissionReturned),
+    fundCharged,
+    fundReturned,
+    fundCredited,
+    collected,
+    spent,
+    fundNet: fundCredited.subtract(spent),
+    fundBalance,
+  };
 };

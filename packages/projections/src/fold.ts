@@ -8,7 +8,13 @@
  * {@link applyStored}, {@link follow}, {@link rebuildFromStore}) upcasts an event whose
  * `meta.schemaVersion` is older than `CURRENT_SCHEMA_VERSION` through core's upcasters
  * (`LEVY_UPCASTERS`, or the registry given as the `upcasters` option) before a projection folds
- * it. A current event costs one comparison. A projection's own `apply`, called directly, does not.
+ * it. A current event costs one comparison (rebuild checks its stream and type beside it). A
+ * projection's own `apply`, called directly, does not.
+ *
+ * {@link rebuild} takes the events a store's `readAll` gives as they are (a `StoredEvent` is typed
+ * loosely, as any application's event: rebuild skips those that are not Levy's, as
+ * {@link rebuildFromStore} does), and refuses what is not an event at all (a JSON Lines line, an
+ * event without its stream) with a `LevyError` naming the field, never a TypeError.
  *
  * `apply` may update the state it is given in place and returns it: the engine owns the state
  * from `init()` on, and nothing else holds it, so the fold stays a function of the log (a rebuild
@@ -24,11 +30,14 @@ import {
   type EventStore,
   LEVY_UPCASTERS,
   type LevyEvent,
+  LevyError,
   type RawEvent,
   type StoredEvent,
   type Subscription,
   type UpcasterRegistry,
   checkUpcasters,
+  describe,
+  domainError,
   upcastOrThrow,
 } from '@levy/core';
 import { checkOptions } from './options.js';
@@ -87,10 +96,66 @@ const upcastersOf = (options: FoldOptions | undefined, what: string): UpcasterRe
 const upcastLogged = <T extends LoggedEvent | StoredEvent>(event: T, upcasters: UpcasterRegistry): T =>
   event.meta.schemaVersion === CURRENT_SCHEMA_VERSION ? event : upcastOrThrow(event as unknown as T & RawEvent, upcasters);
 
-// events from..to of a log as projections read them: those of an older schema version upcast
-const currentRun = (events: readonly LoggedEvent[], from: number, to: number, upcasters: UpcasterRegistry): LoggedEvent[] => {
+/**
+ * What {@link rebuild} folds: logged events, or a store's events as `readAll` gives them (a
+ * `StoredEvent`'s type is any application's; rebuild skips those that are not Levy's).
+ */
+export type LogEvent = LoggedEvent | StoredEvent;
+
+// as rebuild reads an event it is given: one that is not an object at all, or whose fields are of
+// any type (what a JSON Lines line, a bare event or another application's event holds)
+type Unchecked = { readonly streamId?: unknown; readonly type?: unknown; readonly meta?: { readonly schemaVersion?: unknown } | null };
+
+const LEVY_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+const isObject = (u: unknown): u is { readonly [k: string]: unknown } => typeof u === 'object' && u !== null && !Array.isArray(u);
+
+// an event rebuild folds as it is: placed in a stream, at the current schema version, of a Levy
+// type. A constant check per event; anything else takes foldableOf's longer look
+const isFoldable = (event: LogEvent): boolean => {
+  const e = event as Unchecked | null | undefined;
+  return typeof e?.streamId === 'string' && e.meta?.schemaVersion === CURRENT_SCHEMA_VERSION && LEVY_TYPES.has(e.type as string);
+};
+
+/**
+ * An event rebuild was given that {@link isFoldable} did not take as it is: upcast when it is a Levy
+ * event of an older schema version, null when it is another application's (skipped, as
+ * applyStored skips it), and a LevyError `EVENT_INVALID` at `['events', index, field]` when it is no
+ * logged event at all. A JSON Lines line is told apart: it says what turns lines into events.
+ */
+const foldableOf = (e: unknown, index: number, upcasters: UpcasterRegistry): LoggedEvent | null => {
+  const refuse = (field: string | null, message: string): never => {
+    throw new LevyError(domainError('EVENT_INVALID', `event ${index}: ${message}`, field === null ? ['events', String(index)] : ['events', String(index), field], { index }));
+  };
+  if (!isObject(e)) return refuse(null, `${describe(e)} is not an event { streamId, type, data, meta }`);
+  if ('stream' in e && 'revision' in e && !('streamId' in e)) {
+    refuse(
+      'streamId',
+      `this is a JSON Lines line { stream, revision, ${'event' in e ? 'event' : 'type, data, meta'} }, not a logged event { streamId, type, data, meta }: turn the lines into events with storedEventsOfLines (@levy/core) first`,
+    );
+  }
+  if (typeof e.streamId !== 'string') refuse('streamId', `its streamId is ${describe(e.streamId)}: a logged event names the stream it sits in (a store's events do; give decoded events their stream)`);
+  if (typeof e.type !== 'string') refuse('type', `its type is ${describe(e.type)}, not an event type such as "ChargeIssued"`);
+  // another application's event in the same store (a ticket): not the ledger's
+  if (!LEVY_TYPES.has(e.type as string)) return null;
+  if (!isObject(e.meta)) refuse('meta', `its meta is ${describe(e.meta)}, not an object with its eventId and schemaVersion`);
+  return upcastLogged(e as unknown as LoggedEvent, upcasters);
+};
+
+// events from..to of a log as projections read them: those of an older schema version upcast,
+// those of another application left out
+const currentRun = (events: readonly LogEvent[], from: number, to: number, upcasters: UpcasterRegistry): LoggedEvent[] => {
   const out = new Array<LoggedEvent>(to - from);
-  for (let i = from; i < to; i++) out[i - from] = upcastLogged(events[i]!, upcasters);
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const e = events[i]!;
+    if (isFoldable(e)) out[n++] = e as LoggedEvent;
+    else {
+      const f = foldableOf(e, i, upcasters);
+      if (f !== null) out[n++] = f;
+    }
+  }
+  if (n < out.length) out.length = n;
   return out;
 };
 
@@ -99,7 +164,7 @@ const currentRun = (events: readonly LoggedEvent[], from: number, to: number, up
 // each from memory twice and cost the fold 3-6% (pinned pairs, session 27); runs of 256 cost
 // nothing measurable (three pairs), of 4,096 about what the separate pass did, of 64 no better
 const FOLD_RUN = 256;
-const applyAllCurrent = <S>(applyAll: NonNullable<Projection<S>['applyAll']>, state: S, events: readonly LoggedEvent[], upcasters: UpcasterRegistry): S => {
+const applyAllCurrent = <S>(applyAll: NonNullable<Projection<S>['applyAll']>, state: S, events: readonly LogEvent[], upcasters: UpcasterRegistry): S => {
   for (let from = 0; from < events.length; from += FOLD_RUN) {
     const to = Math.min(from + FOLD_RUN, events.length);
     state = applyAll(state, currentRun(events, from, to, upcasters));
@@ -111,16 +176,28 @@ const applyAllCurrent = <S>(applyAll: NonNullable<Projection<S>['applyAll']>, st
  * Folds a whole log into a fresh state: through the projection's `applyAll` when the log is an
  * array and the projection has one, else `apply` event by event (the same result either way).
  * Events of an older schema version are upcast first (`options.upcasters`, see {@link FoldOptions}).
+ * The events may be a store's as `readAll` gives them (`StoredEvent`s): those that are not Levy's
+ * (tickets share the store) are skipped, as {@link rebuildFromStore} skips them. What is not a
+ * logged event at all throws a `LevyError` `EVENT_INVALID` at `['events', index, field]`: a JSON
+ * Lines line (`decodeJsonLines` gives `{ stream, revision, event }`: turn lines into events with
+ * core's `storedEventsOfLines`) or an event without its `streamId` at `streamId`, a missing `type`
+ * or `meta` at that field, a value that is not an object at `['events', index]`.
  *
  * @example
  * const journal = rebuild(journalProjection, events);
+ * const views = rebuild(levyProjection, storedEvents); // for await (const e of store.readAll()) storedEvents.push(e)
  * const mine = rebuild(levyProjection, events, { upcasters: { ...LEVY_UPCASTERS, ChargeIssued: { 0: upcastCharge } } });
  */
-export const rebuild = <S>(projection: Projection<S>, events: Iterable<LoggedEvent>, options?: FoldOptions): S => {
+export const rebuild = <S>(projection: Projection<S>, events: Iterable<LogEvent>, options?: FoldOptions): S => {
   const upcasters = upcastersOf(options, 'rebuild');
-  if (projection.applyAll !== undefined && Array.isArray(events)) return applyAllCurrent(projection.applyAll, projection.init(), events as readonly LoggedEvent[], upcasters);
+  if (projection.applyAll !== undefined && Array.isArray(events)) return applyAllCurrent(projection.applyAll, projection.init(), events as readonly LogEvent[], upcasters);
   let state = projection.init();
-  for (const e of events) state = projection.apply(state, upcastLogged(e, upcasters));
+  let i = 0;
+  for (const e of events) {
+    const f = isFoldable(e) ? (e as LoggedEvent) : foldableOf(e, i, upcasters);
+    if (f !== null) state = projection.apply(state, f);
+    i++;
+  }
   return state;
 };
 
@@ -131,8 +208,6 @@ export const rebuild = <S>(projection: Projection<S>, events: Iterable<LoggedEve
  * const live = startCheckpointed(levyProjection);
  */
 export const startCheckpointed = <S>(projection: Projection<S>): Checkpointed<S> => ({ state: projection.init(), checkpoint: null, count: 0 });
-
-const LEVY_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
 /**
  * Whether a stored event is one of Levy's (tickets and other streams share a store).

@@ -15,7 +15,7 @@ import type { AgingReport } from './aging.js';
 import type { ArrearsLedger } from './arrears.js';
 import type { AuditTrail } from './audit.js';
 import type { CollectionRates, Rate } from './collection-rate.js';
-import type { Disclosure } from './disclosure.js';
+import type { Disclosure, OwnersFundFigures } from './disclosure.js';
 import type { DunningWorklist } from './dunning.js';
 import { checkLimit, dateOf } from './fields.js';
 import type { TrialBalance } from './journal.js';
@@ -317,6 +317,26 @@ export const renderDisclosure = (d: Disclosure): string =>
       ...d.expenditures.map((x) => [`expenditure: ${x.category} (${x.count})`, x.amount.toString(), '']),
     ],
     [['expenditure total', d.expenditureTotal.toString(), '']],
+  ) +
+  (d.ownersFund === undefined ? '' : renderOwnersFund(d.ownersFund));
+
+// 酬金制 only: the owners' fund apart from the commission (domain.md, fee regimes)
+const renderOwnersFund = (f: OwnersFundFigures): string =>
+  "\n\n酬金制: the owners' fund apart from the company's commission\n" +
+  renderTable(
+    [{ header: 'figure' }, { header: 'amount', align: 'right' }],
+    [
+      ["commission on the period's charges", f.commissionCharged.toString()],
+      ['commission taken back by waivers and cancellations', f.commissionReturned.toString()],
+      ['commission earned (Revenue:Commission)', f.commissionEarned.toString()],
+      ["owners' fund: the charges less commission", f.fundCharged.toString()],
+      ["owners' fund: taken back by waivers and cancellations", f.fundReturned.toString()],
+      ["owners' fund: credited in the period (Liability:OwnersFund)", f.fundCredited.toString()],
+      ["collected on the fund's charges, commission included", f.collected.toString()],
+      ['spent from the fund (expenditures)', f.spent.toString()],
+      ['credited less spent', f.fundNet.toString()],
+      ["owners' fund credited to the period's end, before spending", f.fundBalance.toString()],
+    ],
   );
 
 /**
