@@ -166,7 +166,7 @@ const accountCommands = {
     'AgreeInstallmentPlan',
   ),
   /**
-   * Use the unit's credit (预收) on principal it owes, as of the command's effective date, in the
+   * Use the unit's credit (预收) on what it owes, principal and penalty, as of the command's effective date, in the
    * community's allocation order (only `chargeIds`, when given): credit a cancellation or a
    * bounced payment left beside older debts, which new charges alone would never reach.
    */
