@@ -318,7 +318,7 @@ export interface AccountState {
    */
   readonly open: readonly number[];
   readonly payments: IdTable<PaymentState>;
-  /** unapplied credit (预收): the sum of the lots' remaining amounts */
+  /** unapplied credit (预收): the sum of the lots' remaining amounts, within Money's limit (the decider keeps it there) */
   readonly credit: Money;
   readonly lots: IdTable<CreditLot>;
   /** lots with something left, oldest first: credit is used in this order, among the lots open on the day ({@link creditOrder}) */
@@ -341,7 +341,23 @@ export interface AccountState {
   readonly reminders: readonly ReminderState[];
   readonly reminderKeys: ReadonlySet<string>;
   readonly arrearsClass: ArrearsClass;
+  /**
+   * whether some charge's amount or penalty assessed ever went past {@link LARGE_CHARGE}: until
+   * then what the unit owes is far within Money's limit, and a decision need not count it
+   */
+  readonly large: boolean;
 }
+
+/**
+ * The charge amount (or penalty assessed on one charge) past which an account is {@link AccountState.large}:
+ * 2^38 fen, 2,748,779,069.44. Below it, the 10,000 charges an account may hold, each owing at most
+ * twice it, owe far less than Money holds, so a decision that adds to what the unit owes checks
+ * that with a comparison; past it, it counts (docs/accounts.md, Money's limit).
+ *
+ * @example
+ * LARGE_CHARGE.toString(); // '2748779069.44'
+ */
+export const LARGE_CHARGE: Money = Money.fromMinorUnits(2 ** 38);
 
 // the empty tables every new account starts from, shared: evolving never changes a table in place
 // (it copies, or IdTable.set builds a new one), and an account's states live for months, so a Map
@@ -378,6 +394,7 @@ export const initialAccountState = (): AccountState => ({
   reminders: NO_REMINDERS,
   reminderKeys: NO_REMINDER_KEYS,
   arrearsClass: 'none',
+  large: false,
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -387,6 +404,8 @@ export const initialAccountState = (): AccountState => ({
 /**
  * What the unit owes, less its credit: outstanding principal plus outstanding penalty minus credit.
  * Equals charges − cancellations + penalties − waivers − payments + reversals + refunds (DESIGN.md, invariants).
+ * What is owed and the credit each stay within Money's limit: the decider refuses a command that
+ * would take either past it (AMOUNT_TOO_LARGE, docs/accounts.md), so this sum never throws.
  *
  * @example
  * accountBalance(state).toString(); // '250.60'
@@ -510,6 +529,7 @@ const copyState = (s: AccountState): Mutable<AccountState> => ({
   reminders: s.reminders,
   reminderKeys: s.reminderKeys,
   arrearsClass: s.arrearsClass,
+  large: s.large,
 });
 
 const copyLot = (lot: CreditLot): Mutable<CreditLot> => ({
@@ -840,7 +860,9 @@ const evolvers: Evolvers = {
       movements: NO_MOVEMENTS,
       penaltyPieces: NO_PIECES,
     };
-    return withCharges(s, withCharge(s.charges, c), c.chargeId);
+    const next = withCharges(s, withCharge(s.charges, c), c.chargeId);
+    if (amount.greaterThan(LARGE_CHARGE)) next.large = true;
+    return next;
   },
   CreditApplied: (s, { data: d, meta }) => {
     const amount = money(d.amount);
@@ -985,7 +1007,9 @@ const evolvers: Evolvers = {
     next.lastPenaltyDay = dayOfIso(d.to);
     if (c.penaltyOn === null || on > c.penaltyOn) next.penaltyOn = on;
     next.penaltyPieces = appended(c.penaltyPieces, { from: dayOfIso(d.from), to: next.lastPenaltyDay, amount, dailyRate: d.dailyRate, rounding: d.rounding, cap: d.cap === undefined ? null : capOf(d.cap) });
-    return withCharges(s, withCharge(s.charges, next), d.chargeId);
+    const state = withCharges(s, withCharge(s.charges, next), d.chargeId);
+    if (next.penaltyAssessed.greaterThan(LARGE_CHARGE)) state.large = true;
+    return state;
   },
   PenaltyAdjusted: (s, { data: d, meta }) => {
     const c = chargeOf(s, d.chargeId);
@@ -1046,6 +1070,7 @@ const evolvers: Evolvers = {
     if (amount.isPositive() && (c.penaltyOn === null || on > c.penaltyOn)) next.penaltyOn = on;
     const state = withCharges(s, withCharge(s.charges, next), d.chargeId);
     state.waivers = waivers;
+    if (next.penaltyAssessed.greaterThan(LARGE_CHARGE)) state.large = true;
     if (!moved.isPositive()) return state;
     state.payments = payments;
     state.lots = lots;

@@ -22,6 +22,7 @@ import {
   type ChargeState,
   type PaymentState,
   type PlanState,
+  LARGE_CHARGE,
   cancellationLotId,
   dayOfIso,
   evolveAccount,
@@ -40,11 +41,12 @@ import { sha256Hex } from './canonical-json.js';
 import { type Amount, type DecimalString, type Id, type IsoDate, type NonEmptyText, amountOf, moneyOf } from './codecs.js';
 import type { AccountCommand, CommandMeta, CommandOf } from './commands.js';
 import { type Decider, dateAfterToday, eventFrom } from './decider.js';
+import { ExactDecimal } from './decimal.js';
 import { type DomainError, LevyError, domainError } from './errors.js';
 import { eventIdFor } from './event-id.js';
 import type { AccountEvent, EventData, EventOf } from './events.js';
-import { Money } from './money.js';
-import { type PenaltyPolicy, assessPenaltyUnchecked } from './penalty.js';
+import { Money, MoneyTotal } from './money.js';
+import { type PenaltyAssessment, type PenaltyInput, type PenaltyPolicy, assessPenaltyUnchecked } from './penalty.js';
 
 export * from './account-state.js';
 
@@ -99,6 +101,95 @@ const positive = (input: string, path: readonly string[], what: string): E.Eithe
   if (!m.right.isPositive()) return E.left(domainError('AMOUNT_NOT_POSITIVE', `${what} must be above zero, not ${m.right.toString()}`, path));
   return m;
 };
+
+// ---------------------------------------------------------------------------------------------
+// Money's limit: the totals the state keeps stay within it
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The largest amount Money holds exactly, 90071992547409.91 (2^53 − 1 fen, fee-math.md). Every total
+ * the account's state keeps (its credit and each lot, each charge's paid, waived, assessed and
+ * outstanding figures, what the unit owes in all, a plan's total) stays within it: a state past it
+ * could not be folded, and nothing could be decided on the account again. So a command that would
+ * take one past it is refused, AMOUNT_TOO_LARGE at the field that would, and nothing is written.
+ */
+const LIMIT = Money.fromMinorUnits(Number.MAX_SAFE_INTEGER);
+const LIMIT_TEXT = LIMIT.toString();
+// two amounts of at most this add up within LIMIT: a sum is looked at only when a part is larger
+const HALF = Money.fromMinorUnits(Math.floor(Number.MAX_SAFE_INTEGER / 2));
+
+/** Whether `total + more` (`more` not below zero) passes LIMIT: two comparisons while both are at most HALF. */
+const passes = (total: Money, more: Money): boolean => (more.greaterThan(HALF) || total.greaterThan(HALF)) && !total.isNegative() && more.greaterThan(LIMIT.subtract(total));
+
+const isTooLarge = (e: unknown): boolean => e instanceof LevyError && e.code === 'AMOUNT_TOO_LARGE';
+
+/** The exact sum of amounts (Money, or canonical text from an event), also beyond LIMIT: for a refusal's message. */
+const sumText = (parts: readonly (Money | string)[]): string => {
+  let sum = new ExactDecimal(0);
+  for (const p of parts) sum = sum.plus(typeof p === 'string' ? new ExactDecimal(p) : p.toDecimal());
+  return sum.toFixed(2);
+};
+
+/** AMOUNT_TOO_LARGE: `what` would come to `total`; `details` names the total and the limit. */
+const beyondLimit = (what: string, total: string, advice: string, path: readonly string[], details: Readonly<Record<string, unknown>> = {}): Decision =>
+  refuse('AMOUNT_TOO_LARGE', `${what} would come to ${total}, beyond ${LIMIT_TEXT}, the largest amount Levy holds exactly; ${advice}`, path, { ...details, total, limit: LIMIT_TEXT });
+
+// what the unit owes, counted in place: no Money per addition on the hot path
+const OWED = new MoneyTotal();
+
+/**
+ * Sets OWED to what the unit owes: its open charges' outstanding principal and penalty (the charges
+ * not open owe nothing), the sum accountBalance reads. False when that alone passes LIMIT (a log
+ * written before the limit was kept).
+ */
+const countOwed = (state: AccountState): boolean => {
+  OWED.reset();
+  const all = state.charges.toArray();
+  try {
+    for (let k = 0; k < state.open.length; k++) {
+      const c = all[state.open[k]!]!;
+      OWED.add(c.outstandingPrincipal);
+      OWED.add(c.outstandingPenalty);
+    }
+    return true;
+  } catch (e) {
+    if (isTooLarge(e)) return false;
+    throw e;
+  }
+};
+
+/** Adds `more` to OWED; false, OWED unchanged, when the total would pass LIMIT. */
+const owe = (more: Money): boolean => {
+  try {
+    OWED.add(more);
+    return true;
+  } catch (e) {
+    if (isTooLarge(e)) return false;
+    throw e;
+  }
+};
+
+// while no charge is large, what MAX_CHARGES charges owe, each at most twice LARGE_CHARGE, stays within LIMIT
+const HALF_LARGE = Money.fromMinorUnits(2 ** 37);
+if (LARGE_CHARGE.timesInteger(2 * MAX_CHARGES).greaterThan(LIMIT) || !HALF_LARGE.timesInteger(2).equals(LARGE_CHARGE)) throw new Error('LARGE_CHARGE is too large for MAX_CHARGES');
+
+/**
+ * Whether what the unit owes plus `more` (a charge: its amount a figure of it) stays within LIMIT:
+ * at once while neither the account nor `more` is large ({@link AccountState.large}), or when the
+ * unit owes nothing; else counted.
+ */
+const owedWithin = (state: AccountState, more: Money): boolean =>
+  (!state.large && !more.greaterThan(LARGE_CHARGE)) || state.open.length === 0 || (countOwed(state) && owe(more));
+
+/** What the unit owes plus `more`, exactly: for a refusal's message. */
+const owedText = (state: AccountState, more: readonly (Money | string)[]): string => {
+  const parts: (Money | string)[] = [...more];
+  const all = state.charges.toArray();
+  for (const k of state.open) parts.push(all[k]!.outstandingPrincipal, all[k]!.outstandingPenalty);
+  return sumText(parts);
+};
+
+const OWED_ADVICE = 'collect or write off what it owes first';
 
 // the fields of facts that are dated the day they happen, at the latest today (dateAfterToday)
 const DATA_RECEIVED_ON: readonly string[] = Object.freeze(['data', 'receivedOn']);
@@ -289,7 +380,7 @@ const issueCharge = (cmd: CommandOf<'IssueCharge'>, state: AccountState, ctx: Ac
   const natural = chargeId === naturalChargeId(d.feeItemId, d.periodKey);
   const key = natural ? [ctx.communityId, ctx.unitId, d.feeItemId, d.periodKey] : [ctx.communityId, ctx.unitId, d.feeItemId, d.periodKey, chargeId];
   const issued = eventFrom('ChargeIssued', data, cmd.meta, ctx, eventIdFor('ChargeIssued', key));
-  if (!state.credit.isPositive()) return E.right([issued]);
+  if (!state.credit.isPositive()) return owedWithin(state, amount.right) ? E.right([issued]) : chargeBeyond(state, chargeId, amount.right);
   // 先交后用: credit paid in advance goes to the new charge at once (domain.md, pricing), on the
   // day it is issued; credit that arose later (a charge issued back-dated) goes to it on that later day
   const issueDay = dayOfIso(cmd.meta.effectiveDate);
@@ -308,8 +399,17 @@ const issueCharge = (cmd: CommandOf<'IssueCharge'>, state: AccountState, ctx: Ac
       events.push(eventFrom('CreditApplied', data, cmd.meta, ctx, id, { effectiveDate: iso(day) as IsoDate }));
     }
   }
+  // the credit applied to it is not owed: taken off only when the whole amount would not fit
+  if (!owedWithin(state, amount.right)) {
+    const owed = amount.right.subtract(Money.min(state.credit, amount.right)).add(need);
+    if (!owedWithin(state, owed)) return chargeBeyond(state, chargeId, owed);
+  }
   return E.right(events);
 };
+
+/** A charge that would bring what the unit owes (`owed` more) past LIMIT. */
+const chargeBeyond = (state: AccountState, chargeId: string, owed: Money): Decision =>
+  beyondLimit(`charge ${chargeId} would add ${owed.toString()} to what the unit owes, which`, owedText(state, [owed]), OWED_ADVICE, DATA_AMOUNT, { chargeId });
 
 // ---------------------------------------------------------------------------------------------
 // CancelCharge
@@ -329,6 +429,16 @@ const cancelCharge = (cmd: CommandOf<'CancelCharge'>, state: AccountState, ctx: 
     datedBefore(cmd.meta, c.changedDay, c.changedDay === c.issuedDay ? `charge ${c.chargeId} was issued` : `charge ${c.chargeId} was last paid, re-opened, waived or assessed`) ??
     closedMeta(ctx, cmd.meta);
   if (bad !== null) return E.left(bad);
+  // what was paid on it, principal and penalty, turns into credit
+  if (passes(c.paidPrincipal, c.penaltyPaid) || passes(state.credit, c.paidPrincipal.add(c.penaltyPaid))) {
+    return beyondLimit(
+      `cancelling charge ${c.chargeId} turns the ${sumText([c.paidPrincipal, c.penaltyPaid])} paid on it into credit; the unit's credit (预收)`,
+      sumText([state.credit, c.paidPrincipal, c.penaltyPaid]),
+      'refund or apply the credit the unit holds first',
+      ['data', 'chargeId'],
+      { chargeId: c.chargeId },
+    );
+  }
   const data: EventData<'ChargeCancelled'> = {
     chargeId: c.chargeId as Id,
     amount: amountOf(c.amount),
@@ -461,6 +571,16 @@ const receivePayment = (cmd: CommandOf<'ReceivePayment'>, state: AccountState, c
   const allocated =
     policy.kind !== 'explicit' && state.activePlans > 0 ? allocatePlanFirst(amount.right, state, policy, receivedDay) : allocatePaymentUnchecked(amount.right, receivablesOf(state, receivedDay), policy);
   if (E.isLeft(allocated)) return E.left({ ...allocated.left, path: ['data', ...allocated.left.path.filter((p) => p !== 'policy')] });
+  // what it leaves over becomes credit
+  if (passes(state.credit, allocated.right.credit)) {
+    return beyondLimit(
+      `this payment leaves ${allocated.right.credit.toString()} over; the unit's credit (预收)`,
+      sumText([state.credit, allocated.right.credit]),
+      'refund or apply the credit the unit holds first',
+      DATA_AMOUNT,
+      { credit: state.credit.toString() },
+    );
+  }
   const data: EventData<'PaymentReceived'> = {
     paymentId,
     channel: d.channel,
@@ -602,6 +722,14 @@ const reopenCancelled = (
   }
 };
 
+/** Whether what the unit owes stays within LIMIT with what a reversal re-opens (its allocations and credit applications) owed again. */
+const reopenedWithin = (state: AccountState, allocations: readonly { readonly amount: Amount }[], applications: readonly { readonly amount: Amount }[]): boolean => {
+  if (!countOwed(state)) return false;
+  for (const a of allocations) if (!owe(moneyOf(a.amount))) return false;
+  for (const a of applications) if (!owe(moneyOf(a.amount))) return false;
+  return true;
+};
+
 // a refusal names at most this many payments it may have meant
 const MAX_MEANT_PAYMENTS = 8;
 
@@ -690,6 +818,13 @@ const reversePayment = (cmd: CommandOf<'ReversePayment'>, state: AccountState, c
     const c = state.charges.get(ca.chargeId)!;
     const early = datedBefore(cmd.meta, c.changedDay, `charge ${c.chargeId}, which credit from payment ${p.paymentId} paid, was last changed`);
     if (early !== null) return E.left(early);
+  }
+  // what it re-opens is owed again: within each charge's amount, so counted only on a large account
+  if (state.large && !reopenedWithin(state, allocations, creditApplications)) {
+    const parts = [...allocations, ...creditApplications].map((a) => a.amount);
+    return beyondLimit(`reversing payment ${p.paymentId} re-opens ${sumText(parts)} on its charges; what the unit owes`, owedText(state, parts), OWED_ADVICE, ['data', 'paymentId'], {
+      paymentId: p.paymentId,
+    });
   }
   fromCredit = fromCredit.add(extraFromCredit).subtract(reopenedFromCancelled.right);
   if (fromCredit.greaterThan(state.credit)) {
@@ -793,6 +928,9 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
   if (touched === null) return E.right(events);
   const after = events.reduce(evolveAccount, state);
   const out = [...events];
+  // the unit's credit as the adjustments so far leave it, and whether OWED holds what the unit owes
+  let credit = after.credit;
+  let counted = false;
   for (const id of touched) {
     const c = after.charges.get(id);
     if (c === undefined || c.cancelled || c.penaltyPieces.length === 0) continue;
@@ -803,9 +941,12 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
     for (const p of c.penaltyPieces) {
       // each assessment's own policy: a schedule adopted since does not change days already counted
       const policy = { dailyRate: p.dailyRate, graceDays: 0, cap: p.cap ?? r.ctx.policy.penalty.cap, rounding: p.rounding };
-      const a = assessPenaltyUnchecked({ principal: c.amount, dueDate: c.dueDay, through: p.to, from: p.from, principalTimeline: timeline, alreadyAssessed: already, policy });
+      const input = { principal: c.amount, dueDate: c.dueDay, through: p.to, from: p.from, principalTimeline: timeline, alreadyAssessed: already, policy };
+      const a = assessWithin(input);
+      if (a === null) return countBeyond(c, input, r.path);
       if (E.isLeft(a)) return E.left({ ...a.left, path: r.path });
       const now = a.right.amount;
+      if (passes(already, now)) return penaltyBeyond(c.chargeId, [already, now], r.path);
       already = already.add(now);
       if (now.equals(p.amount)) continue;
       // the assessment it corrects, by the id that assessment was booked under (its natural key ends with its last day)
@@ -814,6 +955,13 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
       change = change.add(now.subtract(p.amount));
     }
     if (pieces.length === 0) continue;
+    // a raise is assessed and owed on the charge
+    if (change.isPositive()) {
+      if (passes(c.penaltyAssessed, change)) return penaltyBeyond(c.chargeId, [c.penaltyAssessed, change], r.path);
+      if (!counted && !countOwed(after)) return beyondLimit('what the unit owes', owedText(after, []), OWED_ADVICE, r.path);
+      counted = true;
+      if (!owe(change)) return beyondLimit(`counting the penalty on charge ${c.chargeId} again raises it by ${change.toString()}; what the unit owes`, owedText(after, [change, ...raisesIn(out)]), OWED_ADVICE, r.path, { chargeId: c.chargeId });
+    }
     // a lowering comes off what is still owed, then goes back as credit off the payments that paid it, latest first
     const toCredit: EventData<'PenaltyAdjusted'>['toCredit'][number][] = [];
     let rest = change.isNegative() ? change.negate().subtract(Money.min(change.negate(), c.outstandingPenalty)) : ZERO;
@@ -838,6 +986,16 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
       rest = rest.subtract(take);
       creditPaid.push({ lotId: lots[i]!.lotId as NonEmptyText, amount: amountOf(take) });
     }
+    // what goes back as credit
+    if (toCredit.length > 0 || creditPaid.length > 0) {
+      const moved = sumOfParts(toCredit, creditPaid);
+      if (passes(credit, moved)) {
+        return beyondLimit(`counting the penalty on charge ${c.chargeId} again gives ${moved.toString()} of it back as credit; the unit's credit (预收)`, sumText([credit, moved]), 'refund or apply the credit the unit holds first', r.path, {
+          chargeId: c.chargeId,
+        });
+      }
+      credit = credit.add(moved);
+    }
     const waivers = rest.isPositive() ? releaseWaivers(after, c.chargeId, rest) : change.isPositive() ? restoreWaivers(after, c.chargeId, change) : [];
     if (rest.isPositive() && !sumOf(waivers).negate().equals(rest)) {
       // what was assessed is owed, paid or waived: a lowering no waiver covers means the log disagrees with itself
@@ -854,6 +1012,70 @@ const recountPenalties = (state: AccountState, events: readonly AccountEvent[], 
     out.push(eventFrom('PenaltyAdjusted', data, r.meta, r.ctx, eventIdFor('PenaltyAdjusted', [r.ctx.communityId, r.ctx.unitId, c.chargeId, r.cause]), { effectiveDate: iso(on) }));
   }
   return E.right(out);
+};
+
+/** What penalty adjustments among `events` raise (for a refusal's message). */
+const raisesIn = (events: readonly AccountEvent[]): string[] => {
+  const out: string[] = [];
+  for (const e of events) if (e.type === 'PenaltyAdjusted' && !e.data.amount.startsWith('-')) out.push(e.data.amount);
+  return out;
+};
+
+/** What a penalty adjustment gives back as credit: the parts off payments and off credit lots. */
+const sumOfParts = (a: readonly { readonly amount: Amount }[], b: readonly { readonly amount: Amount }[]): Money => {
+  let sum = ZERO;
+  for (const p of a) sum = sum.add(moneyOf(p.amount));
+  for (const p of b) sum = sum.add(moneyOf(p.amount));
+  return sum;
+};
+
+/** A charge's penalty, `parts` in all, past LIMIT. */
+const penaltyBeyond = (chargeId: string, parts: readonly (Money | string)[], path: readonly string[]): Decision =>
+  beyondLimit(`the penalty on charge ${chargeId}`, sumText(parts), 'pay or write off the charge first', path, { chargeId });
+
+/**
+ * {@link assessPenaltyUnchecked}, or null when counting passes Money's limit: Σ base × days is
+ * counted in fen, so a principal of 1,000,000,000,000.00 cannot be counted over more than 90 days
+ * at once. A percentage cap beyond the limit never binds (a charge's penalty stays within it,
+ * {@link penaltyBeyond}), so it is counted as no cap.
+ */
+const assessWithin = (input: PenaltyInput): E.Either<DomainError, PenaltyAssessment> | null => {
+  try {
+    return assessPenaltyUnchecked(input);
+  } catch (e) {
+    if (!isTooLarge(e)) throw e;
+  }
+  if (input.policy.cap.kind !== 'percentage') return null;
+  try {
+    return assessPenaltyUnchecked({ ...input, policy: { ...input.policy, cap: { kind: 'none' } } });
+  } catch (e) {
+    if (!isTooLarge(e)) throw e;
+    return null;
+  }
+};
+
+/** A count of penalty past Money's limit ({@link assessWithin}): the base of each day counted, added up, named. */
+const countBeyond = (c: ChargeState, input: PenaltyInput, path: readonly string[]): Decision => {
+  const from = input.from ?? c.dueDay + input.policy.graceDays + 1;
+  let sum = new ExactDecimal(0);
+  let base = c.amount;
+  let day = from;
+  for (const t of input.principalTimeline ?? []) {
+    if (t.from > input.through) break;
+    if (t.from > day) {
+      sum = sum.plus(base.toDecimal().times(t.from - day));
+      day = t.from;
+    }
+    base = t.outstanding;
+  }
+  sum = sum.plus(base.toDecimal().times(input.through - day + 1));
+  return beyondLimit(
+    `the penalty on charge ${c.chargeId} is counted on the principal unpaid each day from ${iso(from)} through ${iso(input.through)}; those bases added up`,
+    sum.toFixed(2),
+    'assess it over fewer days at a time (an earlier asOf), or collect part of the principal first',
+    path,
+    { chargeId: c.chargeId, from: iso(from), through: iso(input.through) },
+  );
 };
 
 type WaiverChange = NonNullable<EventData<'PenaltyAdjusted'>['waivers']>[number];
@@ -939,6 +1161,9 @@ export const principalTimeline = (c: ChargeState): { from: number; outstanding: 
 };
 
 
+// what receivedBy answers once what came after a deadline is more than all received: no installment is paid by it
+const LESS_THAN_ANY = Money.of('-0.01');
+
 /**
  * What a plan's charges had received toward it by the end of each deadline, read off what they
  * have received since it was agreed (its total less what they still owe), less what was received
@@ -948,7 +1173,8 @@ export const principalTimeline = (c: ChargeState): { from: number; outstanding: 
  * day it was received; a reversed one is gone from both. Penalty paid from credit, waived or
  * lowered by a recount keeps no day in the state, so it counts by any deadline (as before).
  * Deadlines before the plan was agreed read as its agreement day: what was received by then is
- * in the plan already or counts toward it.
+ * in the plan already or counts toward it. Anything below zero reads as −0.01 (less than any
+ * installment either way).
  */
 const receivedBy = (state: AccountState, plan: PlanState): ((deadline: number) => Money) => {
   const paidNow = plan.total.subtract(planOutstanding(state, plan));
@@ -964,9 +1190,14 @@ const receivedBy = (state: AccountState, plan: PlanState): ((deadline: number) =
     for (const a of p.allocations) if (a.kind === 'penalty' && plan.chargeIds.includes(a.chargeId)) dated.push([p.receivedDay, moneyOf(a.amount)]);
   }
   return (deadline) => {
-    let late = ZERO;
-    for (const [d, amount] of dated) if (d > deadline) late = late.add(amount);
-    return paidNow.subtract(late);
+    let by = paidNow;
+    for (const [d, amount] of dated) {
+      if (d <= deadline) continue;
+      // below zero is less than any installment: stop before the difference could pass Money's limit
+      if (amount.greaterThan(by)) return LESS_THAN_ANY;
+      by = by.subtract(amount);
+    }
+    return by;
   };
 };
 
@@ -1052,6 +1283,8 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
   // a grace of 0 days or more); a negative grace is invalid and refused below, so then read them all
   const all = state.charges.toArray();
   const positions = policy.graceDays >= 0 ? state.open : all.map((_, i) => i);
+  // whether OWED holds what the unit owes and the penalties assessed so far
+  let counted = false;
   for (let k = 0; k < positions.length; k++) {
     const c = all[positions[k]!]!;
     if (c.cancelled) continue;
@@ -1072,11 +1305,21 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
     }
     if (to < from) continue;
     const timeline = principalTimeline(c);
-    const a = assessPenaltyUnchecked({ principal: c.amount, dueDate: c.dueDay, through: to, from, principalTimeline: timeline, alreadyAssessed: c.penaltyAssessed, policy });
+    const input = { principal: c.amount, dueDate: c.dueDay, through: to, from, principalTimeline: timeline, alreadyAssessed: c.penaltyAssessed, policy };
+    const a = assessWithin(input);
+    if (a === null) return countBeyond(c, input, DATA_AS_OF);
     if (E.isLeft(a)) return E.left({ ...a.left, path: ['data', 'asOf'] });
     // nothing to book yet (a tiny base, or the cap reached): a later assessment counts these days, rounded once
     if (!a.right.amount.isPositive()) continue;
     const r = a.right;
+    // the charge's penalty, and what the unit owes, take it: counted once the account or the charge's penalty may be large
+    if (passes(c.penaltyAssessed, r.amount)) return penaltyBeyond(c.chargeId, [c.penaltyAssessed, r.amount], DATA_AS_OF);
+    if (counted || state.large || r.amount.greaterThan(HALF_LARGE) || c.penaltyAssessed.greaterThan(HALF_LARGE)) {
+      // the penalties booked before this one, uncounted so far, first
+      if (!counted && !(countOwed(state) && events.every((e) => e.type !== 'PenaltyAssessed' || owe(moneyOf(e.data.amount))))) return assessedBeyond(state, events, r.amount, c.chargeId);
+      counted = true;
+      if (!owe(r.amount)) return assessedBeyond(state, events, r.amount, c.chargeId);
+    }
     const data: EventData<'PenaltyAssessed'> = {
       chargeId: c.chargeId as Id,
       asOf: cmd.data.asOf,
@@ -1094,6 +1337,12 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
     events.push(eventFrom('PenaltyAssessed', data, cmd.meta, ctx, eventIdFor('PenaltyAssessed', [ctx.communityId, ctx.unitId, c.chargeId, data.to]), asOf));
   }
   return E.right(events);
+};
+
+/** An assessment whose penalties (`events`' and `amount` on `chargeId`) would bring what the unit owes past LIMIT. */
+const assessedBeyond = (state: AccountState, events: readonly AccountEvent[], amount: Money, chargeId: string): Decision => {
+  const assessed = events.flatMap((e) => (e.type === 'PenaltyAssessed' ? [e.data.amount] : []));
+  return beyondLimit(`the penalty of ${amount.toString()} on charge ${chargeId} would be owed; what the unit owes`, owedText(state, [amount, ...assessed]), OWED_ADVICE, DATA_AS_OF, { chargeId });
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1140,13 +1389,13 @@ const grantWaiver = (cmd: CommandOf<'GrantWaiver'>, state: AccountState, ctx: Ac
     // the limit holds per charge, in total: a manager cannot split a large waiver into small ones
     const limit = ctx.policy.managerWaiverLimit;
     const already = managerWaived(state, c.chargeId);
-    const total = already.add(amount.right);
-    if (total.greaterThan(limit)) {
+    // a limit near Money's: the two may add up past it, and then surely past the limit
+    if (passes(already, amount.right) || already.add(amount.right).greaterThan(limit)) {
       const left = limit.subtract(already);
       return refuse(
         'WAIVER_APPROVAL_REQUIRED',
         `a manager may waive at most ${limit.toString()} of penalty on charge ${c.chargeId} in all, and ${already.toString()} is already waived on it with a manager's approval; ` +
-          `${amount.right.toString()} more would make ${total.toString()}, so it needs the owners' committee's or assembly's approval` +
+          `${amount.right.toString()} more would make ${sumText([already, amount.right])}, so it needs the owners' committee's or assembly's approval` +
           (left.isPositive() ? ` (a manager may still waive up to ${left.toString()})` : ''),
         DATA_AMOUNT,
         { limit: limit.toString(), alreadyWaived: already.toString(), requested: amount.right.toString() },
@@ -1218,6 +1467,8 @@ const agreePlan = (cmd: CommandOf<'AgreeInstallmentPlan'>, state: AccountState, 
     seen.add(id);
     const c = liveCharge(state, id, path);
     if (E.isLeft(c)) return c;
+    // within what the unit owes in all, so within Money's limit (but for a log written before it was kept)
+    if (passes(c.right.outstandingPrincipal, c.right.outstandingPenalty)) return planBeyond(`what charge ${id} owes`, [c.right.outstandingPrincipal, c.right.outstandingPenalty], ['data', 'chargeIds']);
     const owed = c.right.outstandingPrincipal.add(c.right.outstandingPenalty);
     if (!owed.isPositive()) return refuse('CHARGE_NOT_OWED', `charge ${id} is paid; a plan covers only what is owed`, path);
     if (c.right.planId !== null && state.plans.get(c.right.planId)?.status === 'active') {
@@ -1235,8 +1486,16 @@ const agreePlan = (cmd: CommandOf<'AgreeInstallmentPlan'>, state: AccountState, 
       ]);
     }
   }
-  const total = Money.sum(covered);
-  const sum = Money.sum(installments.map((x) => x.amount));
+  let total = ZERO;
+  for (const owed of covered) {
+    if (passes(total, owed)) return planBeyond('what the charges owe', covered, ['data', 'chargeIds']);
+    total = total.add(owed);
+  }
+  let sum = ZERO;
+  for (const x of installments) {
+    if (passes(sum, x.amount)) return planBeyond('the installments', installments.map((i) => i.amount), ['data', 'installments'], { owed: total.toString() });
+    sum = sum.add(x.amount);
+  }
   if (!sum.equals(total)) {
     return refuse('PLAN_SUM_MISMATCH', `the installments add up to ${sum.toString()} but the charges owe ${total.toString()} (principal and penalty); they must match exactly`, ['data', 'installments'], {
       installments: sum.toString(),
@@ -1254,6 +1513,10 @@ const agreePlan = (cmd: CommandOf<'AgreeInstallmentPlan'>, state: AccountState, 
   };
   return E.right([eventFrom('InstallmentPlanAgreed', data, cmd.meta, ctx, eventIdFor('InstallmentPlanAgreed', [ctx.communityId, ctx.unitId, d.planId]))]);
 };
+
+/** A plan whose figures (`parts`, at `path`) add up past LIMIT: a plan's total is kept, and its installments add up to it. */
+const planBeyond = (what: string, parts: readonly Money[], path: readonly string[], details?: Readonly<Record<string, unknown>>): Decision =>
+  beyondLimit(`${what} added up`, sumText(parts), 'the installments must add up exactly to what the charges owe', path, details);
 
 // ---------------------------------------------------------------------------------------------
 // RefundCredit, RecordReminder, ClassifyArrears
