@@ -59,6 +59,22 @@ export interface AccountContext extends DecisionContext {
    * of a later day (AS_OF_IN_FUTURE)
    */
   readonly timeZone: string;
+  /**
+   * the penalty policies of the schedules in force before the assessment's day, each from the
+   * first day it applied (ascending, the last one `policy.penalty`): an assessment that counts days
+   * across a change of schedule counts each day at the daily rate, cap and rounding in force that
+   * day, one `PenaltyAssessed` a stretch. Absent (the decider called directly, or one schedule
+   * throughout): every day at `policy`'s. The grace and whether penalties apply at all are
+   * `policy`'s; days under a schedule with penalties off are counted with the stretch after them.
+   * The handler gives it to AssessPenalty.
+   */
+  readonly penaltyHistory?: readonly PenaltyPolicyFrom[];
+}
+
+/** A penalty policy and the first epoch day it applied ({@link AccountContext.penaltyHistory}). */
+export interface PenaltyPolicyFrom {
+  readonly from: number;
+  readonly penalty: AccountPolicy['penalty'];
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   type AccountState,
   type ChargeState,
   type PaymentState,
+  type PenaltyPolicyFrom,
   type PlanState,
   LARGE_CHARGE,
   cancellationLotId,
@@ -1279,6 +1280,7 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
   }
   if (!ctx.policy.penalty.enabled) return E.right(events);
   const policy = plainPolicy(ctx.policy.penalty);
+  const history = ctx.penaltyHistory === undefined || ctx.penaltyHistory.length < 2 ? undefined : ctx.penaltyHistory;
   // only the open charges (state.open, in charge order: every charge an assessment may reach under
   // a grace of 0 days or more); a negative grace is invalid and refused below, so then read them all
   const all = state.charges.toArray();
@@ -1305,38 +1307,79 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
     }
     if (to < from) continue;
     const timeline = principalTimeline(c);
-    const input = { principal: c.amount, dueDate: c.dueDay, through: to, from, principalTimeline: timeline, alreadyAssessed: c.penaltyAssessed, policy };
-    const a = assessWithin(input);
-    if (a === null) return countBeyond(c, input, DATA_AS_OF);
-    if (E.isLeft(a)) return E.left({ ...a.left, path: ['data', 'asOf'] });
-    // nothing to book yet (a tiny base, or the cap reached): a later assessment counts these days, rounded once
-    if (!a.right.amount.isPositive()) continue;
-    const r = a.right;
-    // the charge's penalty, and what the unit owes, take it: counted once the account or the charge's penalty may be large
-    if (passes(c.penaltyAssessed, r.amount)) return penaltyBeyond(c.chargeId, [c.penaltyAssessed, r.amount], DATA_AS_OF);
-    if (counted || state.large || r.amount.greaterThan(HALF_LARGE) || c.penaltyAssessed.greaterThan(HALF_LARGE)) {
-      // the penalties booked before this one, uncounted so far, first
-      if (!counted && !(countOwed(state) && events.every((e) => e.type !== 'PenaltyAssessed' || owe(moneyOf(e.data.amount))))) return assessedBeyond(state, events, r.amount, c.chargeId);
-      counted = true;
-      if (!owe(r.amount)) return assessedBeyond(state, events, r.amount, c.chargeId);
+    // the days from `start` on are not booked yet; `already`, the charge's penalty with what this command booked on it
+    let start = from;
+    let already = c.penaltyAssessed;
+    // stretch by stretch under the schedules in force (ctx.penaltyHistory), else one stretch at `policy`
+    for (let stretch = from; stretch <= to; ) {
+      let through = to;
+      let stretchPolicy = policy;
+      if (history !== undefined) {
+        const at = policyIndexOn(history, stretch);
+        const next = history[at + 1];
+        if (next !== undefined && next.from <= to) through = next.from - 1;
+        stretch = through + 1;
+        const p = history[at]!.penalty;
+        // penalties off then: those days are counted with the next stretch
+        if (!p.enabled) continue;
+        stretchPolicy = p === ctx.policy.penalty ? policy : withGrace(p, policy.graceDays);
+      } else stretch = to + 1;
+      const input = { principal: c.amount, dueDate: c.dueDay, through, from: start, principalTimeline: timeline, alreadyAssessed: already, policy: stretchPolicy };
+      const a = assessWithin(input);
+      if (a === null) return countBeyond(c, input, DATA_AS_OF);
+      if (E.isLeft(a)) return E.left({ ...a.left, path: ['data', 'asOf'] });
+      // nothing to book yet (a tiny base, or the cap reached): a later stretch or assessment counts these days, rounded once
+      if (!a.right.amount.isPositive()) continue;
+      const r = a.right;
+      // the charge's penalty, and what the unit owes, take it: counted once the account or the charge's penalty may be large
+      if (passes(already, r.amount)) return penaltyBeyond(c.chargeId, [already, r.amount], DATA_AS_OF);
+      if (counted || state.large || r.amount.greaterThan(HALF_LARGE) || already.greaterThan(HALF_LARGE)) {
+        // the penalties booked before this one, uncounted so far, first
+        if (!counted && !(countOwed(state) && events.every((e) => e.type !== 'PenaltyAssessed' || owe(moneyOf(e.data.amount))))) return assessedBeyond(state, events, r.amount, c.chargeId);
+        counted = true;
+        if (!owe(r.amount)) return assessedBeyond(state, events, r.amount, c.chargeId);
+      }
+      const data: EventData<'PenaltyAssessed'> = {
+        chargeId: c.chargeId as Id,
+        asOf: cmd.data.asOf,
+        from: iso(r.from),
+        to: iso(r.to),
+        days: r.days as EventData<'PenaltyAssessed'>['days'],
+        segments: r.segments.map((s) => ({ from: iso(s.from), to: iso(s.to), days: s.days as EventData<'PenaltyAssessed'>['days'], base: amountOf(s.base), unrounded: s.unrounded })),
+        dailyRate: r.dailyRate as DecimalString,
+        rounding: r.rounding,
+        unrounded: r.unrounded,
+        amount: amountOf(r.amount),
+        cappedBy: r.cappedBy === null ? null : amountOf(r.cappedBy),
+        cap: capData(stretchPolicy.cap),
+      };
+      events.push(eventFrom('PenaltyAssessed', data, cmd.meta, ctx, eventIdFor('PenaltyAssessed', [ctx.communityId, ctx.unitId, c.chargeId, data.to]), asOf));
+      already = already.add(r.amount);
+      start = r.to + 1;
     }
-    const data: EventData<'PenaltyAssessed'> = {
-      chargeId: c.chargeId as Id,
-      asOf: cmd.data.asOf,
-      from: iso(r.from),
-      to: iso(r.to),
-      days: r.days as EventData<'PenaltyAssessed'>['days'],
-      segments: r.segments.map((s) => ({ from: iso(s.from), to: iso(s.to), days: s.days as EventData<'PenaltyAssessed'>['days'], base: amountOf(s.base), unrounded: s.unrounded })),
-      dailyRate: r.dailyRate as DecimalString,
-      rounding: r.rounding,
-      unrounded: r.unrounded,
-      amount: amountOf(r.amount),
-      cappedBy: r.cappedBy === null ? null : amountOf(r.cappedBy),
-      cap: capData(policy.cap),
-    };
-    events.push(eventFrom('PenaltyAssessed', data, cmd.meta, ctx, eventIdFor('PenaltyAssessed', [ctx.communityId, ctx.unitId, c.chargeId, data.to]), asOf));
   }
   return E.right(events);
+};
+
+/** The index of the entry of `history` in force on `day`: the last that applies from it or before, else the first. */
+const policyIndexOn = (history: readonly PenaltyPolicyFrom[], day: number): number => {
+  let at = 0;
+  for (let i = 1; i < history.length; i++) if (history[i]!.from <= day) at = i;
+  return at;
+};
+
+// a schedule's penalty policy with the grace of the policy in force on the assessment's day, frozen
+// (penalty.ts validates a frozen policy once) and kept per policy object and grace
+const withGraceCache = new WeakMap<object, Map<number, PenaltyPolicy>>();
+const withGrace = (p: AccountContext['policy']['penalty'], graceDays: number): PenaltyPolicy => {
+  let byGrace = withGraceCache.get(p);
+  if (byGrace === undefined) withGraceCache.set(p, (byGrace = new Map()));
+  let plain = byGrace.get(graceDays);
+  if (plain === undefined) {
+    plain = Object.freeze({ dailyRate: p.dailyRate, graceDays, cap: p.cap, rounding: p.rounding });
+    byGrace.set(graceDays, plain);
+  }
+  return plain;
 };
 
 /** An assessment whose penalties (`events`' and `amount` on `chargeId`) would bring what the unit owes past LIMIT. */

@@ -25,7 +25,7 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
-import { type AccountContext, type AccountState, accountDecider, accountPolicyFrom, chargeIdFor } from './account.js';
+import { type AccountContext, type AccountPolicy, type AccountState, type PenaltyPolicyFrom, accountDecider, accountPolicyFrom, chargeIdFor } from './account.js';
 import { DEFAULT_TIME_ZONE, epochDayOf, isoDateOf } from './calendar.js';
 import { Id, InstantString, type IsoDate, moneyOf } from './codecs.js';
 import {
@@ -278,6 +278,35 @@ const policyDateOf = (command: AccountCommand): string => {
   const day = command.type === 'AssessPenalty' ? d.asOf : command.type === 'ReceivePayment' ? d.receivedOn : command.type === 'RefundCredit' ? d.refundedOn : command.type === 'RecordReminder' || command.type === 'ClassifyArrears' ? d.on : undefined;
   return typeof day === 'string' ? day : command.meta.effectiveDate;
 };
+
+/**
+ * The penalty policies of a community's schedules in force up to `asOfDay`, each from the first day
+ * it applied, for an assessment ({@link AccountContext.penaltyHistory}); undefined when one policy
+ * (by value) held throughout, so the decider counts every day at the policy of the assessment's day.
+ */
+const penaltyHistoryOf = (community: CommunityState, asOfDay: number): readonly PenaltyPolicyFrom[] | undefined => {
+  if (community.schedules.length < 2) return undefined;
+  const days = [...new Set(community.schedules.map((s) => s.effectiveDay))].filter((d) => d <= asOfDay).sort((a, b) => a - b);
+  const history: PenaltyPolicyFrom[] = [];
+  for (const day of days) {
+    const schedule = scheduleOn(community, day);
+    if (schedule === undefined) continue;
+    const penalty = accountPolicyFrom(schedule.data).penalty;
+    const last = history[history.length - 1];
+    if (last === undefined || !samePenalty(last.penalty, penalty)) history.push({ from: day, penalty });
+  }
+  return history.length < 2 ? undefined : history;
+};
+
+/** Whether two penalty policies count a day alike: on or off, daily rate, cap and rounding (the grace is the assessment day's). */
+const samePenalty = (a: AccountPolicy['penalty'], b: AccountPolicy['penalty']): boolean =>
+  a === b ||
+  (a.enabled === b.enabled &&
+    a.dailyRate === b.dailyRate &&
+    a.rounding === b.rounding &&
+    a.cap.kind === b.cap.kind &&
+    (a.cap.kind !== 'absolute' || (b.cap.kind === 'absolute' && a.cap.amount.equals(b.cap.amount))) &&
+    (a.cap.kind !== 'percentage' || (b.cap.kind === 'percentage' && a.cap.percent === b.cap.percent)));
 
 /**
  * A charge issued by hand names a schedule version the community adopted and carries that
@@ -760,7 +789,10 @@ export const createLevy = (store: EventStore, options: LevyOptions = {}): Levy =
     const checkCorrects = correctionCheck(target.communityId, command.meta, streamId);
     return decideAndAppend(streamId, async () => {
       const community = await loadCommunity(target.communityId);
-      const ctx = accountContext(community.state, target, unitId, policyDateOf(command));
+      const base = accountContext(community.state, target, unitId, policyDateOf(command));
+      // an assessment counts each day at the rate of the schedule in force that day
+      const history = command.type === 'AssessPenalty' ? penaltyHistoryOf(community.state, dayOf(policyDateOf(command))) : undefined;
+      const ctx = history === undefined ? base : { ...base, penaltyHistory: history };
       const account = await loadAccount(target.communityId, unitId);
       const decided = accountDecider.decide(command, account.state, ctx);
       if (E.isLeft(decided)) throw new LevyError(decided.left);
