@@ -27,7 +27,7 @@ import { type DomainError, type EpochDay, Money, domainError, parsePeriodKey } f
 import * as E from './either.js';
 import { type BookState, type CommunityRecord, billedDayOf, chargeAsOf, chargeOf, communityInvalid, compareText, creditAsOf, eventsOf, movesOf } from './book.js';
 import { ZERO, dateOf, dayOfDecoded, moneyOfAmount } from './fields.js';
-import { type CommissionTerms, waiverCommissionShare } from './journal.js';
+import { ACCOUNT, type CommissionTerms, type PostingSink, postKeepingTerms } from './journal.js';
 
 /**
  * The owners' fund of a 酬金制 community over a period, apart from the company's commission
@@ -263,11 +263,14 @@ const underCommission = (community: CommunityRecord, end: EpochDay): boolean =>
   community.schedules.some((s) => s.regime.kind === 'commission' && dayOfDecoded(s.effectiveFrom) <= end) ||
   community.units.some((u) => u.charges.some((c) => c.regime === 'commission' && c.issuedDay <= end));
 
+// a posting's credit side (journal.ts, Side)
+const CREDIT = -1;
+
 /**
  * The owners' fund of a community over start..end, or null when the community is not under 酬金制
  * by the end (no 酬金制 schedule effective and no 酬金制 charge issued by then). Each unit's account
- * events are replayed in log order, as the journal posts them: a principal waiver's share of the
- * commission depends on what the waivers logged before it took ({@link waiverCommissionShare}),
+ * events are posted in log order through the journal's own {@link postKeepingTerms}: a principal
+ * waiver's share of the commission depends on what the waivers logged before it took,
  * whatever their dates, and a cancellation takes back what they left.
  */
 const ownersFundOf = (book: BookState, community: CommunityRecord, start: EpochDay, end: EpochDay, spent: Money): OwnersFundFigures | null => {
@@ -279,38 +282,25 @@ const ownersFundOf = (book: BookState, community: CommunityRecord, start: EpochD
   let fundReturned = ZERO;
   let collected = ZERO;
   let fundBalance = ZERO;
+  // the journal's terms of the 酬金制 charges, and what the event being posted credits the fund and
+  // the commission with (a debit is negative): the journal's own postings, not a copy of them
+  const terms = new Map<string, CommissionTerms>();
+  let fund = ZERO;
+  let commission = ZERO;
+  const sink: PostingSink = (account, amount, side) => {
+    if (account === ACCOUNT.ownersFund) fund = side === CREDIT ? fund.add(amount) : fund.subtract(amount);
+    else if (account === ACCOUNT.revenueCommission) commission = side === CREDIT ? commission.add(amount) : commission.subtract(amount);
+  };
+  // the stream of the event being posted
+  let streamId = '';
+  const termsOf = (chargeId: string): 'lump-sum' | CommissionTerms => terms.get(`${streamId}/${chargeId}`) ?? 'lump-sum';
   for (const u of community.units) {
-    // the journal's terms of each 酬金制 charge of the unit, as the journal fold keeps them (the first issue's)
-    const terms = new Map<string, CommissionTerms>();
     for (const event of eventsOf(book, u)) {
-      // what this event credits the fund and the commission with (a debit is negative)
-      let fund: Money;
-      let commission: Money;
-      if (event.type === 'ChargeIssued') {
-        if (event.data.regime !== 'commission') continue;
-        const amount = moneyOfAmount(event.data.amount);
-        commission = moneyOfAmount(event.data.commission);
-        fund = amount.subtract(commission);
-        if (!terms.has(event.data.chargeId)) terms.set(event.data.chargeId, { amount, commission, waived: ZERO, commissionWaived: ZERO });
-      } else if (event.type === 'WaiverGranted') {
-        const charge = event.data.kind === 'principal' ? terms.get(event.data.chargeId) : undefined;
-        if (charge === undefined) continue;
-        const amount = moneyOfAmount(event.data.amount);
-        const share = waiverCommissionShare(charge, amount);
-        // terms it cannot split: the journal posts the waiver as a 包干制 one, to Contra:Waivers
-        if (share === null) continue;
-        charge.waived = charge.waived.add(amount);
-        charge.commissionWaived = charge.commissionWaived.add(share);
-        commission = share.negate();
-        fund = share.subtract(amount);
-      } else if (event.type === 'ChargeCancelled') {
-        const charge = terms.get(event.data.chargeId);
-        if (charge === undefined) continue;
-        // the charge less what its waivers took already (journal.ts, ChargeCancelled)
-        const c = moneyOfAmount(event.data.commission);
-        commission = charge.commissionWaived.subtract(c);
-        fund = c.subtract(moneyOfAmount(event.data.amount)).add(charge.waived.subtract(charge.commissionWaived));
-      } else continue;
+      if (event.type !== 'ChargeIssued' && event.type !== 'WaiverGranted' && event.type !== 'ChargeCancelled') continue;
+      streamId = event.streamId;
+      fund = ZERO;
+      commission = ZERO;
+      postKeepingTerms(event, terms, termsOf, sink);
       const day = dayOfDecoded(event.meta.effectiveDate);
       if (day > end) continue;
       fundBalance = fundBalance.add(fund);

@@ -488,11 +488,6 @@ export const journalProjection: Projection<JournalState> = {
  * journalStep(journal, event, dayOf(event.meta.effectiveDate));
  */
 export const journalStep = (state: JournalState, event: LoggedEvent, day: EpochDay): JournalState => {
-  if (event.type === 'ChargeIssued' && event.data.regime === 'commission') {
-    const key = `${event.streamId}/${event.data.chargeId}`;
-    // a charge issued twice keeps the first's terms, as the book keeps the first charge
-    if (!state.commissionCharges.has(key)) state.commissionCharges.set(key, { amount: moneyOfAmount(event.data.amount), commission: moneyOfAmount(event.data.commission), waived: ZERO, commissionWaived: ZERO });
-  }
   const { scratch, sink, termsOf } = state.tools;
   scratch.day = day;
   scratch.streamId = event.streamId;
@@ -500,8 +495,7 @@ export const journalStep = (state: JournalState, event: LoggedEvent, day: EpochD
   scratch.count = 0;
   // every other entry balances by construction (its lines are the same amounts both ways)
   scratch.check = event.type === 'PaymentReceived' || event.type === 'PaymentReversed';
-  postEvent(event, termsOf, sink);
-  if (event.type === 'WaiverGranted' && event.data.kind === 'principal') tookOffCommission(termsOf(event.data.chargeId), moneyOfAmount(event.data.amount));
+  postKeepingTerms(event, state.commissionCharges, termsOf, sink);
   if (scratch.count === 0) return state;
   if (scratch.check && !scratch.sum.isZero()) state.unbalanced.push({ eventId: event.meta.eventId, type: event.type, imbalance: scratch.sum.value() });
   state.entries += 1;
@@ -509,13 +503,31 @@ export const journalStep = (state: JournalState, event: LoggedEvent, day: EpochD
   return state;
 };
 
-/** a principal waiver just posted on a 酬金制 charge: its terms now hold it, so the next waiver and a cancellation take the rest */
-const tookOffCommission = (terms: 'lump-sum' | CommissionTerms, amount: Money): void => {
-  if (terms === 'lump-sum') return;
-  const share = waiverCommissionShare(terms, amount);
+/**
+ * Posts `event` ({@link postEvent}) and keeps `terms`, the 酬金制 charges' {@link CommissionTerms} by
+ * `<streamId>/<chargeId>`, as the journal does: a 酬金制 charge's terms are kept from its first
+ * issue (a charge issued twice keeps the first's, as the book keeps the first charge), and a
+ * principal waiver posted on one is added to them, so the next waiver and a cancellation take the
+ * rest. `termsOf` reads `terms` for the event's stream. The journal fold and the disclosure's
+ * owners' fund both post through it.
+ *
+ * @example
+ * postKeepingTerms(event, terms, (chargeId) => terms.get(`${event.streamId}/${chargeId}`) ?? 'lump-sum', sink);
+ */
+export const postKeepingTerms = (event: LoggedEvent, terms: Map<string, CommissionTerms>, termsOf: (chargeId: string) => 'lump-sum' | CommissionTerms, sink: PostingSink): void => {
+  if (event.type === 'ChargeIssued' && event.data.regime === 'commission') {
+    const key = `${event.streamId}/${event.data.chargeId}`;
+    if (!terms.has(key)) terms.set(key, { amount: moneyOfAmount(event.data.amount), commission: moneyOfAmount(event.data.commission), waived: ZERO, commissionWaived: ZERO });
+  }
+  postEvent(event, termsOf, sink);
+  if (event.type !== 'WaiverGranted' || event.data.kind !== 'principal') return;
+  const charge = termsOf(event.data.chargeId);
+  if (charge === 'lump-sum') return;
+  const amount = moneyOfAmount(event.data.amount);
+  const share = waiverCommissionShare(charge, amount);
   if (share === null) return;
-  terms.waived = terms.waived.add(amount);
-  terms.commissionWaived = terms.commissionWaived.add(share);
+  charge.waived = charge.waived.add(amount);
+  charge.commissionWaived = charge.commissionWaived.add(share);
 };
 
 /**
