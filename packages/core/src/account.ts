@@ -1124,14 +1124,23 @@ const capData = (cap: PenaltyPolicy['cap']): CapData => {
   return data;
 };
 
-// assessPenalty refuses fields it does not know: hand it the policy without `enabled`, built once per policy object
+// assessPenalty refuses fields it does not know: hand it the policy without `enabled`, built once
+// per policy object (and per grace, for an earlier schedule's policy under the assessment day's grace)
 const plainPolicies = new WeakMap<object, PenaltyPolicy>();
-const plainPolicy = (p: AccountContext['policy']['penalty']): PenaltyPolicy => {
-  let plain = plainPolicies.get(p);
+const otherGrace = new WeakMap<object, Map<number, PenaltyPolicy>>();
+const plainPolicy = (p: AccountContext['policy']['penalty'], graceDays: number = p.graceDays): PenaltyPolicy => {
+  const own = graceDays === p.graceDays;
+  let byGrace: Map<number, PenaltyPolicy> | undefined;
+  if (!own) {
+    byGrace = otherGrace.get(p);
+    if (byGrace === undefined) otherGrace.set(p, (byGrace = new Map()));
+  }
+  let plain = own ? plainPolicies.get(p) : byGrace!.get(graceDays);
   if (plain === undefined) {
     // frozen, so penalty.ts validates it once and keeps it (it caches frozen policies only)
-    plain = Object.freeze({ dailyRate: p.dailyRate, graceDays: p.graceDays, cap: p.cap, rounding: p.rounding });
-    plainPolicies.set(p, plain);
+    plain = Object.freeze({ dailyRate: p.dailyRate, graceDays, cap: p.cap, rounding: p.rounding });
+    if (own) plainPolicies.set(p, plain);
+    else byGrace!.set(graceDays, plain);
   }
   return plain;
 };
@@ -1322,7 +1331,7 @@ const assessPenalties = (cmd: CommandOf<'AssessPenalty'>, state: AccountState, c
         const p = history[at]!.penalty;
         // penalties off then: those days are counted with the next stretch
         if (!p.enabled) continue;
-        stretchPolicy = p === ctx.policy.penalty ? policy : withGrace(p, policy.graceDays);
+        stretchPolicy = p === ctx.policy.penalty ? policy : plainPolicy(p, policy.graceDays);
       } else stretch = to + 1;
       const input = { principal: c.amount, dueDate: c.dueDay, through, from: start, principalTimeline: timeline, alreadyAssessed: already, policy: stretchPolicy };
       const a = assessWithin(input);
@@ -1368,19 +1377,6 @@ const policyIndexOn = (history: readonly PenaltyPolicyFrom[], day: number): numb
   return at;
 };
 
-// a schedule's penalty policy with the grace of the policy in force on the assessment's day, frozen
-// (penalty.ts validates a frozen policy once) and kept per policy object and grace
-const withGraceCache = new WeakMap<object, Map<number, PenaltyPolicy>>();
-const withGrace = (p: AccountContext['policy']['penalty'], graceDays: number): PenaltyPolicy => {
-  let byGrace = withGraceCache.get(p);
-  if (byGrace === undefined) withGraceCache.set(p, (byGrace = new Map()));
-  let plain = byGrace.get(graceDays);
-  if (plain === undefined) {
-    plain = Object.freeze({ dailyRate: p.dailyRate, graceDays, cap: p.cap, rounding: p.rounding });
-    byGrace.set(graceDays, plain);
-  }
-  return plain;
-};
 
 /** An assessment whose penalties (`events`' and `amount` on `chargeId`) would bring what the unit owes past LIMIT. */
 const assessedBeyond = (state: AccountState, events: readonly AccountEvent[], amount: Money, chargeId: string): Decision => {
